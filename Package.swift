@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "callops",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "callops", targets: ["callops"]),
+        .executable(name: "callops-bench", targets: ["callops-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Shared model: typed identifiers, money, the clock, the random source, settings, CSV.
+        .target(
+            name: "CallOpsCore",
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // The SQLite store: connection, migrator, the audit log.
+        .target(
+            name: "CallOpsStore",
+            dependencies: ["CallOpsCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Teams, seats and agents (SPEC section 4).
+        .target(name: "Roster", dependencies: ["CallOpsCore", "CallOpsStore"]),
+        // The data officer's module (SPEC section 5).
+        .target(name: "LeadData", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
+        // `callops demo`: a believable center built through the real modules.
+        .target(name: "Demo", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
+        // The thin command line.
+        .executableTarget(
+            name: "callops",
+            dependencies: [
+                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "Demo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The benchmark of SPEC section 11.
+        .executableTarget(
+            name: "callops-bench",
+            dependencies: [
+                "CallOpsCore", "CallOpsStore", "Roster", "LeadData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CallOpsCoreTests", dependencies: ["CallOpsCore"]),
+        .testTarget(name: "CallOpsStoreTests", dependencies: ["CallOpsCore", "CallOpsStore"]),
+        .testTarget(name: "RosterTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
+        .testTarget(name: "LeadDataTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
+        .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "Demo"]),
+        // Runs the built `callops` binary on real files.
+        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

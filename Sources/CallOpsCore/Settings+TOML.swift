@@ -1,0 +1,173 @@
+import Foundation
+import TOMLKit
+
+extension Settings {
+    /// Reads a config file over the defaults: a file needs only the keys it changes.
+    ///
+    /// A syntax error, an unknown key (a typo would otherwise be ignored silently) and a value
+    /// of the wrong type are all reported with the file, line and key at fault.
+    public static func load(path: String) throws -> Settings {
+        guard let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)
+        else {
+            throw CallOpsError.badConfig(
+                file: path, line: nil, key: "-", message: "cannot be read as a UTF-8 text file")
+        }
+        return try parse(toml: text, file: path)
+    }
+
+    /// Parses config text; `file` names it in errors.
+    public static func parse(toml text: String, file: String) throws -> Settings {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw CallOpsError.badConfig(
+                file: file, line: error.source.begin.line, key: "-",
+                message: "not valid TOML: \(error.description)")
+        }
+        // TOML -> JSON lets Foundation's decoder do the typing: it reads a TOML integer into a
+        // Double field, which TOMLKit's own decoder refuses.
+        let userJSON = try JSONSerialization.jsonObject(
+            with: Data(table.convert(to: .json).utf8))
+        let defaultsJSON = try JSONSerialization.jsonObject(
+            with: JSONEncoder().encode(Settings.defaults))
+        let lines = ConfigLines(text: text)
+        let merged = try merge(userJSON, over: defaultsJSON, path: [], file: file, lines: lines)
+        do {
+            let data = try JSONSerialization.data(withJSONObject: merged)
+            let settings = try JSONDecoder().decode(Settings.self, from: data)
+            try settings.validate(file: file, lines: lines)
+            return settings
+        } catch let error as DecodingError {
+            throw describe(error, file: file, lines: lines)
+        }
+    }
+
+    /// Checks the rules that types alone cannot state.
+    func validate(file: String, lines: ConfigLines) throws {
+        func fail(_ key: String, _ message: String) -> CallOpsError {
+            .badConfig(file: file, line: lines.line(of: key.split(separator: ".").map(String.init)), key: key, message: message)
+        }
+        if TimeZone(identifier: general.timezone) == nil {
+            throw fail("general.timezone", "\"\(general.timezone)\" is not an IANA time zone name such as Asia/Shanghai")
+        }
+        if cadence.intervals.isEmpty || cadence.intervals.contains(where: { $0 < 0 }) {
+            throw fail("cadence.intervals", "needs one non-negative number of days per follow-up")
+        }
+        if cadence.minFollowUps > cadence.intervals.count {
+            throw fail("cadence.min_follow_ups", "is more than the \(cadence.intervals.count) follow-ups in cadence.intervals")
+        }
+        do {
+            _ = try CallingWindows(cadence.windows)
+        } catch let error as CallOpsError {
+            throw fail("cadence.windows", error.description)
+        }
+        if leads.minAge > leads.maxAge { throw fail("leads.min_age", "is above leads.max_age") }
+        if leads.grading.gradeB > leads.grading.gradeA {
+            throw fail("leads.grading.grade_b", "is above leads.grading.grade_a")
+        }
+        if !["weighted", "even"].contains(leads.allocation.strategy) {
+            throw fail("leads.allocation.strategy", "\"\(leads.allocation.strategy)\" is not weighted or even")
+        }
+        for tier in leads.allocation.gradeATiers where Tier(rawValue: tier) == nil {
+            throw fail("leads.allocation.grade_a_tiers", "\"\(tier)\" is not a tier (new, general, core, top)")
+        }
+        var seen = Set<String>()
+        for product in products {
+            if !seen.insert(product.code).inserted {
+                throw fail("products", "product code \(product.code) appears twice")
+            }
+            if !ProductLine.allNames.contains(product.line) {
+                throw fail("products", "\(product.code): line \"\(product.line)\" is not one of \(ProductLine.allNames.joined(separator: ", "))")
+            }
+        }
+    }
+
+    private static func merge(
+        _ user: Any, over defaults: Any, path: [String], file: String, lines: ConfigLines
+    ) throws -> Any {
+        guard let userTable = user as? [String: Any], let defaultTable = defaults as? [String: Any]
+        else { return user }
+        var result = defaultTable
+        for (key, value) in userTable {
+            let keyPath = path + [key]
+            guard let known = defaultTable[key] else {
+                let expected = defaultTable.keys.sorted().joined(separator: ", ")
+                throw CallOpsError.badConfig(
+                    file: file, line: lines.line(of: keyPath), key: keyPath.joined(separator: "."),
+                    message: "unknown key; known keys here: \(expected)")
+            }
+            result[key] = try merge(value, over: known, path: keyPath, file: file, lines: lines)
+        }
+        return result
+    }
+
+    private static func describe(_ error: DecodingError, file: String, lines: ConfigLines) -> CallOpsError {
+        let (codingPath, message): ([CodingKey], String) = {
+            switch error {
+            case let .typeMismatch(type, context):
+                return (context.codingPath, "expected \(ConfigLines.typeName(type))")
+            case let .valueNotFound(type, context):
+                return (context.codingPath, "expected \(ConfigLines.typeName(type))")
+            case let .keyNotFound(key, context):
+                return (context.codingPath + [key], "missing key")
+            case let .dataCorrupted(context):
+                return (context.codingPath, context.debugDescription)
+            @unknown default:
+                return ([], "\(error)")
+            }
+        }()
+        let keys = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+        let named = keys.filter { !$0.hasPrefix("[") }
+        return .badConfig(
+            file: file, line: lines.line(of: named),
+            key: keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "["),
+            message: message)
+    }
+}
+
+/// Finds the line of a key in a TOML text, for error messages.
+struct ConfigLines {
+    /// (table path + key, 1-based line) for every `key = value` line, in order.
+    private var entries: [(path: [String], line: Int)] = []
+
+    init(text: String) {
+        var table: [String] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("#") || line.isEmpty { continue }
+            if line.hasPrefix("[") {
+                let name = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                    .split(separator: "#").first.map(String.init) ?? ""
+                table = name.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                    .split(separator: ".").map { $0.trimmingCharacters(in: .whitespaces) }
+                entries.append((table, index + 1))
+            } else if let equals = line.firstIndex(of: "=") {
+                let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+                    .split(separator: ".").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
+                entries.append((table + key, index + 1))
+            }
+        }
+    }
+
+    /// The line that sets `path`, else the line of its table, else nil.
+    func line(of path: [String]) -> Int? {
+        var probe = path
+        while !probe.isEmpty {
+            if let found = entries.first(where: { $0.path == probe }) { return found.line }
+            probe.removeLast()
+        }
+        return nil
+    }
+
+    static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is String.Type: "a quoted string"
+        case is Bool.Type: "true or false"
+        default: "a value of type \(type)"
+        }
+    }
+}

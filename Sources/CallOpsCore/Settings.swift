@@ -1,0 +1,348 @@
+/// Every business rule with a number in it (SPEC section 2), with the SPEC's defaults.
+///
+/// The defaults live here and nowhere else; `Config/callops.toml` repeats them with comments,
+/// and a test checks that the two agree. A config file only needs the keys it changes.
+public struct Settings: Codable, Equatable, Sendable {
+    public var general = General()
+    public var roster = RosterRules()
+    public var leads = LeadRules()
+    public var cadence = CadenceRules()
+    public var sales = SalesRules()
+    public var crossSell = CrossSellRules()
+    public var products: [Product] = Product.shippedCatalog
+    public var seats = SeatRules()
+    public var planning = PlanningRules()
+
+    public init() {}
+
+    public static let defaults = Settings()
+
+    enum CodingKeys: String, CodingKey {
+        case general, roster, leads, cadence, sales, products, seats, planning
+        case crossSell = "cross_sell"
+    }
+
+    /// The center as a whole.
+    public struct General: Codable, Equatable, Sendable {
+        /// Every local time (`--now`, due times, report periods) is read in this zone.
+        public var timezone = "Asia/Shanghai"
+        public init() {}
+    }
+
+    /// Tiers (seed 000) and each tier's default lead capacity.
+    public struct RosterRules: Codable, Equatable, Sendable {
+        /// An agent is `new` for this many days after the hire date.
+        public var newHireDays = 30
+        /// `top` (绩优人员): at least this many policies in the trailing month...
+        public var topMinPolicies = 2
+        /// ...and at least this first-year commission (yuan) in the trailing month.
+        public var topMinFYC = 10_000.0
+        /// `core` (主力人员): a steady seller, at least this many policies in the trailing month.
+        public var coreMinPolicies = 1
+        /// Per-tier defaults for agents whose roster row gives no quota of its own.
+        public var tiers = TierTable()
+
+        enum CodingKeys: String, CodingKey {
+            case newHireDays = "new_hire_days"
+            case topMinPolicies = "top_min_policies"
+            case topMinFYC = "top_min_fyc"
+            case coreMinPolicies = "core_min_policies"
+            case tiers
+        }
+        public init() {}
+    }
+
+    /// One row per tier: capacity defaults and the allocation weight.
+    public struct TierTable: Codable, Equatable, Sendable {
+        public var new = TierDefaults(dailyNewLeads: 15, maxOpenLeads: 120, weight: 0.8)
+        public var general = TierDefaults(dailyNewLeads: 30, maxOpenLeads: 250, weight: 1.0)
+        public var core = TierDefaults(dailyNewLeads: 40, maxOpenLeads: 350, weight: 1.3)
+        public var top = TierDefaults(dailyNewLeads: 50, maxOpenLeads: 400, weight: 1.6)
+        public init() {}
+
+        public subscript(tier: Tier) -> TierDefaults {
+            switch tier {
+            case .new: new
+            case .general: general
+            case .core: core
+            case .top: top
+            }
+        }
+    }
+
+    public struct TierDefaults: Codable, Equatable, Sendable {
+        public var dailyNewLeads: Int
+        public var maxOpenLeads: Int
+        /// Allocation weight before the agent's own conversion is taken into account.
+        public var weight: Double
+
+        public init(dailyNewLeads: Int, maxOpenLeads: Int, weight: Double) {
+            self.dailyNewLeads = dailyNewLeads
+            self.maxOpenLeads = maxOpenLeads
+            self.weight = weight
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case dailyNewLeads = "daily_new_leads"
+            case maxOpenLeads = "max_open_leads"
+            case weight
+        }
+    }
+
+    /// The data officer's rules (SPEC section 5).
+    public struct LeadRules: Codable, Equatable, Sendable {
+        /// A known age outside this range is rejected as `out_of_age_range`.
+        public var minAge = 18
+        public var maxAge = 65
+        /// libphonenumber's CN mobile pattern (release 9.0.35); change it here when new ranges open.
+        public var mobilePattern = #"^(?:1(?:610\d|740[0-5])\d{6}|1(?:[38]\d|4[57]|[59][0-35-9]|6[25-7]|7[0-35-8])\d{8})$"#
+        public var grading = GradingRules()
+        public var allocation = AllocationRules()
+        public var recycling = RecyclingRules()
+
+        enum CodingKeys: String, CodingKey {
+            case minAge = "min_age"
+            case maxAge = "max_age"
+            case mobilePattern = "mobile_pattern"
+            case grading, allocation, recycling
+        }
+        public init() {}
+    }
+
+    /// Grades A/B/C from the target profile (seed 003): 25–50, with income, stable job,
+    /// married or with children.
+    public struct GradingRules: Codable, Equatable, Sendable {
+        public var targetMinAge = 25
+        public var targetMaxAge = 50
+        public var agePoints = 30
+        /// Points for a known annual income of at least `minIncome` yuan.
+        public var incomePoints = 25
+        public var minIncome = 50_000.0
+        public var occupationPoints = 20
+        public var marriedPoints = 15
+        public var childrenPoints = 10
+        /// Occupations counted as stable (matched case-insensitively, as a substring).
+        public var stableOccupations = [
+            "公务员", "教师", "医生", "护士", "工程师", "经理", "会计", "白领", "职员", "技术",
+            "civil", "teacher", "doctor", "nurse", "engineer", "manager", "management",
+            "accountant", "admin", "technician", "services", "entrepreneur", "self-employed",
+        ]
+        /// A score at or above this is grade A.
+        public var gradeA = 60
+        /// A score at or above this (and below `gradeA`) is grade B; anything lower is C.
+        public var gradeB = 30
+
+        enum CodingKeys: String, CodingKey {
+            case targetMinAge = "target_min_age"
+            case targetMaxAge = "target_max_age"
+            case agePoints = "age_points"
+            case incomePoints = "income_points"
+            case minIncome = "min_income"
+            case occupationPoints = "occupation_points"
+            case marriedPoints = "married_points"
+            case childrenPoints = "children_points"
+            case stableOccupations = "stable_occupations"
+            case gradeA = "grade_a"
+            case gradeB = "grade_b"
+        }
+        public init() {}
+    }
+
+    public struct AllocationRules: Codable, Equatable, Sendable {
+        /// `weighted` or `even`.
+        public var strategy = "weighted"
+        /// Probation agents get leads only with the pre-job course passed.
+        public var trainingGate = true
+        /// Conversion is smoothed toward the team mean as if the agent had this many more
+        /// leads worked at the team's rate, so one lucky sale does not swing the weight.
+        public var smoothingLeads = 50.0
+        /// Days of history behind an agent's conversion.
+        public var conversionDays = 30
+        /// Agents in their first `new_hire_days` get this fixed number a day (capped by capacity).
+        public var newHireQuota = 10
+        /// A-grade leads go first to these tiers, then to anyone with room.
+        public var gradeATiers = ["core", "top"]
+
+        enum CodingKeys: String, CodingKey {
+            case strategy
+            case trainingGate = "training_gate"
+            case smoothingLeads = "smoothing_leads"
+            case conversionDays = "conversion_days"
+            case newHireQuota = "new_hire_quota"
+            case gradeATiers = "grade_a_tiers"
+        }
+        public init() {}
+    }
+
+    public struct RecyclingRules: Codable, Equatable, Sendable {
+        /// An open lead with no attempt this many days after assignment goes back to the pool.
+        public var idleDays = 3
+        /// An exhausted lead waits this long before it is offered again.
+        public var cooldownDays = 30
+        /// An exhausted lead is recycled at most this many times, then retired.
+        public var maxRecycles = 2
+        /// A reclaimed lead does not return to its previous agent for this many days.
+        public var ownerLockDays = 7
+        /// An agent holds at most this many open callbacks.
+        public var maxOpenCallbacks = 30
+        /// A callback overdue by more than this many hours goes to a teammate.
+        public var overdueCallbackHours = 24
+
+        enum CodingKeys: String, CodingKey {
+            case idleDays = "idle_days"
+            case cooldownDays = "cooldown_days"
+            case maxRecycles = "max_recycles"
+            case ownerLockDays = "owner_lock_days"
+            case maxOpenCallbacks = "max_open_callbacks"
+            case overdueCallbackHours = "overdue_callback_hours"
+        }
+        public init() {}
+    }
+
+    /// The follow-up cadence (SPEC section 6, seed 002: two to five follow-up calls).
+    public struct CadenceRules: Codable, Equatable, Sendable {
+        /// Follow-up k is due `intervals[k-1]` days after the previous contact.
+        public var intervals = [1, 2, 3, 5, 7]
+        /// A lead is not given up for lack of progress before this follow-up.
+        public var minFollowUps = 2
+        /// An unanswered attempt is retried at least this many hours later.
+        public var retryGapHours = 2.0
+        public var maxAttemptsPerDay = 2
+        /// This many unanswered attempts in a row exhaust the lead.
+        public var maxUnanswered = 6
+        /// A contact of at least this many seconds is an effective call.
+        public var effectiveCallSeconds = 60
+        /// Calling windows, local time, as `HH:MM-HH:MM`.
+        public var windows = ["09:00-12:00", "13:30-20:00"]
+
+        enum CodingKeys: String, CodingKey {
+            case intervals
+            case minFollowUps = "min_follow_ups"
+            case retryGapHours = "retry_gap_hours"
+            case maxAttemptsPerDay = "max_attempts_per_day"
+            case maxUnanswered = "max_unanswered"
+            case effectiveCallSeconds = "effective_call_seconds"
+            case windows
+        }
+        public init() {}
+    }
+
+    /// Policies, stabilisation and free-look (SPEC section 7).
+    public struct SalesRules: Codable, Equatable, Sendable {
+        public var stabilizationDays = 2
+        public var freeLookDays = 15
+
+        enum CodingKeys: String, CodingKey {
+            case stabilizationDays = "stabilization_days"
+            case freeLookDays = "free_look_days"
+        }
+        public init() {}
+    }
+
+    /// The cross-sell ladder (seed 002 step 5).
+    public struct CrossSellRules: Codable, Equatable, Sendable {
+        public var ladder = ["accident", "critical_illness", "medical", "pension", "education"]
+        /// New annual premium may not take a household above this share of its income.
+        public var affordabilityShare = 0.10
+        public var maxSuggestions = 3
+        /// Education cover is for children under this age.
+        public var childMaxAge = 18
+
+        enum CodingKeys: String, CodingKey {
+            case ladder
+            case affordabilityShare = "affordability_share"
+            case maxSuggestions = "max_suggestions"
+            case childMaxAge = "child_max_age"
+        }
+        public init() {}
+    }
+
+    /// Seat productivity flags (SPEC section 8).
+    public struct SeatRules: Codable, Equatable, Sendable {
+        /// `stalled`: no sale in this many days.
+        public var stalledDays = 14
+        /// `at_risk`: premium under this share of the team median.
+        public var atRiskShare = 0.5
+
+        enum CodingKeys: String, CodingKey {
+            case stalledDays = "stalled_days"
+            case atRiskShare = "at_risk_share"
+        }
+        public init() {}
+    }
+
+    /// Activity targets (seed 001's 3:3:1 rule).
+    public struct PlanningRules: Codable, Equatable, Sendable {
+        /// First-year commission as a percentage of premium.
+        public var fycRatePercent = 30.0
+        /// Average premium per policy, yuan.
+        public var averagePremium = 2_000.0
+        public var proposalsPerSale = 3
+        public var effectiveCallsPerProposal = 3
+        public var weeksPerMonth = 4
+        public var workdaysPerWeek = 5
+
+        enum CodingKeys: String, CodingKey {
+            case fycRatePercent = "fyc_rate_percent"
+            case averagePremium = "average_premium"
+            case proposalsPerSale = "proposals_per_sale"
+            case effectiveCallsPerProposal = "effective_calls_per_proposal"
+            case weeksPerMonth = "weeks_per_month"
+            case workdaysPerWeek = "workdays_per_week"
+        }
+        public init() {}
+    }
+}
+
+/// An agent's tier (seed 000).
+public enum Tier: String, Codable, CaseIterable, Sendable, Comparable {
+    case new, general, core, top
+
+    public static func < (lhs: Tier, rhs: Tier) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// A product of the catalog (SPEC section 7).
+public struct Product: Codable, Equatable, Sendable {
+    public var code: String
+    public var name: String
+    /// `accident`, `critical_illness`, `medical`, `life`, `pension` or `education`.
+    public var line: String
+    public var minAge: Int
+    public var maxAge: Int
+    /// First-year commission as a fraction of premium.
+    public var commissionRate: Double
+    /// The annual premium a typical buyer pays, yuan; used for affordability.
+    public var typicalPremium: Double
+
+    public init(
+        code: String, name: String, line: String, minAge: Int, maxAge: Int,
+        commissionRate: Double, typicalPremium: Double
+    ) {
+        self.code = code
+        self.name = name
+        self.line = line
+        self.minAge = minAge
+        self.maxAge = maxAge
+        self.commissionRate = commissionRate
+        self.typicalPremium = typicalPremium
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, line
+        case minAge = "min_age"
+        case maxAge = "max_age"
+        case commissionRate = "commission_rate"
+        case typicalPremium = "typical_premium"
+    }
+
+    public static let shippedCatalog: [Product] = [
+        Product(code: "ACC01", name: "综合意外险", line: "accident", minAge: 0, maxAge: 65, commissionRate: 0.35, typicalPremium: 300),
+        Product(code: "CI01", name: "重大疾病险", line: "critical_illness", minAge: 0, maxAge: 55, commissionRate: 0.30, typicalPremium: 5_000),
+        Product(code: "MED01", name: "百万医疗险", line: "medical", minAge: 0, maxAge: 60, commissionRate: 0.25, typicalPremium: 600),
+        Product(code: "LIFE01", name: "定期寿险", line: "life", minAge: 18, maxAge: 60, commissionRate: 0.30, typicalPremium: 1_500),
+        Product(code: "PEN01", name: "养老年金险", line: "pension", minAge: 18, maxAge: 60, commissionRate: 0.20, typicalPremium: 10_000),
+        Product(code: "EDU01", name: "少儿教育金", line: "education", minAge: 0, maxAge: 17, commissionRate: 0.20, typicalPremium: 6_000),
+    ]
+}

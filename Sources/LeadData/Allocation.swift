@@ -1,0 +1,294 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import Roster
+
+/// How to share out the pool.
+public struct AllocationOptions: Sendable {
+    public enum Strategy: String, Sendable, CaseIterable { case weighted, even }
+
+    public var batch: Int64?
+    public var team: String?
+    /// nil: the config's strategy.
+    public var strategy: Strategy?
+    /// nil: a seed drawn from the day, so ties rotate from one day to the next.
+    public var seed: UInt64?
+    public var dryRun = false
+    /// Probation agents who have passed the pre-job course (the training gate lets them in).
+    public var trainedProbationers: Set<String> = []
+
+    public init() {}
+}
+
+/// What an allocation did, per agent, and what it left and why.
+public struct AllocationResult: Encodable, Equatable, Sendable {
+    public struct AgentLine: Encodable, Equatable, Sendable {
+        public var agentCode: String
+        public var team: String
+        public var tier: Tier
+        public var capacity: Int
+        public var allocated: Int
+        public var grades: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case agentCode = "agent_code"
+            case team, tier, capacity, allocated, grades
+        }
+    }
+
+    public var allocated = 0
+    public var unallocated = 0
+    /// Why leads were left: `no_capacity`, `no_eligible_agent`, `previous_owner_lock`.
+    public var unallocatedReasons: [String: Int] = [:]
+    public var agents: [AgentLine] = []
+    public var strategy: String
+    public var seed: UInt64
+    public var dryRun: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case allocated, unallocated, agents, strategy, seed
+        case unallocatedReasons = "unallocated_reasons"
+        case dryRun = "dry_run"
+    }
+}
+
+/// One agent as allocation sees them: room, weight and the grades they may take first.
+struct AllocationSeat {
+    var agentID: Int64
+    var code: String
+    var team: String
+    var tier: Tier
+    var capacity: Int
+    var weight: Double
+    var protectedQuota: Bool
+    var share = 0
+    var grades: [LeadGrade: Int] = [:]
+}
+
+/// `callops leads allocate` (SPEC section 5): the pool to the floor, within capacity, fairly.
+public struct Allocator {
+    let settings: Settings
+    let clock: Clock
+
+    public init(settings: Settings, clock: Clock) {
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// Allocates in one transaction (rolled back for a dry run).
+    public func run(_ db: AppDatabase, options: AllocationOptions) throws -> AllocationResult {
+        var result: AllocationResult?
+        do {
+            try db.transaction { db in
+                result = try allocate(db, options: options)
+                if options.dryRun { throw Rollback() }
+            }
+        } catch is Rollback {}
+        return result!
+    }
+
+    private struct Rollback: Error {}
+
+    /// The seed of a run: the one given, else one drawn from the day.
+    public func seed(_ options: AllocationOptions) -> UInt64 {
+        if let seed = options.seed { return seed }
+        var hasher = SHA256()
+        hasher.update(Array("allocate \(clock.today)".utf8))
+        return UInt64(hasher.hexDigest().prefix(16), radix: 16)!
+    }
+
+    /// The allocation itself, inside the caller's transaction.
+    public func allocate(_ db: Database, options: AllocationOptions) throws -> AllocationResult {
+        let rules = settings.leads.allocation
+        let strategy = options.strategy ?? AllocationOptions.Strategy(rawValue: rules.strategy) ?? .weighted
+        let seed = seed(options)
+        var random = SeededRandom(seed: seed)
+        var result = AllocationResult(strategy: strategy.rawValue, seed: seed, dryRun: options.dryRun)
+        if let batch = options.batch, try Bool.fetchOne(db, sql: "SELECT 1 FROM lead_batch WHERE id = ?", arguments: [batch]) == nil {
+            throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
+        }
+        var seats = try eligibleSeats(db, options: options, strategy: strategy)
+        let leads = try poolLeads(db, batch: options.batch)
+        guard !leads.isEmpty else { return result }
+        guard !seats.isEmpty else {
+            result.unallocated = leads.count
+            result.unallocatedReasons["no_eligible_agent"] = leads.count
+            return result
+        }
+        // Ties go by seeded keys drawn in agent-code order: never by who was created first.
+        let tieKeys = seats.map { _ in random.next() }
+        let totalRoom = seats.reduce(0) { $0 + $1.capacity }
+        var remaining = min(leads.count, totalRoom)
+        // New hires first get their protected fixed quota.
+        for i in seats.indices where seats[i].protectedQuota {
+            let share = min(seats[i].capacity, remaining)
+            seats[i].share = share
+            remaining -= share
+        }
+        let open = seats.indices.filter { !seats[$0].protectedQuota }
+        let shares = Apportionment.largestRemainder(
+            total: remaining, weights: open.map { strategy == .even ? 1 : seats[$0].weight },
+            capacities: open.map { seats[$0].capacity }, tieBreak: open.map { tieKeys[$0] })
+        for (k, i) in open.enumerated() { seats[i].share = shares[k] }
+
+        let assignments = assign(leads: leads, seats: &seats, tieKeys: tieKeys, result: &result)
+        try write(db, assignments: assignments, seats: seats, strategy: strategy)
+        result.allocated = assignments.count
+        result.unallocated = leads.count - assignments.count
+        if result.unallocated > 0 {
+            let locked = leads.count - assignments.count - max(0, leads.count - totalRoom)
+            if locked > 0 { result.unallocatedReasons["previous_owner_lock"] = locked }
+            if leads.count > totalRoom { result.unallocatedReasons["no_capacity"] = leads.count - totalRoom }
+        }
+        result.agents = seats.map { seat in
+            AllocationResult.AgentLine(
+                agentCode: seat.code, team: seat.team, tier: seat.tier, capacity: seat.capacity,
+                allocated: seat.grades.values.reduce(0, +),
+                grades: Dictionary(uniqueKeysWithValues: LeadGrade.allCases.map { ($0.rawValue, seat.grades[$0, default: 0]) }))
+        }
+        return result
+    }
+
+    struct PoolLead {
+        var id: Int64
+        var grade: LeadGrade
+        var lockedAgent: Int64?
+    }
+
+    /// The pool, A before B before C, newest batch first.
+    func poolLeads(_ db: Database, batch: Int64?) throws -> [PoolLead] {
+        let now = clock.nowTimestamp
+        var leads: [PoolLead] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT id, grade, CASE WHEN locked_until > ? THEN locked_agent_id END AS locked
+            FROM lead WHERE status = 'pool' AND (?2 IS NULL OR batch_id = ?2)
+            ORDER BY grade, batch_id DESC, id
+            """, arguments: [now, batch])
+        while let row = try rows.next() {
+            leads.append(PoolLead(id: row[0], grade: LeadGrade(rawValue: row[1]) ?? .C, lockedAgent: row[2]))
+        }
+        return leads
+    }
+
+    /// Agents who may take leads now, with their room for this run and their weight.
+    func eligibleSeats(_ db: Database, options: AllocationOptions, strategy: AllocationOptions.Strategy) throws -> [AllocationSeat] {
+        let rules = settings.leads.allocation
+        let agents = try Roster.agents(db, team: options.team).filter { agent in
+            switch agent.status {
+            case .active: true
+            case .probation: !rules.trainingGate || options.trainedProbationers.contains(agent.code)
+            case .left: false
+            }
+        }
+        let dayStart = clock.timestamp(clock.startOfDay(clock.now))
+        let allocatedToday = try countByAgent(db, sql: """
+            SELECT agent_id, COUNT(*) FROM lead_ledger WHERE event = 'assigned' AND at >= ? GROUP BY agent_id
+            """, arguments: [dayStart])
+        let openLeads = try countByAgent(db, sql: "SELECT agent_id, COUNT(*) FROM lead WHERE status = 'open' GROUP BY agent_id", arguments: [])
+        let performance = try recentPerformance(db)
+        var teamTotals: [String: (sales: Int, worked: Int)] = [:]
+        for agent in agents {
+            let p = performance[agent.id] ?? (0, 0)
+            teamTotals[agent.team, default: (0, 0)].sales += p.sales
+            teamTotals[agent.team, default: (0, 0)].worked += p.worked
+        }
+        return agents.compactMap { agent in
+            let tier = agent.tier(clock: clock, rules: settings.roster, trailingPolicies: performance[agent.id]?.sales ?? 0)
+            let defaults = settings.roster.tiers[tier]
+            let today = allocatedToday[agent.id, default: 0]
+            let newHire = agent.daysEmployed(clock: clock) < settings.roster.newHireDays
+            var daily = agent.dailyNewLeads ?? defaults.dailyNewLeads
+            if newHire { daily = min(daily, rules.newHireQuota) }
+            let room = min(daily - today, (agent.maxOpenLeads ?? defaults.maxOpenLeads) - openLeads[agent.id, default: 0])
+            guard room > 0 else { return nil }
+            let team = teamTotals[agent.team] ?? (0, 0)
+            let teamRate = team.worked > 0 ? Double(team.sales) / Double(team.worked) : 0
+            let p = performance[agent.id] ?? (0, 0)
+            let smoothed = Apportionment.smoothedConversion(
+                sales: p.sales, leadsWorked: p.worked, teamRate: teamRate, priorLeads: rules.smoothingLeads)
+            let weight = Apportionment.allocationWeight(tierWeight: defaults.weight, smoothedConversion: smoothed, teamRate: teamRate)
+            return AllocationSeat(
+                agentID: agent.id, code: agent.code, team: agent.team, tier: tier, capacity: room, weight: weight,
+                protectedQuota: newHire && strategy == .weighted)
+        }
+    }
+
+    /// Sales and leads worked per agent over the trailing conversion window.
+    func recentPerformance(_ db: Database) throws -> [Int64: (sales: Int, worked: Int)] {
+        let since = clock.timestamp(clock.adding(days: -settings.leads.allocation.conversionDays, to: clock.now))
+        var result: [Int64: (Int, Int)] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT agent_id, SUM(status = 'won'), COUNT(*) FROM lead
+            WHERE agent_id IS NOT NULL AND attempts > 0 AND last_attempt_at >= ? GROUP BY agent_id
+            """, arguments: [since])
+        while let row = try rows.next() { result[row[0]] = (row[1], row[2]) }
+        return result
+    }
+
+    private func countByAgent(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Int64: Int] {
+        var counts: [Int64: Int] = [:]
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() { counts[row[0]] = row[1] }
+        return counts
+    }
+
+    /// Deals leads to agents up to their shares: A-grade leads to `core` and `top` first, then to
+    /// anyone; each grade dealt in turn so every agent gets a fair mix. A lead never goes back
+    /// to an agent it is locked from.
+    func assign(leads: [PoolLead], seats: inout [AllocationSeat], tieKeys: [UInt64], result: inout AllocationResult) -> [(lead: Int64, seat: Int)] {
+        let preferred = Set(settings.leads.allocation.gradeATiers.compactMap(Tier.init(rawValue:)))
+        let order = seats.indices.sorted { tieKeys[$0] < tieKeys[$1] }
+        var left = seats.map(\.share)
+        let totalShares = left.reduce(0, +)
+        var assignments: [(Int64, Int)] = []
+        assignments.reserveCapacity(totalShares)
+        var cursor = 0
+        var someoneFull = false
+        func deal(_ lead: PoolLead, among ring: [Int]) -> Bool {
+            guard !ring.isEmpty else { return false }
+            for step in 0..<ring.count {
+                let i = ring[(cursor + step) % ring.count]
+                if left[i] > 0 && seats[i].agentID != lead.lockedAgent {
+                    left[i] -= 1
+                    if left[i] == 0 { someoneFull = true }
+                    seats[i].grades[lead.grade, default: 0] += 1
+                    assignments.append((lead.id, i))
+                    cursor = (cursor + step + 1) % ring.count
+                    return true
+                }
+            }
+            return false
+        }
+        var preferredRing = order.filter { preferred.contains(seats[$0].tier) && left[$0] > 0 }
+        var everyone = order.filter { left[$0] > 0 }
+        for lead in leads {
+            if assignments.count == totalShares { break }
+            // Rings shrink only when someone's share is used up, so dealing stays linear.
+            if someoneFull {
+                preferredRing.removeAll { left[$0] == 0 }
+                everyone.removeAll { left[$0] == 0 }
+                someoneFull = false
+            }
+            if lead.grade == .A, deal(lead, among: preferredRing) { continue }
+            _ = deal(lead, among: everyone)
+        }
+        return assignments
+    }
+
+    private func write(_ db: Database, assignments: [(lead: Int64, seat: Int)], seats: [AllocationSeat], strategy: AllocationOptions.Strategy) throws {
+        let now = clock.nowTimestamp
+        let update = try db.makeStatement(sql: """
+            UPDATE lead SET status = 'open', agent_id = ?, assigned_at = ?, locked_agent_id = NULL, locked_until = NULL
+            WHERE id = ? AND status = 'pool'
+            """)
+        let ledger = try db.makeStatement(sql: "INSERT INTO lead_ledger (lead_id, at, event, agent_id, reason) VALUES (?, ?, 'assigned', ?, ?)")
+        let reasons = seats.map { seat in
+            seat.protectedQuota ? "allocated (\(strategy.rawValue)): new-hire quota"
+                : "allocated (\(strategy.rawValue)): \(seat.tier.rawValue) tier, weight \(String(format: "%.2f", seat.weight))"
+        }
+        for (lead, seat) in assignments {
+            try update.execute(arguments: [seats[seat].agentID, now, lead])
+            try ledger.execute(arguments: [lead, now, seats[seat].agentID, reasons[seat]])
+        }
+    }
+}

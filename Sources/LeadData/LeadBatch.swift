@@ -1,0 +1,60 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+
+/// Why a row of a lead file was not taken (SPEC section 5): one reason per row.
+public enum RejectReason: String, CaseIterable, Codable, Sendable {
+    case missingPhone = "missing_phone"
+    case invalidPhone = "invalid_phone"
+    case duplicateInFile = "duplicate_in_file"
+    case duplicateExisting = "duplicate_existing"
+    case dnc
+    case outOfAgeRange = "out_of_age_range"
+    case malformedRow = "malformed_row"
+}
+
+/// What an import did (or, in a dry run, would do): the batch and its counts per outcome.
+public struct ImportSummary: Encodable, Equatable, Sendable {
+    /// nil in a dry run, which writes no batch.
+    public var batchID: Int64?
+    public var source: String
+    public var fileName: String
+    public var encoding: String
+    public var layout: String
+    public var rows = 0
+    public var accepted = 0
+    public var rejected: [RejectReason: Int] = Dictionary(uniqueKeysWithValues: RejectReason.allCases.map { ($0, 0) })
+    public var grades: [LeadGrade: Int] = Dictionary(uniqueKeysWithValues: LeadGrade.allCases.map { ($0, 0) })
+    public var dryRun = false
+
+    public init(source: String, fileName: String, encoding: String, layout: String) {
+        self.source = source
+        self.fileName = fileName
+        self.encoding = encoding
+        self.layout = layout
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case batchID = "batch_id"
+        case source, rows, accepted, rejected, grades, encoding, layout
+        case fileName = "file_name"
+        case dryRun = "dry_run"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(batchID, forKey: .batchID)
+        try container.encode(source, forKey: .source)
+        try container.encode(fileName, forKey: .fileName)
+        try container.encode(encoding, forKey: .encoding)
+        try container.encode(layout, forKey: .layout)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(accepted, forKey: .accepted)
+        try container.encode(Dictionary(uniqueKeysWithValues: rejected.map { ($0.key.rawValue, $0.value) }), forKey: .rejected)
+        try container.encode(Dictionary(uniqueKeysWithValues: grades.map { ($0.key.rawValue, $0.value) }), forKey: .grades)
+        try container.encode(dryRun, forKey: .dryRun)
+    }
+
+    /// All rejected rows.
+    public var rejectedTotal: Int { rejected.values.reduce(0, +) }
+}

@@ -1,0 +1,127 @@
+import CallOpsStore
+import GRDB
+import Roster
+
+/// The data officer's tables: batches, leads, the do-not-call list and the lead ledger.
+public enum LeadDataSchema {
+    /// The lead-data migrations, after the roster's they stand on.
+    public static let migrations: [Migration] = RosterSchema.migrations + [
+        Migration("leads.v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE lead_batch (
+                    id INTEGER PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    file_hash TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    cost_per_lead_fen INTEGER NOT NULL DEFAULT 0 CHECK (cost_per_lead_fen >= 0),
+                    rows INTEGER NOT NULL DEFAULT 0,
+                    accepted INTEGER NOT NULL DEFAULT 0,
+                    missing_phone INTEGER NOT NULL DEFAULT 0,
+                    invalid_phone INTEGER NOT NULL DEFAULT 0,
+                    duplicate_in_file INTEGER NOT NULL DEFAULT 0,
+                    duplicate_existing INTEGER NOT NULL DEFAULT 0,
+                    dnc INTEGER NOT NULL DEFAULT 0,
+                    out_of_age_range INTEGER NOT NULL DEFAULT 0,
+                    malformed_row INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX lead_batch_hash ON lead_batch(file_hash);
+
+                -- status: pool (free to allocate), open (an agent works it), won, lost (refused),
+                -- exhausted (cadence ended without a sale, cooling down), retired, dnc, invalid.
+                CREATE TABLE lead (
+                    id INTEGER PRIMARY KEY,
+                    batch_id INTEGER NOT NULL REFERENCES lead_batch(id),
+                    phone TEXT NOT NULL UNIQUE,
+                    name TEXT,
+                    gender TEXT CHECK (gender IN ('M', 'F')),
+                    age INTEGER,
+                    city TEXT,
+                    occupation TEXT,
+                    income_fen INTEGER,
+                    married INTEGER,
+                    children INTEGER,
+                    external_id TEXT,
+                    extra TEXT,
+                    grade TEXT NOT NULL CHECK (grade IN ('A', 'B', 'C')),
+                    score INTEGER NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pool'
+                        CHECK (status IN ('pool', 'open', 'won', 'lost', 'exhausted', 'retired', 'dnc', 'invalid')),
+                    agent_id INTEGER REFERENCES agent(id),
+                    assigned_at TEXT,
+                    -- The cadence's progress, written by the follow-up module through `LeadProgress`.
+                    stage TEXT NOT NULL DEFAULT 'new',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    follow_ups INTEGER NOT NULL DEFAULT 0,
+                    unanswered INTEGER NOT NULL DEFAULT 0,
+                    last_attempt_at TEXT,
+                    last_contact_at TEXT,
+                    -- Firsts that survive recycling, for batch statistics.
+                    effective_at TEXT,
+                    interested_at TEXT,
+                    next_due_at TEXT,
+                    callback_at TEXT,
+                    closed_at TEXT,
+                    -- Annual premium of the sale that won the lead (for cost per sale and premium per lead).
+                    premium_fen INTEGER,
+                    recycle_count INTEGER NOT NULL DEFAULT 0,
+                    -- A reclaimed lead does not go back to its previous holder before this time.
+                    locked_agent_id INTEGER REFERENCES agent(id),
+                    locked_until TEXT,
+                    CHECK ((status = 'open') = (agent_id IS NOT NULL) OR status IN ('won', 'lost', 'exhausted', 'dnc', 'invalid'))
+                );
+                CREATE INDEX lead_pool ON lead(status, grade, batch_id) WHERE status = 'pool';
+                CREATE INDEX lead_agent ON lead(agent_id, status);
+                CREATE INDEX lead_batch_id ON lead(batch_id);
+
+                CREATE TABLE dnc (
+                    phone TEXT PRIMARY KEY,
+                    added_at TEXT NOT NULL,
+                    source TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                -- Append-only: every decision that moves a lead, with its reason (`leads why` reads it).
+                CREATE TABLE lead_ledger (
+                    id INTEGER PRIMARY KEY,
+                    lead_id INTEGER NOT NULL REFERENCES lead(id),
+                    at TEXT NOT NULL,
+                    event TEXT NOT NULL CHECK (event IN ('assigned', 'released', 'recycled', 'retired', 'state')),
+                    agent_id INTEGER REFERENCES agent(id),
+                    reason TEXT NOT NULL
+                );
+                CREATE INDEX lead_ledger_lead ON lead_ledger(lead_id);
+                CREATE INDEX lead_ledger_agent ON lead_ledger(agent_id, event, at);
+                CREATE TRIGGER lead_ledger_append_only_update BEFORE UPDATE ON lead_ledger
+                    BEGIN SELECT RAISE(ABORT, 'the lead ledger is append-only'); END;
+                CREATE TRIGGER lead_ledger_append_only_delete BEFORE DELETE ON lead_ledger
+                    BEGIN SELECT RAISE(ABORT, 'the lead ledger is append-only'); END;
+                """)
+        }
+    ]
+}
+
+extension LeadDataSchema {
+    /// What must always hold of the leads (SPEC sections 5 and 12).
+    public static let invariants: [Invariant] = RosterSchema.invariants + [
+        Invariant("no do-not-call lead is open", violationsSQL: """
+            SELECT 'lead ' || lead.id || ' is open for agent ' || lead.agent_id || ' but its number is on the DNC list'
+            FROM lead JOIN dnc ON dnc.phone = lead.phone WHERE lead.status IN ('open', 'pool')
+            """),
+        Invariant("an open lead has an agent who has not left", violationsSQL: """
+            SELECT 'lead ' || lead.id || ' is held by agent ' || agent.code || ', who has left'
+            FROM lead JOIN agent ON agent.id = lead.agent_id WHERE lead.status = 'open' AND agent.status = 'left'
+            """),
+        Invariant("a lead is assigned once at a time", violationsSQL: """
+            SELECT 'lead ' || lead_id || ' was assigned twice without a release in between'
+            FROM (SELECT lead_id, event, LAG(event) OVER (PARTITION BY lead_id ORDER BY id) AS previous FROM lead_ledger
+                  WHERE event IN ('assigned', 'released'))
+            WHERE event = 'assigned' AND previous = 'assigned'
+            """),
+        Invariant("batch counts add up", violationsSQL: """
+            SELECT 'batch ' || id || ': ' || rows || ' rows but ' || (accepted + missing_phone + invalid_phone + duplicate_in_file
+                + duplicate_existing + dnc + out_of_age_range + malformed_row) || ' outcomes'
+            FROM lead_batch WHERE rows <> accepted + missing_phone + invalid_phone + duplicate_in_file
+                + duplicate_existing + dnc + out_of_age_range + malformed_row
+            """),
+    ]
+}

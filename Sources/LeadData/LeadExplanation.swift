@@ -1,0 +1,76 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+
+/// `callops leads why LEAD`: one lead's story in words, from the ledger.
+public struct LeadExplanation: Encodable, Sendable {
+    public var leadID: Int64
+    public var name: String?
+    public var batch: String
+    public var grade: String
+    public var score: Int
+    public var status: String
+    public var owner: String?
+    public var history: [LeadLedger.Event]
+    /// Whether the lead is in a queue now, and why or why not.
+    public var queueNow: String
+
+    enum CodingKeys: String, CodingKey {
+        case leadID = "lead_id"
+        case name, batch, grade, score, status, owner, history
+        case queueNow = "queue_now"
+    }
+
+    /// Explains a lead; `windows` bound when it may be called.
+    public static func explain(_ db: Database, lead id: Int64, clock: Clock, windows: CallingWindows) throws -> LeadExplanation {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT lead.*, b.source, b.file_name, b.received_at, agent.code AS agent_code, agent.status AS agent_status,
+                (SELECT 1 FROM dnc WHERE dnc.phone = lead.phone) AS on_dnc
+            FROM lead JOIN lead_batch b ON b.id = lead.batch_id LEFT JOIN agent ON agent.id = lead.agent_id
+            WHERE lead.id = ?
+            """, arguments: [id])
+        else {
+            throw CallOpsError.notFound(kind: "lead", key: String(id), hint: "lead ids are in `callops queue next` and the rejects and stats outputs")
+        }
+        let status = LeadStatus(rawValue: row["status"]) ?? .pool
+        let agentCode: String? = row["agent_code"]
+        var explanation = LeadExplanation(
+            leadID: id, name: row["name"],
+            batch: "batch \(row["batch_id"] as Int64) from \(row["source"] as String) (\(row["file_name"] as String), received \(row["received_at"] as String))",
+            grade: row["grade"], score: row["score"], status: status.rawValue, owner: agentCode,
+            history: try LeadLedger.history(db, lead: id), queueNow: "")
+        explanation.queueNow = queueReason(row: row, status: status, agentCode: agentCode, clock: clock, windows: windows)
+        return explanation
+    }
+
+    private static func queueReason(row: Row, status: LeadStatus, agentCode: String?, clock: Clock, windows: CallingWindows) -> String {
+        if (row["on_dnc"] as Int?) != nil { return "not queued: the number is on the do-not-call list" }
+        switch status {
+        case .pool:
+            if let until: String = row["locked_until"], until > clock.nowTimestamp {
+                return "not queued: in the pool, waiting for allocation (not to its previous agent before \(until.hasPrefix("9999") ? "ever" : until))"
+            }
+            return "not queued: in the pool, waiting for allocation (`callops leads allocate`)"
+        case .won: return "not queued: won (a sale); it now lives on as a customer"
+        case .lost: return "not queued: the customer refused"
+        case .exhausted: return "not queued: exhausted (the cadence ended without a sale); it returns to the pool after the cool-down"
+        case .retired: return "not queued: retired after its recycles"
+        case .dnc: return "not queued: the customer asked not to be called"
+        case .invalid: return "not queued: the number is not in service"
+        case .open: break
+        }
+        let owner = agentCode ?? "?"
+        if (row["agent_status"] as String?) == "left" { return "not queued: held by agent \(owner), who has left; the next recycle moves it" }
+        let due: String? = row["callback_at"] ?? row["next_due_at"]
+        if let due, due > clock.nowTimestamp {
+            return "not queued now: held by agent \(owner), not due until \(due)"
+        }
+        if !windows.contains(clock.now, clock: clock) {
+            return "not queued now: outside the calling window; it is due again at \(clock.timestamp(windows.nextOpen(atOrAfter: clock.now, clock: clock))) in agent \(owner)'s queue"
+        }
+        if (row["attempts"] as Int) == 0 || (row["last_attempt_at"] as String?).map({ $0 < (row["assigned_at"] as String? ?? "") }) == true {
+            return "in agent \(owner)'s queue now: a fresh lead, grade \(row["grade"] as String)"
+        }
+        return "in agent \(owner)'s queue now: due since \(due ?? "its assignment")"
+    }
+}

@@ -1,0 +1,142 @@
+import CallOpsCore
+import Foundation
+
+/// Where each known field sits in a lead file.
+struct LeadColumns: Sendable {
+    var phone: Int?
+    var name: Int?
+    /// VICIdial splits the name: first and last.
+    var nameParts: [Int] = []
+    var gender: Int?
+    var age: Int?
+    var birthDate: Int?
+    var city: Int?
+    var occupation: Int?
+    var income: Int?
+    var marital: Int?
+    var children: Int?
+    var externalID: Int?
+    /// Other columns, kept as they are (name → index).
+    var extra: [(String, Int)] = []
+
+    /// Header names, English or Chinese, case-insensitive (SPEC section 5).
+    nonisolated(unsafe) static let aliases: [(WritableKeyPath<LeadColumns, Int?>, [String])] = [
+        (\.phone, ["phone", "mobile", "手机", "手机号", "电话", "联系电话"]),
+        (\.name, ["name", "姓名", "客户姓名"]),
+        (\.gender, ["gender", "sex", "性别"]),
+        (\.age, ["age", "年龄"]),
+        (\.birthDate, ["birth_date", "出生日期"]),
+        (\.city, ["city", "城市"]),
+        (\.occupation, ["occupation", "job", "职业"]),
+        (\.income, ["income", "annual_income", "年收入"]),
+        (\.marital, ["marital", "婚姻状况"]),
+        (\.children, ["children", "子女数"]),
+        (\.externalID, ["external_id", "vendor_lead_code"]),
+    ]
+
+    init(header: CSVHeader) {
+        var used = Set<Int>()
+        for (path, names) in Self.aliases {
+            if let index = header.column(names) {
+                self[keyPath: path] = index
+                used.insert(index)
+            }
+        }
+        extra = header.names.enumerated().filter { !used.contains($0.offset) && !$0.element.isEmpty }.map { ($0.element, $0.offset) }
+    }
+
+    /// VICIdial's standard 25 fields.
+    static let vicidialFields = [
+        "vendor_lead_code", "source_id", "list_id", "phone_code", "phone_number", "title", "first_name",
+        "middle_initial", "last_name", "address1", "address2", "address3", "city", "state", "province",
+        "postal_code", "country_code", "gender", "date_of_birth", "alt_phone", "email", "security_phrase",
+        "comments", "rank", "owner",
+    ]
+
+    static var vicidial: LeadColumns {
+        var columns = LeadColumns(header: CSVHeader([]))
+        columns.externalID = 0
+        columns.phone = 4
+        columns.nameParts = [6, 8]
+        columns.city = 12
+        columns.gender = 17
+        columns.birthDate = 18
+        let used: Set<Int> = [0, 4, 6, 8, 12, 17, 18]
+        // The loader's extra fields past the 25th (called_count, status, alternate numbers) are kept too.
+        columns.extra = vicidialFields.enumerated().filter { !used.contains($0.offset) }.map { ($0.element, $0.offset) }
+            + (25..<40).map { ("field_\($0 + 1)", $0) }
+        return columns
+    }
+}
+
+/// The shape of a lead file: delimiter, header or VICIdial layout, and its columns.
+struct LeadFileFormat: Sendable {
+    var delimiter: UInt8
+    var hasHeader: Bool
+    var fieldCount: Int
+    var columns: LeadColumns
+    var layoutName: String
+
+    /// Reads the first record to decide the delimiter and layout; refuses a file with no phone column.
+    static func sniff(path: String, encoding: TextEncoding, layout: ImportOptions.Layout, fileName: String) throws -> LeadFileFormat {
+        var probe = try CSVReader(path: path, delimiter: UInt8(ascii: ","), encoding: encoding)
+        guard let first = try probe.next() else {
+            throw CallOpsError.badFile(file: fileName, message: "is empty; a lead file needs a header with a phone column and one row per lead")
+        }
+        let line = first.fields.joined(separator: ",")
+        // The delimiter that splits the first line most: Excel in Europe writes `;`, dialers `|` or tab.
+        let candidates: [UInt8] = layout == .vicidial ? [UInt8(ascii: "|"), UInt8(ascii: "\t")]
+            : [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
+        let delimiter = candidates.max { a, b in
+            line.utf8.filter { $0 == a }.count < line.utf8.filter { $0 == b }.count
+        }!
+        var reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
+        let record = try reader.next()!
+        let vicidial = LeadFileFormat(delimiter: delimiter, hasHeader: false, fieldCount: 25, columns: .vicidial, layoutName: "vicidial")
+        if layout == .vicidial { return vicidial }
+        let header = CSVHeader(record.fields)
+        let columns = LeadColumns(header: header)
+        if columns.phone != nil {
+            return LeadFileFormat(delimiter: delimiter, hasHeader: true, fieldCount: record.count, columns: columns, layoutName: "header")
+        }
+        if delimiter != UInt8(ascii: ","), delimiter != UInt8(ascii: ";"), record.count >= 25 {
+            return vicidial
+        }
+        throw CallOpsError.badFile(
+            file: fileName,
+            message: "has no phone column; the header must name one of phone, mobile, 手机, 手机号, 电话, 联系电话 (or use --layout vicidial for a VICIdial list)")
+    }
+}
+
+/// Writes rejected rows for the data officer to fix: line, reason, detail, then the row.
+struct RejectsWriter {
+    let path: String
+    private let handle: FileHandle
+    private var buffer = ""
+    private(set) var count = 0
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw CallOpsError.badFile(file: path, message: "cannot be written (check the folder exists and is writable)")
+        }
+        self.path = path
+        self.handle = handle
+        buffer = CSVWriter.row(["line", "reason", "detail", "row"])
+    }
+
+    mutating func write(line: Int, reason: RejectReason, detail: String, fields: [String]) throws {
+        count += 1
+        buffer += CSVWriter.row([String(line), reason.rawValue, detail] + fields)
+        if buffer.utf8.count > 1 << 16 { try flush() }
+    }
+
+    mutating func flush() throws {
+        try handle.write(contentsOf: Data(buffer.utf8))
+        buffer = ""
+    }
+
+    mutating func close() throws {
+        try flush()
+        try handle.close()
+    }
+}

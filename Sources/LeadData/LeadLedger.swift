@@ -1,0 +1,54 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+
+/// Where a lead stands (the `status` column).
+public enum LeadStatus: String, Codable, CaseIterable, Sendable {
+    case pool, open, won, lost, exhausted, retired, dnc, invalid
+}
+
+/// Every move of a lead goes through here, so the append-only ledger holds its reason.
+public enum LeadLedger {
+    /// One line of a lead's history.
+    public struct Event: Decodable, Encodable, Equatable, Sendable, FetchableRecord {
+        public var at: String
+        public var event: String
+        public var agentCode: String?
+        public var reason: String
+
+        enum CodingKeys: String, CodingKey {
+            case at, event, reason
+            case agentCode = "agent_code"
+        }
+    }
+
+    /// Records an event.
+    public static func record(_ db: Database, lead: Int64, event: String, agent: Int64?, reason: String, clock: Clock) throws {
+        try db.execute(
+            sql: "INSERT INTO lead_ledger (lead_id, at, event, agent_id, reason) VALUES (?, ?, ?, ?, ?)",
+            arguments: [lead, clock.nowTimestamp, event, agent, reason])
+    }
+
+    /// Ends a lead's working life (DNC, invalid number, refused, won, exhausted).
+    public static func close(_ db: Database, lead: Int64, agent: Int64?, status: LeadStatus, reason: String, clock: Clock) throws {
+        let keepsOwner = status != .dnc
+        try db.execute(sql: """
+            UPDATE lead SET status = ?, closed_at = ?, next_due_at = NULL, callback_at = NULL,
+                agent_id = CASE WHEN ? THEN agent_id END
+            WHERE id = ?
+            """, arguments: [status.rawValue, clock.nowTimestamp, keepsOwner, lead])
+        if !keepsOwner, let agent {
+            try record(db, lead: lead, event: "released", agent: agent, reason: reason, clock: clock)
+        }
+        try record(db, lead: lead, event: "state", agent: agent, reason: "\(status.rawValue): \(reason)", clock: clock)
+    }
+
+    /// A lead's history, oldest first.
+    public static func history(_ db: Database, lead: Int64) throws -> [Event] {
+        try Event.fetchAll(db, sql: """
+            SELECT lead_ledger.at, lead_ledger.event, agent.code AS agent_code, lead_ledger.reason
+            FROM lead_ledger LEFT JOIN agent ON agent.id = lead_ledger.agent_id
+            WHERE lead_ledger.lead_id = ? ORDER BY lead_ledger.id
+            """, arguments: [lead])
+    }
+}

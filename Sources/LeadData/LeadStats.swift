@@ -1,0 +1,111 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+
+/// How a batch (and so its vendor) performed: from rows bought to premium sold.
+public struct BatchStats: Encodable, Equatable, Sendable, FetchableRecord, Decodable {
+    public var batchID: Int64
+    public var source: String
+    public var fileName: String
+    public var receivedAt: String
+    public var rows: Int
+    public var accepted: Int
+    public var missingPhone: Int
+    public var invalidPhone: Int
+    public var duplicateInFile: Int
+    public var duplicateExisting: Int
+    public var dnc: Int
+    public var outOfAgeRange: Int
+    public var malformedRow: Int
+    public var allocated: Int
+    public var dialed: Int
+    public var contacted: Int
+    public var effective: Int
+    public var interested: Int
+    public var sold: Int
+    public var premiumFen: Int64
+    /// What the batch cost: cost per lead × rows delivered (a vendor bills for what it sends).
+    public var costFen: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case batchID = "batch_id"
+        case source
+        case fileName = "file_name"
+        case receivedAt = "received_at"
+        case rows, accepted
+        case missingPhone = "missing_phone"
+        case invalidPhone = "invalid_phone"
+        case duplicateInFile = "duplicate_in_file"
+        case duplicateExisting = "duplicate_existing"
+        case dnc
+        case outOfAgeRange = "out_of_age_range"
+        case malformedRow = "malformed_row"
+        case allocated, dialed, contacted, effective, interested, sold
+        case premiumFen = "premium_fen"
+        case costFen = "cost_fen"
+    }
+
+    public var premium: Money { Money(fen: premiumFen) }
+    public var cost: Money { Money(fen: costFen) }
+    /// Cost per sale; nil when nothing sold.
+    public var costPerSale: Money? { sold > 0 ? Money(fen: costFen / Int64(sold)) : nil }
+    /// Premium per accepted lead; nil when none accepted.
+    public var premiumPerLead: Money? { accepted > 0 ? Money(fen: premiumFen / Int64(accepted)) : nil }
+    /// Data usage rate: leads dialed / leads allocated.
+    public var dataUsageRate: Double? { allocated > 0 ? Double(dialed) / Double(allocated) : nil }
+    public var rejected: Int { rows - accepted }
+
+    /// The contract of SPEC section 13, plus the rest: money in yuan, rates as fractions.
+    public func encode(to encoder: any Encoder) throws {
+        enum Keys: String, CodingKey {
+            case batchID = "batch_id", source, fileName = "file_name", receivedAt = "received_at", rows, accepted, rejected
+            case allocated, dialed, contacted, effective, interested, sold, premium, cost
+            case costPerSale = "cost_per_sale", premiumPerLead = "premium_per_lead", dataUsageRate = "data_usage_rate"
+        }
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(batchID, forKey: .batchID)
+        try c.encode(source, forKey: .source)
+        try c.encode(fileName, forKey: .fileName)
+        try c.encode(receivedAt, forKey: .receivedAt)
+        try c.encode(rows, forKey: .rows)
+        try c.encode(accepted, forKey: .accepted)
+        try c.encode([
+            "missing_phone": missingPhone, "invalid_phone": invalidPhone, "duplicate_in_file": duplicateInFile,
+            "duplicate_existing": duplicateExisting, "dnc": dnc, "out_of_age_range": outOfAgeRange, "malformed_row": malformedRow,
+        ], forKey: .rejected)
+        try c.encode(allocated, forKey: .allocated)
+        try c.encode(dialed, forKey: .dialed)
+        try c.encode(contacted, forKey: .contacted)
+        try c.encode(effective, forKey: .effective)
+        try c.encode(interested, forKey: .interested)
+        try c.encode(sold, forKey: .sold)
+        try c.encode(premium.yuan, forKey: .premium)
+        try c.encode(cost.yuan, forKey: .cost)
+        try c.encode(costPerSale?.yuan, forKey: .costPerSale)
+        try c.encode(premiumPerLead?.yuan, forKey: .premiumPerLead)
+        try c.encode(dataUsageRate, forKey: .dataUsageRate)
+    }
+}
+
+/// `callops leads stats`.
+public enum LeadStats {
+    /// One row per batch, newest first; only one batch or one source when given.
+    public static func batches(_ db: Database, batch: Int64? = nil, source: String? = nil) throws -> [BatchStats] {
+        try BatchStats.fetchAll(db, sql: """
+            SELECT b.id AS batch_id, b.source, b.file_name, b.received_at, b.rows, b.accepted, b.missing_phone, b.invalid_phone,
+                b.duplicate_in_file, b.duplicate_existing, b.dnc, b.out_of_age_range, b.malformed_row,
+                (SELECT COUNT(DISTINCT g.lead_id) FROM lead_ledger g JOIN lead x ON x.id = g.lead_id
+                    WHERE x.batch_id = b.id AND g.event = 'assigned') AS allocated,
+                COALESCE(SUM(l.attempts > 0), 0) AS dialed,
+                COALESCE(SUM(l.last_contact_at IS NOT NULL), 0) AS contacted,
+                COALESCE(SUM(l.effective_at IS NOT NULL), 0) AS effective,
+                COALESCE(SUM(l.interested_at IS NOT NULL), 0) AS interested,
+                COALESCE(SUM(l.status = 'won'), 0) AS sold,
+                COALESCE(SUM(l.premium_fen), 0) AS premium_fen,
+                b.cost_per_lead_fen * b.rows AS cost_fen
+            FROM lead_batch b LEFT JOIN lead l ON l.batch_id = b.id
+            WHERE (?1 IS NULL OR b.id = ?1) AND (?2 IS NULL OR b.source = ?2)
+            GROUP BY b.id ORDER BY b.id DESC
+            """, arguments: [batch, source])
+    }
+}

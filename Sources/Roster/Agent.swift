@@ -1,0 +1,134 @@
+import CallOpsCore
+import Foundation
+import GRDB
+
+/// Where an agent stands with the center.
+public enum AgentStatus: String, Codable, CaseIterable, Sendable {
+    case active, probation, left
+}
+
+/// One agent (坐席) as the roster holds it.
+public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
+    public var id: Int64
+    public var code: String
+    public var name: String
+    public var team: String
+    public var hireDate: String
+    /// The tier the roster gives, which wins over the derived one; nil when not given.
+    public var rosterTier: Tier?
+    public var status: AgentStatus
+    public var seat: String?
+    public var dailyNewLeads: Int?
+    public var maxOpenLeads: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case id, code, name, team, status, seat
+        case hireDate = "hire_date"
+        case rosterTier = "tier"
+        case dailyNewLeads = "daily_new_leads"
+        case maxOpenLeads = "max_open_leads"
+    }
+
+    /// Days since the hire date, on the clock's day.
+    public func daysEmployed(clock: Clock) -> Int {
+        guard let hired = clock.parseDay(hireDate) else { return 0 }
+        return clock.daysBetween(hired, clock.now)
+    }
+
+    /// The agent's tier: the roster's when given, else derived (seed 000).
+    /// - Parameters:
+    ///   - trailingPolicies: policies sold in the trailing month.
+    ///   - trailingFYC: first-year commission earned in the trailing month.
+    public func tier(
+        clock: Clock, rules: Settings.RosterRules, trailingPolicies: Int = 0, trailingFYC: Money = .zero
+    ) -> Tier {
+        if let rosterTier { return rosterTier }
+        return Tier.derive(
+            daysEmployed: daysEmployed(clock: clock), trailingPolicies: trailingPolicies,
+            trailingFYC: trailingFYC, rules: rules)
+    }
+}
+
+extension Tier {
+    /// The tier earned by tenure and the trailing month's results (seed 000): `new` in the first
+    /// days, `top` at 2 policies and 10,000 of FYC a month, `core` for steady sellers, else `general`.
+    public static func derive(
+        daysEmployed: Int, trailingPolicies: Int, trailingFYC: Money, rules: Settings.RosterRules
+    ) -> Tier {
+        if daysEmployed < rules.newHireDays { return .new }
+        if trailingPolicies >= rules.topMinPolicies && trailingFYC >= Money(yuan: rules.topMinFYC) {
+            return .top
+        }
+        if trailingPolicies >= rules.coreMinPolicies { return .core }
+        return .general
+    }
+}
+
+/// Reads the roster. Other modules reach agents and teams only through these functions.
+public enum Roster {
+    static let agentSelect = """
+        SELECT agent.id, agent.code, agent.name, team.name AS team, agent.hire_date, agent.tier,
+               agent.status, seat.code AS seat, agent.daily_new_leads, agent.max_open_leads
+        FROM agent JOIN team ON team.id = agent.team_id LEFT JOIN seat ON seat.id = agent.seat_id
+        """
+
+    /// Every agent, by team then code; only one team's when `team` is given.
+    public static func agents(_ db: Database, team: String? = nil) throws -> [Agent] {
+        if let team {
+            guard try teamID(db, name: team) != nil else {
+                throw CallOpsError.notFound(kind: "team", key: team, hint: "see `callops roster list` for the teams")
+            }
+            return try Agent.fetchAll(db, sql: agentSelect + " WHERE team.name = ? ORDER BY agent.code", arguments: [team])
+        }
+        return try Agent.fetchAll(db, sql: agentSelect + " ORDER BY team.name, agent.code")
+    }
+
+    /// The agent with this code, or an error that says how to find the codes.
+    public static func agent(_ db: Database, code: String) throws -> Agent {
+        guard let agent = try Agent.fetchOne(db, sql: agentSelect + " WHERE agent.code = ?", arguments: [code]) else {
+            throw CallOpsError.notFound(kind: "agent", key: code, hint: "see `callops roster list` for agent codes")
+        }
+        return agent
+    }
+
+    /// The team's row id, if the team exists.
+    public static func teamID(_ db: Database, name: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM team WHERE name = ?", arguments: [name])
+    }
+
+    /// Team names, sorted.
+    public static func teams(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name FROM team ORDER BY name")
+    }
+
+    /// Seats of a team (or all), and how many are occupied.
+    public static func seatCounts(_ db: Database, team: String? = nil) throws -> (seats: Int, occupied: Int) {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT COUNT(*) AS seats, COUNT(agent.id) AS occupied
+            FROM seat LEFT JOIN team ON team.id = seat.team_id
+            LEFT JOIN agent ON agent.seat_id = seat.id
+            WHERE ?1 IS NULL OR team.name = ?1
+            """, arguments: [team])!
+        return (row["seats"], row["occupied"])
+    }
+
+    /// Creates the team if it does not exist; returns its id.
+    @discardableResult
+    public static func ensureTeam(_ db: Database, name: String) throws -> Int64 {
+        if let id = try teamID(db, name: name) { return id }
+        try db.execute(sql: "INSERT INTO team (name) VALUES (?)", arguments: [name])
+        return db.lastInsertedRowID
+    }
+
+    /// Adds seats to a team (existing codes are left as they are); returns how many were new.
+    @discardableResult
+    public static func addSeats(_ db: Database, codes: [String], team: String) throws -> Int {
+        let teamID = try ensureTeam(db, name: team)
+        var added = 0
+        for code in codes {
+            try db.execute(sql: "INSERT OR IGNORE INTO seat (code, team_id) VALUES (?, ?)", arguments: [code, teamID])
+            added += db.changesCount
+        }
+        return added
+    }
+}

@@ -1,0 +1,202 @@
+import CallOpsCore
+import Foundation
+import GRDB
+
+/// One validated row of a roster file.
+public struct RosterRow: Equatable, Sendable {
+    public var line: Int
+    public var code: String
+    public var name: String
+    public var team: String
+    public var hireDate: String
+    /// nil when the file has no tier column or leaves it empty (the tier is then derived).
+    public var tier: Tier?
+    /// nil when the file has no status column or leaves it empty.
+    public var status: AgentStatus?
+    public var seat: String?
+    public var dailyNewLeads: Int?
+    public var maxOpenLeads: Int?
+
+    public init(
+        line: Int, code: String, name: String, team: String, hireDate: String, tier: Tier? = nil,
+        status: AgentStatus? = nil, seat: String? = nil, dailyNewLeads: Int? = nil, maxOpenLeads: Int? = nil
+    ) {
+        self.line = line
+        self.code = code
+        self.name = name
+        self.team = team
+        self.hireDate = hireDate
+        self.tier = tier
+        self.status = status
+        self.seat = seat
+        self.dailyNewLeads = dailyNewLeads
+        self.maxOpenLeads = maxOpenLeads
+    }
+}
+
+/// A validated roster file.
+public struct RosterFile: Equatable, Sendable {
+    public var rows: [RosterRow]
+    /// Whether the file has a seat column; without one, seats stay as they are.
+    public var hasSeatColumn: Bool
+
+    public init(rows: [RosterRow], hasSeatColumn: Bool) {
+        self.rows = rows
+        self.hasSeatColumn = hasSeatColumn
+    }
+}
+
+/// What a roster import did.
+public struct RosterImportSummary: Codable, Equatable, Sendable {
+    public var rows = 0
+    public var added = 0
+    public var updated = 0
+    public var teamsCreated = 0
+    public var seatsCreated = 0
+
+    enum CodingKeys: String, CodingKey {
+        case rows, added, updated
+        case teamsCreated = "teams_created"
+        case seatsCreated = "seats_created"
+    }
+}
+
+/// `callops roster import`: the roster is curated, so one bad row refuses the whole file.
+public enum RosterImport {
+    static let required = ["agent_code", "name", "team", "hire_date"]
+
+    /// Reads and validates a whole roster file; throws at the first bad line, naming it.
+    public static func read(path: String, clock: Clock) throws -> RosterFile {
+        let file = (path as NSString).lastPathComponent
+        var reader = try CSVReader(path: path, encoding: try TextEncoding.detect(path: path))
+        guard let headerRecord = try reader.next() else {
+            throw CallOpsError.badFile(file: file, message: "is empty; a roster needs the header \(required.joined(separator: ",")) and one row per agent")
+        }
+        let header = CSVHeader(headerRecord.fields)
+        for name in required where header.column(name) == nil {
+            throw CallOpsError.badInput(
+                file: file, line: headerRecord.line, field: name,
+                message: "missing column; the header must name \(required.joined(separator: ","))")
+        }
+        let column = { (name: String) in header.column(name) }
+        var rows: [RosterRow] = []
+        var firstLine: [String: Int] = [:]
+        var seatLine: [String: Int] = [:]
+        while let record = try reader.next() {
+            func field(_ name: String) -> String? {
+                guard let i = column(name), i < record.count else { return nil }
+                let value = record[i].trimmingCharacters(in: .whitespaces)
+                return value.isEmpty ? nil : value
+            }
+            func fail(_ name: String, _ message: String) -> CallOpsError {
+                .badInput(file: file, line: record.line, field: name, message: message)
+            }
+            if record.count != header.names.count {
+                throw fail("row", "has \(record.count) fields; the header has \(header.names.count)")
+            }
+            var values: [String: String] = [:]
+            for name in required {
+                guard let value = field(name) else { throw fail(name, "is empty") }
+                values[name] = value
+            }
+            let code = values["agent_code"]!
+            if let earlier = firstLine[code] {
+                throw fail("agent_code", "\"\(code)\" appears again (first on line \(earlier)); each agent once")
+            }
+            firstLine[code] = record.line
+            let hireDate = values["hire_date"]!
+            guard clock.parseDay(hireDate) != nil else {
+                throw fail("hire_date", "\"\(hireDate)\" is not a real date; write YYYY-MM-DD")
+            }
+            var row = RosterRow(
+                line: record.line, code: code, name: values["name"]!, team: values["team"]!,
+                hireDate: hireDate)
+            if let text = field("tier") {
+                guard let tier = Tier(rawValue: text.lowercased()) else {
+                    throw fail("tier", "\"\(text)\" is not a tier; use new, general, core or top")
+                }
+                row.tier = tier
+            }
+            if let text = field("status") {
+                guard let status = AgentStatus(rawValue: text.lowercased()) else {
+                    throw fail("status", "\"\(text)\" is not a status; use active, probation or left")
+                }
+                row.status = status
+            }
+            if let seat = field("seat") {
+                if let earlier = seatLine[seat] {
+                    throw fail("seat", "seat \(seat) is also given on line \(earlier); a seat holds one agent")
+                }
+                if row.status == .left {
+                    throw fail("seat", "an agent who has left holds no seat; leave it empty")
+                }
+                seatLine[seat] = record.line
+                row.seat = seat
+            }
+            for name in ["daily_new_leads", "max_open_leads"] {
+                guard let text = field(name) else { continue }
+                guard let value = Int(text), value >= 0 else {
+                    throw fail(name, "\"\(text)\" is not a whole number of leads (0 or more)")
+                }
+                if name == "daily_new_leads" { row.dailyNewLeads = value } else { row.maxOpenLeads = value }
+            }
+            rows.append(row)
+        }
+        return RosterFile(rows: rows, hasSeatColumn: header.column("seat") != nil)
+    }
+
+    /// Upserts validated rows by agent code, in the caller's transaction.
+    public static func apply(_ db: Database, roster: RosterFile, file: String) throws -> RosterImportSummary {
+        let rows = roster.rows
+        var summary = RosterImportSummary(rows: rows.count)
+        let codes = Set(rows.map(\.code))
+        // Agents named in the file give up their seats first, so a file can move people
+        // between seats; a seat held by someone outside the file is refused below.
+        for row in rows where roster.hasSeatColumn || row.status == .left {
+            try db.execute(sql: "UPDATE agent SET seat_id = NULL WHERE code = ?", arguments: [row.code])
+        }
+        for row in rows {
+            let knownTeam = try Roster.teamID(db, name: row.team)
+            if knownTeam == nil { summary.teamsCreated += 1 }
+            let teamID = try knownTeam ?? Roster.ensureTeam(db, name: row.team)
+            var seatID: Int64?
+            if let seat = row.seat {
+                if let existing = try Row.fetchOne(db, sql: """
+                    SELECT seat.id, agent.code AS holder FROM seat
+                    LEFT JOIN agent ON agent.seat_id = seat.id WHERE seat.code = ?
+                    """, arguments: [seat]) {
+                    if let holder: String = existing["holder"], !codes.contains(holder) {
+                        throw CallOpsError.badInput(
+                            file: file, line: row.line, field: "seat",
+                            message: "seat \(seat) is held by agent \(holder); free it in the same file or pick another seat")
+                    }
+                    seatID = existing["id"]
+                } else {
+                    try db.execute(sql: "INSERT INTO seat (code, team_id) VALUES (?, ?)", arguments: [seat, teamID])
+                    seatID = db.lastInsertedRowID
+                    summary.seatsCreated += 1
+                }
+            }
+            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM agent WHERE code = ?", arguments: [row.code]) ?? false
+            if exists {
+                // A column absent from the file keeps what the roster had.
+                try db.execute(sql: """
+                    UPDATE agent SET name = ?, team_id = ?, hire_date = ?, tier = COALESCE(?, tier),
+                        status = COALESCE(?, status), seat_id = COALESCE(?, seat_id),
+                        daily_new_leads = COALESCE(?, daily_new_leads), max_open_leads = COALESCE(?, max_open_leads)
+                    WHERE code = ?
+                    """, arguments: [row.name, teamID, row.hireDate, row.tier?.rawValue, row.status?.rawValue,
+                                     seatID, row.dailyNewLeads, row.maxOpenLeads, row.code])
+                summary.updated += 1
+            } else {
+                try db.execute(sql: """
+                    INSERT INTO agent (code, name, team_id, hire_date, tier, status, seat_id, daily_new_leads, max_open_leads)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [row.code, row.name, teamID, row.hireDate, row.tier?.rawValue,
+                                     (row.status ?? .active).rawValue, seatID, row.dailyNewLeads, row.maxOpenLeads])
+                summary.added += 1
+            }
+        }
+        return summary
+    }
+}

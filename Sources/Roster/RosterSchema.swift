@@ -1,0 +1,46 @@
+import CallOpsStore
+import GRDB
+
+/// The roster's tables: teams, seats (工位) and agents.
+public enum RosterSchema {
+    /// The roster's migrations, and those it stands on.
+    public static let migrations: [Migration] = [
+        Migration("roster.v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE team (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE CHECK (name <> '')
+                );
+                CREATE TABLE seat (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE CHECK (code <> ''),
+                    team_id INTEGER REFERENCES team(id)
+                );
+                CREATE TABLE agent (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE CHECK (code <> ''),
+                    name TEXT NOT NULL,
+                    team_id INTEGER NOT NULL REFERENCES team(id),
+                    hire_date TEXT NOT NULL,
+                    tier TEXT CHECK (tier IN ('new', 'general', 'core', 'top')),
+                    status TEXT NOT NULL CHECK (status IN ('active', 'probation', 'left')),
+                    -- UNIQUE: a seat holds at most one agent; one column: an agent holds at most one seat.
+                    seat_id INTEGER UNIQUE REFERENCES seat(id),
+                    daily_new_leads INTEGER CHECK (daily_new_leads >= 0),
+                    max_open_leads INTEGER CHECK (max_open_leads >= 0),
+                    CHECK (status <> 'left' OR seat_id IS NULL)
+                );
+                CREATE INDEX agent_team ON agent(team_id);
+                """)
+        }
+    ]
+}
+
+extension RosterSchema {
+    /// What must always hold of the roster.
+    public static let invariants: [Invariant] = [
+        Invariant("an agent who has left holds no seat", violationsSQL: """
+            SELECT 'agent ' || code || ' has left but holds a seat' FROM agent WHERE status = 'left' AND seat_id IS NOT NULL
+            """)
+    ]
+}

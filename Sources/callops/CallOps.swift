@@ -1,0 +1,48 @@
+import ArgumentParser
+
+@main
+struct CallOps: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "callops",
+        abstract: "The operations manager of an insurance telesales center, on one SQLite database.",
+        discussion: """
+            Global options (--db, --config, --now) go after the command, e.g.
+              callops roster list --db center.sqlite --format json
+            Environment: CALLOPS_DB, CALLOPS_NOW, CALLOPS_CONFIG.
+            """,
+        subcommands: [
+            InitCommand.self, ConfigCommand.self, RosterCommand.self, LeadsCommand.self,
+            DemoCommand.self, BackupCommand.self, CheckCommand.self,
+        ]
+    )
+
+    /// Lets the global options stand before the command too (`callops --db x roster list`),
+    /// as SPEC section 3 writes them: they are moved behind the command words before parsing.
+    static func reorderedArguments(_ arguments: [String]) -> [String] {
+        let globals: Set<String> = ["--db", "--config", "--now"]
+        var leading: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first {
+            if globals.contains(first), rest.count >= 2 {
+                leading += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if let name = first.split(separator: "=").first, first.contains("="), globals.contains(String(name)) {
+                leading.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        return Array(rest) + leading
+    }
+
+    static func main() {
+        let arguments = reorderedArguments(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import CallOpsStore
+import GRDB
+import LeadData
+
+/// Every module's invariants, for `callops check`.
+enum Invariants {
+    static let all: [Invariant] = LeadDataSchema.invariants
+
+    static var names: [String] { all.map(\.name) }
+
+    static func violations(_ db: Database) throws -> [String] {
+        try all.flatMap { try $0.violations(db) }
+    }
+}

@@ -1,0 +1,231 @@
+import ArgumentParser
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import LeadData
+
+/// `callops leads`: the data officer's commands (SPEC section 5).
+struct LeadsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leads",
+        abstract: "Lead data: import and clean batches, allocate to seats, recycle, do-not-call, statistics, explain a lead.",
+        subcommands: [Import.self, Allocate.self, Recycle.self, DNC.self, Stats.self, Why.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a lead file (CSV with a phone column, or a VICIdial list): validate, dedupe, grade, insert.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Argument(help: "The lead file.") var file: String
+        @Option(help: "Where the leads came from (vendor, partner, referral).") var source: String
+        @Option(name: .customLong("cost-per-lead"), help: "What one lead cost, in yuan.") var costPerLead: Double = 0
+        @Option(help: "auto (UTF-8, else GB18030), utf8 or gb18030.") var encoding: ImportOptions.Encoding = .auto
+        @Option(help: "auto (a header row) or vicidial (VICIdial's 25 fields, no header).") var layout: ImportOptions.Layout = .auto
+        @Option(help: "Write rejected rows here (CSV: line, reason, detail, row).") var rejects: String?
+        @Flag(name: .customLong("dry-run"), help: "Show the counts and rejects; write nothing.") var dryRun = false
+        @Flag(help: "Import a file that was imported before.") var force = false
+
+        func validate() throws {
+            if costPerLead < 0 || !costPerLead.isFinite { throw ValidationError("--cost-per-lead must be 0 or more yuan") }
+            if source.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--source names where the leads came from, e.g. --source 平安合作") }
+        }
+
+        func run() throws {
+            let context = try global.context()
+            var options = ImportOptions(source: source)
+            options.costPerLead = Money(yuan: costPerLead)
+            options.encoding = encoding
+            options.layout = layout
+            options.rejectsPath = rejects
+            options.dryRun = dryRun
+            options.force = force
+            let importer = try LeadImporter(settings: context.settings, clock: context.clock)
+            let summary = try importer.run(path: file, options: options, db: context.db, progress: ProgressBar("import", total: 100))
+            var table = Table(["outcome", ">rows"])
+            table.append(["accepted", String(summary.accepted)])
+            for reason in RejectReason.allCases { table.append([reason.rawValue, String(summary.rejected[reason, default: 0])]) }
+            table.append(["total", String(summary.rows)])
+            let grades = LeadGrade.allCases.map { "\($0.rawValue) \(summary.grades[$0, default: 0])" }.joined(separator: ", ")
+            table.footer = [
+                (summary.dryRun ? "dry run: nothing was written. " : "batch \(summary.batchID.map(String.init) ?? "-"): ")
+                    + "\(summary.fileName) from \(summary.source) (\(summary.encoding), \(summary.layout)); grades \(grades)"
+            ]
+            if let rejects, summary.rejectedTotal > 0 { table.footer.append("rejected rows written to \(rejects)") }
+            emit(try Render.output(summary, table: table, format: output.format))
+        }
+    }
+
+    struct Allocate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Distribute pool leads to eligible agents within capacity (A before B before C, newest batch first).")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(help: "Only leads of this batch.") var batch: Int64?
+        @Option(help: "Only agents of this team.") var team: String?
+        @Option(help: "weighted (tier and smoothed conversion) or even. Default: the config's.") var strategy: AllocationOptions.Strategy?
+        @Option(help: "Random seed for ties. Default: drawn from the day, so ties rotate daily.") var seed: UInt64?
+        @Flag(name: .customLong("dry-run"), help: "Show the shares; write nothing.") var dryRun = false
+
+        func run() throws {
+            let context = try global.context()
+            var options = AllocationOptions()
+            options.batch = batch
+            options.team = team
+            options.strategy = strategy
+            options.seed = seed
+            options.dryRun = dryRun
+            let result = try Allocator(settings: context.settings, clock: context.clock).run(context.db, options: options)
+            var table = Table(["agent", "team", "tier", ">room", ">allocated", ">A", ">B", ">C"])
+            for line in result.agents {
+                table.append([line.agentCode, line.team, line.tier.rawValue, String(line.capacity), String(line.allocated),
+                              String(line.grades["A"] ?? 0), String(line.grades["B"] ?? 0), String(line.grades["C"] ?? 0)])
+            }
+            let reasons = result.unallocatedReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            table.footer = [
+                "\(result.dryRun ? "dry run, nothing written: would allocate" : "allocated") \(result.allocated); left in the pool \(result.unallocated)"
+                    + (reasons.isEmpty ? "" : " (\(reasons))") + "; strategy \(result.strategy), seed \(result.seed)"
+            ]
+            emit(try Render.output(result, table: table, format: output.format))
+        }
+    }
+
+    struct Recycle: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reclaim idle leads, recycle exhausted ones after the cool-down, rescue callbacks of leavers.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(name: .customLong("idle-days"), help: "Days without a call after assignment. Default: the config's (3).") var idleDays: Int?
+        @Flag(name: .customLong("dry-run"), help: "Show what would move; write nothing.") var dryRun = false
+
+        func validate() throws {
+            if let idleDays, idleDays < 0 { throw ValidationError("--idle-days must be 0 or more") }
+        }
+
+        func run() throws {
+            let context = try global.context()
+            let result = try Recycler(settings: context.settings, clock: context.clock).run(context.db, idleDays: idleDays, dryRun: dryRun)
+            let table = Table(
+                [">idle", ">exhausted", ">retired", ">from leavers", ">callbacks moved", ">callbacks stuck"],
+                rows: [[result.idle, result.exhausted, result.retired, result.fromLeavers, result.callbacksMoved, result.callbacksStuck].map(String.init)])
+            emit(try Render.output(result, table: table, format: output.format))
+            if dryRun { note("dry run: nothing was written") }
+        }
+    }
+
+    struct DNC: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dnc", abstract: "The do-not-call list: add numbers, list them.", subcommands: [Add.self, List.self])
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Add numbers to the do-not-call list; their leads close at once.")
+
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var output: FormatOption
+            @Argument(help: "Phone numbers.") var phones: [String] = []
+            @Option(help: "A file of numbers: one a line, or a CSV with a phone column.") var file: String?
+            @Option(help: "Where the request came from.") var source: String = "manual"
+
+            func validate() throws {
+                if phones.isEmpty && file == nil { throw ValidationError("give numbers, or --file with one number a line") }
+            }
+
+            func run() throws {
+                let context = try global.context()
+                var numbers: [String] = []
+                for phone in phones {
+                    switch DoNotCall.normalize(phone) {
+                    case let .success(digits): numbers.append(digits)
+                    case let .failure(error): throw error
+                    }
+                }
+                if let file { numbers += try DoNotCall.read(path: file) }
+                let result = try context.db.transaction { db in
+                    try DoNotCall.add(db, phones: numbers, source: file.map { ($0 as NSString).lastPathComponent } ?? source, clock: context.clock)
+                }
+                let table = Table([">added", ">already listed", ">leads closed"], rows: [[result.added, result.alreadyListed, result.leadsClosed].map(String.init)])
+                emit(try Render.output(result, table: table, format: output.format))
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the do-not-call numbers (masked unless --reveal-phones).")
+
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var output: FormatOption
+            @Flag(name: .customLong("reveal-phones"), help: "Show whole numbers (recorded in the audit log).") var revealPhones = false
+
+            func run() throws {
+                let context = try global.context()
+                var entries = try context.db.read(DoNotCall.entries)
+                if revealPhones {
+                    try context.db.transaction { db in
+                        try AuditLog.record(db, command: "leads dnc list --reveal-phones", numbers: entries.count, clock: context.clock)
+                    }
+                } else {
+                    for i in entries.indices { entries[i].phone = PhoneNumber.mask(entries[i].phone) }
+                }
+                let table = Table(["phone", "added", "source"], rows: entries.map { [$0.phone, $0.addedAt, $0.source] })
+                emit(try Render.output(entries, table: table, format: output.format))
+            }
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Judge each batch and source: rejects, allocation, dialing, sales, cost per sale, data usage.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(help: "Only this batch.") var batch: Int64?
+        @Option(help: "Only this source.") var source: String?
+
+        func run() throws {
+            let context = try global.context()
+            let stats = try context.db.read { db in try LeadStats.batches(db, batch: batch, source: source) }
+            var table = Table(["batch", "source", ">rows", ">accepted", ">allocated", ">dialed", ">contacted", ">effective", ">sold",
+                               ">premium", ">cost", ">cost/sale", ">premium/lead", ">usage"])
+            for s in stats {
+                table.append([String(s.batchID), s.source, String(s.rows), String(s.accepted), String(s.allocated), String(s.dialed),
+                              String(s.contacted), String(s.effective), String(s.sold), s.premium.description, s.cost.description,
+                              s.costPerSale?.description ?? "-", s.premiumPerLead?.description ?? "-", Render.percent(s.dataUsageRate)])
+            }
+            emit(try Render.output(stats, table: table, format: output.format))
+        }
+    }
+
+    struct Why: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Explain one lead: its batch, grade, owner, every move with its reason, and why it is or is not queued now.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Argument(help: "The lead id.") var lead: Int64
+
+        func run() throws {
+            let context = try global.context()
+            let windows = try CallingWindows(context.settings.cadence.windows)
+            let explanation = try context.db.read { db in try LeadExplanation.explain(db, lead: lead, clock: context.clock, windows: windows) }
+            if output.format == .json {
+                emit(try Render.json(explanation))
+                return
+            }
+            var text = """
+                lead \(explanation.leadID)\(explanation.name.map { " (\($0))" } ?? ""): \(explanation.status), grade \(explanation.grade) (score \(explanation.score))
+                from \(explanation.batch)
+                owner: \(explanation.owner ?? "none")
+
+                """
+            var table = Table(["at", "event", "agent", "reason"], rows: explanation.history.map { [$0.at, $0.event, $0.agentCode ?? "-", $0.reason] })
+            table.footer = ["", "now: \(explanation.queueNow)"]
+            text += output.format == .csv ? table.csv() : table.rendered()
+            emit(text)
+        }
+    }
+}
+
+extension ImportOptions.Encoding: ExpressibleByArgument {}
+extension ImportOptions.Layout: ExpressibleByArgument {}
+extension AllocationOptions.Strategy: ExpressibleByArgument {}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import CallOpsCore
+import Foundation
+import Roster
+
+/// `callops roster`: the agents, teams and seats (SPEC section 4).
+struct RosterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roster", abstract: "Agents, teams and seats: import the roster, list it, add seats.",
+        subcommands: [Import.self, List.self, Seats.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a roster CSV (agent_code,name,team,hire_date[,tier,status,seat,daily_new_leads,max_open_leads]); all or nothing.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Argument(help: "The roster CSV file.") var file: String
+
+        func run() throws {
+            let context = try global.context()
+            let roster = try RosterImport.read(path: file, clock: context.clock)
+            let name = (file as NSString).lastPathComponent
+            let summary = try context.db.transaction { db in try RosterImport.apply(db, roster: roster, file: name) }
+            let table = Table(
+                [">rows", ">added", ">updated", ">teams created", ">seats created"],
+                rows: [[summary.rows, summary.added, summary.updated, summary.teamsCreated, summary.seatsCreated].map(String.init)])
+            emit(try Render.output(summary, table: table, format: output.format))
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the agents with team, tier, status, seat and lead quotas.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(help: "Only this team.") var team: String?
+
+        struct Line: Encodable {
+            let agentCode, name, team, hireDate, tier, status: String
+            let seat: String?
+            let dailyNewLeads, maxOpenLeads: Int
+            enum CodingKeys: String, CodingKey {
+                case name, team, tier, status, seat
+                case agentCode = "agent_code"
+                case hireDate = "hire_date"
+                case dailyNewLeads = "daily_new_leads"
+                case maxOpenLeads = "max_open_leads"
+            }
+        }
+
+        func run() throws {
+            let context = try global.context()
+            let (agents, seats) = try context.db.read { db in
+                (try Roster.agents(db, team: team), try Roster.seatCounts(db, team: team))
+            }
+            let lines = agents.map { agent in
+                let tier = agent.tier(clock: context.clock, rules: context.settings.roster)
+                let defaults = context.settings.roster.tiers[tier]
+                return Line(
+                    agentCode: agent.code, name: agent.name, team: agent.team, hireDate: agent.hireDate,
+                    tier: tier.rawValue, status: agent.status.rawValue, seat: agent.seat,
+                    dailyNewLeads: agent.dailyNewLeads ?? defaults.dailyNewLeads,
+                    maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads)
+            }
+            var table = Table(["agent", "name", "team", "hired", "tier", "status", "seat", ">new/day", ">max open"])
+            for line in lines {
+                table.append([line.agentCode, line.name, line.team, line.hireDate, line.tier, line.status,
+                              line.seat ?? "-", String(line.dailyNewLeads), String(line.maxOpenLeads)])
+            }
+            let utilisation = seats.seats == 0 ? "-" : Render.percent(Double(seats.occupied) / Double(seats.seats))
+            table.footer = ["\(lines.count) agents; seats \(seats.occupied)/\(seats.seats) occupied (\(utilisation))"]
+            emit(try Render.output(lines, table: table, format: output.format))
+        }
+    }
+
+    struct Seats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add seats (工位) to a team; an agent takes one through the roster's seat column.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The team the seats belong to.") var team: String
+        @Argument(help: "Seat codes, e.g. A-01 A-02.") var codes: [String]
+
+        func validate() throws {
+            if codes.isEmpty { throw ValidationError("name at least one seat code, e.g. `callops roster seats --team 一组 A-01 A-02`") }
+        }
+
+        func run() throws {
+            let context = try global.context()
+            let added = try context.db.transaction { db in try Roster.addSeats(db, codes: codes, team: team) }
+            emit("\(added) seats added to \(team) (\(codes.count - added) already existed).\n")
+        }
+    }
+}

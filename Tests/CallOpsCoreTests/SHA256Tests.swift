@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+@testable import CallOpsCore
+
+@Suite struct SHA256Tests {
+    func digest(_ text: String) -> String {
+        var hasher = SHA256()
+        hasher.update(Array(text.utf8))
+        return hasher.hexDigest()
+    }
+
+    @Test func matchesFIPSVectors() {
+        #expect(digest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(digest("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    @Test func streamingEqualsOneShot() {
+        let text = String(repeating: "姓名,手机号\n张三,13800138000\n", count: 100)
+        var hasher = SHA256()
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            let n = min(37, bytes.count - i)
+            hasher.update(bytes[i..<i + n])
+            i += n
+        }
+        #expect(hasher.hexDigest() == digest(text))
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import CallOpsCore
+@testable import CallOpsStore
+
+/// A fresh temporary folder, removed by the caller.
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("callops-store-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite struct AppDatabaseTests {
+    let first = [Migration("test.v1") { db in try db.execute(sql: "CREATE TABLE thing (id INTEGER PRIMARY KEY, name TEXT NOT NULL)") }]
+    var second: [Migration] {
+        first + [Migration("test.v2") { db in try db.execute(sql: "ALTER TABLE thing ADD COLUMN size INTEGER NOT NULL DEFAULT 0") }]
+    }
+
+    @Test func migratesAFileAndReopensIt() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("c.sqlite").path
+        do {
+            let db = try AppDatabase.open(path: path, schema: first)
+            try db.transaction { db in try db.execute(sql: "INSERT INTO thing (name) VALUES ('a')") }
+        }
+        // An older database is migrated, keeping its rows; running again changes nothing.
+        for _ in 0..<2 {
+            let db = try AppDatabase.open(path: path, schema: second)
+            let (count, size) = try db.read { db in
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM thing")!, try Int.fetchOne(db, sql: "SELECT size FROM thing")!)
+            }
+            #expect(count == 1 && size == 0)
+            let mode = try db.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+            #expect(mode == "wal")
+            let fk = try db.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
+            #expect(fk == 1)
+        }
+    }
+
+    @Test func refusesADatabaseFromANewerVersion() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("new.sqlite").path
+        _ = try AppDatabase.open(path: path, schema: second)
+        #expect(throws: CallOpsError.self) { try AppDatabase.open(path: path, schema: first) }
+    }
+
+    @Test func aCorruptFileIsAClearErrorNotACrash() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("junk.sqlite").path
+        try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: path))
+        #expect {
+            try AppDatabase.open(path: path, schema: first)
+        } throws: { error in
+            "\(error)".contains("not a readable callops database")
+        }
+    }
+
+    @Test func aFailedTransactionChangesNothing() throws {
+        let db = try AppDatabase.inMemory(schema: first)
+        #expect(throws: (any Error).self) {
+            try db.transaction { db in
+                try db.execute(sql: "INSERT INTO thing (name) VALUES ('kept?')")
+                try db.execute(sql: "INSERT INTO thing (name) VALUES (NULL)")
+            }
+        }
+        #expect(try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM thing") } == 0)
+    }
+
+    @Test func backupCopiesAConsistentDatabase() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try AppDatabase.open(path: folder.appendingPathComponent("live.sqlite").path, schema: first)
+        try db.transaction { db in try db.execute(sql: "INSERT INTO thing (name) VALUES ('x'), ('y')") }
+        let copy = folder.appendingPathComponent("copy.sqlite").path
+        try db.backup(to: copy)
+        let restored = try AppDatabase.open(path: copy, schema: first)
+        #expect(try restored.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM thing") } == 2)
+        #expect(try restored.integrityProblems().isEmpty)
+        #expect(throws: CallOpsError.self) { try db.backup(to: copy) }
+    }
+
+    @Test func auditLogRecordsWhoAndWhen() throws {
+        let db = try AppDatabase.inMemory(schema: [])
+        let clock = try Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        try db.transaction { db in try AuditLog.record(db, command: "queue next --reveal-phones", numbers: 12, clock: clock) }
+        let entries = try db.read(AuditLog.entries)
+        #expect(entries.count == 1)
+        #expect(entries[0].numbers == 12 && entries[0].at == "2026-11-23T10:00:00" && !entries[0].osUser.isEmpty)
+    }
+}
