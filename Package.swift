@@ -22,7 +22,10 @@ let package = Package(
         // The SQLite store: connection, migrator, the audit log.
         .target(
             name: "CallOpsStore",
-            dependencies: ["CallOpsCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CallOpsCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // Teams, seats and agents (SPEC section 4).
         .target(name: "Roster", dependencies: ["CallOpsCore", "CallOpsStore"]),

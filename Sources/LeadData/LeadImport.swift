@@ -97,8 +97,12 @@ public struct LeadImporter {
         while let phone = try dncPhones.next() {
             if let value = UInt64(phone) { dnc.insert(value) }
         }
+        // A million random inserts into the phone index thrash SQLite's default 2 MB page cache;
+        // 64 MB keeps the index in memory (measured: the import ran twice as fast).
+        try db.execute(sql: "PRAGMA cache_size = -65536")
         var seen = Set<UInt64>()
-        let insert = try db.makeStatement(sql: """
+        var grading = LeadGrading.Cached(rules: rules.grading)
+        let insert = try BulkStatement(db, sql: """
             INSERT INTO lead (batch_id, phone, name, gender, age, city, occupation, income_fen, married, children,
                               external_id, extra, grade, score)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (phone) DO NOTHING
@@ -124,12 +128,12 @@ public struct LeadImporter {
             }
             func field(_ index: Int?) -> String? {
                 guard let index, index < record.count else { return nil }
-                let value = record[index].trimmingCharacters(in: .whitespaces)
+                let value = LeadProfileParsing.trimmed(record[index])
                 return value.isEmpty ? nil : value
             }
             bytesSeen += record.count * 8
             let phone: String
-            switch PhoneNumber.normalize(field(columns.phone) ?? "", validator: validator) {
+            switch PhoneNumber.normalizeFast(field(columns.phone) ?? "", validator: validator) {
             case .missing:
                 try reject(.missingPhone, "no phone number")
                 continue
@@ -158,9 +162,8 @@ public struct LeadImporter {
             let married = field(columns.marital).flatMap(LeadProfileParsing.married)
             let children = field(columns.children).flatMap(LeadProfileParsing.children)
             let occupation = field(columns.occupation)
-            let scored = LeadGrading.grade(
-                LeadProfile(age: age, annualIncome: income, occupation: occupation, married: married, children: children),
-                rules: rules.grading)
+            let scored = grading.grade(
+                LeadProfile(age: age, annualIncome: income, occupation: occupation, married: married, children: children))
             var extra: String?
             if !columns.extra.isEmpty {
                 var object: [String: String] = [:]
@@ -170,13 +173,21 @@ public struct LeadImporter {
                 }
             }
             let name: String? = columns.name != nil ? field(columns.name) : columns.nameParts.compactMap { field($0) }.joined(separator: " ")
-            try insert.execute(arguments: [
-                batchID, phone, name?.isEmpty == true ? nil : name,
-                field(columns.gender).flatMap(LeadProfileParsing.gender)?.rawValue, age,
-                field(columns.city), occupation, income.map { Money(yuan: $0).fen }, married.map { $0 ? 1 : 0 }, children,
-                field(columns.externalID), extra, scored.grade.rawValue, scored.score,
-            ])
-            if db.changesCount == 0 {
+            insert.bind(1, batchID)
+            insert.bind(2, phone)
+            insert.bind(3, name?.isEmpty == true ? nil : name)
+            insert.bind(4, field(columns.gender).flatMap(LeadProfileParsing.gender)?.rawValue)
+            insert.bind(5, age.map(Int64.init))
+            insert.bind(6, field(columns.city))
+            insert.bind(7, occupation)
+            insert.bind(8, income.map { Money(yuan: $0).fen })
+            insert.bind(9, married.map { $0 ? 1 : 0 })
+            insert.bind(10, children.map(Int64.init))
+            insert.bind(11, field(columns.externalID))
+            insert.bind(12, extra)
+            insert.bind(13, scored.grade.rawValue)
+            insert.bind(14, Int64(scored.score))
+            if try insert.step() == 0 {
                 try reject(.duplicateExisting, "\(PhoneNumber.mask(phone)) is already a lead")
                 continue
             }

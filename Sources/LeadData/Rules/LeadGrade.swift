@@ -51,7 +51,7 @@ public enum Gender: String, Codable, Sendable {
 /// Each returns nil for what it cannot read: unknown is not an error.
 public enum LeadProfileParsing {
     public static func gender(_ text: String) -> Gender? {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch trimmed(text).lowercased() {
         case "男", "m", "male", "先生": .male
         case "女", "f", "female", "女士": .female
         default: nil
@@ -60,7 +60,7 @@ public enum LeadProfileParsing {
 
     /// 已婚/married → true; 未婚/single/离异/divorced/丧偶/widowed → false.
     public static func married(_ text: String) -> Bool? {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch trimmed(text).lowercased() {
         case "已婚", "married", "是", "yes", "y": true
         case "未婚", "single", "离异", "divorced", "丧偶", "widowed", "否", "no", "n": false
         default: nil
@@ -69,7 +69,9 @@ public enum LeadProfileParsing {
 
     /// `120000`, `120,000`, `¥120000`, `12万`, `12.5万` → yuan.
     public static func income(_ text: String) -> Double? {
-        var cleaned = text.trimmingCharacters(in: .whitespaces)
+        // The usual case, plain digits, without building a new string.
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return Double(text) }
+        var cleaned = trimmed(text)
         cleaned.removeAll { $0 == "," || $0 == "¥" || $0 == "￥" || $0 == "元" }
         var factor = 1.0
         if cleaned.hasSuffix("万") {
@@ -82,7 +84,7 @@ public enum LeadProfileParsing {
 
     /// `35` or `35岁`.
     public static func age(_ text: String) -> Int? {
-        var cleaned = text.trimmingCharacters(in: .whitespaces)
+        var cleaned = trimmed(text)
         if cleaned.hasSuffix("岁") { cleaned.removeLast() }
         guard let age = Int(cleaned), (0...130).contains(age) else { return nil }
         return age
@@ -90,7 +92,7 @@ public enum LeadProfileParsing {
 
     /// Age on `date` of someone born on `1990-05-01`, `1990/5/1` or `19900501`.
     public static func age(birthDate text: String, on date: Date, calendar: Calendar) -> Int? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = trimmed(text)
         var parts = trimmed.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
         if parts.count == 1, trimmed.count == 8 {
             parts = [String(trimmed.prefix(4)), String(trimmed.dropFirst(4).prefix(2)), String(trimmed.suffix(2))]
@@ -106,7 +108,7 @@ public enum LeadProfileParsing {
 
     /// `2`, `0`, `无`/`none` → 0.
     public static func children(_ text: String) -> Int? {
-        let cleaned = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let cleaned = trimmed(text).lowercased()
         if ["无", "none", "no"].contains(cleaned) { return 0 }
         guard let n = Int(cleaned), n >= 0, n < 20 else { return nil }
         return n

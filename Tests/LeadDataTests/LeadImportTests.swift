@@ -1,0 +1,182 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import Testing
+
+@testable import LeadData
+
+@Suite struct LeadImportTests {
+    /// One real file holding a row for each reject reason, and three good ones.
+    @Test func everyRejectReasonHasItsRow() throws {
+        let f = try LeadFixture()
+        try f.db.transaction { db in _ = try DoNotCall.add(db, phones: ["13900000009"], source: "test", clock: f.clock) }
+        _ = try f.importLeads(f.write("old.csv", "phone\n13900000008\n"))
+        let path = try f.write("vendor.csv", """
+            手机号,姓名,年龄,年收入,职业,婚姻状况,子女数
+            13900000001,张三,35,12万,教师,已婚,1
+            +86 139-0000-0002,李四,28,,,,
+            13900000003,王五,40,80000,工程师,未婚,0
+            13900000001,张三,35,12万,教师,已婚,1
+            ,无号码,30,,,,
+            1390000000,短号,30,,,,
+            13900000009,拒访,30,,,,
+            13900000008,老客户,30,,,,
+            13900000010,少年,16,,,,
+            13900000011,多列,30,,,,,extra
+            """)
+        let rejects = f.folder.appendingPathComponent("rejects.csv").path
+        let summary = try f.importLeads(path) { $0.rejectsPath = rejects }
+        #expect(summary.rows == 10 && summary.accepted == 3)
+        #expect(summary.rejected == [
+            .duplicateInFile: 1, .missingPhone: 1, .invalidPhone: 1, .dnc: 1, .duplicateExisting: 1,
+            .outOfAgeRange: 1, .malformedRow: 1,
+        ])
+        let lines = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines[0] == "line,reason,detail,row")
+        #expect(lines[1].hasPrefix("5,duplicate_in_file,"))
+        #expect(lines[3].hasPrefix("7,invalid_phone,\"\"\"1390000000\"\" has 10 digits; a mainland mobile has 11\""))
+        #expect(lines.count == 8)
+        // The +86 number was normalised; grades follow seed 003's profile.
+        let stored = try f.db.read { db in try Row.fetchAll(db, sql: "SELECT phone, grade, score, income_fen FROM lead WHERE batch_id = 2 ORDER BY phone") }
+        #expect(stored.map { $0["phone"] as String } == ["13900000001", "13900000002", "13900000003"])
+        #expect(stored[0]["grade"] as String == "A" && stored[0]["score"] as Int == 100 && stored[0]["income_fen"] as Int == 12_000_000)
+        #expect(stored[1]["grade"] as String == "B" && stored[1]["score"] as Int == 30)
+        #expect(try f.count("SELECT rows - accepted FROM lead_batch WHERE id = 2") == 7)
+    }
+
+    @Test func theSameFileIsImportedOnceUnlessForced() throws {
+        let f = try LeadFixture()
+        let path = try f.write("a.csv", "phone\n13900000001\n")
+        _ = try f.importLeads(path)
+        #expect(throws: CallOpsError.self) { _ = try f.importLeads(path) }
+        #expect(try f.count("SELECT COUNT(*) FROM lead_batch") == 1)
+        let again = try f.importLeads(path) { $0.force = true }
+        #expect(again.accepted == 0 && again.rejected[.duplicateExisting] == 1)
+    }
+
+    @Test func aDryRunWritesNothing() throws {
+        let f = try LeadFixture()
+        let path = try f.write("a.csv", "phone\n13900000001\n13900000002\nbad\n")
+        let dry = try f.importLeads(path) { $0.dryRun = true }
+        #expect(dry.accepted == 2 && dry.rejected[.invalidPhone] == 1 && dry.batchID == nil)
+        #expect(try f.count("SELECT COUNT(*) FROM lead") == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM lead_batch") == 0)
+        // ...so the real import still goes through.
+        #expect(try f.importLeads(path).accepted == 2)
+    }
+
+    @Test func aFileWithoutPhoneColumnIsRefusedWhole() throws {
+        let f = try LeadFixture()
+        #expect(throws: CallOpsError.self) { _ = try f.importLeads(f.write("x.csv", "name,city\n张三,上海\n")) }
+        #expect(throws: CallOpsError.self) { _ = try f.importLeads(f.write("empty.csv", "")) }
+        #expect(throws: CallOpsError.self) { _ = try f.importLeads(f.folder.appendingPathComponent("missing.csv").path) }
+        #expect(try f.count("SELECT COUNT(*) FROM lead_batch") == 0)
+    }
+
+    @Test func excelFilesBOMCRLFGB18030AndQuotedNewlines() throws {
+        let f = try LeadFixture()
+        // UTF-8 with a BOM and CRLF, a quoted comma and a quoted newline (one record, two lines).
+        let bom = try f.write("bom.csv", bytes: [0xEF, 0xBB, 0xBF] + Array("电话,姓名,城市\r\n13900000001,\"Li, Na\",\"上海\r\n浦东\"\r\n13900000002,王芳,北京\r\n".utf8))
+        let first = try f.importLeads(bom)
+        #expect(first.accepted == 2 && first.rows == 2 && first.encoding == "utf8")
+        #expect(try f.db.read { db in try String.fetchOne(db, sql: "SELECT city FROM lead WHERE phone = '13900000001'") } == "上海\r\n浦东")
+        // GB18030, as Excel on Chinese Windows saves it: 手机号,姓名 / 13900000003,张三.
+        let gb: [UInt8] = [0xCA, 0xD6, 0xBB, 0xFA, 0xBA, 0xC5, 0x2C, 0xD0, 0xD5, 0xC3, 0xFB, 0x0A]
+            + Array("13900000003,".utf8) + [0xD5, 0xC5, 0xC8, 0xFD, 0x0A]
+        let second = try f.importLeads(f.write("gbk.csv", bytes: gb))
+        #expect(second.encoding == "gb18030" && second.accepted == 1)
+        #expect(try f.db.read { db in try String.fetchOne(db, sql: "SELECT name FROM lead WHERE phone = '13900000003'") } == "张三")
+        // Semicolons (Excel in Europe) are found too.
+        let semicolons = try f.importLeads(f.write("semi.csv", "phone;name\n13900000004;Ana\n"))
+        #expect(semicolons.accepted == 1)
+    }
+
+    @Test func errorLinesCountQuotedNewlines() throws {
+        let f = try LeadFixture()
+        let rejects = f.folder.appendingPathComponent("r.csv").path
+        _ = try f.importLeads(f.write("q.csv", "phone,note\n13900000001,\"two\nlines\"\nnot-a-phone,x\n")) { $0.rejectsPath = rejects }
+        let text = try String(contentsOfFile: rejects, encoding: .utf8)
+        #expect(text.contains("\n4,invalid_phone,"))
+    }
+
+    @Test func vicidialListsAreRead() throws {
+        guard let data = sharedData else {
+            print("skipped: ../shared/data is absent")
+            return
+        }
+        let f = try LeadFixture()
+        // VICIdial's own sample: US numbers, so each row is read and rejected as invalid_phone.
+        let summary = try f.importLeads(data.appendingPathComponent("vicidial/test_VICIDIAL_lead_file.txt").path) { $0.layout = .vicidial }
+        #expect(summary.rows > 0 && summary.rejected[.invalidPhone] == summary.rows && summary.rejected[.malformedRow] == 0)
+        // The same layout with Chinese mobiles and alternate-number fields past the 25th.
+        let line = "V1|10001|107|86|13900000001|MR|伟|Q|张|路1号|||上海|SH||200000|CN|M|1980-05-01||e@x.cn||note|1|owner|3|NEW|2026-01-01\n"
+        let short = "V2|10001|107|86|13900000002|MR|芳|Q|李\n"
+        let own = try f.importLeads(f.write("vici.txt", line + short)) { $0.layout = .vicidial }
+        #expect(own.accepted == 1 && own.rejected[.malformedRow] == 1)
+        let row = try f.db.read { db in try Row.fetchOne(db, sql: "SELECT name, city, gender, age, external_id, extra FROM lead WHERE phone = '13900000001'") }!
+        #expect(row["name"] as String == "伟 张" && row["city"] as String == "上海" && row["gender"] as String == "M")
+        #expect(row["age"] as Int == 46 && row["external_id"] as String == "V1")
+        #expect((row["extra"] as String).contains("\"field_28\":\"2026-01-01\""))
+    }
+
+    @Test func libphonenumberVectors() throws {
+        guard let data = sharedData else {
+            print("skipped: ../shared/data is absent")
+            return
+        }
+        let validator = try MobileValidator(pattern: Settings.defaults.leads.mobilePattern)
+        let text = try String(contentsOf: data.appendingPathComponent("phonenumbers/cn_mobile_test_vectors.tsv"), encoding: .utf8)
+        var checked = 0
+        for line in text.split(whereSeparator: \.isNewline).dropFirst() {
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard columns.count >= 4 else { continue }
+            let expected = columns[3] == "match"
+            // The vectors judge the national part; ours is the same number after normalisation.
+            if case .valid = PhoneNumber.normalize(columns[0], validator: validator) {
+                // The vectors judge the raw text; SPEC section 5 first drops separators, so
+                // `+86-13838389438` is the mobile 13838389438 here. Only such rows may differ.
+                #expect(expected || columns[0].contains { "- ().".contains($0) }, "\(columns[0]) should be refused: \(columns.joined(separator: " / "))")
+            } else if expected {
+                // A vector the pattern matches on its national part but whose raw form is not a
+                // bare national number (a trunk 0 or an odd prefix) may be refused by normalisation.
+                let national = columns[0].filter(\.isNumber)
+                #expect(!(national.count == 11 && national.hasPrefix("1")), "\(columns[0]) should be accepted")
+            }
+            // The fast table and the pattern itself always agree.
+            let digits = columns[0].filter(\.isNumber)
+            if digits.count == 11 {
+                #expect(validator.isValid(digits) == (try NSRegularExpression(pattern: Settings.defaults.leads.mobilePattern)
+                    .firstMatch(in: digits, range: NSRange(location: 0, length: 11)) != nil))
+            }
+            checked += 1
+        }
+        #expect(checked == 61)
+    }
+
+    @Test func phoneRules() throws {
+        let validator = try MobileValidator(pattern: Settings.defaults.leads.mobilePattern)
+        func verdict(_ raw: String) -> PhoneNumber.Verdict { PhoneNumber.normalize(raw, validator: validator) }
+        #expect(verdict("+86 138 0013 8000") == .valid("13800138000"))
+        #expect(verdict("0086-13800138000") == .valid("13800138000"))
+        #expect(verdict("8613800138000") == .valid("13800138000"))
+        #expect(verdict("(138)0013-8000") == .valid("13800138000"))
+        #expect(verdict("17400123456") == .valid("17400123456"))
+        #expect(verdict("17406123456") != .valid("17406123456"))
+        #expect(verdict("") == .missing)
+        #expect(verdict("1380013800") == .invalid("\"1380013800\" has 10 digits; a mainland mobile has 11"))
+        #expect(verdict("12038389438") != .valid("12038389438"))
+        #expect(PhoneNumber.mask("13800138000") == "138****8000")
+    }
+
+    @Test func gradesFollowSeed003() {
+        let rules = Settings.defaults.leads.grading
+        #expect(LeadGrading.grade(LeadProfile(age: 30, annualIncome: 120_000, occupation: "中学教师", married: true, children: 1), rules: rules) == (100, .A))
+        #expect(LeadGrading.grade(LeadProfile(age: 30, annualIncome: 120_000, occupation: "学生"), rules: rules) == (55, .B))
+        #expect(LeadGrading.grade(LeadProfile(age: 60), rules: rules) == (0, .C))
+        #expect(LeadGrading.grade(LeadProfile(age: 25, married: true, children: 2), rules: rules) == (55, .B))
+        #expect(LeadProfileParsing.income("12.5万") == 125_000)
+        #expect(LeadProfileParsing.income("¥120,000") == 120_000)
+        #expect(LeadProfileParsing.income("很多") == nil)
+        #expect(LeadProfileParsing.married("已婚") == true && LeadProfileParsing.married("离异") == false)
+    }
+}
