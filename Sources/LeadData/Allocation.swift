@@ -261,8 +261,12 @@ public struct Allocator {
         }
         var preferredRing = order.filter { preferred.contains(seats[$0].tier) && left[$0] > 0 }
         var everyone = order.filter { left[$0] > 0 }
+        var skipped: [PoolLead] = []
         for lead in leads {
-            if assignments.count == totalShares { break }
+            if assignments.count == totalShares {
+                skipped.append(lead)
+                continue
+            }
             // Rings shrink only when someone's share is used up, so dealing stays linear.
             if someoneFull {
                 preferredRing.removeAll { left[$0] == 0 }
@@ -270,7 +274,20 @@ public struct Allocator {
                 someoneFull = false
             }
             if lead.grade == .A, deal(lead, among: preferredRing) { continue }
-            _ = deal(lead, among: everyone)
+            if !deal(lead, among: everyone) { skipped.append(lead) }
+        }
+        // Leads nobody could take within their shares (each locked from its previous holder)
+        // go to whoever still has room beyond their share.
+        if !skipped.isEmpty {
+            for i in seats.indices { left[i] = seats[i].capacity - seats[i].grades.values.reduce(0, +) }
+            var ring = order.filter { left[$0] > 0 }
+            for lead in skipped where !ring.isEmpty {
+                _ = deal(lead, among: ring)
+                if someoneFull {
+                    ring.removeAll { left[$0] == 0 }
+                    someoneFull = false
+                }
+            }
         }
         return assignments
     }
