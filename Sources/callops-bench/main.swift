@@ -1,1 +1,175 @@
-print("x")
+import ArgumentParser
+import CallOpsCore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `callops-bench`: the figures of SPEC section 11, each beside its reference measured in the
+/// same run on the same machine. Data is generated in a temporary folder.
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "callops-bench",
+        abstract: "Measure callops against the sqlite3 shell on generated data (SPEC section 11).")
+
+    @Argument(help: "Figures to measure: import.") var figures: [String] = ["import"]
+    @Option(help: "Rows of the generated lead file (and leads already in the database).") var rows: Int = 1_000_000
+    @Option(help: "table or json.") var format: String = "table"
+
+    struct Figure: Encodable {
+        let name: String
+        let oursSeconds: Double
+        let referenceSeconds: Double
+        let ratio: Double
+        let peakRSSMB: Double
+        let note: String
+
+        enum CodingKeys: String, CodingKey {
+            case name, ratio, note
+            case oursSeconds = "ours_seconds"
+            case referenceSeconds = "reference_seconds"
+            case peakRSSMB = "peak_rss_mb"
+        }
+    }
+
+    func validate() throws {
+        for figure in figures where !["import"].contains(figure) {
+            throw ValidationError("unknown figure \(figure); this build measures: import")
+        }
+        if rows < 1_000 { throw ValidationError("--rows must be at least 1000") }
+    }
+
+    func run() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var results: [Figure] = []
+        for figure in figures where figure == "import" {
+            results.append(try measureImport(in: folder))
+        }
+        if format == "json" {
+            print(try Render.json(results), terminator: "")
+        } else {
+            var table = Table(["figure", ">ours s", ">reference s", ">ratio", ">peak MB", "reference"])
+            for r in results {
+                table.append([r.name, Render.number(r.oursSeconds, digits: 2), Render.number(r.referenceSeconds, digits: 2),
+                              Render.number(r.ratio, digits: 2), Render.number(r.peakRSSMB, digits: 0), r.note])
+            }
+            print(table.rendered(), terminator: "")
+        }
+    }
+
+    /// The callops binary built beside this one.
+    var callops: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("callops").path
+    }
+
+    /// Import of `rows` leads into a database already holding `rows` leads and a DNC list.
+    func measureImport(in folder: URL) throws -> Figure {
+        let file = folder.appendingPathComponent("leads.csv").path
+        try generateLeadFile(path: file, rows: rows)
+        let base = folder.appendingPathComponent("base.sqlite").path
+        // The existing leads and DNC numbers are made by SQL; their numbers overlap the file's
+        // (every tenth file number is an existing lead, every hundredth is on the DNC list).
+        try run(callops, ["init", "--db", base])
+        try sqlite(base, """
+            INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('bench', 'existing', 'x', '2026-01-01T00:00:00');
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows - 1))
+            INSERT INTO lead (batch_id, phone, grade, score) SELECT 1, printf('137%08d', i * 10), 'B', 30 FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows / 100))
+            INSERT OR IGNORE INTO dnc (phone, added_at, source) SELECT printf('139%08d', i * 100), '2026-01-01T00:00:00', 'bench' FROM n;
+            PRAGMA wal_checkpoint(TRUNCATE);
+            """)
+        let ours = folder.appendingPathComponent("ours.sqlite").path
+        let reference = folder.appendingPathComponent("reference.sqlite").path
+        try FileManager.default.copyItem(atPath: base, toPath: ours)
+        try FileManager.default.copyItem(atPath: base, toPath: reference)
+
+        let (oursSeconds, peak) = try timed(callops, ["leads", "import", file, "--source", "bench", "--db", ours, "--now", "2026-11-23T10:00"])
+        // The reference: the shell's own loader into the same table and unique index, through a
+        // staging table because the file's columns are not the table's.
+        let script = folder.appendingPathComponent("reference.sql").path
+        try """
+            PRAGMA journal_mode = WAL;
+            CREATE TEMP TABLE staging (phone TEXT, name TEXT, age TEXT, income TEXT, occupation TEXT, marital TEXT, children TEXT, city TEXT);
+            BEGIN;
+            .import --csv --skip 1 \(file) staging
+            INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('bench', 'leads.csv', 'y', '2026-11-23T10:00:00');
+            INSERT OR IGNORE INTO lead (batch_id, phone, name, age, city, occupation, income_fen, married, children, grade, score)
+                SELECT 2, phone, name, age, city, occupation, income * 100, marital = '已婚', children, 'B', 30 FROM staging;
+            COMMIT;
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let (referenceSeconds, _) = try timed("/usr/bin/env", ["sqlite3", reference, ".read \(script)"])
+        return Figure(
+            name: "import \(rows) leads", oursSeconds: oursSeconds, referenceSeconds: referenceSeconds,
+            ratio: oursSeconds / referenceSeconds, peakRSSMB: peak,
+            note: "sqlite3 .import + INSERT into the same table (no validation, grading or DNC)")
+    }
+
+    /// Leads in the shape vendors send: Chinese names, ages, income, occupation, marital status.
+    func generateLeadFile(path: String, rows: Int) throws {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = FileHandle(forWritingAtPath: path)!
+        defer { try? handle.close() }
+        var random = SeededRandom(seed: 11)
+        var buffer = "phone,name,age,income,occupation,marital,children,city\n"
+        let jobs = ["教师", "工程师", "销售", "会计", "个体", "无业"]
+        let cities = ["上海", "北京", "广州", "深圳", "杭州"]
+        for i in 0..<rows {
+            // Mostly new numbers; some existing leads, some DNC, some bad, some repeated.
+            let phone: String
+            switch i % 50 {
+            case 7: phone = String(format: "137%08d", (i / 50) * 10)
+            case 13: phone = String(format: "139%08d", (i / 50) % max(1, rows / 100) * 100)
+            case 21: phone = "1234567"
+            case 33: phone = String(format: "158%08d", (i - 1) % 100_000_000)
+            default: phone = String(format: "158%08d", i % 100_000_000)
+            }
+            let age = 18 + Int(random.next() % 50)
+            buffer += "\(phone),客户\(i),\(age),\(Int(random.next() % 30) * 10_000),\(jobs[Int(random.next() % 6)]),\(random.chance(0.6) ? "已婚" : "未婚"),\(random.next() % 3),\(cities[Int(random.next() % 5)])\n"
+            if buffer.utf8.count > 1 << 20 {
+                try handle.write(contentsOf: Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        try handle.write(contentsOf: Data(buffer.utf8))
+    }
+
+    func sqlite(_ db: String, _ sql: String) throws {
+        try run("/usr/bin/env", ["sqlite3", db, sql])
+    }
+
+    @discardableResult
+    func run(_ executable: String, _ arguments: [String]) throws -> Int32 {
+        let (status, _, _) = try spawn(executable, arguments)
+        guard status == 0 else { throw ValidationError("\(executable) \(arguments.prefix(3).joined(separator: " ")) failed (\(status))") }
+        return status
+    }
+
+    /// Wall time and peak resident memory (MB) of a child process.
+    func timed(_ executable: String, _ arguments: [String]) throws -> (Double, Double) {
+        let start = Date()
+        let (status, _, peakKB) = try spawn(executable, arguments)
+        let seconds = Date().timeIntervalSince(start)
+        guard status == 0 else { throw ValidationError("\(executable) \(arguments.prefix(3).joined(separator: " ")) failed (\(status))") }
+        return (seconds, Double(peakKB) / 1024)
+    }
+
+    func spawn(_ executable: String, _ arguments: [String]) throws -> (Int32, String, Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.standardError
+        try process.run()
+        var status: Int32 = 0
+        var usage = rusage()
+        // wait4 gives the child's own peak memory, which Process does not expose.
+        _ = wait4(process.processIdentifier, &status, 0, &usage)
+        let exit = (status >> 8) & 0xFF
+        return (exit, "", usage.ru_maxrss)
+    }
+}
