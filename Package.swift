@@ -31,13 +31,15 @@ let package = Package(
         .target(name: "Roster", dependencies: ["CallOpsCore", "CallOpsStore"]),
         // The data officer's module (SPEC section 5).
         .target(name: "LeadData", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
+        // The agent's day (SPEC sections 6 and 7): calls, the cadence, queues, sales, cross-sell.
+        .target(name: "FollowUp", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
         // `callops demo`: a believable center built through the real modules.
-        .target(name: "Demo", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
+        .target(name: "Demo", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp"]),
         // The thin command line.
         .executableTarget(
             name: "callops",
             dependencies: [
-                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "Demo",
+                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "CallOpsStoreTests", dependencies: ["CallOpsCore", "CallOpsStore"]),
         .testTarget(name: "RosterTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
         .testTarget(name: "LeadDataTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
+        .testTarget(name: "FollowUpTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp"]),
         .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "Demo"]),
         // Runs the built `callops` binary on real files.
         .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore"]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import CallOpsCore
 import CallOpsStore
 import Foundation
+import FollowUp
 import LeadData
 import Roster
 
@@ -57,7 +58,7 @@ struct Context {
 
 /// The migrations of every module, in dependency order.
 enum CallOpsSchema {
-    static let all: [Migration] = LeadDataSchema.migrations
+    static let all: [Migration] = FollowUpSchema.migrations
 }
 
 /// `--format table|json|csv` for commands that list or report.

@@ -1,10 +1,10 @@
 import CallOpsStore
 import GRDB
-import LeadData
+import FollowUp
 
 /// Every module's invariants, for `callops check`.
 enum Invariants {
-    static let all: [Invariant] = LeadDataSchema.invariants
+    static let all: [Invariant] = FollowUpSchema.invariants
 
     static var names: [String] { all.map(\.name) }
 

@@ -1,0 +1,132 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import LeadData
+import Roster
+
+/// One call to record, from the dialer's file or from `calls log`.
+public struct CallInput: Sendable {
+    public var callID: String
+    public var agentCode: String
+    public var leadID: Int64?
+    public var phone: String?
+    public var startedAt: Date
+    public var talkSeconds: Int
+    public var disposition: Disposition
+    public var callbackAt: Date?
+    public var sale: SaleInput?
+    public var note: String?
+
+    public init(callID: String, agentCode: String, leadID: Int64? = nil, phone: String? = nil, startedAt: Date, talkSeconds: Int,
+                disposition: Disposition, callbackAt: Date? = nil, sale: SaleInput? = nil, note: String? = nil) {
+        self.callID = callID
+        self.agentCode = agentCode
+        self.leadID = leadID
+        self.phone = phone
+        self.startedAt = startedAt
+        self.talkSeconds = talkSeconds
+        self.disposition = disposition
+        self.callbackAt = callbackAt
+        self.sale = sale
+        self.note = note
+    }
+}
+
+/// What recording one call did.
+public enum CallOutcome: Equatable, Sendable {
+    /// Recorded; `othersLead` when the lead belongs to another agent; the lead's status after
+    /// (`open` while its cadence runs).
+    case recorded(othersLead: Bool, status: String)
+    /// The call id was recorded before.
+    case duplicate
+}
+
+/// Records calls: the call row, the lead's cadence, do-not-call requests and sales.
+public struct CallRecorder {
+    let settings: Settings
+    let cadence: Cadence
+    let clock: Clock
+
+    public init(settings: Settings, clock: Clock) throws {
+        self.settings = settings
+        self.clock = clock
+        self.cadence = try Cadence(rules: settings.cadence, clock: clock)
+    }
+
+    /// Records one call in the caller's transaction.
+    public func record(_ db: Database, _ input: CallInput) throws -> CallOutcome {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM call WHERE call_id = ?", arguments: [input.callID]) == true {
+            return .duplicate
+        }
+        let agent = try Roster.agent(db, code: input.agentCode)
+        let found: LeadProgress.Snapshot?
+        if let id = input.leadID {
+            found = try LeadProgress.lead(db, id: id)
+        } else if let phone = input.phone {
+            found = try LeadProgress.lead(db, phone: phone)
+        } else {
+            found = nil
+        }
+        guard let lead = found else {
+            throw CallOpsError.notFound(kind: "lead", key: input.leadID.map(String.init) ?? input.phone.map(PhoneNumber.mask) ?? "-",
+                                        hint: "a call must name a lead id or the phone number of a lead")
+        }
+        let at = clock.timestamp(input.startedAt)
+        let day = clock.day(input.startedAt)
+        let attemptsToday = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call WHERE lead_id = ? AND started_at >= ? AND started_at < ?",
+                                             arguments: [lead.id, day, clock.day(clock.adding(days: 1, to: input.startedAt))]) ?? 0
+        let before = state(of: lead)
+        var callbackAt = input.callbackAt
+        if let chosen = callbackAt { callbackAt = cadence.windows.nextOpen(atOrAfter: chosen, clock: clock) }
+        let call = CadenceCall(at: input.startedAt, disposition: input.disposition, talkSeconds: input.talkSeconds, callbackAt: callbackAt)
+        let after = cadence.apply(call, to: before, attemptsToday: attemptsToday)
+        let contact = input.disposition.isContact(talkSeconds: input.talkSeconds)
+        let othersLead = lead.agentID != agent.id
+        let followUp: Int? = contact && before.outcome == .open ? (before.stage == .new ? 0 : before.followUps + 1) : nil
+
+        try db.execute(sql: """
+            INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective, follow_up,
+                              callback_at, note, on_others_lead)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [input.callID, lead.id, agent.id, at, input.talkSeconds, input.disposition.rawValue, contact,
+                             contact && input.talkSeconds >= settings.cadence.effectiveCallSeconds, followUp,
+                             callbackAt.map(clock.timestamp), input.note, othersLead])
+        let callClock = Clock(now: input.startedAt, timeZone: clock.timeZone)
+        if before.outcome == .open {
+            let ended: (LeadStatus, String)? = after.outcome == .open ? nil : (LeadStatus(rawValue: after.outcome.rawValue)!, after.endReason ?? "")
+            try LeadProgress.record(db, lead: lead.id, agent: lead.agentID, update: LeadProgress.Update(
+                at: at, contact: contact, effective: contact && input.talkSeconds >= settings.cadence.effectiveCallSeconds,
+                interested: after.stage >= .interested, stage: after.stage.rawValue, followUps: after.followUps,
+                unanswered: after.unanswered, lastContactAt: after.lastContactAt.map(clock.timestamp),
+                nextDueAt: after.nextDueAt.map(clock.timestamp), callbackAt: after.callbackAt.map(clock.timestamp),
+                ended: ended), clock: callClock)
+        } else {
+            try LeadProgress.noteAttempt(db, lead: lead.id, at: at)
+        }
+        // A contact on a customer whose stabilisation call is due is that call (稳单).
+        if contact && lead.status == "won" {
+            try db.execute(sql: "UPDATE policy SET stabilized_at = ? WHERE lead_id = ? AND status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ?",
+                           arguments: [at, lead.id, clock.timestamp(clock.adding(days: -settings.sales.stabilizationDays, to: input.startedAt))])
+        }
+        if input.disposition == .dnc {
+            _ = try DoNotCall.add(db, phones: [lead.phone], source: "call \(input.callID)", clock: callClock)
+        }
+        if input.disposition == .sale, let sale = input.sale {
+            _ = try Sales(settings: settings, clock: callClock).create(db, lead: lead, agent: agent, sale: sale, at: input.startedAt)
+        }
+        return .recorded(othersLead: othersLead, status: try LeadProgress.lead(db, id: lead.id)?.status ?? lead.status)
+    }
+
+    /// The cadence state a lead row holds.
+    func state(of lead: LeadProgress.Snapshot) -> CadenceState {
+        var state = CadenceState()
+        state.outcome = lead.status == "open" ? .open : CadenceOutcome(rawValue: lead.status) ?? .exhausted
+        state.stage = Stage(rawValue: lead.stage) ?? .new
+        state.followUps = lead.followUps
+        state.unanswered = lead.unanswered
+        state.lastContactAt = lead.lastContactAt.flatMap(clock.parse)
+        state.nextDueAt = lead.nextDueAt.flatMap(clock.parse)
+        state.callbackAt = lead.callbackAt.flatMap(clock.parse)
+        return state
+    }
+}

@@ -1,0 +1,103 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import LeadData
+import Roster
+
+/// Why a lead is in the queue, in the SPEC's order of service.
+public enum QueueReason: String, Codable, CaseIterable, Sendable {
+    case callback, stabilize, renewal, followUp = "follow_up", retry, new
+}
+
+/// One row of an agent's next-call queue.
+public struct QueueEntry: Encodable, Equatable, Sendable {
+    public var leadID: Int64
+    public var name: String?
+    public var phone: String
+    public var grade: String
+    public var reason: QueueReason
+    /// The coming follow-up (1 to 5), or nil for an opening call, a stabilisation or a callback before contact.
+    public var followUp: Int?
+    public var dueAt: String
+    public var purpose: String
+    /// A short label: `callback`, `follow_up 3/5`, `new A`.
+    public var why: String
+    /// The policy a stabilisation call is about.
+    public var policyID: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case leadID = "lead_id"
+        case name, phone, grade, reason, purpose, why
+        case followUp = "follow_up"
+        case dueAt = "due_at"
+        case policyID = "policy_id"
+    }
+}
+
+/// `callops queue next`: whom the agent calls next and why (SPEC section 6).
+public struct NextCallQueue {
+    let settings: Settings
+    let clock: Clock
+
+    public init(settings: Settings, clock: Clock) {
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// The agent's queue now: callbacks due, stabilisation calls, follow-ups (hottest first,
+    /// then most overdue), retries, then fresh leads (A, B, C, newest assignment first). Empty
+    /// outside the calling windows; never a DNC number.
+    public func entries(_ db: Database, agent code: String, limit: Int? = nil) throws -> [QueueEntry] {
+        let agent = try Roster.agent(db, code: code)
+        let windows = try CallingWindows(settings.cadence.windows)
+        guard windows.contains(clock.now, clock: clock) else { return [] }
+        let now = clock.nowTimestamp
+        // (group in the SPEC's order, heat or grade within it, entry); times order within a
+        // group: earliest due first, but fresh leads newest assignment first.
+        var entries: [(group: Int, sub: Int, entry: QueueEntry)] = []
+        let total = settings.cadence.intervals.count
+
+        for policy in try Sales(settings: settings, clock: clock).stabilizationsDue(db, agent: agent.id) {
+            guard let lead = try LeadProgress.lead(db, id: policy.leadID), !(try DoNotCall.contains(db, phone: lead.phone)) else { continue }
+            let freeLookEnds = clock.day(clock.adding(days: settings.sales.freeLookDays - 1, to: clock.parse(policy.soldAt)!))
+            let due = clock.timestamp(clock.adding(days: settings.sales.stabilizationDays, to: clock.parse(policy.soldAt)!))
+            entries.append((1, 0, QueueEntry(
+                leadID: lead.id, name: lead.name, phone: lead.phone, grade: lead.grade, reason: .stabilize, followUp: nil, dueAt: due,
+                purpose: "stabilisation: confirm \(policy.product) was the right choice (free-look until \(freeLookEnds))",
+                why: "stabilize", policyID: policy.id)))
+        }
+        for lead in try LeadProgress.openLeads(db, agent: agent.id) {
+            let stage = Stage(rawValue: lead.stage) ?? .new
+            let coming: Int? = stage == .new ? nil : lead.followUps + 1
+            let neverCalledSinceAssigned = lead.lastAttemptAt == nil || lead.lastAttemptAt! < (lead.assignedAt ?? "")
+            if let callback = lead.callbackAt {
+                guard callback <= now else { continue }
+                entries.append((0, 0, entry(lead, .callback, coming, callback, "callback")))
+            } else if neverCalledSinceAssigned && stage == .new && lead.unanswered == 0 {
+                let gradeRank = ["A": 0, "B": 1, "C": 2][lead.grade] ?? 3
+                entries.append((4, gradeRank, entry(lead, .new, nil, lead.assignedAt ?? now, "new \(lead.grade)")))
+            } else if let due = lead.nextDueAt, due <= now {
+                if stage == .new {
+                    entries.append((3, 0, entry(lead, .retry, nil, due, "retry \(lead.unanswered + 1)")))
+                } else {
+                    let heat = ["proposal": 0, "interested": 1, "connected": 2][lead.stage] ?? 3
+                    entries.append((2, heat, entry(lead, .followUp, coming, due, "follow_up \(coming ?? 1)/\(total)")))
+                }
+            }
+        }
+        entries.sort { a, b in
+            if a.group != b.group { return a.group < b.group }
+            if a.sub != b.sub { return a.sub < b.sub }
+            if a.entry.dueAt != b.entry.dueAt { return (a.entry.dueAt < b.entry.dueAt) != (a.group == 4) }
+            return a.entry.leadID < b.entry.leadID
+        }
+        let result = entries.map(\.entry)
+        return limit.map { Array(result.prefix($0)) } ?? result
+    }
+
+    private func entry(_ lead: LeadProgress.Snapshot, _ reason: QueueReason, _ followUp: Int?, _ due: String, _ why: String) -> QueueEntry {
+        let purpose = reason == .retry ? "retry: " + Cadence.purpose(followUp: nil) : Cadence.purpose(followUp: followUp)
+        return QueueEntry(leadID: lead.id, name: lead.name, phone: lead.phone, grade: lead.grade, reason: reason, followUp: followUp,
+                          dueAt: due, purpose: purpose, why: why, policyID: nil)
+    }
+}

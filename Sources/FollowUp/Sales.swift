@@ -1,0 +1,137 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import LeadData
+import Roster
+
+/// Who a policy covers.
+public enum Insured: String, Codable, CaseIterable, Sendable {
+    case `self`, spouse, child, parent
+}
+
+/// A sale as the agent records it.
+public struct SaleInput: Sendable {
+    public var product: String
+    /// The annual premium.
+    public var premium: Money
+    public var insured: Insured
+    public var insuredAge: Int?
+    public var monthly: Bool
+
+    public init(product: String, premium: Money, insured: Insured = .self, insuredAge: Int? = nil, monthly: Bool = false) {
+        self.product = product
+        self.premium = premium
+        self.insured = insured
+        self.insuredAge = insuredAge
+        self.monthly = monthly
+    }
+}
+
+/// A policy, as reports and queues read it.
+public struct Policy: Codable, Equatable, Sendable, FetchableRecord {
+    public var id: Int64
+    public var leadID: Int64
+    public var agentCode: String
+    public var product: String
+    public var line: String
+    public var premiumFen: Int64
+    public var mode: String
+    public var insured: String
+    public var insuredAge: Int?
+    public var soldAt: String
+    public var status: String
+    public var stabilizedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, product, line, mode, insured, status
+        case leadID = "lead_id"
+        case agentCode = "agent_code"
+        case premiumFen = "premium_fen"
+        case insuredAge = "insured_age"
+        case soldAt = "sold_at"
+        case stabilizedAt = "stabilized_at"
+    }
+}
+
+/// Policies: sales, stabilisation (稳单) and free-look cancellations (SPEC section 7).
+public struct Sales {
+    let settings: Settings
+    let clock: Clock
+
+    public init(settings: Settings, clock: Clock) {
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// The catalog's product with this code, or an error listing the codes.
+    public func product(_ code: String) throws -> Product {
+        guard let product = settings.products.first(where: { $0.code == code.uppercased() }) else {
+            throw CallOpsError.notFound(kind: "product", key: code, hint: "the catalog has \(settings.products.map(\.code).joined(separator: ", "))")
+        }
+        return product
+    }
+
+    /// Creates a policy on `lead` sold by `agent`; the lead is won. Returns the policy id.
+    @discardableResult
+    public func create(_ db: Database, lead: LeadProgress.Snapshot, agent: Agent, sale: SaleInput, at: Date) throws -> Int64 {
+        let product = try product(sale.product)
+        guard sale.premium.fen > 0 else {
+            throw CallOpsError.invalidValue(field: "premium", value: sale.premium.description, expected: "a premium above 0 yuan")
+        }
+        let age = sale.insuredAge ?? (sale.insured == .self ? lead.age : nil)
+        if let age, !(product.minAge...product.maxAge).contains(age) {
+            throw CallOpsError.refused("\(product.code) (\(product.name)) insures ages \(product.minAge)–\(product.maxAge); the insured is \(age); choose another product")
+        }
+        let commission = Money(fen: Int64((Double(sale.premium.fen) * product.commissionRate).rounded()))
+        try db.execute(sql: """
+            INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, mode, insured, insured_age, commission_fen, sold_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [lead.id, agent.id, product.code, product.line, sale.premium.fen, sale.monthly ? "monthly" : "annual",
+                             sale.insured.rawValue, age, commission.fen, clock.timestamp(at)])
+        let id = db.lastInsertedRowID
+        let current = try LeadProgress.lead(db, id: lead.id)!
+        if current.status != "won" {
+            try LeadLedger.close(db, lead: lead.id, agent: agent.id, status: .won, reason: "sold \(product.code) by \(agent.code)",
+                                 clock: Clock(now: at, timeZone: clock.timeZone))
+        }
+        try LeadProgress.addPremium(db, lead: lead.id, premium: sale.premium)
+        return id
+    }
+
+    /// Cancels a policy inside the free-look period (the pay run claws back its commission).
+    public func cancel(_ db: Database, policy id: Int64, reason: String) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT lead_id, premium_fen, sold_at, status FROM policy WHERE id = ?", arguments: [id]) else {
+            throw CallOpsError.notFound(kind: "policy", key: String(id), hint: "policy ids are printed by `callops sales record`")
+        }
+        guard (row["status"] as String) == "in_force" else {
+            throw CallOpsError.refused("policy \(id) is \(row["status"] as String), not in force; nothing was changed")
+        }
+        let sold = clock.parse(row["sold_at"])!
+        let lastDay = clock.adding(days: settings.sales.freeLookDays, to: clock.startOfDay(sold))
+        guard clock.now < lastDay else {
+            throw CallOpsError.refused("policy \(id) was sold on \(clock.day(sold)); its \(settings.sales.freeLookDays)-day free-look ended on \(clock.day(clock.adding(days: -1, to: lastDay))); a later cancellation is a surrender, not handled here")
+        }
+        try db.execute(sql: "UPDATE policy SET status = 'cancelled', cancelled_at = ?, cancel_reason = ? WHERE id = ?",
+                       arguments: [clock.nowTimestamp, reason, id])
+        try LeadProgress.removePremium(db, lead: row["lead_id"], premium: Money(fen: row["premium_fen"]))
+    }
+
+    /// Marks the stabilisation call of a policy as made.
+    public func stabilized(_ db: Database, policy id: Int64, at: Date) throws {
+        try db.execute(sql: "UPDATE policy SET stabilized_at = ? WHERE id = ? AND stabilized_at IS NULL", arguments: [clock.timestamp(at), id])
+    }
+
+    /// Policies whose stabilisation call is due now: sold `stabilization_days` ago or more, still
+    /// inside free-look, in force, not yet called.
+    public func stabilizationsDue(_ db: Database, agent: Int64) throws -> [Policy] {
+        let dueSince = clock.timestamp(clock.adding(days: -settings.sales.stabilizationDays, to: clock.now))
+        let freeLookFrom = clock.timestamp(clock.adding(days: -settings.sales.freeLookDays, to: clock.startOfDay(clock.now)))
+        return try Policy.fetchAll(db, sql: """
+            SELECT policy.id, lead_id, agent.code AS agent_code, product, line, premium_fen, mode, insured, insured_age, sold_at,
+                   policy.status, stabilized_at
+            FROM policy JOIN agent ON agent.id = policy.agent_id
+            WHERE policy.agent_id = ? AND policy.status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ? AND sold_at > ?
+            ORDER BY sold_at
+            """, arguments: [agent, dueSince, freeLookFrom])
+    }
+}

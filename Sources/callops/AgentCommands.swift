@@ -1,0 +1,176 @@
+import ArgumentParser
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import FollowUp
+import LeadData
+import Roster
+
+/// `callops calls`: the dialer's records and single calls (SPEC section 6).
+struct CallsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calls", abstract: "Calls: import the dialer's records, or log one call; each moves the lead's cadence.",
+        subcommands: [Import.self, Log.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import call records (call_id,agent_code,phone|lead_id,started_at,talk_seconds,disposition[,callback_at,product,premium,insured,note]); idempotent by call_id.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Argument(help: "The call file.") var file: String
+
+        func run() throws {
+            let context = try global.context()
+            let summary = try context.db.transaction { db in try CallImport(settings: context.settings, clock: context.clock).run(db, path: file) }
+            var table = Table([">rows", ">imported", ">already imported", ">on others' leads", ">sales", ">rejected"])
+            table.append([summary.rows, summary.imported, summary.alreadyImported, summary.onOthersLeads, summary.sales, summary.rejected.count].map(String.init))
+            table.footer = summary.rejected.prefix(20).map { "\((file as NSString).lastPathComponent):\($0.line): \($0.field): \($0.reason)" }
+            if summary.rejected.count > 20 { table.footer.append("... and \(summary.rejected.count - 20) more (see --format json)") }
+            emit(try Render.output(summary, table: table, format: output.format))
+        }
+    }
+
+    struct Log: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record one call now (a sale is recorded with `callops sales record`).")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The agent's code.") var agent: String
+        @Option(help: "The lead id.") var lead: Int64
+        @Option(help: "no_answer, busy, invalid_number, connected, interested, callback, proposal, refused or dnc.") var disposition: Disposition
+        @Option(name: .customLong("talk-seconds"), help: "Seconds of conversation.") var talkSeconds: Int = 0
+        @Option(name: .customLong("callback-at"), help: "The time the customer chose, local (2026-11-24T15:00).") var callbackAt: String?
+        @Option(help: "A note.") var note: String?
+
+        func validate() throws {
+            if disposition == .sale { throw ValidationError("record a sale with `callops sales record --lead L --agent A --product P --premium X`") }
+            if talkSeconds < 0 { throw ValidationError("--talk-seconds must be 0 or more") }
+            if disposition == .callback && callbackAt == nil { throw ValidationError("a callback needs --callback-at, the time the customer chose") }
+        }
+
+        func run() throws {
+            let context = try global.context()
+            var callback: Date?
+            if let callbackAt {
+                guard let at = context.clock.parse(callbackAt) else {
+                    throw CallOpsError.invalidValue(field: "--callback-at", value: callbackAt, expected: "a local time such as 2026-11-24T15:00")
+                }
+                callback = at
+            }
+            let id = "log-\(agent)-\(lead)-\(context.clock.nowTimestamp)"
+            let input = CallInput(callID: id, agentCode: agent, leadID: lead, startedAt: context.clock.now, talkSeconds: talkSeconds,
+                                  disposition: disposition, callbackAt: callback, note: note)
+            let outcome = try context.db.transaction { db -> (CallOutcome, LeadProgress.Snapshot?) in
+                (try CallRecorder(settings: context.settings, clock: context.clock).record(db, input), try LeadProgress.lead(db, id: lead))
+            }
+            switch outcome.0 {
+            case .duplicate:
+                throw CallOpsError.refused("a call by \(agent) on lead \(lead) at \(context.clock.nowTimestamp) is already recorded")
+            case let .recorded(othersLead, status):
+                var text = "recorded \(disposition.rawValue) on lead \(lead)"
+                if othersLead { text += " (held by another agent)" }
+                if status == "open", let next = outcome.1?.callbackAt ?? outcome.1?.nextDueAt { text += "; next call due \(next)" }
+                if status != "open" { text += "; the lead is \(status)" }
+                emit(text + "\n")
+            }
+        }
+    }
+}
+
+/// `callops queue`: the agent's next calls.
+struct QueueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "An agent's queues: the next calls to make, and customers to offer more cover.",
+        subcommands: [Next.self])
+
+    struct Next: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Callbacks due, stabilisation calls, follow-ups (hottest first), retries, then fresh leads A/B/C.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(help: "The agent's code.") var agent: String
+        @Option(help: "At most this many rows.") var limit: Int?
+        @Flag(name: .customLong("reveal-phones"), help: "Show whole numbers (recorded in the audit log).") var revealPhones = false
+
+        func run() throws {
+            let context = try global.context()
+            var entries = try context.db.read { db in
+                try NextCallQueue(settings: context.settings, clock: context.clock).entries(db, agent: agent, limit: limit)
+            }
+            if revealPhones {
+                try context.db.transaction { db in
+                    try AuditLog.record(db, command: "queue next --agent \(agent) --reveal-phones", numbers: entries.count, clock: context.clock)
+                }
+            } else {
+                for i in entries.indices { entries[i].phone = PhoneNumber.mask(entries[i].phone) }
+            }
+            let windows = try CallingWindows(context.settings.cadence.windows)
+            if !windows.contains(context.clock.now, clock: context.clock) {
+                note("outside the calling windows (\(context.settings.cadence.windows.joined(separator: ", "))); the queue opens at \(context.clock.timestamp(windows.nextOpen(atOrAfter: context.clock.now, clock: context.clock)))")
+            }
+            let table = Table(["lead", "name", "phone", "grade", "why", "due", "purpose"], rows: entries.map {
+                [String($0.leadID), $0.name ?? "-", $0.phone, $0.grade, $0.why, $0.dueAt, $0.purpose]
+            })
+            emit(try Render.output(entries, table: table, format: output.format))
+        }
+    }
+}
+
+/// `callops sales`: policies (SPEC section 7).
+struct SalesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sales", abstract: "Policies: record a sale, cancel inside the free-look period.",
+        subcommands: [Record.self, Cancel.self])
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a sale: a policy from the catalog; the lead is won and a stabilisation call is due in 2 days.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The lead id.") var lead: Int64
+        @Option(help: "The selling agent's code.") var agent: String
+        @Option(help: "A product code of the catalog (ACC01, CI01, MED01, LIFE01, PEN01, EDU01).") var product: String
+        @Option(help: "The annual premium, yuan.") var premium: Double
+        @Option(help: "self, spouse, child or parent.") var insured: Insured = .self
+        @Option(name: .customLong("insured-age"), help: "The insured's age (default: the lead's for self).") var insuredAge: Int?
+        @Option(help: "annual or monthly.") var mode: String = "annual"
+
+        func validate() throws {
+            if premium <= 0 || !premium.isFinite { throw ValidationError("--premium must be above 0 yuan") }
+            if !["annual", "monthly"].contains(mode) { throw ValidationError("--mode is annual or monthly") }
+        }
+
+        func run() throws {
+            let context = try global.context()
+            let id = try context.db.transaction { db -> Int64 in
+                guard let snapshot = try LeadProgress.lead(db, id: lead) else {
+                    throw CallOpsError.notFound(kind: "lead", key: String(lead), hint: "see `callops queue next --agent \(agent)`")
+                }
+                let seller = try Roster.agent(db, code: agent)
+                return try Sales(settings: context.settings, clock: context.clock).create(
+                    db, lead: snapshot, agent: seller,
+                    sale: SaleInput(product: product, premium: Money(yuan: premium), insured: insured, insuredAge: insuredAge, monthly: mode == "monthly"),
+                    at: context.clock.now)
+            }
+            let due = context.clock.day(context.clock.adding(days: context.settings.sales.stabilizationDays, to: context.clock.now))
+            emit("policy \(id) recorded; stabilisation call due \(due), inside the \(context.settings.sales.freeLookDays)-day free-look\n")
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a policy inside its free-look period (commission is clawed back).")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The policy id.") var policy: Int64
+        @Option(help: "Why the customer cancelled.") var reason: String
+
+        func run() throws {
+            let context = try global.context()
+            try context.db.transaction { db in try Sales(settings: context.settings, clock: context.clock).cancel(db, policy: policy, reason: reason) }
+            emit("policy \(policy) cancelled in free-look: \(reason)\n")
+        }
+    }
+}
+
+extension Disposition: ExpressibleByArgument {}
+extension Insured: ExpressibleByArgument {}
