@@ -81,7 +81,7 @@ struct CallsCommand: ParsableCommand {
 struct QueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue", abstract: "An agent's queues: the next calls to make, and customers to offer more cover.",
-        subcommands: [Next.self])
+        subcommands: [Next.self, CrossSellQueue.self])
 
     struct Next: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -113,6 +113,59 @@ struct QueueCommand: ParsableCommand {
                 [String($0.leadID), $0.name ?? "-", $0.phone, $0.grade, $0.why, $0.dueAt, $0.purpose]
             })
             emit(try Render.output(entries, table: table, format: output.format))
+        }
+    }
+}
+
+extension QueueCommand {
+    struct CrossSellQueue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cross-sell",
+            abstract: "Customers past free-look with cover to offer their family, ranked, each with its reason.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(help: "The agent's code.") var agent: String
+        @Option(help: "At most this many customers.") var limit: Int?
+
+        func run() throws {
+            let context = try global.context()
+            let entries = try context.db.read { db in try Households(settings: context.settings, clock: context.clock).queue(db, agent: agent, limit: limit) }
+            let table = Table(["lead", "customer", "rank", "member", ">age", "line", "product", "reason"], rows: entries.map {
+                [String($0.leadID), $0.customer ?? "-", String($0.rank), $0.member, $0.memberAge.map(String.init) ?? "?", $0.line, $0.product, $0.reason]
+            })
+            emit(try Render.output(entries, table: table, format: output.format))
+        }
+    }
+}
+
+/// `callops customers`: what the agent learns of a customer's family.
+struct CustomersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "customers", abstract: "Customers' households: add family members for cross-selling.",
+        subcommands: [Family.self])
+
+    struct Family: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A customer's family.", subcommands: [Add.self])
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Add a family member (spouse, child or parent) to a customer's household.")
+
+            @OptionGroup var global: GlobalOptions
+            @Option(help: "The customer's lead id.") var lead: Int64
+            @Option(help: "spouse, child or parent.") var relation: Insured
+            @Option(help: "Age in years.") var age: Int
+            @Option(help: "M or F (男/女).") var gender: String?
+
+            func run() throws {
+                let context = try global.context()
+                let parsed = gender.flatMap(LeadProfileParsing.gender)
+                if let gender, parsed == nil { throw CallOpsError.invalidValue(field: "--gender", value: gender, expected: "M or F (男/女)") }
+                try context.db.transaction { db in
+                    try Households(settings: context.settings, clock: context.clock).addMember(db, lead: lead, relation: relation, age: age, gender: parsed)
+                }
+                emit("added the \(relation.rawValue) (\(age)) to lead \(lead)'s household\n")
+            }
         }
     }
 }

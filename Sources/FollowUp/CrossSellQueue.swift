@@ -1,0 +1,90 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import LeadData
+import Roster
+
+/// One row of an agent's cross-sell queue.
+public struct CrossSellEntry: Encodable, Equatable, Sendable {
+    public var leadID: Int64
+    public var customer: String?
+    public var member: String
+    public var memberAge: Int?
+    public var line: String
+    public var product: String
+    public var reason: String
+    public var rank: Int
+
+    enum CodingKeys: String, CodingKey {
+        case customer, member, line, product, reason, rank
+        case leadID = "lead_id"
+        case memberAge = "member_age"
+    }
+}
+
+/// Households, family members and the cross-sell queue (SPEC section 7).
+public struct Households {
+    let settings: Settings
+    let clock: Clock
+
+    public init(settings: Settings, clock: Clock) {
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// Adds a family member to a customer's household.
+    public func addMember(_ db: Database, lead: Int64, relation: Insured, age: Int, gender: Gender?) throws {
+        guard relation != .self else { throw CallOpsError.invalidValue(field: "--relation", value: "self", expected: "spouse, child or parent") }
+        guard (0...120).contains(age) else { throw CallOpsError.invalidValue(field: "--age", value: String(age), expected: "an age from 0 to 120") }
+        guard try LeadProgress.lead(db, id: lead) != nil else {
+            throw CallOpsError.notFound(kind: "lead", key: String(lead), hint: "see `callops queue cross-sell --agent A` for customers")
+        }
+        try db.execute(sql: "INSERT INTO family_member (lead_id, relation, age, gender) VALUES (?, ?, ?, ?)",
+                       arguments: [lead, relation.rawValue, age, gender?.rawValue])
+    }
+
+    /// The household of a lead: the customer, the family the lead file and the agent told us of,
+    /// and the lines each member holds in force.
+    public func household(_ db: Database, lead: LeadProgress.Snapshot) throws -> Household {
+        var members = [HouseholdMember(relation: "self", age: lead.age)]
+        let known = try Row.fetchAll(db, sql: "SELECT relation, age FROM family_member WHERE lead_id = ? ORDER BY relation, age DESC", arguments: [lead.id])
+        for row in known { members.append(HouseholdMember(relation: row["relation"], age: row["age"])) }
+        // The lead file's marital status and children count stand in for members not yet named.
+        if lead.married == true && !members.contains(where: { $0.relation == "spouse" }) {
+            members.append(HouseholdMember(relation: "spouse", age: nil))
+        }
+        let namedChildren = members.filter { $0.relation == "child" }.count
+        for _ in namedChildren..<max(namedChildren, lead.children ?? 0) { members.append(HouseholdMember(relation: "child", age: nil)) }
+        var premium = Money.zero
+        let policies = try Row.fetchAll(db, sql: "SELECT line, insured, insured_age, premium_fen FROM policy WHERE lead_id = ? AND status = 'in_force'", arguments: [lead.id])
+        for policy in policies {
+            premium += Money(fen: policy["premium_fen"])
+            let relation: String = policy["insured"], age: Int? = policy["insured_age"]
+            let index = members.firstIndex { $0.relation == relation && (age == nil || $0.age == nil || $0.age == age) }
+                ?? { members.append(HouseholdMember(relation: relation, age: age)); return members.count - 1 }()
+            members[index].lines.insert(policy["line"])
+        }
+        return Household(members: members, annualPremium: premium, income: lead.incomeFen.map { Money(fen: $0) })
+    }
+
+    /// The agent's customers with policies in force past free-look, each with ranked suggestions.
+    public func queue(_ db: Database, agent code: String, limit: Int? = nil) throws -> [CrossSellEntry] {
+        let agent = try Roster.agent(db, code: code)
+        let pastFreeLook = clock.timestamp(clock.adding(days: -settings.sales.freeLookDays, to: clock.startOfDay(clock.now)))
+        let leads = try Int64.fetchAll(db, sql: """
+            SELECT lead_id FROM policy WHERE agent_id = ? AND status = 'in_force' AND sold_at <= ?
+            GROUP BY lead_id ORDER BY MIN(sold_at), lead_id
+            """, arguments: [agent.id, pastFreeLook])
+        var entries: [CrossSellEntry] = []
+        for id in leads {
+            guard let lead = try LeadProgress.lead(db, id: id), !(try DoNotCall.contains(db, phone: lead.phone)) else { continue }
+            let offers = CrossSell.suggestions(for: try household(db, lead: lead), catalog: settings.products, rules: settings.crossSell)
+            entries += offers.map {
+                CrossSellEntry(leadID: id, customer: lead.name, member: $0.member, memberAge: $0.memberAge, line: $0.line, product: $0.product,
+                               reason: $0.reason, rank: $0.rank)
+            }
+            if let limit, Set(entries.map(\.leadID)).count >= limit { break }
+        }
+        return entries
+    }
+}
