@@ -20,6 +20,19 @@ public struct CrossSellEntry: Encodable, Equatable, Sendable {
         case leadID = "lead_id"
         case memberAge = "member_age"
     }
+
+    /// Every key, null included (`member_age` is null when unknown).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(leadID, forKey: .leadID)
+        try c.encode(customer, forKey: .customer)
+        try c.encode(member, forKey: .member)
+        try c.encode(memberAge, forKey: .memberAge)
+        try c.encode(line, forKey: .line)
+        try c.encode(product, forKey: .product)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(rank, forKey: .rank)
+    }
 }
 
 /// Households, family members and the cross-sell queue (SPEC section 7).

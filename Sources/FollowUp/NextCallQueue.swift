@@ -32,6 +32,21 @@ public struct QueueEntry: Encodable, Equatable, Sendable {
         case dueAt = "due_at"
         case policyID = "policy_id"
     }
+
+    /// Every key, null included: `follow_up` is part of the JSON contract even when empty.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(leadID, forKey: .leadID)
+        try c.encode(name, forKey: .name)
+        try c.encode(phone, forKey: .phone)
+        try c.encode(grade, forKey: .grade)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(followUp, forKey: .followUp)
+        try c.encode(dueAt, forKey: .dueAt)
+        try c.encode(purpose, forKey: .purpose)
+        try c.encode(why, forKey: .why)
+        try c.encode(policyID, forKey: .policyID)
+    }
 }
 
 /// `callops queue next`: whom the agent calls next and why (SPEC section 6).

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// The agent's day end to end: queue, calls, sale, stabilisation, cross-sell, audit of reveals.
+@Suite(.serialized) struct AgentCLITests {
+    @Test func anAgentsDay() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        _ = try cli.run(["roster", "import", cli.write("roster.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
+        _ = try cli.run(["leads", "import", cli.write("l.csv", "phone,name,age,marital,children\n13900000001,张三,30,已婚,1\n13900000002,李四,40,,\n"), "--source", "v"])
+        _ = try cli.run(["leads", "allocate", "--seed", "1"])
+        let queue = try cli.run(["queue", "next", "--agent", "A001", "--format", "json"])
+        let rows = try #require(try CLI.json(queue) as? [[String: Any]])
+        #expect(rows.count == 2 && rows[0]["reason"] as? String == "new" && rows[0]["phone"] as? String == "139****0001")
+        for key in ["lead_id", "name", "phone", "grade", "reason", "follow_up", "due_at", "purpose"] {
+            #expect(rows[0].keys.contains(key), "queue next lacks \(key)")
+        }
+        let logged = try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "interested", "--talk-seconds", "240"])
+        #expect(logged.status == 0 && logged.stdout.contains("next call due 2026-11-24T10:00:00"), "\(logged.stdout)\(logged.stderr)")
+        let sale = try cli.run(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"], now: "2026-11-24T10:00")
+        #expect(sale.status == 0 && sale.stdout.contains("stabilisation call due 2026-11-26"))
+        let stabilize = try CLI.json(cli.run(["queue", "next", "--agent", "A001", "--format", "json"], now: "2026-11-26T10:30")) as? [[String: Any]]
+        #expect(stabilize?.first?["reason"] as? String == "stabilize")
+        // Revealing phones is audited.
+        let revealed = try cli.run(["queue", "next", "--agent", "A001", "--reveal-phones"], now: "2026-11-26T10:30")
+        #expect(revealed.stdout.contains("13900000001"))
+        // Past free-look the cross-sell queue offers the spouse's accident cover first.
+        let offers = try #require(try CLI.json(cli.run(["queue", "cross-sell", "--agent", "A001", "--format", "json"], now: "2026-12-10T10:00")) as? [[String: Any]])
+        #expect(offers.first?["member"] as? String == "spouse" && offers.first?["line"] as? String == "accident")
+        for key in ["lead_id", "customer", "member", "member_age", "line", "product", "reason", "rank"] {
+            #expect(offers[0].keys.contains(key), "queue cross-sell lacks \(key)")
+        }
+        let family = try cli.run(["customers", "family", "add", "--lead", "1", "--relation", "parent", "--age", "62"])
+        #expect(family.status == 0, "\(family.stderr)")
+        let late = try cli.run(["sales", "cancel", "--policy", "1", "--reason", "x"], now: "2026-12-10T10:00")
+        #expect(late.status != 0 && late.stderr.contains("free-look ended"))
+        let calls = try cli.write("calls.csv", "call_id,agent_code,lead_id,started_at,talk_seconds,disposition\nd1,A001,2,2026-11-24T11:00:00,0,no_answer\nd1,A001,2,2026-11-24T11:00:00,0,no_answer\n")
+        let imported = try CLI.json(cli.run(["calls", "import", calls, "--format", "json"])) as? [String: Any]
+        #expect(imported?["imported"] as? Int == 1 && imported?["already_imported"] as? Int == 1)
+        #expect(try cli.run(["check"]).status == 0)
+    }
+}
