@@ -33,13 +33,17 @@ let package = Package(
         .target(name: "LeadData", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
         // The agent's day (SPEC sections 6 and 7): calls, the cadence, queues, sales, cross-sell.
         .target(name: "FollowUp", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
+        // The back office (SPEC section 9): planning first.
+        .target(name: "BackOffice", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
+        // The team lead's view (SPEC section 8).
+        .target(name: "SeatProductivity", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice"]),
         // `callops demo`: a believable center built through the real modules.
-        .target(name: "Demo", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp"]),
+        .target(name: "Demo", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "SeatProductivity"]),
         // The thin command line.
         .executableTarget(
             name: "callops",
             dependencies: [
-                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "Demo",
+                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +60,8 @@ let package = Package(
         .testTarget(name: "RosterTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
         .testTarget(name: "LeadDataTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
         .testTarget(name: "FollowUpTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp"]),
+        .testTarget(name: "BackOfficeTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "BackOffice"]),
+        .testTarget(name: "SeatProductivityTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity"]),
         .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "Demo"]),
         // Runs the built `callops` binary on real files.
         .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore"]),

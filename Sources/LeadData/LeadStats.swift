@@ -109,3 +109,27 @@ public enum LeadStats {
             """, arguments: [batch, source])
     }
 }
+
+extension LeadStats {
+    /// SQL selecting the ids of one batch's or one source's leads, for figures kept by other modules.
+    public static func leadFilter(batch: Int64?, source: String?) -> (sql: String, arguments: StatementArguments)? {
+        switch (batch, source) {
+        case (nil, nil): return nil
+        case let (batch?, nil): return ("SELECT id FROM lead WHERE batch_id = ?", [batch])
+        case let (nil, source?): return ("SELECT lead.id FROM lead JOIN lead_batch ON lead_batch.id = lead.batch_id WHERE lead_batch.source = ?", [source])
+        case let (batch?, source?):
+            return ("SELECT lead.id FROM lead JOIN lead_batch ON lead_batch.id = lead.batch_id WHERE lead.batch_id = ? AND lead_batch.source = ?", [batch, source])
+        }
+    }
+
+    /// Leads allocated per agent over [from, to): assignments in the ledger.
+    public static func allocatedPerAgent(_ db: Database, from: String, to: String) throws -> [Int64: Int] {
+        var result: [Int64: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, COUNT(DISTINCT lead_id) FROM lead_ledger WHERE event = 'assigned' AND at >= ? AND at < ? GROUP BY agent_id
+            """, arguments: [from, to]) {
+            result[row[0]] = row[1]
+        }
+        return result
+    }
+}

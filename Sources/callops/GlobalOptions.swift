@@ -2,6 +2,7 @@ import ArgumentParser
 import CallOpsCore
 import CallOpsStore
 import Foundation
+import BackOffice
 import FollowUp
 import LeadData
 import Roster
@@ -58,7 +59,7 @@ struct Context {
 
 /// The migrations of every module, in dependency order.
 enum CallOpsSchema {
-    static let all: [Migration] = FollowUpSchema.migrations
+    static let all: [Migration] = FollowUpSchema.migrations + Planning.migrations
 }
 
 /// `--format table|json|csv` for commands that list or report.

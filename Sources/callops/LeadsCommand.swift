@@ -2,6 +2,7 @@ import ArgumentParser
 import CallOpsCore
 import CallOpsStore
 import Foundation
+import FollowUp
 import LeadData
 
 /// `callops leads`: the data officer's commands (SPEC section 5).
@@ -181,9 +182,23 @@ struct LeadsCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
         @Option(help: "Only this batch.") var batch: Int64?
         @Option(help: "Only this source.") var source: String?
+        @Option(help: "batch (default), or attempt: contact and sale rate of the 1st, 2nd, ... call to a lead.") var by: String = "batch"
+
+        func validate() throws {
+            if !["batch", "attempt"].contains(by) { throw ValidationError("--by is batch or attempt") }
+        }
 
         func run() throws {
             let context = try global.context()
+            if by == "attempt" {
+                let filter = LeadStats.leadFilter(batch: batch, source: source)
+                let rates = try context.db.read { db in try ActivityFigures.byAttempt(db, leadFilterSQL: filter?.sql, arguments: filter?.arguments ?? []) }
+                let table = Table([">attempt", ">calls", ">contacts", ">contact rate", ">sales", ">sale rate"], rows: rates.map {
+                    [String($0.attempt), String($0.calls), String($0.contacts), Render.percent($0.contactRate), String($0.sales), Render.percent($0.saleRate)]
+                })
+                emit(try Render.output(rates, table: table, format: output.format))
+                return
+            }
             let stats = try context.db.read { db in try LeadStats.batches(db, batch: batch, source: source) }
             var table = Table(["batch", "source", ">rows", ">accepted", ">allocated", ">dialed", ">contacted", ">effective", ">sold",
                                ">premium", ">cost", ">cost/sale", ">premium/lead", ">usage"])

@@ -1,0 +1,118 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import Roster
+
+/// A month's activity targets from an income goal (seed 001, the 3:3:1 rule).
+public struct ActivityTargets: Codable, Equatable, Sendable {
+    public var annualIncome: Money
+    public var monthlyFYC: Money
+    public var monthlyPremium: Money
+    public var monthlySales: Int
+    public var monthlyProposals: Int
+    public var monthlyEffectiveCalls: Int
+    public var weeklyEffectiveCalls: Int
+    public var dailyEffectiveCalls: Int
+
+    enum CodingKeys: String, CodingKey {
+        case annualIncome = "annual_income"
+        case monthlyFYC = "monthly_fyc"
+        case monthlyPremium = "monthly_premium"
+        case monthlySales = "monthly_sales"
+        case monthlyProposals = "monthly_proposals"
+        case monthlyEffectiveCalls = "monthly_effective_calls"
+        case weeklyEffectiveCalls = "weekly_effective_calls"
+        case dailyEffectiveCalls = "daily_effective_calls"
+    }
+
+    /// Monthly FYC = income / 12; premium = FYC × 100 / FYC rate; sales = ⌈premium / average
+    /// premium⌉; proposals = 3 × sales; effective calls = 3 × proposals; weekly = ⌈monthly / 4⌉;
+    /// daily = ⌈weekly / 5⌉. For 120,000: 10,000, 33,333.33, 17, 51, 153, 39, 8.
+    public static func from(annualIncome: Money, rules: Settings.PlanningRules) -> ActivityTargets {
+        let fyc = Money(fen: (annualIncome.fen + 6) / 12)
+        let premium = Money(fen: Int64((Double(fyc.fen) * 100 / rules.fycRatePercent).rounded()))
+        let average = Money(yuan: rules.averagePremium)
+        let sales = Int((premium.fen + average.fen - 1) / average.fen)
+        let proposals = sales * rules.proposalsPerSale
+        let effective = proposals * rules.effectiveCallsPerProposal
+        let weekly = (effective + rules.weeksPerMonth - 1) / rules.weeksPerMonth
+        let daily = (weekly + rules.workdaysPerWeek - 1) / rules.workdaysPerWeek
+        return ActivityTargets(annualIncome: annualIncome, monthlyFYC: fyc, monthlyPremium: premium, monthlySales: sales,
+                               monthlyProposals: proposals, monthlyEffectiveCalls: effective, weeklyEffectiveCalls: weekly,
+                               dailyEffectiveCalls: daily)
+    }
+
+    /// Money in yuan, as the JSON contract reads (SPEC section 13).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(annualIncome.yuan, forKey: .annualIncome)
+        try c.encode(monthlyFYC.yuan, forKey: .monthlyFYC)
+        try c.encode(monthlyPremium.yuan, forKey: .monthlyPremium)
+        try c.encode(monthlySales, forKey: .monthlySales)
+        try c.encode(monthlyProposals, forKey: .monthlyProposals)
+        try c.encode(monthlyEffectiveCalls, forKey: .monthlyEffectiveCalls)
+        try c.encode(weeklyEffectiveCalls, forKey: .weeklyEffectiveCalls)
+        try c.encode(dailyEffectiveCalls, forKey: .dailyEffectiveCalls)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        annualIncome = Money(yuan: try c.decode(Double.self, forKey: .annualIncome))
+        monthlyFYC = Money(yuan: try c.decode(Double.self, forKey: .monthlyFYC))
+        monthlyPremium = Money(yuan: try c.decode(Double.self, forKey: .monthlyPremium))
+        monthlySales = try c.decode(Int.self, forKey: .monthlySales)
+        monthlyProposals = try c.decode(Int.self, forKey: .monthlyProposals)
+        monthlyEffectiveCalls = try c.decode(Int.self, forKey: .monthlyEffectiveCalls)
+        weeklyEffectiveCalls = try c.decode(Int.self, forKey: .weeklyEffectiveCalls)
+        dailyEffectiveCalls = try c.decode(Int.self, forKey: .dailyEffectiveCalls)
+    }
+
+    init(annualIncome: Money, monthlyFYC: Money, monthlyPremium: Money, monthlySales: Int, monthlyProposals: Int,
+         monthlyEffectiveCalls: Int, weeklyEffectiveCalls: Int, dailyEffectiveCalls: Int) {
+        self.annualIncome = annualIncome
+        self.monthlyFYC = monthlyFYC
+        self.monthlyPremium = monthlyPremium
+        self.monthlySales = monthlySales
+        self.monthlyProposals = monthlyProposals
+        self.monthlyEffectiveCalls = monthlyEffectiveCalls
+        self.weeklyEffectiveCalls = weeklyEffectiveCalls
+        self.dailyEffectiveCalls = dailyEffectiveCalls
+    }
+}
+
+/// Targets stored per agent and month; the seat report reads them for attainment.
+public enum Planning {
+    public static let migrations: [Migration] = RosterSchema.migrations + [
+        Migration("planning.v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE activity_target (
+                    agent_id INTEGER NOT NULL REFERENCES agent(id),
+                    month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+                    annual_income_fen INTEGER NOT NULL CHECK (annual_income_fen > 0),
+                    monthly_premium_fen INTEGER NOT NULL,
+                    monthly_sales INTEGER NOT NULL,
+                    monthly_effective_calls INTEGER NOT NULL,
+                    PRIMARY KEY (agent_id, month)
+                ) WITHOUT ROWID;
+                """)
+        }
+    ]
+
+    /// Stores (or replaces) an agent's targets for a month.
+    public static func store(_ db: Database, agent code: String, month: String, targets: ActivityTargets) throws {
+        let agent = try Roster.agent(db, code: code)
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO activity_target (agent_id, month, annual_income_fen, monthly_premium_fen, monthly_sales, monthly_effective_calls)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [agent.id, month, targets.annualIncome.fen, targets.monthlyPremium.fen, targets.monthlySales, targets.monthlyEffectiveCalls])
+    }
+
+    /// Each agent's monthly premium target for `month`.
+    public static func premiumTargets(_ db: Database, month: String) throws -> [Int64: Money] {
+        var result: [Int64: Money] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT agent_id, monthly_premium_fen FROM activity_target WHERE month = ?", arguments: [month]) {
+            result[row[0]] = Money(fen: row[1])
+        }
+        return result
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import BackOffice
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import SeatProductivity
+
+/// `callops seats report` (SPEC section 8).
+struct SeatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seats", abstract: "Seat productivity: each seat's and team's output for team leads.",
+        subcommands: [Report.self])
+
+    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv, html }
+
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Dials, contacts, talk time, leads, sales, premium, 件均保费, conversion, attainment and flags per agent; 举绩率, 人均件数, 人均产能 per team.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this team.") var team: String?
+        @Option(help: "First day (with --to).") var from: String?
+        @Option(help: "Last day, inclusive (with --from).") var to: String?
+        @Option(help: "A whole month, YYYY-MM. Default: this month up to now.") var month: String?
+        @Option(help: "agent, team or day.") var by: SeatReport.Grouping = .agent
+        @Option(help: "table, json, csv or html.") var format: ReportFormat = .table
+        @Option(help: "Write to this file instead of stdout.") var out: String?
+
+        func validate() throws {
+            if month != nil && (from != nil || to != nil) { throw ValidationError("give --month or --from/--to, not both") }
+        }
+
+        func run() throws {
+            let context = try global.context()
+            let builder = SeatReportBuilder(settings: context.settings, clock: context.clock)
+            let period = try builder.period(month: month, from: from, to: to)
+            let report = try context.db.read { db in try builder.build(db, from: period.from, to: period.to, team: team) }
+            let text: String
+            switch format {
+            case .table: text = report.table(by: by).rendered()
+            case .csv: text = report.table(by: by).csv()
+            case .json: text = try Render.json(report)
+            case .html: text = report.html()
+            }
+            if let out {
+                do {
+                    try text.write(toFile: out, atomically: true, encoding: .utf8)
+                } catch {
+                    throw CallOpsError.badFile(file: out, message: "cannot be written (\(error.localizedDescription))")
+                }
+                note("wrote \(out)")
+            } else {
+                emit(text)
+            }
+        }
+    }
+}
+
+extension SeatReport.Grouping: ExpressibleByArgument {}
+
+/// `callops plan` (SPEC section 9, planning and supervision).
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan", abstract: "Planning: activity targets from an income goal (seed 001's 3:3:1 rule).",
+        subcommands: [Targets.self])
+
+    struct Targets: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Monthly FYC, premium, sales, proposals and effective calls (weekly, daily) for an annual income; stored per agent and month with --agent.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(name: .customLong("annual-income"), help: "The annual income goal, yuan.") var annualIncome: Double
+        @Option(help: "Store the targets for this agent...") var agent: String?
+        @Option(help: "...and this month, YYYY-MM (default: this month).") var month: String?
+
+        func validate() throws {
+            if annualIncome <= 0 || !annualIncome.isFinite { throw ValidationError("--annual-income must be above 0 yuan") }
+            if month != nil && agent == nil { throw ValidationError("--month needs --agent: targets are stored per agent and month") }
+        }
+
+        func run() throws {
+            let context = try global.context()
+            let targets = ActivityTargets.from(annualIncome: Money(yuan: annualIncome), rules: context.settings.planning)
+            if let agent {
+                let month = month ?? String(context.clock.today.prefix(7))
+                guard context.clock.parseDay(month + "-01") != nil else {
+                    throw CallOpsError.invalidValue(field: "--month", value: month, expected: "a month such as 2026-11")
+                }
+                try context.db.transaction { db in try Planning.store(db, agent: agent, month: month, targets: targets) }
+                note("stored for \(agent), \(month)")
+            }
+            let table = Table(["target", ">month", ">week", ">day"], rows: [
+                ["first-year commission (FYC)", targets.monthlyFYC.description, "", ""],
+                ["premium", targets.monthlyPremium.description, "", ""],
+                ["sales", String(targets.monthlySales), "", ""],
+                ["proposals", String(targets.monthlyProposals), "", ""],
+                ["effective calls", String(targets.monthlyEffectiveCalls), String(targets.weeklyEffectiveCalls), String(targets.dailyEffectiveCalls)],
+            ])
+            emit(try Render.output(targets, table: table, format: output.format))
+        }
+    }
+}
