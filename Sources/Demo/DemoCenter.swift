@@ -2,6 +2,8 @@ import CallOpsCore
 import CallOpsStore
 import Foundation
 import GRDB
+import BackOffice
+import LeadData
 import Roster
 
 /// `callops demo`: a believable center built through the real modules, deterministic for a seed.
@@ -10,10 +12,10 @@ public enum DemoCenter {
     public struct Options: Sendable {
         public var seed: UInt64 = 7
         public var agents = 40
-        public var leads = 6_000
+        public var leads = 8_000
         public var days = 30
 
-        public init(seed: UInt64 = 7, agents: Int = 40, leads: Int = 6_000, days: Int = 30) {
+        public init(seed: UInt64 = 7, agents: Int = 40, leads: Int = 8_000, days: Int = 30) {
             self.seed = seed
             self.agents = agents
             self.leads = leads
@@ -27,6 +29,13 @@ public enum DemoCenter {
         public var seats = 0
         public var agents = 0
         public var agentsByTier: [Tier: Int] = [:]
+        public var batches = 0
+        public var leads = 0
+        public var calls = 0
+        public var sales = 0
+        public var cancellations = 0
+        public var crossSales = 0
+        public var firstDay = ""
     }
 
     /// The team names of the floor.
@@ -52,6 +61,7 @@ public enum DemoCenter {
             }
             progress("roster", 1)
             var summary = Summary()
+            try simulate(db, options: options, settings: settings, clock: clock, random: &random, summary: &summary, progress: progress)
             let agents = try Roster.agents(db)
             summary.agents = agents.count
             summary.teams = try Roster.teams(db).count
@@ -60,6 +70,59 @@ public enum DemoCenter {
                 summary.agentsByTier[agent.tier(clock: clock, rules: settings.roster), default: 0] += 1
             }
             return summary
+        }
+    }
+
+    /// Lead batches from three vendors through the import, then the floor day by day to now.
+    static func simulate(
+        _ db: Database, options: Options, settings: Settings, clock: Clock, random: inout SeededRandom, summary: inout Summary,
+        progress: (String, Double) -> Void
+    ) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var floor = FloorSimulation(settings: settings, zone: clock.timeZone, random: SeededRandom(seed: random.next()))
+        let today = clock.startOfDay(clock.now)
+        let days = max(1, options.days)
+        let first = clock.adding(days: -(days - 1), to: today)
+        summary.firstDay = clock.day(first)
+        // Batches arrive through the period: each vendor sends two, spread over the days.
+        var arrivals: [Int: [(Vendor, Int)]] = [:]
+        let batches = FloorSimulation.vendors.count * 2
+        for b in 0..<batches {
+            let day = (b * days) / batches
+            arrivals[day, default: []].append((FloorSimulation.vendors[b % FloorSimulation.vendors.count], b))
+        }
+        var vendorOf: [Int64: Vendor] = [:]
+        let agents = try Roster.agents(db)
+        // Each agent's income goal for the month, by tier, gives the activity targets (seed 001).
+        for agent in agents where agent.status != .left {
+            let income: Double = switch agent.tier(clock: clock, rules: settings.roster) {
+            case .top: 180_000
+            case .core: 120_000
+            case .general: 72_000
+            case .new: 48_000
+            }
+            try Planning.store(db, agent: agent.code, month: String(clock.today.prefix(7)),
+                               targets: ActivityTargets.from(annualIncome: Money(yuan: income), rules: settings.planning))
+        }
+        for d in 0..<days {
+            let day = clock.adding(days: d, to: first)
+            for (vendor, index) in arrivals[d] ?? [] {
+                let path = try floor.leadFile(vendor, index: index, rows: max(1, options.leads / batches), folder: folder, phoneBase: index * 1_000_003)
+                var importOptions = ImportOptions(source: vendor.name)
+                importOptions.costPerLead = Money(yuan: vendor.costPerLead)
+                let imported = try LeadImporter(settings: settings, clock: floor.clock(day.addingTimeInterval(8 * 3600)))
+                    .importFile(db, path: path, options: importOptions)
+                for id in try LeadProgress.leadIDs(db, batch: imported.batchID!) { vendorOf[id] = vendor }
+                summary.batches += 1
+                summary.leads += imported.accepted
+            }
+            // The pre-job course takes a new hire's first five days (the training gate).
+            let trained = Set(agents.filter { $0.status == .probation && $0.daysEmployed(clock: floor.clock(day)) >= 5 }.map(\.code))
+            try floor.simulateDay(db, day: day, until: clock.now, agents: agents, vendorOf: vendorOf, trained: trained, stats: &summary)
+            try floor.afterHours(db, day: day, until: clock.now, agents: agents, stats: &summary)
+            progress("floor", Double(d + 1) / Double(days))
         }
     }
 

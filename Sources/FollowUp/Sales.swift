@@ -116,6 +116,16 @@ public struct Sales {
         try LeadProgress.removePremium(db, lead: row["lead_id"], premium: Money(fen: row["premium_fen"]))
     }
 
+    /// Policies in force sold in [soldFrom, soldTo).
+    public func policies(_ db: Database, soldFrom: String, soldTo: String) throws -> [Policy] {
+        try Policy.fetchAll(db, sql: """
+            SELECT policy.id, lead_id, agent.code AS agent_code, product, line, premium_fen, mode, insured, insured_age, sold_at,
+                   policy.status, stabilized_at
+            FROM policy JOIN agent ON agent.id = policy.agent_id
+            WHERE policy.status = 'in_force' AND sold_at >= ? AND sold_at < ? ORDER BY policy.id
+            """, arguments: [soldFrom, soldTo])
+    }
+
     /// Marks the stabilisation call of a policy as made.
     public func stabilized(_ db: Database, policy id: Int64, at: Date) throws {
         try db.execute(sql: "UPDATE policy SET stabilized_at = ? WHERE id = ? AND stabilized_at IS NULL", arguments: [clock.timestamp(at), id])

@@ -38,6 +38,29 @@ public struct LeadImporter {
 
     /// Imports `path` into `db`; a dry run does the same work and rolls it back.
     public func run(path: String, options: ImportOptions, db: AppDatabase, progress: ProgressBar? = nil) throws -> ImportSummary {
+        let (fileName, hash, encoding, format) = try prepare(path: path, options: options)
+        var summary = ImportSummary(source: options.source, fileName: fileName, encoding: encoding.rawValue, layout: format.layoutName)
+        summary.dryRun = options.dryRun
+        var rejects = try options.rejectsPath.map { try RejectsWriter(path: $0) }
+        defer { try? rejects?.close() }
+
+        do {
+            try db.transaction { db in
+                summary = try importFile(db, path: path, hash: hash, encoding: encoding, format: format, options: options,
+                                         summary: summary, rejects: &rejects, progress: progress)
+                if options.dryRun { throw DryRunRollback() }
+            }
+        } catch is DryRunRollback {
+            summary.batchID = nil
+        }
+        progress?.finish()
+        return summary
+    }
+
+    private struct DryRunRollback: Error {}
+
+    /// Reads what the import needs before it starts: the file's hash, encoding and layout.
+    private func prepare(path: String, options: ImportOptions) throws -> (String, String, TextEncoding, LeadFileFormat) {
         let fileName = (path as NSString).lastPathComponent
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw CallOpsError.badFile(file: path, message: "cannot be read (missing, or no permission)")
@@ -50,41 +73,44 @@ public struct LeadImporter {
         case .gb18030: encoding = .gb18030
         }
         let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName)
-        var summary = ImportSummary(source: options.source, fileName: fileName, encoding: encoding.rawValue, layout: format.layoutName)
-        summary.dryRun = options.dryRun
-        var rejects = try options.rejectsPath.map { try RejectsWriter(path: $0) }
-        defer { try? rejects?.close() }
-
-        do {
-            try db.transaction { db in
-                if !options.force, let earlier = try Row.fetchOne(db, sql: "SELECT id, received_at FROM lead_batch WHERE file_hash = ? ORDER BY id LIMIT 1", arguments: [hash]) {
-                    throw CallOpsError.refused("\(fileName) was already imported as batch \(earlier["id"] as Int64) on \(earlier["received_at"] as String) (same SHA-256); nothing was changed; use --force to import it again")
-                }
-                try db.execute(
-                    sql: "INSERT INTO lead_batch (source, file_name, file_hash, received_at, cost_per_lead_fen) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [options.source, fileName, hash, clock.nowTimestamp, options.costPerLead.fen])
-                let batchID = db.lastInsertedRowID
-                try insertRows(db, path: path, encoding: encoding, format: format, batchID: batchID, summary: &summary, rejects: &rejects, progress: progress)
-                try db.execute(sql: """
-                    UPDATE lead_batch SET rows = ?, accepted = ?, missing_phone = ?, invalid_phone = ?, duplicate_in_file = ?,
-                        duplicate_existing = ?, dnc = ?, out_of_age_range = ?, malformed_row = ? WHERE id = ?
-                    """, arguments: [summary.rows, summary.accepted, summary.rejected[.missingPhone], summary.rejected[.invalidPhone],
-                                     summary.rejected[.duplicateInFile], summary.rejected[.duplicateExisting], summary.rejected[.dnc],
-                                     summary.rejected[.outOfAgeRange], summary.rejected[.malformedRow], batchID])
-                if let rejects, rejects.count > 0 {
-                    try AuditLog.record(db, command: "leads import --rejects \(rejects.path)", numbers: rejects.count, clock: clock)
-                }
-                summary.batchID = batchID
-                if options.dryRun { throw DryRunRollback() }
-            }
-        } catch is DryRunRollback {
-            summary.batchID = nil
-        }
-        progress?.finish()
-        return summary
+        return (fileName, hash, encoding, format)
     }
 
-    private struct DryRunRollback: Error {}
+    /// Imports `path` inside the caller's transaction (the demo builds a whole center in one).
+    public func importFile(_ db: Database, path: String, options: ImportOptions) throws -> ImportSummary {
+        let (fileName, hash, encoding, format) = try prepare(path: path, options: options)
+        var rejects: RejectsWriter?
+        let summary = ImportSummary(source: options.source, fileName: fileName, encoding: encoding.rawValue, layout: format.layoutName)
+        return try importFile(db, path: path, hash: hash, encoding: encoding, format: format, options: options, summary: summary,
+                              rejects: &rejects, progress: nil)
+    }
+
+    private func importFile(
+        _ db: Database, path: String, hash: String, encoding: TextEncoding, format: LeadFileFormat, options: ImportOptions,
+        summary start: ImportSummary, rejects: inout RejectsWriter?, progress: ProgressBar?
+    ) throws -> ImportSummary {
+        var summary = start
+        let fileName = summary.fileName
+        if !options.force, let earlier = try Row.fetchOne(db, sql: "SELECT id, received_at FROM lead_batch WHERE file_hash = ? ORDER BY id LIMIT 1", arguments: [hash]) {
+            throw CallOpsError.refused("\(fileName) was already imported as batch \(earlier["id"] as Int64) on \(earlier["received_at"] as String) (same SHA-256); nothing was changed; use --force to import it again")
+        }
+        try db.execute(
+            sql: "INSERT INTO lead_batch (source, file_name, file_hash, received_at, cost_per_lead_fen) VALUES (?, ?, ?, ?, ?)",
+            arguments: [options.source, fileName, hash, clock.nowTimestamp, options.costPerLead.fen])
+        let batchID = db.lastInsertedRowID
+        try insertRows(db, path: path, encoding: encoding, format: format, batchID: batchID, summary: &summary, rejects: &rejects, progress: progress)
+        try db.execute(sql: """
+            UPDATE lead_batch SET rows = ?, accepted = ?, missing_phone = ?, invalid_phone = ?, duplicate_in_file = ?,
+                duplicate_existing = ?, dnc = ?, out_of_age_range = ?, malformed_row = ? WHERE id = ?
+            """, arguments: [summary.rows, summary.accepted, summary.rejected[.missingPhone], summary.rejected[.invalidPhone],
+                             summary.rejected[.duplicateInFile], summary.rejected[.duplicateExisting], summary.rejected[.dnc],
+                             summary.rejected[.outOfAgeRange], summary.rejected[.malformedRow], batchID])
+        if let rejects, rejects.count > 0 {
+            try AuditLog.record(db, command: "leads import --rejects \(rejects.path)", numbers: rejects.count, clock: clock)
+        }
+        summary.batchID = batchID
+        return summary
+    }
 
     private func insertRows(
         _ db: Database, path: String, encoding: TextEncoding, format: LeadFileFormat, batchID: Int64,

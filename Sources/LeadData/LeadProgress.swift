@@ -134,3 +134,10 @@ extension LeadProgress {
                        arguments: [at, lead])
     }
 }
+
+extension LeadProgress {
+    /// The ids of a batch's leads.
+    public static func leadIDs(_ db: Database, batch: Int64) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM lead WHERE batch_id = ?", arguments: [batch])
+    }
+}

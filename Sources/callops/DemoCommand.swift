@@ -18,47 +18,81 @@ struct DemoCommand: ParsableCommand {
     var now: String?
     @Option(help: "The random seed; the same seed builds the same center.") var seed: UInt64 = 7
     @Option(help: "How many agents.") var agents: Int = 40
+    @Option(help: "How many leads the vendors send over the period.") var leads: Int = 8_000
+    @Option(help: "How many days of work to simulate, ending today.") var days: Int = 30
 
     func validate() throws {
         if agents < 1 || agents > 2_000 { throw ValidationError("--agents must be between 1 and 2000") }
+        if leads < 0 || leads > 2_000_000 { throw ValidationError("--leads must be between 0 and 2000000") }
+        if days < 1 || days > 366 { throw ValidationError("--days must be between 1 and 366") }
     }
 
     func run() throws {
         let global = try GlobalOptions.parse(["--db", db] + (config.map { ["--config", $0] } ?? []) + (now.map { ["--now", $0] } ?? []))
         let settings = try global.settings()
         let clock = try global.clock(settings)
-        try replaceEarlierDemo(at: db)
-        let database = try AppDatabase.open(path: db, schema: CallOpsSchema.all)
-        let options = DemoCenter.Options(seed: seed, agents: agents)
+        try refuseToReplaceOtherData(at: db)
+        // Built aside and moved into place at the end: a failed demo leaves nothing behind.
+        let building = db + ".building"
+        removeDatabase(at: building)
+        let options = DemoCenter.Options(seed: seed, agents: agents, leads: leads, days: days)
         let progress = ProgressBar("demo", total: 100)
-        let summary = try DemoCenter.build(database, options: options, settings: settings, clock: clock) { _, fraction in
-            progress.update(Int(fraction * 100))
+        let summary: DemoCenter.Summary
+        do {
+            let database = try AppDatabase.open(path: building, schema: CallOpsSchema.all)
+            summary = try DemoCenter.build(database, options: options, settings: settings, clock: clock) { _, fraction in
+                progress.update(Int(fraction * 100))
+            }
+            try database.writer.close()
+            removeDatabase(at: db)
+            try FileManager.default.moveItem(atPath: building, toPath: db)
+        } catch {
+            removeDatabase(at: building)
+            throw error
         }
         progress.finish()
         let tiers = Tier.allCases.map { "\($0.rawValue) \(summary.agentsByTier[$0, default: 0])" }.joined(separator: ", ")
         emit("""
-            Demo center built in \(db) (seed \(seed), clock \(clock.nowTimestamp)):
+            Demo center built in \(db) (seed \(seed), \(summary.firstDay) to \(clock.nowTimestamp)):
               \(summary.teams) teams, \(summary.seats) seats, \(summary.agents) agents (working: \(tiers))
+              \(summary.batches) lead batches from 3 vendors, \(summary.leads) leads accepted
+              \(summary.calls) calls, \(summary.sales) sales, \(summary.cancellations) free-look cancellations, \(summary.crossSales) cross-sales
+
+            Team seat report, this month to date:
 
             """)
         var arguments = ["--db", db, "--now", clock.nowTimestamp]
         if let config { arguments += ["--config", config] }
-        try RosterCommand.List.parse(arguments).run()
+        try SeatsCommand.Report.parse(arguments + ["--by", "team"]).run()
+        emit("\n")
+        try SeatsCommand.Report.parse(arguments).run()
+        let someone = try AppDatabase.open(path: db, schema: CallOpsSchema.all).read { db in
+            try Roster.agents(db).first { $0.status == .active }?.code
+        } ?? "A001"
         emit("""
 
-            Next: callops roster list --db \(db) --format json
+            Where to look next (add --db \(db)):
+              callops leads stats                      each vendor's batches: cost per sale, data usage
+              callops leads stats --by attempt         contact and sale rate of the 1st, 2nd, ... call
+              callops queue next --agent \(someone)      an agent's next calls, and why
+              callops queue cross-sell --agent \(someone) customers to offer family cover
+              callops seats report --format html --out seats.html
 
             """)
     }
 
-    /// The demo builds into a new file; it replaces only a file an earlier demo made.
-    private func replaceEarlierDemo(at path: String) throws {
+    /// The demo writes a new file; it replaces only a file an earlier demo made.
+    private func refuseToReplaceOtherData(at path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
         let earlier = try AppDatabase.open(path: path, schema: CallOpsSchema.all)
         let seed = try earlier.read { db in try AppDatabase.meta(db, "demo_seed") }
+        try earlier.writer.close()
         guard seed != nil else {
             throw CallOpsError.refused("\(path) exists and was not made by the demo; choose another --db for the demo")
         }
+    }
+
+    private func removeDatabase(at path: String) {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }

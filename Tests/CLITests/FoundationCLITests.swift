@@ -107,11 +107,11 @@ import Testing
     @Test func demoBuildsACenter() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let result = try cli.run(["demo", "--db", "demo.sqlite", "--agents", "12"])
+        let result = try cli.run(["demo", "--db", "demo.sqlite", "--agents", "12", "--leads", "400", "--days", "4"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("12 agents"))
         // A second demo replaces the first; the demo refuses to replace anything else.
-        #expect(try cli.run(["demo", "--db", "demo.sqlite", "--agents", "12"]).status == 0)
+        #expect(try cli.run(["demo", "--db", "demo.sqlite", "--agents", "12", "--leads", "100", "--days", "2"]).status == 0)
         _ = try cli.run(["init", "--db", "mine.sqlite"])
         let refused = try cli.run(["demo", "--db", "mine.sqlite"])
         #expect(refused.status != 0 && refused.stderr.contains("not made by the demo"))
