@@ -37,13 +37,15 @@ let package = Package(
         .target(name: "BackOffice", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
         // The team lead's view (SPEC section 8).
         .target(name: "SeatProductivity", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice"]),
+        // `callops daily`: the nightly batch over every module (SPEC section 10).
+        .target(name: "Nightly", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "SeatProductivity"]),
         // `callops demo`: a believable center built through the real modules.
         .target(name: "Demo", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "SeatProductivity"]),
         // The thin command line.
         .executableTarget(
             name: "callops",
             dependencies: [
-                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Demo",
+                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,7 +64,7 @@ let package = Package(
         .testTarget(name: "FollowUpTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp"]),
         .testTarget(name: "BackOfficeTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "BackOffice"]),
         .testTarget(name: "SeatProductivityTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity"]),
-        .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "Demo"]),
+        .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo"]),
         // Runs the built `callops` binary on real files.
         .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore"]),
     ],

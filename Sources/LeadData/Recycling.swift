@@ -18,6 +18,8 @@ public struct RecycleResult: Encodable, Equatable, Sendable {
     public var callbacksStuck = 0
     public var dryRun = false
 
+    public init() {}
+
     enum CodingKeys: String, CodingKey {
         case idle, exhausted, retired
         case fromLeavers = "from_leavers"

@@ -1,0 +1,114 @@
+import CallOpsCore
+import CallOpsStore
+import FollowUp
+import Foundation
+import LeadData
+import Roster
+import SeatProductivity
+
+/// What the nightly run did.
+public struct NightlySummary: Encodable, Equatable, Sendable {
+    public var date: String
+    public var recycled: RecycleResult
+    public var allocated: Int
+    public var unallocated: Int
+    public var agents: Int
+    public var queueRows: Int
+    public var crossSellRows: Int
+    public var files: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case date, recycled, allocated, unallocated, agents, files
+        case queueRows = "queue_rows"
+        case crossSellRows = "cross_sell_rows"
+    }
+}
+
+/// `callops daily`: the night before day D, in one transaction: recycle, allocate to capacity
+/// (D's quotas), then write each agent's next-call queue and cross-sell list as they stand when
+/// D's first calling window opens, and the team reports month to date. The cadence itself moves
+/// with each call, so it needs no nightly step. Run twice for one date, the second run changes
+/// nothing: recycling finds nothing newly idle and D's quotas are already filled.
+public struct NightlyBatch {
+    let settings: Settings
+    let zone: TimeZone
+
+    public init(settings: Settings, timeZone: TimeZone) {
+        self.settings = settings
+        self.zone = timeZone
+    }
+
+    /// Runs the batch for `day` (local midnight), writing files under `folder`.
+    public func run(_ db: AppDatabase, day: Date, folder: URL, revealPhones: Bool, progress: ProgressBar? = nil) throws -> NightlySummary {
+        let dayClock = Clock(now: day, timeZone: zone)
+        let windows = try CallingWindows(settings.cadence.windows)
+        // The batch acts as of 06:00 on D (before anyone calls); the queues as of D's first window.
+        let early = Clock(now: day.addingTimeInterval(6 * 3600), timeZone: zone)
+        let opening = Clock(now: windows.firstOpen(onDayOf: day, clock: dayClock), timeZone: zone)
+        let queues = folder.appendingPathComponent("queues")
+        let reports = folder.appendingPathComponent("reports")
+        for dir in [queues, reports] {
+            do {
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            } catch {
+                throw CallOpsError.badFile(file: dir.path, message: "cannot be created (\(error.localizedDescription))")
+            }
+        }
+        var files: [(String, String)] = []
+        let summary = try db.transaction { db -> NightlySummary in
+            progress?.update(5)
+            let recycled = try Recycler(settings: settings, clock: early).recycle(db)
+            var options = AllocationOptions()
+            // The same date gives the same seed, so a rerun decides the same way.
+            options.seed = Allocator(settings: settings, clock: early).seed(AllocationOptions())
+            options.trainedProbationers = []
+            let allocation = try Allocator(settings: settings, clock: early).allocate(db, options: options)
+            progress?.update(30)
+            let agents = try Roster.agents(db).filter { $0.status != .left }
+            var queueRows = 0, crossRows = 0
+            for (n, agent) in agents.enumerated() {
+                let entries = try NextCallQueue(settings: settings, clock: opening).entries(db, agent: agent.code)
+                var csv = CSVWriter.row(["rank", "lead_id", "name", "phone", "grade", "reason", "follow_up", "due_at", "purpose"])
+                for (i, e) in entries.enumerated() {
+                    csv += CSVWriter.row([String(i + 1), String(e.leadID), e.name ?? "", revealPhones ? e.phone : PhoneNumber.mask(e.phone), e.grade,
+                                          e.reason.rawValue, e.followUp.map(String.init) ?? "", e.dueAt, e.purpose])
+                }
+                files.append(("queues/\(agent.code).csv", csv))
+                queueRows += entries.count
+                let offers = try Households(settings: settings, clock: opening).queue(db, agent: agent.code)
+                var cross = CSVWriter.row(["lead_id", "customer", "rank", "member", "member_age", "line", "product", "reason"])
+                for o in offers {
+                    cross += CSVWriter.row([String(o.leadID), o.customer ?? "", String(o.rank), o.member, o.memberAge.map(String.init) ?? "",
+                                            o.line, o.product, o.reason])
+                }
+                files.append(("queues/\(agent.code)-cross-sell.csv", cross))
+                crossRows += offers.count
+                progress?.update(30 + 60 * (n + 1) / max(1, agents.count))
+            }
+            if revealPhones && queueRows > 0 {
+                try AuditLog.record(db, command: "daily --reveal-phones", numbers: queueRows, clock: early)
+            }
+            // The team reports: the month to the end of D.
+            let builder = SeatReportBuilder(settings: settings, clock: dayClock)
+            let monthStart = dayClock.calendar.date(from: dayClock.calendar.dateComponents([.year, .month], from: day))!
+            let report = try builder.build(db, from: monthStart, to: dayClock.adding(days: 1, to: day), team: nil)
+            let stamp = dayClock.day(day)
+            files.append(("reports/seats-\(stamp).csv", report.table(by: .agent).csv()))
+            files.append(("reports/teams-\(stamp).csv", report.table(by: .team).csv()))
+            files.append(("reports/seats-\(stamp).html", report.html()))
+            return NightlySummary(date: stamp, recycled: recycled, allocated: allocation.allocated, unallocated: allocation.unallocated,
+                                  agents: agents.count, queueRows: queueRows, crossSellRows: crossRows, files: files.map(\.0))
+        }
+        // Files are written once the database work has committed; each appears whole (atomic rename).
+        for (name, text) in files {
+            let url = folder.appendingPathComponent(name)
+            do {
+                try text.write(to: url, atomically: true, encoding: .utf8)
+            } catch {
+                throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(error.localizedDescription)); the database work is done, rerun to write the files")
+            }
+        }
+        progress?.finish()
+        return summary
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import CallOpsCore
+import Foundation
+import Nightly
+
+/// `callops daily`: the nightly batch (SPEC section 10), safe to run from cron and to rerun.
+struct DailyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daily",
+        abstract: "The nightly run: recycle, allocate, write every agent's queue and cross-sell list and the team reports.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: FormatOption
+    @Option(help: "The day to prepare, YYYY-MM-DD. Default: today.") var date: String?
+    @Option(help: "Where to write queues/ and reports/.") var out: String = "daily"
+    @Flag(name: .customLong("reveal-phones"), help: "Write whole numbers in the queue files (recorded in the audit log).") var revealPhones = false
+
+    func run() throws {
+        let context = try global.context()
+        var day = context.clock.startOfDay(context.clock.now)
+        if let date {
+            guard let parsed = context.clock.parseDay(date) else {
+                throw CallOpsError.invalidValue(field: "--date", value: date, expected: "a day such as 2026-11-24")
+            }
+            day = parsed
+        }
+        let summary = try NightlyBatch(settings: context.settings, timeZone: context.clock.timeZone).run(
+            context.db, day: day, folder: URL(fileURLWithPath: out), revealPhones: revealPhones, progress: ProgressBar("daily", total: 100))
+        var table = Table(["step", ">count"])
+        table.append(["idle leads reclaimed", String(summary.recycled.idle)])
+        table.append(["exhausted leads recycled", String(summary.recycled.exhausted)])
+        table.append(["leads retired", String(summary.recycled.retired)])
+        table.append(["callbacks moved to a teammate", String(summary.recycled.callbacksMoved)])
+        table.append(["leads allocated", String(summary.allocated)])
+        table.append(["leads left in the pool", String(summary.unallocated)])
+        table.append(["agents with queue files", String(summary.agents)])
+        table.append(["queue rows", String(summary.queueRows)])
+        table.append(["cross-sell rows", String(summary.crossSellRows)])
+        table.footer = ["\(summary.date): \(summary.files.count) files under \(out)/"]
+        emit(try Render.output(summary, table: table, format: output.format))
+    }
+}
