@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "callops-bench",
             dependencies: [
-                "CallOpsCore", "CallOpsStore", "Roster", "LeadData",
+                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

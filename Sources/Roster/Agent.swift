@@ -80,7 +80,7 @@ public enum Roster {
             }
             return try Agent.fetchAll(db, sql: agentSelect + " WHERE team.name = ? ORDER BY agent.code", arguments: [team])
         }
-        return try Agent.fetchAll(db, sql: agentSelect + " ORDER BY team.name, agent.code")
+        return try Agent.fetchAll(db, sql: agentSelect + " ORDER BY team.id, agent.code")
     }
 
     /// The agent with this code, or an error that says how to find the codes.
@@ -96,9 +96,9 @@ public enum Roster {
         try Int64.fetchOne(db, sql: "SELECT id FROM team WHERE name = ?", arguments: [name])
     }
 
-    /// Team names, sorted.
+    /// Team names, in the order they were created (一组, 二组, ... sort badly by name).
     public static func teams(_ db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT name FROM team ORDER BY name")
+        try String.fetchAll(db, sql: "SELECT name FROM team ORDER BY id")
     }
 
     /// Seats of a team (or all), and how many are occupied.

@@ -166,8 +166,10 @@ public struct SeatReportBuilder {
             }
             teams[name] = t
         }
-        figures.sort { ($0.team, $0.rankInTeam) < ($1.team, $1.rankInTeam) }
+        // Teams in the roster's order (一组, 二组, ...), agents by rank within each.
+        let order = Dictionary(uniqueKeysWithValues: try Roster.teams(db).enumerated().map { ($1, $0) })
+        figures.sort { (order[$0.team] ?? 0, $0.rankInTeam) < (order[$1.team] ?? 0, $1.rankInTeam) }
         let days = try ActivityFigures.perDay(db, from: fromText, to: toText, agents: team == nil ? nil : present.map(\.id))
-        return SeatReport(from: fromText, to: toText, agents: figures, teams: teams.values.sorted { $0.team < $1.team }, days: days)
+        return SeatReport(from: fromText, to: toText, agents: figures, teams: teams.values.sorted { (order[$0.team] ?? 0) < (order[$1.team] ?? 0) }, days: days)
     }
 }

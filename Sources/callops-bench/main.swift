@@ -1,6 +1,10 @@
 import ArgumentParser
+import BackOffice
 import CallOpsCore
+import CallOpsStore
+import FollowUp
 import Foundation
+import SeatProductivity
 
 #if canImport(Glibc)
     import Glibc
@@ -14,8 +18,10 @@ struct Bench: ParsableCommand {
         commandName: "callops-bench",
         abstract: "Measure callops against the sqlite3 shell on generated data (SPEC section 11).")
 
-    @Argument(help: "Figures to measure: import.") var figures: [String] = ["import"]
+    @Argument(help: "Figures to measure: import, queue, report.") var figures: [String] = ["import", "queue", "report"]
     @Option(help: "Rows of the generated lead file (and leads already in the database).") var rows: Int = 1_000_000
+    @Option(name: .customLong("queue-leads"), help: "Leads in the small and the large database of the queue figure.") var queueLeads: [Int] = [100_000, 10_000_000]
+    @Option(name: .customLong("report-calls"), help: "Call rows in the month of the report figure.") var reportCalls: Int = 10_000_000
     @Option(help: "table or json.") var format: String = "table"
 
     struct Figure: Encodable {
@@ -35,8 +41,11 @@ struct Bench: ParsableCommand {
     }
 
     func validate() throws {
-        for figure in figures where !["import"].contains(figure) {
-            throw ValidationError("unknown figure \(figure); this build measures: import")
+        for figure in figures where !["import", "queue", "report"].contains(figure) {
+            throw ValidationError("unknown figure \(figure); this build measures: import, queue, report")
+        }
+        if queueLeads.count != 2 || queueLeads.contains(where: { $0 < 2_000 }) {
+            throw ValidationError("--queue-leads takes two sizes, each at least 2000, e.g. --queue-leads 100000 --queue-leads 10000000")
         }
         if rows < 1_000 { throw ValidationError("--rows must be at least 1000") }
     }
@@ -46,8 +55,12 @@ struct Bench: ParsableCommand {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var results: [Figure] = []
-        for figure in figures where figure == "import" {
-            results.append(try measureImport(in: folder))
+        for figure in figures {
+            switch figure {
+            case "import": results.append(try measureImport(in: folder))
+            case "queue": results.append(try measureQueue(in: folder))
+            default: results.append(try measureReport(in: folder))
+            }
         }
         if format == "json" {
             print(try Render.json(results), terminator: "")
@@ -107,6 +120,72 @@ struct Bench: ParsableCommand {
             name: "import \(rows) leads", oursSeconds: oursSeconds, referenceSeconds: referenceSeconds,
             ratio: oursSeconds / referenceSeconds, peakRSSMB: peak,
             note: "sqlite3 .import + INSERT into the same table (no validation, grading or DNC)")
+    }
+
+    /// The next-call queue of one agent in a database of `queueLeads[0]` and of `queueLeads[1]`
+    /// leads (1,000 agents, every lead open): the figure is the ratio, which stays near 1 only
+    /// when the queue seeks the agent's own leads by index instead of scanning.
+    func measureQueue(in folder: URL) throws -> Figure {
+        var times: [Double] = []
+        for (n, leads) in queueLeads.enumerated() {
+            let path = folder.appendingPathComponent("queue-\(n).sqlite").path
+            try run(callops, ["init", "--db", path])
+            let perAgent = max(1, leads / 1_000)
+            try sqlite(path, """
+                INSERT INTO team (name) VALUES ('一组');
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+                INSERT INTO agent (id, code, name, team_id, hire_date, status) SELECT i, printf('A%04d', i), 'agent', 1, '2025-01-01', 'active' FROM n;
+                INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('bench', 'bench', 'q', '2026-11-01T00:00:00');
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(leads - 1))
+                INSERT INTO lead (batch_id, phone, grade, score, status, agent_id, assigned_at, stage, attempts, follow_ups, last_attempt_at, next_due_at)
+                SELECT 1, printf('139%08d', i), char(65 + i % 3), 30, 'open', 1 + i % 1000, '2026-11-20T08:00:00',
+                       CASE i % 4 WHEN 0 THEN 'new' WHEN 1 THEN 'connected' WHEN 2 THEN 'interested' ELSE 'proposal' END,
+                       i % 4 > 0, i % 4, CASE WHEN i % 4 > 0 THEN '2026-11-21T10:00:00' END,
+                       CASE WHEN i % 4 > 0 THEN printf('2026-11-2%dT10:00:00', 1 + i % 3) END
+                FROM n;
+                PRAGMA wal_checkpoint(TRUNCATE);
+                """)
+            let db = try AppDatabase.open(path: path, schema: FollowUpSchema.migrations + Planning.migrations)
+            let clock = try Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+            let queue = NextCallQueue(settings: .defaults, clock: clock)
+            var samples: [Double] = []
+            for round in 0..<21 {
+                let start = Date()
+                let entries = try db.read { db in try queue.entries(db, agent: String(format: "A%04d", 1 + round * 37 % 1000), limit: 20) }
+                samples.append(Date().timeIntervalSince(start))
+                guard entries.count == min(20, perAgent) else { throw ValidationError("the queue returned \(entries.count) rows") }
+            }
+            times.append(samples.sorted()[samples.count / 2])
+        }
+        return Figure(name: "queue next, \(queueLeads[1]) vs \(queueLeads[0]) leads", oursSeconds: times[1], referenceSeconds: times[0],
+                      ratio: times[1] / times[0], peakRSSMB: 0, note: "median of 21 agents; the reference is the same queue at \(queueLeads[0]) leads")
+    }
+
+    /// The seat report for 1,000 agents over a month of `reportCalls` calls beside a hand-written
+    /// `GROUP BY` over the same calls in the sqlite3 shell.
+    func measureReport(in folder: URL) throws -> Figure {
+        let path = folder.appendingPathComponent("report.sqlite").path
+        try run(callops, ["init", "--db", path])
+        try sqlite(path, """
+            INSERT INTO team (name) VALUES ('一组');
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+            INSERT INTO agent (id, code, name, team_id, hire_date, status) SELECT i, printf('A%04d', i), 'agent', 1, '2025-01-01', 'active' FROM n;
+            INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('bench', 'bench', 'r', '2026-10-01T00:00:00');
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 199999)
+            INSERT INTO lead (batch_id, phone, grade, score, status, agent_id) SELECT 1, printf('139%08d', i), 'B', 30, 'open', 1 + i % 1000 FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(reportCalls - 1))
+            INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective)
+            SELECT i, 1 + i % 200000, 1 + i % 1000, printf('2026-11-%02dT%02d:%02d:00', 1 + i % 30, 9 + i % 11, i % 60),
+                   (i % 7) * 60, CASE WHEN i % 7 = 0 THEN 'no_answer' ELSE 'connected' END, i % 7 > 0, i % 7 > 1 FROM n;
+            PRAGMA wal_checkpoint(TRUNCATE);
+            """)
+        let (ours, peak) = try timed(callops, ["seats", "report", "--db", path, "--month", "2026-11", "--format", "json", "--now", "2026-12-01T10:00"])
+        let (reference, _) = try timed("/usr/bin/env", ["sqlite3", path, """
+            SELECT agent_id, COUNT(*), SUM(contact), SUM(effective), SUM(talk_seconds), COUNT(DISTINCT lead_id)
+            FROM call WHERE started_at >= '2026-11-01T00:00:00' AND started_at < '2026-12-01T00:00:00' GROUP BY agent_id;
+            """])
+        return Figure(name: "seat report, 1000 agents, \(reportCalls) calls", oursSeconds: ours, referenceSeconds: reference,
+                      ratio: ours / reference, peakRSSMB: peak, note: "sqlite3 shell: the per-agent GROUP BY over the month's calls")
     }
 
     /// Leads in the shape vendors send: Chinese names, ages, income, occupation, marital status.
