@@ -33,20 +33,28 @@ public struct DayActivity: Equatable, Sendable {
 public enum ActivityFigures {
     /// Per agent over [from, to): calls from the call table, sales from policies (cancelled ones do not count).
     public static func perAgent(_ db: Database, from: String, to: String) throws -> [Int64: AgentActivity] {
-        var result: [Int64: AgentActivity] = [:]
+        var result = try salesPerAgent(db, from: from, to: to)
         let calls = try Row.fetchCursor(db, sql: """
             SELECT agent_id, COUNT(*), SUM(contact), SUM(effective), SUM(talk_seconds), COUNT(DISTINCT lead_id)
             FROM call WHERE started_at >= ? AND started_at < ? GROUP BY agent_id
             """, arguments: [from, to])
         while let row = try calls.next() {
-            var a = AgentActivity(agentID: row[0])
+            let id: Int64 = row[0]
+            var a = result[id] ?? AgentActivity(agentID: id)
             a.dials = row[1]
             a.contacts = row[2]
             a.effectiveCalls = row[3]
             a.talkSeconds = row[4]
             a.leadsWorked = row[5]
-            result[a.agentID] = a
+            result[id] = a
         }
+        return result
+    }
+
+    /// Per agent over [from, to): sales and premium only (no call is read), and each agent's
+    /// latest sale before `to`.
+    public static func salesPerAgent(_ db: Database, from: String, to: String) throws -> [Int64: AgentActivity] {
+        var result: [Int64: AgentActivity] = [:]
         let sales = try Row.fetchCursor(db, sql: """
             SELECT agent_id, SUM(sold_at >= ? AND status <> 'cancelled'),
                    SUM(CASE WHEN sold_at >= ? AND status <> 'cancelled' THEN premium_fen ELSE 0 END),
@@ -55,7 +63,7 @@ public enum ActivityFigures {
             """, arguments: [from, from, to])
         while let row = try sales.next() {
             let id: Int64 = row[0]
-            var a = result[id] ?? AgentActivity(agentID: id)
+            var a = AgentActivity(agentID: id)
             a.sales = row[1] ?? 0
             a.premium = Money(fen: row[2] ?? 0)
             a.lastSaleAt = row[3]

@@ -12,7 +12,7 @@ extension SeatReport: Encodable {
         try c.encode(to, forKey: .to)
         try c.encode(agents.map(AgentJSON.init), forKey: .agents)
         try c.encode(teams.map(TeamJSON.init), forKey: .teams)
-        try c.encode(days.map(DayJSON.init), forKey: .days)
+        if !days.isEmpty { try c.encode(days.map(DayJSON.init), forKey: .days) }
     }
 
     struct AgentJSON: Encodable {

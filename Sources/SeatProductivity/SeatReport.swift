@@ -103,13 +103,15 @@ public struct SeatReportBuilder {
     }
 
     /// The report for [from, to), one team's or all.
-    public func build(_ db: Database, from: Date, to: Date, team: String?) throws -> SeatReport {
+    /// - Parameters:
+    ///   - withDays: also count per day (a second pass over the calls; the day view, HTML and daily need it).
+    public func build(_ db: Database, from: Date, to: Date, team: String?, withDays: Bool = true) throws -> SeatReport {
         let fromText = clock.timestamp(from), toText = clock.timestamp(to)
         let agents = try Roster.agents(db, team: team)
         let activity = try ActivityFigures.perAgent(db, from: fromText, to: toText)
         let allocated = try LeadStats.allocatedPerAgent(db, from: fromText, to: toText)
         let targets = try Planning.premiumTargets(db, month: String(fromText.prefix(7)))
-        let trailing = try ActivityFigures.perAgent(db, from: clock.timestamp(clock.adding(days: -30, to: to)), to: toText)
+        let trailing = try ActivityFigures.salesPerAgent(db, from: clock.timestamp(clock.adding(days: -30, to: to)), to: toText)
         // Agents who left before the period began are not part of it.
         let present = agents.filter { $0.status != .left || (activity[$0.id]?.dials ?? 0) > 0 }
         var figures: [AgentFigures] = present.map { agent in
@@ -169,7 +171,7 @@ public struct SeatReportBuilder {
         // Teams in the roster's order (一组, 二组, ...), agents by rank within each.
         let order = Dictionary(uniqueKeysWithValues: try Roster.teams(db).enumerated().map { ($1, $0) })
         figures.sort { (order[$0.team] ?? 0, $0.rankInTeam) < (order[$1.team] ?? 0, $1.rankInTeam) }
-        let days = try ActivityFigures.perDay(db, from: fromText, to: toText, agents: team == nil ? nil : present.map(\.id))
+        let days = withDays ? try ActivityFigures.perDay(db, from: fromText, to: toText, agents: team == nil ? nil : present.map(\.id)) : []
         return SeatReport(from: fromText, to: toText, agents: figures, teams: teams.values.sorted { (order[$0.team] ?? 0) < (order[$1.team] ?? 0) }, days: days)
     }
 }

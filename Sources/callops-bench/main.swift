@@ -67,7 +67,7 @@ struct Bench: ParsableCommand {
         } else {
             var table = Table(["figure", ">ours s", ">reference s", ">ratio", ">peak MB", "reference"])
             for r in results {
-                table.append([r.name, Render.number(r.oursSeconds, digits: 2), Render.number(r.referenceSeconds, digits: 2),
+                table.append([r.name, Render.number(r.oursSeconds, digits: 4), Render.number(r.referenceSeconds, digits: 4),
                               Render.number(r.ratio, digits: 2), Render.number(r.peakRSSMB, digits: 0), r.note])
             }
             print(table.rendered(), terminator: "")
@@ -130,7 +130,9 @@ struct Bench: ParsableCommand {
         for (n, leads) in queueLeads.enumerated() {
             let path = folder.appendingPathComponent("queue-\(n).sqlite").path
             try run(callops, ["init", "--db", path])
-            let perAgent = max(1, leads / 1_000)
+            // Agents hold at most a few hundred open leads (their open cap); a bigger table holds
+            // more closed leads, not more open ones.
+            let perAgent = min(100, max(1, leads / 1_000))
             try sqlite(path, """
                 INSERT INTO team (name) VALUES ('一组');
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
@@ -138,7 +140,8 @@ struct Bench: ParsableCommand {
                 INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('bench', 'bench', 'q', '2026-11-01T00:00:00');
                 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(leads - 1))
                 INSERT INTO lead (batch_id, phone, grade, score, status, agent_id, assigned_at, stage, attempts, follow_ups, last_attempt_at, next_due_at)
-                SELECT 1, printf('139%08d', i), char(65 + i % 3), 30, 'open', 1 + i % 1000, '2026-11-20T08:00:00',
+                SELECT 1, printf('139%08d', i), char(65 + i % 3), 30, CASE WHEN i < \(perAgent * 1_000) THEN 'open' ELSE 'exhausted' END,
+                       1 + i % 1000, '2026-11-20T08:00:00',
                        CASE i % 4 WHEN 0 THEN 'new' WHEN 1 THEN 'connected' WHEN 2 THEN 'interested' ELSE 'proposal' END,
                        i % 4 > 0, i % 4, CASE WHEN i % 4 > 0 THEN '2026-11-21T10:00:00' END,
                        CASE WHEN i % 4 > 0 THEN printf('2026-11-2%dT10:00:00', 1 + i % 3) END

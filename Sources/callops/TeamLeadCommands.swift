@@ -34,7 +34,9 @@ struct SeatsCommand: ParsableCommand {
             let context = try global.context()
             let builder = SeatReportBuilder(settings: context.settings, clock: context.clock)
             let period = try builder.period(month: month, from: from, to: to)
-            let report = try context.db.read { db in try builder.build(db, from: period.from, to: period.to, team: team) }
+            // Per-day figures cost a second pass over the calls: only the day view and the page show them.
+            let withDays = by == .day || format == .html
+            let report = try context.db.read { db in try builder.build(db, from: period.from, to: period.to, team: team, withDays: withDays) }
             let text: String
             switch format {
             case .table: text = report.table(by: by).rendered()
