@@ -240,18 +240,21 @@ struct Bench: ParsableCommand {
         return (seconds, Double(peakKB) / 1024)
     }
 
+    /// Runs a child with posix_spawn and reaps it with wait4, which reports the child's own
+    /// peak memory (Foundation's Process reaps children itself and loses it).
     func spawn(_ executable: String, _ arguments: [String]) throws -> (Int32, String, Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.standardError
-        try process.run()
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard code == 0 else { throw ValidationError("cannot start \(executable): \(String(cString: strerror(code)))") }
         var status: Int32 = 0
         var usage = rusage()
-        // wait4 gives the child's own peak memory, which Process does not expose.
-        _ = wait4(process.processIdentifier, &status, 0, &usage)
-        let exit = (status >> 8) & 0xFF
-        return (exit, "", usage.ru_maxrss)
+        _ = wait4(pid, &status, 0, &usage)
+        return ((status >> 8) & 0xFF, "", usage.ru_maxrss)
     }
 }
