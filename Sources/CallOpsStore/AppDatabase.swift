@@ -73,13 +73,15 @@ public final class AppDatabase: Sendable {
     }
 
     /// Runs `body` in one immediate transaction: all of it is written, or none of it.
-    public func transaction<T>(_ body: (Database) throws -> T) throws -> T {
+    /// - Parameters:
+    ///   - dryRun: do all the work, then roll it back (`--dry-run`): the result says what would be done.
+    public func transaction<T>(dryRun: Bool = false, _ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
-                    return .commit
+                    return dryRun ? .rollback : .commit
                 }
                 return result!
             }

@@ -77,17 +77,8 @@ public struct Allocator {
 
     /// Allocates in one transaction (rolled back for a dry run).
     public func run(_ db: AppDatabase, options: AllocationOptions) throws -> AllocationResult {
-        var result: AllocationResult?
-        do {
-            try db.transaction { db in
-                result = try allocate(db, options: options)
-                if options.dryRun { throw Rollback() }
-            }
-        } catch is Rollback {}
-        return result!
+        try db.transaction(dryRun: options.dryRun) { db in try allocate(db, options: options) }
     }
-
-    private struct Rollback: Error {}
 
     /// The seed of a run: the one given, else one drawn from the day.
     public func seed(_ options: AllocationOptions) -> UInt64 {

@@ -44,20 +44,15 @@ public struct LeadImporter {
         var rejects = try options.rejectsPath.map { try RejectsWriter(path: $0) }
         defer { try? rejects?.close() }
 
-        do {
-            try db.transaction { db in
-                summary = try importFile(db, path: path, hash: hash, encoding: encoding, format: format, options: options,
-                                         summary: summary, rejects: &rejects, progress: progress)
-                if options.dryRun { throw DryRunRollback() }
-            }
-        } catch is DryRunRollback {
-            summary.batchID = nil
+        summary = try db.transaction(dryRun: options.dryRun) { db in
+            try importFile(db, path: path, hash: hash, encoding: encoding, format: format, options: options,
+                           summary: summary, rejects: &rejects, progress: progress)
         }
+        // A dry run wrote no batch.
+        if options.dryRun { summary.batchID = nil }
         progress?.finish()
         return summary
     }
-
-    private struct DryRunRollback: Error {}
 
     /// Reads what the import needs before it starts: the file's hash, encoding and layout.
     private func prepare(path: String, options: ImportOptions) throws -> (String, String, TextEncoding, LeadFileFormat) {

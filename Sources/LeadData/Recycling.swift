@@ -44,18 +44,10 @@ public struct Recycler {
     public static let protectedStages = ["proposal"]
 
     public func run(_ db: AppDatabase, idleDays: Int? = nil, dryRun: Bool = false) throws -> RecycleResult {
-        var result = RecycleResult()
-        do {
-            try db.transaction { db in
-                result = try recycle(db, idleDays: idleDays)
-                result.dryRun = dryRun
-                if dryRun { throw Rollback() }
-            }
-        } catch is Rollback {}
+        var result = try db.transaction(dryRun: dryRun) { db in try recycle(db, idleDays: idleDays) }
+        result.dryRun = dryRun
         return result
     }
-
-    private struct Rollback: Error {}
 
     /// The run itself, inside the caller's transaction.
     public func recycle(_ db: Database, idleDays: Int? = nil) throws -> RecycleResult {
