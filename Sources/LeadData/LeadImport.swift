@@ -123,11 +123,15 @@ public struct LeadImporter {
         try db.execute(sql: "PRAGMA cache_size = -65536")
         var seen = Set<UInt64>()
         var grading = LeadGrading.Cached(rules: rules.grading)
-        let insert = try BulkStatement(db, sql: """
-            INSERT INTO lead (batch_id, phone, name, gender, age, city, occupation, income_fen, married, children,
-                              external_id, extra, grade, score)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (phone) DO NOTHING
-            """)
+        var batch = try LeadInsertBatch(db, batchID: batchID)
+        func existing(_ row: LeadInsertBatch.Pending) throws {
+            summary.rejected[.duplicateExisting, default: 0] += 1
+            try rejects?.write(line: row.line, reason: .duplicateExisting, detail: "\(PhoneNumber.mask(row.phone)) is already a lead", fields: row.rawFields)
+        }
+        func accepted(_ row: LeadInsertBatch.Pending) {
+            summary.accepted += 1
+            summary.grades[row.grade, default: 0] += 1
+        }
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         var reader = try CSVReader(path: path, delimiter: format.delimiter, encoding: encoding)
         if format.hasHeader { _ = try reader.next() }
@@ -194,26 +198,16 @@ public struct LeadImporter {
                 }
             }
             let name: String? = columns.name != nil ? field(columns.name) : columns.nameParts.compactMap { field($0) }.joined(separator: " ")
-            insert.bind(1, batchID)
-            insert.bind(2, phone)
-            insert.bind(3, name?.isEmpty == true ? nil : name)
-            insert.bind(4, field(columns.gender).flatMap(LeadProfileParsing.gender)?.rawValue)
-            insert.bind(5, age.map(Int64.init))
-            insert.bind(6, field(columns.city))
-            insert.bind(7, occupation)
-            insert.bind(8, income.map { Money(yuan: $0).fen })
-            insert.bind(9, married.map { $0 ? 1 : 0 })
-            insert.bind(10, children.map(Int64.init))
-            insert.bind(11, field(columns.externalID))
-            insert.bind(12, extra)
-            insert.bind(13, scored.grade.rawValue)
-            insert.bind(14, Int64(scored.score))
-            if try insert.step() == 0 {
-                try reject(.duplicateExisting, "\(PhoneNumber.mask(phone)) is already a lead")
-                continue
-            }
-            summary.accepted += 1
-            summary.grades[scored.grade, default: 0] += 1
+            try batch.add(LeadInsertBatch.Pending(
+                line: record.line, phone: phone,
+                values: [
+                    .text(name?.isEmpty == true ? nil : name), .text(field(columns.gender).flatMap(LeadProfileParsing.gender)?.rawValue),
+                    .int(age.map(Int64.init)), .text(field(columns.city)), .text(occupation), .int(income.map { Money(yuan: $0).fen }),
+                    .int(married.map { $0 ? 1 : 0 }), .int(children.map(Int64.init)), .text(field(columns.externalID)), .text(extra),
+                    .text(scored.grade.rawValue), .int(Int64(scored.score)),
+                ],
+                rawFields: rejects == nil ? [] : record.fields, grade: scored.grade), existing: existing, accepted: accepted)
         }
+        try batch.flush(existing: existing, accepted: accepted)
     }
 }
