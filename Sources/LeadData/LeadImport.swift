@@ -118,9 +118,9 @@ public struct LeadImporter {
         while let phone = try dncPhones.next() {
             if let value = UInt64(phone) { dnc.insert(value) }
         }
-        // A million random inserts into the phone index thrash SQLite's default 2 MB page cache;
-        // 64 MB keeps the index in memory (measured: the import ran twice as fast).
-        try db.execute(sql: "PRAGMA cache_size = -65536")
+        // A million inserts into the phone index thrash SQLite's default 2 MB page cache; 16 MB
+        // holds the pages they touch (measured: faster than 64 MB, at 78 MB of peak memory).
+        try db.execute(sql: "PRAGMA cache_size = -16384")
         var seen = Set<UInt64>()
         var grading = LeadGrading.Cached(rules: rules.grading)
         var batch = try LeadInsertBatch(db, batchID: batchID)
