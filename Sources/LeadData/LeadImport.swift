@@ -60,10 +60,10 @@ public struct LeadImporter {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw CallOpsError.badFile(file: path, message: "cannot be read (missing, or no permission)")
         }
-        let hash = try SHA256.hexDigest(ofFile: path)
+        let (hash, detected) = try TextEncoding.fingerprint(path: path)
         let encoding: TextEncoding
         switch options.encoding {
-        case .auto: encoding = try TextEncoding.detect(path: path)
+        case .auto: encoding = detected
         case .utf8: encoding = .utf8
         case .gb18030: encoding = .gb18030
         }

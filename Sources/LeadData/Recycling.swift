@@ -76,6 +76,12 @@ public struct Recycler {
                 """, arguments: [row["team_id"], from, rules.maxOpenCallbacks])
             guard let teammate else {
                 result.callbacksStuck += 1
+                // Nobody in the team has room: a leaver's callback goes back to the pool, whose
+                // next allocation gives it to whoever can keep the promise.
+                if row["left_agent"] as Bool {
+                    try db.execute(sql: "UPDATE lead SET status = 'pool', agent_id = NULL, assigned_at = NULL WHERE id = ?", arguments: [lead])
+                    try LeadLedger.record(db, lead: lead, event: "released", agent: from, reason: "callback returned to the pool: its agent has left and no teammate has room", clock: clock)
+                }
                 continue
             }
             try db.execute(sql: "UPDATE lead SET agent_id = ?, assigned_at = ? WHERE id = ?", arguments: [teammate, now, lead])

@@ -30,3 +30,18 @@ import Testing
         #expect(hasher.hexDigest() == digest(text))
     }
 }
+
+@Suite struct FingerprintTests {
+    @Test func oneReadGivesHashAndEncoding() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-fp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let utf = folder.appendingPathComponent("u.csv").path, gb = folder.appendingPathComponent("g.csv").path
+        try Data("abc".utf8).write(to: URL(fileURLWithPath: utf))
+        try Data([0xD5, 0xC5, 0xC8, 0xFD]).write(to: URL(fileURLWithPath: gb))
+        let u = try TextEncoding.fingerprint(path: utf), g = try TextEncoding.fingerprint(path: gb)
+        #expect(u.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" && u.encoding == .utf8)
+        let direct = try SHA256.hexDigest(ofFile: gb)
+        #expect(g.encoding == .gb18030 && g.sha256 == direct)
+    }
+}

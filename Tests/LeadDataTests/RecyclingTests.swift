@@ -101,6 +101,18 @@ import Testing
         #expect(violations.isEmpty, "\(violations)")
     }
 
+    @Test func aLeaversCallbackWithNoRoomInTheTeamGoesToThePool() throws {
+        let f = try center()
+        try set(f, lead: 1, "attempts = 1, last_attempt_at = '2026-11-20T11:00:00', callback_at = '2026-11-22T16:00:00'")
+        f.settings.leads.recycling.maxOpenCallbacks = 0
+        try f.db.transaction { db in try db.execute(sql: "UPDATE agent SET status = 'left' WHERE code = 'A1'") }
+        let result = try Recycler(settings: f.settings, clock: f.clock).run(f.db)
+        #expect(result.callbacksStuck == 1 && result.callbacksMoved == 0)
+        #expect(try status(f, 1) == ("pool", nil))
+        let violations = try f.db.read { db in try LeadDataSchema.invariants.flatMap { try $0.violations(db) } }
+        #expect(violations.isEmpty, "\(violations)")
+    }
+
     @Test func dncClosesALeadAndIsNeverAllocated() throws {
         let f = try center()
         let added = try f.db.transaction { db in try DoNotCall.add(db, phones: [LeadFixture.phone(1), "13800000000"], source: "客户要求", clock: f.clock) }
