@@ -38,9 +38,9 @@ let package = Package(
         // The team lead's view (SPEC section 8).
         .target(name: "SeatProductivity", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice"]),
         // `callops daily`: the nightly batch over every module (SPEC section 10).
-        .target(name: "Nightly", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "SeatProductivity"]),
+        .target(name: "Nightly", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity"]),
         // `callops demo`: a believable center built through the real modules.
-        .target(name: "Demo", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "SeatProductivity"]),
+        .target(name: "Demo", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity"]),
         // The thin command line.
         .executableTarget(
             name: "callops",

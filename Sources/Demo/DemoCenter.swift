@@ -95,6 +95,15 @@ public enum DemoCenter {
         }
         var vendorOf: [Int64: Vendor] = [:]
         let agents = try Roster.agents(db)
+        // The training calendar: every probation agent is enrolled in the pre-job course; those
+        // hired before the simulated period have passed it already.
+        try Training.addCourse(db, code: "PJ01", name: "岗前培训", kind: .preJob)
+        try Training.addCourse(db, code: "BR01", name: "新人衔训", kind: .bridging)
+        let probationers = agents.filter { $0.status == .probation }.map(\.code)
+        _ = try Training.enroll(db, course: "PJ01", agents: probationers, on: clock.day(first))
+        for agent in agents where agent.status == .probation && clock.parseDay(agent.hireDate)! < clock.adding(days: -5, to: first) {
+            try Training.complete(db, course: "PJ01", agent: agent.code, passed: true, score: 80, on: clock.day(first))
+        }
         // Each agent's income goal for the month, by tier, gives the activity targets (seed 001).
         for agent in agents where agent.status != .left {
             let income: Double = switch agent.tier(clock: clock, rules: settings.roster) {
@@ -118,8 +127,11 @@ public enum DemoCenter {
                 summary.batches += 1
                 summary.leads += imported.accepted
             }
-            // The pre-job course takes a new hire's first five days (the training gate).
-            let trained = Set(agents.filter { $0.status == .probation && $0.daysEmployed(clock: floor.clock(day)) >= 5 }.map(\.code))
+            // New hires take the pre-job course in their first five days; passing opens the lead gate.
+            for agent in agents where agent.status == .probation && clock.day(clock.adding(days: 5, to: clock.parseDay(agent.hireDate)!)) == clock.day(day) {
+                try Training.complete(db, course: "PJ01", agent: agent.code, passed: true, score: 70 + Int(random.next() % 30), on: clock.day(day))
+            }
+            let trained = try Training.passedPreJob(db)
             try floor.simulateDay(db, day: day, until: clock.now, agents: agents, vendorOf: vendorOf, trained: trained, stats: &summary)
             try floor.afterHours(db, day: day, until: clock.now, agents: agents, stats: &summary)
             progress("floor", Double(d + 1) / Double(days))

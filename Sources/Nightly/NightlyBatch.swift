@@ -1,3 +1,4 @@
+import BackOffice
 import CallOpsCore
 import CallOpsStore
 import FollowUp
@@ -61,7 +62,7 @@ public struct NightlyBatch {
             var options = AllocationOptions()
             // The same date gives the same seed, so a rerun decides the same way.
             options.seed = Allocator(settings: settings, clock: early).seed(AllocationOptions())
-            options.trainedProbationers = []
+            options.trainedProbationers = try Training.passedPreJob(db)
             let allocation = try Allocator(settings: settings, clock: early).allocate(db, options: options)
             progress?.update(30)
             let agents = try Roster.agents(db).filter { $0.status != .left }

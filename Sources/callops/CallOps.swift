@@ -11,7 +11,7 @@ struct CallOps: ParsableCommand {
             Environment: CALLOPS_DB, CALLOPS_NOW, CALLOPS_CONFIG.
             """,
         subcommands: [
-            InitCommand.self, ConfigCommand.self, RosterCommand.self, LeadsCommand.self, CallsCommand.self, QueueCommand.self, SalesCommand.self, CustomersCommand.self, SeatsCommand.self, PlanCommand.self, DailyCommand.self,
+            InitCommand.self, ConfigCommand.self, RosterCommand.self, LeadsCommand.self, CallsCommand.self, QueueCommand.self, SalesCommand.self, CustomersCommand.self, SeatsCommand.self, PlanCommand.self, DailyCommand.self, TrainingCommand.self,
             DemoCommand.self, BackupCommand.self, CheckCommand.self,
         ]
     )

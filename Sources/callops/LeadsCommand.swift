@@ -1,4 +1,5 @@
 import ArgumentParser
+import BackOffice
 import CallOpsCore
 import CallOpsStore
 import Foundation
@@ -77,6 +78,7 @@ struct LeadsCommand: ParsableCommand {
             options.strategy = strategy
             options.seed = seed
             options.dryRun = dryRun
+            options.trainedProbationers = try context.db.read(Training.passedPreJob)
             let result = try Allocator(settings: context.settings, clock: context.clock).run(context.db, options: options)
             var table = Table(["agent", "team", "tier", ">room", ">allocated", ">A", ">B", ">C"])
             for line in result.agents {

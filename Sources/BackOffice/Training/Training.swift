@@ -1,0 +1,117 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import Roster
+
+/// The kinds of course (SPEC section 9, 培训岗).
+public enum CourseKind: String, Codable, CaseIterable, Sendable {
+    case preJob = "pre_job", bridging, regularization, level
+}
+
+/// Where an agent stands in a course.
+public enum EnrollmentStatus: String, Codable, CaseIterable, Sendable {
+    case enrolled, passed, failed
+}
+
+/// One course with how its enrolments stand.
+public struct CourseStanding: Encodable, Equatable, Sendable, FetchableRecord, Decodable {
+    public var course: String
+    public var name: String
+    public var kind: String
+    public var enrolled: Int
+    public var passed: Int
+    public var failed: Int
+    public var averageScore: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case course, name, kind, enrolled, passed, failed
+        case averageScore = "average_score"
+    }
+}
+
+/// Courses and enrolments; a passed pre-job course opens the training gate for a probation agent.
+public enum Training {
+    public static let migrations: [Migration] = RosterSchema.migrations + [
+        Migration("training.v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE course (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE CHECK (code <> ''),
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('pre_job', 'bridging', 'regularization', 'level'))
+                );
+                CREATE TABLE enrollment (
+                    course_id INTEGER NOT NULL REFERENCES course(id),
+                    agent_id INTEGER NOT NULL REFERENCES agent(id),
+                    status TEXT NOT NULL DEFAULT 'enrolled' CHECK (status IN ('enrolled', 'passed', 'failed')),
+                    score INTEGER CHECK (score BETWEEN 0 AND 100),
+                    enrolled_on TEXT NOT NULL,
+                    completed_on TEXT,
+                    PRIMARY KEY (course_id, agent_id)
+                ) WITHOUT ROWID;
+                """)
+        }
+    ]
+
+    /// Adds a course.
+    public static func addCourse(_ db: Database, code: String, name: String, kind: CourseKind) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM course WHERE code = ?", arguments: [code]) == true {
+            throw CallOpsError.refused("course \(code) exists already; choose another code")
+        }
+        try db.execute(sql: "INSERT INTO course (code, name, kind) VALUES (?, ?, ?)", arguments: [code, name, kind.rawValue])
+    }
+
+    private static func courseID(_ db: Database, code: String) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE code = ?", arguments: [code]) else {
+            throw CallOpsError.notFound(kind: "course", key: code, hint: "see `callops training report` for the courses")
+        }
+        return id
+    }
+
+    /// Enrols agents in a course (already enrolled ones are left as they are); returns how many were new.
+    public static func enroll(_ db: Database, course code: String, agents: [String], on day: String) throws -> Int {
+        let course = try courseID(db, code: code)
+        var added = 0
+        for agentCode in agents {
+            let agent = try Roster.agent(db, code: agentCode)
+            try db.execute(sql: "INSERT OR IGNORE INTO enrollment (course_id, agent_id, enrolled_on) VALUES (?, ?, ?)",
+                           arguments: [course, agent.id, day])
+            added += db.changesCount
+        }
+        return added
+    }
+
+    /// Records the result of an enrolled agent.
+    public static func complete(_ db: Database, course code: String, agent agentCode: String, passed: Bool, score: Int?, on day: String) throws {
+        let course = try courseID(db, code: code)
+        let agent = try Roster.agent(db, code: agentCode)
+        if let score, !(0...100).contains(score) {
+            throw CallOpsError.invalidValue(field: "--score", value: String(score), expected: "a score from 0 to 100")
+        }
+        try db.execute(sql: """
+            UPDATE enrollment SET status = ?, score = ?, completed_on = ? WHERE course_id = ? AND agent_id = ?
+            """, arguments: [passed ? "passed" : "failed", score, day, course, agent.id])
+        if db.changesCount == 0 {
+            throw CallOpsError.refused("agent \(agentCode) is not enrolled in \(code); enrol first with `callops training enroll --course \(code) --agent \(agentCode)`")
+        }
+    }
+
+    /// Agents who have passed a pre-job course: the training gate lets them have leads.
+    public static func passedPreJob(_ db: Database) throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: """
+            SELECT agent.code FROM enrollment JOIN course ON course.id = enrollment.course_id JOIN agent ON agent.id = enrollment.agent_id
+            WHERE course.kind = 'pre_job' AND enrollment.status = 'passed'
+            """))
+    }
+
+    /// Every course with its enrolments.
+    public static func report(_ db: Database) throws -> [CourseStanding] {
+        try CourseStanding.fetchAll(db, sql: """
+            SELECT course.code AS course, course.name, course.kind,
+                   COUNT(enrollment.agent_id) AS enrolled, COALESCE(SUM(enrollment.status = 'passed'), 0) AS passed,
+                   COALESCE(SUM(enrollment.status = 'failed'), 0) AS failed, AVG(enrollment.score) AS average_score
+            FROM course LEFT JOIN enrollment ON enrollment.course_id = course.id
+            GROUP BY course.id ORDER BY course.kind, course.code
+            """)
+    }
+}

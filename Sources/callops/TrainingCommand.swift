@@ -1,0 +1,85 @@
+import ArgumentParser
+import BackOffice
+import CallOpsCore
+import CallOpsStore
+
+/// `callops training` (SPEC section 9, 培训岗).
+struct TrainingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "training", abstract: "Training: courses, enrolments and results; a passed pre-job course opens the lead gate.",
+        subcommands: [Course.self, Enroll.self, Complete.self, Report.self])
+
+    struct Course: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Courses.", subcommands: [TrainingCommand.Add.self])
+    }
+
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a course of kind pre_job (岗前), bridging (新人衔训), regularization (转正) or level (层级).")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The course code.") var code: String
+        @Option(help: "The course's name.") var name: String
+        @Option(help: "pre_job, bridging, regularization or level.") var kind: CourseKind
+
+        func run() throws {
+            let context = try global.context()
+            try context.db.transaction { db in try Training.addCourse(db, code: code, name: name, kind: kind) }
+            emit("course \(code) added (\(kind.rawValue))\n")
+        }
+    }
+
+    struct Enroll: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enrol agents in a course.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The course code.") var course: String
+        @Option(parsing: .upToNextOption, help: "Agent codes.") var agent: [String]
+
+        func run() throws {
+            let context = try global.context()
+            let added = try context.db.transaction { db in try Training.enroll(db, course: course, agents: agent, on: context.clock.today) }
+            emit("\(added) enrolled in \(course) (\(agent.count - added) already were)\n")
+        }
+    }
+
+    struct Complete: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record an enrolled agent's result.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The course code.") var course: String
+        @Option(help: "The agent's code.") var agent: String
+        @Option(help: "passed or failed.") var result: String
+        @Option(help: "Score, 0 to 100.") var score: Int?
+
+        func validate() throws {
+            if !["passed", "failed"].contains(result) { throw ValidationError("--result is passed or failed") }
+        }
+
+        func run() throws {
+            let context = try global.context()
+            try context.db.transaction { db in
+                try Training.complete(db, course: course, agent: agent, passed: result == "passed", score: score, on: context.clock.today)
+            }
+            emit("\(agent): \(result) \(course)\n")
+        }
+    }
+
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Each course with enrolled, passed, failed and the average score.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let context = try global.context()
+            let rows = try context.db.read(Training.report)
+            let table = Table(["course", "name", "kind", ">enrolled", ">passed", ">failed", ">avg score"], rows: rows.map {
+                [$0.course, $0.name, $0.kind, String($0.enrolled), String($0.passed), String($0.failed), $0.averageScore.map { Render.number($0) } ?? "-"]
+            })
+            emit(try Render.output(rows, table: table, format: output.format))
+        }
+    }
+}
+
+extension CourseKind: ExpressibleByArgument {}
