@@ -93,3 +93,20 @@ func temporaryFolder() throws -> URL {
         #expect(entries[0].numbers == 12 && entries[0].at == "2026-11-23T10:00:00" && !entries[0].osUser.isEmpty)
     }
 }
+
+@Suite struct BulkStatementTests {
+    @Test func bindsEmptyTextNullsAndReturning() throws {
+        let db = try AppDatabase.inMemory(schema: [Migration("t.v1") { db in
+            try db.execute(sql: "CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT, n INTEGER)")
+        }])
+        let keys = try db.transaction { db -> [String] in
+            let insert = try BulkStatement(db, sql: "INSERT INTO t (k, v, n) VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT (k) DO NOTHING RETURNING k")
+            insert.bind(1, "a"); insert.bind(2, ""); insert.bind(3, 7 as Int64?)
+            insert.bind(4, "a"); insert.bind(5, nil as String?); insert.bind(6, nil as Int64?)
+            return try insert.returningText()
+        }
+        #expect(keys == ["a"])
+        let row = try db.read { db in try Row.fetchOne(db, sql: "SELECT v, n FROM t WHERE k = 'a'")! }
+        #expect(row["v"] as String? == "" && row["n"] as Int? == 7)
+    }
+}
