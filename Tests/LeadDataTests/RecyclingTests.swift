@@ -52,6 +52,9 @@ import Testing
         #expect(try f.count("SELECT COUNT(*) FROM lead WHERE status = 'pool'") == 0)
         let result = try Recycler(settings: f.settings, clock: f.clock).run(f.db)
         #expect(result.idle == 5)
+        // Locked from A1 for the 7 days of `owner_lock_days`.
+        let lockedUntil = try f.db.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT locked_until FROM lead WHERE status = 'pool'") }
+        #expect(lockedUntil == ["2026-11-30T10:00:00"])
         for lead in 1...3 { #expect(try status(f, lead) == ("open", "A1")) }
         for lead in 4...8 { #expect(try status(f, lead) == ("pool", nil)) }
         // The previous holder does not get them back for 7 days; a teammate does.
