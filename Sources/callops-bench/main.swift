@@ -207,8 +207,9 @@ struct Bench: ParsableCommand {
             case 7: phone = String(format: "137%08d", (i / 50) * 10)
             case 13: phone = String(format: "139%08d", (i / 50) % max(1, rows / 100) * 100)
             case 21: phone = "1234567"
-            case 33: phone = String(format: "158%08d", (i - 1) % 100_000_000)
-            default: phone = String(format: "158%08d", i % 100_000_000)
+            // New numbers in no order (a multiplicative permutation), as vendors send them.
+            case 33: phone = String(format: "158%08d", (i - 1) * 7_919 % 100_000_000)
+            default: phone = String(format: "158%08d", i * 7_919 % 100_000_000)
             }
             let age = 18 + Int(random.next() % 50)
             buffer += "\(phone),客户\(i),\(age),\(Int(random.next() % 30) * 10_000),\(jobs[Int(random.next() % 6)]),\(random.chance(0.6) ? "已婚" : "未婚"),\(random.next() % 3),\(cities[Int(random.next() % 5)])\n"
