@@ -126,11 +126,6 @@ public struct Sales {
             """, arguments: [soldFrom, soldTo])
     }
 
-    /// Marks the stabilisation call of a policy as made.
-    public func stabilized(_ db: Database, policy id: Int64, at: Date) throws {
-        try db.execute(sql: "UPDATE policy SET stabilized_at = ? WHERE id = ? AND stabilized_at IS NULL", arguments: [clock.timestamp(at), id])
-    }
-
     /// Policies whose stabilisation call is due now: sold `stabilization_days` ago or more, still
     /// inside free-look, in force, not yet called.
     public func stabilizationsDue(_ db: Database, agent: Int64) throws -> [Policy] {
