@@ -34,7 +34,7 @@ let package = Package(
         // The agent's day (SPEC sections 6 and 7): calls, the cadence, queues, sales, cross-sell.
         .target(name: "FollowUp", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
         // The back office (SPEC section 9): planning first.
-        .target(name: "BackOffice", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
+        .target(name: "BackOffice", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "FollowUp"]),
         // The team lead's view (SPEC section 8).
         .target(name: "SeatProductivity", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice"]),
         // `callops daily`: the nightly batch over every module (SPEC section 10).
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "RosterTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
         .testTarget(name: "LeadDataTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
         .testTarget(name: "FollowUpTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp"]),
-        .testTarget(name: "BackOfficeTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "BackOffice"]),
+        .testTarget(name: "BackOfficeTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice"]),
         .testTarget(name: "SeatProductivityTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity"]),
         .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo"]),
         // Runs the built `callops` binary on real files.

@@ -1,0 +1,42 @@
+import CallOpsCore
+import CallOpsStore
+import FollowUp
+import Foundation
+import Roster
+
+/// An agent ready to leave probation (转正).
+public struct RegularizationCandidate: Encodable, Equatable, Sendable {
+    public var agentCode: String
+    public var name: String
+    public var team: String
+    public var hireDate: String
+    public var daysEmployed: Int
+    public var salesLast30Days: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, team
+        case agentCode = "agent_code"
+        case hireDate = "hire_date"
+        case daysEmployed = "days_employed"
+        case salesLast30Days = "sales_last_30_days"
+    }
+}
+
+extension Training {
+    /// Probation agents past 90 days with a regularisation course passed and a sale in the last
+    /// 30 days (SPEC section 9).
+    public static func regularizationList(_ db: Database, clock: Clock, probationDays: Int = 90) throws -> [RegularizationCandidate] {
+        let passed = Set(try String.fetchAll(db, sql: """
+            SELECT agent.code FROM enrollment JOIN course ON course.id = enrollment.course_id JOIN agent ON agent.id = enrollment.agent_id
+            WHERE course.kind = 'regularization' AND enrollment.status = 'passed'
+            """))
+        let sales = try ActivityFigures.salesPerAgent(db, from: clock.timestamp(clock.adding(days: -30, to: clock.now)), to: clock.nowTimestamp)
+        return try Roster.agents(db).compactMap { agent in
+            let days = agent.daysEmployed(clock: clock)
+            let sold = sales[agent.id]?.sales ?? 0
+            guard agent.status == .probation, days > probationDays, passed.contains(agent.code), sold > 0 else { return nil }
+            return RegularizationCandidate(agentCode: agent.code, name: agent.name, team: agent.team, hireDate: agent.hireDate,
+                                           daysEmployed: days, salesLast30Days: sold)
+        }
+    }
+}
