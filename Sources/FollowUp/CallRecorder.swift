@@ -55,7 +55,7 @@ public struct CallRecorder {
 
     /// Records one call in the caller's transaction.
     public func record(_ db: Database, _ input: CallInput) throws -> CallOutcome {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM call WHERE call_id = ?", arguments: [input.callID]) == true {
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM call WHERE call_id = ?"), arguments: [input.callID]) == true {
             return .duplicate
         }
         let agent = try Roster.agent(db, code: input.agentCode)
@@ -73,8 +73,9 @@ public struct CallRecorder {
         }
         let at = clock.timestamp(input.startedAt)
         let day = clock.day(input.startedAt)
-        let attemptsToday = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call WHERE lead_id = ? AND started_at >= ? AND started_at < ?",
-                                             arguments: [lead.id, day, clock.day(clock.adding(days: 1, to: input.startedAt))]) ?? 0
+        let attemptsToday = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM call WHERE lead_id = ? AND started_at >= ? AND started_at < ?"),
+            arguments: [lead.id, day, clock.day(clock.adding(days: 1, to: input.startedAt))]) ?? 0
         let before = state(of: lead)
         var callbackAt = input.callbackAt
         if let chosen = callbackAt { callbackAt = cadence.windows.nextOpen(atOrAfter: chosen, clock: clock) }
@@ -84,11 +85,11 @@ public struct CallRecorder {
         let othersLead = lead.agentID != agent.id
         let followUp: Int? = contact && before.outcome == .open ? (before.stage == .new ? 0 : before.followUps + 1) : nil
 
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective, follow_up,
                               callback_at, note, on_others_lead)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [input.callID, lead.id, agent.id, at, input.talkSeconds, input.disposition.rawValue, contact,
+            """).execute(arguments: [input.callID, lead.id, agent.id, at, input.talkSeconds, input.disposition.rawValue, contact,
                              contact && input.talkSeconds >= settings.cadence.effectiveCallSeconds, followUp,
                              callbackAt.map(clock.timestamp), input.note, othersLead])
         let callClock = Clock(now: input.startedAt, timeZone: clock.timeZone)

@@ -24,9 +24,8 @@ public enum LeadLedger {
 
     /// Records an event.
     public static func record(_ db: Database, lead: Int64, event: String, agent: Int64?, reason: String, clock: Clock) throws {
-        try db.execute(
-            sql: "INSERT INTO lead_ledger (lead_id, at, event, agent_id, reason) VALUES (?, ?, ?, ?, ?)",
-            arguments: [lead, clock.nowTimestamp, event, agent, reason])
+        try db.cachedStatement(sql: "INSERT INTO lead_ledger (lead_id, at, event, agent_id, reason) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [lead, clock.nowTimestamp, event, agent, reason])
     }
 
     /// Ends a lead's working life (DNC, invalid number, refused, won, exhausted).

@@ -49,12 +49,12 @@ public enum LeadProgress {
 
     /// The lead with this id.
     public static func lead(_ db: Database, id: Int64) throws -> Snapshot? {
-        try Snapshot.fetchOne(db, sql: select + " WHERE id = ?", arguments: [id])
+        try Snapshot.fetchOne(db.cachedStatement(sql: select + " WHERE id = ?"), arguments: [id])
     }
 
     /// The lead with this (normalised) phone number.
     public static func lead(_ db: Database, phone: String) throws -> Snapshot? {
-        try Snapshot.fetchOne(db, sql: select + " WHERE phone = ?", arguments: [phone])
+        try Snapshot.fetchOne(db.cachedStatement(sql: select + " WHERE phone = ?"), arguments: [phone])
     }
 
     /// What one call changed.
@@ -94,14 +94,14 @@ public enum LeadProgress {
 
     /// Writes a call's effect on the lead; an ended cadence closes it with its reason in the ledger.
     public static func record(_ db: Database, lead: Int64, agent: Int64?, update: Update, clock: Clock) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE lead SET attempts = attempts + 1, last_attempt_at = MAX(COALESCE(last_attempt_at, ''), ?1),
                 stage = ?2, follow_ups = ?3, unanswered = ?4, last_contact_at = ?5, next_due_at = ?6, callback_at = ?7,
                 effective_at = COALESCE(effective_at, CASE WHEN ?8 THEN ?1 END),
                 interested_at = COALESCE(interested_at, CASE WHEN ?9 THEN ?1 END),
                 premium_fen = CASE WHEN ?10 IS NULL THEN premium_fen ELSE COALESCE(premium_fen, 0) + ?10 END
             WHERE id = ?11
-            """, arguments: [update.at, update.stage, update.followUps, update.unanswered, update.lastContactAt, update.nextDueAt,
+            """).execute(arguments: [update.at, update.stage, update.followUps, update.unanswered, update.lastContactAt, update.nextDueAt,
                              update.callbackAt, update.effective, update.interested, update.premium?.fen, lead])
         if let ended = update.ended {
             try LeadLedger.close(db, lead: lead, agent: agent, status: ended.status, reason: ended.reason, clock: clock)

@@ -85,7 +85,7 @@ public enum Roster {
 
     /// The agent with this code, or an error that says how to find the codes.
     public static func agent(_ db: Database, code: String) throws -> Agent {
-        guard let agent = try Agent.fetchOne(db, sql: agentSelect + " WHERE agent.code = ?", arguments: [code]) else {
+        guard let agent = try Agent.fetchOne(db.cachedStatement(sql: agentSelect + " WHERE agent.code = ?"), arguments: [code]) else {
             throw CallOpsError.notFound(kind: "agent", key: code, hint: "see `callops roster list` for agent codes")
         }
         return agent
