@@ -121,9 +121,9 @@ public enum LeadProgress {
     /// An agent's open leads, for the next-call queue: an index seek on (agent_id, status), so
     /// the cost follows the agent's own leads, not the size of the table.
     public static func openLeads(_ db: Database, agent: Int64) throws -> [Snapshot] {
-        try Snapshot.fetchAll(db, sql: select + """
+        try Snapshot.fetchAll(db.cachedStatement(sql: select + """
              WHERE agent_id = ? AND status = 'open' AND NOT EXISTS (SELECT 1 FROM dnc WHERE dnc.phone = lead.phone)
-            """, arguments: [agent])
+            """), arguments: [agent])
     }
 }
 
