@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
         commandName: "callops-bench",
         abstract: "Measure callops against the sqlite3 shell on generated data (SPEC section 11).")
 
-    @Argument(help: "Figures to measure: import, queue, report.") var figures: [String] = ["import", "queue", "report"]
+    @Argument(help: "Figures to measure: import, allocate, queue, report.") var figures: [String] = ["import", "allocate", "queue", "report"]
     @Option(help: "Rows of the generated lead file (and leads already in the database).") var rows: Int = 1_000_000
     @Option(name: .customLong("queue-leads"), help: "Leads in the small and the large database of the queue figure.") var queueLeads: [Int] = [100_000, 10_000_000]
     @Option(name: .customLong("report-calls"), help: "Call rows in the month of the report figure.") var reportCalls: Int = 10_000_000
@@ -41,8 +41,8 @@ struct Bench: ParsableCommand {
     }
 
     func validate() throws {
-        for figure in figures where !["import", "queue", "report"].contains(figure) {
-            throw ValidationError("unknown figure \(figure); this build measures: import, queue, report")
+        for figure in figures where !["import", "allocate", "queue", "report"].contains(figure) {
+            throw ValidationError("unknown figure \(figure); this build measures: import, allocate, queue, report")
         }
         if queueLeads.count != 2 || queueLeads.contains(where: { $0 < 2_000 }) {
             throw ValidationError("--queue-leads takes two sizes, each at least 2000, e.g. --queue-leads 100000 --queue-leads 10000000")
@@ -58,6 +58,7 @@ struct Bench: ParsableCommand {
         for figure in figures {
             switch figure {
             case "import": results.append(try measureImport(in: folder))
+            case "allocate": results.append(try measureAllocate(in: folder))
             case "queue": results.append(try measureQueue(in: folder))
             default: results.append(try measureReport(in: folder))
             }
@@ -120,6 +121,36 @@ struct Bench: ParsableCommand {
             name: "import \(rows) leads", oursSeconds: oursSeconds, referenceSeconds: referenceSeconds,
             ratio: oursSeconds / referenceSeconds, peakRSSMB: peak,
             note: "sqlite3 .import + INSERT into the same table (no validation, grading or DNC)")
+    }
+
+    /// Allocation of `rows` pool leads to 1,000 agents with room for all of them, beside one bare
+    /// `UPDATE` in the sqlite3 shell that writes an agent id into the same rows.
+    func measureAllocate(in folder: URL) throws -> Figure {
+        let base = folder.appendingPathComponent("allocate-base.sqlite").path
+        try run(callops, ["init", "--db", base])
+        let room = (rows + 999) / 1_000
+        try sqlite(base, """
+            INSERT INTO team (name) VALUES ('一组');
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+            INSERT INTO agent (id, code, name, team_id, hire_date, tier, status, daily_new_leads, max_open_leads)
+            SELECT i, printf('A%04d', i), 'agent', 1, '2025-01-01', 'general', 'active', \(room), \(room) FROM n;
+            INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('bench', 'bench', 'a', '2026-11-01T00:00:00');
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows - 1))
+            INSERT INTO lead (batch_id, phone, grade, score) SELECT 1, printf('139%08d', i), char(65 + i % 3), 30 FROM n;
+            PRAGMA wal_checkpoint(TRUNCATE);
+            """)
+        let ours = folder.appendingPathComponent("allocate-ours.sqlite").path
+        let reference = folder.appendingPathComponent("allocate-reference.sqlite").path
+        try FileManager.default.copyItem(atPath: base, toPath: ours)
+        try FileManager.default.copyItem(atPath: base, toPath: reference)
+        let (oursSeconds, peak) = try timed(callops, ["leads", "allocate", "--db", ours, "--seed", "1", "--now", "2026-11-23T08:00"])
+        let (referenceSeconds, _) = try timed("/usr/bin/env", ["sqlite3", reference, """
+            PRAGMA journal_mode = WAL;
+            UPDATE lead SET agent_id = 1 + id % 1000, status = 'open', assigned_at = '2026-11-23T08:00:00' WHERE status = 'pool';
+            """])
+        return Figure(name: "allocate \(rows) leads to 1000 agents", oursSeconds: oursSeconds, referenceSeconds: referenceSeconds,
+                      ratio: oursSeconds / referenceSeconds, peakRSSMB: peak,
+                      note: "sqlite3: one bare UPDATE writing an agent id into the same rows (no ledger, no capacity, no fairness)")
     }
 
     /// The next-call queue of one agent in a database of `queueLeads[0]` and of `queueLeads[1]`
