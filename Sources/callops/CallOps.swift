@@ -6,9 +6,10 @@ struct CallOps: ParsableCommand {
         commandName: "callops",
         abstract: "The operations manager of an insurance telesales center, on one SQLite database.",
         discussion: """
-            Global options (--db, --config, --now) go after the command, e.g.
-              callops roster list --db center.sqlite --format json
+            Global options (--db, --config, --now) stand before or after the command:
+              callops --db center.sqlite roster list --format json
             Environment: CALLOPS_DB, CALLOPS_NOW, CALLOPS_CONFIG.
+            Start with `callops demo`, then `callops seats report --db callops-demo.sqlite`.
             """,
         subcommands: [
             InitCommand.self, ConfigCommand.self, RosterCommand.self, LeadsCommand.self, CallsCommand.self, QueueCommand.self, SalesCommand.self, CustomersCommand.self, SeatsCommand.self, PlanCommand.self, DailyCommand.self, TrainingCommand.self,
