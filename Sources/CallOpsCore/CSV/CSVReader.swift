@@ -1,187 +1,359 @@
 /// One record of a CSV file: its fields and the physical line it starts on.
-public struct CSVRecord: Sendable {
-    /// 1-based line where the record starts (a quoted newline makes a record span lines).
+///
+/// The fields live in one byte buffer with their end offsets. The reader fills the same buffer
+/// again for the next record when the caller has let go of this one (and a fresh one when it
+/// has not), so reading a file allocates almost nothing per record.
+public struct CSVRecord: Sendable, Equatable {
+    /// 1-based physical line where the record starts (a quoted newline makes a record span lines).
     public let line: Int
-    public let fields: [String]
+    /// The number of fields.
+    public let count: Int
+    let buffer: FieldBuffer
 
-    public var count: Int { fields.count }
-    public subscript(index: Int) -> String { fields[index] }
+    init(line: Int, count: Int, buffer: FieldBuffer) {
+        self.line = line
+        self.count = count
+        self.buffer = buffer
+    }
+
+    /// A record made from strings (for tests and for callers that build records themselves).
+    public init(line: Int, fields: [String]) {
+        var sink = FieldSink(FieldBuffer(byteCapacity: 64, endCapacity: max(1, fields.count)))
+        for field in fields {
+            var field = field
+            field.withUTF8 { sink.append($0.baseAddress, $0.count) }
+            sink.endField()
+        }
+        self.init(line: line, count: fields.count, buffer: sink.buffer)
+    }
+
+    /// Field `index` as text (invalid UTF-8 reads as U+FFFD); traps when out of range, like an array.
+    public subscript(index: Int) -> String {
+        withBytes(index) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Field `index`, or nil past the last field (ragged rows).
+    public func field(_ index: Int) -> String? {
+        index >= 0 && index < count ? self[index] : nil
+    }
+
+    /// Field `index` as UTF-8 bytes (a copy; see `withBytes` to avoid it).
+    public func bytes(_ index: Int) -> [UInt8] { withBytes(index) { Array($0) } }
+
+    /// Calls `body` with field `index`'s UTF-8 bytes, without copying them; the pointer is valid
+    /// only inside `body`.
+    public func withBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        precondition(index >= 0 && index < count, "field \(index) of a \(count)-field record")
+        let start = index == 0 ? 0 : buffer.ends[index - 1]
+        return try withExtendedLifetime(buffer) {
+            try body(UnsafeBufferPointer(start: buffer.bytes + start, count: buffer.ends[index] - start))
+        }
+    }
+
+    /// All fields as text.
+    public var fields: [String] { (0..<count).map { self[$0] } }
+
+    public static func == (a: CSVRecord, b: CSVRecord) -> Bool {
+        guard a.line == b.line && a.count == b.count else { return false }
+        for i in 0..<a.count where !a.withBytes(i, { x in b.withBytes(i) { y in x.elementsEqual(y) } }) {
+            return false
+        }
+        return true
+    }
 }
 
-/// A streaming RFC 4180 reader working on bytes: quoted fields with `""` escapes, delimiters
-/// and newlines inside quotes, LF or CRLF, an optional UTF-8 BOM, blank lines skipped. It reads
-/// 1 MiB at a time, so memory stays flat whatever the file's size. Malformed quoting is read
-/// leniently (a stray quote is kept as text) and never stops the file.
+/// The memory behind records: field bytes and field end offsets. Its pointers never change (a
+/// larger record gets a larger buffer), and its contents change only while the reader holds the
+/// only reference, so sharing a record between threads is safe.
+final class FieldBuffer: @unchecked Sendable {
+    let bytes: UnsafeMutablePointer<UInt8>
+    let byteCapacity: Int
+    let ends: UnsafeMutablePointer<Int>
+    let endCapacity: Int
+
+    init(byteCapacity: Int, endCapacity: Int) {
+        self.byteCapacity = max(1, byteCapacity)
+        self.endCapacity = max(1, endCapacity)
+        bytes = .allocate(capacity: self.byteCapacity)
+        ends = .allocate(capacity: self.endCapacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+        ends.deallocate()
+    }
+}
+
+/// Appends to a `FieldBuffer` through pointers held in a local value, so the parsing loop
+/// keeps them in registers.
+struct FieldSink {
+    private(set) var buffer: FieldBuffer
+    private var bytes: UnsafeMutablePointer<UInt8>
+    private var byteCapacity: Int
+    private(set) var byteCount = 0
+    private var ends: UnsafeMutablePointer<Int>
+    private var endCapacity: Int
+    private(set) var endCount = 0
+
+    init(_ buffer: FieldBuffer) {
+        self.buffer = buffer
+        bytes = buffer.bytes
+        byteCapacity = buffer.byteCapacity
+        ends = buffer.ends
+        endCapacity = buffer.endCapacity
+    }
+
+    @inline(__always) mutating func append(_ source: UnsafePointer<UInt8>?, _ count: Int) {
+        guard count > 0, let source else { return }
+        if byteCount + count > byteCapacity { grow(bytes: byteCount + count) }
+        (bytes + byteCount).update(from: source, count: count)
+        byteCount += count
+    }
+
+    @inline(__always) mutating func append(_ byte: UInt8) {
+        if byteCount == byteCapacity { grow(bytes: byteCount + 1) }
+        bytes[byteCount] = byte
+        byteCount += 1
+    }
+
+    @inline(__always) mutating func endField() {
+        if endCount == endCapacity { grow(bytes: 0) }
+        ends[endCount] = byteCount
+        endCount += 1
+    }
+
+    /// A larger buffer holding what was written so far.
+    @inline(never) private mutating func grow(bytes needed: Int) {
+        let larger = FieldBuffer(byteCapacity: needed > byteCapacity ? max(needed, byteCapacity * 2) : byteCapacity,
+                                 endCapacity: endCount == endCapacity ? endCapacity * 2 : endCapacity)
+        larger.bytes.update(from: bytes, count: byteCount)
+        larger.ends.update(from: ends, count: endCount)
+        buffer = larger
+        bytes = larger.bytes
+        byteCapacity = larger.byteCapacity
+        ends = larger.ends
+        endCapacity = larger.endCapacity
+    }
+}
+
+/// A streaming RFC 4180 reader working on bytes.
+///
+/// It reads 1 MiB at a time (transcoding GB18030 to UTF-8 first when told to), so memory stays
+/// flat whatever the file's size, and parses with a state machine that resumes across chunk
+/// boundaries, so no byte is looked at twice. It understands quoted fields with `""` escapes,
+/// delimiters and newlines (LF, CRLF or CR) inside quotes, LF, CRLF or CR line ends, an optional
+/// BOM, and a last line with or without a newline; empty lines are skipped. Malformed quoting
+/// is read leniently and never stops the file: a quote inside an unquoted field is kept as text,
+/// text after a closing quote is appended to the field, and an unclosed quote runs to the end
+/// of the input.
 public struct CSVReader {
     private let source: ByteSource
     private let delimiter: UInt8
-    private var buffer: [UInt8] = []
+    /// The current chunk, owned by `source` and valid until the next refill.
+    private var chunk = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     private var position = 0
-    private var exhausted = false
+    /// The physical line of the next unread byte.
     private var line = 1
-    private var atStart = true
-    private var field: [UInt8] = []
+    /// The last record ended in CR: an LF right after it belongs to that line end.
+    private var skipLF = false
+    /// Reused for the next record unless the caller still holds the last one.
+    private var buffer = FieldBuffer(byteCapacity: 1024, endCapacity: 32)
 
-    /// Reads a file.
-    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8) throws {
-        self.source = try ByteSource(path: path, encoding: encoding)
-        self.delimiter = delimiter
-    }
-
-    /// Reads bytes in memory; `chunkSize` lets tests cut the input anywhere.
-    public init(bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20) throws {
-        self.source = try ByteSource(bytes: bytes, encoding: encoding, chunkSize: chunkSize)
-        self.delimiter = delimiter
+    private enum State {
+        /// At the start of a field (start of a record, or just after a delimiter).
+        case fieldStart
+        case unquoted
+        case quoted
+        /// Inside quotes, just after a CR: an LF here is part of the same newline.
+        case quotedAfterCR
+        /// Inside quotes, just after a quote: `""` or the closing quote.
+        case quotedAfterQuote
     }
 
     private static let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
-    /// Loads more bytes, keeping those from `keepFrom` on; false at the end of input.
-    private mutating func refill(keepFrom: Int) throws -> Bool {
-        guard !exhausted else { return false }
-        guard let chunk = try source.read() else {
-            exhausted = true
-            return false
+    /// The index of the first of bytes `start..<end` equal to `a`, `b` or `c`, or `end`. Fields
+    /// are looked at eight bytes at a time, which pays off on long ones (addresses, comments).
+    @inline(__always) private static func scan(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int, for a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let wordA = ones &* UInt64(a), wordB = ones &* UInt64(b), wordC = ones &* UInt64(c)
+        var i = start
+        while i + 8 <= end {
+            // Little-endian, so the first byte in memory is the lowest one.
+            let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+            let xa = word ^ wordA, xb = word ^ wordB, xc = word ^ wordC
+            // A byte of x is zero where the byte matched; this marks those bytes (exact up to the
+            // first match, which is all that is needed).
+            let found = ((xa &- ones) & ~xa | (xb &- ones) & ~xb | (xc &- ones) & ~xc) & highs
+            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
+            i += 8
         }
-        if keepFrom > 0 { buffer.removeFirst(keepFrom) }
-        position -= keepFrom
-        buffer.append(contentsOf: chunk)
-        if atStart {
-            atStart = false
-            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) {
-                buffer.removeFirst(3)
-            }
+        while i < end {
+            let byte = p[i]
+            if byte == a || byte == b || byte == c { return i }
+            i += 1
         }
-        return true
+        return end
     }
+
+    /// Reads the file at `path`; throws `CSVError` naming the path and the reason when it cannot be opened.
+    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8) throws {
+        try self.init(path: path, delimiter: delimiter, encoding: encoding, chunkSize: RawFile.defaultChunkSize)
+    }
+
+    /// Reads bytes in memory.
+    public init(bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8) throws {
+        try self.init(bytes: bytes, delimiter: delimiter, encoding: encoding, chunkSize: RawFile.defaultChunkSize)
+    }
+
+    /// `chunkSize` lets tests cut the input anywhere.
+    init(path: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, chunkSize: Int) throws {
+        Self.check(delimiter)
+        self.source = try ByteSource(path: path, encoding: encoding, chunkSize: chunkSize)
+        self.delimiter = delimiter
+    }
+
+    /// `chunkSize` lets tests cut the input anywhere.
+    init(bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, chunkSize: Int) throws {
+        Self.check(delimiter)
+        self.source = try ByteSource(bytes: bytes, encoding: encoding, chunkSize: chunkSize)
+        self.delimiter = delimiter
+    }
+
+    private static func check(_ delimiter: UInt8) {
+        precondition(delimiter != quote && delimiter != cr && delimiter != lf && delimiter < 0x80,
+                     "a CSV delimiter must be an ASCII byte other than a quote or a newline")
+    }
+
+    /// Input bytes read so far (before transcoding), in whole chunks: for a progress bar.
+    public var bytesRead: Int { source.bytesRead }
+
+    /// Bytes so far that were not GB18030 and were read as U+FFFD (always 0 for UTF-8 input,
+    /// where invalid bytes become U+FFFD when a field is turned into a String).
+    public var replacedBytes: Int { source.replacedBytes }
 
     /// The next record, or nil at the end of the input.
     public mutating func next() throws -> CSVRecord? {
-        while true {
-            let start = position
-            let startLine = line
-            if let (fields, end, lines) = parseRecord(from: start) {
-                position = end
-                line = startLine + lines
-                // A blank line is no record.
-                if fields.count == 1 && fields[0].isEmpty { continue }
-                return CSVRecord(line: startLine, fields: fields)
-            }
-            // The record runs past the buffer: load more and parse it again from its start.
-            if try refill(keepFrom: start) { continue }
-            // End of input: the rest, if any, is the last record.
-            guard position < buffer.count else { return nil }
-            let (fields, lines) = parseTail(from: position)
-            position = buffer.count
-            line += lines
-            if fields.count == 1 && fields[0].isEmpty { return nil }
-            return CSVRecord(line: startLine, fields: fields)
+        if !isKnownUniquelyReferenced(&buffer) {
+            buffer = FieldBuffer(byteCapacity: buffer.byteCapacity, endCapacity: buffer.endCapacity)
         }
-    }
-
-    /// Parses one record ending in a newline; nil when the buffer ends first.
-    private mutating func parseRecord(from start: Int) -> (fields: [String], end: Int, lines: Int)? {
-        var fields: [String] = []
-        var lines = 0
-        let count = buffer.count
+        var sink = FieldSink(buffer)
+        defer { buffer = sink.buffer }
         let delimiter = self.delimiter
-        return buffer.withUnsafeBufferPointer { bytes -> ([String], Int, Int)? in
-            var i = start
-            while true {
-                if i >= count { return nil }
-                if bytes[i] == Self.quote {
-                    // Quoted field: up to the closing quote, `""` standing for one quote.
-                    field.removeAll(keepingCapacity: true)
-                    i += 1
-                    while true {
-                        if i >= count { return nil }
-                        let byte = bytes[i]
-                        if byte == Self.quote {
-                            if i + 1 >= count { return nil }
-                            if bytes[i + 1] == Self.quote {
-                                field.append(Self.quote)
-                                i += 2
-                                continue
-                            }
-                            i += 1
-                            break
-                        }
-                        if byte == Self.lf { lines += 1 }
-                        field.append(byte)
-                        i += 1
-                    }
-                    // Text after the closing quote (malformed) is kept, up to the delimiter.
-                    while i < count, bytes[i] != delimiter, bytes[i] != Self.lf, bytes[i] != Self.cr {
-                        field.append(bytes[i])
-                        i += 1
-                    }
-                    fields.append(String(decoding: field, as: UTF8.self))
-                } else {
-                    let fieldStart = i
-                    while i < count {
-                        let byte = bytes[i]
-                        if byte == delimiter || byte == Self.lf || byte == Self.cr { break }
-                        i += 1
-                    }
-                    if i >= count { return nil }
-                    fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[fieldStart..<i]), as: UTF8.self))
-                }
-                if i >= count { return nil }
-                let byte = bytes[i]
-                if byte == delimiter {
-                    i += 1
+        let quote = Self.quote, cr = Self.cr, lf = Self.lf
+        // The scanning state lives in locals (registers) and is stored back on the way out.
+        var bytes = chunk.baseAddress
+        var count = chunk.count
+        var position = self.position
+        var line = self.line
+        var startLine = line
+        var state = State.fieldStart
+        defer {
+            self.position = position
+            self.line = line
+        }
+        while true {
+            if position >= count {
+                if let next = try source.next() {
+                    chunk = next
+                    bytes = next.baseAddress
+                    count = next.count
+                    position = 0
                     continue
                 }
-                if byte == Self.cr {
-                    if i + 1 >= count { return nil }
-                    i += bytes[i + 1] == Self.lf ? 2 : 1
-                    return (fields, i, lines + 1)
-                }
-                if byte == Self.lf { return (fields, i + 1, lines + 1) }
+                // End of input: whatever was started is the last record.
+                if state == .fieldStart && sink.endCount == 0 { return nil }
+                sink.endField()
+                line += 1
+                return CSVRecord(line: startLine, count: sink.endCount, buffer: sink.buffer)
             }
-        }
-    }
-
-    /// Parses what is left at the end of input (a last line with no newline, or an unclosed quote).
-    private mutating func parseTail(from start: Int) -> (fields: [String], lines: Int) {
-        var fields: [String] = []
-        var lines = 0
-        var i = start
-        var current: [UInt8] = []
-        var quoted = false
-        var fieldStart = true
-        while i < buffer.count {
-            let byte = buffer[i]
-            if fieldStart && byte == Self.quote {
-                quoted = true
-                fieldStart = false
-                i += 1
-                continue
-            }
-            fieldStart = false
-            if quoted {
-                if byte == Self.quote {
-                    if i + 1 < buffer.count && buffer[i + 1] == Self.quote {
-                        current.append(Self.quote)
-                        i += 2
+            let p = bytes.unsafelyUnwrapped
+            switch state {
+            case .fieldStart:
+                let byte = p[position]
+                if skipLF {
+                    skipLF = false
+                    if byte == lf {
+                        position += 1
                         continue
                     }
-                    quoted = false
-                    i += 1
+                }
+                if byte == quote {
+                    state = .quoted
+                    position += 1
+                } else if byte == delimiter {
+                    sink.endField()
+                    position += 1
+                } else if byte == lf || byte == cr {
+                    position += 1
+                    line += 1
+                    skipLF = byte == cr
+                    if sink.endCount == 0 {
+                        // An empty line is no record.
+                        startLine = line
+                        continue
+                    }
+                    sink.endField()
+                    return CSVRecord(line: startLine, count: sink.endCount, buffer: sink.buffer)
+                } else {
+                    state = .unquoted
+                }
+            case .unquoted:
+                let i = Self.scan(p, from: position, to: count, for: delimiter, lf, cr)
+                sink.append(p + position, i - position)
+                position = i
+                if i == count { continue }
+                let byte = p[i]
+                position += 1
+                sink.endField()
+                if byte == delimiter {
+                    state = .fieldStart
                     continue
                 }
-                if byte == Self.lf { lines += 1 }
-                current.append(byte)
-            } else if byte == delimiter {
-                fields.append(String(decoding: current, as: UTF8.self))
-                current = []
-                fieldStart = true
-            } else if byte != Self.cr && byte != Self.lf {
-                current.append(byte)
+                line += 1
+                skipLF = byte == cr
+                return CSVRecord(line: startLine, count: sink.endCount, buffer: sink.buffer)
+            case .quoted:
+                let i = Self.scan(p, from: position, to: count, for: quote, lf, cr)
+                sink.append(p + position, i - position)
+                position = i
+                if i == count { continue }
+                let byte = p[i]
+                position += 1
+                if byte == quote {
+                    state = .quotedAfterQuote
+                } else {
+                    sink.append(byte)
+                    line += 1
+                    if byte == cr { state = .quotedAfterCR }
+                }
+            case .quotedAfterCR:
+                if p[position] == lf {
+                    sink.append(lf)
+                    position += 1
+                }
+                state = .quoted
+            case .quotedAfterQuote:
+                let byte = p[position]
+                if byte == quote {
+                    sink.append(quote)
+                    position += 1
+                    state = .quoted
+                } else if byte == delimiter {
+                    sink.endField()
+                    position += 1
+                    state = .fieldStart
+                } else if byte == lf || byte == cr {
+                    sink.endField()
+                    position += 1
+                    line += 1
+                    skipLF = byte == cr
+                    return CSVRecord(line: startLine, count: sink.endCount, buffer: sink.buffer)
+                } else {
+                    // Text after the closing quote (malformed): kept, up to the delimiter.
+                    state = .unquoted
+                }
             }
-            i += 1
         }
-        fields.append(String(decoding: current, as: UTF8.self))
-        return (fields, lines + 1)
     }
 }
