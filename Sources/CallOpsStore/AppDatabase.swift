@@ -99,6 +99,21 @@ public final class AppDatabase: Sendable {
         }
     }
 
+    /// Runs `body` on a read-only connection of its own, which sees what is committed (WAL lets
+    /// it read while this database's connection writes); nil without running it for an
+    /// in-memory database. A second thread uses it to look things up during a long write.
+    public func withSeparateReader<T>(_ body: (Database) throws -> T) throws -> T? {
+        guard path != ":memory:" else { return nil }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(30)
+        do {
+            return try DatabaseQueue(path: path, configuration: config).read(body)
+        } catch let error as DatabaseError {
+            throw Self.explain(error, path: path)
+        }
+    }
+
     /// Copies the database to `destination` with SQLite's online backup, safe while other runs
     /// use it.
     public func backup(to destination: String) throws {

@@ -38,6 +38,22 @@ public final class BulkStatement {
         }
     }
 
+    /// Binds `count` bytes of UTF-8 text at `bytes` without copying them: they must stay where
+    /// they are until the statement has run and `clearBindings` (or a new binding) replaced them.
+    public func bindStatic(_ index: Int32, _ bytes: UnsafePointer<UInt8>, count: Int) {
+        _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self), Int32(count), nil)
+    }
+
+    /// Binds NULL.
+    public func bindNull(_ index: Int32) {
+        sqlite3_bind_null(handle, index)
+    }
+
+    /// Sets every parameter back to NULL (after text bound with `bindStatic` goes away).
+    public func clearBindings() {
+        sqlite3_clear_bindings(handle)
+    }
+
     /// Binds an integer (nil binds NULL).
     public func bind(_ index: Int32, _ value: Int64?) {
         if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
@@ -58,6 +74,16 @@ public final class BulkStatement {
             }
             return values
         }
+    }
+
+    /// Runs a query with the bound values and resets it; true when it gives a row.
+    public func exists() throws -> Bool {
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_ROW || code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+        }
+        return code == SQLITE_ROW
     }
 
     /// Runs the statement once with the bound values and resets it; returns the rows changed.

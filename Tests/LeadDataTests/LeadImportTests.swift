@@ -44,6 +44,69 @@ import Testing
         #expect(try f.count("SELECT rows - accepted FROM lead_batch WHERE id = 2") == 7)
     }
 
+    /// The import reads on one thread and inserts on another, in chunks. Whether it learns that
+    /// a number is already a lead from its own read connection (an import that owns its
+    /// transaction) or from the insert (inside a caller's transaction, as the demo does), and
+    /// whatever the chunk size, the outcome and the rejects file are the same, in line order.
+    @Test func chunkEdgesAndBothWaysOfFindingExistingLeadsAgree() throws {
+        var text = "phone,name,age\n"
+        var expected: [RejectReason: Int] = [:]
+        var accepted = 0
+        for i in 0..<400 {
+            switch i % 9 {
+            case 0:
+                text += "\(LeadFixture.phone(i % 50 + 10_000)),旧客户\(i),30\n"
+                expected[.duplicateExisting, default: 0] += 1
+            case 1:
+                text += "12345,坏号码,30\n"
+                expected[.invalidPhone, default: 0] += 1
+            case 2 where i > 9:
+                text += "\(LeadFixture.phone(i - 6)),重复,30\n"
+                expected[.duplicateInFile, default: 0] += 1
+            case 3:
+                text += "\(LeadFixture.phone(20_000 + i)),拒访,30\n"
+                expected[.dnc, default: 0] += 1
+            default:
+                text += "\(LeadFixture.phone(i)),客户\(i),\(20 + i % 40)\n"
+                accepted += 1
+            }
+        }
+        func run(chunk: Int, insideTransaction: Bool) throws -> (ImportSummary, String, [String]) {
+            let f = try LeadFixture()
+            try f.db.transaction { db in
+                _ = try DoNotCall.add(db, phones: (20_000..<20_400).map(LeadFixture.phone), source: "test", clock: f.clock)
+            }
+            _ = try f.importLeads(f.write("old.csv", "phone\n" + (10_000..<10_050).map(LeadFixture.phone).joined(separator: "\n") + "\n"))
+            let path = try f.write("vendor.csv", text)
+            let rejects = f.folder.appendingPathComponent("rejects.csv").path
+            var importer = try LeadImporter(settings: f.settings, clock: f.clock)
+            importer.chunkRecords = chunk
+            var options = ImportOptions(source: "vendor")
+            let summary: ImportSummary
+            if insideTransaction {
+                summary = try f.db.transaction { db in try importer.importFile(db, path: path, options: options) }
+            } else {
+                options.rejectsPath = rejects
+                summary = try importer.run(path: path, options: options, db: f.db)
+            }
+            let leads = try f.db.read { db in try String.fetchAll(db, sql: "SELECT phone || ' ' || name FROM lead WHERE batch_id = 2 ORDER BY id") }
+            let written = insideTransaction ? "" : try String(contentsOfFile: rejects, encoding: .utf8)
+            return (summary, written, leads)
+        }
+        let (reference, rejects, leads) = try run(chunk: PreparedChunk.defaultRecords, insideTransaction: false)
+        #expect(reference.rows == 400 && reference.accepted == accepted)
+        for reason in RejectReason.allCases { #expect(reference.rejected[reason] == expected[reason, default: 0], "\(reason)") }
+        let lines = rejects.split(separator: "\n").dropFirst().map { Int($0.prefix { $0 != "," })! }
+        #expect(lines == lines.sorted() && lines.count == reference.rejectedTotal)
+        for chunk in [1, 7, 64, 65] {
+            let (other, otherRejects, otherLeads) = try run(chunk: chunk, insideTransaction: false)
+            #expect(other == reference && otherRejects == rejects && otherLeads.sorted() == leads.sorted(), "chunk \(chunk)")
+            var (inside, _, insideLeads) = try run(chunk: chunk, insideTransaction: true)
+            inside.batchID = reference.batchID
+            #expect(inside == reference && insideLeads.sorted() == leads.sorted(), "chunk \(chunk), inside a transaction")
+        }
+    }
+
     @Test func theSameFileIsImportedOnceUnlessForced() throws {
         let f = try LeadFixture()
         let path = try f.write("a.csv", "phone\n13900000001\n")
