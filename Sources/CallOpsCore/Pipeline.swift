@@ -92,3 +92,27 @@ private final class Handoff<Item: Sendable>: @unchecked Sendable {
         condition.unlock()
     }
 }
+
+/// Work started on a thread of its own now, whose result is waited for later: the lead import
+/// hashes its file beside the import instead of before it.
+public final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var result: Result<Value, any Error>?
+
+    public init(_ work: @escaping @Sendable () throws -> Value) {
+        let thread = Thread { [self] in
+            let outcome = Result { try work() }
+            lock.withLock { result = outcome }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the work to end; its value, or the error it threw. Can be asked again.
+    public func value() throws -> Value {
+        if let known = lock.withLock({ result }) { return try known.get() }
+        done.wait()
+        return try lock.withLock { result! }.get()
+    }
+}

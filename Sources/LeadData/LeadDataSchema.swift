@@ -96,7 +96,12 @@ public enum LeadDataSchema {
                 CREATE TRIGGER lead_ledger_append_only_delete BEFORE DELETE ON lead_ledger
                     BEGIN SELECT RAISE(ABORT, 'the lead ledger is append-only'); END;
                 """)
-        }
+        },
+        // The file's size, so an import knows at once whether an earlier batch could be the
+        // same file (and only then waits for the file's SHA-256 before starting).
+        Migration("leads.v2") { db in
+            try db.execute(sql: "ALTER TABLE lead_batch ADD COLUMN file_bytes INTEGER")
+        },
     ]
 }
 

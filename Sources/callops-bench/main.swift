@@ -90,7 +90,7 @@ struct Bench: ParsableCommand {
         // (every tenth file number is an existing lead, every hundredth is on the DNC list).
         try run(callops, ["init", "--db", base])
         try sqlite(base, """
-            INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('bench', 'existing', 'x', '2026-01-01T00:00:00');
+            INSERT INTO lead_batch (source, file_name, file_hash, file_bytes, received_at) VALUES ('bench', 'existing', 'x', \(rows * 40), '2026-01-01T00:00:00');
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows - 1))
             INSERT INTO lead (batch_id, phone, grade, score) SELECT 1, printf('137%08d', i * 10), 'B', 30 FROM n;
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows / 100))

@@ -154,6 +154,39 @@ import Testing
         #expect(semicolons.accepted == 1)
     }
 
+    /// The encoding is guessed from the file's head while the whole file is checked beside the
+    /// import; a GB18030 name past the head makes the import start again as GB18030.
+    @Test func gb18030PastTheHeadIsFoundAndTheImportMadeAgain() throws {
+        let f = try LeadFixture()
+        var bytes = Array("phone,name\n".utf8)
+        for i in 0..<3_000 { bytes += Array("\(LeadFixture.phone(i)),Client \(i)\n".utf8) }
+        #expect(bytes.count > 1 << 16)
+        bytes += Array("13999999999,".utf8) + [0xD5, 0xC5, 0xC8, 0xFD, 0x0A]  // 张三 in GB18030
+        let path = try f.write("late.csv", bytes: bytes)
+        #expect(try TextEncoding.detect(head: path) == .utf8)
+        let rejects = f.folder.appendingPathComponent("rejects.csv").path
+        let summary = try f.importLeads(path) { $0.rejectsPath = rejects }
+        #expect(summary.encoding == "gb18030" && summary.accepted == 3_001 && summary.rows == 3_001)
+        #expect(try f.db.read { db in try String.fetchOne(db, sql: "SELECT name FROM lead WHERE phone = '13999999999'") } == "张三")
+        #expect(try f.count("SELECT COUNT(*) FROM lead_batch") == 1 && f.count("SELECT COUNT(*) FROM lead") == 3_001)
+        #expect(try String(contentsOfFile: rejects, encoding: .utf8) == "line,reason,detail,row\n")
+    }
+
+    /// A file is refused as seen before when a batch has its size and hash, also a batch from
+    /// before sizes were kept.
+    @Test func aFileSeenBeforeIsRefusedWhateverTheBatchKnowsOfItsSize() throws {
+        let f = try LeadFixture()
+        let path = try f.write("a.csv", "phone\n13900000001\n")
+        _ = try f.importLeads(path)
+        #expect(try f.count("SELECT file_bytes FROM lead_batch") == 18)
+        _ = try f.db.transaction { db in try db.execute(sql: "UPDATE lead_batch SET file_bytes = NULL") }
+        #expect(throws: CallOpsError.self) { _ = try f.importLeads(path) }
+        // The same size, other numbers: not the same file.
+        let other = try f.importLeads(f.write("b.csv", "phone\n13900000002\n"))
+        #expect(other.accepted == 1)
+        #expect(try f.db.read { db in try String.fetchAll(db, sql: "SELECT file_hash FROM lead_batch ORDER BY id") }.allSatisfy { $0.count == 64 })
+    }
+
     @Test func errorLinesCountQuotedNewlines() throws {
         let f = try LeadFixture()
         let rejects = f.folder.appendingPathComponent("r.csv").path

@@ -41,6 +41,17 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         return validator.finish() ? .utf8 : .gb18030
     }
 
+    /// The encoding as far as the first `limit` bytes tell: GB18030 when they are not UTF-8 (a
+    /// character cut at the limit is not held against them), else UTF-8. A file that turns out
+    /// otherwise further on is caught by `fingerprint`, which reads it all.
+    public static func detect(head path: String, limit: Int = 1 << 16) throws -> TextEncoding {
+        let file = try RawFile(path: path, chunkSize: limit)
+        guard let chunk = try file.read() else { return .utf8 }
+        if chunk.starts(with: utf8BOM) { return .utf8 }
+        var validator = UTF8Validator()
+        return validator.feed(chunk) ? .utf8 : .gb18030
+    }
+
     /// One read of a file for both its SHA-256 and its encoding (UTF-8, else GB18030): a million-
     /// row lead file is read once for these instead of twice.
     public static func fingerprint(path: String) throws -> (sha256: String, encoding: TextEncoding) {
