@@ -179,7 +179,7 @@ struct Bench: ParsableCommand {
                 FROM n;
                 PRAGMA wal_checkpoint(TRUNCATE);
                 """)
-            let db = try AppDatabase.open(path: path, schema: FollowUpSchema.migrations + Planning.migrations)
+            let db = try AppDatabase.open(path: path, schema: BackOfficeSchema.migrations)
             let clock = try Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)
             let queue = NextCallQueue(settings: .defaults, clock: clock)
             var samples: [Double] = []
@@ -265,6 +265,8 @@ struct Bench: ParsableCommand {
 
     /// Wall time and peak resident memory (MB) of a child process.
     func timed(_ executable: String, _ arguments: [String]) throws -> (Double, Double) {
+        // Both sides start with the files just written on disk, not being written back meanwhile.
+        sync()
         let start = Date()
         let (status, _, peakKB) = try spawn(executable, arguments)
         let seconds = Date().timeIntervalSince(start)

@@ -59,7 +59,7 @@ struct Context {
 
 /// The migrations of every module, in dependency order.
 enum CallOpsSchema {
-    static let all: [Migration] = FollowUpSchema.migrations + Planning.migrations + Training.migrations
+    static let all: [Migration] = BackOfficeSchema.migrations
 }
 
 /// `--format table|json|csv` for commands that list or report.
