@@ -12,13 +12,14 @@ public struct Settings: Codable, Equatable, Sendable {
     public var products: [Product] = Product.shippedCatalog
     public var seats = SeatRules()
     public var planning = PlanningRules()
+    public var renewals = RenewalRules()
 
     public init() {}
 
     public static let defaults = Settings()
 
     enum CodingKeys: String, CodingKey {
-        case general, roster, leads, cadence, sales, products, seats, planning
+        case general, roster, leads, cadence, sales, products, seats, planning, renewals
         case crossSell = "cross_sell"
     }
 
@@ -289,6 +290,32 @@ public struct Settings: Codable, Equatable, Sendable {
             case effectiveCallsPerProposal = "effective_calls_per_proposal"
             case weeksPerMonth = "weeks_per_month"
             case workdaysPerWeek = "workdays_per_week"
+        }
+        public init() {}
+    }
+
+    /// Policy delivery, renewal premiums and persistency (SPEC section 9, operations and renewals).
+    public struct RenewalRules: Codable, Equatable, Sendable {
+        /// A premium unpaid on its due day has this many days of grace; the day after, the policy lapses.
+        public var graceDays = 60
+        /// A policy is delivered (保单递送) within this many days of the sale, or listed as late.
+        public var deliveryDays = 7
+        /// Premiums due within this many days are in the owning agent's queue, after stabilisation calls.
+        public var queueDays = 7
+        /// `renewals due` and the nightly run list premiums due within this many days.
+        public var dueWithinDays = 30
+        /// A premium is accepted up to this many days before it falls due.
+        public var advanceDays = 60
+        /// Persistency counts what is still in force this many months after the sale.
+        public var persistencyMonths = 13
+
+        enum CodingKeys: String, CodingKey {
+            case graceDays = "grace_days"
+            case deliveryDays = "delivery_days"
+            case queueDays = "queue_days"
+            case dueWithinDays = "due_within_days"
+            case advanceDays = "advance_days"
+            case persistencyMonths = "persistency_months"
         }
         public init() {}
     }

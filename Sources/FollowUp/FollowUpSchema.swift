@@ -1,3 +1,4 @@
+import CallOpsCore
 import CallOpsStore
 import LeadData
 
@@ -58,7 +59,44 @@ public enum FollowUpSchema {
                 );
                 CREATE INDEX family_member_lead ON family_member(lead_id);
                 """)
-        }
+        },
+        // Operations and renewals: delivery, the premium calendar, lapses (SPEC section 9).
+        Migration("renewals.v1") { db in
+            try db.execute(sql: """
+                -- The next renewal premium of a policy in force: its number (1 = the first after the
+                -- sale) and due day. A lapsed policy keeps the premium it lapsed on.
+                ALTER TABLE policy ADD COLUMN renewals_paid INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE policy ADD COLUMN next_due_on TEXT;
+                ALTER TABLE policy ADD COLUMN lapsed_on TEXT;
+                CREATE INDEX policy_next_due ON policy(next_due_on) WHERE status = 'in_force';
+                CREATE INDEX policy_agent_due ON policy(agent_id, next_due_on) WHERE status = 'in_force';
+
+                CREATE TABLE policy_delivery (
+                    policy_id INTEGER PRIMARY KEY REFERENCES policy(id),
+                    delivered_on TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL
+                );
+
+                CREATE TABLE renewal_payment (
+                    id INTEGER PRIMARY KEY,
+                    policy_id INTEGER NOT NULL REFERENCES policy(id),
+                    installment INTEGER NOT NULL CHECK (installment >= 1),
+                    due_on TEXT NOT NULL,
+                    amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+                    paid_on TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    UNIQUE (policy_id, installment)
+                );
+                CREATE INDEX renewal_payment_due ON renewal_payment(due_on);
+                """)
+            // Policies sold before this step: their first renewal, by the same rule as a new sale.
+            let rows = try Row.fetchAll(db, sql: "SELECT id, sold_at, mode FROM policy")
+            for row in rows {
+                guard let sold = CivilDay(row["sold_at"] as String), let mode = PremiumMode(rawValue: row["mode"]) else { continue }
+                try db.execute(sql: "UPDATE policy SET next_due_on = ? WHERE id = ?",
+                               arguments: [RenewalRules.dueDay(soldOn: sold, mode: mode, installment: 1).description, row["id"] as Int64])
+            }
+        },
     ]
 
     public static let invariants: [Invariant] = LeadDataSchema.invariants + [
@@ -70,6 +108,12 @@ public enum FollowUpSchema {
             SELECT 'call ' || call.call_id || ' at ' || call.started_at || ' reached a number listed at ' || dnc.added_at
             FROM call JOIN lead ON lead.id = call.lead_id JOIN dnc ON dnc.phone = lead.phone
             WHERE call.started_at > dnc.added_at AND call.disposition <> 'dnc'
+            """),
+        Invariant("a policy's renewals are paid in order", violationsSQL: """
+            SELECT 'policy ' || policy.id || ' has ' || policy.renewals_paid || ' renewals paid but ' || COUNT(renewal_payment.id) || ' payments'
+            FROM policy LEFT JOIN renewal_payment ON renewal_payment.policy_id = policy.id
+            GROUP BY policy.id HAVING COUNT(renewal_payment.id) <> policy.renewals_paid
+                OR COALESCE(MAX(renewal_payment.installment), 0) <> policy.renewals_paid
             """),
     ]
 }

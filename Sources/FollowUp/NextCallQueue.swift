@@ -59,7 +59,8 @@ public struct NextCallQueue {
         self.clock = clock
     }
 
-    /// The agent's queue now: callbacks due, stabilisation calls, follow-ups (hottest first,
+    /// The agent's queue now: callbacks due, stabilisation calls, renewal premiums due within
+    /// `renewals.queue_days`, follow-ups (hottest first,
     /// then most overdue), retries, then fresh leads (A, B, C, newest assignment first). Empty
     /// outside the calling windows; never a DNC number.
     public func entries(_ db: Database, agent code: String, limit: Int? = nil) throws -> [QueueEntry] {
@@ -80,6 +81,15 @@ public struct NextCallQueue {
                 leadID: lead.id, name: lead.name, phone: lead.phone, grade: lead.grade, reason: .stabilize, followUp: nil, dueAt: due,
                 purpose: "stabilisation: confirm \(policy.product) was the right choice (free-look until \(freeLookEnds))",
                 why: "stabilize", policyID: policy.id)))
+        }
+        for premium in try Renewals(settings: settings, clock: clock).due(db, within: settings.renewals.queueDays, agent: agent.id) {
+            guard let lead = try LeadProgress.lead(db, id: premium.leadID), !(try DoNotCall.contains(db, phone: lead.phone)) else { continue }
+            let when = premium.daysOverdue > 0 ? "was due on \(premium.dueOn), grace until \(premium.graceUntil)" : "due on \(premium.dueOn)"
+            entries.append((1, 1, QueueEntry(
+                leadID: lead.id, name: lead.name, phone: lead.phone, grade: lead.grade, reason: .renewal, followUp: nil,
+                dueAt: premium.dueOn + "T00:00:00",
+                purpose: "renewal: premium \(premium.installment) of \(premium.product), \(premium.amount) yuan, \(when)",
+                why: "renewal", policyID: premium.policyID)))
         }
         for lead in try LeadProgress.openLeads(db, agent: agent.id) {
             let stage = Stage(rawValue: lead.stage) ?? .new

@@ -83,11 +83,13 @@ public struct Sales {
             throw CallOpsError.refused("\(product.code) (\(product.name)) insures ages \(product.minAge)–\(product.maxAge); the insured is \(age); choose another product")
         }
         let commission = Money(fen: Int64((Double(sale.premium.fen) * product.commissionRate).rounded()))
+        let mode: PremiumMode = sale.monthly ? .monthly : .annual
         try db.execute(sql: """
-            INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, mode, insured, insured_age, commission_fen, sold_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [lead.id, agent.id, product.code, product.line, sale.premium.fen, sale.monthly ? "monthly" : "annual",
-                             sale.insured.rawValue, age, commission.fen, clock.timestamp(at)])
+            INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, mode, insured, insured_age, commission_fen, sold_at, next_due_on)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [lead.id, agent.id, product.code, product.line, sale.premium.fen, mode.rawValue,
+                             sale.insured.rawValue, age, commission.fen, clock.timestamp(at),
+                             RenewalRules.dueDay(soldOn: CivilDay(clock.day(at))!, mode: mode, installment: 1).description])
         let id = db.lastInsertedRowID
         let current = try LeadProgress.lead(db, id: lead.id)!
         if current.status != "won" {

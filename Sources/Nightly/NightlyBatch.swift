@@ -16,18 +16,26 @@ public struct NightlySummary: Encodable, Equatable, Sendable {
     public var agents: Int
     public var queueRows: Int
     public var crossSellRows: Int
+    /// Policies lapsed as of D (a premium unpaid past its grace).
+    public var lapsed: Int
+    /// Renewal premiums due within `renewals.due_within_days` of D, and policies not yet delivered.
+    public var renewalsDue: Int
+    public var lateDeliveries: Int
     public var files: [String]
 
     enum CodingKeys: String, CodingKey {
-        case date, recycled, allocated, unallocated, agents, files
+        case date, recycled, allocated, unallocated, agents, files, lapsed
         case queueRows = "queue_rows"
         case crossSellRows = "cross_sell_rows"
+        case renewalsDue = "renewals_due"
+        case lateDeliveries = "late_deliveries"
     }
 }
 
-/// `callops daily`: the night before day D, in one transaction: recycle, allocate to capacity
-/// (D's quotas), then write each agent's next-call queue and cross-sell list as they stand when
-/// D's first calling window opens, and the team reports month to date. The cadence itself moves
+/// `callops daily`: the night before day D, in one transaction: lapse policies past their grace,
+/// recycle, allocate to capacity (D's quotas), then write each agent's next-call queue and
+/// cross-sell list as they stand when D's first calling window opens, the renewals due list and
+/// the team reports month to date. The cadence itself moves
 /// with each call, so it needs no nightly step. Run twice for one date, the second run changes
 /// nothing: recycling finds nothing newly idle and D's quotas are already filled.
 public struct NightlyBatch {
@@ -58,6 +66,8 @@ public struct NightlyBatch {
         var files: [(String, String)] = []
         let summary = try db.transaction { db -> NightlySummary in
             progress?.update(5)
+            let renewals = Renewals(settings: settings, clock: early)
+            let lapsed = try renewals.applyLapses(db)
             let recycled = try Recycler(settings: settings, clock: early).recycle(db)
             var options = AllocationOptions()
             // The same date gives the same seed, so a rerun decides the same way.
@@ -89,6 +99,17 @@ public struct NightlyBatch {
             if revealPhones && queueRows > 0 {
                 try AuditLog.record(db, command: "daily --reveal-phones", numbers: queueRows, clock: early)
             }
+            let due = try renewals.due(db, within: settings.renewals.dueWithinDays)
+            var dueCSV = CSVWriter.row(["policy_id", "agent", "team", "customer", "product", "mode", "installment", "amount", "due_on", "grace_until", "days_overdue"])
+            for d in due {
+                dueCSV += CSVWriter.row([String(d.policyID), d.agentCode, d.team, d.customer ?? "", d.product, d.mode, String(d.installment),
+                                         d.amount.description, d.dueOn, d.graceUntil, String(d.daysOverdue)])
+            }
+            let late = try renewals.lateDeliveries(db)
+            var lateCSV = CSVWriter.row(["policy_id", "agent", "customer", "product", "sold_on", "days_since_sale"])
+            for l in late {
+                lateCSV += CSVWriter.row([String(l.policyID), l.agentCode, l.customer ?? "", l.product, l.soldOn, String(l.daysSinceSale)])
+            }
             // The team reports: the month to the end of D.
             let builder = SeatReportBuilder(settings: settings, clock: dayClock)
             let monthStart = dayClock.calendar.date(from: dayClock.calendar.dateComponents([.year, .month], from: day))!
@@ -97,8 +118,11 @@ public struct NightlyBatch {
             files.append(("reports/seats-\(stamp).csv", report.table(by: .agent).csv()))
             files.append(("reports/teams-\(stamp).csv", report.table(by: .team).csv()))
             files.append(("reports/seats-\(stamp).html", report.html()))
+            files.append(("reports/renewals-due-\(stamp).csv", dueCSV))
+            files.append(("reports/undelivered-\(stamp).csv", lateCSV))
             return NightlySummary(date: stamp, recycled: recycled, allocated: allocation.allocated, unallocated: allocation.unallocated,
-                                  agents: agents.count, queueRows: queueRows, crossSellRows: crossRows, files: files.map(\.0))
+                                  agents: agents.count, queueRows: queueRows, crossSellRows: crossRows, lapsed: lapsed, renewalsDue: due.count,
+                                  lateDeliveries: late.count, files: files.map(\.0))
         }
         // Files are written once the database work has committed; each appears whole (atomic rename).
         for (name, text) in files {

@@ -36,6 +36,9 @@ struct DailyCommand: ParsableCommand {
         table.append(["agents with queue files", String(summary.agents)])
         table.append(["queue rows", String(summary.queueRows)])
         table.append(["cross-sell rows", String(summary.crossSellRows)])
+        table.append(["policies lapsed", String(summary.lapsed)])
+        table.append(["renewal premiums due", String(summary.renewalsDue)])
+        table.append(["policies not delivered in time", String(summary.lateDeliveries)])
         table.footer = ["\(summary.date): \(summary.files.count) files under \(out)/"]
         emit(try Render.output(summary, table: table, format: output.format))
     }

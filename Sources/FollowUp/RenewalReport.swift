@@ -1,0 +1,147 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+
+/// One line of the renewals report: an agent, a team or the center.
+public struct RenewalFigures: Encodable, Equatable, Sendable {
+    public var agentCode: String?
+    public var team: String?
+    /// Renewal premiums that fell due in the period (up to today), paid or not.
+    public var due = 0
+    public var dueAmount = Money.zero
+    /// Those of them paid.
+    public var collected = 0
+    public var collectedAmount = Money.zero
+    /// Policies that lapsed in the period and their annual premium.
+    public var lapses = 0
+    public var lapsedPremium = Money.zero
+    /// The cohort sold `persistency_months` before the period's month (free-look cancellations
+    /// left out: they were never issued): premium issued, and premium still in force as many
+    /// months after each sale.
+    public var cohortIssued = Money.zero
+    public var cohortInForce = Money.zero
+
+    /// Collected over due, by amount.
+    public var collectionRate: Double? { RenewalRules.rate(collectedAmount, of: dueAmount) }
+    /// 13-month persistency (with the shipped settings).
+    public var persistency: Double? { RenewalRules.rate(cohortInForce, of: cohortIssued) }
+
+    var isEmpty: Bool { due == 0 && lapses == 0 && cohortIssued == .zero }
+
+    mutating func add(_ other: RenewalFigures) {
+        due += other.due
+        dueAmount += other.dueAmount
+        collected += other.collected
+        collectedAmount += other.collectedAmount
+        lapses += other.lapses
+        lapsedPremium += other.lapsedPremium
+        cohortIssued += other.cohortIssued
+        cohortInForce += other.cohortInForce
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case agentCode = "agent_code", team, due, collected, lapses
+        case dueAmount = "due_amount", collectedAmount = "collected_amount", collectionRate = "collection_rate"
+        case lapsedPremium = "lapsed_premium", cohortIssued = "cohort_issued", cohortInForce = "cohort_in_force", persistency
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(agentCode, forKey: .agentCode)
+        try c.encode(team, forKey: .team)
+        try c.encode(due, forKey: .due)
+        try c.encode(dueAmount.yuan, forKey: .dueAmount)
+        try c.encode(collected, forKey: .collected)
+        try c.encode(collectedAmount.yuan, forKey: .collectedAmount)
+        try c.encode(collectionRate, forKey: .collectionRate)
+        try c.encode(lapses, forKey: .lapses)
+        try c.encode(lapsedPremium.yuan, forKey: .lapsedPremium)
+        try c.encode(cohortIssued.yuan, forKey: .cohortIssued)
+        try c.encode(cohortInForce.yuan, forKey: .cohortInForce)
+        try c.encode(persistency, forKey: .persistency)
+    }
+}
+
+/// `callops renewals report`: collection, lapses and persistency per agent and team for a month.
+public struct RenewalReport: Encodable, Equatable, Sendable {
+    public var month: String
+    /// The days counted: the month, up to today for the current month.
+    public var from: String
+    public var to: String
+    public var cohortMonth: String
+    public var agents: [RenewalFigures]
+    public var teams: [RenewalFigures]
+    public var center: RenewalFigures
+    public var lateDeliveries: [LateDelivery]
+
+    enum CodingKeys: String, CodingKey {
+        case month, from, to, agents, teams, center
+        case cohortMonth = "cohort_month"
+        case lateDeliveries = "late_deliveries"
+    }
+}
+
+extension Renewals {
+    /// The report for the month holding `day` (today unless given).
+    public func report(_ db: Database, month day: CivilDay? = nil) throws -> RenewalReport {
+        try applyLapses(db)
+        let first = (day ?? today).firstOfMonth
+        guard first <= today else {
+            throw CallOpsError.invalidValue(field: "--month", value: first.monthText, expected: "this month (\(today.monthText)) or an earlier one")
+        }
+        let last = first.adding(months: 1).adding(days: -1)
+        let to = min(last, today)
+        let cohortFirst = first.adding(months: -rules.persistencyMonths)
+        let cohortNext = cohortFirst.adding(months: 1)
+        var figures: [Int64: RenewalFigures] = [:]
+        let agents = try Row.fetchAll(db, sql: "SELECT agent.id, agent.code, team.name AS team FROM agent JOIN team ON team.id = agent.team_id ORDER BY team.id, agent.code")
+        for agent in agents { figures[agent["id"]] = RenewalFigures(agentCode: agent["code"], team: agent["team"]) }
+        let window: StatementArguments = [first.description, to.description]
+
+        for row in try Row.fetchAll(db, sql: """
+            SELECT policy.agent_id, renewal_payment.amount_fen FROM renewal_payment JOIN policy ON policy.id = renewal_payment.policy_id
+            WHERE renewal_payment.due_on BETWEEN ? AND ?
+            """, arguments: window) {
+            let amount = Money(fen: row["amount_fen"])
+            figures[row["agent_id"], default: RenewalFigures()].due += 1
+            figures[row["agent_id"], default: RenewalFigures()].dueAmount += amount
+            figures[row["agent_id"], default: RenewalFigures()].collected += 1
+            figures[row["agent_id"], default: RenewalFigures()].collectedAmount += amount
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, premium_fen, mode FROM policy WHERE status IN ('in_force', 'lapsed') AND next_due_on BETWEEN ? AND ?
+            """, arguments: window) {
+            let amount = RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: PremiumMode(rawValue: row["mode"]) ?? .annual)
+            figures[row["agent_id"], default: RenewalFigures()].due += 1
+            figures[row["agent_id"], default: RenewalFigures()].dueAmount += amount
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT agent_id, premium_fen FROM policy WHERE status = 'lapsed' AND lapsed_on BETWEEN ? AND ?",
+                                    arguments: window) {
+            figures[row["agent_id"], default: RenewalFigures()].lapses += 1
+            figures[row["agent_id"], default: RenewalFigures()].lapsedPremium += Money(fen: row["premium_fen"])
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, premium_fen, sold_at, status, lapsed_on FROM policy WHERE status <> 'cancelled' AND sold_at >= ? AND sold_at < ?
+            """, arguments: [cohortFirst.description, cohortNext.description]) {
+            let premium = Money(fen: row["premium_fen"])
+            let measured = CivilDay(row["sold_at"] as String)!.adding(months: rules.persistencyMonths)
+            let lapsedOn = (row["lapsed_on"] as String?).flatMap { CivilDay($0) }
+            let inForce = (row["status"] as String) == "in_force" || (lapsedOn.map { $0 > measured } ?? false)
+            figures[row["agent_id"], default: RenewalFigures()].cohortIssued += premium
+            if inForce { figures[row["agent_id"], default: RenewalFigures()].cohortInForce += premium }
+        }
+
+        var agentLines: [RenewalFigures] = []
+        var teamLines: [RenewalFigures] = []
+        var center = RenewalFigures()
+        for agent in agents {
+            guard let line = figures[agent["id"]], !line.isEmpty else { continue }
+            agentLines.append(line)
+            if teamLines.last?.team != line.team { teamLines.append(RenewalFigures(team: line.team)) }
+            teamLines[teamLines.count - 1].add(line)
+            center.add(line)
+        }
+        return RenewalReport(month: first.monthText, from: first.description, to: to.description, cohortMonth: cohortFirst.monthText,
+                             agents: agentLines, teams: teamLines, center: center, lateDeliveries: try lateDeliveries(db))
+    }
+}

@@ -1,0 +1,274 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import Roster
+
+/// How a policy's premium is paid: once a year, or each month.
+public enum PremiumMode: String, Codable, Sendable {
+    case annual, monthly
+}
+
+/// The premium calendar of a policy (SPEC section 9, operations and renewals): pure rules.
+/// The first premium is paid at the sale; renewal premium k (k = 1, 2, ...) falls due k years
+/// (annual) or k months (monthly) after the sale day, counted from the sale day each time, so a
+/// policy sold on the 31st is due on the 31st again whenever the month has one. A premium
+/// unpaid on its due day has `graceDays` of grace; the day after, the policy lapses.
+public enum RenewalRules {
+    public static func dueDay(soldOn: CivilDay, mode: PremiumMode, installment: Int) -> CivilDay {
+        soldOn.adding(months: mode == .annual ? 12 * installment : installment)
+    }
+
+    /// One premium: the annual premium, or a twelfth of it (to the fen) for a monthly policy.
+    public static func installment(annualPremium: Money, mode: PremiumMode) -> Money {
+        mode == .annual ? annualPremium : Money(fen: (annualPremium.fen + 6) / 12)
+    }
+
+    /// The first day without cover when the premium due on `due` is not paid.
+    public static func lapseDay(due: CivilDay, graceDays: Int) -> CivilDay {
+        due.adding(days: graceDays + 1)
+    }
+
+    /// Premium still in force over premium issued; nil when nothing was issued.
+    public static func rate(_ part: Money, of whole: Money) -> Double? {
+        whole.fen > 0 ? Double(part.fen) / Double(whole.fen) : nil
+    }
+}
+
+/// A renewal premium to collect.
+public struct DuePremium: Encodable, Equatable, Sendable {
+    public var policyID: Int64
+    public var leadID: Int64
+    public var agentCode: String
+    public var team: String
+    public var customer: String?
+    public var product: String
+    public var mode: String
+    public var installment: Int
+    public var amount: Money
+    public var dueOn: String
+    /// The last day of grace.
+    public var graceUntil: String
+    /// Days past due (0 or less: not yet due).
+    public var daysOverdue: Int
+
+    enum CodingKeys: String, CodingKey {
+        case product, mode, installment, amount, team, customer
+        case policyID = "policy_id"
+        case leadID = "lead_id"
+        case agentCode = "agent_code"
+        case dueOn = "due_on"
+        case graceUntil = "grace_until"
+        case daysOverdue = "days_overdue"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(policyID, forKey: .policyID)
+        try c.encode(leadID, forKey: .leadID)
+        try c.encode(agentCode, forKey: .agentCode)
+        try c.encode(team, forKey: .team)
+        try c.encode(customer, forKey: .customer)
+        try c.encode(product, forKey: .product)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(installment, forKey: .installment)
+        try c.encode(amount.yuan, forKey: .amount)
+        try c.encode(dueOn, forKey: .dueOn)
+        try c.encode(graceUntil, forKey: .graceUntil)
+        try c.encode(daysOverdue, forKey: .daysOverdue)
+    }
+}
+
+/// A policy sold more than `delivery_days` ago and not yet delivered.
+public struct LateDelivery: Encodable, Equatable, Sendable {
+    public var policyID: Int64
+    public var agentCode: String
+    public var customer: String?
+    public var product: String
+    public var soldOn: String
+    public var daysSinceSale: Int
+
+    enum CodingKeys: String, CodingKey {
+        case product, customer
+        case policyID = "policy_id"
+        case agentCode = "agent_code"
+        case soldOn = "sold_on"
+        case daysSinceSale = "days_since_sale"
+    }
+}
+
+/// The operations desk (运营续期岗): delivery, renewal premiums, lapses, persistency.
+public struct Renewals {
+    let settings: Settings
+    let clock: Clock
+
+    public init(settings: Settings, clock: Clock) {
+        self.settings = settings
+        self.clock = clock
+    }
+
+    var today: CivilDay { CivilDay(clock.today)! }
+    var rules: Settings.RenewalRules { settings.renewals }
+
+    /// Lapses every policy in force whose premium is unpaid past its grace, as of today; returns
+    /// how many. Each command that reads renewals runs it first, so they all see today's state.
+    @discardableResult
+    public func applyLapses(_ db: Database) throws -> Int {
+        // Lapsed when today >= due + grace + 1, that is due < today - grace.
+        let before = today.adding(days: -rules.graceDays).description
+        let rows = try Row.fetchAll(db, sql: "SELECT id, next_due_on FROM policy WHERE status = 'in_force' AND next_due_on < ?", arguments: [before])
+        for row in rows {
+            let lapsed = RenewalRules.lapseDay(due: CivilDay(row["next_due_on"] as String)!, graceDays: rules.graceDays)
+            try db.execute(sql: "UPDATE policy SET status = 'lapsed', lapsed_on = ? WHERE id = ?", arguments: [lapsed.description, row["id"] as Int64])
+        }
+        return rows.count
+    }
+
+    /// Renewal premiums of policies in force due within `days` from today, overdue ones (in
+    /// grace) first; one agent's, or everyone's. A premium past its grace is left out even
+    /// before the nightly run marks its policy lapsed.
+    public func due(_ db: Database, within days: Int, agent: Int64? = nil) throws -> [DuePremium] {
+        let until = today.adding(days: days).description
+        let graceFrom = today.adding(days: -rules.graceDays).description
+        var sql = """
+            SELECT policy.id, policy.lead_id, agent.code AS agent_code, team.name AS team, lead.name AS customer, product, mode, policy.premium_fen,
+                   renewals_paid, next_due_on
+            FROM policy JOIN agent ON agent.id = policy.agent_id JOIN team ON team.id = agent.team_id JOIN lead ON lead.id = policy.lead_id
+            WHERE policy.status = 'in_force' AND next_due_on BETWEEN ? AND ?
+            """
+        var arguments: StatementArguments = [graceFrom, until]
+        if let agent {
+            sql += " AND policy.agent_id = ?"
+            arguments += [agent]
+        }
+        sql += " ORDER BY next_due_on, policy.id"
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
+            let due = CivilDay(row["next_due_on"] as String)!
+            let mode = PremiumMode(rawValue: row["mode"]) ?? .annual
+            return DuePremium(
+                policyID: row["id"], leadID: row["lead_id"], agentCode: row["agent_code"], team: row["team"], customer: row["customer"], product: row["product"],
+                mode: mode.rawValue, installment: (row["renewals_paid"] as Int) + 1,
+                amount: RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: mode), dueOn: due.description,
+                graceUntil: due.adding(days: rules.graceDays).description, daysOverdue: due.days(to: today))
+        }
+    }
+
+    /// What a collection did.
+    public struct Collection: Encodable, Equatable, Sendable {
+        public var policyID: Int64
+        public var installment: Int
+        public var amount: Money
+        public var dueOn: String
+        public var paidOn: String
+        public var nextDueOn: String
+
+        enum CodingKeys: String, CodingKey {
+            case installment
+            case policyID = "policy_id"
+            case amount
+            case dueOn = "due_on"
+            case paidOn = "paid_on"
+            case nextDueOn = "next_due_on"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(policyID, forKey: .policyID)
+            try c.encode(installment, forKey: .installment)
+            try c.encode(amount.yuan, forKey: .amount)
+            try c.encode(dueOn, forKey: .dueOn)
+            try c.encode(paidOn, forKey: .paidOn)
+            try c.encode(nextDueOn, forKey: .nextDueOn)
+        }
+    }
+
+    /// Records the next renewal premium of `policy` as paid on `day` (today unless given). The
+    /// amount must be the premium due; a premium is taken at most `advance_days` early, never
+    /// on or after the day the policy lapses, never in the future.
+    /// A premium paid in its grace but recorded after the policy was marked lapsed undoes the lapse.
+    public func collect(_ db: Database, policy id: Int64, amount: Money, on day: CivilDay? = nil) throws -> Collection {
+        let paid = day ?? today
+        guard paid <= today else {
+            throw CallOpsError.invalidValue(field: "--date", value: paid.description, expected: "a day no later than today (\(today))")
+        }
+        let row = try policyRow(db, id)
+        var status: String = row["status"]
+        if status == "lapsed", let lapsedOn = (row["lapsed_on"] as String?).flatMap({ CivilDay($0) }), paid < lapsedOn {
+            status = "in_force"
+            try db.execute(sql: "UPDATE policy SET status = 'in_force', lapsed_on = NULL WHERE id = ?", arguments: [id])
+        }
+        guard status == "in_force" else {
+            let when = (row["lapsed_on"] as String?).map { " on \($0)" } ?? ""
+            throw CallOpsError.refused("policy \(id) is \(status)\(when); nothing was collected (reinstating a lapsed policy is not handled here)")
+        }
+        let mode = PremiumMode(rawValue: row["mode"]) ?? .annual
+        let installment = (row["renewals_paid"] as Int) + 1
+        let due = CivilDay(row["next_due_on"] as String)!
+        let expected = RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: mode)
+        guard amount == expected else {
+            throw CallOpsError.invalidValue(field: "--amount", value: amount.description,
+                                            expected: "premium \(installment) of policy \(id): \(expected) yuan, due on \(due)")
+        }
+        guard paid >= CivilDay(row["sold_at"] as String)! else {
+            throw CallOpsError.invalidValue(field: "--date", value: paid.description, expected: "a day on or after the sale (\(row["sold_at"] as String))")
+        }
+        guard paid.days(to: due) <= rules.advanceDays else {
+            throw CallOpsError.refused("premium \(installment) of policy \(id) is due on \(due); it is taken at most \(rules.advanceDays) days early, from \(due.adding(days: -rules.advanceDays)); nothing was collected")
+        }
+        guard paid < RenewalRules.lapseDay(due: due, graceDays: rules.graceDays) else {
+            throw CallOpsError.refused("policy \(id) lapsed on \(RenewalRules.lapseDay(due: due, graceDays: rules.graceDays)), before \(paid); nothing was collected")
+        }
+        let soldOn = CivilDay(row["sold_at"] as String)!
+        let next = RenewalRules.dueDay(soldOn: soldOn, mode: mode, installment: installment + 1)
+        try db.execute(sql: """
+            INSERT INTO renewal_payment (policy_id, installment, due_on, amount_fen, paid_on, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [id, installment, due.description, amount.fen, paid.description, clock.nowTimestamp])
+        try db.execute(sql: "UPDATE policy SET renewals_paid = ?, next_due_on = ? WHERE id = ?", arguments: [installment, next.description, id])
+        return Collection(policyID: id, installment: installment, amount: amount, dueOn: due.description, paidOn: paid.description,
+                          nextDueOn: next.description)
+    }
+
+    /// Records that `policy` reached the customer on `day` (today unless given).
+    public func deliver(_ db: Database, policy id: Int64, on day: CivilDay? = nil) throws {
+        let delivered = day ?? today
+        guard delivered <= today else {
+            throw CallOpsError.invalidValue(field: "--date", value: delivered.description, expected: "a day no later than today (\(today))")
+        }
+        let row = try policyRow(db, id)
+        guard (row["status"] as String) != "cancelled" else {
+            throw CallOpsError.refused("policy \(id) was cancelled in its free-look period; there is nothing to deliver")
+        }
+        if let earlier = try String.fetchOne(db, sql: "SELECT delivered_on FROM policy_delivery WHERE policy_id = ?", arguments: [id]) {
+            throw CallOpsError.refused("policy \(id) was delivered on \(earlier); nothing was changed")
+        }
+        guard delivered >= CivilDay(row["sold_at"] as String)! else {
+            throw CallOpsError.invalidValue(field: "--date", value: delivered.description, expected: "a day on or after the sale (\(row["sold_at"] as String))")
+        }
+        try db.execute(sql: "INSERT INTO policy_delivery (policy_id, delivered_on, recorded_at) VALUES (?, ?, ?)",
+                       arguments: [id, delivered.description, clock.nowTimestamp])
+    }
+
+    /// Policies in force or lapsed sold more than `delivery_days` ago and not delivered, oldest first.
+    public func lateDeliveries(_ db: Database) throws -> [LateDelivery] {
+        let soldBefore = today.adding(days: -rules.deliveryDays).description
+        return try Row.fetchAll(db, sql: """
+            SELECT policy.id, agent.code AS agent_code, lead.name AS customer, product, sold_at
+            FROM policy JOIN agent ON agent.id = policy.agent_id JOIN lead ON lead.id = policy.lead_id
+            LEFT JOIN policy_delivery ON policy_delivery.policy_id = policy.id
+            WHERE policy_delivery.policy_id IS NULL AND policy.status <> 'cancelled' AND sold_at < ?
+            ORDER BY sold_at, policy.id
+            """, arguments: [soldBefore]).map { row in
+            let sold = CivilDay(row["sold_at"] as String)!
+            return LateDelivery(policyID: row["id"], agentCode: row["agent_code"], customer: row["customer"], product: row["product"],
+                                soldOn: sold.description, daysSinceSale: sold.days(to: today))
+        }
+    }
+
+    private func policyRow(_ db: Database, _ id: Int64) throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT status, mode, premium_fen, renewals_paid, next_due_on, sold_at, lapsed_on FROM policy WHERE id = ?
+            """, arguments: [id]) else {
+            throw CallOpsError.notFound(kind: "policy", key: String(id), hint: "policy ids are printed by `callops sales record` and `callops renewals due`")
+        }
+        return row
+    }
+}
