@@ -35,6 +35,8 @@ public enum DemoCenter {
         public var sales = 0
         public var cancellations = 0
         public var crossSales = 0
+        public var candidates = 0
+        public var signed = 0
         public var firstDay = ""
     }
 
@@ -134,7 +136,37 @@ public enum DemoCenter {
             let trained = try Training.passedPreJob(db)
             try floor.simulateDay(db, day: day, until: clock.now, agents: agents, vendorOf: vendorOf, trained: trained, stats: &summary)
             try floor.afterHours(db, day: day, until: clock.now, agents: agents, stats: &summary)
+            try recruit(db, day: CivilDay(clock.day(day))!, teams: Array(Set(agents.map(\.team))).sorted(), random: &random, summary: &summary)
             progress("floor", Double(d + 1) / Double(days))
+        }
+    }
+
+    /// Stage-to-stage pass rates of seed 003's funnel (39 → 21 → 12 → 8 → 7 → 6 → 5 → 4 → 3).
+    static let recruitPassRates: [Double] = FunnelMath.conversions([39, 21, 12, 8, 7, 6, 5, 4, 3]).compactMap { $0 }
+
+    /// The recruiting desk's day: up to two candidates sourced from the four channels; each one
+    /// waiting moves on, drops out or waits, at seed 003's rates; those who sign join a team on
+    /// probation and start the pre-job course.
+    static func recruit(_ db: Database, day: CivilDay, teams: [String], random: inout SeededRandom, summary: inout Summary) throws {
+        for _ in 0..<Int(random.next() % 3) {
+            let roll = random.unit()
+            let channel: RecruitChannel = roll < 0.3 ? .referral : roll < 0.75 ? .jobSite : roll < 0.9 ? .campus : .agency
+            _ = try Recruiting.add(db, name: ChineseNames.random(using: &random), channel: channel, phone: nil, on: day)
+            summary.candidates += 1
+        }
+        for candidate in try Recruiting.list(db, today: day) where candidate.since < day.description && random.chance(0.4) {
+            let stage = RecruitStage(rawValue: candidate.stage)!
+            let index = RecruitStage.allCases.firstIndex(of: stage)!
+            if random.chance(recruitPassRates[index]) {
+                let signing = stage.next == .signed
+                    ? Recruiting.Signing(agentCode: String(format: "R%03d", candidate.id), team: teams[Int(random.next() % UInt64(teams.count))])
+                    : nil
+                _ = try Recruiting.advance(db, candidate: candidate.id, on: day, signing: signing)
+                if signing != nil { summary.signed += 1 }
+            } else {
+                let reasons = ["另有工作", "薪资预期不符", "测评未通过", "面试未通过", "家人反对", "失联"]
+                try Recruiting.drop(db, candidate: candidate.id, reason: reasons[Int(random.next() % UInt64(reasons.count))], on: day)
+            }
         }
     }
 

@@ -131,6 +131,12 @@ struct FloorSimulation {
             try sales.cancel(db, policy: policy.id, reason: random.chance(0.5) ? "家人反对" : "预算紧张")
             stats.cancellations += 1
         }
+        // The operations desk sends out policies: most reach the customer within a week, a few late.
+        let renewals = Renewals(settings: settings, clock: clock(evening))
+        let today = CivilDay(clock(evening).today)!
+        for policy in try renewals.undelivered(db, soldBefore: today) where random.chance(0.35) {
+            try renewals.deliver(db, policy: policy.policyID, on: today)
+        }
         let households = Households(settings: settings, clock: clock(evening))
         for agent in agents where agent.status != .left {
             var seen = Set<Int64>()
@@ -149,7 +155,8 @@ struct FloorSimulation {
     /// What happens on one call: answered or not, and how far the customer comes.
     mutating func decide(entry: QueueEntry, lead: LeadProgress.Snapshot, vendor: Vendor, skill: Double, at: Date,
                          catalog: [Product]) -> (Disposition, Int, Date?, SaleInput?) {
-        if entry.reason == .stabilize {
+        // Stabilisation and renewal reminders reach a customer who knows the agent.
+        if entry.reason == .stabilize || entry.reason == .renewal {
             return random.chance(0.8) ? (.connected, talkSeconds(median: 150), nil, nil) : (.noAnswer, 0, nil, nil)
         }
         // Answer rates fall with each unanswered try; bad numbers show on the first.
@@ -181,13 +188,16 @@ struct FloorSimulation {
         }
     }
 
-    /// The first policy a customer buys: accident cover for most, critical illness for some.
+    /// The first policy a customer buys: accident cover for most, critical illness for some,
+    /// paid yearly or monthly.
     mutating func sale(for lead: LeadProgress.Snapshot, catalog: [Product]) -> SaleInput {
         let age = lead.age ?? 35
         let wanted = random.chance(0.55) ? "ACC01" : random.chance(0.6) ? "CI01" : random.chance(0.5) ? "MED01" : "LIFE01"
         let product = catalog.first { $0.code == wanted && ($0.minAge...$0.maxAge).contains(age) }
             ?? catalog.first { ($0.minAge...$0.maxAge).contains(age) && $0.line != "education" }!
         let premium = product.typicalPremium * (0.6 + random.unit() * 0.9)
-        return SaleInput(product: product.code, premium: Money(yuan: (premium / 10).rounded() * 10), insured: .self, insuredAge: age)
+        // A third pay monthly (a twelfth each month), which is what the renewals desk collects first.
+        return SaleInput(product: product.code, premium: Money(yuan: (premium / 10).rounded() * 10), insured: .self, insuredAge: age,
+                         monthly: random.chance(0.35))
     }
 }

@@ -249,14 +249,18 @@ public struct Renewals {
 
     /// Policies in force or lapsed sold more than `delivery_days` ago and not delivered, oldest first.
     public func lateDeliveries(_ db: Database) throws -> [LateDelivery] {
-        let soldBefore = today.adding(days: -rules.deliveryDays).description
-        return try Row.fetchAll(db, sql: """
+        try undelivered(db, soldBefore: today.adding(days: -rules.deliveryDays))
+    }
+
+    /// Policies not cancelled, not delivered, sold before `day`, oldest first.
+    public func undelivered(_ db: Database, soldBefore day: CivilDay) throws -> [LateDelivery] {
+        try Row.fetchAll(db, sql: """
             SELECT policy.id, agent.code AS agent_code, lead.name AS customer, product, sold_at
             FROM policy JOIN agent ON agent.id = policy.agent_id JOIN lead ON lead.id = policy.lead_id
             LEFT JOIN policy_delivery ON policy_delivery.policy_id = policy.id
             WHERE policy_delivery.policy_id IS NULL AND policy.status <> 'cancelled' AND sold_at < ?
             ORDER BY sold_at, policy.id
-            """, arguments: [soldBefore]).map { row in
+            """, arguments: [day.description]).map { row in
             let sold = CivilDay(row["sold_at"] as String)!
             return LateDelivery(policyID: row["id"], agentCode: row["agent_code"], customer: row["customer"], product: row["product"],
                                 soldOn: sold.description, daysSinceSale: sold.days(to: today))

@@ -57,6 +57,7 @@ struct DemoCommand: ParsableCommand {
               \(summary.teams) teams, \(summary.seats) seats, \(summary.agents) agents (working: \(tiers))
               \(summary.batches) lead batches from 3 vendors, \(summary.leads) leads accepted
               \(summary.calls) calls, \(summary.sales) sales, \(summary.cancellations) free-look cancellations, \(summary.crossSales) cross-sales
+              \(summary.candidates) candidates sourced, \(summary.signed) signed (on probation, in pre-job training)
 
             Team seat report, this month to date:
 
@@ -77,6 +78,10 @@ struct DemoCommand: ParsableCommand {
               callops queue next --agent \(someone)      an agent's next calls, and why
               callops queue cross-sell --agent \(someone) customers to offer family cover
               callops seats report --format html --out seats.html
+              callops renewals due                     renewal premiums of the next 30 days
+              callops renewals undelivered             policies not delivered within a week
+              callops recruit report                   the recruiting funnel per channel
+              callops training report                  courses, and who is in pre-job training
 
             """)
     }

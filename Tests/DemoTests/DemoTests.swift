@@ -15,7 +15,7 @@ import Testing
     let options = DemoCenter.Options(seed: 11, agents: 12, leads: 1_500, days: 10)
 
     func build(_ options: DemoCenter.Options) throws -> (AppDatabase, DemoCenter.Summary) {
-        let db = try AppDatabase.inMemory(schema: FollowUpSchema.migrations + Planning.migrations + Training.migrations)
+        let db = try AppDatabase.inMemory(schema: BackOfficeSchema.migrations)
         return (db, try DemoCenter.build(db, options: options, settings: .defaults, clock: clock))
     }
 

@@ -1,0 +1,76 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import Roster
+import Testing
+
+@testable import BackOffice
+
+@Suite struct RecruitingTests {
+    /// Seed 003's funnel: 39 → 21 → 12 → 8 → 7 → 6 → 5 → 4 → 3, built candidate by candidate.
+    @Test func seed003sFunnel() throws {
+        let db = try AppDatabase.inMemory(schema: Recruiting.migrations)
+        let reached = [39, 21, 12, 8, 7, 6, 5, 4, 3]
+        let start = CivilDay("2026-09-01")!
+        try db.transaction { db in
+            try Training.addCourse(db, code: "PJ01", name: "岗前培训", kind: .preJob)
+            for i in 0..<39 {
+                let channel: RecruitChannel = i % 3 == 0 ? .referral : .jobSite
+                let id = try Recruiting.add(db, name: "候选\(i)", channel: channel, phone: nil, on: start)
+                // Candidate i goes as far as the last stage at least i + 1 candidates reach; each stage takes 2 days.
+                let last = reached.lastIndex { $0 > i }!
+                var day = start
+                for step in 0..<last {
+                    day = day.adding(days: 2)
+                    let signing = step == 7 ? Recruiting.Signing(agentCode: "N\(i)", team: "新人组") : nil
+                    _ = try Recruiting.advance(db, candidate: id, on: day, signing: signing)
+                }
+                if last < 8 && i % 2 == 0 { try Recruiting.drop(db, candidate: id, reason: "另有工作", on: day.adding(days: 1)) }
+            }
+        }
+        let funnels = try db.read { db in try Recruiting.funnels(db, from: start, to: CivilDay("2026-12-31")!) }
+        #expect(funnels.map(\.channel) == ["referral", "job_site", "all"])
+        let all = try #require(funnels.last)
+        #expect(all.stages.map(\.reached) == reached)
+        #expect(all.stages[1].conversion == 21.0 / 39.0 && all.stages[0].conversion == nil && all.stages[8].conversion == 3.0 / 4.0)
+        #expect(all.stages.allSatisfy { $0.averageDays == ($0.stage == "signed" ? nil : 2) })
+        #expect(funnels[0].stages.map(\.reached)[0] + funnels[1].stages.map(\.reached)[0] == 39)
+        // Those who stopped short: dropped if even, still waiting in their stage if odd.
+        #expect(all.dropped == (0..<39).filter { i in reached.lastIndex { $0 > i }! < 8 && i % 2 == 0 }.count)
+        #expect(all.stages.map(\.now).reduce(0, +) + all.dropped == 39)
+        // The three who signed are agents on probation, hired the day they signed, enrolled in PJ01.
+        let signed = try db.read { db in try Roster.agents(db).filter { $0.code.hasPrefix("N") } }
+        #expect(signed.map(\.code).sorted() == ["N0", "N1", "N2"] && signed.allSatisfy { $0.status == .probation && $0.hireDate == "2026-09-17" })
+        #expect(try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrollment WHERE status = 'enrolled'") } == 3)
+        // A period with nobody sourced has an empty funnel, not a division by zero.
+        let empty = try db.read { db in try Recruiting.funnels(db, from: CivilDay("2026-10-01")!, to: CivilDay("2026-10-31")!) }
+        #expect(empty.map(\.channel) == ["all"] && empty[0].stages.allSatisfy { $0.reached == 0 && $0.conversion == nil })
+    }
+
+    @Test func refusalsChangeNothing() throws {
+        let db = try AppDatabase.inMemory(schema: Recruiting.migrations)
+        let day = CivilDay("2026-11-23")!
+        let id = try db.transaction { db in try Recruiting.add(db, name: "王五", channel: .campus, phone: "13900000001", on: day) }
+        func advance(_ on: CivilDay = CivilDay("2026-11-23")!, _ signing: Recruiting.Signing? = nil) throws -> RecruitStage {
+            try db.transaction { db in try Recruiting.advance(db, candidate: id, on: on, signing: signing) }
+        }
+        #expect(throws: CallOpsError.self) { try advance(day.adding(days: -1)) }
+        for _ in 0..<7 { _ = try advance() }
+        // Signing needs an agent code, and a pre-job course to enrol.
+        #expect(throws: CallOpsError.self) { try advance() }
+        #expect(throws: CallOpsError.self) { try advance(day, Recruiting.Signing(agentCode: "N1", team: "一组")) }
+        #expect(try db.read { db in try Roster.agents(db) }.isEmpty)
+        try db.transaction { db in try Training.addCourse(db, code: "PJ01", name: "岗前", kind: .preJob) }
+        #expect(try advance(day, Recruiting.Signing(agentCode: "N1", team: "一组")) == .signed)
+        #expect(throws: CallOpsError.self) { try advance() }
+        #expect(throws: CallOpsError.self) { try db.transaction { db in try Recruiting.drop(db, candidate: id, reason: "x", on: day) } }
+        let other = try db.transaction { db in try Recruiting.add(db, name: "赵六", channel: .agency, phone: nil, on: day) }
+        try db.transaction { db in try Recruiting.drop(db, candidate: other, reason: "薪资不符", on: day) }
+        #expect(throws: CallOpsError.self) { try db.transaction { db in try Recruiting.drop(db, candidate: other, reason: "again", on: day) } }
+        #expect(throws: CallOpsError.self) { try db.transaction { db in try Recruiting.advance(db, candidate: other, on: day) } }
+        #expect(throws: CallOpsError.self) { try db.transaction { db in _ = try Recruiting.add(db, name: " ", channel: .agency, phone: nil, on: day) } }
+        let listed = try db.read { db in try Recruiting.list(db, today: day.adding(days: 3), all: true) }
+        #expect(listed.map(\.stage) == ["sourced", "signed"] && listed[0].dropReason == "薪资不符" && listed[0].daysInStage == 0)
+        #expect(try db.read { db in try Recruiting.list(db, today: day) }.isEmpty)
+    }
+}
