@@ -13,13 +13,14 @@ public struct Settings: Codable, Equatable, Sendable {
     public var seats = SeatRules()
     public var planning = PlanningRules()
     public var renewals = RenewalRules()
+    public var pay = PayRules()
 
     public init() {}
 
     public static let defaults = Settings()
 
     enum CodingKeys: String, CodingKey {
-        case general, roster, leads, cadence, sales, products, seats, planning, renewals
+        case general, roster, leads, cadence, sales, products, seats, planning, renewals, pay
         case crossSell = "cross_sell"
     }
 
@@ -292,6 +293,94 @@ public struct Settings: Codable, Equatable, Sendable {
             case workdaysPerWeek = "workdays_per_week"
         }
         public init() {}
+    }
+
+    /// The pay plan (基本法, SPEC section 9): what an agent earns in a month. Amounts in yuan.
+    public struct PayRules: Codable, Equatable, Sendable {
+        /// Monthly base salary (底薪) by rank; the rank is the agent's tier.
+        public var base = TierAmounts(new: 3_000, general: 3_500, core: 4_000, top: 4_500)
+        /// Bonus on the month's net first-year commission: the highest tier reached pays its rate on all of it.
+        public var bonusTiers = [BonusTier(minFYC: 3_000, rate: 0.10), BonusTier(minFYC: 6_000, rate: 0.15), BonusTier(minFYC: 10_000, rate: 0.20)]
+        /// A bonus for selling at all in the month (举绩奖): at least one policy not cancelled.
+        public var sellingBonus = 300.0
+        /// The tier bonus is multiplied by the first step whose persistency the agent's 13-month
+        /// persistency reaches (no measurable cohort: 1).
+        public var persistencySteps = [PersistencyStep(minRate: 0.90, multiplier: 1.1), PersistencyStep(minRate: 0.80, multiplier: 1.0),
+                                       PersistencyStep(minRate: 0.70, multiplier: 0.9), PersistencyStep(minRate: 0, multiplier: 0.8)]
+        /// Seed 004: a variable share of pay between 30% and 50% works best; the run warns outside.
+        public var variableShareMin = 0.30
+        public var variableShareMax = 0.50
+        /// First-year commission over a quarter needed to keep each rank (晋升预警); reaching the
+        /// next rank's promotes.
+        public var keepQuarterFYC = TierAmounts(new: 0, general: 6_000, core: 15_000, top: 30_000)
+        /// Below the keep threshold but at this share of it or more: a warning; below: demotion.
+        public var warnShare = 0.8
+
+        enum CodingKeys: String, CodingKey {
+            case base
+            case bonusTiers = "bonus_tiers"
+            case sellingBonus = "selling_bonus"
+            case persistencySteps = "persistency_steps"
+            case variableShareMin = "variable_share_min"
+            case variableShareMax = "variable_share_max"
+            case keepQuarterFYC = "keep_quarter_fyc"
+            case warnShare = "warn_share"
+        }
+        public init() {}
+    }
+
+    /// One amount per rank.
+    public struct TierAmounts: Codable, Equatable, Sendable {
+        public var new: Double
+        public var general: Double
+        public var core: Double
+        public var top: Double
+
+        public init(new: Double, general: Double, core: Double, top: Double) {
+            self.new = new
+            self.general = general
+            self.core = core
+            self.top = top
+        }
+
+        public subscript(tier: Tier) -> Double {
+            switch tier {
+            case .new: new
+            case .general: general
+            case .core: core
+            case .top: top
+            }
+        }
+    }
+
+    public struct BonusTier: Codable, Equatable, Sendable {
+        public var minFYC: Double
+        public var rate: Double
+
+        public init(minFYC: Double, rate: Double) {
+            self.minFYC = minFYC
+            self.rate = rate
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case minFYC = "min_fyc"
+            case rate
+        }
+    }
+
+    public struct PersistencyStep: Codable, Equatable, Sendable {
+        public var minRate: Double
+        public var multiplier: Double
+
+        public init(minRate: Double, multiplier: Double) {
+            self.minRate = minRate
+            self.multiplier = multiplier
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case minRate = "min_rate"
+            case multiplier
+        }
     }
 
     /// Policy delivery, renewal premiums and persistency (SPEC section 9, operations and renewals).

@@ -37,6 +37,8 @@ public enum DemoCenter {
         public var crossSales = 0
         public var candidates = 0
         public var signed = 0
+        /// The pay runs made at the end: "2026-10 final", "2026-11 draft".
+        public var payRuns: [String] = []
         public var firstDay = ""
     }
 
@@ -64,6 +66,14 @@ public enum DemoCenter {
             progress("roster", 1)
             var summary = Summary()
             try simulate(db, options: options, settings: settings, clock: clock, random: &random, summary: &summary, progress: progress)
+            // The pay desk: last month finalised when the simulated days reach into it, this month a draft.
+            let thisMonth = CivilDay(clock.today)!.firstOfMonth
+            let pay = PayRun(settings: settings, clock: clock)
+            if CivilDay(summary.firstDay)! < thisMonth {
+                let run = try pay.run(db, month: thisMonth.adding(months: -1), finalize: true)
+                summary.payRuns.append("\(run.month) final")
+            }
+            summary.payRuns.append("\(try pay.run(db, month: thisMonth, finalize: false).month) draft")
             let agents = try Roster.agents(db)
             summary.agents = agents.count
             summary.teams = try Roster.teams(db).count

@@ -12,7 +12,7 @@ struct CallOps: ParsableCommand {
             Start with `callops demo`, then `callops seats report --db callops-demo.sqlite`.
             """,
         subcommands: [
-            InitCommand.self, ConfigCommand.self, RosterCommand.self, LeadsCommand.self, CallsCommand.self, QueueCommand.self, SalesCommand.self, CustomersCommand.self, SeatsCommand.self, PlanCommand.self, DailyCommand.self, TrainingCommand.self, RecruitCommand.self, RenewalsCommand.self,
+            InitCommand.self, ConfigCommand.self, RosterCommand.self, LeadsCommand.self, CallsCommand.self, QueueCommand.self, SalesCommand.self, CustomersCommand.self, SeatsCommand.self, PlanCommand.self, DailyCommand.self, TrainingCommand.self, RecruitCommand.self, PayCommand.self, RenewalsCommand.self,
             DemoCommand.self, BackupCommand.self, CheckCommand.self,
         ]
     )

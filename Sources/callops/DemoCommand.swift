@@ -58,6 +58,7 @@ struct DemoCommand: ParsableCommand {
               \(summary.batches) lead batches from 3 vendors, \(summary.leads) leads accepted
               \(summary.calls) calls, \(summary.sales) sales, \(summary.cancellations) free-look cancellations, \(summary.crossSales) cross-sales
               \(summary.candidates) candidates sourced, \(summary.signed) signed (on probation, in pre-job training)
+              pay runs: \(summary.payRuns.joined(separator: ", "))
 
             Team seat report, this month to date:
 
@@ -82,6 +83,7 @@ struct DemoCommand: ParsableCommand {
               callops renewals undelivered             policies not delivered within a week
               callops recruit report                   the recruiting funnel per channel
               callops training report                  courses, and who is in pre-job training
+              callops pay run                          this month's pay so far; pay slip --agent \(someone) --month M
 
             """)
     }

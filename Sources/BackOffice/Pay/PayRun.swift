@@ -1,0 +1,263 @@
+import CallOpsCore
+import CallOpsStore
+import FollowUp
+import Foundation
+import Roster
+
+/// One agent's month in a pay run.
+public struct PayStatement: Encodable, Equatable, Sendable {
+    public var agentCode: String
+    public var name: String
+    public var team: String
+    public var tier: Tier
+    public var lines: [PayLine]
+
+    public var total: Money { PayPlan.total(lines) }
+    public var variableShare: Double? { PayPlan.variableShare(lines) }
+    public func sum(_ kind: PayLineKind) -> Money { lines.filter { $0.kind == kind }.reduce(Money.zero) { $0 + $1.amount } }
+
+    enum CodingKeys: String, CodingKey {
+        case agentCode = "agent_code", name, team, tier, lines, total
+        case variableShare = "variable_share"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(agentCode, forKey: .agentCode)
+        try c.encode(name, forKey: .name)
+        try c.encode(team, forKey: .team)
+        try c.encode(tier, forKey: .tier)
+        try c.encode(lines, forKey: .lines)
+        try c.encode(total.yuan, forKey: .total)
+        try c.encode(variableShare, forKey: .variableShare)
+    }
+}
+
+/// A month's pay run.
+public struct PayRunResult: Encodable, Equatable, Sendable {
+    public var month: String
+    public var status: String
+    public var statements: [PayStatement]
+    /// The center's variable share of pay, and whether it is outside the plan's band.
+    public var variableShare: Double?
+    public var outsideBand: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case month, status, statements
+        case variableShare = "variable_share"
+        case outsideBand = "outside_band"
+    }
+}
+
+/// One agent at the quarter's review.
+public struct ReviewRow: Encodable, Equatable, Sendable {
+    public var agentCode: String
+    public var name: String
+    public var team: String
+    public var tier: Tier
+    public var quarterFYC: Money
+    public var keep: Money
+    public var next: Money?
+    public var verdict: ReviewVerdict
+
+    enum CodingKeys: String, CodingKey {
+        case agentCode = "agent_code", name, team, tier, keep, next, verdict
+        case quarterFYC = "quarter_fyc"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(agentCode, forKey: .agentCode)
+        try c.encode(name, forKey: .name)
+        try c.encode(team, forKey: .team)
+        try c.encode(tier, forKey: .tier)
+        try c.encode(quarterFYC.yuan, forKey: .quarterFYC)
+        try c.encode(keep.yuan, forKey: .keep)
+        try c.encode(next?.yuan, forKey: .next)
+        try c.encode(verdict, forKey: .verdict)
+    }
+}
+
+/// `callops pay`: monthly runs stored per agent and line, finalised months locked, later changes
+/// to a finalised month paid as adjustments in the next run.
+public struct PayRun {
+    public static let migrations: [Migration] = FollowUpSchema.migrations + [
+        Migration("pay.v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE pay_run (
+                    month TEXT PRIMARY KEY,
+                    status TEXT NOT NULL CHECK (status IN ('draft', 'final')),
+                    run_at TEXT NOT NULL,
+                    finalized_at TEXT
+                ) WITHOUT ROWID;
+                CREATE TABLE pay_line (
+                    id INTEGER PRIMARY KEY,
+                    month TEXT NOT NULL REFERENCES pay_run(month),
+                    agent_id INTEGER NOT NULL REFERENCES agent(id),
+                    kind TEXT NOT NULL CHECK (kind IN ('base', 'commission', 'tier_bonus', 'selling_bonus', 'clawback', 'adjustment')),
+                    amount_fen INTEGER NOT NULL,
+                    detail TEXT NOT NULL,
+                    for_month TEXT
+                );
+                CREATE INDEX pay_line_month ON pay_line(month, agent_id);
+                -- A finalised month is locked.
+                CREATE TRIGGER pay_line_final_update BEFORE UPDATE ON pay_line
+                    WHEN (SELECT status FROM pay_run WHERE month = OLD.month) = 'final'
+                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
+                CREATE TRIGGER pay_line_final_delete BEFORE DELETE ON pay_line
+                    WHEN (SELECT status FROM pay_run WHERE month = OLD.month) = 'final'
+                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
+                """)
+        }
+    ]
+
+    let settings: Settings
+    let clock: Clock
+
+    public init(settings: Settings, clock: Clock) {
+        self.settings = settings
+        self.clock = clock
+    }
+
+    var today: CivilDay { CivilDay(clock.today)! }
+
+    /// Runs the pay of the month holding `month` (its draft replaced), or finalises it: a final
+    /// run is the same computation, then locked. Adjustments for earlier finalised months are
+    /// added to the lines.
+    public func run(_ db: Database, month: CivilDay, finalize: Bool) throws -> PayRunResult {
+        let first = month.firstOfMonth
+        let last = first.adding(months: 1).adding(days: -1)
+        guard first <= today else {
+            throw CallOpsError.invalidValue(field: "--month", value: first.monthText, expected: "this month (\(today.monthText)) or an earlier one")
+        }
+        if let existing = try Row.fetchOne(db, sql: "SELECT status, finalized_at FROM pay_run WHERE month = ?", arguments: [first.monthText]),
+           (existing["status"] as String) == "final" {
+            throw CallOpsError.refused("\(first.monthText) was finalised on \(existing["finalized_at"] as String) and is locked; later changes are paid as adjustments in the next month's run")
+        }
+        if finalize {
+            guard last < today else {
+                throw CallOpsError.refused("\(first.monthText) is not over until \(last); run it as a draft until then")
+            }
+            if let draft = try String.fetchOne(db, sql: "SELECT month FROM pay_run WHERE month < ? AND status = 'draft' ORDER BY month LIMIT 1",
+                                               arguments: [first.monthText]) {
+                throw CallOpsError.refused("\(draft) is still a draft; finalise the months in order")
+            }
+        }
+        var statements = try compute(db, month: first)
+        // Adjustments: each finalised month recomputed now, against what was paid for it since.
+        let finals = try String.fetchAll(db, sql: "SELECT month FROM pay_run WHERE status = 'final' AND month < ? ORDER BY month", arguments: [first.monthText])
+        for final in finals {
+            let recomputed = try compute(db, month: CivilDay(final + "-01")!)
+            let paid = try Row.fetchAll(db, sql: """
+                SELECT agent.code, SUM(pay_line.amount_fen) AS paid FROM pay_line JOIN agent ON agent.id = pay_line.agent_id
+                JOIN pay_run ON pay_run.month = pay_line.month AND pay_run.status = 'final'
+                WHERE (pay_line.month = ? AND pay_line.for_month IS NULL) OR pay_line.for_month = ?
+                GROUP BY agent.code
+                """, arguments: [final, final])
+            var owed: [String: Int64] = Dictionary(uniqueKeysWithValues: paid.map { ($0["code"] as String, -($0["paid"] as Int64)) })
+            for statement in recomputed {
+                owed[statement.agentCode, default: 0] += PayPlan.total(statement.lines.filter { $0.kind != .adjustment }).fen
+            }
+            for (code, difference) in owed where difference != 0 {
+                let line = PayLine(kind: .adjustment, amount: Money(fen: difference), detail: "\(final) recomputed after it was finalised", forMonth: final)
+                if let i = statements.firstIndex(where: { $0.agentCode == code }) {
+                    statements[i].lines.append(line)
+                } else {
+                    let agent = try Roster.agent(db, code: code)
+                    statements.append(PayStatement(agentCode: code, name: agent.name, team: agent.team, tier: agent.rosterTier ?? .general, lines: [line]))
+                }
+            }
+        }
+        statements.removeAll { $0.lines.isEmpty }
+        try db.execute(sql: "DELETE FROM pay_line WHERE month = ?", arguments: [first.monthText])
+        try db.execute(sql: """
+            INSERT INTO pay_run (month, status, run_at, finalized_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (month) DO UPDATE SET status = excluded.status, run_at = excluded.run_at, finalized_at = excluded.finalized_at
+            """, arguments: [first.monthText, finalize ? "final" : "draft", clock.nowTimestamp, finalize ? clock.nowTimestamp : nil])
+        for statement in statements {
+            let agentID = try Roster.agent(db, code: statement.agentCode).id
+            for line in statement.lines {
+                try db.execute(sql: "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail, for_month) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [first.monthText, agentID, line.kind.rawValue, line.amount.fen, line.detail, line.forMonth])
+            }
+        }
+        let all = statements.flatMap(\.lines)
+        let share = PayPlan.variableShare(all)
+        let outside = share.map { $0 < settings.pay.variableShareMin || $0 > settings.pay.variableShareMax } ?? false
+        return PayRunResult(month: first.monthText, status: finalize ? "final" : "draft", statements: statements, variableShare: share, outsideBand: outside)
+    }
+
+    /// Every agent's statement for the month, from the data as it stands (nothing stored). A
+    /// policy counts as kept when it was not cancelled within the month: a later cancellation is
+    /// that month's clawback, so it never changes a month already paid.
+    func compute(_ db: Database, month first: CivilDay) throws -> [PayStatement] {
+        let next = first.adding(months: 1)
+        let last = next.adding(days: -1)
+        let monthEnd = Clock(now: clock.parseDay(last.description)!.addingTimeInterval(86_399), timeZone: clock.timeZone)
+        let range: StatementArguments = [first.description, next.description]
+        var sold: [Int64: (fyc: Int64, kept: Int)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, SUM(commission_fen) AS fyc, SUM(NOT (status = 'cancelled' AND cancelled_at < ?2)) AS kept FROM policy
+            WHERE sold_at >= ?1 AND sold_at < ?2 GROUP BY agent_id
+            """, arguments: range) {
+            sold[row["agent_id"]] = (row["fyc"], row["kept"])
+        }
+        var clawed: [Int64: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, SUM(commission_fen) AS fyc FROM policy WHERE status = 'cancelled' AND cancelled_at >= ? AND cancelled_at < ? GROUP BY agent_id
+            """, arguments: range) {
+            clawed[row["agent_id"]] = row["fyc"]
+        }
+        let persistency = try Renewals(settings: settings, clock: clock).report(db, month: first).agents
+        var statements: [PayStatement] = []
+        for agent in try Roster.agents(db) {
+            guard let hired = CivilDay(agent.hireDate), hired <= last else { continue }
+            let (fyc, kept) = sold[agent.id] ?? (0, 0)
+            let clawback = clawed[agent.id] ?? 0
+            if agent.status == .left && fyc == 0 && clawback == 0 { continue }
+            let tier = agent.tier(clock: monthEnd, rules: settings.roster, trailingPolicies: kept, trailingFYC: Money(fen: fyc))
+            let inputs = PayInputs(tier: tier, fyc: Money(fen: fyc), clawback: Money(fen: clawback), policiesKept: kept,
+                                   persistency: persistency.first { $0.agentCode == agent.code }?.persistency, paidBase: agent.status != .left)
+            statements.append(PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier,
+                                           lines: PayPlan.lines(inputs, rules: settings.pay)))
+        }
+        return statements
+    }
+
+    /// An agent's stored slip for a month.
+    public func slip(_ db: Database, agent code: String, month: CivilDay) throws -> (status: String, statement: PayStatement) {
+        let first = month.firstOfMonth
+        guard let status = try String.fetchOne(db, sql: "SELECT status FROM pay_run WHERE month = ?", arguments: [first.monthText]) else {
+            throw CallOpsError.notFound(kind: "pay run", key: first.monthText, hint: "run it first: `callops pay run --month \(first.monthText)`")
+        }
+        let agent = try Roster.agent(db, code: code)
+        let lines = try Row.fetchAll(db, sql: "SELECT kind, amount_fen, detail, for_month FROM pay_line WHERE month = ? AND agent_id = ? ORDER BY id",
+                                     arguments: [first.monthText, agent.id]).map {
+            PayLine(kind: PayLineKind(rawValue: $0["kind"])!, amount: Money(fen: $0["amount_fen"]), detail: $0["detail"], forMonth: $0["for_month"])
+        }
+        let tier = agent.tier(clock: clock, rules: settings.roster)
+        return (status, PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, lines: lines))
+    }
+
+    /// The quarter's promotion and demotion warnings: FYC of the quarter's policies (less its
+    /// free-look cancellations) against each rank's thresholds.
+    public func review(_ db: Database, quarter first: CivilDay) throws -> [ReviewRow] {
+        let next = first.adding(months: 3)
+        let end = Clock(now: clock.parseDay(next.adding(days: -1).description)!.addingTimeInterval(86_399), timeZone: clock.timeZone)
+        var fyc: [Int64: (Int64, Int)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, SUM(commission_fen) AS fyc, COUNT(*) AS policies FROM policy
+            WHERE status <> 'cancelled' AND sold_at >= ? AND sold_at < ? GROUP BY agent_id
+            """, arguments: [first.description, next.description]) {
+            fyc[row["agent_id"]] = (row["fyc"], row["policies"])
+        }
+        return try Roster.agents(db).filter { $0.status != .left }.map { agent in
+            let (amount, policies) = fyc[agent.id] ?? (0, 0)
+            let tier = agent.tier(clock: end, rules: settings.roster, trailingPolicies: policies / 3, trailingFYC: Money(fen: amount / 3))
+            let nextTier = Tier.allCases.first { $0 > tier }
+            return ReviewRow(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, quarterFYC: Money(fen: amount),
+                             keep: Money(yuan: settings.pay.keepQuarterFYC[tier]), next: nextTier.map { Money(yuan: settings.pay.keepQuarterFYC[$0]) },
+                             verdict: PayPlan.review(tier: tier, quarterFYC: Money(fen: amount), rules: settings.pay))
+        }
+    }
+}

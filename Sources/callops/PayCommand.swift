@@ -1,0 +1,92 @@
+import ArgumentParser
+import BackOffice
+import CallOpsCore
+import CallOpsStore
+
+/// `callops pay` (SPEC section 9, 人管岗): the monthly pay run, slips, the quarter's review.
+struct PayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pay", abstract: "Pay: the monthly run by the pay plan (基本法), slips, promotion and demotion warnings.",
+        subcommands: [Run.self, Slip.self, Review.self])
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compute each agent's base, commission, bonuses and clawbacks for a month and store them (a draft is replaced).",
+            discussion: "--finalize locks the month once it is over; later changes to it are paid as adjustments in the next month's run.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(help: "YYYY-MM (default: this month).") var month: String?
+        @Flag(help: "Lock the month.") var finalize = false
+
+        func run() throws {
+            let context = try global.context()
+            let day = try month.map { try parseDay($0 + "-01", option: "--month", shown: $0, expected: "a month, YYYY-MM") } ?? CivilDay(context.clock.today)!
+            let result = try context.db.transaction { db in try PayRun(settings: context.settings, clock: context.clock).run(db, month: day, finalize: finalize) }
+            let table = CallOpsCore.Table(
+                ["agent", "name", "team", "rank", ">base", ">commission", ">tier bonus", ">selling", ">clawback", ">adjust", ">total", ">variable"],
+                rows: result.statements.map { s in
+                    [s.agentCode, s.name, s.team, s.tier.rawValue, s.sum(.base).description, s.sum(.commission).description, s.sum(.tierBonus).description,
+                     s.sum(.sellingBonus).description, s.sum(.clawback).description, s.sum(.adjustment).description, s.total.description,
+                     Render.percent(s.variableShare)]
+                })
+            switch output.format {
+            case .json: emit(try Render.json(result))
+            case .csv: emit(table.csv())
+            case .table:
+                let rules = context.settings.pay
+                let total = result.statements.reduce(Money.zero) { $0 + $1.total }
+                var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan; variable share \(Render.percent(result.variableShare))"
+                if result.outsideBand {
+                    text += String(format: " — outside the %.0f%%–%.0f%% that works best (seed 004)", rules.variableShareMin * 100, rules.variableShareMax * 100)
+                }
+                emit(text + "\n\n" + table.rendered())
+            }
+        }
+    }
+
+    struct Slip: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An agent's pay slip for a month, line by line.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(help: "The agent's code.") var agent: String
+        @Option(help: "YYYY-MM.") var month: String
+
+        func run() throws {
+            let context = try global.context()
+            let day = try parseDay(month + "-01", option: "--month", shown: month, expected: "a month, YYYY-MM")
+            let (status, slip) = try context.db.read { db in try PayRun(settings: context.settings, clock: context.clock).slip(db, agent: agent, month: day) }
+            let table = CallOpsCore.Table(["line", ">yuan", "detail"], rows: slip.lines.map { [$0.kind.rawValue, $0.amount.description, $0.detail] }
+                + [["total", slip.total.description, ""]])
+            switch output.format {
+            case .json: emit(try Render.json(slip))
+            case .csv: emit(table.csv())
+            case .table: emit("\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(status))\n\n" + table.rendered())
+            }
+        }
+    }
+
+    struct Review: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The quarter's review (晋升预警): FYC against each rank's thresholds → promote, keep, warn or demote.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(help: "YYYY-Qn, such as 2026-Q4.") var quarter: String
+
+        func run() throws {
+            let context = try global.context()
+            let parts = quarter.split(separator: "-")
+            guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), parts[1].count == 2, parts[1].first == "Q",
+                  let q = Int(parts[1].dropFirst()), (1...4).contains(q), let first = CivilDay(year: year, month: 3 * q - 2, day: 1) else {
+                throw CallOpsError.invalidValue(field: "--quarter", value: quarter, expected: "a quarter, YYYY-Qn, such as 2026-Q4")
+            }
+            let rows = try context.db.read { db in try PayRun(settings: context.settings, clock: context.clock).review(db, quarter: first) }
+            let table = CallOpsCore.Table(["agent", "name", "team", "rank", ">quarter FYC", ">keep", ">next rank", "verdict"], rows: rows.map {
+                [$0.agentCode, $0.name, $0.team, $0.tier.rawValue, $0.quarterFYC.description, $0.keep.description, $0.next?.description ?? "-", $0.verdict.rawValue]
+            })
+            emit(try Render.output(rows, table: table, format: output.format))
+        }
+    }
+}
