@@ -1,10 +1,11 @@
 import CallOpsStore
 import GRDB
+import BackOffice
 import FollowUp
 
 /// Every module's invariants, for `callops check`.
 enum Invariants {
-    static let all: [Invariant] = FollowUpSchema.invariants
+    static let all: [Invariant] = FollowUpSchema.invariants + PayRun.invariants
 
     static var names: [String] { all.map(\.name) }
 

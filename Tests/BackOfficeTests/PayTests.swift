@@ -112,6 +112,9 @@ import Testing
         _ = try run("2026-11", at: "2026-12-01T09:00", finalize: true)
         let december = try run("2026-12", at: "2026-12-02T09:00")
         #expect(december.statements.allSatisfy { $0.sum(.adjustment) == .zero })
+        #expect(try db.read { db in try PayRun.invariants.flatMap { try $0.violations(db) } }.isEmpty)
+        try db.transaction { db in try db.execute(sql: "UPDATE pay_line SET amount_fen = amount_fen + 1 WHERE month = '2026-12' AND kind = 'base'") }
+        #expect(try db.read { db in try PayRun.invariants.flatMap { try $0.violations(db) } }.count == 1)
         // The quarter: C1's Q4 FYC 12,000 is below core's 15,000 but at 80% of it: a warning. G1's
         // only sale was cancelled: nothing against general's 6,000, a demotion.
         let review = try db.read { db in try PayRun(settings: settings, clock: try clock("2026-12-02T09:00")).review(db, quarter: CivilDay("2026-10-01")!) }

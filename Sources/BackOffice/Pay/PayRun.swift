@@ -88,7 +88,9 @@ public struct PayRun {
                     month TEXT PRIMARY KEY,
                     status TEXT NOT NULL CHECK (status IN ('draft', 'final')),
                     run_at TEXT NOT NULL,
-                    finalized_at TEXT
+                    finalized_at TEXT,
+                    -- What the run paid in all: the lines must sum to it (`callops check`).
+                    total_fen INTEGER NOT NULL
                 ) WITHOUT ROWID;
                 CREATE TABLE pay_line (
                     id INTEGER PRIMARY KEY,
@@ -109,6 +111,15 @@ public struct PayRun {
                     BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
                 """)
         }
+    ]
+
+    /// What must always hold of pay (SPEC section 12).
+    public static let invariants: [Invariant] = [
+        Invariant("pay lines sum to their run's total", violationsSQL: """
+            SELECT 'pay ' || pay_run.month || ': lines sum to ' || COALESCE(SUM(pay_line.amount_fen), 0) || ' fen, the run to ' || pay_run.total_fen
+            FROM pay_run LEFT JOIN pay_line ON pay_line.month = pay_run.month
+            GROUP BY pay_run.month HAVING COALESCE(SUM(pay_line.amount_fen), 0) <> pay_run.total_fen
+            """),
     ]
 
     let settings: Settings
@@ -171,9 +182,11 @@ public struct PayRun {
         statements.removeAll { $0.lines.isEmpty }
         try db.execute(sql: "DELETE FROM pay_line WHERE month = ?", arguments: [first.monthText])
         try db.execute(sql: """
-            INSERT INTO pay_run (month, status, run_at, finalized_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (month) DO UPDATE SET status = excluded.status, run_at = excluded.run_at, finalized_at = excluded.finalized_at
-            """, arguments: [first.monthText, finalize ? "final" : "draft", clock.nowTimestamp, finalize ? clock.nowTimestamp : nil])
+            INSERT INTO pay_run (month, status, run_at, finalized_at, total_fen) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (month) DO UPDATE SET status = excluded.status, run_at = excluded.run_at, finalized_at = excluded.finalized_at,
+                total_fen = excluded.total_fen
+            """, arguments: [first.monthText, finalize ? "final" : "draft", clock.nowTimestamp, finalize ? clock.nowTimestamp : nil,
+                             PayPlan.total(statements.flatMap(\.lines)).fen])
         for statement in statements {
             let agentID = try Roster.agent(db, code: statement.agentCode).id
             for line in statement.lines {
