@@ -72,6 +72,18 @@ public enum ActivityFigures {
         return result
     }
 
+    /// Per agent over [from, to): the days with at least one sale that was not cancelled (active-seller days).
+    public static func sellingDays(_ db: Database, from: String, to: String) throws -> [Int64: Int] {
+        var result: [Int64: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, COUNT(DISTINCT substr(sold_at, 1, 10)) FROM policy
+            WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' GROUP BY agent_id
+            """, arguments: [from, to]) {
+            result[row[0]] = row[1]
+        }
+        return result
+    }
+
     /// Per day over [from, to), for the agents given (all when nil).
     public static func perDay(_ db: Database, from: String, to: String, agents: [Int64]?) throws -> [DayActivity] {
         let filter = agents.map { "AND agent_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""

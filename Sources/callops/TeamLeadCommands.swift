@@ -63,8 +63,8 @@ extension SeatReport.Grouping: ExpressibleByArgument {}
 /// `callops plan` (SPEC section 9, planning and supervision).
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "Planning: activity targets from an income goal (seed 001's 3:3:1 rule).",
-        subcommands: [Targets.self])
+        commandName: "plan", abstract: "Planning: activity targets (seed 001's 3:3:1 rule), incentive campaigns, sizing of seats and leads.",
+        subcommands: [Targets.self, Campaign.self, PlanSizing.self])
 
     struct Targets: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,169 @@
+import CallOpsCore
+import CallOpsStore
+import FollowUp
+import Foundation
+import Roster
+
+/// What an incentive campaign (激励方案) counts.
+public enum CampaignMetric: String, Codable, CaseIterable, Sendable {
+    case premium, policies
+    case effectiveCalls = "effective_calls"
+    case activeDays = "active_days"
+}
+
+/// A reward tier: reach `threshold` of the metric, earn `reward` yuan.
+public struct RewardTier: Codable, Equatable, Sendable {
+    public var threshold: Double
+    public var reward: Double
+
+    public init(threshold: Double, reward: Double) {
+        self.threshold = threshold
+        self.reward = reward
+    }
+
+    /// `THRESHOLD:REWARD`, such as `50000:800`.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let threshold = Double(parts[0]), let reward = Double(parts[1]), threshold > 0, reward >= 0,
+              threshold.isFinite, reward.isFinite else { return nil }
+        self.init(threshold: threshold, reward: reward)
+    }
+}
+
+/// One agent's place in a campaign.
+public struct Standing: Encodable, Equatable, Sendable {
+    public var rank: Int
+    public var agentCode: String
+    public var name: String
+    public var team: String
+    public var value: Double
+    /// The highest tier reached (1 = the lowest threshold), nil when none.
+    public var tier: Int?
+    public var reward: Double
+    /// How much more reaches the next tier, nil at the top one.
+    public var toNextTier: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case rank, name, team, value, tier, reward
+        case agentCode = "agent_code"
+        case toNextTier = "to_next_tier"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rank, forKey: .rank)
+        try c.encode(agentCode, forKey: .agentCode)
+        try c.encode(name, forKey: .name)
+        try c.encode(team, forKey: .team)
+        try c.encode(value, forKey: .value)
+        try c.encode(tier, forKey: .tier)
+        try c.encode(reward, forKey: .reward)
+        try c.encode(toNextTier, forKey: .toNextTier)
+    }
+}
+
+/// A campaign's standings.
+public struct CampaignStandings: Encodable, Equatable, Sendable {
+    public var code: String
+    public var name: String
+    public var metric: CampaignMetric
+    public var from: String
+    public var to: String
+    public var scope: String
+    public var tiers: [RewardTier]
+    public var standings: [Standing]
+    public var rewards: Double
+}
+
+/// Incentive campaigns: a metric, a period, a team or the whole center, reward tiers.
+public enum Campaigns {
+    public static let migrations: [Migration] = Planning.migrations + [
+        Migration("campaigns.v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE campaign (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE CHECK (code <> ''),
+                    name TEXT NOT NULL,
+                    metric TEXT NOT NULL CHECK (metric IN ('premium', 'policies', 'effective_calls', 'active_days')),
+                    from_day TEXT NOT NULL,
+                    to_day TEXT NOT NULL CHECK (to_day >= from_day),
+                    team_id INTEGER REFERENCES team(id),
+                    -- [{"threshold", "reward"}], thresholds rising.
+                    tiers TEXT NOT NULL
+                );
+                """)
+        }
+    ]
+
+    /// Ranks with ties sharing a rank and the next rank skipped (1, 2, 2, 4): pure.
+    public static func ranks(_ values: [Double]) -> [Int] {
+        values.map { value in 1 + values.filter { $0 > value }.count }
+    }
+
+    /// The highest tier `value` reaches (1-based) and what more reaches the next: pure.
+    public static func tier(of value: Double, tiers: [RewardTier]) -> (tier: Int?, reward: Double, toNext: Double?) {
+        let reached = tiers.lastIndex { value >= $0.threshold }
+        let next = tiers.first { value < $0.threshold }
+        return (reached.map { $0 + 1 }, reached.map { tiers[$0].reward } ?? 0, next.map { $0.threshold - value })
+    }
+
+    public static func add(_ db: Database, code: String, name: String, metric: CampaignMetric, from: CivilDay, to: CivilDay,
+                           team: String?, tiers: [RewardTier]) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM campaign WHERE code = ?", arguments: [code]) == true {
+            throw CallOpsError.refused("campaign \(code) exists already; choose another code")
+        }
+        guard to >= from else { throw CallOpsError.invalidValue(field: "--to", value: to.description, expected: "a day on or after --from (\(from))") }
+        guard !tiers.isEmpty else { throw CallOpsError.invalidValue(field: "--tier", value: "", expected: "at least one THRESHOLD:REWARD, such as 50000:800") }
+        let sorted = tiers.sorted { $0.threshold < $1.threshold }
+        guard Set(sorted.map(\.threshold)).count == sorted.count, zip(sorted, sorted.dropFirst()).allSatisfy({ $0.reward <= $1.reward }) else {
+            throw CallOpsError.invalidValue(field: "--tier", value: tiers.map { "\($0.threshold):\($0.reward)" }.joined(separator: " "),
+                                            expected: "distinct thresholds whose rewards do not fall as the threshold rises")
+        }
+        var teamID: Int64?
+        if let team {
+            guard let id = try Roster.teamID(db, name: team) else {
+                throw CallOpsError.notFound(kind: "team", key: team, hint: "the teams are \(try Roster.teams(db).joined(separator: ", "))")
+            }
+            teamID = id
+        }
+        let json = String(decoding: try JSONEncoder().encode(sorted), as: UTF8.self)
+        try db.execute(sql: "INSERT INTO campaign (code, name, metric, from_day, to_day, team_id, tiers) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [code, name, metric.rawValue, from.description, to.description, teamID, json])
+    }
+
+    /// The standings now: every agent in scope who has not left, by the metric over the campaign's
+    /// days up to today.
+    public static func standings(_ db: Database, code: String, today: CivilDay) throws -> CampaignStandings {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT campaign.*, team.name AS team FROM campaign LEFT JOIN team ON team.id = campaign.team_id WHERE code = ?
+            """, arguments: [code]) else {
+            throw CallOpsError.notFound(kind: "campaign", key: code, hint: "campaigns are added with `callops plan campaign add`")
+        }
+        let metric = CampaignMetric(rawValue: row["metric"])!
+        let tiers = try JSONDecoder().decode([RewardTier].self, from: Data((row["tiers"] as String).utf8))
+        let from: String = row["from_day"]
+        let until = min(CivilDay(row["to_day"] as String)!, today).adding(days: 1).description
+        let team: String? = row["team"]
+        let agents = try Roster.agents(db, team: team).filter { $0.status != .left }
+        var values: [Int64: Double] = [:]
+        switch metric {
+        case .premium, .policies:
+            for (id, a) in try ActivityFigures.salesPerAgent(db, from: from, to: until) {
+                values[id] = metric == .premium ? a.premium.yuan : Double(a.sales)
+            }
+        case .effectiveCalls:
+            for (id, a) in try ActivityFigures.perAgent(db, from: from, to: until) { values[id] = Double(a.effectiveCalls) }
+        case .activeDays:
+            for (id, days) in try ActivityFigures.sellingDays(db, from: from, to: until) { values[id] = Double(days) }
+        }
+        let ordered = agents.map { ($0, values[$0.id] ?? 0) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.code < $1.0.code }
+        let ranks = ranks(ordered.map(\.1))
+        let standings = zip(ordered, ranks).map { entry, rank in
+            let (tier, reward, toNext) = tier(of: entry.1, tiers: tiers)
+            return Standing(rank: rank, agentCode: entry.0.code, name: entry.0.name, team: entry.0.team, value: entry.1, tier: tier,
+                            reward: reward, toNextTier: toNext)
+        }
+        return CampaignStandings(code: code, name: row["name"], metric: metric, from: from, to: row["to_day"], scope: team ?? "center",
+                                 tiers: tiers, standings: standings, rewards: standings.reduce(0) { $0 + $1.reward })
+    }
+}
