@@ -93,3 +93,13 @@ public struct CivilDay: Comparable, Hashable, Sendable, CustomStringConvertible,
     /// The first day of this day's month.
     public var firstOfMonth: CivilDay { CivilDay(year: year, month: month, day: 1)! }
 }
+
+extension Clock {
+    /// Today as a `CivilDay`.
+    public var civilToday: CivilDay { CivilDay(today)! }
+
+    /// The last second of `day`, as a clock: a month or quarter judged as of its end.
+    public func endOf(_ day: CivilDay) -> Clock {
+        Clock(now: parseDay(day.description)!.addingTimeInterval(86_399), timeZone: timeZone)
+    }
+}

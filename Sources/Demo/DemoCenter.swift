@@ -67,7 +67,7 @@ public enum DemoCenter {
             var summary = Summary()
             try simulate(db, options: options, settings: settings, clock: clock, random: &random, summary: &summary, progress: progress)
             // The pay desk: last month finalised when the simulated days reach into it, this month a draft.
-            let thisMonth = CivilDay(clock.today)!.firstOfMonth
+            let thisMonth = clock.civilToday.firstOfMonth
             let pay = PayRun(settings: settings, clock: clock)
             if CivilDay(summary.firstDay)! < thisMonth {
                 let run = try pay.run(db, month: thisMonth.adding(months: -1), finalize: true)

@@ -133,7 +133,7 @@ struct FloorSimulation {
         }
         // The operations desk sends out policies: most reach the customer within a week, a few late.
         let renewals = Renewals(settings: settings, clock: clock(evening))
-        let today = CivilDay(clock(evening).today)!
+        let today = clock(evening).civilToday
         for policy in try renewals.undelivered(db, soldBefore: today) where random.chance(0.35) {
             try renewals.deliver(db, policy: policy.policyID, on: today)
         }

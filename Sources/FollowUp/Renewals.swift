@@ -106,7 +106,7 @@ public struct Renewals {
         self.clock = clock
     }
 
-    var today: CivilDay { CivilDay(clock.today)! }
+    var today: CivilDay { clock.civilToday }
     var rules: Settings.RenewalRules { settings.renewals }
 
     /// Lapses every policy in force whose premium is unpaid past its grace, as of today; returns

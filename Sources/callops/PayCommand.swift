@@ -21,7 +21,7 @@ struct PayCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let day = try month.map { try parseDay($0 + "-01", option: "--month", shown: $0, expected: "a month, YYYY-MM") } ?? CivilDay(context.clock.today)!
+            let day = try month.map { try parseDay($0 + "-01", option: "--month", shown: $0, expected: "a month, YYYY-MM") } ?? context.clock.civilToday
             let result = try context.db.transaction { db in try PayRun(settings: context.settings, clock: context.clock).run(db, month: day, finalize: finalize) }
             let table = CallOpsCore.Table(
                 ["agent", "name", "team", "rank", ">base", ">commission", ">tier bonus", ">selling", ">clawback", ">adjust", ">total", ">variable"],

@@ -47,7 +47,7 @@ extension PlanCommand {
 
             func run() throws {
                 let context = try global.context()
-                let result = try context.db.read { db in try Campaigns.standings(db, code: code, today: CivilDay(context.clock.today)!) }
+                let result = try context.db.read { db in try Campaigns.standings(db, code: code, today: context.clock.civilToday) }
                 let money = result.metric == .premium
                 func show(_ value: Double) -> String { money ? Money(yuan: value).description : Render.number(value, digits: 0) }
                 let table = CallOpsCore.Table(["rank", "agent", "name", "team", ">\(result.metric.rawValue)", ">tier", ">reward ¥", ">to next tier"],

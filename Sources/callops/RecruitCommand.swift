@@ -20,7 +20,7 @@ struct RecruitCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let day = try date.map { try parseDay($0, option: "--date") } ?? CivilDay(context.clock.today)!
+            let day = try date.map { try parseDay($0, option: "--date") } ?? context.clock.civilToday
             let id = try context.db.transaction { db in try Recruiting.add(db, name: name, channel: channel, phone: phone, on: day) }
             emit("candidate \(id) added (\(channel.rawValue), sourced on \(day))\n")
         }
@@ -45,7 +45,7 @@ struct RecruitCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let day = try date.map { try parseDay($0, option: "--date") } ?? CivilDay(context.clock.today)!
+            let day = try date.map { try parseDay($0, option: "--date") } ?? context.clock.civilToday
             let signing = agentCode.map { Recruiting.Signing(agentCode: $0, team: team!, seat: seat, course: course) }
             let stage = try context.db.transaction { db in try Recruiting.advance(db, candidate: candidate, on: day, signing: signing) }
             if stage == .signed, let agentCode {
@@ -66,7 +66,7 @@ struct RecruitCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let day = try date.map { try parseDay($0, option: "--date") } ?? CivilDay(context.clock.today)!
+            let day = try date.map { try parseDay($0, option: "--date") } ?? context.clock.civilToday
             try context.db.transaction { db in try Recruiting.drop(db, candidate: candidate, reason: reason, on: day) }
             emit("candidate \(candidate) dropped on \(day): \(reason)\n")
         }
@@ -81,7 +81,7 @@ struct RecruitCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let list = try context.db.read { db in try Recruiting.list(db, today: CivilDay(context.clock.today)!, all: all) }
+            let list = try context.db.read { db in try Recruiting.list(db, today: context.clock.civilToday, all: all) }
             let table = CallOpsCore.Table(["id", "name", "channel", "stage", "since", ">days", "dropped", "reason", "agent"], rows: list.map {
                 [String($0.id), $0.name, $0.channel, $0.stage, $0.since, String($0.daysInStage), $0.dropped ?? "", $0.dropReason ?? "", $0.agentCode ?? ""]
             })
@@ -101,7 +101,7 @@ struct RecruitCommand: ParsableCommand {
         func run() throws {
             let context = try global.context()
             let start = try from.map { try parseDay($0, option: "--from") } ?? CivilDay("0001-01-01")!
-            let end = try to.map { try parseDay($0, option: "--to") } ?? CivilDay(context.clock.today)!
+            let end = try to.map { try parseDay($0, option: "--to") } ?? context.clock.civilToday
             let funnels = try context.db.read { db in try Recruiting.funnels(db, from: start, to: end) }
             let table = CallOpsCore.Table(["channel", "stage", ">reached", ">conversion", ">now", ">avg days"], rows: funnels.flatMap { f in
                 f.stages.map { s in

@@ -130,7 +130,7 @@ public struct PayRun {
         self.clock = clock
     }
 
-    var today: CivilDay { CivilDay(clock.today)! }
+    var today: CivilDay { clock.civilToday }
 
     /// Runs the pay of the month holding `month` (its draft replaced), or finalises it: a final
     /// run is the same computation, then locked. Adjustments for earlier finalised months are
@@ -206,7 +206,7 @@ public struct PayRun {
     func compute(_ db: Database, month first: CivilDay) throws -> [PayStatement] {
         let next = first.adding(months: 1)
         let last = next.adding(days: -1)
-        let monthEnd = Clock(now: clock.parseDay(last.description)!.addingTimeInterval(86_399), timeZone: clock.timeZone)
+        let monthEnd = clock.endOf(last)
         let range: StatementArguments = [first.description, next.description]
         var sold: [Int64: (fyc: Int64, kept: Int)] = [:]
         for row in try Row.fetchAll(db, sql: """
@@ -256,7 +256,7 @@ public struct PayRun {
     /// free-look cancellations) against each rank's thresholds.
     public func review(_ db: Database, quarter first: CivilDay) throws -> [ReviewRow] {
         let next = first.adding(months: 3)
-        let end = Clock(now: clock.parseDay(next.adding(days: -1).description)!.addingTimeInterval(86_399), timeZone: clock.timeZone)
+        let end = clock.endOf(next.adding(days: -1))
         var fyc: [Int64: (Int64, Int)] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT agent_id, SUM(commission_fen) AS fyc, COUNT(*) AS policies FROM policy
