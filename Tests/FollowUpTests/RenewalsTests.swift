@@ -96,3 +96,35 @@ import Testing
         #expect(try day.db.read { db in try FollowUpSchema.invariants.flatMap { try $0.violations(db) } }.isEmpty)
     }
 }
+
+@Suite struct RenewalsMigrationTests {
+    /// A database from before renewals (and before batches kept their file's size) opens with
+    /// every policy given its first renewal by the same rule as a new sale.
+    @Test func anOlderDatabaseIsMigrated() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-migrate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("old.sqlite").path
+        let later: Set<String> = ["leads.v2", "renewals.v1"]
+        do {
+            let old = try AppDatabase.open(path: path, schema: FollowUpSchema.migrations.filter { !later.contains($0.name) })
+            try old.transaction { db in
+                try db.execute(sql: """
+                    INSERT INTO team (name) VALUES ('一组');
+                    INSERT INTO agent (code, name, team_id, hire_date, status) VALUES ('A1', '甲', 1, '2025-01-01', 'active');
+                    INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('v', 'a.csv', 'h', '2026-01-01T09:00:00');
+                    INSERT INTO lead (batch_id, phone, grade, score, status, closed_at) VALUES (1, '13900000001', 'A', 90, 'won', '2026-01-31T10:00:00');
+                    INSERT INTO lead (batch_id, phone, grade, score, status, closed_at) VALUES (1, '13900000002', 'A', 90, 'won', '2026-03-15T10:00:00');
+                    INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, mode, insured, commission_fen, sold_at)
+                        VALUES (1, 1, 'ACC01', 'accident', 120000, 'monthly', 'self', 30000, '2026-01-31T10:00:00'),
+                               (2, 1, 'CI01', 'critical_illness', 500000, 'annual', 'self', 150000, '2026-03-15T10:00:00');
+                    """)
+            }
+            try old.writer.close()
+        }
+        let db = try AppDatabase.open(path: path, schema: FollowUpSchema.migrations)
+        #expect(try db.read { db in try String.fetchAll(db, sql: "SELECT next_due_on FROM policy ORDER BY id") } == ["2026-02-28", "2027-03-15"])
+        #expect(try db.read { db in try Int?.fetchOne(db, sql: "SELECT file_bytes FROM lead_batch") } == .some(nil))
+        #expect(try db.read { db in try FollowUpSchema.invariants.flatMap { try $0.violations(db) } }.isEmpty)
+    }
+}
