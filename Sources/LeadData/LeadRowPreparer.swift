@@ -105,7 +105,9 @@ struct LeadRowPreparer {
             }
         }
         let name: String? = columns.name != nil ? field(columns.name) : columns.nameParts.compactMap { field($0) }.joined(separator: " ")
-        rows.startRow(line: record.line, phone: key, grade: scored.grade, fields: keepFields ? record.fields : nil)
+        // A row's fields are kept for the rejects file only when the insert may be the one to find
+        // its number taken (no read connection to ask): a million rows' fields are memory.
+        rows.startRow(line: record.line, phone: key, grade: scored.grade, fields: keepFields && presence == nil ? record.fields : nil)
         rows.append(phone)
         rows.append(name?.isEmpty == true ? nil : name)
         rows.append(field(columns.gender).flatMap(LeadProfileParsing.gender)?.rawValue)
