@@ -187,6 +187,23 @@ import Testing
         #expect(try f.db.read { db in try String.fetchAll(db, sql: "SELECT file_hash FROM lead_batch ORDER BY id") }.allSatisfy { $0.count == 64 })
     }
 
+    /// A full disk (SQLite's page limit standing in for it) stops the import with a clear
+    /// message and nothing written; with room again the same file imports whole.
+    @Test func aFullDiskChangesNothing() throws {
+        let f = try LeadFixture()
+        let path = try f.write("big.csv", "phone,name,city\n" + (0..<5_000).map { "\(LeadFixture.phone($0)),客户\($0),上海市浦东新区" }.joined(separator: "\n") + "\n")
+        let pages = try f.db.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") } ?? 0
+        try f.db.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = \(pages + 8)") }
+        #expect {
+            _ = try f.importLeads(path)
+        } throws: { error in
+            "\(error)".contains("disk is full") && "\(error)".contains("nothing was changed")
+        }
+        #expect(try f.count("SELECT COUNT(*) FROM lead") == 0 && f.count("SELECT COUNT(*) FROM lead_batch") == 0)
+        try f.db.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+        #expect(try f.importLeads(path).accepted == 5_000)
+    }
+
     @Test func errorLinesCountQuotedNewlines() throws {
         let f = try LeadFixture()
         let rejects = f.folder.appendingPathComponent("r.csv").path
