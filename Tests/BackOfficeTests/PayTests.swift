@@ -28,8 +28,11 @@ import Testing
         #expect(!low.contains { $0.kind == .tierBonus })
         let idle = PayPlan.lines(PayInputs(tier: .new, fyc: .zero, clawback: .zero, policiesKept: 0, persistency: nil), rules: rules)
         #expect(idle.map(\.kind) == [.base] && PayPlan.variableShare(idle) == 0)
-        let leaver = PayPlan.lines(PayInputs(tier: .general, fyc: .zero, clawback: Money(yuan: 300), policiesKept: 0, persistency: nil, paidBase: false), rules: rules)
+        let leaver = PayPlan.lines(PayInputs(tier: .general, fyc: .zero, clawback: Money(yuan: 300), policiesKept: 0, persistency: nil, baseDays: (0, 30)), rules: rules)
         #expect(leaver.map(\.kind) == [.clawback] && PayPlan.variableShare(leaver) == nil)
+        // Hired on the 21st of a 30-day month: 10 days of 3,000.
+        let hire = PayPlan.lines(PayInputs(tier: .new, fyc: .zero, clawback: .zero, policiesKept: 0, persistency: nil, baseDays: (10, 30)), rules: rules)
+        #expect(hire.map(\.amount) == [Money(yuan: 1_000)] && hire[0].detail.hasSuffix("10 of 30 days"))
     }
 
     @Test func theQuartersReview() {

@@ -49,16 +49,22 @@ public struct PayInputs: Equatable, Sendable {
     public var policiesKept: Int
     /// The agent's 13-month persistency, nil when no cohort is measurable.
     public var persistency: Double?
-    /// Whether the agent is paid a base this month (not for one who has left).
-    public var paidBase: Bool
+    /// Days of the month the agent was employed, of the month's days: the base is paid pro rata
+    /// (a new hire from the hire day; none for one who has left).
+    public var baseDays: (employed: Int, of: Int)
 
-    public init(tier: Tier, fyc: Money, clawback: Money, policiesKept: Int, persistency: Double?, paidBase: Bool = true) {
+    public init(tier: Tier, fyc: Money, clawback: Money, policiesKept: Int, persistency: Double?, baseDays: (employed: Int, of: Int) = (1, 1)) {
         self.tier = tier
         self.fyc = fyc
         self.clawback = clawback
         self.policiesKept = policiesKept
         self.persistency = persistency
-        self.paidBase = paidBase
+        self.baseDays = baseDays
+    }
+
+    public static func == (a: PayInputs, b: PayInputs) -> Bool {
+        a.tier == b.tier && a.fyc == b.fyc && a.clawback == b.clawback && a.policiesKept == b.policiesKept && a.persistency == b.persistency
+            && a.baseDays == b.baseDays
     }
 }
 
@@ -69,13 +75,17 @@ public enum ReviewVerdict: String, Codable, Sendable {
 
 /// The pay plan's rules as pure functions (SPEC section 9, 人管岗).
 public enum PayPlan {
-    /// The month's lines: base by rank; commission; the bonus tier reached by the net FYC
+    /// The month's lines: base by rank (pro rata to the days employed); commission; the bonus tier reached by the net FYC
     /// (commission less clawbacks) on all of it, times the persistency step; the selling bonus
     /// for at least one policy kept; the clawback, negative.
     public static func lines(_ inputs: PayInputs, rules: Settings.PayRules) -> [PayLine] {
         var lines: [PayLine] = []
-        if inputs.paidBase {
-            lines.append(PayLine(kind: .base, amount: Money(yuan: rules.base[inputs.tier]), detail: "base salary, \(inputs.tier.rawValue)"))
+        let (employed, days) = inputs.baseDays
+        if employed > 0 && days > 0 {
+            let full = Money(yuan: rules.base[inputs.tier])
+            let whole = employed >= days
+            lines.append(PayLine(kind: .base, amount: whole ? full : Money(fen: (full.fen * Int64(employed) + Int64(days / 2)) / Int64(days)),
+                                 detail: "base salary, \(inputs.tier.rawValue)" + (whole ? "" : ", \(employed) of \(days) days")))
         }
         if inputs.fyc.fen > 0 {
             lines.append(PayLine(kind: .commission, amount: inputs.fyc, detail: "first-year commission on the month's sales"))

@@ -229,8 +229,10 @@ public struct PayRun {
             let clawback = clawed[agent.id] ?? 0
             if agent.status == .left && fyc == 0 && clawback == 0 { continue }
             let tier = agent.tier(clock: monthEnd, rules: settings.roster, trailingPolicies: kept, trailingFYC: Money(fen: fyc))
+            let days = first.days(to: next)
+            let employed = agent.status == .left ? 0 : max(hired, first).days(to: next)
             let inputs = PayInputs(tier: tier, fyc: Money(fen: fyc), clawback: Money(fen: clawback), policiesKept: kept,
-                                   persistency: persistency.first { $0.agentCode == agent.code }?.persistency, paidBase: agent.status != .left)
+                                   persistency: persistency.first { $0.agentCode == agent.code }?.persistency, baseDays: (employed, days))
             statements.append(PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier,
                                            lines: PayPlan.lines(inputs, rules: settings.pay)))
         }
