@@ -187,8 +187,9 @@ public struct LeadImporter {
             var preparer = preparer
             var reader = try CSVReader(path: path, delimiter: format.delimiter, encoding: encoding)
             if format.hasHeader { _ = try reader.next() }
-            let asked = try committed?.withSeparateReader { db in
+            let asked: Bool? = try committed?.withSeparateReader { db in
                 try preparer.prepareAll(&reader, presence: try LeadPresence(db), send: send)
+                return true
             }
             if asked == nil { try preparer.prepareAll(&reader, presence: nil, send: send) }
         }, consume: { (chunk: PreparedChunk) in

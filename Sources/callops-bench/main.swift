@@ -224,8 +224,9 @@ struct Bench: ParsableCommand {
 
     /// Leads in the shape vendors send: Chinese names, ages, income, occupation, marital status.
     func generateLeadFile(path: String, rows: Int) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
-        let handle = FileHandle(forWritingAtPath: path)!
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw ValidationError("cannot write \(path)")
+        }
         defer { try? handle.close() }
         var random = SeededRandom(seed: 11)
         var buffer = "phone,name,age,income,occupation,marital,children,city\n"
