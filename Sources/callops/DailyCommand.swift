@@ -7,7 +7,7 @@ import Nightly
 struct DailyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daily",
-        abstract: "The nightly run: recycle, allocate, write every agent's queue and cross-sell list and the team reports.")
+        abstract: "The nightly run: lapse, recycle, allocate, write every agent's queue and cross-sell list, the renewals due and the team reports.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: FormatOption
