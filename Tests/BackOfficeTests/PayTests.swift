@@ -96,6 +96,18 @@ import Testing
         #expect(throws: (any Error).self) { try db.transaction { db in try db.execute(sql: "DELETE FROM pay_line WHERE month = '2026-10'") } }
         // G1's October sale is cancelled in November, inside free-look: clawed back in November, October untouched.
         try db.transaction { db in try Sales(settings: settings, clock: try clock("2026-11-05T10:00")).cancel(db, policy: 3, reason: "预算紧张") }
+        // Nothing else is written to a finalised month, by any path.
+        #expect(throws: (any Error).self) { try db.transaction { db in try db.execute(sql: "UPDATE pay_run SET status = 'draft' WHERE month = '2026-10'") } }
+        #expect(throws: (any Error).self) {
+            try db.transaction { db in try db.execute(sql: "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail) VALUES ('2026-10', 1, 'adjustment', 1, 'x')") }
+        }
+        // C1 is promoted to top and G1 leaves: October, already paid, is not re-priced for either.
+        try db.transaction { db in
+            _ = try RosterImport.apply(db, roster: RosterFile(rows: [
+                RosterRow(line: 2, code: "C1", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .top, status: .active),
+                RosterRow(line: 3, code: "G1", name: "乙", team: "一组", hireDate: "2025-01-01", tier: .general, status: .left),
+            ], hasSeatColumn: false), file: "t")
+        }
 
         // A sale made on 2026-10-25 is recorded late, in November: October is locked, so November pays it.
         try sell(4, "C1", 12_000, at: "2026-10-25T10:00")
@@ -105,7 +117,8 @@ import Testing
         #expect(c1n.lines.filter { $0.kind == .adjustment }.map(\.amount) == [Money(yuan: 4_740)])
         #expect(c1n.lines.first { $0.kind == .adjustment }?.forMonth == "2026-10")
         let g1n = try #require(november.statements.first { $0.agentCode == "G1" })
-        #expect(g1n.sum(.clawback) == Money(yuan: -1_200) && g1n.total == Money(yuan: 2_300) && g1n.sum(.adjustment) == .zero)
+        #expect(g1n.sum(.clawback) == Money(yuan: -1_200) && g1n.total == Money(yuan: -1_200) && g1n.sum(.adjustment) == .zero)
+        #expect(c1n.sum(.base) == Money(yuan: 4_500))
         // A second draft run replaces the first: same lines, not twice.
         let again = try run("2026-11", at: "2026-11-20T10:00")
         #expect(again == november)
@@ -118,10 +131,10 @@ import Testing
         #expect(try db.read { db in try PayRun.invariants.flatMap { try $0.violations(db) } }.isEmpty)
         try db.transaction { db in try db.execute(sql: "UPDATE pay_line SET amount_fen = amount_fen + 1 WHERE month = '2026-12' AND kind = 'base'") }
         #expect(try db.read { db in try PayRun.invariants.flatMap { try $0.violations(db) } }.count == 1)
-        // The quarter: C1's Q4 FYC 12,000 is below core's 15,000 but at 80% of it: a warning. G1's
-        // only sale was cancelled: nothing against general's 6,000, a demotion.
+        // The quarter: C1, now top, has 12,000 of Q4 FYC against top's 30,000, under 80% of it: a
+        // demotion. G1 has left and is not reviewed.
         let review = try db.read { db in try PayRun(settings: settings, clock: try clock("2026-12-02T09:00")).review(db, quarter: CivilDay("2026-10-01")!) }
-        #expect(review.first { $0.agentCode == "C1" }?.verdict == .warn && review.first { $0.agentCode == "C1" }?.quarterFYC == Money(yuan: 12_000))
-        #expect(review.first { $0.agentCode == "G1" }?.verdict == .demote)
+        #expect(review.first { $0.agentCode == "C1" }?.verdict == .demote && review.first { $0.agentCode == "C1" }?.quarterFYC == Money(yuan: 12_000))
+        #expect(!review.contains { $0.agentCode == "G1" })
     }
 }

@@ -65,6 +65,7 @@ import Testing
         #expect(throws: CallOpsError.self) { try advance() }
         #expect(throws: CallOpsError.self) { try db.transaction { db in try Recruiting.drop(db, candidate: id, reason: "x", on: day) } }
         let other = try db.transaction { db in try Recruiting.add(db, name: "赵六", channel: .agency, phone: nil, on: day) }
+        #expect(throws: CallOpsError.self) { try db.transaction { db in try Recruiting.drop(db, candidate: other, reason: "x", on: day.adding(days: -1)) } }
         try db.transaction { db in try Recruiting.drop(db, candidate: other, reason: "薪资不符", on: day) }
         #expect(throws: CallOpsError.self) { try db.transaction { db in try Recruiting.drop(db, candidate: other, reason: "again", on: day) } }
         #expect(throws: CallOpsError.self) { try db.transaction { db in try Recruiting.advance(db, candidate: other, on: day) } }

@@ -11,6 +11,8 @@ public struct PayStatement: Encodable, Equatable, Sendable {
     public var team: String
     public var tier: Tier
     public var lines: [PayLine]
+    /// The rank and days the month was judged on (stored with the run).
+    var basis: PayRun.Basis?
 
     public var total: Money { PayPlan.total(lines) }
     public var variableShare: Double? { PayPlan.variableShare(lines) }
@@ -102,11 +104,35 @@ public struct PayRun {
                     for_month TEXT
                 );
                 CREATE INDEX pay_line_month ON pay_line(month, agent_id);
-                -- A finalised month is locked.
+                -- What each agent's month was judged on, beyond the sales: the rank and the days
+                -- employed. A finalised month recomputed later keeps them, so a later promotion or
+                -- departure never re-prices a month already paid.
+                CREATE TABLE pay_basis (
+                    month TEXT NOT NULL REFERENCES pay_run(month),
+                    agent_id INTEGER NOT NULL REFERENCES agent(id),
+                    tier TEXT NOT NULL CHECK (tier IN ('new', 'general', 'core', 'top')),
+                    employed_days INTEGER NOT NULL,
+                    month_days INTEGER NOT NULL,
+                    PRIMARY KEY (month, agent_id)
+                ) WITHOUT ROWID;
+                -- A finalised month is locked: its run, its lines and its basis.
+                CREATE TRIGGER pay_run_final_update BEFORE UPDATE ON pay_run WHEN OLD.status = 'final'
+                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
+                CREATE TRIGGER pay_run_final_delete BEFORE DELETE ON pay_run WHEN OLD.status = 'final'
+                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
+                CREATE TRIGGER pay_line_final_insert BEFORE INSERT ON pay_line
+                    WHEN (SELECT status FROM pay_run WHERE month = NEW.month) = 'final'
+                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
                 CREATE TRIGGER pay_line_final_update BEFORE UPDATE ON pay_line
                     WHEN (SELECT status FROM pay_run WHERE month = OLD.month) = 'final'
                     BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
                 CREATE TRIGGER pay_line_final_delete BEFORE DELETE ON pay_line
+                    WHEN (SELECT status FROM pay_run WHERE month = OLD.month) = 'final'
+                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
+                CREATE TRIGGER pay_basis_final_insert BEFORE INSERT ON pay_basis
+                    WHEN (SELECT status FROM pay_run WHERE month = NEW.month) = 'final'
+                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
+                CREATE TRIGGER pay_basis_final_delete BEFORE DELETE ON pay_basis
                     WHEN (SELECT status FROM pay_run WHERE month = OLD.month) = 'final'
                     BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
                 """)
@@ -154,11 +180,17 @@ public struct PayRun {
                 throw CallOpsError.refused("\(draft) is still a draft; finalise the months in order")
             }
         }
-        var statements = try compute(db, month: first)
-        // Adjustments: each finalised month recomputed now, against what was paid for it since.
+        var statements = try compute(db, month: first, basis: nil)
+        // Adjustments: each finalised month recomputed now, on the basis it was paid on, against
+        // what was paid for it since.
         let finals = try String.fetchAll(db, sql: "SELECT month FROM pay_run WHERE status = 'final' AND month < ? ORDER BY month", arguments: [first.monthText])
         for final in finals {
-            let recomputed = try compute(db, month: CivilDay(final + "-01")!)
+            let basis = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
+                SELECT agent_id, tier, employed_days, month_days FROM pay_basis WHERE month = ?
+                """, arguments: [final]).map { row in
+                (row["agent_id"] as Int64, Basis(tier: Tier(rawValue: row["tier"])!, employedDays: row["employed_days"], monthDays: row["month_days"]))
+            })
+            let recomputed = try compute(db, month: CivilDay(final + "-01")!, basis: basis)
             let paid = try Row.fetchAll(db, sql: """
                 SELECT agent.code, SUM(pay_line.amount_fen) AS paid FROM pay_line JOIN agent ON agent.id = pay_line.agent_id
                 JOIN pay_run ON pay_run.month = pay_line.month AND pay_run.status = 'final'
@@ -169,30 +201,38 @@ public struct PayRun {
             for statement in recomputed {
                 owed[statement.agentCode, default: 0] += PayPlan.total(statement.lines.filter { $0.kind != .adjustment }).fen
             }
-            for (code, difference) in owed where difference != 0 {
+            for (code, difference) in owed.sorted(by: { $0.key < $1.key }) where difference != 0 {
                 let line = PayLine(kind: .adjustment, amount: Money(fen: difference), detail: "\(final) recomputed after it was finalised", forMonth: final)
                 if let i = statements.firstIndex(where: { $0.agentCode == code }) {
                     statements[i].lines.append(line)
                 } else {
                     let agent = try Roster.agent(db, code: code)
-                    statements.append(PayStatement(agentCode: code, name: agent.name, team: agent.team, tier: agent.rosterTier ?? .general, lines: [line]))
+                    statements.append(PayStatement(agentCode: code, name: agent.name, team: agent.team, tier: agent.tier(clock: clock.endOf(first.adding(months: 1).adding(days: -1)), rules: settings.roster),
+                                                   lines: [line], basis: nil))
                 }
             }
         }
         statements.removeAll { $0.lines.isEmpty }
+        // Written as a draft, then finalised: the lock triggers refuse any write to a final month.
         try db.execute(sql: "DELETE FROM pay_line WHERE month = ?", arguments: [first.monthText])
+        try db.execute(sql: "DELETE FROM pay_basis WHERE month = ?", arguments: [first.monthText])
         try db.execute(sql: """
-            INSERT INTO pay_run (month, status, run_at, finalized_at, total_fen) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (month) DO UPDATE SET status = excluded.status, run_at = excluded.run_at, finalized_at = excluded.finalized_at,
-                total_fen = excluded.total_fen
-            """, arguments: [first.monthText, finalize ? "final" : "draft", clock.nowTimestamp, finalize ? clock.nowTimestamp : nil,
-                             PayPlan.total(statements.flatMap(\.lines)).fen])
+            INSERT INTO pay_run (month, status, run_at, total_fen) VALUES (?, 'draft', ?, ?)
+            ON CONFLICT (month) DO UPDATE SET status = 'draft', run_at = excluded.run_at, finalized_at = NULL, total_fen = excluded.total_fen
+            """, arguments: [first.monthText, clock.nowTimestamp, PayPlan.total(statements.flatMap(\.lines)).fen])
         for statement in statements {
             let agentID = try Roster.agent(db, code: statement.agentCode).id
             for line in statement.lines {
                 try db.execute(sql: "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail, for_month) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [first.monthText, agentID, line.kind.rawValue, line.amount.fen, line.detail, line.forMonth])
             }
+            if let basis = statement.basis {
+                try db.execute(sql: "INSERT INTO pay_basis (month, agent_id, tier, employed_days, month_days) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [first.monthText, agentID, basis.tier.rawValue, basis.employedDays, basis.monthDays])
+            }
+        }
+        if finalize {
+            try db.execute(sql: "UPDATE pay_run SET status = 'final', finalized_at = ? WHERE month = ?", arguments: [clock.nowTimestamp, first.monthText])
         }
         let all = statements.flatMap(\.lines)
         let share = PayPlan.variableShare(all)
@@ -200,10 +240,19 @@ public struct PayRun {
         return PayRunResult(month: first.monthText, status: finalize ? "final" : "draft", statements: statements, variableShare: share, outsideBand: outside)
     }
 
+    /// What an agent's month is judged on besides the sales.
+    struct Basis: Equatable, Sendable {
+        var tier: Tier
+        var employedDays: Int
+        var monthDays: Int
+    }
+
     /// Every agent's statement for the month, from the data as it stands (nothing stored). A
     /// policy counts as kept when it was not cancelled within the month: a later cancellation is
-    /// that month's clawback, so it never changes a month already paid.
-    func compute(_ db: Database, month first: CivilDay) throws -> [PayStatement] {
+    /// that month's clawback, so it never changes a month already paid. With `basis` (a
+    /// finalised month), each agent in it keeps the rank and days it was paid on, and only they
+    /// and agents with sales or clawbacks in the month are counted.
+    func compute(_ db: Database, month first: CivilDay, basis: [Int64: Basis]?) throws -> [PayStatement] {
         let next = first.adding(months: 1)
         let last = next.adding(days: -1)
         let monthEnd = clock.endOf(last)
@@ -224,19 +273,36 @@ public struct PayRun {
         let persistency = try Renewals(settings: settings, clock: clock).report(db, month: first).agents
         var statements: [PayStatement] = []
         for agent in try Roster.agents(db) {
-            guard let hired = CivilDay(agent.hireDate), hired <= last else { continue }
             let (fyc, kept) = sold[agent.id] ?? (0, 0)
             let clawback = clawed[agent.id] ?? 0
-            if agent.status == .left && fyc == 0 && clawback == 0 { continue }
-            let tier = agent.tier(clock: monthEnd, rules: settings.roster, trailingPolicies: kept, trailingFYC: Money(fen: fyc))
-            let days = first.days(to: next)
-            let employed = agent.status == .left ? 0 : max(hired, first).days(to: next)
-            let inputs = PayInputs(tier: tier, fyc: Money(fen: fyc), clawback: Money(fen: clawback), policiesKept: kept,
-                                   persistency: persistency.first { $0.agentCode == agent.code }?.persistency, baseDays: (employed, days))
-            statements.append(PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier,
-                                           lines: PayPlan.lines(inputs, rules: settings.pay)))
+            let judged: Basis
+            if let basis {
+                guard let known = basis[agent.id] else {
+                    // Not paid that month: only sales recorded since bring the agent in, with no base.
+                    if fyc == 0 && clawback == 0 { continue }
+                    judged = Basis(tier: agent.tier(clock: monthEnd, rules: settings.roster, trailingPolicies: kept, trailingFYC: Money(fen: fyc)),
+                                   employedDays: 0, monthDays: first.days(to: next))
+                    statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: false))
+                    continue
+                }
+                judged = known
+            } else {
+                guard let hired = CivilDay(agent.hireDate), hired <= last else { continue }
+                if agent.status == .left && fyc == 0 && clawback == 0 { continue }
+                judged = Basis(tier: agent.tier(clock: monthEnd, rules: settings.roster, trailingPolicies: kept, trailingFYC: Money(fen: fyc)),
+                               employedDays: agent.status == .left ? 0 : max(hired, first).days(to: next), monthDays: first.days(to: next))
+            }
+            statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: true))
         }
         return statements
+    }
+
+    private func statement(_ agent: Agent, _ basis: Basis, fyc: Int64, clawback: Int64, kept: Int, persistency: [RenewalFigures], stored: Bool) -> PayStatement {
+        let inputs = PayInputs(tier: basis.tier, fyc: Money(fen: fyc), clawback: Money(fen: clawback), policiesKept: kept,
+                               persistency: persistency.first { $0.agentCode == agent.code }?.persistency,
+                               baseDays: (basis.employedDays, basis.monthDays))
+        return PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: basis.tier,
+                            lines: PayPlan.lines(inputs, rules: settings.pay), basis: stored ? basis : nil)
     }
 
     /// An agent's stored slip for a month.
@@ -250,8 +316,9 @@ public struct PayRun {
                                      arguments: [first.monthText, agent.id]).map {
             PayLine(kind: PayLineKind(rawValue: $0["kind"])!, amount: Money(fen: $0["amount_fen"]), detail: $0["detail"], forMonth: $0["for_month"])
         }
-        let tier = agent.tier(clock: clock, rules: settings.roster)
-        return (status, PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, lines: lines))
+        let stored = try String.fetchOne(db, sql: "SELECT tier FROM pay_basis WHERE month = ? AND agent_id = ?", arguments: [first.monthText, agent.id])
+        let tier = stored.flatMap(Tier.init(rawValue:)) ?? agent.tier(clock: clock, rules: settings.roster)
+        return (status, PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, lines: lines, basis: nil))
     }
 
     /// The quarter's promotion and demotion warnings: FYC of the quarter's policies (less its

@@ -219,6 +219,10 @@ public enum Recruiting {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw CallOpsError.invalidValue(field: "--reason", value: reason, expected: "why the candidate was dropped")
         }
+        let since = CivilDay(row["stage_since"] as String)!
+        guard day >= since else {
+            throw CallOpsError.invalidValue(field: "--date", value: day.description, expected: "a day on or after \(since), when \(row["stage"] as String) began")
+        }
         try db.execute(sql: "UPDATE candidate SET dropped_on = ?, drop_reason = ? WHERE id = ?", arguments: [day.description, reason, id])
     }
 
