@@ -89,12 +89,20 @@ public enum FollowUpSchema {
                 );
                 CREATE INDEX renewal_payment_due ON renewal_payment(due_on);
                 """)
-            // Policies sold before this step: their first renewal, by the same rule as a new sale.
-            let rows = try Row.fetchAll(db, sql: "SELECT id, sold_at, mode FROM policy")
-            for row in rows {
+            // Policies sold before this step had their renewals collected outside callops: each is
+            // taken as paid up to the database's last activity, and its next premium is the first
+            // due from that day on (else every older policy would lapse on the first run).
+            let lastActive = try String.fetchOne(db, sql: """
+                SELECT MAX(day) FROM (SELECT MAX(substr(started_at, 1, 10)) AS day FROM call
+                                      UNION ALL SELECT MAX(substr(sold_at, 1, 10)) FROM policy)
+                """).flatMap { CivilDay($0) }
+            for row in try Row.fetchAll(db, sql: "SELECT id, sold_at, mode FROM policy") {
                 guard let sold = CivilDay(row["sold_at"] as String), let mode = PremiumMode(rawValue: row["mode"]) else { continue }
-                try db.execute(sql: "UPDATE policy SET next_due_on = ? WHERE id = ?",
-                               arguments: [RenewalRules.dueDay(soldOn: sold, mode: mode, installment: 1).description, row["id"] as Int64])
+                var installment = 1
+                while let lastActive, RenewalRules.dueDay(soldOn: sold, mode: mode, installment: installment) < lastActive { installment += 1 }
+                try db.execute(sql: "UPDATE policy SET renewals_paid = ?, next_due_on = ? WHERE id = ?",
+                               arguments: [installment - 1, RenewalRules.dueDay(soldOn: sold, mode: mode, installment: installment).description,
+                                           row["id"] as Int64])
             }
         },
     ]
@@ -109,11 +117,12 @@ public enum FollowUpSchema {
             FROM call JOIN lead ON lead.id = call.lead_id JOIN dnc ON dnc.phone = lead.phone
             WHERE call.started_at > dnc.added_at AND call.disposition <> 'dnc'
             """),
-        Invariant("a policy's renewals are paid in order", violationsSQL: """
-            SELECT 'policy ' || policy.id || ' has ' || policy.renewals_paid || ' renewals paid but ' || COUNT(renewal_payment.id) || ' payments'
-            FROM policy LEFT JOIN renewal_payment ON renewal_payment.policy_id = policy.id
-            GROUP BY policy.id HAVING COUNT(renewal_payment.id) <> policy.renewals_paid
-                OR COALESCE(MAX(renewal_payment.installment), 0) <> policy.renewals_paid
+        Invariant("a policy's recorded renewals run in order up to the last one paid", violationsSQL: """
+            SELECT 'policy ' || policy.id || ' has ' || policy.renewals_paid || ' renewals paid but payments for '
+                || paid.low || ' to ' || paid.high || ' (' || paid.n || ' of them)'
+            FROM policy JOIN (SELECT policy_id, COUNT(*) AS n, MIN(installment) AS low, MAX(installment) AS high
+                              FROM renewal_payment GROUP BY policy_id) AS paid ON paid.policy_id = policy.id
+            WHERE paid.high <> policy.renewals_paid OR paid.high - paid.low + 1 <> paid.n
             """),
     ]
 }

@@ -108,12 +108,26 @@ extension Renewals {
             figures[row["agent_id"], default: RenewalFigures()].collected += 1
             figures[row["agent_id"], default: RenewalFigures()].collectedAmount += amount
         }
+        // Unpaid premiums: from the next one due, every one falling due by the period's end (a
+        // monthly policy in grace has more than one), up to the day its policy lapsed.
         for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, premium_fen, mode FROM policy WHERE status IN ('in_force', 'lapsed') AND next_due_on BETWEEN ? AND ?
-            """, arguments: window) {
-            let amount = RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: PremiumMode(rawValue: row["mode"]) ?? .annual)
-            figures[row["agent_id"], default: RenewalFigures()].due += 1
-            figures[row["agent_id"], default: RenewalFigures()].dueAmount += amount
+            SELECT agent_id, premium_fen, mode, sold_at, renewals_paid, lapsed_on FROM policy
+            WHERE status IN ('in_force', 'lapsed') AND next_due_on <= ? AND (status = 'in_force' OR lapsed_on > ?)
+            """, arguments: [to.description, first.description]) {
+            let mode = PremiumMode(rawValue: row["mode"]) ?? .annual
+            let amount = RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: mode)
+            let sold = CivilDay(row["sold_at"] as String)!
+            let lapsedOn = (row["lapsed_on"] as String?).flatMap { CivilDay($0) }
+            var installment = (row["renewals_paid"] as Int) + 1
+            while true {
+                let due = RenewalRules.dueDay(soldOn: sold, mode: mode, installment: installment)
+                if due > to || lapsedOn.map({ due >= $0 }) == true { break }
+                if due >= first {
+                    figures[row["agent_id"], default: RenewalFigures()].due += 1
+                    figures[row["agent_id"], default: RenewalFigures()].dueAmount += amount
+                }
+                installment += 1
+            }
         }
         for row in try Row.fetchAll(db, sql: "SELECT agent_id, premium_fen FROM policy WHERE status = 'lapsed' AND lapsed_on BETWEEN ? AND ?",
                                     arguments: window) {

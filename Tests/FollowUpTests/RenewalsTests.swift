@@ -85,6 +85,12 @@ import Testing
         #expect(december.center.due == 1 && december.center.collected == 1 && december.center.collectionRate == 1)
         let january = try write { db in try renewals.report(db, month: CivilDay("2027-01-15")) }
         #expect(january.center.due == 1 && january.center.collected == 0 && january.center.collectionRate == 0)
+        // February 2027: premium 3 fell due on 02-20 while January's premium 2 was still unpaid; it counts as due.
+        let february = try write { db in try renewals.report(db, month: CivilDay("2027-02-01")) }
+        #expect(february.center.due == 1 && february.center.dueAmount == Money(yuan: 100))
+        let firstQuarter = try write { db in try renewals.report(db, month: CivilDay("2027-03-01")) }
+        // March: premium 4 would fall due on 03-20, before the lapse on 03-22: still due.
+        #expect(firstQuarter.center.due == 1)
         let march = try write { db in try renewals.report(db, month: CivilDay("2027-03-01")) }
         #expect(march.center.lapses == 1 && march.center.lapsedPremium == Money(yuan: 1_200) && march.agents.map(\.agentCode) == ["A1"])
         #expect(march.teams.map(\.team) == ["一组"])
@@ -99,7 +105,8 @@ import Testing
 
 @Suite struct RenewalsMigrationTests {
     /// A database from before renewals (and before batches kept their file's size) opens with
-    /// every policy given its first renewal by the same rule as a new sale.
+    /// every policy taken as paid up to the database's last activity (a call on 2026-11-20): its
+    /// next premium is the first due from then on, so none lapses on the first run.
     @Test func anOlderDatabaseIsMigrated() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-migrate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -118,12 +125,19 @@ import Testing
                     INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, mode, insured, commission_fen, sold_at)
                         VALUES (1, 1, 'ACC01', 'accident', 120000, 'monthly', 'self', 30000, '2026-01-31T10:00:00'),
                                (2, 1, 'CI01', 'critical_illness', 500000, 'annual', 'self', 150000, '2026-03-15T10:00:00');
+                    INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective)
+                        VALUES ('c1', 1, 1, '2026-11-20T10:00:00', 120, 'connected', 1, 1);
                     """)
             }
             try old.writer.close()
         }
         let db = try AppDatabase.open(path: path, schema: FollowUpSchema.migrations)
-        #expect(try db.read { db in try String.fetchAll(db, sql: "SELECT next_due_on FROM policy ORDER BY id") } == ["2026-02-28", "2027-03-15"])
+        #expect(try db.read { db in try String.fetchAll(db, sql: "SELECT next_due_on || ' ' || renewals_paid FROM policy ORDER BY id") }
+                == ["2026-11-30 9", "2027-03-15 0"])
+        let renewals = Renewals(settings: .defaults, clock: try Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!))
+        #expect(try db.transaction(renewals.applyLapses) == 0)
+        let paid = try db.transaction { db in try renewals.collect(db, policy: 1, amount: Money(yuan: 100), on: CivilDay("2026-11-23")) }
+        #expect(paid.installment == 10 && paid.nextDueOn == "2026-12-31")
         #expect(try db.read { db in try Int?.fetchOne(db, sql: "SELECT file_bytes FROM lead_batch") } == .some(nil))
         #expect(try db.read { db in try FollowUpSchema.invariants.flatMap { try $0.violations(db) } }.isEmpty)
     }
