@@ -115,7 +115,7 @@ struct PackedRows: Sendable {
 /// Inserts packed rows 64 at a time by one multi-row `INSERT ... ON CONFLICT DO NOTHING`:
 /// SQLite opens its cursors once per batch instead of once per row (measured: the per-row
 /// statement work was most of the import's time). Text is bound in place (`SQLITE_STATIC`),
-/// not copied first. When fewer rows go in than were sent, the numbers that were already leads
+/// not copied first, and cleared once the chunk is in. When fewer rows go in than were sent, the numbers that were already leads
 /// are looked up (`RETURNING` would say, but costs an ephemeral table per statement: 0.4 s in
 /// a million rows). Rows come in phone order, so each lands in the phone index near the one
 /// before.
@@ -145,6 +145,12 @@ struct LeadInsertBatch {
     func insert(_ packed: PackedRows) throws -> [Int] {
         var existing: [Int] = []
         try packed.bytes.withUnsafeBytes { bytes in
+            // Every statement rebinds all its parameters before it runs, so the text bound in place
+            // is cleared once, before this chunk's bytes go away, not after each statement.
+            defer {
+                full.clearBindings()
+                owner.clearBindings()
+            }
             var start = 0
             while start < packed.count {
                 let end = min(start + Self.size, packed.count)
@@ -170,9 +176,8 @@ struct LeadInsertBatch {
                         owner.bind(2, batchID)
                         if try owner.exists() { existing.append(i) }
                     }
-                    owner.clearBindings()
                 }
-                statement.clearBindings()
+                if statement !== full { statement.clearBindings() }
                 start = end
             }
         }
