@@ -115,8 +115,9 @@ struct PackedRows: Sendable {
 /// Inserts packed rows 64 at a time by one multi-row `INSERT ... ON CONFLICT DO NOTHING`:
 /// SQLite opens its cursors once per batch instead of once per row (measured: the per-row
 /// statement work was most of the import's time). Text is bound in place (`SQLITE_STATIC`),
-/// not copied first, and cleared once the chunk is in. When fewer rows go in than were sent, the numbers that were already leads
-/// are looked up (`RETURNING` would say, but costs an ephemeral table per statement: 0.4 s in
+/// not copied first, and cleared once the chunk is in; the batch id is part of the SQL and a
+/// parameter already NULL is not bound again (a file without a gender column skips a million
+/// calls). When fewer rows go in than were sent, the numbers that were already leads are looked up (`RETURNING` would say, but costs an ephemeral table per statement: 0.4 s in
 /// a million rows). Rows come in phone order, so each lands in the phone index near the one
 /// before.
 struct LeadInsertBatch {
@@ -131,12 +132,12 @@ struct LeadInsertBatch {
     init(_ db: Database, batchID: Int64) throws {
         self.db = db
         self.batchID = batchID
-        self.full = try BulkStatement(db, sql: Self.sql(rows: Self.size))
+        self.full = try BulkStatement(db, sql: Self.sql(rows: Self.size, batchID: batchID))
         self.owner = try BulkStatement(db, sql: "SELECT 1 FROM lead WHERE phone = ? AND batch_id <> ?")
     }
 
-    static func sql(rows: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: PackedRows.valuesPerRow + 1).joined(separator: ",") + ")"
+    static func sql(rows: Int, batchID: Int64) -> String {
+        let row = "(\(batchID)," + Array(repeating: "?", count: PackedRows.valuesPerRow).joined(separator: ",") + ")"
         return "INSERT INTO lead (\(columns)) VALUES " + Array(repeating: row, count: rows).joined(separator: ",")
             + " ON CONFLICT (phone) DO NOTHING"
     }
@@ -144,6 +145,8 @@ struct LeadInsertBatch {
     /// Inserts `packed` in its row order; returns the indexes of rows whose number was already a lead.
     func insert(_ packed: PackedRows) throws -> [Int] {
         var existing: [Int] = []
+        // Which parameters of `full` hold NULL now: all of them after a clear.
+        var fullIsNull = [Bool](repeating: true, count: Self.size * PackedRows.valuesPerRow)
         try packed.bytes.withUnsafeBytes { bytes in
             // Every statement rebinds all its parameters before it runs, so the text bound in place
             // is cleared once, before this chunk's bytes go away, not after each statement.
@@ -154,33 +157,51 @@ struct LeadInsertBatch {
             var start = 0
             while start < packed.count {
                 let end = min(start + Self.size, packed.count)
-                let statement = end - start == Self.size ? full : try BulkStatement(db, sql: Self.sql(rows: end - start))
-                var index: Int32 = 1
-                for row in packed.rows[start..<end] {
-                    statement.bind(index, batchID)
-                    _ = PackedRows.readRow(bytes, at: Int(row.offset)) { position, value in
-                        let parameter = index + 1 + Int32(position)
-                        switch value {
-                        case .null: statement.bindNull(parameter)
-                        case let .int(number): statement.bind(parameter, number)
-                        case let .text(pointer, count): statement.bindStatic(parameter, pointer, count: count)
-                        }
-                    }
-                    index += 1 + Int32(PackedRows.valuesPerRow)
+                if end - start == Self.size {
+                    try bind(packed, start..<end, bytes, to: full, isNull: &fullIsNull)
+                } else {
+                    let partial = try BulkStatement(db, sql: Self.sql(rows: end - start, batchID: batchID))
+                    var isNull = [Bool](repeating: true, count: (end - start) * PackedRows.valuesPerRow)
+                    try bind(packed, start..<end, bytes, to: partial, isNull: &isNull)
+                    partial.clearBindings()
                 }
-                if try statement.step() < end - start {
-                    for i in start..<end {
-                        _ = PackedRows.readRow(bytes, at: Int(packed.rows[i].offset)) { position, value in
-                            if position == 0, case let .text(pointer, count) = value { owner.bindStatic(1, pointer, count: count) }
-                        }
-                        owner.bind(2, batchID)
-                        if try owner.exists() { existing.append(i) }
-                    }
-                }
-                if statement !== full { statement.clearBindings() }
                 start = end
             }
         }
         return existing
+
+        /// Binds rows `range` and runs the statement; looks up the numbers that did not go in.
+        func bind(_ packed: PackedRows, _ range: Range<Int>, _ bytes: UnsafeRawBufferPointer, to statement: BulkStatement, isNull: inout [Bool]) throws {
+            isNull.withUnsafeMutableBufferPointer { isNull in
+                var slot = 0
+                for row in packed.rows[range] {
+                    _ = PackedRows.readRow(bytes, at: Int(row.offset)) { position, value in
+                        let parameter = slot + position
+                        switch value {
+                        case .null:
+                            if !isNull[parameter] {
+                                statement.bindNull(Int32(parameter + 1))
+                                isNull[parameter] = true
+                            }
+                        case let .int(number):
+                            statement.bind(Int32(parameter + 1), number)
+                            isNull[parameter] = false
+                        case let .text(pointer, count):
+                            statement.bindStatic(Int32(parameter + 1), pointer, count: count)
+                            isNull[parameter] = false
+                        }
+                    }
+                    slot += PackedRows.valuesPerRow
+                }
+            }
+            guard try statement.step() < range.count else { return }
+            for i in range {
+                _ = PackedRows.readRow(bytes, at: Int(packed.rows[i].offset)) { position, value in
+                    if position == 0, case let .text(pointer, count) = value { owner.bindStatic(1, pointer, count: count) }
+                }
+                owner.bind(2, batchID)
+                if try owner.exists() { existing.append(i) }
+            }
+        }
     }
 }

@@ -127,17 +127,21 @@ struct LeadRowPreparer {
     /// Reads `reader` to the end in chunks, handing each to `send`; stops early when `send`
     /// returns false (the consumer failed).
     mutating func prepareAll(_ reader: inout CSVReader, presence: LeadPresence?, send: (PreparedChunk) -> Bool) throws {
-        var chunk = PreparedChunk(records: chunkRecords)
+        // The first chunk is small, so the database thread starts inserting early instead of
+        // waiting for a whole chunk to be read.
+        var target = min(chunkRecords, 8_192)
+        var chunk = PreparedChunk(records: target)
         while let record = try reader.next() {
             chunk.records += 1
             if let (reason, detail) = try prepare(record, presence: presence, into: &chunk.rows) {
                 chunk.rejections.append(Rejection(line: record.line, reason: reason, detail: detail, fields: keepFields ? record.fields : []))
             }
-            if chunk.records == chunkRecords {
+            if chunk.records == target {
                 chunk.rows.sortByPhone()
                 chunk.bytesRead = reader.bytesRead
                 guard send(chunk) else { return }
-                chunk = PreparedChunk(records: chunkRecords)
+                target = chunkRecords
+                chunk = PreparedChunk(records: target)
             }
         }
         if chunk.records > 0 {
