@@ -120,22 +120,16 @@ public struct PayRun {
                     BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
                 CREATE TRIGGER pay_run_final_delete BEFORE DELETE ON pay_run WHEN OLD.status = 'final'
                     BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
-                CREATE TRIGGER pay_line_final_insert BEFORE INSERT ON pay_line
-                    WHEN (SELECT status FROM pay_run WHERE month = NEW.month) = 'final'
-                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
-                CREATE TRIGGER pay_line_final_update BEFORE UPDATE ON pay_line
-                    WHEN (SELECT status FROM pay_run WHERE month = OLD.month) = 'final'
-                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
-                CREATE TRIGGER pay_line_final_delete BEFORE DELETE ON pay_line
-                    WHEN (SELECT status FROM pay_run WHERE month = OLD.month) = 'final'
-                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
-                CREATE TRIGGER pay_basis_final_insert BEFORE INSERT ON pay_basis
-                    WHEN (SELECT status FROM pay_run WHERE month = NEW.month) = 'final'
-                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
-                CREATE TRIGGER pay_basis_final_delete BEFORE DELETE ON pay_basis
-                    WHEN (SELECT status FROM pay_run WHERE month = OLD.month) = 'final'
-                    BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END;
                 """)
+            for table in ["pay_line", "pay_basis"] {
+                for (operation, row) in [("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")] {
+                    try db.execute(sql: """
+                        CREATE TRIGGER \(table)_final_\(operation.lowercased()) BEFORE \(operation) ON \(table)
+                            WHEN (SELECT status FROM pay_run WHERE month = \(row).month) = 'final'
+                            BEGIN SELECT RAISE(ABORT, 'a finalised pay month is locked'); END
+                        """)
+                }
+            }
         }
     ]
 
