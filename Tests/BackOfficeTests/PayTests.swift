@@ -119,6 +119,8 @@ import Testing
         let g1n = try #require(november.statements.first { $0.agentCode == "G1" })
         #expect(g1n.sum(.clawback) == Money(yuan: -1_200) && g1n.total == Money(yuan: -1_200) && g1n.sum(.adjustment) == .zero)
         #expect(c1n.sum(.base) == Money(yuan: 4_500))
+        // November's variable share, 3,540 of 8,040 (44%), is inside seed 004's 30-50%; October's 60% was not.
+        #expect(november.variableShare == 3_540.0 / 8_040.0 && !november.outsideBand && october.outsideBand)
         // A second draft run replaces the first: same lines, not twice.
         let again = try run("2026-11", at: "2026-11-20T10:00")
         #expect(again == november)
