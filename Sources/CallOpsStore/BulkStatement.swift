@@ -59,23 +59,6 @@ public final class BulkStatement {
         if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
     }
 
-    /// Runs a statement with a `RETURNING` clause of one text column; returns those values.
-    public func returningText() throws -> [String] {
-        var values: [String] = []
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_ROW {
-                values.append(sqlite3_column_text(handle, 0).map { String(cString: $0) } ?? "")
-                continue
-            }
-            sqlite3_reset(handle)
-            guard code == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
-            }
-            return values
-        }
-    }
-
     /// Runs a query with the bound values and resets it; true when it gives a row.
     public func exists() throws -> Bool {
         let code = sqlite3_step(handle)

@@ -82,6 +82,36 @@ public struct RenewalReport: Encodable, Equatable, Sendable {
 }
 
 extension Renewals {
+    /// Per agent, the premium of the policies sold in the month holding `day` (free-look
+    /// cancellations left out: never issued), and of those still in force `persistency_months`
+    /// after each sale. Lapses must be applied first.
+    func cohort(_ db: Database, soldIn day: CivilDay) throws -> [Int64: (issued: Money, inForce: Money)] {
+        let first = day.firstOfMonth
+        var result: [Int64: (issued: Money, inForce: Money)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, premium_fen, sold_at, status, lapsed_on FROM policy WHERE status <> 'cancelled' AND sold_at >= ? AND sold_at < ?
+            """, arguments: [first.description, first.adding(months: 1).description]) {
+            let premium = Money(fen: row["premium_fen"])
+            let measured = CivilDay(row["sold_at"] as String)!.adding(months: rules.persistencyMonths)
+            let lapsedOn = (row["lapsed_on"] as String?).flatMap { CivilDay($0) }
+            let inForce = (row["status"] as String) == "in_force" || (lapsedOn.map { $0 > measured } ?? false)
+            var line = result[row["agent_id"], default: (.zero, .zero)]
+            line.issued += premium
+            if inForce { line.inForce += premium }
+            result[row["agent_id"]] = line
+        }
+        return result
+    }
+
+    /// Each agent's persistency (13-month with the shipped settings) as measured in the month
+    /// holding `day`: the cohort sold `persistency_months` before it; agents without one are absent.
+    public func persistency(_ db: Database, month day: CivilDay) throws -> [Int64: Double] {
+        try applyLapses(db)
+        return try cohort(db, soldIn: day.firstOfMonth.adding(months: -rules.persistencyMonths)).compactMapValues {
+            RenewalRules.rate($0.inForce, of: $0.issued)
+        }
+    }
+
     /// The report for the month holding `day` (today unless given).
     public func report(_ db: Database, month day: CivilDay? = nil) throws -> RenewalReport {
         try applyLapses(db)
@@ -92,7 +122,6 @@ extension Renewals {
         let last = first.adding(months: 1).adding(days: -1)
         let to = min(last, today)
         let cohortFirst = first.adding(months: -rules.persistencyMonths)
-        let cohortNext = cohortFirst.adding(months: 1)
         var figures: [Int64: RenewalFigures] = [:]
         let agents = try Row.fetchAll(db, sql: "SELECT agent.id, agent.code, team.name AS team FROM agent JOIN team ON team.id = agent.team_id ORDER BY team.id, agent.code")
         for agent in agents { figures[agent["id"]] = RenewalFigures(agentCode: agent["code"], team: agent["team"]) }
@@ -134,15 +163,9 @@ extension Renewals {
             figures[row["agent_id"], default: RenewalFigures()].lapses += 1
             figures[row["agent_id"], default: RenewalFigures()].lapsedPremium += Money(fen: row["premium_fen"])
         }
-        for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, premium_fen, sold_at, status, lapsed_on FROM policy WHERE status <> 'cancelled' AND sold_at >= ? AND sold_at < ?
-            """, arguments: [cohortFirst.description, cohortNext.description]) {
-            let premium = Money(fen: row["premium_fen"])
-            let measured = CivilDay(row["sold_at"] as String)!.adding(months: rules.persistencyMonths)
-            let lapsedOn = (row["lapsed_on"] as String?).flatMap { CivilDay($0) }
-            let inForce = (row["status"] as String) == "in_force" || (lapsedOn.map { $0 > measured } ?? false)
-            figures[row["agent_id"], default: RenewalFigures()].cohortIssued += premium
-            if inForce { figures[row["agent_id"], default: RenewalFigures()].cohortInForce += premium }
+        for (agent, cohort) in try cohort(db, soldIn: cohortFirst) {
+            figures[agent, default: RenewalFigures()].cohortIssued += cohort.issued
+            figures[agent, default: RenewalFigures()].cohortInForce += cohort.inForce
         }
 
         var agentLines: [RenewalFigures] = []

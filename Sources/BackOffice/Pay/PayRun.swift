@@ -264,7 +264,7 @@ public struct PayRun {
             """, arguments: range) {
             clawed[row["agent_id"]] = row["fyc"]
         }
-        let persistency = try Renewals(settings: settings, clock: clock).report(db, month: first).agents
+        let persistency = try Renewals(settings: settings, clock: clock).persistency(db, month: first)
         var statements: [PayStatement] = []
         for agent in try Roster.agents(db) {
             let (fyc, kept) = sold[agent.id] ?? (0, 0)
@@ -291,9 +291,9 @@ public struct PayRun {
         return statements
     }
 
-    private func statement(_ agent: Agent, _ basis: Basis, fyc: Int64, clawback: Int64, kept: Int, persistency: [RenewalFigures], stored: Bool) -> PayStatement {
+    private func statement(_ agent: Agent, _ basis: Basis, fyc: Int64, clawback: Int64, kept: Int, persistency: [Int64: Double], stored: Bool) -> PayStatement {
         let inputs = PayInputs(tier: basis.tier, fyc: Money(fen: fyc), clawback: Money(fen: clawback), policiesKept: kept,
-                               persistency: persistency.first { $0.agentCode == agent.code }?.persistency,
+                               persistency: persistency[agent.id],
                                baseDays: (basis.employedDays, basis.monthDays))
         return PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: basis.tier,
                             lines: PayPlan.lines(inputs, rules: settings.pay), basis: stored ? basis : nil)
