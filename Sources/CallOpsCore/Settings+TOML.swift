@@ -73,6 +73,9 @@ extension Settings {
         for tier in leads.allocation.gradeATiers where Tier(rawValue: tier) == nil {
             throw fail("leads.allocation.grade_a_tiers", "\"\(tier)\" is not a tier (new, general, core, top)")
         }
+        if let (status, first, second) = dialer.vicidial.statuses.ambiguity() {
+            throw fail("dialer.vicidial.statuses.\(second)", "status \(status) is also listed under \(first); a status means one disposition")
+        }
         var seen = Set<String>()
         for product in products {
             if !seen.insert(product.code).inserted {

@@ -14,6 +14,7 @@ public struct Settings: Codable, Equatable, Sendable {
     public var planning = PlanningRules()
     public var renewals = RenewalRules()
     public var pay = PayRules()
+    public var dialer = DialerRules()
 
     public init() {}
 
@@ -22,6 +23,7 @@ public struct Settings: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case general, roster, leads, cadence, sales, products, seats, planning, renewals, pay
         case crossSell = "cross_sell"
+        case dialer
     }
 
     /// The center as a whole.
