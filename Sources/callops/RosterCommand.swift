@@ -11,7 +11,7 @@ struct RosterCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a roster CSV (agent_code,name,team,hire_date[,tier,status,seat,daily_new_leads,max_open_leads]); all or nothing.")
+            abstract: "Import a roster CSV (agent_code,name,team,hire_date[,tier,status,seat,daily_new_leads,max_open_leads,dialer_user]); all or nothing.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
@@ -40,12 +40,14 @@ struct RosterCommand: ParsableCommand {
             let agentCode, name, team, hireDate, tier, status: String
             let seat: String?
             let dailyNewLeads, maxOpenLeads: Int
+            let dialerUser: String
             enum CodingKeys: String, CodingKey {
                 case name, team, tier, status, seat
                 case agentCode = "agent_code"
                 case hireDate = "hire_date"
                 case dailyNewLeads = "daily_new_leads"
                 case maxOpenLeads = "max_open_leads"
+                case dialerUser = "dialer_user"
             }
         }
 
@@ -61,12 +63,12 @@ struct RosterCommand: ParsableCommand {
                     agentCode: agent.code, name: agent.name, team: agent.team, hireDate: agent.hireDate,
                     tier: tier.rawValue, status: agent.status.rawValue, seat: agent.seat,
                     dailyNewLeads: agent.dailyNewLeads ?? defaults.dailyNewLeads,
-                    maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads)
+                    maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads, dialerUser: agent.dialerUser)
             }
-            var table = Table(["agent", "name", "team", "hired", "tier", "status", "seat", ">new/day", ">max open"])
+            var table = Table(["agent", "name", "team", "hired", "tier", "status", "seat", ">new/day", ">max open", "dialer user"])
             for line in lines {
                 table.append([line.agentCode, line.name, line.team, line.hireDate, line.tier, line.status,
-                              line.seat ?? "-", String(line.dailyNewLeads), String(line.maxOpenLeads)])
+                              line.seat ?? "-", String(line.dailyNewLeads), String(line.maxOpenLeads), line.dialerUser])
             }
             let utilisation = seats.seats == 0 ? "-" : Render.percent(Double(seats.occupied) / Double(seats.seats))
             table.footer = ["\(lines.count) agents; seats \(seats.occupied)/\(seats.seats) occupied (\(utilisation))"]
