@@ -40,13 +40,19 @@ public struct CallImport {
 
     /// Reads the file, then records its calls in time order (the cadence needs them in order)
     /// in the caller's transaction. A bad row is reported and skipped; a bad file stops it all.
-    public func run(_ db: Database, path: String) throws -> CallImportSummary {
+    /// - Parameters:
+    ///   - layout: `vicidial` for VICIdial's Export Calls Report, read by `VicidialCallExport`.
+    public func run(_ db: Database, path: String, layout: CallFileLayout = .plain) throws -> CallImportSummary {
+        if layout == .vicidial {
+            let export = try VicidialCallExport(settings: settings, clock: clock).read(db, path: path)
+            return try record(db, export.calls, summary: export.summary)
+        }
         let file = (path as NSString).lastPathComponent
         var reader = try CSVReader(path: path, encoding: try TextEncoding.detect(path: path))
         guard let headerRecord = try reader.next() else {
             throw CallOpsError.badFile(file: file, message: "is empty; a call file needs the header call_id,agent_code,phone|lead_id,started_at,talk_seconds,disposition")
         }
-        let header = CSVHeader(headerRecord.fields)
+        let header = CSVHeader(CallFileHeader.english(headerRecord.fields))
         for name in ["call_id", "agent_code", "started_at", "talk_seconds", "disposition"] where header.column(name) == nil {
             throw CallOpsError.badInput(file: file, line: headerRecord.line, field: name, message: "missing column")
         }
@@ -100,6 +106,12 @@ public struct CallImport {
             }
             calls.append((record.line, input))
         }
+        return try record(db, calls, summary: summary)
+    }
+
+    /// Records validated calls in time order, each in a savepoint: a refused one leaves no trace.
+    func record(_ db: Database, _ calls: [(line: Int, call: CallInput)], summary: CallImportSummary) throws -> CallImportSummary {
+        var calls = calls, summary = summary
         calls.sort { ($0.call.startedAt, $0.line) < ($1.call.startedAt, $1.line) }
         let recorder = try CallRecorder(settings: settings, clock: clock)
         for (line, call) in calls {

@@ -19,10 +19,14 @@ struct CallsCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
         @Argument(help: "The call file.") var file: String
+        @Option(help: "plain (the header above, English or Chinese names) or vicidial (VICIdial's Export Calls Report, tab-delimited with its header).")
+        var layout: CallFileLayout = .plain
 
         func run() throws {
             let context = try global.context()
-            let summary = try context.db.transaction { db in try CallImport(settings: context.settings, clock: context.clock).run(db, path: file) }
+            let summary = try context.db.transaction { db in
+                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, layout: layout)
+            }
             var table = Table([">rows", ">imported", ">already imported", ">on others' leads", ">sales", ">rejected"])
             table.append([summary.rows, summary.imported, summary.alreadyImported, summary.onOthersLeads, summary.sales, summary.rejected.count].map(String.init))
             table.footer = summary.rejected.prefix(20).map { "\((file as NSString).lastPathComponent):\($0.line): \($0.field): \($0.reason)" }
@@ -227,3 +231,4 @@ struct SalesCommand: ParsableCommand {
 
 extension Disposition: ExpressibleByArgument {}
 extension Insured: ExpressibleByArgument {}
+extension CallFileLayout: ExpressibleByArgument {}
