@@ -46,12 +46,7 @@ struct LeadColumns: Sendable {
     }
 
     /// VICIdial's standard 25 fields.
-    static let vicidialFields = [
-        "vendor_lead_code", "source_id", "list_id", "phone_code", "phone_number", "title", "first_name",
-        "middle_initial", "last_name", "address1", "address2", "address3", "city", "state", "province",
-        "postal_code", "country_code", "gender", "date_of_birth", "alt_phone", "email", "security_phrase",
-        "comments", "rank", "owner",
-    ]
+    static let vicidialFields = VicidialLeadFields.names
 
     static var vicidial: LeadColumns {
         var columns = LeadColumns(header: CSVHeader([]))

@@ -48,7 +48,10 @@ public struct NightlyBatch {
     }
 
     /// Runs the batch for `day` (local midnight), writing files under `folder`.
-    public func run(_ db: AppDatabase, day: Date, folder: URL, revealPhones: Bool, progress: ProgressBar? = nil) throws -> NightlySummary {
+    /// - Parameters:
+    ///   - dialer: also write the day's queues as this dialer's list under `dialer/` (numbers whole, audited).
+    public func run(_ db: AppDatabase, day: Date, folder: URL, revealPhones: Bool, dialer: Dialer? = nil,
+                    progress: ProgressBar? = nil) throws -> NightlySummary {
         let dayClock = Clock(now: day, timeZone: zone)
         let windows = try CallingWindows(settings.cadence.windows)
         // The batch acts as of 06:00 on D (before anyone calls); the queues as of D's first window.
@@ -56,7 +59,7 @@ public struct NightlyBatch {
         let opening = Clock(now: windows.firstOpen(onDayOf: day, clock: dayClock), timeZone: zone)
         let queues = folder.appendingPathComponent("queues")
         let reports = folder.appendingPathComponent("reports")
-        for dir in [queues, reports] {
+        for dir in [queues, reports] + (dialer == nil ? [] : [folder.appendingPathComponent("dialer")]) {
             do {
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             } catch {
@@ -77,6 +80,7 @@ public struct NightlyBatch {
             progress?.update(30)
             let agents = try Roster.agents(db).filter { $0.status != .left }
             var queueRows = 0, crossRows = 0
+            var dialerRows: [[String]] = []
             for (n, agent) in agents.enumerated() {
                 let entries = try NextCallQueue(settings: settings, clock: opening).entries(db, agent: agent.code)
                 var csv = CSVWriter.row(["rank", "lead_id", "name", "phone", "grade", "reason", "follow_up", "due_at", "purpose"])
@@ -86,6 +90,7 @@ public struct NightlyBatch {
                 }
                 files.append(("queues/\(agent.code).csv", csv))
                 queueRows += entries.count
+                if dialer == .vicidial { dialerRows += VicidialList.rows(entries, owner: agent.dialerUser, rules: settings.dialer.vicidial) }
                 let offers = try Households(settings: settings, clock: opening).queue(db, agent: agent.code)
                 var cross = CSVWriter.row(["lead_id", "customer", "rank", "member", "member_age", "line", "product", "reason"])
                 for o in offers {
@@ -98,6 +103,10 @@ public struct NightlyBatch {
             }
             if revealPhones && queueRows > 0 {
                 try AuditLog.record(db, command: "daily --reveal-phones", numbers: queueRows, clock: early)
+            }
+            if dialer == .vicidial {
+                files.append(("dialer/vicidial_list.txt", VicidialList.text(dialerRows)))
+                if !dialerRows.isEmpty { try AuditLog.record(db, command: "daily --dialer vicidial", numbers: dialerRows.count, clock: early) }
             }
             let due = try renewals.due(db, within: settings.renewals.dueWithinDays)
             var dueCSV = CSVWriter.row(["policy_id", "agent", "team", "customer", "product", "mode", "installment", "amount", "due_on", "grace_until", "days_overdue"])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallOpsCore
 import Foundation
+import FollowUp
 import Nightly
 
 /// `callops daily`: the nightly batch (SPEC section 10), safe to run from cron and to rerun.
@@ -14,6 +15,8 @@ struct DailyCommand: ParsableCommand {
     @Option(help: "The day to prepare, YYYY-MM-DD. Default: today.") var date: String?
     @Option(help: "Where to write queues/ and reports/.") var out: String = "daily"
     @Flag(name: .customLong("reveal-phones"), help: "Write whole numbers in the queue files (recorded in the audit log).") var revealPhones = false
+    @Option(help: "Also write the day's queues as this dialer's list: vicidial (dialer/vicidial_list.txt, numbers whole, audited).")
+    var dialer: Dialer?
 
     func run() throws {
         let context = try global.context()
@@ -25,7 +28,8 @@ struct DailyCommand: ParsableCommand {
             day = parsed
         }
         let summary = try NightlyBatch(settings: context.settings, timeZone: context.clock.timeZone).run(
-            context.db, day: day, folder: URL(fileURLWithPath: out), revealPhones: revealPhones, progress: ProgressBar("daily", total: 100))
+            context.db, day: day, folder: URL(fileURLWithPath: out), revealPhones: revealPhones, dialer: dialer,
+            progress: ProgressBar("daily", total: 100))
         var table = Table(["step", ">count"])
         table.append(["idle leads reclaimed", String(summary.recycled.idle)])
         table.append(["exhausted leads recycled", String(summary.recycled.exhausted)])
@@ -43,3 +47,5 @@ struct DailyCommand: ParsableCommand {
         emit(try Render.output(summary, table: table, format: output.format))
     }
 }
+
+extension Dialer: ExpressibleByArgument {}
