@@ -1,3 +1,5 @@
+import Foundation
+
 /// A call file's header names in Chinese (SPEC section 6), read as their English names.
 enum CallFileHeader {
     static let chinese: [String: String] = [
@@ -17,5 +19,3 @@ enum CallFileHeader {
         names.map { chinese[$0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()] ?? $0 }
     }
 }
-
-import Foundation
