@@ -256,3 +256,21 @@ enum VicidialExport {
         #expect(VicidialList.clean("=HYPERLINK(1)") == "'=HYPERLINK(1)")
     }
 }
+
+/// VICIdial's own sample list with rank and owner (../shared/data/vicidial), when present.
+let vicidialRankOwnerSample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/vicidial/testMULTI_VICIDIAL_lead_fileRANK-OWNER.txt")
+
+@Suite struct VicidialSampleTests {
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: vicidialRankOwnerSample.path), "../shared/data/vicidial is absent"))
+    func theListsFieldsSitWhereVicidialsOwnSampleHasThem() throws {
+        let text = try String(contentsOf: vicidialRankOwnerSample, encoding: .utf8)
+        let first = try #require(text.split(whereSeparator: \.isNewline).first)
+        let fields = first.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        #expect(fields.count == VicidialLeadFields.names.count)
+        func field(_ name: String) -> String { fields[VicidialLeadFields.names.firstIndex(of: name)!] }
+        #expect(field("vendor_lead_code") == "100001" && field("list_id") == "129" && field("phone_number") == "7275551213")
+        #expect(field("first_name") == "John" && field("postal_code") == "33709" && field("country_code") == "USA")
+        #expect(field("rank") == "1" && field("owner") == "6666")
+    }
+}
