@@ -14,6 +14,8 @@ public struct CallImportSummary: Encodable, Equatable, Sendable {
     public var sales = 0
     /// Rows that could not be recorded, with line and reason.
     public var rejected: [Reject] = []
+    /// Rows recorded with a caveat (a callback past the agent's cap, kept as a follow-up).
+    public var warnings: [Reject] = []
 
     public struct Reject: Encodable, Equatable, Sendable {
         public var line: Int
@@ -22,7 +24,7 @@ public struct CallImportSummary: Encodable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case rows, imported, sales, rejected
+        case rows, imported, sales, rejected, warnings
         case alreadyImported = "already_imported"
         case onOthersLeads = "on_others_leads"
     }
@@ -89,14 +91,12 @@ public struct CallImport {
                 guard let at = clock.parse(text) else { reject("callback_at", "\"\(text)\" is not a local time"); continue }
                 input.callbackAt = at
             }
-            if disposition == .sale, let product = value("product") {
-                guard let premium = value("premium").flatMap(Money.init(parsingYuan:)), premium.fen > 0 else {
-                    reject("premium", "a sale needs its premium in yuan"); continue
+            if disposition == .sale {
+                switch CallRowSale.parse(product: value("product"), premium: value("premium"), insured: value("insured"),
+                                         catalog: settings.products.map(\.code)) {
+                case let .success(sale): input.sale = sale
+                case let .failure(problem): reject(problem.field, problem.reason); continue
                 }
-                guard let insured = Insured(rawValue: value("insured") ?? "self") else {
-                    reject("insured", "\"\(value("insured") ?? "")\" is not self, spouse, child or parent"); continue
-                }
-                input.sale = SaleInput(product: product, premium: premium, insured: insured)
             }
             calls.append((record.line, input))
         }
@@ -105,8 +105,9 @@ public struct CallImport {
         for (line, call) in calls {
             do {
                 // Each call in a savepoint: a refused row (unknown agent or lead) leaves no trace.
+                var notes: [String] = []
                 try db.inSavepoint {
-                    switch try recorder.record(db, call) {
+                    switch try recorder.record(db, call, notes: &notes) {
                     case .duplicate: summary.alreadyImported += 1
                     case let .recorded(othersLead, _):
                         summary.imported += 1
@@ -115,6 +116,7 @@ public struct CallImport {
                     }
                     return .commit
                 }
+                summary.warnings += notes.map { .init(line: line, field: "callback_at", reason: $0) }
             } catch let error as CallOpsError {
                 summary.rejected.append(.init(line: line, field: "row", reason: error.description))
             }

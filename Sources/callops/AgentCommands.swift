@@ -28,6 +28,7 @@ struct CallsCommand: ParsableCommand {
             table.footer = summary.rejected.prefix(20).map { "\((file as NSString).lastPathComponent):\($0.line): \($0.field): \($0.reason)" }
             if summary.rejected.count > 20 { table.footer.append("... and \(summary.rejected.count - 20) more (see --format json)") }
             emit(try Render.output(summary, table: table, format: output.format))
+            for warning in summary.warnings { note("\((file as NSString).lastPathComponent):\(warning.line): \(warning.field): \(warning.reason)") }
         }
     }
 
@@ -60,9 +61,11 @@ struct CallsCommand: ParsableCommand {
             let id = "log-\(agent)-\(lead)-\(context.clock.nowTimestamp)"
             let input = CallInput(callID: id, agentCode: agent, leadID: lead, startedAt: context.clock.now, talkSeconds: talkSeconds,
                                   disposition: disposition, callbackAt: callback, note: note)
+            var notes: [String] = []
             let outcome = try context.db.transaction { db -> (CallOutcome, LeadProgress.Snapshot?) in
-                (try CallRecorder(settings: context.settings, clock: context.clock).record(db, input), try LeadProgress.lead(db, id: lead))
+                (try CallRecorder(settings: context.settings, clock: context.clock).record(db, input, notes: &notes), try LeadProgress.lead(db, id: lead))
             }
+            for text in notes { callops.note(text) }
             switch outcome.0 {
             case .duplicate:
                 throw CallOpsError.refused("a call by \(agent) on lead \(lead) at \(context.clock.nowTimestamp) is already recorded")

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// Issue 17: the built commands held to what SPEC says, each defect reproduced from the command line.
+@Suite(.serialized) struct Issue17CLITests {
+    /// A center of one core agent with `leads` fresh leads allocated on 2026-11-23.
+    func center(_ cli: CLI, leads: Int = 3, roster: String = "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n") throws {
+        _ = try cli.run(["roster", "import", cli.write("roster.csv", roster)])
+        let rows = (1...leads).map { "1390000\(String(format: "%04d", $0)),客户\($0),35" }.joined(separator: "\n")
+        let imported = try cli.run(["leads", "import", cli.write("leads.csv", "phone,name,age\n" + rows + "\n"), "--source", "v"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let allocated = try cli.run(["leads", "allocate", "--seed", "1"])
+        #expect(allocated.status == 0, "\(allocated.stderr)")
+    }
+
+    func stats(_ cli: CLI, now: String = "2026-11-27T18:00") throws -> [String: Any] {
+        let stats = try #require(try CLI.json(cli.run(["leads", "stats", "--format", "json"], now: now)) as? [[String: Any]])
+        return try #require(stats.first)
+    }
+
+    // 1. A sale row without a product is rejected, naming line and field; nothing is won.
+    @Test func aSaleRowWithoutProductIsRejected() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        let file = try cli.write("calls.csv", """
+            call_id,agent_code,lead_id,started_at,talk_seconds,disposition,product,premium
+            c1,A001,1,2026-11-23T10:05:00,300,sale,,2400
+            c2,A001,2,2026-11-23T10:15:00,300,sale,ACC01,
+            c3,A001,3,2026-11-23T10:25:00,300,sale,ACC01,2400
+
+            """)
+        let result = try cli.run(["calls", "import", file, "--format", "json"], now: "2026-11-23T18:00")
+        let summary = try #require(try CLI.json(result) as? [String: Any])
+        #expect(summary["imported"] as? Int == 1 && summary["sales"] as? Int == 1, "\(result.stdout)")
+        let rejected = try #require(summary["rejected"] as? [[String: Any]])
+        #expect(rejected.map { $0["line"] as? Int } == [2, 3])
+        #expect(rejected.map { $0["field"] as? String } == ["product", "premium"])
+        let stats = try stats(cli, now: "2026-11-23T18:00")
+        #expect(stats["sold"] as? Int == 1 && stats["premium"] as? Double == 2400, "\(stats)")
+        let why = try cli.run(["leads", "why", "1"], now: "2026-11-23T18:00")
+        #expect(why.stdout.contains(": open"), "\(why.stdout)")
+        #expect(try cli.run(["check"], now: "2026-11-23T18:00").status == 0)
+    }
+
+    // 2. A callback logged with no talk time keeps the customer's time and is a contact.
+    @Test func aCallbackWithoutTalkTimeKeepsTheCustomersTime() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        let logged = try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "callback", "--callback-at", "2026-11-27T15:00"],
+                                 now: "2026-11-27T11:00")
+        #expect(logged.status == 0 && logged.stdout.contains("next call due 2026-11-27T15:00:00"), "\(logged.stdout)\(logged.stderr)")
+        let at1330 = try #require(try CLI.json(cli.run(["queue", "next", "--agent", "A001", "--format", "json"], now: "2026-11-27T13:45")) as? [[String: Any]])
+        #expect(!at1330.contains { $0["lead_id"] as? Int == 1 }, "the callback is not due before the customer's time")
+        let at1500 = try #require(try CLI.json(cli.run(["queue", "next", "--agent", "A001", "--format", "json"], now: "2026-11-27T15:00")) as? [[String: Any]])
+        #expect(at1500.first?["lead_id"] as? Int == 1 && at1500.first?["reason"] as? String == "callback")
+        #expect(try stats(cli)["contacted"] as? Int == 1)
+        // The same from a call file with talk 0.
+        let file = try cli.write("calls.csv", "call_id,agent_code,lead_id,started_at,talk_seconds,disposition,callback_at\nf1,A001,2,2026-11-27T11:00:00,0,callback,2026-11-28T10:00:00\n")
+        #expect(try cli.run(["calls", "import", file], now: "2026-11-27T12:00").status == 0)
+        #expect(try stats(cli)["contacted"] as? Int == 2)
+    }
+
+    // 4. The exits that spoke to the customer (refused, dnc, sale) are contacts.
+    @Test func exitsAreContacts() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        let file = try cli.write("calls.csv", """
+            call_id,agent_code,lead_id,started_at,talk_seconds,disposition,product,premium
+            e1,A001,1,2026-11-23T10:05:00,90,refused,,
+            e2,A001,2,2026-11-23T10:15:00,70,dnc,,
+            e3,A001,3,2026-11-23T10:25:00,600,sale,ACC01,2400
+
+            """)
+        #expect(try cli.run(["calls", "import", file], now: "2026-11-23T18:00").status == 0)
+        let stats = try stats(cli, now: "2026-11-23T18:00")
+        #expect(stats["contacted"] as? Int == 3 && stats["effective"] as? Int == 3, "\(stats)")
+    }
+}
