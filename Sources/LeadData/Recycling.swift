@@ -84,7 +84,10 @@ public struct Recycler {
                 }
                 continue
             }
-            try db.execute(sql: "UPDATE lead SET agent_id = ?, assigned_at = ? WHERE id = ?", arguments: [teammate, now, lead])
+            // The promise is due for its new holder from the move, so a run at the same moment finds
+            // nothing to move again (SPEC section 10: a second run changes nothing).
+            try db.execute(sql: "UPDATE lead SET agent_id = ?, assigned_at = ?, callback_at = ?, next_due_at = ? WHERE id = ?",
+                           arguments: [teammate, now, now, now, lead])
             try LeadLedger.record(db, lead: lead, event: "released", agent: from, reason: "callback moved: \(why)", clock: clock)
             try LeadLedger.record(db, lead: lead, event: "assigned", agent: teammate, reason: "callback taken over from a teammate: \(why)", clock: clock)
             result.callbacksMoved += 1

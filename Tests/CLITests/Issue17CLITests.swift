@@ -78,4 +78,63 @@ import Testing
         let stats = try stats(cli, now: "2026-11-23T18:00")
         #expect(stats["contacted"] as? Int == 3 && stats["effective"] as? Int == 3, "\(stats)")
     }
+
+    let twoAgents = "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\nA002,李娜,一组,2024-03-01,core\n"
+
+    // 3. Recycling at the same moment twice moves nothing the second time; daily twice writes the same bytes.
+    @Test func recyclingAndTheNightlyRunAreIdempotent() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli, leads: 4, roster: twoAgents)
+        for lead in 1...4 {
+            let owner = try #require(try CLI.json(cli.run(["leads", "why", String(lead), "--format", "json"])) as? [String: Any])["owner"] as? String
+            let logged = try cli.run(["calls", "log", "--agent", try #require(owner), "--lead", String(lead), "--disposition", "callback",
+                                      "--talk-seconds", "40", "--callback-at", "2026-11-23T15:00"], now: "2026-11-23T10:0\(lead)")
+            #expect(logged.status == 0, "\(logged.stderr)")
+        }
+        func recycle() throws -> [String: Any] {
+            try #require(try CLI.json(cli.run(["leads", "recycle", "--format", "json"], now: "2026-11-25T10:00")) as? [String: Any])
+        }
+        #expect(try recycle()["callbacks_moved"] as? Int == 4)
+        for _ in 0..<2 { #expect(try recycle()["callbacks_moved"] as? Int == 0) }
+        // Each moved callback is due for its new holder from the move.
+        let queues = try ["A001", "A002"].flatMap { agent in
+            try #require(try CLI.json(cli.run(["queue", "next", "--agent", agent, "--format", "json"], now: "2026-11-25T10:00")) as? [[String: Any]])
+        }
+        #expect(queues.filter { $0["reason"] as? String == "callback" }.count == 4)
+
+        let first = try cli.run(["daily", "--date", "2026-11-27", "--out", "d1", "--format", "json"], now: "2026-11-26T23:00")
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try cli.run(["daily", "--date", "2026-11-27", "--out", "d2", "--format", "json"], now: "2026-11-26T23:30")
+        let again = try #require(try CLI.json(second) as? [String: Any])
+        let recycled = try #require(again["recycled"] as? [String: Any])
+        #expect(again["allocated"] as? Int == 0 && recycled["callbacks_moved"] as? Int == 0 && recycled["idle"] as? Int == 0, "\(second.stdout)")
+        let files = try #require(again["files"] as? [String])
+        for file in files {
+            let one = try Data(contentsOf: cli.folder.appendingPathComponent("d1/" + file))
+            let two = try Data(contentsOf: cli.folder.appendingPathComponent("d2/" + file))
+            #expect(one == two, "\(file) differs between two runs for one date")
+        }
+    }
+
+    // 5. A daily run that cannot write a file changes neither the files nor the database.
+    @Test func aDailyRunThatCannotWriteChangesNothing() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli, leads: 3, roster: twoAgents)
+        _ = try cli.run(["leads", "import", cli.write("more.csv", "phone,name,age\n13800000001,甲,30\n13800000002,乙,30\n"), "--source", "w"])
+        let blocker = cli.folder.appendingPathComponent("out/queues/A001.csv")
+        try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
+        let before = try cli.run(["leads", "stats", "--format", "json"], now: "2026-11-24T10:00").stdout
+        let failed = try cli.run(["daily", "--date", "2026-11-25", "--out", "out"], now: "2026-11-24T23:00")
+        #expect(failed.status != 0 && failed.stderr.contains("queues/A001.csv") && failed.stderr.contains("nothing was changed"), "\(failed.stderr)")
+        #expect(try cli.run(["leads", "stats", "--format", "json"], now: "2026-11-24T10:00").stdout == before)
+        let written = try FileManager.default.subpathsOfDirectory(atPath: cli.folder.appendingPathComponent("out").path)
+        #expect(written.sorted() == ["queues", "queues/A001.csv", "reports"], "\(written)")
+        // Once the folder is moved away, the same run goes through.
+        try FileManager.default.removeItem(at: blocker)
+        let ok = try cli.run(["daily", "--date", "2026-11-25", "--out", "out", "--format", "json"], now: "2026-11-24T23:00")
+        let summary = try CLI.json(ok) as? [String: Any]
+        #expect(ok.status == 0 && summary?["allocated"] as? Int == 2, "\(ok.stdout)\(ok.stderr)")
+    }
 }
