@@ -98,12 +98,14 @@ public struct Allocator {
         if let batch = options.batch, try Bool.fetchOne(db, sql: "SELECT 1 FROM lead_batch WHERE id = ?", arguments: [batch]) == nil {
             throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
         }
-        var seats = try eligibleSeats(db, options: options, strategy: strategy)
+        let eligible = try eligibleSeats(db, options: options, strategy: strategy)
+        var seats = eligible.filter { $0.capacity > 0 }
         let leads = try poolLeads(db, batch: options.batch)
         guard !leads.isEmpty else { return result }
         guard !seats.isEmpty else {
+            // Eligible agents who are all full leave the leads for lack of capacity, not of agents.
             result.unallocated = leads.count
-            result.unallocatedReasons["no_eligible_agent"] = leads.count
+            result.unallocatedReasons[eligible.isEmpty ? "no_eligible_agent" : "no_capacity"] = leads.count
             return result
         }
         // Ties go by seeded keys drawn in agent-code order: never by who was created first.
@@ -121,6 +123,24 @@ public struct Allocator {
             total: remaining, weights: open.map { strategy == .even ? 1 : seats[$0].weight },
             capacities: open.map { seats[$0].capacity }, tieBreak: open.map { tieKeys[$0] })
         for (k, i) in open.enumerated() { seats[i].share = shares[k] }
+        // Weighted: A-grade leads go first to `core` and `top` agents up to their room (SPEC
+        // section 5). When their weighted shares hold fewer places than there are A-grade leads,
+        // their shares grow to take them (by weight among them) and the others share the rest.
+        if strategy == .weighted {
+            let preferredTiers = Set(rules.gradeATiers.compactMap(Tier.init(rawValue:)))
+            let preferred = open.filter { preferredTiers.contains(seats[$0].tier) }
+            let others = open.filter { !preferredTiers.contains(seats[$0].tier) }
+            let weightedTotal = preferred.reduce(0) { $0 + seats[$1].share }
+            let routed = min(leads.count(where: { $0.grade == .A }), remaining, preferred.reduce(0) { $0 + seats[$1].capacity })
+            if routed > weightedTotal {
+                for (group, total) in [(preferred, routed), (others, remaining - routed)] {
+                    let groupShares = Apportionment.largestRemainder(
+                        total: total, weights: group.map { seats[$0].weight }, capacities: group.map { seats[$0].capacity },
+                        tieBreak: group.map { tieKeys[$0] })
+                    for (k, i) in group.enumerated() { seats[i].share = groupShares[k] }
+                }
+            }
+        }
 
         let assignments = assign(leads: leads, seats: &seats, tieKeys: tieKeys, result: &result)
         try write(db, assignments: assignments, seats: seats, strategy: strategy)
@@ -144,6 +164,10 @@ public struct Allocator {
         var id: Int64
         var grade: LeadGrade
         var lockedAgent: Int64?
+        /// A recycled lead's former holders: it goes to an agent who has never held it (SPEC section 5).
+        var formerHolders: Set<Int64> = []
+
+        func mayGo(to agent: Int64) -> Bool { agent != lockedAgent && !formerHolders.contains(agent) }
     }
 
     /// The pool, A before B before C, newest batch first.
@@ -155,13 +179,23 @@ public struct Allocator {
             FROM lead WHERE status = 'pool' AND (?2 IS NULL OR batch_id = ?2)
             ORDER BY grade, batch_id DESC, id
             """, arguments: [now, batch])
+        var index: [Int64: Int] = [:]
         while let row = try rows.next() {
+            index[row[0]] = leads.count
             leads.append(PoolLead(id: row[0], grade: LeadGrade(rawValue: row[1]) ?? .C, lockedAgent: row[2]))
+        }
+        let holders = try Row.fetchCursor(db, sql: """
+            SELECT DISTINCT lead_ledger.lead_id, lead_ledger.agent_id FROM lead JOIN lead_ledger ON lead_ledger.lead_id = lead.id
+            WHERE lead.status = 'pool' AND lead.recycle_count > 0 AND (?1 IS NULL OR lead.batch_id = ?1)
+              AND lead_ledger.event = 'assigned' AND lead_ledger.agent_id IS NOT NULL
+            """, arguments: [batch])
+        while let row = try holders.next() {
+            if let i = index[row[0]] { leads[i].formerHolders.insert(row[1]) }
         }
         return leads
     }
 
-    /// Agents who may take leads now, with their room for this run and their weight.
+    /// Agents who may take leads now, with their room for this run (0 when full) and their weight.
     func eligibleSeats(_ db: Database, options: AllocationOptions, strategy: AllocationOptions.Strategy) throws -> [AllocationSeat] {
         let rules = settings.leads.allocation
         let agents = try Roster.agents(db, team: options.team).filter { agent in
@@ -190,8 +224,7 @@ public struct Allocator {
             let newHire = agent.daysEmployed(clock: clock) < settings.roster.newHireDays
             var daily = agent.dailyNewLeads ?? defaults.dailyNewLeads
             if newHire { daily = min(daily, rules.newHireQuota) }
-            let room = min(daily - today, (agent.maxOpenLeads ?? defaults.maxOpenLeads) - openLeads[agent.id, default: 0])
-            guard room > 0 else { return nil }
+            let room = max(0, min(daily - today, (agent.maxOpenLeads ?? defaults.maxOpenLeads) - openLeads[agent.id, default: 0]))
             let team = teamTotals[agent.team] ?? (0, 0)
             let teamRate = team.worked > 0 ? Double(team.sales) / Double(team.worked) : 0
             let p = performance[agent.id] ?? (0, 0)
@@ -239,7 +272,7 @@ public struct Allocator {
             guard !ring.isEmpty else { return false }
             for step in 0..<ring.count {
                 let i = ring[(cursor + step) % ring.count]
-                if left[i] > 0 && seats[i].agentID != lead.lockedAgent {
+                if left[i] > 0 && lead.mayGo(to: seats[i].agentID) {
                     left[i] -= 1
                     if left[i] == 0 { someoneFull = true }
                     seats[i].grades[lead.grade, default: 0] += 1
