@@ -198,10 +198,19 @@ public struct LeadImporter {
             for row in chunk.rows.rows { summary.grades[row.grade, default: 0] += 1 }
             for i in existing { summary.grades[chunk.rows.rows[i].grade, default: 0] -= 1 }
             summary.rejected[.duplicateExisting, default: 0] += existing.count
-            for rejection in chunk.rejections { summary.rejected[rejection.reason, default: 0] += 1 }
+            var rejections = chunk.rejections
+            for i in rejections.indices {
+                guard let phone = rejections[i].unconfirmedPhone else { continue }
+                let text = String(phone)
+                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM lead WHERE phone = ?"), arguments: [text]) == true {
+                    rejections[i].reason = .duplicateExisting
+                    rejections[i].detail = "\(PhoneNumber.mask(text)) is already a lead"
+                }
+            }
+            for rejection in rejections { summary.rejected[rejection.reason, default: 0] += 1 }
             if rejects != nil {
                 // The chunk's rejections in line order, any found by the insert among them.
-                var all = chunk.rejections
+                var all = rejections
                 for i in existing {
                     let phone = chunk.rows.phoneText(i)
                     all.append(Rejection(line: chunk.rows.rows[i].line, reason: .duplicateExisting,
