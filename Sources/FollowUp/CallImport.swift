@@ -42,8 +42,11 @@ public struct CallImport {
 
     /// Reads the file, then records its calls in time order (the cadence needs them in order)
     /// in the caller's transaction. A bad row is reported and skipped; a bad file stops it all.
-    public func run(_ db: Database, path: String) throws -> CallImportSummary {
+    /// - Parameters:
+    ///   - progress: shown on a terminal: reading the file, then recording its calls.
+    public func run(_ db: Database, path: String, progress: ProgressBar? = nil) throws -> CallImportSummary {
         let file = (path as NSString).lastPathComponent
+        let fileBytes = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 1)
         var reader = try CSVReader(path: path, encoding: try TextEncoding.detect(path: path))
         guard let headerRecord = try reader.next() else {
             throw CallOpsError.badFile(file: file, message: "is empty; a call file needs the header call_id,agent_code,phone|lead_id,started_at,talk_seconds,disposition")
@@ -60,6 +63,7 @@ public struct CallImport {
         let validator = try MobileValidator(pattern: settings.leads.mobilePattern)
         while let record = try reader.next() {
             summary.rows += 1
+            if summary.rows % 1_024 == 0 { progress?.update(30 * reader.bytesRead / fileBytes) }
             func value(_ name: String) -> String? {
                 guard let i = header.column(name), i < record.count else { return nil }
                 let text = record[i].trimmingCharacters(in: .whitespaces)
@@ -102,7 +106,8 @@ public struct CallImport {
         }
         calls.sort { ($0.call.startedAt, $0.line) < ($1.call.startedAt, $1.line) }
         let recorder = try CallRecorder(settings: settings, clock: clock)
-        for (line, call) in calls {
+        for (n, (line, call)) in calls.enumerated() {
+            if n % 256 == 0 { progress?.update(30 + 70 * n / calls.count) }
             do {
                 // Each call in a savepoint: a refused row (unknown agent or lead) leaves no trace.
                 var notes: [String] = []

@@ -76,8 +76,10 @@ public struct Allocator {
     }
 
     /// Allocates in one transaction (rolled back for a dry run).
-    public func run(_ db: AppDatabase, options: AllocationOptions) throws -> AllocationResult {
-        try db.transaction(dryRun: options.dryRun) { db in try allocate(db, options: options) }
+    public func run(_ db: AppDatabase, options: AllocationOptions, progress: ProgressBar? = nil) throws -> AllocationResult {
+        let result = try db.transaction(dryRun: options.dryRun) { db in try allocate(db, options: options, progress: progress) }
+        progress?.finish()
+        return result
     }
 
     /// The seed of a run: the one given, else one drawn from the day.
@@ -89,7 +91,9 @@ public struct Allocator {
     }
 
     /// The allocation itself, inside the caller's transaction.
-    public func allocate(_ db: Database, options: AllocationOptions) throws -> AllocationResult {
+    /// - Parameters:
+    ///   - progress: shown on a terminal (SPEC section 3: allocation is long work).
+    public func allocate(_ db: Database, options: AllocationOptions, progress: ProgressBar? = nil) throws -> AllocationResult {
         let rules = settings.leads.allocation
         let strategy = options.strategy ?? AllocationOptions.Strategy(rawValue: rules.strategy) ?? .weighted
         let seed = seed(options)
@@ -101,6 +105,7 @@ public struct Allocator {
         let eligible = try eligibleSeats(db, options: options, strategy: strategy)
         var seats = eligible.filter { $0.capacity > 0 }
         let leads = try poolLeads(db, batch: options.batch)
+        progress?.update(20)
         guard !leads.isEmpty else { return result }
         guard !seats.isEmpty else {
             // Eligible agents who are all full leave the leads for lack of capacity, not of agents.
@@ -143,7 +148,8 @@ public struct Allocator {
         }
 
         let assignments = assign(leads: leads, seats: &seats, tieKeys: tieKeys, result: &result)
-        try write(db, assignments: assignments, seats: seats, strategy: strategy)
+        progress?.update(40)
+        try write(db, assignments: assignments, seats: seats, strategy: strategy, progress: progress)
         result.allocated = assignments.count
         result.unallocated = leads.count - assignments.count
         if result.unallocated > 0 {
@@ -319,7 +325,8 @@ public struct Allocator {
     /// Writes the decisions set-wise: they go into a temporary table (64 rows a statement), then
     /// one `UPDATE ... FROM` moves the leads and one `INSERT ... SELECT` writes their ledger lines
     /// (measured: a statement per lead was five times a bare UPDATE of the same rows).
-    private func write(_ db: Database, assignments: [(lead: Int64, seat: Int)], seats: [AllocationSeat], strategy: AllocationOptions.Strategy) throws {
+    private func write(_ db: Database, assignments: [(lead: Int64, seat: Int)], seats: [AllocationSeat], strategy: AllocationOptions.Strategy,
+                       progress: ProgressBar?) throws {
         let now = clock.nowTimestamp
         // A million moved leads touch the lead table, two of its indexes and the ledger's; with
         // SQLite's default 2 MB cache they spill to the WAL and are read back (measured).
@@ -348,6 +355,7 @@ public struct Allocator {
             }
             try statement.step()
             start = end
+            progress?.update(40 + 40 * end / assignments.count)
         }
         try db.execute(sql: """
             UPDATE lead SET status = 'open', agent_id = d.agent_id, assigned_at = ?, locked_agent_id = NULL, locked_until = NULL

@@ -101,8 +101,16 @@ public struct LeadImporter {
                 return hash
             }
         }
-        // A dry run wrote no batch.
-        if options.dryRun { summary.batchID = nil }
+        // A dry run wrote no batch, but its rejects file of whole numbers is an export, and every
+        // export of numbers is audited (SPEC section 3): the audit line outlives the rollback.
+        if options.dryRun {
+            summary.batchID = nil
+            if let rejects, rejects.count > 0 {
+                try db.transaction { db in
+                    try AuditLog.record(db, command: "leads import --dry-run --rejects \(rejects.path)", numbers: rejects.count, clock: clock)
+                }
+            }
+        }
         progress?.finish()
         return summary
     }

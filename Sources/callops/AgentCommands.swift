@@ -22,7 +22,11 @@ struct CallsCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let summary = try context.db.transaction { db in try CallImport(settings: context.settings, clock: context.clock).run(db, path: file) }
+            let progress = ProgressBar("calls import", total: 100)
+            let summary = try context.db.transaction { db in
+                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, progress: progress)
+            }
+            progress.finish()
             var table = Table([">rows", ">imported", ">already imported", ">on others' leads", ">sales", ">rejected"])
             table.append([summary.rows, summary.imported, summary.alreadyImported, summary.onOthersLeads, summary.sales, summary.rejected.count].map(String.init))
             table.footer = summary.rejected.prefix(20).map { "\((file as NSString).lastPathComponent):\($0.line): \($0.field): \($0.reason)" }

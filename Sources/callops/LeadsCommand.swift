@@ -79,7 +79,8 @@ struct LeadsCommand: ParsableCommand {
             options.seed = seed
             options.dryRun = dryRun
             options.trainedProbationers = try context.db.read(Training.passedPreJob)
-            let result = try Allocator(settings: context.settings, clock: context.clock).run(context.db, options: options)
+            let result = try Allocator(settings: context.settings, clock: context.clock).run(context.db, options: options,
+                                                                                              progress: ProgressBar("allocate", total: 100))
             var table = Table(["agent", "team", "tier", ">room", ">allocated", ">A", ">B", ">C"])
             for line in result.agents {
                 table.append([line.agentCode, line.team, line.tier.rawValue, String(line.capacity), String(line.allocated),

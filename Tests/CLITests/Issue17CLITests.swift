@@ -137,4 +137,40 @@ import Testing
         let summary = try CLI.json(ok) as? [String: Any]
         #expect(ok.status == 0 && summary?["allocated"] as? Int == 2, "\(ok.stdout)\(ok.stderr)")
     }
+
+    // 12. Allocation and the calls import show progress on a terminal, and nothing on a pipe.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux's `script` to run on a terminal"))
+    func progressOnATerminalOnly() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        _ = try cli.run(["roster", "import", cli.write("roster.csv", twoAgents)])
+        let rows = (1...40).map { "1390000\(String(format: "%04d", $0)),35" }.joined(separator: "\n")
+        _ = try cli.run(["leads", "import", cli.write("leads.csv", "phone,age\n" + rows + "\n"), "--source", "v"])
+        let calls = (1...40).map { "t\($0),A001,\($0),2026-11-23T10:\(String(format: "%02d", $0)):00,0,no_answer" }.joined(separator: "\n")
+        try cli.write("calls.csv", "call_id,agent_code,lead_id,started_at,talk_seconds,disposition\n" + calls + "\n")
+        func onTerminal(_ command: String) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", "\(CLI.binary.path) \(command) >/dev/null", "/dev/null"]
+            process.currentDirectoryURL = cli.folder
+            var environment = ProcessInfo.processInfo.environment
+            environment["CALLOPS_DB"] = cli.folder.appendingPathComponent("test.sqlite").path
+            environment["CALLOPS_NOW"] = "2026-11-23T18:00"
+            environment.removeValue(forKey: "CALLOPS_CONFIG")
+            process.environment = environment
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(try onTerminal("leads allocate --seed 1").contains("allocate ["))
+        #expect(try onTerminal("calls import calls.csv").contains("calls import ["))
+        // On a pipe: nothing but the result.
+        let piped = try cli.run(["calls", "import", "calls.csv"], now: "2026-11-23T18:00")
+        #expect(piped.status == 0 && !piped.stderr.contains("["), "\(piped.stderr)")
+    }
 }

@@ -49,3 +49,20 @@ import Testing
         expectPrecedence(summary)
     }
 }
+
+/// Issue 17, item 11: a dry run's rejects file holds whole numbers, so it is audited like any export.
+@Suite struct Issue17DryRunAuditTests {
+    @Test func aDryRunsRejectsFileIsAudited() throws {
+        let f = try LeadFixture()
+        let path = try f.write("a.csv", "phone\n13900000001\nbad\n12345\n")
+        let rejects = f.folder.appendingPathComponent("rejects.csv").path
+        let dry = try f.importLeads(path) { $0.dryRun = true; $0.rejectsPath = rejects }
+        #expect(dry.batchID == nil && dry.rejected[.invalidPhone] == 2)
+        #expect(try f.count("SELECT COUNT(*) FROM lead") == 0)
+        let audit = try f.db.read(AuditLog.entries)
+        #expect(audit.count == 1 && audit.first?.numbers == 2 && audit.first?.command.contains("--dry-run --rejects") == true, "\(audit)")
+        // A dry run without a rejects file exports nothing and leaves no audit line.
+        _ = try f.importLeads(path) { $0.dryRun = true }
+        #expect(try f.db.read(AuditLog.entries).count == 1)
+    }
+}
