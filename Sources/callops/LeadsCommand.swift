@@ -203,12 +203,13 @@ struct LeadsCommand: ParsableCommand {
                 return
             }
             let stats = try context.db.read { db in try LeadStats.batches(db, batch: batch, source: source) }
-            var table = Table(["batch", "source", ">rows", ">accepted", ">allocated", ">dialed", ">contacted", ">effective", ">sold",
-                               ">premium", ">cost", ">cost/sale", ">premium/lead", ">usage"])
+            var table = Table(["batch", "source", ">rows", ">accepted", "rejects", ">allocated", ">dialed", ">contacted", ">effective",
+                               ">interested", ">sold", ">premium", ">cost", ">cost/sale", ">premium/lead", ">usage"])
             for s in stats {
-                table.append([String(s.batchID), s.source, String(s.rows), String(s.accepted), String(s.allocated), String(s.dialed),
-                              String(s.contacted), String(s.effective), String(s.sold), s.premium.description, s.cost.description,
-                              s.costPerSale?.description ?? "-", s.premiumPerLead?.description ?? "-", Render.percent(s.dataUsageRate)])
+                table.append([String(s.batchID), s.source, String(s.rows), String(s.accepted), s.rejectsByReason, String(s.allocated),
+                              String(s.dialed), String(s.contacted), String(s.effective), String(s.interested), String(s.sold),
+                              s.premium.description, s.cost.description, s.costPerSale?.description ?? "-", s.premiumPerLead?.description ?? "-",
+                              Render.percent(s.dataUsageRate)])
             }
             emit(try Render.output(stats, table: table, format: output.format))
         }

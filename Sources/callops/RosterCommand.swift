@@ -47,6 +47,20 @@ struct RosterCommand: ParsableCommand {
                 case dailyNewLeads = "daily_new_leads"
                 case maxOpenLeads = "max_open_leads"
             }
+
+            /// Every key, `seat` null for an unseated agent (the JSON contract keeps its keys).
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(agentCode, forKey: .agentCode)
+                try c.encode(name, forKey: .name)
+                try c.encode(team, forKey: .team)
+                try c.encode(hireDate, forKey: .hireDate)
+                try c.encode(tier, forKey: .tier)
+                try c.encode(status, forKey: .status)
+                try c.encode(seat, forKey: .seat)
+                try c.encode(dailyNewLeads, forKey: .dailyNewLeads)
+                try c.encode(maxOpenLeads, forKey: .maxOpenLeads)
+            }
         }
 
         func run() throws {

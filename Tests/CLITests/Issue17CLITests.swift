@@ -173,4 +173,42 @@ import Testing
         let piped = try cli.run(["calls", "import", "calls.csv"], now: "2026-11-23T18:00")
         #expect(piped.status == 0 && !piped.stderr.contains("["), "\(piped.stderr)")
     }
+
+    // 14. The tables show what SPEC lists; JSON keeps null keys.
+    @Test func tablesShowWhatSpecListsAndJSONKeepsNulls() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        _ = try cli.run(["roster", "import", cli.write("roster.csv", "agent_code,name,team,hire_date,tier,seat\nA001,张伟,一组,2024-03-01,core,A-01\nA002,李娜,一组,2024-03-01,core,\n")])
+        _ = try cli.run(["leads", "import", cli.write("l.csv", "phone,age\n13900000001,35\n13900000002,35\n12345,30\n13900000002,35\n"), "--source", "v"])
+        _ = try cli.run(["leads", "allocate", "--seed", "1"])
+        _ = try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "interested", "--talk-seconds", "200"], now: "2026-11-23T10:05")
+        let stats = try cli.run(["leads", "stats"], now: "2026-11-23T18:00")
+        #expect(stats.stdout.contains("interested") && stats.stdout.contains("invalid_phone 1, duplicate_in_file 1"), "\(stats.stdout)")
+        _ = try cli.run(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"], now: "2026-11-23T11:00")
+        let seats = try cli.run(["seats", "report", "--month", "2026-11"], now: "2026-11-23T18:00")
+        #expect(seats.stdout.contains("premium/lead"), "\(seats.stdout)")
+        let roster = try #require(try CLI.json(cli.run(["roster", "list", "--format", "json"])) as? [[String: Any]])
+        let unseated = try #require(roster.first { $0["agent_code"] as? String == "A002" })
+        #expect(unseated.keys.contains("seat") && unseated["seat"] is NSNull, "\(unseated)")
+        #expect(roster.first { $0["agent_code"] as? String == "A001" }?["seat"] as? String == "A-01")
+    }
+
+    // 15. A pay run outside the 30-50% band warns on stderr, for the center and each agent, in every format.
+    @Test func payOutsideTheBandWarnsOnStderr() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        _ = try cli.run(["roster", "import", cli.write("roster.csv", twoAgents)])
+        _ = try cli.run(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,张三,30\n"), "--source", "v"], now: "2026-10-01T09:00")
+        _ = try cli.run(["leads", "allocate", "--seed", "1"], now: "2026-10-01T09:00")
+        let owner = try #require(try CLI.json(cli.run(["leads", "why", "1", "--format", "json"], now: "2026-10-01T09:00")) as? [String: Any])["owner"] as? String
+        _ = try cli.run(["sales", "record", "--lead", "1", "--agent", try #require(owner), "--product", "CI01", "--premium", "40000"], now: "2026-10-12T10:00")
+        for format in ["table", "json", "csv"] {
+            let run = try cli.run(["pay", "run", "--month", "2026-10", "--format", format], now: "2026-10-31T20:00")
+            #expect(run.status == 0)
+            let warnings = run.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: pay 2026-10") }
+            #expect(warnings.count == 3, "\(format): \(run.stderr)")
+            #expect(run.stderr.contains("the center's variable share") && run.stderr.contains("A001") && run.stderr.contains("A002"))
+            #expect(!run.stdout.contains("warning:"), "stdout stays data")
+        }
+    }
 }
