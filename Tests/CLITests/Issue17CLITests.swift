@@ -211,4 +211,30 @@ import Testing
             #expect(!run.stdout.contains("warning:"), "stdout stays data")
         }
     }
+
+    // 16. A roster import that marks an agent `left` leaves the database consistent at once.
+    @Test func aRosterImportThatMarksAnAgentLeftReleasesTheirLeads() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli, leads: 6, roster: twoAgents)
+        var held: [Int] = []
+        for lead in 1...6 {
+            let why = try #require(try CLI.json(cli.run(["leads", "why", String(lead), "--format", "json"])) as? [String: Any])
+            if why["owner"] as? String == "A001" { held.append(lead) }
+        }
+        try #require(held.count >= 2)
+        let logged = try cli.run(["calls", "log", "--agent", "A001", "--lead", String(held[0]), "--disposition", "callback", "--talk-seconds", "30",
+                                  "--callback-at", "2026-11-25T15:00"], now: "2026-11-23T10:30")
+        #expect(logged.status == 0, "\(logged.stderr)")
+        let left = try cli.run(["roster", "import", cli.write("roster2.csv", "agent_code,name,team,hire_date,tier,status,left_on\nA001,张伟,一组,2024-03-01,core,left,2026-11-24\nA002,李娜,一组,2024-03-01,core,active,\n")],
+                               now: "2026-11-24T09:00")
+        #expect(left.status == 0 && left.stdout.contains("\(held.count - 1) leads back to the pool, 1 callbacks moved"), "\(left.stdout)\(left.stderr)")
+        let check = try cli.run(["check"], now: "2026-11-24T09:00")
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        // The customer's promise moved with its time; the rest waits in the pool.
+        let queue = try #require(try CLI.json(cli.run(["queue", "next", "--agent", "A002", "--format", "json"], now: "2026-11-25T15:00")) as? [[String: Any]])
+        #expect(queue.first?["lead_id"] as? Int == held[0] && queue.first?["due_at"] as? String == "2026-11-25T15:00:00", "\(queue)")
+        let pool = try #require(try CLI.json(cli.run(["leads", "why", String(held[1]), "--format", "json"], now: "2026-11-24T09:00")) as? [String: Any])
+        #expect(pool["status"] as? String == "pool")
+    }
 }
