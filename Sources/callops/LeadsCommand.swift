@@ -225,10 +225,10 @@ struct LeadsCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let windows = try CallingWindows(context.settings.cadence.windows)
-            let explanation = try context.db.read { db in try LeadExplanation.explain(db, lead: lead, clock: context.clock, windows: windows) }
+            let story = try context.db.read { db in try LeadStory.tell(db, lead: lead, settings: context.settings, clock: context.clock) }
+            let explanation = story.explanation
             if output.format == .json {
-                emit(try Render.json(explanation))
+                emit(try Render.json(story))
                 return
             }
             var text = """
@@ -238,8 +238,21 @@ struct LeadsCommand: ParsableCommand {
 
                 """
             var table = Table(["at", "event", "agent", "reason"], rows: explanation.history.map { [$0.at, $0.event, $0.agentCode ?? "-", $0.reason] })
-            table.footer = ["", "now: \(explanation.queueNow)"]
-            text += output.format == .csv ? table.csv() : table.rendered()
+            var calls = Table(["at", "agent", "disposition", ">talk s", ">follow-up", "callback at", "note"], rows: story.calls.map {
+                [$0.at, $0.agentCode, $0.disposition, String($0.talkSeconds), $0.followUp.map(String.init) ?? "-", $0.callbackAt ?? "-", $0.note ?? ""]
+            })
+            calls.footer = story.calls.isEmpty ? ["no calls yet"] : []
+            let policies = Table(["policy", "agent", "product", ">premium", "mode", "insured", "sold at", "status"], rows: story.policies.map {
+                [String($0.policyID), $0.agentCode, $0.product, $0.premium.description, $0.mode, $0.insured, $0.soldAt, $0.status]
+            })
+            var queues = ["queues:" + (story.queues.isEmpty ? " none" : "")] + story.queues.map { "  " + $0 }
+            queues.append("now: \(explanation.queueNow)")
+            if output.format == .csv {
+                text += table.csv()
+            } else {
+                text += table.rendered() + "\ncalls\n" + calls.rendered() + (story.policies.isEmpty ? "" : "\npolicies\n" + policies.rendered())
+                    + "\n" + queues.joined(separator: "\n") + "\n"
+            }
             emit(text)
         }
     }

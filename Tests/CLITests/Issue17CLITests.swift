@@ -237,4 +237,30 @@ import Testing
         let pool = try #require(try CLI.json(cli.run(["leads", "why", String(held[1]), "--format", "json"], now: "2026-11-24T09:00")) as? [String: Any])
         #expect(pool["status"] as? String == "pool")
     }
+
+    // 17. `leads why` shows the calls, the policies and every queue the customer is in.
+    @Test func whyShowsCallsPoliciesAndEveryQueue() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        _ = try cli.run(["roster", "import", cli.write("roster.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
+        _ = try cli.run(["leads", "import", cli.write("l.csv", "phone,name,age,marital,children\n13900000001,张三,30,已婚,1\n"), "--source", "v"],
+                        now: "2026-11-20T09:00")
+        _ = try cli.run(["leads", "allocate", "--seed", "1"], now: "2026-11-20T09:00")
+        _ = try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "interested", "--talk-seconds", "240"], now: "2026-11-20T10:00")
+        let sold = try cli.run(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "1200", "--mode", "monthly"],
+                               now: "2026-11-21T10:00")
+        #expect(sold.status == 0, "\(sold.stderr)")
+        _ = try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "connected", "--talk-seconds", "120"], now: "2026-11-23T10:00")
+        let why = try #require(try CLI.json(cli.run(["leads", "why", "1", "--format", "json"], now: "2026-12-15T10:00")) as? [String: Any])
+        let calls = try #require(why["calls"] as? [[String: Any]])
+        #expect(calls.map { $0["disposition"] as? String } == ["interested", "connected"])
+        let policies = try #require(why["policies"] as? [[String: Any]])
+        #expect(policies.count == 1 && policies[0]["product"] as? String == "ACC01" && policies[0]["premium"] as? Double == 1200)
+        let queues = try #require(why["queues"] as? [String])
+        #expect(queues.contains { $0.hasPrefix("renewal: policy 1") } && queues.contains { $0.hasPrefix("cross-sell:") }, "\(queues)")
+        #expect((why["queue_now"] as? String)?.hasPrefix("in agent A001's queue now: renewal") == true, "\(why["queue_now"] ?? "")")
+        let text = try cli.run(["leads", "why", "1"], now: "2026-12-15T10:00")
+        #expect(text.stdout.contains("calls") && text.stdout.contains("ACC01") && text.stdout.contains("renewal: policy 1") && !text.stdout.contains("not queued"),
+                "\(text.stdout)")
+    }
 }
