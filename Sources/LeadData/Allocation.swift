@@ -181,22 +181,26 @@ public struct Allocator {
         let now = clock.nowTimestamp
         var leads: [PoolLead] = []
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, grade, CASE WHEN locked_until > ? THEN locked_agent_id END AS locked
+            SELECT id, grade, CASE WHEN locked_until > ? THEN locked_agent_id END AS locked, recycle_count > 0
             FROM lead WHERE status = 'pool' AND (?2 IS NULL OR batch_id = ?2)
             ORDER BY grade, batch_id DESC, id
             """, arguments: [now, batch])
-        var index: [Int64: Int] = [:]
+        // Recycled leads (few) by id, to look up who held them.
+        var recycled: [Int64: Int] = [:]
         while let row = try rows.next() {
-            index[row[0]] = leads.count
+            if row[3] as Bool { recycled[row[0]] = leads.count }
             leads.append(PoolLead(id: row[0], grade: LeadGrade(rawValue: row[1]) ?? .C, lockedAgent: row[2]))
         }
-        let holders = try Row.fetchCursor(db, sql: """
-            SELECT DISTINCT lead_ledger.lead_id, lead_ledger.agent_id FROM lead JOIN lead_ledger ON lead_ledger.lead_id = lead.id
-            WHERE lead.status = 'pool' AND lead.recycle_count > 0 AND (?1 IS NULL OR lead.batch_id = ?1)
-              AND lead_ledger.event = 'assigned' AND lead_ledger.agent_id IS NOT NULL
-            """, arguments: [batch])
-        while let row = try holders.next() {
-            if let i = index[row[0]] { leads[i].formerHolders.insert(row[1]) }
+        let ids = Array(recycled.keys)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let holders = try Row.fetchCursor(db, sql: """
+                SELECT lead_id, agent_id FROM lead_ledger
+                WHERE event = 'assigned' AND agent_id IS NOT NULL AND lead_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))
+                """, arguments: StatementArguments(chunk))
+            while let row = try holders.next() {
+                if let i = recycled[row[0]] { leads[i].formerHolders.insert(row[1]) }
+            }
         }
         return leads
     }
