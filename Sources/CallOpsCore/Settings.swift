@@ -393,6 +393,8 @@ public struct Settings: Codable, Equatable, Sendable {
         public var deliveryDays = 7
         /// Premiums due within this many days are in the owning agent's queue, after stabilisation calls.
         public var queueDays = 7
+        /// A renewal reminder that reached the customer is due again after this many days, not at once.
+        public var reminderIntervalDays = 3
         /// `renewals due` and the nightly run list premiums due within this many days.
         public var dueWithinDays = 30
         /// A premium is accepted up to this many days before it falls due.
@@ -404,6 +406,7 @@ public struct Settings: Codable, Equatable, Sendable {
             case graceDays = "grace_days"
             case deliveryDays = "delivery_days"
             case queueDays = "queue_days"
+            case reminderIntervalDays = "reminder_interval_days"
             case dueWithinDays = "due_within_days"
             case advanceDays = "advance_days"
             case persistencyMonths = "persistency_months"

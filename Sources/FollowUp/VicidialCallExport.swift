@@ -166,6 +166,9 @@ public struct VicidialCallExport {
         while let record = try reader.next() {
             summary.rows += 1
             switch call(record, columns: columns, agents: agents) {
+            case let .call(input) where input.disposition == .sale:
+                // A sale is a policy (issue 17), and the export has no product or premium to make one.
+                summary.rejected.append(.init(line: record.line, field: "status", reason: "is a sale, and the export names no product or premium; record it with callops sales record --lead L --agent A --product P --premium X"))
             case var .call(input):
                 input.leadID = try confirmedLead(db, input)
                 calls.append((record.line, input))

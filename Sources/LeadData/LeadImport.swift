@@ -101,8 +101,16 @@ public struct LeadImporter {
                 return hash
             }
         }
-        // A dry run wrote no batch.
-        if options.dryRun { summary.batchID = nil }
+        // A dry run wrote no batch, but its rejects file of whole numbers is an export, and every
+        // export of numbers is audited (SPEC section 3): the audit line outlives the rollback.
+        if options.dryRun {
+            summary.batchID = nil
+            if let rejects, rejects.count > 0 {
+                try db.transaction { db in
+                    try AuditLog.record(db, command: "leads import --dry-run --rejects \(rejects.path)", numbers: rejects.count, clock: clock)
+                }
+            }
+        }
         progress?.finish()
         return summary
     }
@@ -198,10 +206,19 @@ public struct LeadImporter {
             for row in chunk.rows.rows { summary.grades[row.grade, default: 0] += 1 }
             for i in existing { summary.grades[chunk.rows.rows[i].grade, default: 0] -= 1 }
             summary.rejected[.duplicateExisting, default: 0] += existing.count
-            for rejection in chunk.rejections { summary.rejected[rejection.reason, default: 0] += 1 }
+            var rejections = chunk.rejections
+            for i in rejections.indices {
+                guard let phone = rejections[i].unconfirmedPhone else { continue }
+                let text = String(phone)
+                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM lead WHERE phone = ?"), arguments: [text]) == true {
+                    rejections[i].reason = .duplicateExisting
+                    rejections[i].detail = "\(PhoneNumber.mask(text)) is already a lead"
+                }
+            }
+            for rejection in rejections { summary.rejected[rejection.reason, default: 0] += 1 }
             if rejects != nil {
                 // The chunk's rejections in line order, any found by the insert among them.
-                var all = chunk.rejections
+                var all = rejections
                 for i in existing {
                     let phone = chunk.rows.phoneText(i)
                     all.append(Rejection(line: chunk.rows.rows[i].line, reason: .duplicateExisting,

@@ -67,6 +67,14 @@ public struct NightlyBatch {
             }
         }
         var files: [(String, String)] = []
+        // The files are written to a staging folder and moved into place before the database
+        // commits; if either fails, both stay as they were.
+        let staged = try StagedFiles(folder: folder)
+        var committed = false
+        defer {
+            if !committed { staged.restore() }
+            staged.finish()
+        }
         let summary = try db.transaction { db -> NightlySummary in
             progress?.update(5)
             let renewals = Renewals(settings: settings, clock: early)
@@ -129,19 +137,13 @@ public struct NightlyBatch {
             files.append(("reports/seats-\(stamp).html", report.html()))
             files.append(("reports/renewals-due-\(stamp).csv", dueCSV))
             files.append(("reports/undelivered-\(stamp).csv", lateCSV))
+            for (name, text) in files { try staged.stage(name, text) }
+            try staged.moveIntoPlace()
             return NightlySummary(date: stamp, recycled: recycled, allocated: allocation.allocated, unallocated: allocation.unallocated,
                                   agents: agents.count, queueRows: queueRows, crossSellRows: crossRows, lapsed: lapsed, renewalsDue: due.count,
                                   lateDeliveries: late.count, files: files.map(\.0))
         }
-        // Files are written once the database work has committed; each appears whole (atomic rename).
-        for (name, text) in files {
-            let url = folder.appendingPathComponent(name)
-            do {
-                try text.write(to: url, atomically: true, encoding: .utf8)
-            } catch {
-                throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(error.localizedDescription)); the database work is done, rerun to write the files")
-            }
-        }
+        committed = true
         progress?.finish()
         return summary
     }

@@ -24,14 +24,17 @@ struct CallsCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
+            let progress = ProgressBar("calls import", total: 100)
             let summary = try context.db.transaction { db in
-                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, layout: layout)
+                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, layout: layout, progress: progress)
             }
+            progress.finish()
             var table = Table([">rows", ">imported", ">already imported", ">on others' leads", ">sales", ">rejected"])
             table.append([summary.rows, summary.imported, summary.alreadyImported, summary.onOthersLeads, summary.sales, summary.rejected.count].map(String.init))
             table.footer = summary.rejected.prefix(20).map { "\((file as NSString).lastPathComponent):\($0.line): \($0.field): \($0.reason)" }
             if summary.rejected.count > 20 { table.footer.append("... and \(summary.rejected.count - 20) more (see --format json)") }
             emit(try Render.output(summary, table: table, format: output.format))
+            for warning in summary.warnings { note("\((file as NSString).lastPathComponent):\(warning.line): \(warning.field): \(warning.reason)") }
         }
     }
 
@@ -64,9 +67,11 @@ struct CallsCommand: ParsableCommand {
             let id = "log-\(agent)-\(lead)-\(context.clock.nowTimestamp)"
             let input = CallInput(callID: id, agentCode: agent, leadID: lead, startedAt: context.clock.now, talkSeconds: talkSeconds,
                                   disposition: disposition, callbackAt: callback, note: note)
+            var notes: [String] = []
             let outcome = try context.db.transaction { db -> (CallOutcome, LeadProgress.Snapshot?) in
-                (try CallRecorder(settings: context.settings, clock: context.clock).record(db, input), try LeadProgress.lead(db, id: lead))
+                (try CallRecorder(settings: context.settings, clock: context.clock).record(db, input, notes: &notes), try LeadProgress.lead(db, id: lead))
             }
+            for text in notes { callops.note(text) }
             switch outcome.0 {
             case .duplicate:
                 throw CallOpsError.refused("a call by \(agent) on lead \(lead) at \(context.clock.nowTimestamp) is already recorded")

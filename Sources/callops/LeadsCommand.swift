@@ -79,7 +79,8 @@ struct LeadsCommand: ParsableCommand {
             options.seed = seed
             options.dryRun = dryRun
             options.trainedProbationers = try context.db.read(Training.passedPreJob)
-            let result = try Allocator(settings: context.settings, clock: context.clock).run(context.db, options: options)
+            let result = try Allocator(settings: context.settings, clock: context.clock).run(context.db, options: options,
+                                                                                              progress: ProgressBar("allocate", total: 100))
             var table = Table(["agent", "team", "tier", ">room", ">allocated", ">A", ">B", ">C"])
             for line in result.agents {
                 table.append([line.agentCode, line.team, line.tier.rawValue, String(line.capacity), String(line.allocated),
@@ -202,12 +203,13 @@ struct LeadsCommand: ParsableCommand {
                 return
             }
             let stats = try context.db.read { db in try LeadStats.batches(db, batch: batch, source: source) }
-            var table = Table(["batch", "source", ">rows", ">accepted", ">allocated", ">dialed", ">contacted", ">effective", ">sold",
-                               ">premium", ">cost", ">cost/sale", ">premium/lead", ">usage"])
+            var table = Table(["batch", "source", ">rows", ">accepted", "rejects", ">allocated", ">dialed", ">contacted", ">effective",
+                               ">interested", ">sold", ">premium", ">cost", ">cost/sale", ">premium/lead", ">usage"])
             for s in stats {
-                table.append([String(s.batchID), s.source, String(s.rows), String(s.accepted), String(s.allocated), String(s.dialed),
-                              String(s.contacted), String(s.effective), String(s.sold), s.premium.description, s.cost.description,
-                              s.costPerSale?.description ?? "-", s.premiumPerLead?.description ?? "-", Render.percent(s.dataUsageRate)])
+                table.append([String(s.batchID), s.source, String(s.rows), String(s.accepted), s.rejectsByReason, String(s.allocated),
+                              String(s.dialed), String(s.contacted), String(s.effective), String(s.interested), String(s.sold),
+                              s.premium.description, s.cost.description, s.costPerSale?.description ?? "-", s.premiumPerLead?.description ?? "-",
+                              Render.percent(s.dataUsageRate)])
             }
             emit(try Render.output(stats, table: table, format: output.format))
         }
@@ -223,10 +225,10 @@ struct LeadsCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let windows = try CallingWindows(context.settings.cadence.windows)
-            let explanation = try context.db.read { db in try LeadExplanation.explain(db, lead: lead, clock: context.clock, windows: windows) }
+            let story = try context.db.read { db in try LeadStory.tell(db, lead: lead, settings: context.settings, clock: context.clock) }
+            let explanation = story.explanation
             if output.format == .json {
-                emit(try Render.json(explanation))
+                emit(try Render.json(story))
                 return
             }
             var text = """
@@ -236,8 +238,21 @@ struct LeadsCommand: ParsableCommand {
 
                 """
             var table = Table(["at", "event", "agent", "reason"], rows: explanation.history.map { [$0.at, $0.event, $0.agentCode ?? "-", $0.reason] })
-            table.footer = ["", "now: \(explanation.queueNow)"]
-            text += output.format == .csv ? table.csv() : table.rendered()
+            var calls = Table(["at", "agent", "disposition", ">talk s", ">follow-up", "callback at", "note"], rows: story.calls.map {
+                [$0.at, $0.agentCode, $0.disposition, String($0.talkSeconds), $0.followUp.map(String.init) ?? "-", $0.callbackAt ?? "-", $0.note ?? ""]
+            })
+            calls.footer = story.calls.isEmpty ? ["no calls yet"] : []
+            let policies = Table(["policy", "agent", "product", ">premium", "mode", "insured", "sold at", "status"], rows: story.policies.map {
+                [String($0.policyID), $0.agentCode, $0.product, $0.premium.description, $0.mode, $0.insured, $0.soldAt, $0.status]
+            })
+            var queues = ["queues:" + (story.queues.isEmpty ? " none" : "")] + story.queues.map { "  " + $0 }
+            queues.append("now: \(explanation.queueNow)")
+            if output.format == .csv {
+                text += table.csv()
+            } else {
+                text += table.rendered() + "\ncalls\n" + calls.rendered() + (story.policies.isEmpty ? "" : "\npolicies\n" + policies.rendered())
+                    + "\n" + queues.joined(separator: "\n") + "\n"
+            }
             emit(text)
         }
     }

@@ -42,6 +42,8 @@ struct PayCommand: ParsableCommand {
                 }
                 emit(text + "\n\n" + table.rendered())
             }
+            // The band warnings go to stderr in every format (stdout stays data in json and csv).
+            for warning in result.bandWarnings(rules: context.settings.pay) { note(warning) }
         }
     }
 

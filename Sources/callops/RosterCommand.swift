@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallOpsCore
 import Foundation
+import LeadData
 import Roster
 
 /// `callops roster`: the agents, teams and seats (SPEC section 4).
@@ -21,10 +22,19 @@ struct RosterCommand: ParsableCommand {
             let context = try global.context()
             let roster = try RosterImport.read(path: file, clock: context.clock)
             let name = (file as NSString).lastPathComponent
-            let summary = try context.db.transaction { db in try RosterImport.apply(db, roster: roster, file: name) }
-            let table = Table(
+            // Agents the file marks `left` hand back their leads and callbacks in the same transaction,
+            // so the database holds together at once (SPEC section 5, recycling).
+            let (summary, released) = try context.db.transaction { db in
+                (try RosterImport.apply(db, roster: roster, file: name),
+                 try Recycler(settings: context.settings, clock: context.clock).releaseLeavers(db))
+            }
+            var table = Table(
                 [">rows", ">added", ">updated", ">teams created", ">seats created"],
                 rows: [[summary.rows, summary.added, summary.updated, summary.teamsCreated, summary.seatsCreated].map(String.init)])
+            if released.fromLeavers + released.callbacksMoved + released.callbacksStuck > 0 {
+                table.footer = ["agents who left: \(released.fromLeavers) leads back to the pool, \(released.callbacksMoved) callbacks moved to a teammate"
+                    + (released.callbacksStuck > 0 ? ", \(released.callbacksStuck) callbacks to the pool (no teammate with room)" : "")]
+            }
             emit(try Render.output(summary, table: table, format: output.format))
         }
     }
@@ -48,6 +58,21 @@ struct RosterCommand: ParsableCommand {
                 case dailyNewLeads = "daily_new_leads"
                 case maxOpenLeads = "max_open_leads"
                 case dialerUser = "dialer_user"
+            }
+
+            /// Every key, `seat` null for an unseated agent (the JSON contract keeps its keys).
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(agentCode, forKey: .agentCode)
+                try c.encode(name, forKey: .name)
+                try c.encode(team, forKey: .team)
+                try c.encode(hireDate, forKey: .hireDate)
+                try c.encode(tier, forKey: .tier)
+                try c.encode(status, forKey: .status)
+                try c.encode(seat, forKey: .seat)
+                try c.encode(dailyNewLeads, forKey: .dailyNewLeads)
+                try c.encode(maxOpenLeads, forKey: .maxOpenLeads)
+                try c.encode(dialerUser, forKey: .dialerUser)
             }
         }
 

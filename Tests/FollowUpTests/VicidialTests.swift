@@ -193,6 +193,22 @@ enum VicidialExport {
         #expect(again.imported == 0 && again.alreadyImported == 3)
     }
 
+    /// A sale is a policy (issue 17 item 1): the export names no product or premium, so a SALE row
+    /// is rejected pointing to `sales record`, and the lead stays open with nothing half made.
+    @Test func aSaleRowIsRejectedPointingToSalesRecord() throws {
+        let day = try day()
+        try day.at("2026-11-20T20:30")
+        let two = try lead(day, phone: "13900000002")
+        let summary = try importFile(day, VicidialExport.text(extended: true, [
+            ["call_date": "2026-11-20 10:15:00", "phone_number": two.phone, "status": "SALE", "user": "vici01",
+             "length_in_sec": "300", "lead_id": "9002", "uniqueid": "1763604900.9"],
+        ]))
+        #expect(summary.imported == 0 && summary.sales == 0)
+        #expect(summary.rejected.map(\.field) == ["status"])
+        #expect(summary.rejected.first?.reason.contains("sales record") == true)
+        #expect(try lead(day, phone: two.phone).status != "won")
+    }
+
     @Test func aCallbackWithoutATimeIsDueAtTheNextInterval() throws {
         let day = try day()
         try day.at("2026-11-20T20:30")
