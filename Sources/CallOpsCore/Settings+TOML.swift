@@ -88,7 +88,10 @@ extension Settings {
         _ user: Any, over defaults: Any, path: [String], file: String, lines: ConfigLines
     ) throws -> Any {
         guard let userTable = user as? [String: Any], let defaultTable = defaults as? [String: Any]
-        else { return user }
+        else {
+            try checkRange(user, path: path, file: file, lines: lines)
+            return user
+        }
         var result = defaultTable
         for (key, value) in userTable {
             let keyPath = path + [key]
@@ -101,6 +104,23 @@ extension Settings {
             result[key] = try merge(value, over: known, path: keyPath, file: file, lines: lines)
         }
         return result
+    }
+
+    /// Every number in the config lies within ±100,000,000 (SPEC section 12: money up to
+    /// 100,000,000 yuan, days and counts far below), so no rule built on it can overflow.
+    private static func checkRange(_ value: Any, path: [String], file: String, lines: ConfigLines) throws {
+        if let list = value as? [Any] {
+            for item in list { try checkRange(item, path: path, file: file, lines: lines) }
+            return
+        }
+        // A boolean arrives as 0 or 1, inside the range.
+        guard let number = value as? NSNumber else { return }
+        let double = number.doubleValue
+        if !double.isFinite || abs(double) > 100_000_000 {
+            throw CallOpsError.badConfig(
+                file: file, line: lines.line(of: path), key: path.joined(separator: "."),
+                message: "\(Quoted.value(number.stringValue)) is out of range; a number in the config lies between -100,000,000 and 100,000,000")
+        }
     }
 
     private static func describe(_ error: DecodingError, file: String, lines: ConfigLines) -> CallOpsError {

@@ -69,8 +69,8 @@ public struct CallImport {
             guard let startedText = value("started_at"), let started = clock.parse(startedText) else {
                 reject("started_at", "\"\(value("started_at") ?? "")\" is not a local time such as 2026-11-23T10:15:00"); continue
             }
-            guard let talk = value("talk_seconds").flatMap(Int.init), talk >= 0 else {
-                reject("talk_seconds", "\"\(value("talk_seconds") ?? "")\" is not a whole number of seconds"); continue
+            guard let talk = value("talk_seconds").flatMap(InputRange.talkSeconds) else {
+                reject("talk_seconds", "\"\(value("talk_seconds") ?? "")\" is not a whole number of seconds from 0 to 86400"); continue
             }
             guard let dispositionText = value("disposition"), let disposition = Disposition(rawValue: dispositionText.lowercased()) else {
                 reject("disposition", "\"\(value("disposition") ?? "")\" is not one of \(Disposition.allCases.map(\.rawValue).joined(separator: ", "))"); continue
@@ -91,7 +91,7 @@ public struct CallImport {
             }
             if disposition == .sale, let product = value("product") {
                 guard let premium = value("premium").flatMap(Money.init(parsingYuan:)), premium.fen > 0 else {
-                    reject("premium", "a sale needs its premium in yuan"); continue
+                    reject("premium", "a sale needs its premium in yuan, above 0 and up to 100,000,000"); continue
                 }
                 guard let insured = Insured(rawValue: value("insured") ?? "self") else {
                     reject("insured", "\"\(value("insured") ?? "")\" is not self, spouse, child or parent"); continue
