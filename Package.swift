@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "SeatProductivityTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity"]),
         .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo"]),
         // Runs the built `callops` binary on real files.
-        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore"]),
+        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore", "CallOpsStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -126,6 +126,23 @@ public final class AppDatabase: Sendable {
 
     /// How long this connection waits for another run, for messages.
     let busyWait: TimeInterval
+    /// Set once `close` has run: closing twice (a command, then the end of the run) is harmless.
+    private let closed = CloseOnce()
+
+    /// A flag set once, under a lock.
+    private final class CloseOnce: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = false
+
+        /// True the first time only.
+        func markClosed() -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            if done { return false }
+            done = true
+            return true
+        }
+    }
 
     private init(_ writer: any DatabaseWriter, path: String, schema: [Migration], migrate: Bool, busyWait: TimeInterval) throws {
         self.writer = writer
@@ -173,7 +190,7 @@ public final class AppDatabase: Sendable {
     /// Ends the run with the file alone: the WAL checkpointed into the database and truncated,
     /// the connection closed (SQLite then removes the -wal and -shm files), also after a failure.
     public func close() throws {
-        guard path != ":memory:" else { return }
+        guard path != ":memory:", closed.markClosed() else { return }
         if !(writer.configuration.readonly) {
             _ = try? writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         }
