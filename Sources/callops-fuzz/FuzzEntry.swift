@@ -1,0 +1,28 @@
+import CallOpsFuzz
+import Foundation
+
+#if FUZZING
+/// libFuzzer's entry (built with `-sanitize=fuzzer -DFUZZING`): one input to the target named
+/// by `$CALLOPS_FUZZ_TARGET`.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzTarget.selected.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
+#else
+/// Without libFuzzer: `callops-fuzz TARGET FILE...` feeds each file to the target once, to
+/// replay a crash the fuzzer found.
+@main
+struct FuzzReplay {
+    static func main() {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
+            FileHandle.standardError.write(Data("usage: callops-fuzz \(FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")) FILE...\n".utf8))
+            exit(64)
+        }
+        for file in arguments.dropFirst() {
+            target.run([UInt8](FileManager.default.contents(atPath: file) ?? Data()))
+        }
+    }
+}
+#endif
