@@ -16,9 +16,9 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
         let rounded = value.rounded()
         if rounded.isNaN {
             fen = 0
-        } else if rounded >= 9_223_372_036_854_775_807 {
+        } else if rounded >= 0x1p63 {
             fen = .max
-        } else if rounded <= -9_223_372_036_854_775_808 {
+        } else if rounded <= -0x1p63 {
             fen = .min
         } else {
             fen = Int64(rounded)

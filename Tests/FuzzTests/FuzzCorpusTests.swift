@@ -41,4 +41,17 @@ import Testing
         #expect(throws: CallOpsError.self) { try Settings.parse(toml: "[leads]\nmin_age = 9223372036854775807\n", file: "c.toml") }
         #expect(throws: Never.self) { try Settings.parse(toml: "[general]\nbusy_wait_seconds = 5\n", file: "c.toml") }
     }
+
+    /// toml++ aborted the process on these (the fuzzer's first finds): now each is one error with its line.
+    @Test func keysTOMLDoesNotAllowAreRefusedBeforeTheParserSeesThem() {
+        for (text, line) in [("[\u{07}\0\0\0s\n", 1), ("# 注释\n[general]\n[张]\n", 3), ("x = \"张三\" # 好\n[\u{FFFD}general]\n", 2)] {
+            #expect {
+                try Settings.parse(toml: text, file: "c.toml")
+            } throws: { error in
+                "\(error)".hasPrefix("c.toml:\(line):")
+            }
+        }
+        // Chinese inside strings and comments is fine.
+        #expect(throws: Never.self) { try Settings.parse(toml: "# 时区\n[general]\ntimezone = \"Asia/Shanghai\" # 上海\n", file: "c.toml") }
+    }
 }
