@@ -30,7 +30,15 @@ public struct Settings: Codable, Equatable, Sendable {
     public struct General: Codable, Equatable, Sendable {
         /// Every local time (`--now`, due times, report periods) is read in this zone.
         public var timezone = "Asia/Shanghai"
+        /// A run that finds another one writing waits this many seconds for it, then gives up
+        /// (a calls import of 400,000 rows holds the database about a minute).
+        public var busyWaitSeconds = 600
         public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case timezone
+            case busyWaitSeconds = "busy_wait_seconds"
+        }
     }
 
     /// Tiers (seed 000) and each tier's default lead capacity.

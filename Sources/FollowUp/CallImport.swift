@@ -78,26 +78,26 @@ public struct CallImport {
             guard let callID = value("call_id") else { reject("call_id", "is empty"); continue }
             guard let agent = value("agent_code") else { reject("agent_code", "is empty"); continue }
             guard let startedText = value("started_at"), let started = clock.parse(startedText) else {
-                reject("started_at", "\"\(value("started_at") ?? "")\" is not a local time such as 2026-11-23T10:15:00"); continue
+                reject("started_at", "\"\(Quoted.value(value("started_at") ?? ""))\" is not a local time such as 2026-11-23T10:15:00"); continue
             }
-            guard let talk = value("talk_seconds").flatMap(Int.init), talk >= 0 else {
-                reject("talk_seconds", "\"\(value("talk_seconds") ?? "")\" is not a whole number of seconds"); continue
+            guard let talk = value("talk_seconds").flatMap(InputRange.talkSeconds) else {
+                reject("talk_seconds", "\"\(Quoted.value(value("talk_seconds") ?? ""))\" is not a whole number of seconds from 0 to 86400"); continue
             }
             guard let dispositionText = value("disposition"), let disposition = Disposition(rawValue: dispositionText.lowercased()) else {
-                reject("disposition", "\"\(value("disposition") ?? "")\" is not one of \(Disposition.allCases.map(\.rawValue).joined(separator: ", "))"); continue
+                reject("disposition", "\"\(Quoted.value(value("disposition") ?? ""))\" is not one of \(Disposition.allCases.map(\.rawValue).joined(separator: ", "))"); continue
             }
             var input = CallInput(callID: callID, agentCode: agent, startedAt: started, talkSeconds: talk, disposition: disposition, note: value("note"))
             if let id = value("lead_id") {
-                guard let leadID = Int64(id) else { reject("lead_id", "\"\(id)\" is not a lead id"); continue }
+                guard let leadID = Int64(id) else { reject("lead_id", "\"\(Quoted.value(id))\" is not a lead id"); continue }
                 input.leadID = leadID
             } else if let raw = value("phone") {
-                guard case let .valid(phone) = PhoneNumber.normalize(raw, validator: validator) else { reject("phone", "\"\(raw)\" is not a mainland mobile"); continue }
+                guard case let .valid(phone) = PhoneNumber.normalize(raw, validator: validator) else { reject("phone", "\"\(Quoted.value(raw))\" is not a mainland mobile"); continue }
                 input.phone = phone
             } else {
                 reject("phone|lead_id", "is empty"); continue
             }
             if let text = value("callback_at") {
-                guard let at = clock.parse(text) else { reject("callback_at", "\"\(text)\" is not a local time"); continue }
+                guard let at = clock.parse(text) else { reject("callback_at", "\"\(Quoted.value(text))\" is not a local time"); continue }
                 input.callbackAt = at
             }
             if disposition == .sale {

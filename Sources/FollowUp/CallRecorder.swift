@@ -62,6 +62,9 @@ public struct CallRecorder {
     /// Records one call in the caller's transaction; `notes` gets what the caller should be told
     /// (a callback past the agent's cap, kept as a follow-up).
     public func record(_ db: Database, _ input: CallInput, notes: inout [String]) throws -> CallOutcome {
+        guard (0...InputRange.maximumTalkSeconds).contains(input.talkSeconds) else {
+            throw CallOpsError.invalidValue(field: "talk_seconds", value: String(input.talkSeconds), expected: "seconds of conversation from 0 to 86400")
+        }
         if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM call WHERE call_id = ?"), arguments: [input.callID]) == true {
             return .duplicate
         }

@@ -21,13 +21,13 @@ public enum CallRowSale {
             return .failure(Problem(field: "product", reason: "a sale names its product (one of \(catalog.joined(separator: ", ")))"))
         }
         guard catalog.contains(product.uppercased()) else {
-            return .failure(Problem(field: "product", reason: "\"\(product)\" is not in the catalog (\(catalog.joined(separator: ", ")))"))
+            return .failure(Problem(field: "product", reason: "\"\(Quoted.value(product))\" is not in the catalog (\(catalog.joined(separator: ", ")))"))
         }
         guard let text = premium, let amount = Money(parsingYuan: text), amount.fen > 0 else {
-            return .failure(Problem(field: "premium", reason: "\"\(premium ?? "")\" is not a premium; a sale needs its annual premium in yuan, above 0"))
+            return .failure(Problem(field: "premium", reason: "\"\(Quoted.value(premium ?? ""))\" is not a premium; a sale needs its annual premium in yuan, above 0 and up to 100,000,000"))
         }
         guard let who = Insured(rawValue: insured ?? "self") else {
-            return .failure(Problem(field: "insured", reason: "\"\(insured ?? "")\" is not self, spouse, child or parent"))
+            return .failure(Problem(field: "insured", reason: "\"\(Quoted.value(insured ?? ""))\" is not self, spouse, child or parent"))
         }
         return .success(SaleInput(product: product.uppercased(), premium: amount, insured: who))
     }

@@ -117,7 +117,7 @@ public struct SeatReportBuilder {
         var figures: [AgentFigures] = present.map { agent in
             let a = activity[agent.id] ?? AgentActivity(agentID: agent.id)
             let recent = trailing[agent.id]
-            let fyc = Money(fen: Int64(Double(recent?.premium.fen ?? 0) * settings.planning.fycRatePercent / 100))
+            let fyc = Money(fenClamping: (Double(recent?.premium.fen ?? 0) * settings.planning.fycRatePercent / 100).rounded(.towardZero))
             var f = AgentFigures(
                 agentCode: agent.code, name: agent.name, team: agent.team,
                 tier: agent.tier(clock: clock, rules: settings.roster, trailingPolicies: recent?.sales ?? 0, trailingFYC: fyc))

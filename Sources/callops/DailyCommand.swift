@@ -19,6 +19,18 @@ struct DailyCommand: ParsableCommand {
     var dialer: Dialer?
 
     func run() throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), !isFolder.boolValue {
+            throw CallOpsError.invalidValue(field: "--out", value: out, expected: "a folder (it is a file); daily writes queues/ and reports/ into it")
+        }
+        // A damaged database is refused before the night's work opens it for writing.
+        let checking = try global.readingContext()
+        let problems = try checking.db.quickCheck()
+        try checking.db.close()
+        if !problems.isEmpty {
+            throw CallOpsError.refused(
+                "\(Quoted.path(global.databasePath)) is damaged (\(Quoted.value(problems.prefix(3).joined(separator: "; ")))); nothing was changed; restore it from a backup (callops backup) before the nightly run")
+        }
         let context = try global.context()
         var day = context.clock.startOfDay(context.clock.now)
         if let date {

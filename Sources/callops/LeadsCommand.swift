@@ -21,7 +21,7 @@ struct LeadsCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
         @Argument(help: "The lead file.") var file: String
         @Option(help: "Where the leads came from (vendor, partner, referral).") var source: String
-        @Option(name: .customLong("cost-per-lead"), help: "What one lead cost, in yuan.") var costPerLead: Double = 0
+        @Option(name: .customLong("cost-per-lead"), parsing: .unconditional, help: "What one lead cost, in yuan.") var costPerLead: Double = 0
         @Option(help: "auto (UTF-8, else GB18030), utf8 or gb18030.") var encoding: ImportOptions.Encoding = .auto
         @Option(help: "auto (a header row) or vicidial (VICIdial's 25 fields, no header).") var layout: ImportOptions.Layout = .auto
         @Option(help: "Write rejected rows here (CSV: line, reason, detail, row).") var rejects: String?
@@ -29,7 +29,7 @@ struct LeadsCommand: ParsableCommand {
         @Flag(help: "Import a file that was imported before.") var force = false
 
         func validate() throws {
-            if costPerLead < 0 || !costPerLead.isFinite { throw ValidationError("--cost-per-lead must be 0 or more yuan") }
+            _ = try InputRange.yuan(costPerLead, field: "--cost-per-lead")
             if source.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--source names where the leads came from, e.g. --source 平安合作") }
         }
 
@@ -101,11 +101,11 @@ struct LeadsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Option(name: .customLong("idle-days"), help: "Days without a call after assignment. Default: the config's (3).") var idleDays: Int?
+        @Option(name: .customLong("idle-days"), parsing: .unconditional, help: "Days without a call after assignment. Default: the config's (3).") var idleDays: Int?
         @Flag(name: .customLong("dry-run"), help: "Show what would move; write nothing.") var dryRun = false
 
         func validate() throws {
-            if let idleDays, idleDays < 0 { throw ValidationError("--idle-days must be 0 or more") }
+            if let idleDays { try InputRange.whole(idleDays, field: "--idle-days", in: 0...InputRange.maximumDays, what: "a number of days") }
         }
 
         func run() throws {
@@ -162,7 +162,7 @@ struct LeadsCommand: ParsableCommand {
             @Flag(name: .customLong("reveal-phones"), help: "Show whole numbers (recorded in the audit log).") var revealPhones = false
 
             func run() throws {
-                let context = try global.context()
+                let context = try global.context(access: revealPhones ? .readWrite : .readOnly)
                 var entries = try context.db.read(DoNotCall.entries)
                 if revealPhones {
                     try context.db.transaction { db in
@@ -192,7 +192,7 @@ struct LeadsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             if by == "attempt" {
                 let filter = LeadStats.leadFilter(batch: batch, source: source)
                 let rates = try context.db.read { db in try ActivityFigures.byAttempt(db, leadFilterSQL: filter?.sql, arguments: filter?.arguments ?? []) }
@@ -224,7 +224,7 @@ struct LeadsCommand: ParsableCommand {
         @Argument(help: "The lead id.") var lead: Int64
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let story = try context.db.read { db in try LeadStory.tell(db, lead: lead, settings: context.settings, clock: context.clock) }
             let explanation = story.explanation
             if output.format == .json {

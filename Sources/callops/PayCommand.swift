@@ -56,7 +56,7 @@ struct PayCommand: ParsableCommand {
         @Option(help: "YYYY-MM.") var month: String
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let day = try parseDay(month + "-01", option: "--month", shown: month, expected: "a month, YYYY-MM")
             let (status, slip) = try context.db.read { db in try PayRun(settings: context.settings, clock: context.clock).slip(db, agent: agent, month: day) }
             let table = CallOpsCore.Table(["line", ">yuan", "detail"], rows: slip.lines.map { [$0.kind.rawValue, $0.amount.description, $0.detail] }
@@ -78,7 +78,7 @@ struct PayCommand: ParsableCommand {
         @Option(help: "YYYY-Qn, such as 2026-Q4.") var quarter: String
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let parts = quarter.split(separator: "-")
             guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), parts[1].count == 2, parts[1].first == "Q",
                   let q = Int(parts[1].dropFirst()), (1...4).contains(q), let first = CivilDay(year: year, month: 3 * q - 2, day: 1) else {

@@ -77,7 +77,7 @@ struct RosterCommand: ParsableCommand {
         }
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let (agents, seats) = try context.db.read { db in
                 (try Roster.agents(db, team: team), try Roster.seatCounts(db, team: team))
             }

@@ -71,8 +71,10 @@ import Testing
         #expect(try cli.run(["check"], now: "2026-11-24T20:00").status == 0)
 
         // callops reads its own list back, as VICIdial's lead loader would.
+        let fresh = ["CALLOPS_DB": cli.folder.appendingPathComponent("fresh.sqlite").path]
+        #expect(try cli.run(["init"], environment: fresh).status == 0)
         let back = try cli.run(["leads", "import", "night/dialer/vicidial_list.txt", "--layout", "vicidial", "--source", "vici", "--format", "json"],
-                               environment: ["CALLOPS_DB": cli.folder.appendingPathComponent("fresh.sqlite").path])
+                               environment: fresh)
         #expect(back.status == 0, "\(back.stderr)")
         let read = try #require(try CLI.json(back) as? [String: Any])
         #expect(read["rows"] as? Int == 6 && read["accepted"] as? Int == 6)
