@@ -35,12 +35,15 @@ public struct Settings: Codable, Equatable, Sendable {
     public struct RosterRules: Codable, Equatable, Sendable {
         /// An agent is `new` for this many days after the hire date.
         public var newHireDays = 30
-        /// `top` (绩优人员): at least this many policies in the trailing month...
+        /// `top` (绩优人员, 每月2件、每月万C): at least this many policies in the assessment month
+        /// (the last complete calendar month)...
         public var topMinPolicies = 2
-        /// ...and at least this first-year commission (yuan) in the trailing month.
+        /// ...and at least this first-year commission (yuan) in it.
         public var topMinFYC = 10_000.0
-        /// `core` (主力人员): a steady seller, at least this many policies in the trailing month.
+        /// `core` (主力人员, 达星): at least this many policies in the assessment month...
         public var coreMinPolicies = 1
+        /// ...and at least this first-year commission (yuan) in it.
+        public var coreMinFYC = 3_000.0
         /// Per-tier defaults for agents whose roster row gives no quota of its own.
         public var tiers = TierTable()
 
@@ -49,6 +52,7 @@ public struct Settings: Codable, Equatable, Sendable {
             case topMinPolicies = "top_min_policies"
             case topMinFYC = "top_min_fyc"
             case coreMinPolicies = "core_min_policies"
+            case coreMinFYC = "core_min_fyc"
             case tiers
         }
         public init() {}

@@ -183,8 +183,9 @@ public struct Allocator {
             teamTotals[agent.team, default: (0, 0)].sales += p.sales
             teamTotals[agent.team, default: (0, 0)].worked += p.worked
         }
+        let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents)
         return agents.compactMap { agent in
-            let tier = agent.tier(clock: clock, rules: settings.roster, trailingPolicies: performance[agent.id]?.sales ?? 0)
+            let tier = tiers[agent.id]!.tier
             let defaults = settings.roster.tiers[tier]
             let today = allocatedToday[agent.id, default: 0]
             let newHire = agent.daysEmployed(clock: clock) < settings.roster.newHireDays

@@ -69,6 +69,8 @@ public struct NightlyBatch {
             let renewals = Renewals(settings: settings, clock: early)
             let lapsed = try renewals.applyLapses(db)
             let recycled = try Recycler(settings: settings, clock: early).recycle(db)
+            // D's tiers, kept in the tier history: the ones allocation and the reports use today.
+            try Roster.recordTiers(db, on: early.civilToday, rules: settings.roster)
             var options = AllocationOptions()
             // The same date gives the same seed, so a rerun decides the same way.
             options.seed = Allocator(settings: settings, clock: early).seed(AllocationOptions())

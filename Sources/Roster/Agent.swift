@@ -34,34 +34,6 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
         guard let hired = clock.parseDay(hireDate) else { return 0 }
         return clock.daysBetween(hired, clock.now)
     }
-
-    /// The agent's tier: the roster's when given, else derived (seed 000).
-    /// - Parameters:
-    ///   - trailingPolicies: policies sold in the trailing month.
-    ///   - trailingFYC: first-year commission earned in the trailing month.
-    public func tier(
-        clock: Clock, rules: Settings.RosterRules, trailingPolicies: Int = 0, trailingFYC: Money = .zero
-    ) -> Tier {
-        if let rosterTier { return rosterTier }
-        return Tier.derive(
-            daysEmployed: daysEmployed(clock: clock), trailingPolicies: trailingPolicies,
-            trailingFYC: trailingFYC, rules: rules)
-    }
-}
-
-extension Tier {
-    /// The tier earned by tenure and the trailing month's results (seed 000): `new` in the first
-    /// days, `top` at 2 policies and 10,000 of FYC a month, `core` for steady sellers, else `general`.
-    public static func derive(
-        daysEmployed: Int, trailingPolicies: Int, trailingFYC: Money, rules: Settings.RosterRules
-    ) -> Tier {
-        if daysEmployed < rules.newHireDays { return .new }
-        if trailingPolicies >= rules.topMinPolicies && trailingFYC >= Money(yuan: rules.topMinFYC) {
-            return .top
-        }
-        if trailingPolicies >= rules.coreMinPolicies { return .core }
-        return .general
-    }
 }
 
 /// Reads the roster. Other modules reach agents and teams only through these functions.

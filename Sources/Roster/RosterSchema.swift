@@ -32,7 +32,8 @@ public enum RosterSchema {
                 );
                 CREATE INDEX agent_team ON agent(team_id);
                 """)
-        }
+        },
+        tiersMigration,
     ]
 }
 

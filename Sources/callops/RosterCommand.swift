@@ -37,12 +37,13 @@ struct RosterCommand: ParsableCommand {
         @Option(help: "Only this team.") var team: String?
 
         struct Line: Encodable {
-            let agentCode, name, team, hireDate, tier, status: String
+            let agentCode, name, team, hireDate, tier, tierSource, status: String
             let seat: String?
             let dailyNewLeads, maxOpenLeads: Int
             enum CodingKeys: String, CodingKey {
                 case name, team, tier, status, seat
                 case agentCode = "agent_code"
+                case tierSource = "tier_source"
                 case hireDate = "hire_date"
                 case dailyNewLeads = "daily_new_leads"
                 case maxOpenLeads = "max_open_leads"
@@ -51,21 +52,23 @@ struct RosterCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let (agents, seats) = try context.db.read { db in
-                (try Roster.agents(db, team: team), try Roster.seatCounts(db, team: team))
+            let (agents, seats, tiers) = try context.db.read { db in
+                let agents = try Roster.agents(db, team: team)
+                return (agents, try Roster.seatCounts(db, team: team),
+                        try Roster.tiers(db, on: context.clock.civilToday, rules: context.settings.roster, agents: agents))
             }
             let lines = agents.map { agent in
-                let tier = agent.tier(clock: context.clock, rules: context.settings.roster)
-                let defaults = context.settings.roster.tiers[tier]
+                let tier = tiers[agent.id]!
+                let defaults = context.settings.roster.tiers[tier.tier]
                 return Line(
                     agentCode: agent.code, name: agent.name, team: agent.team, hireDate: agent.hireDate,
-                    tier: tier.rawValue, status: agent.status.rawValue, seat: agent.seat,
+                    tier: tier.tier.rawValue, tierSource: tier.source.rawValue, status: agent.status.rawValue, seat: agent.seat,
                     dailyNewLeads: agent.dailyNewLeads ?? defaults.dailyNewLeads,
                     maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads)
             }
-            var table = Table(["agent", "name", "team", "hired", "tier", "status", "seat", ">new/day", ">max open"])
+            var table = Table(["agent", "name", "team", "hired", "tier", "tier from", "status", "seat", ">new/day", ">max open"])
             for line in lines {
-                table.append([line.agentCode, line.name, line.team, line.hireDate, line.tier, line.status,
+                table.append([line.agentCode, line.name, line.team, line.hireDate, line.tier, line.tierSource, line.status,
                               line.seat ?? "-", String(line.dailyNewLeads), String(line.maxOpenLeads)])
             }
             let utilisation = seats.seats == 0 ? "-" : Render.percent(Double(seats.occupied) / Double(seats.seats))
