@@ -33,13 +33,28 @@ public enum StoredValue {
         return value.isNull ? "NULL" : String.fromDatabaseValue(value) ?? value.description
     }
 
-    /// A `YYYY-MM-DD` day (or a timestamp's day) from `column`.
-    public static func day(_ row: Row, _ column: String, table: String, id: some CustomStringConvertible) throws -> CivilDay {
-        let value = text(row, column)
-        guard let day = CivilDay(value) else {
-            throw StoredValueError(table: table, row: id.description, column: column, value: value, expected: "a day (YYYY-MM-DD)")
-        }
-        return day
+    /// The row's `id` column, to name it in an error ("?" when the query did not select it).
+    static func key(_ row: Row) -> String {
+        guard row.hasColumn("id") else { return "?" }
+        let value: DatabaseValue = row["id"]
+        return Int64.fromDatabaseValue(value).map(String.init) ?? String.fromDatabaseValue(value) ?? "?"
+    }
+
+    /// A `YYYY-MM-DD` day (or a timestamp's day) from the row's `column`; the row's `id` names it.
+    public static func day(_ row: Row, _ column: String, table: String) throws -> CivilDay {
+        try day(text(row, column), table: table, column: column, id: key(row))
+    }
+
+    /// A local timestamp from the row's `column`; the row's `id` names it.
+    public static func time(_ row: Row, _ column: String, clock: Clock, table: String) throws -> Date {
+        try time(text(row, column), clock: clock, table: table, column: column, id: key(row))
+    }
+
+    /// An enum case from the row's `column`; the row's `id` names it.
+    public static func `enum`<E: RawRepresentable & CaseIterable>(
+        _ type: E.Type, _ row: Row, _ column: String, table: String
+    ) throws -> E where E.RawValue == String {
+        try `enum`(type, text(row, column), table: table, column: column, id: key(row))
     }
 
     /// A day from a text value already read (`id` names the row).
@@ -79,8 +94,8 @@ public enum StoredValue {
 }
 
 extension StoredValue {
-    /// `callops check` lines for a text column of days that do not read as days. SQLite's
-    /// `date()` normalises 2026-02-30 to 2026-03-02, so a value is a day when it round-trips.
+    /// `callops check` lines for a text column of days that do not read as days. With a modifier
+    /// SQLite's `date()` normalises 2026-02-30 to 2026-03-02, so a value is a day when it round-trips.
     /// - Parameters:
     ///   - nullable: NULL is allowed (an optional day).
     public static func badDays(table: String, column: String, key: String = "id", nullable: Bool = false) -> Invariant {
@@ -88,7 +103,7 @@ extension StoredValue {
             SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not a day (YYYY-MM-DD)'
             FROM \(table)
             WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR typeof(\(column)) <> 'text'
-                OR date(substr(\(column), 1, 10)) IS NOT substr(\(column), 1, 10))
+                OR date(substr(\(column), 1, 10), '+0 days') IS NOT substr(\(column), 1, 10))
             """)
     }
 

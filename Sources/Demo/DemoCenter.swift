@@ -114,7 +114,7 @@ public enum DemoCenter {
         try Training.addCourse(db, code: "BR01", name: "新人衔训", kind: .bridging)
         let probationers = agents.filter { $0.status == .probation }.map(\.code)
         _ = try Training.enroll(db, course: "PJ01", agents: probationers, on: clock.day(first))
-        for agent in agents where agent.status == .probation && clock.parseDay(agent.hireDate)! < clock.adding(days: -5, to: first) {
+        for agent in agents where try agent.status == .probation && StoredValue.time(agent.hireDate, clock: clock, table: "agent", column: "hire_date", id: agent.id) < clock.adding(days: -5, to: first) {
             try Training.complete(db, course: "PJ01", agent: agent.code, passed: true, score: 80, on: clock.day(first))
         }
         // Each agent's income goal for the month, by tier, gives the activity targets (seed 001).
@@ -142,7 +142,7 @@ public enum DemoCenter {
                 summary.leads += imported.accepted
             }
             // New hires take the pre-job course in their first five days; passing opens the lead gate.
-            for agent in agents where agent.status == .probation && clock.day(clock.adding(days: 5, to: clock.parseDay(agent.hireDate)!)) == clock.day(day) {
+            for agent in agents where try agent.status == .probation && clock.day(clock.adding(days: 5, to: StoredValue.time(agent.hireDate, clock: clock, table: "agent", column: "hire_date", id: agent.id))) == clock.day(day) {
                 try Training.complete(db, course: "PJ01", agent: agent.code, passed: true, score: 70 + Int(random.next() % 30), on: clock.day(day))
             }
             let trained = try Training.passedPreJob(db)
@@ -167,7 +167,7 @@ public enum DemoCenter {
             summary.candidates += 1
         }
         for candidate in try Recruiting.list(db, today: day) where candidate.since < day.description && random.chance(0.4) {
-            let stage = RecruitStage(rawValue: candidate.stage)!
+            let stage = try StoredValue.enum(RecruitStage.self, candidate.stage, table: "candidate", column: "stage", id: candidate.id)
             let index = RecruitStage.allCases.firstIndex(of: stage)!
             if random.chance(recruitPassRates[index]) {
                 let signing = stage.next == .signed

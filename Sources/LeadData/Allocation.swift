@@ -156,7 +156,8 @@ public struct Allocator {
             ORDER BY grade, batch_id DESC, id
             """, arguments: [now, batch])
         while let row = try rows.next() {
-            leads.append(PoolLead(id: row[0], grade: LeadGrade(rawValue: row[1]) ?? .C, lockedAgent: row[2]))
+            let id: Int64 = row[0]
+            leads.append(PoolLead(id: id, grade: try StoredValue.enum(LeadGrade.self, row[1], table: "lead", column: "grade", id: id), lockedAgent: row[2]))
         }
         return leads
     }

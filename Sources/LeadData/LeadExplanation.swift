@@ -32,7 +32,7 @@ public struct LeadExplanation: Encodable, Sendable {
         else {
             throw CallOpsError.notFound(kind: "lead", key: String(id), hint: "lead ids are in `callops queue next` and the rejects and stats outputs")
         }
-        let status = LeadStatus(rawValue: row["status"]) ?? .pool
+        let status = try StoredValue.enum(LeadStatus.self, row["status"], table: "lead", column: "status", id: id)
         let agentCode: String? = row["agent_code"]
         var explanation = LeadExplanation(
             leadID: id, name: row["name"],

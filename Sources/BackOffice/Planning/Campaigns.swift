@@ -139,10 +139,10 @@ public enum Campaigns {
             """, arguments: [code]) else {
             throw CallOpsError.notFound(kind: "campaign", key: code, hint: "campaigns are added with `callops plan campaign add`")
         }
-        let metric = CampaignMetric(rawValue: row["metric"])!
+        let metric = try StoredValue.enum(CampaignMetric.self, row, "metric", table: "campaign")
         let tiers = try JSONDecoder().decode([RewardTier].self, from: Data((row["tiers"] as String).utf8))
         let from: String = row["from_day"]
-        let until = min(CivilDay(row["to_day"] as String)!, today).adding(days: 1).description
+        let until = try min(StoredValue.day(row, "to_day", table: "campaign"), today).adding(days: 1).description
         let team: String? = row["team"]
         let agents = try Roster.agents(db, team: team).filter { $0.status != .left }
         var values: [Int64: Double] = [:]
