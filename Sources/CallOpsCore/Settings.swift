@@ -28,6 +28,21 @@ public struct Settings: Codable, Equatable, Sendable {
     public struct General: Codable, Equatable, Sendable {
         /// Every local time (`--now`, due times, report periods) is read in this zone.
         public var timezone = "Asia/Shanghai"
+        /// `callops daily` acts as of this local time (HH:MM) on its day: before anyone calls.
+        public var dailyBatchAt = "06:00"
+
+        /// `daily_batch_at` in minutes after midnight; nil when it is not `HH:MM`.
+        public var dailyBatchMinutes: Int? {
+            let parts = dailyBatchAt.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let h = Int(parts[0]), let m = Int(parts[1]),
+                  (0...23).contains(h), (0...59).contains(m) else { return nil }
+            return h * 60 + m
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case timezone
+            case dailyBatchAt = "daily_batch_at"
+        }
         public init() {}
     }
 
@@ -44,6 +59,10 @@ public struct Settings: Codable, Equatable, Sendable {
         public var coreMinPolicies = 1
         /// ...and at least this first-year commission (yuan) in it.
         public var coreMinFYC = 3_000.0
+        /// Regularisation (转正, SPEC section 9): a probation agent is listed after this many days...
+        public var probationDays = 90
+        /// ...with a sale in this many trailing days (and the regularisation course passed).
+        public var regularizationSalesDays = 30
         /// Per-tier defaults for agents whose roster row gives no quota of its own.
         public var tiers = TierTable()
 
@@ -53,6 +72,8 @@ public struct Settings: Codable, Equatable, Sendable {
             case topMinFYC = "top_min_fyc"
             case coreMinPolicies = "core_min_policies"
             case coreMinFYC = "core_min_fyc"
+            case probationDays = "probation_days"
+            case regularizationSalesDays = "regularization_sales_days"
             case tiers
         }
         public init() {}
@@ -287,6 +308,12 @@ public struct Settings: Codable, Equatable, Sendable {
         public var effectiveCallsPerProposal = 3
         public var weeksPerMonth = 4
         public var workdaysPerWeek = 5
+        /// `plan sizing` observes contacts per agent-day over this many trailing days.
+        public var observeDays = 30
+        /// Seed 003's funnel: of 25 names, 17 are reached, 7 interested, 5 take a proposal, 4 a
+        /// second talk, 3 decide, 1 buys. The first number is the leads a sale needs when no
+        /// batch has sold yet.
+        public var leadFunnel = [25, 17, 7, 5, 4, 3, 1]
 
         enum CodingKeys: String, CodingKey {
             case fycRatePercent = "fyc_rate_percent"
@@ -295,6 +322,8 @@ public struct Settings: Codable, Equatable, Sendable {
             case effectiveCallsPerProposal = "effective_calls_per_proposal"
             case weeksPerMonth = "weeks_per_month"
             case workdaysPerWeek = "workdays_per_week"
+            case observeDays = "observe_days"
+            case leadFunnel = "lead_funnel"
         }
         public init() {}
     }

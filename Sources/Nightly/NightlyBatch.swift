@@ -51,8 +51,12 @@ public struct NightlyBatch {
     public func run(_ db: AppDatabase, day: Date, folder: URL, revealPhones: Bool, progress: ProgressBar? = nil) throws -> NightlySummary {
         let dayClock = Clock(now: day, timeZone: zone)
         let windows = try CallingWindows(settings.cadence.windows)
-        // The batch acts as of 06:00 on D (before anyone calls); the queues as of D's first window.
-        let early = Clock(now: day.addingTimeInterval(6 * 3600), timeZone: zone)
+        // The batch acts as of `daily_batch_at` on D (06:00, before anyone calls); the queues as
+        // of D's first window.
+        guard let batchMinutes = settings.general.dailyBatchMinutes else {
+            throw CallOpsError.invalidValue(field: "general.daily_batch_at", value: settings.general.dailyBatchAt, expected: "a local time of day such as 06:00")
+        }
+        let early = Clock(now: day.addingTimeInterval(Double(batchMinutes) * 60), timeZone: zone)
         let opening = Clock(now: windows.firstOpen(onDayOf: day, clock: dayClock), timeZone: zone)
         let queues = folder.appendingPathComponent("queues")
         let reports = folder.appendingPathComponent("reports")

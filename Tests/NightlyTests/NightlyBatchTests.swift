@@ -55,3 +55,21 @@ import Testing
         #expect(again.allocated == 0 && again.unallocated == 20)
     }
 }
+
+extension NightlyBatchTests {
+    @Test func actsAsOfTheConfiguredBatchTime() throws {
+        let (db, folder) = try center()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var settings = Settings.defaults
+        settings.general.dailyBatchAt = "07:30"
+        let day = try Clock(fixed: "2026-11-24T00:00", timeZone: zone).now
+        _ = try NightlyBatch(settings: settings, timeZone: zone).run(db, day: day, folder: folder.appendingPathComponent("out"), revealPhones: false)
+        // The allocation is stamped with the batch's time, not the shipped 06:00.
+        let at = try db.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT at FROM lead_ledger WHERE event = 'assigned'") }
+        #expect(at == ["2026-11-24T07:30:00"])
+        settings.general.dailyBatchAt = "7h"
+        #expect(throws: CallOpsError.self) {
+            _ = try NightlyBatch(settings: settings, timeZone: zone).run(db, day: day, folder: folder.appendingPathComponent("bad"), revealPhones: false)
+        }
+    }
+}
