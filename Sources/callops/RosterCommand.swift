@@ -66,9 +66,9 @@ struct RosterCommand: ParsableCommand {
                     dailyNewLeads: agent.dailyNewLeads ?? defaults.dailyNewLeads,
                     maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads)
             }
-            var table = Table(["agent", "name", "team", "hired", "tier", "tier from", "status", "seat", ">new/day", ">max open"])
+            var table = Table(["agent", "name", "team", "hired", "tier", "status", "seat", ">new/day", ">max open"])
             for line in lines {
-                table.append([line.agentCode, line.name, line.team, line.hireDate, line.tier, line.tierSource, line.status,
+                table.append([line.agentCode, line.name, line.team, line.hireDate, line.tier, line.status,
                               line.seat ?? "-", String(line.dailyNewLeads), String(line.maxOpenLeads)])
             }
             let utilisation = seats.seats == 0 ? "-" : Render.percent(Double(seats.occupied) / Double(seats.seats))
