@@ -65,12 +65,12 @@ public enum Roster {
 
     /// The team's row id, if the team exists.
     public static func teamID(_ db: Database, name: String) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT id FROM team WHERE name = ?", arguments: [name])
+        try TeamRecord.filter(TeamRecord.Columns.name == name).select(TeamRecord.Columns.id, as: Int64.self).fetchOne(db)
     }
 
     /// Team names, in the order they were created (一组, 二组, ... sort badly by name).
     public static func teams(_ db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT name FROM team ORDER BY id")
+        try TeamRecord.order(TeamRecord.Columns.id).select(TeamRecord.Columns.name, as: String.self).fetchAll(db)
     }
 
     /// Seats of a team (or all), and how many are occupied.
@@ -88,8 +88,7 @@ public enum Roster {
     @discardableResult
     public static func ensureTeam(_ db: Database, name: String) throws -> Int64 {
         if let id = try teamID(db, name: name) { return id }
-        try db.execute(sql: "INSERT INTO team (name) VALUES (?)", arguments: [name])
-        return db.lastInsertedRowID
+        return try TeamRecord(name: name).inserted(db).id!
     }
 
     /// Adds seats to a team (existing codes are left as they are); returns how many were new.
@@ -98,7 +97,9 @@ public enum Roster {
         let teamID = try ensureTeam(db, name: team)
         var added = 0
         for code in codes {
-            try db.execute(sql: "INSERT OR IGNORE INTO seat (code, team_id) VALUES (?, ?)", arguments: [code, teamID])
+            // An existing code is left as it is (INSERT OR IGNORE); the record's id is not used.
+            var seat = SeatRecord(code: code, teamID: teamID)
+            try seat.insert(db, onConflict: .ignore)
             added += db.changesCount
         }
         return added

@@ -49,15 +49,14 @@ extension Roster {
     ) throws -> [Int64: ResolvedTier] {
         let agents = try agents ?? Roster.agents(db)
         var reviews: [Int64: ReviewRank] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT agent_id, month, tier FROM tier_review WHERE month <= ? ORDER BY agent_id, month
-            """, arguments: [day.civilMonth.description])
-        while let row = try rows.next() {
-            let id: Int64 = row["agent_id"]
-            let key = "\(id) \(row["month"] as String)"
-            reviews[id] = ReviewRank(
-                month: try StoredValue.month(row["month"], table: "tier_review", column: "month", id: key),
-                tier: try StoredValue.enum(Tier.self, row["tier"], table: "tier_review", column: "tier", id: key))
+        // The latest review up to the day's month wins: ordered by month, later ones overwrite.
+        let rows = try TierReviewRecord.filter(TierReviewRecord.Columns.month <= day.civilMonth.description)
+            .order(TierReviewRecord.Columns.agentID, TierReviewRecord.Columns.month).fetchCursor(db)
+        while let review = try rows.next() {
+            let key = "\(review.agentID) \(review.month)"
+            reviews[review.agentID] = ReviewRank(
+                month: try StoredValue.month(review.month, table: TierReviewRecord.databaseTableName, column: "month", id: key),
+                tier: try StoredValue.enum(Tier.self, review.tier, table: TierReviewRecord.databaseTableName, column: "tier", id: key))
         }
         let sales = try monthSales(db, month: TierRule.assessmentMonth(for: day), asOf: day)
         var result: [Int64: ResolvedTier] = [:]
@@ -116,16 +115,8 @@ extension Roster {
     /// An agent's tier history, oldest month first.
     public static func tierHistory(_ db: Database, agent code: String) throws -> [TierHistoryEntry] {
         let agent = try Roster.agent(db, code: code)
-        return try Row.fetchAll(db, sql: "SELECT month, tier, source, why, as_of FROM tier_history WHERE agent_id = ? ORDER BY month",
-                                arguments: [agent.id]).map { row in
-            let key = "\(agent.id) \(row["month"] as String)"
-            return TierHistoryEntry(
-                month: try StoredValue.month(row["month"], table: "tier_history", column: "month", id: key),
-                tier: try StoredValue.enum(Tier.self, row["tier"], table: "tier_history", column: "tier", id: key),
-                source: try StoredValue.enum(TierSource.self, row["source"], table: "tier_history", column: "source", id: key),
-                why: row["why"],
-                asOf: try StoredValue.day(row["as_of"], table: "tier_history", column: "as_of", id: key))
-        }
+        return try TierHistoryRecord.filter(TierHistoryRecord.Columns.agentID == agent.id).order(TierHistoryRecord.Columns.month)
+            .fetchAll(db).map { try $0.entry() }
     }
 
     /// Sets the rank a pay review gave an agent from `month` on (`pay review --apply`).
@@ -133,9 +124,6 @@ extension Roster {
         _ db: Database, agent code: String, month: CivilMonth, tier: Tier, why: String, at timestamp: String
     ) throws {
         let agent = try Roster.agent(db, code: code)
-        try db.execute(sql: """
-            INSERT INTO tier_review (agent_id, month, tier, why, applied_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (agent_id, month) DO UPDATE SET tier = excluded.tier, why = excluded.why, applied_at = excluded.applied_at
-            """, arguments: [agent.id, month.description, tier.rawValue, why, timestamp])
+        try TierReviewRecord(agentID: agent.id, month: month.description, tier: tier.rawValue, why: why, appliedAt: timestamp).save(db)
     }
 }

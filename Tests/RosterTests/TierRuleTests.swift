@@ -88,7 +88,9 @@ import Testing
                 RosterRow(line: 2, code: "A1", name: "甲", team: "一组", hireDate: "2025-01-01", status: .active),
                 RosterRow(line: 3, code: "A2", name: "乙", team: "一组", hireDate: "2025-01-01", tier: .top, status: .active),
             ], hasSeatColumn: false), file: "t")
-            try Roster.setReviewRank(db, agent: "A1", month: CivilMonth("2026-12")!, tier: .core, why: "2026-Q4 review", at: "2026-12-01T09:00:00")
+            // Set twice for one month: the second replaces the first.
+            try Roster.setReviewRank(db, agent: "A1", month: CivilMonth("2026-12")!, tier: .top, why: "2026-Q4 review", at: "2026-12-01T09:00:00")
+            try Roster.setReviewRank(db, agent: "A1", month: CivilMonth("2026-12")!, tier: .core, why: "2026-Q4 review, corrected", at: "2026-12-01T10:00:00")
             #expect(try Roster.recordTiers(db, on: CivilDay("2026-11-20")!, rules: rules) == 2)
             try Roster.recordTiers(db, on: CivilDay("2026-12-02")!, rules: rules)
             // An older day does not overwrite a later one in the same month.
