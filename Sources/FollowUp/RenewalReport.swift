@@ -1,6 +1,7 @@
 import CallOpsCore
 import CallOpsStore
 import Foundation
+import Roster
 
 /// One line of the renewals report: an agent, a team or the center.
 public struct RenewalFigures: Encodable, Equatable, Sendable {
@@ -123,8 +124,8 @@ extension Renewals {
         let to = min(last, today)
         let cohortFirst = first.adding(months: -rules.persistencyMonths)
         var figures: [Int64: RenewalFigures] = [:]
-        let agents = try Row.fetchAll(db, sql: "SELECT agent.id, agent.code, team.name AS team FROM agent JOIN team ON team.id = agent.team_id ORDER BY team.id, agent.code")
-        for agent in agents { figures[agent["id"]] = RenewalFigures(agentCode: agent["code"], team: agent["team"]) }
+        let agents = try Roster.agents(db)
+        for agent in agents { figures[agent.id] = RenewalFigures(agentCode: agent.code, team: agent.team) }
         let window: StatementArguments = [first.description, to.description]
 
         for row in try Row.fetchAll(db, sql: """
@@ -172,7 +173,7 @@ extension Renewals {
         var teamLines: [RenewalFigures] = []
         var center = RenewalFigures()
         for agent in agents {
-            guard let line = figures[agent["id"]], !line.isEmpty else { continue }
+            guard let line = figures[agent.id], !line.isEmpty else { continue }
             agentLines.append(line)
             if teamLines.last?.team != line.team { teamLines.append(RenewalFigures(team: line.team)) }
             teamLines[teamLines.count - 1].add(line)

@@ -5,6 +5,22 @@ import GRDB
 // The roster's tables as typed records: one per table, with its columns. Other modules read
 // agents and teams through `Roster`'s functions, which use these.
 
+extension Roster {
+    /// Whether an agent with this code is on the roster (whatever the status).
+    public static func agentExists(_ db: Database, code: String) throws -> Bool {
+        try AgentRow.filter(AgentRow.Columns.code == code).isEmpty(db) == false
+    }
+}
+
+/// The `agent` table's key columns, for existence and counts; `Agent` is the roster's joined view.
+struct AgentRow: TableRecord {
+    static let databaseTableName = "agent"
+    enum Columns {
+        static let id = Column("id")
+        static let code = Column("code")
+    }
+}
+
 /// A row of `team`.
 public struct TeamRecord: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "team"

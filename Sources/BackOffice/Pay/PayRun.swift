@@ -188,12 +188,15 @@ public struct PayRun {
             let finalMonth = try StoredValue.month(final, table: "pay_run", column: "month", id: final)
             let recomputed = try compute(db, month: finalMonth.firstDay, basis: basis)
             let paid = try Row.fetchAll(db, sql: """
-                SELECT agent.code, SUM(pay_line.amount_fen) AS paid FROM pay_line JOIN agent ON agent.id = pay_line.agent_id
+                SELECT pay_line.agent_id, SUM(pay_line.amount_fen) AS paid FROM pay_line
                 JOIN pay_run ON pay_run.month = pay_line.month AND pay_run.status = 'final'
                 WHERE (pay_line.month = ? AND pay_line.for_month IS NULL) OR pay_line.for_month = ?
-                GROUP BY agent.code
+                GROUP BY pay_line.agent_id
                 """, arguments: [final, final])
-            var owed: [String: Int64] = Dictionary(uniqueKeysWithValues: paid.map { ($0["code"] as String, -($0["paid"] as Int64)) })
+            let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
+            var owed: [String: Int64] = Dictionary(uniqueKeysWithValues: paid.compactMap { row in
+                codes[row["agent_id"]].map { ($0, -(row["paid"] as Int64)) }
+            })
             for statement in recomputed {
                 owed[statement.agentCode, default: 0] += PayPlan.total(statement.lines.filter { $0.kind != .adjustment }).fen
             }

@@ -183,7 +183,7 @@ public enum Recruiting {
     }
 
     private static func sign(_ db: Database, name: String, signing: Signing, on day: CivilDay) throws -> Int64 {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM agent WHERE code = ?", arguments: [signing.agentCode]) == true {
+        if try Roster.agentExists(db, code: signing.agentCode) {
             throw CallOpsError.refused("agent \(signing.agentCode) exists already; choose a new code")
         }
         let courses = try String.fetchAll(db, sql: "SELECT code FROM course WHERE kind = 'pre_job' ORDER BY code")
