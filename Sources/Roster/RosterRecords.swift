@@ -10,6 +10,14 @@ extension Roster {
     public static func agentExists(_ db: Database, code: String) throws -> Bool {
         try AgentRow.filter(AgentRow.Columns.code == code).isEmpty(db) == false
     }
+
+    /// The name of the team with this row id.
+    public static func teamName(_ db: Database, id: Int64) throws -> String {
+        guard let team = try TeamRecord.fetchOne(db, key: id) else {
+            throw CallOpsError.notFound(kind: "team", key: String(id), hint: "see `callops roster list` for the teams")
+        }
+        return team.name
+    }
 }
 
 /// The `agent` table's key columns, for existence and counts; `Agent` is the roster's joined view.

@@ -228,9 +228,8 @@ public enum Recruiting {
 
     /// Candidates, those in the funnel first by stage; dropped and signed ones only when asked.
     public static func list(_ db: Database, today: CivilDay, all: Bool = false) throws -> [Candidate] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT candidate.*, agent.code AS agent_code FROM candidate LEFT JOIN agent ON agent.id = candidate.agent_id ORDER BY candidate.id
-            """)
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM candidate ORDER BY candidate.id")
+        let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
         return try rows.compactMap { row -> (RecruitStage, Candidate)? in
             let dropped: String? = row["dropped_on"]
             let stage = try StoredValue.enum(RecruitStage.self, row, "stage", table: "candidate")
@@ -238,7 +237,7 @@ public enum Recruiting {
             let since = try StoredValue.day(row, "stage_since", table: "candidate")
             return (stage, Candidate(id: row["id"], name: row["name"], channel: row["channel"], stage: stage.rawValue, since: since.description,
                                      daysInStage: since.days(to: dropped.flatMap { CivilDay($0) } ?? today), dropped: dropped,
-                                     dropReason: row["drop_reason"], agentCode: row["agent_code"]))
+                                     dropReason: row["drop_reason"], agentCode: (row["agent_id"] as Int64?).flatMap { codes[$0] }))
         }
         .sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.map(\.1)
     }
