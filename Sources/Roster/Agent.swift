@@ -63,6 +63,14 @@ public enum Roster {
         return agent
     }
 
+    /// The agent with this row id.
+    public static func agent(_ db: Database, id: Int64) throws -> Agent {
+        guard let agent = try Agent.fetchOne(db.cachedStatement(sql: agentSelect + " WHERE agent.id = ?"), arguments: [id]) else {
+            throw CallOpsError.notFound(kind: "agent", key: "#\(id)", hint: "see `callops roster list` for the agents")
+        }
+        return agent
+    }
+
     /// The team's row id, if the team exists.
     public static func teamID(_ db: Database, name: String) throws -> Int64? {
         try TeamRecord.filter(TeamRecord.Columns.name == name).select(TeamRecord.Columns.id, as: Int64.self).fetchOne(db)
