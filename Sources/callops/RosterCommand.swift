@@ -37,13 +37,14 @@ struct RosterCommand: ParsableCommand {
         @Option(help: "Only this team.") var team: String?
 
         struct Line: Encodable {
-            let agentCode, name, team, hireDate, tier, tierSource, status: String
+            let agentCode, name, team, hireDate, tier, tierSource, tierWhy, status: String
             let seat: String?
             let dailyNewLeads, maxOpenLeads: Int
             enum CodingKeys: String, CodingKey {
                 case name, team, tier, status, seat
                 case agentCode = "agent_code"
                 case tierSource = "tier_source"
+                case tierWhy = "tier_why"
                 case hireDate = "hire_date"
                 case dailyNewLeads = "daily_new_leads"
                 case maxOpenLeads = "max_open_leads"
@@ -62,7 +63,7 @@ struct RosterCommand: ParsableCommand {
                 let defaults = context.settings.roster.tiers[tier.tier]
                 return Line(
                     agentCode: agent.code, name: agent.name, team: agent.team, hireDate: agent.hireDate,
-                    tier: tier.tier.rawValue, tierSource: tier.source.rawValue, status: agent.status.rawValue, seat: agent.seat,
+                    tier: tier.tier.rawValue, tierSource: tier.source.rawValue, tierWhy: tier.why, status: agent.status.rawValue, seat: agent.seat,
                     dailyNewLeads: agent.dailyNewLeads ?? defaults.dailyNewLeads,
                     maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads)
             }

@@ -32,6 +32,8 @@ import Testing
         let listed = Dictionary(uniqueKeysWithValues: list.map { ($0["agent_code"] as! String, $0["tier"] as! String) })
         #expect(listed == expected)
         #expect(Set(list.map { $0["tier_source"] as? String }) == ["derived"])
+        let core = try #require(list.first { $0["agent_code"] as? String == "CORE" })
+        #expect(core["tier_why"] as? String == "2026-10: 1 policy kept, FYC 3,000.00 (core from 1 and 3,000.00)")
 
         let report = try #require(try CLI.json(cli.run(["seats", "report", "--format", "json"], now: now)) as? [String: Any])
         let reported = try #require(report["agents"] as? [[String: Any]])
