@@ -65,3 +65,25 @@ import Testing
         #expect(slip.statement.tier == .core && slip.daysEmployed == 30 && slip.month == CivilMonth("2026-11"))
     }
 }
+
+extension TierResolutionTests {
+    /// A database made before the tier tables existed (every later step applied) gains them when opened.
+    @Test func aDatabaseFromBeforeTheTierTablesIsMigrated() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-tiers-old-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("old.sqlite").path
+        let before = BackOfficeSchema.migrations.filter { $0.name != "roster.tiers.v1" }
+        #expect(before.count < BackOfficeSchema.migrations.count)
+        let old = try AppDatabase.open(path: path, schema: before)
+        try old.transaction { db in
+            _ = try RosterImport.apply(db, roster: RosterFile(rows: [
+                RosterRow(line: 2, code: "S1", name: "甲", team: "一组", hireDate: "2025-01-01", status: .active),
+            ], hasSeatColumn: false), file: "t")
+        }
+        #expect(try old.read { db in try db.tableExists("tier_history") } == false)
+        let db = try AppDatabase.open(path: path, schema: BackOfficeSchema.migrations)
+        try db.transaction { db in try Roster.recordTiers(db, on: CivilDay("2026-11-20")!, rules: Settings.defaults.roster) }
+        #expect(try db.read { db in try Roster.tierHistory(db, agent: "S1").map(\.tier) } == [.general])
+    }
+}
