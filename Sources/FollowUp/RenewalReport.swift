@@ -144,7 +144,7 @@ extension Renewals {
             SELECT id, agent_id, premium_fen, mode, sold_at, renewals_paid, lapsed_on FROM policy
             WHERE status IN ('in_force', 'lapsed') AND next_due_on <= ? AND (status = 'in_force' OR lapsed_on > ?)
             """, arguments: [to.description, first.description]) {
-            let mode = PremiumMode(rawValue: row["mode"]) ?? .annual
+            let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
             let amount = RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: mode)
             let sold = try StoredValue.day(row, "sold_at", table: "policy")
             let lapsedOn = (row["lapsed_on"] as String?).flatMap { CivilDay($0) }

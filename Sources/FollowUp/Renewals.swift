@@ -4,7 +4,7 @@ import Foundation
 import Roster
 
 /// How a policy's premium is paid: once a year, or each month.
-public enum PremiumMode: String, Codable, Sendable {
+public enum PremiumMode: String, Codable, CaseIterable, Sendable {
     case annual, monthly
 }
 
@@ -143,7 +143,7 @@ public struct Renewals {
         sql += " ORDER BY next_due_on, policy.id"
         return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
             let due = try StoredValue.day(row, "next_due_on", table: "policy")
-            let mode = PremiumMode(rawValue: row["mode"]) ?? .annual
+            let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
             return DuePremium(
                 policyID: row["id"], leadID: row["lead_id"], agentCode: row["agent_code"], team: row["team"], customer: row["customer"], product: row["product"],
                 mode: mode.rawValue, installment: (row["renewals_paid"] as Int) + 1,
@@ -200,7 +200,7 @@ public struct Renewals {
             let when = (row["lapsed_on"] as String?).map { " on \($0)" } ?? ""
             throw CallOpsError.refused("policy \(id) is \(status)\(when); nothing was collected (reinstating a lapsed policy is not handled here)")
         }
-        let mode = PremiumMode(rawValue: row["mode"]) ?? .annual
+        let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
         let installment = (row["renewals_paid"] as Int) + 1
         let due = try StoredValue.day(row, "next_due_on", table: "policy")
         let expected = RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: mode)
