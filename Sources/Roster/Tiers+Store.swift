@@ -95,10 +95,12 @@ extension Roster {
     }
 
     /// Records every agent's tier for `day` in the tier history (the month's row, as of `day`);
-    /// agents who have left are not recorded. Returns how many rows were written.
+    /// agents who have left, or are not hired yet, are not recorded. Returns how many rows were written.
     @discardableResult
     public static func recordTiers(_ db: Database, on day: CivilDay, rules: Settings.RosterRules) throws -> Int {
-        let agents = try Roster.agents(db).filter { $0.status != .left }
+        let agents = try Roster.agents(db).filter { agent in
+            try agent.status != .left && StoredValue.day(agent.hireDate, table: "agent", column: "hire_date", id: agent.id) <= day
+        }
         let tiers = try tiers(db, on: day, rules: rules, agents: agents)
         let statement = try db.cachedStatement(sql: """
             INSERT INTO tier_history (agent_id, month, tier, source, why, as_of) VALUES (?, ?, ?, ?, ?, ?)

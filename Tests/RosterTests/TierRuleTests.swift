@@ -87,6 +87,7 @@ import Testing
             _ = try RosterImport.apply(db, roster: RosterFile(rows: [
                 RosterRow(line: 2, code: "A1", name: "甲", team: "一组", hireDate: "2025-01-01", status: .active),
                 RosterRow(line: 3, code: "A2", name: "乙", team: "一组", hireDate: "2025-01-01", tier: .top, status: .active),
+                RosterRow(line: 4, code: "A3", name: "丙", team: "一组", hireDate: "2026-12-01", status: .probation),
             ], hasSeatColumn: false), file: "t")
             // Set twice for one month: the second replaces the first.
             try Roster.setReviewRank(db, agent: "A1", month: CivilMonth("2026-12")!, tier: .top, why: "2026-Q4 review", at: "2026-12-01T09:00:00")
@@ -102,5 +103,8 @@ import Testing
         #expect(history[1].asOf == CivilDay("2026-12-02") && history[1].why == "rank set by the pay review from 2026-12")
         let a2 = try db.read { db in try Roster.tierHistory(db, agent: "A2") }
         #expect(a2.map(\.source) == [.roster, .roster])
+        // Not hired until December: no November row.
+        let a3 = try db.read { db in try Roster.tierHistory(db, agent: "A3") }
+        #expect(a3.map(\.month.description) == ["2026-12"] && a3[0].tier == .new)
     }
 }
