@@ -54,7 +54,4 @@ extension CivilDay {
 extension Clock {
     /// The local day of `date` as a `CivilDay`.
     public func civilDay(_ date: Date) -> CivilDay { CivilDay(day(date))! }
-
-    /// The month in progress.
-    public var civilMonth: CivilMonth { civilToday.civilMonth }
 }
