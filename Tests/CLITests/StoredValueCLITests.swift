@@ -28,6 +28,8 @@ import Testing
         #expect(slip.status == 1 && slip.stdout.isEmpty)
         #expect(slip.stderr.contains("pay_basis row 2026-11 1, column tier: \"star\" is not one of new, general, core, top"), "\(slip.stderr)")
         #expect(slip.stderr.contains("callops check"))
+        let listed = try cli.run(["check"])
+        #expect(listed.status != 0 && listed.stderr.contains("pay_basis row 2026-11 1, column tier: \"star\" is not one of new, general, core, top"), "\(listed.stderr)")
         try damage(cli, "UPDATE pay_basis SET tier = 'new'")
 
         // A hire date that is not a day: every command that needs it says so, and check lists it.
