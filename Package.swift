@@ -69,9 +69,11 @@ let package = Package(
         .testTarget(name: "FollowUpTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp"]),
         .testTarget(name: "BackOfficeTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice"]),
         .testTarget(name: "SeatProductivityTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity"]),
+        .testTarget(name: "NightlyTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly"]),
         .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo"]),
         // Runs the built `callops` binary on real files.
-        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore", "CallOpsStore"]),
+        // GRDB only to damage a database file the way an outside tool could.
+        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore", "CallOpsStore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

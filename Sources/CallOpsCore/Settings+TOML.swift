@@ -65,6 +65,12 @@ extension Settings {
         if TimeZone(identifier: general.timezone) == nil {
             throw fail("general.timezone", "\"\(general.timezone)\" is not an IANA time zone name such as Asia/Shanghai")
         }
+        if general.dailyBatchMinutes == nil {
+            throw fail("general.daily_batch_at", "\"\(general.dailyBatchAt)\" is not a local time of day such as 06:00")
+        }
+        if planning.leadFunnel.isEmpty || planning.leadFunnel.contains(where: { $0 <= 0 }) {
+            throw fail("planning.lead_funnel", "needs the names at each step down to 1 sale, such as [25, 17, 7, 5, 4, 3, 1]")
+        }
         if cadence.intervals.isEmpty || cadence.intervals.contains(where: { $0 < 0 }) {
             throw fail("cadence.intervals", "needs one non-negative number of days per follow-up")
         }

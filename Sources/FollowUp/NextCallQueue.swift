@@ -75,8 +75,9 @@ public struct NextCallQueue {
 
         for policy in try Sales(settings: settings, clock: clock).stabilizationsDue(db, agent: agent.id) {
             guard let lead = try LeadProgress.lead(db, id: policy.leadID), !(try DoNotCall.contains(db, phone: lead.phone)) else { continue }
-            let freeLookEnds = clock.day(clock.adding(days: settings.sales.freeLookDays - 1, to: clock.parse(policy.soldAt)!))
-            let due = clock.timestamp(clock.adding(days: settings.sales.stabilizationDays, to: clock.parse(policy.soldAt)!))
+            let sold = try StoredValue.time(policy.soldAt, clock: clock, table: "policy", column: "sold_at", id: policy.id)
+            let freeLookEnds = clock.day(clock.adding(days: settings.sales.freeLookDays - 1, to: sold))
+            let due = clock.timestamp(clock.adding(days: settings.sales.stabilizationDays, to: sold))
             entries.append((1, 0, QueueEntry(
                 leadID: lead.id, name: lead.name, phone: lead.phone, grade: lead.grade, reason: .stabilize, followUp: nil, dueAt: due,
                 purpose: "stabilisation: confirm \(policy.product) was the right choice (free-look until \(freeLookEnds))",

@@ -102,13 +102,13 @@ public struct Sales {
 
     /// Cancels a policy inside the free-look period (the pay run claws back its commission).
     public func cancel(_ db: Database, policy id: Int64, reason: String) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT lead_id, premium_fen, sold_at, status FROM policy WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, lead_id, premium_fen, sold_at, status FROM policy WHERE id = ?", arguments: [id]) else {
             throw CallOpsError.notFound(kind: "policy", key: String(id), hint: "policy ids are printed by `callops sales record`")
         }
         guard (row["status"] as String) == "in_force" else {
             throw CallOpsError.refused("policy \(id) is \(row["status"] as String), not in force; nothing was changed")
         }
-        let sold = clock.parse(row["sold_at"])!
+        let sold = try StoredValue.time(row, "sold_at", clock: clock, table: "policy")
         let lastDay = clock.adding(days: settings.sales.freeLookDays, to: clock.startOfDay(sold))
         guard clock.now < lastDay else {
             throw CallOpsError.refused("policy \(id) was sold on \(clock.day(sold)); its \(settings.sales.freeLookDays)-day free-look ended on \(clock.day(clock.adding(days: -1, to: lastDay))); a later cancellation is a surrender, not handled here")

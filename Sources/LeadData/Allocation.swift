@@ -188,8 +188,9 @@ public struct Allocator {
         // Recycled leads (few) by id, to look up who held them.
         var recycled: [Int64: Int] = [:]
         while let row = try rows.next() {
-            if row[3] as Bool { recycled[row[0]] = leads.count }
-            leads.append(PoolLead(id: row[0], grade: LeadGrade(rawValue: row[1]) ?? .C, lockedAgent: row[2]))
+            let id: Int64 = row[0]
+            if row[3] as Bool { recycled[id] = leads.count }
+            leads.append(PoolLead(id: id, grade: try StoredValue.enum(LeadGrade.self, row[1], table: "lead", column: "grade", id: id), lockedAgent: row[2]))
         }
         let ids = Array(recycled.keys)
         for start in stride(from: 0, to: ids.count, by: 500) {
@@ -227,8 +228,9 @@ public struct Allocator {
             teamTotals[agent.team, default: (0, 0)].sales += p.sales
             teamTotals[agent.team, default: (0, 0)].worked += p.worked
         }
+        let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents)
         return agents.compactMap { agent in
-            let tier = agent.tier(clock: clock, rules: settings.roster, trailingPolicies: performance[agent.id]?.sales ?? 0)
+            let tier = tiers[agent.id]!.tier
             let defaults = settings.roster.tiers[tier]
             let today = allocatedToday[agent.id, default: 0]
             let newHire = agent.daysEmployed(clock: clock) < settings.roster.newHireDays

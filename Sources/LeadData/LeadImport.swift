@@ -229,6 +229,8 @@ public struct LeadImporter {
                 for r in all { try rejects?.write(line: r.line, reason: r.reason, detail: r.detail, fields: r.fields) }
             }
             if let progress, fileBytes > 0 { progress.update(min(99, chunk.bytesRead * 100 / fileBytes)) }
+            // A test's kill point: a chunk's rows written, the transaction still open.
+            FaultPoint.reach("leads.import.after-chunk")
         })
     }
 }

@@ -54,8 +54,12 @@ public struct NightlyBatch {
                     progress: ProgressBar? = nil) throws -> NightlySummary {
         let dayClock = Clock(now: day, timeZone: zone)
         let windows = try CallingWindows(settings.cadence.windows)
-        // The batch acts as of 06:00 on D (before anyone calls); the queues as of D's first window.
-        let early = Clock(now: day.addingTimeInterval(6 * 3600), timeZone: zone)
+        // The batch acts as of `daily_batch_at` on D (06:00, before anyone calls); the queues as
+        // of D's first window.
+        guard let batchMinutes = settings.general.dailyBatchMinutes else {
+            throw CallOpsError.invalidValue(field: "general.daily_batch_at", value: settings.general.dailyBatchAt, expected: "a local time of day such as 06:00")
+        }
+        let early = Clock(now: day.addingTimeInterval(Double(batchMinutes) * 60), timeZone: zone)
         let opening = Clock(now: windows.firstOpen(onDayOf: day, clock: dayClock), timeZone: zone)
         let queues = folder.appendingPathComponent("queues")
         let reports = folder.appendingPathComponent("reports")
@@ -80,6 +84,8 @@ public struct NightlyBatch {
             let renewals = Renewals(settings: settings, clock: early)
             let lapsed = try renewals.applyLapses(db)
             let recycled = try Recycler(settings: settings, clock: early).recycle(db)
+            // D's tiers, kept in the tier history: the ones allocation and the reports use today.
+            try Roster.recordTiers(db, on: early.civilToday, rules: settings.roster)
             var options = AllocationOptions()
             // The same date gives the same seed, so a rerun decides the same way.
             options.seed = Allocator(settings: settings, clock: early).seed(AllocationOptions())

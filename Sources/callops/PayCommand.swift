@@ -21,7 +21,7 @@ struct PayCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let day = try month.map { try parseDay($0 + "-01", option: "--month", shown: $0, expected: "a month, YYYY-MM") } ?? context.clock.civilToday
+            let day = try month.map { try parseMonth($0).firstDay } ?? context.clock.civilToday
             let result = try context.db.transaction { db in try PayRun(settings: context.settings, clock: context.clock).run(db, month: day, finalize: finalize) }
             let table = CallOpsCore.Table(
                 ["agent", "name", "team", "rank", ">base", ">commission", ">tier bonus", ">selling", ">clawback", ">adjust", ">total", ">variable"],
@@ -57,14 +57,15 @@ struct PayCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.readingContext()
-            let day = try parseDay(month + "-01", option: "--month", shown: month, expected: "a month, YYYY-MM")
-            let (status, slip) = try context.db.read { db in try PayRun(settings: context.settings, clock: context.clock).slip(db, agent: agent, month: day) }
+            let day = try parseMonth(month).firstDay
+            let paySlip = try context.db.read { db in try PayRun(settings: context.settings, clock: context.clock).slip(db, agent: agent, month: day) }
+            let slip = paySlip.statement
             let table = CallOpsCore.Table(["line", ">yuan", "detail"], rows: slip.lines.map { [$0.kind.rawValue, $0.amount.description, $0.detail] }
                 + [["total", slip.total.description, ""]])
             switch output.format {
-            case .json: emit(try Render.json(slip))
+            case .json: emit(try Render.json(paySlip))
             case .csv: emit(table.csv())
-            case .table: emit("\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(status))\n\n" + table.rendered())
+            case .table: emit("\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(paySlip.status)), rank \(slip.tier.rawValue)\n\n" + table.rendered())
             }
         }
     }

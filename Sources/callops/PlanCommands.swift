@@ -103,14 +103,14 @@ extension PlanCommand {
             let plan = try context.db.read { db -> SizingPlan in
                 var contacts = contactsPerAgentYear, contactsSource = "given"
                 if contacts == nil {
-                    let from = clock.timestamp(clock.adding(days: -30, to: clock.startOfDay(clock.now)))
+                    let from = clock.timestamp(clock.adding(days: -rules.observeDays, to: clock.startOfDay(clock.now)))
                     guard let perDay = try Sizing.observedContactsPerAgentDay(db, from: from, to: clock.nowTimestamp), perDay > 0 else {
                         throw CallOpsError.invalidValue(field: "--contacts-per-agent-year", value: "",
-                                                        expected: "the contacts an agent makes a year: no calls in the last 30 days to observe it from")
+                                                        expected: "the contacts an agent makes a year: no calls in the last \(rules.observeDays) days to observe it from")
                     }
                     let days = rules.workdaysPerWeek * 52
                     contacts = perDay * Double(days)
-                    contactsSource = String(format: "observed: %.1f contacts an agent-day over the last 30 days × %d working days", perDay, days)
+                    contactsSource = String(format: "observed: %.1f contacts an agent-day over the last %d days × %d working days", perDay, rules.observeDays, days)
                 }
                 var leads = leadsPerSale, leadsSource = "given"
                 if leads == nil {
@@ -118,12 +118,12 @@ extension PlanCommand {
                         leads = observed
                         leadsSource = "observed: leads accepted per lead sold, all batches"
                     } else {
-                        leads = Double(Sizing.seedFunnel[0])
-                        leadsSource = "seed 003: 25 names for 1 sale (no sales to observe yet)"
+                        leads = Double(rules.leadFunnel.first ?? 0)
+                        leadsSource = "seed 003: \(rules.leadFunnel.first ?? 0) names for 1 sale (no sales to observe yet)"
                     }
                 }
                 return Sizing.plan(classes: parsed, contactsPerAgentYear: contacts!, contactsSource: contactsSource,
-                                   targetSales: targetSales, leadsPerSale: leads!, leadsSource: leadsSource)
+                                   targetSales: targetSales, leadsPerSale: leads!, leadsSource: leadsSource, funnel: rules.leadFunnel)
             }
             switch output.format {
             case .json: emit(try Render.json(plan))

@@ -94,7 +94,7 @@ struct RenewalsCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let day = try month.map { try parseDay($0 + "-01", option: "--month", shown: $0, expected: "a month, YYYY-MM") }
+            let day = try month.map { try parseMonth($0).firstDay }
             let report = try context.db.transaction { db in try Renewals(settings: context.settings, clock: context.clock).report(db, month: day) }
             let lines = report.agents + report.teams.map { line in var l = line; l.agentCode = "team"; return l } + [report.center]
             let table = Table(

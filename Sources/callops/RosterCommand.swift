@@ -47,13 +47,15 @@ struct RosterCommand: ParsableCommand {
         @Option(help: "Only this team.") var team: String?
 
         struct Line: Encodable {
-            let agentCode, name, team, hireDate, tier, status: String
+            let agentCode, name, team, hireDate, tier, tierSource, tierWhy, status: String
             let seat: String?
             let dailyNewLeads, maxOpenLeads: Int
             let dialerUser: String
             enum CodingKeys: String, CodingKey {
                 case name, team, tier, status, seat
                 case agentCode = "agent_code"
+                case tierSource = "tier_source"
+                case tierWhy = "tier_why"
                 case hireDate = "hire_date"
                 case dailyNewLeads = "daily_new_leads"
                 case maxOpenLeads = "max_open_leads"
@@ -68,6 +70,8 @@ struct RosterCommand: ParsableCommand {
                 try c.encode(team, forKey: .team)
                 try c.encode(hireDate, forKey: .hireDate)
                 try c.encode(tier, forKey: .tier)
+                try c.encode(tierSource, forKey: .tierSource)
+                try c.encode(tierWhy, forKey: .tierWhy)
                 try c.encode(status, forKey: .status)
                 try c.encode(seat, forKey: .seat)
                 try c.encode(dailyNewLeads, forKey: .dailyNewLeads)
@@ -78,15 +82,17 @@ struct RosterCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.readingContext()
-            let (agents, seats) = try context.db.read { db in
-                (try Roster.agents(db, team: team), try Roster.seatCounts(db, team: team))
+            let (agents, seats, tiers) = try context.db.read { db in
+                let agents = try Roster.agents(db, team: team)
+                return (agents, try Roster.seatCounts(db, team: team),
+                        try Roster.tiers(db, on: context.clock.civilToday, rules: context.settings.roster, agents: agents))
             }
             let lines = agents.map { agent in
-                let tier = agent.tier(clock: context.clock, rules: context.settings.roster)
-                let defaults = context.settings.roster.tiers[tier]
+                let tier = tiers[agent.id]!
+                let defaults = context.settings.roster.tiers[tier.tier]
                 return Line(
                     agentCode: agent.code, name: agent.name, team: agent.team, hireDate: agent.hireDate,
-                    tier: tier.rawValue, status: agent.status.rawValue, seat: agent.seat,
+                    tier: tier.tier.rawValue, tierSource: tier.source.rawValue, tierWhy: tier.why, status: agent.status.rawValue, seat: agent.seat,
                     dailyNewLeads: agent.dailyNewLeads ?? defaults.dailyNewLeads,
                     maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads, dialerUser: agent.dialerUser)
             }

@@ -83,10 +83,7 @@ struct PlanCommand: ParsableCommand {
             let context = try global.context(access: agent == nil ? .readOnly : .readWrite)
             let targets = ActivityTargets.from(annualIncome: Money(yuan: annualIncome), rules: context.settings.planning)
             if let agent {
-                let month = month ?? String(context.clock.today.prefix(7))
-                guard context.clock.parseDay(month + "-01") != nil else {
-                    throw CallOpsError.invalidValue(field: "--month", value: month, expected: "a month such as 2026-11")
-                }
+                let month = try month.map { try parseMonth($0).description } ?? context.clock.civilToday.civilMonth.description
                 try context.db.transaction { db in try Planning.store(db, agent: agent, month: month, targets: targets) }
                 note("stored for \(agent), \(month)")
             }

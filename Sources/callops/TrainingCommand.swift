@@ -71,13 +71,13 @@ struct TrainingCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Flag(help: "List probation agents ready to regularise (转正): past 90 days, the regularisation course passed, a sale in the last 30 days.")
+        @Flag(help: "List probation agents ready to regularise (转正): past roster.probation_days (90), the regularisation course passed, a sale in the last roster.regularization_sales_days (30).")
         var regularization = false
 
         func run() throws {
             let context = try global.readingContext()
             if regularization {
-                let list = try context.db.read { db in try Training.regularizationList(db, clock: context.clock) }
+                let list = try context.db.read { db in try Training.regularizationList(db, clock: context.clock, rules: context.settings.roster) }
                 let table = Table(["agent", "name", "team", "hired", ">days", ">sales (30 d)"], rows: list.map {
                     [$0.agentCode, $0.name, $0.team, $0.hireDate, String($0.daysEmployed), String($0.salesLast30Days)]
                 })
