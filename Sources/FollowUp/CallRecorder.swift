@@ -95,7 +95,7 @@ public struct CallRecorder {
         // An agent holds at most `max_open_callbacks` (SPEC section 5); past it the customer's time
         // is kept as a follow-up due then.
         var callbackRoom = true
-        if input.disposition == .callback, let chosen = callbackAt, chosen > input.startedAt, lead.callbackAt == nil {
+        if input.disposition == .callback, before.outcome == .open, let chosen = callbackAt, chosen > input.startedAt, lead.callbackAt == nil {
             let holder = lead.agentID ?? agent.id
             let open = try LeadProgress.openCallbacks(db, agent: holder)
             callbackRoom = open < settings.leads.recycling.maxOpenCallbacks

@@ -104,7 +104,7 @@ public struct LeadStory: Encodable, Sendable {
         }
         // Every agent who may hold work for this lead: its owner, and the agents of its policies.
         var agents: [(id: Int64, code: String)] = []
-        for agentID in [try Int64.fetchOne(db, sql: "SELECT agent_id FROM lead WHERE id = ?", arguments: [id])] + policyRows.map({ $0["agent_id"] as Int64? }) {
+        for agentID in [try LeadProgress.lead(db, id: id)?.agentID] + policyRows.map({ $0["agent_id"] as Int64? }) {
             if let agentID, let code = codes[agentID], !agents.contains(where: { $0.id == agentID }) { agents.append((agentID, code)) }
         }
         var queues: [String] = []

@@ -20,7 +20,7 @@ final class StagedFiles {
             try FileManager.default.createDirectory(at: staging.appendingPathComponent("new"), withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: staging.appendingPathComponent("old"), withIntermediateDirectories: true)
         } catch {
-            throw CallOpsError.badFile(file: folder.path, message: "cannot hold the batch's files (\(error.localizedDescription)); nothing was changed")
+            throw CallOpsError.badFile(file: folder.path, message: "cannot hold the batch's files (\(error.localizedDescription))")
         }
     }
 
@@ -31,7 +31,7 @@ final class StagedFiles {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         } catch {
-            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(error.localizedDescription)); nothing was changed")
+            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(error.localizedDescription))")
         }
         names.append(name)
     }
@@ -44,11 +44,11 @@ final class StagedFiles {
             let target = folder.appendingPathComponent(name)
             var isDirectory: ObjCBool = false
             if manager.fileExists(atPath: target.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw CallOpsError.badFile(file: target.path, message: "is a folder, where the batch writes a file; move it away and rerun; nothing was changed")
+                throw CallOpsError.badFile(file: target.path, message: "is a folder, where the batch writes a file; move it away and rerun")
             }
             let parent = target.deletingLastPathComponent()
             if manager.fileExists(atPath: parent.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                throw CallOpsError.badFile(file: parent.path, message: "is a file, where the batch needs a folder; move it away and rerun; nothing was changed")
+                throw CallOpsError.badFile(file: parent.path, message: "is a file, where the batch needs a folder; move it away and rerun")
             }
         }
         for name in names {
@@ -66,7 +66,7 @@ final class StagedFiles {
                 try manager.moveItem(at: staging.appendingPathComponent("new").appendingPathComponent(name), to: target)
             } catch {
                 restore()
-                throw CallOpsError.badFile(file: target.path, message: "cannot be written (\(error.localizedDescription)); nothing was changed")
+                throw CallOpsError.badFile(file: target.path, message: "cannot be written (\(error.localizedDescription))")
             }
         }
     }

@@ -69,5 +69,11 @@ import Testing
         let third = try #require(try day.db.read { db in try LeadProgress.lead(db, id: 3) })
         #expect(third.callbackAt == nil && third.nextDueAt == "2026-11-23T15:00:00" && third.status == "open")
         #expect(try day.db.read { db in try LeadProgress.openCallbacks(db, agent: 1) } == 2)
+        // The count runs on every callback recorded: it reads the callbacks' own index, not the agent's leads.
+        let plan = try day.db.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM lead WHERE agent_id = ? AND status = 'open' AND callback_at IS NOT NULL",
+                             arguments: [1]).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("lead_open_callback") }, "\(plan)")
     }
 }
