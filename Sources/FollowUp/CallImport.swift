@@ -40,9 +40,9 @@ public struct CallImport {
 
     /// Reads the file, then records its calls in time order (the cadence needs them in order)
     /// in the caller's transaction. A bad row is reported and skipped; a bad file stops it all.
-    public func run(_ db: Database, path: String) throws -> CallImportSummary {
+    public func run(_ db: Database, path: String, sheet: String? = nil) throws -> CallImportSummary {
         let file = (path as NSString).lastPathComponent
-        var reader = try CSVReader(path: path, encoding: try TextEncoding.detect(path: path))
+        var reader = try TabularReader(path: path, sheet: sheet)
         guard let headerRecord = try reader.next() else {
             throw CallOpsError.badFile(file: file, message: "is empty; a call file needs the header call_id,agent_code,phone|lead_id,started_at,talk_seconds,disposition")
         }

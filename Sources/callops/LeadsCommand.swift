@@ -25,6 +25,7 @@ struct LeadsCommand: ParsableCommand {
         @Option(help: "auto (UTF-8, else GB18030), utf8 or gb18030.") var encoding: ImportOptions.Encoding = .auto
         @Option(help: "auto (a header row) or vicidial (VICIdial's 25 fields, no header).") var layout: ImportOptions.Layout = .auto
         @Option(help: "Write rejected rows here (CSV: line, reason, detail, row).") var rejects: String?
+        @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
         @Flag(name: .customLong("dry-run"), help: "Show the counts and rejects; write nothing.") var dryRun = false
         @Flag(help: "Import a file that was imported before.") var force = false
 
@@ -40,6 +41,7 @@ struct LeadsCommand: ParsableCommand {
             options.encoding = encoding
             options.layout = layout
             options.rejectsPath = rejects
+            options.sheet = sheet
             options.dryRun = dryRun
             options.force = force
             let importer = try LeadImporter(settings: context.settings, clock: context.clock)
@@ -128,7 +130,8 @@ struct LeadsCommand: ParsableCommand {
             @OptionGroup var global: GlobalOptions
             @OptionGroup var output: FormatOption
             @Argument(help: "Phone numbers.") var phones: [String] = []
-            @Option(help: "A file of numbers: one a line, or a CSV with a phone column.") var file: String?
+            @Option(help: "A file of numbers: one a line, or a CSV or xlsx with a phone column.") var file: String?
+            @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
             @Option(help: "Where the request came from.") var source: String = "manual"
 
             func validate() throws {
@@ -144,7 +147,7 @@ struct LeadsCommand: ParsableCommand {
                     case let .failure(error): throw error
                     }
                 }
-                if let file { numbers += try DoNotCall.read(path: file) }
+                if let file { numbers += try DoNotCall.read(path: file, sheet: sheet) }
                 let result = try context.db.transaction { db in
                     try DoNotCall.add(db, phones: numbers, source: file.map { ($0 as NSString).lastPathComponent } ?? source, clock: context.clock)
                 }

@@ -15,11 +15,12 @@ struct RosterCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Argument(help: "The roster CSV file.") var file: String
+        @Argument(help: "The roster file (CSV or xlsx).") var file: String
+        @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
 
         func run() throws {
             let context = try global.context()
-            let roster = try RosterImport.read(path: file, clock: context.clock)
+            let roster = try RosterImport.read(path: file, clock: context.clock, sheet: sheet)
             let name = (file as NSString).lastPathComponent
             let summary = try context.db.transaction { db in try RosterImport.apply(db, roster: roster, file: name) }
             let table = Table(
