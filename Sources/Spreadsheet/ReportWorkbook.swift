@@ -5,50 +5,38 @@ import Foundation
 /// table with typed cells (money `¥#,##0.00`, rates as percentages, dates as dates), a frozen
 /// header row, columns as wide as their text (CJK counts double), and native charts.
 public enum ReportWorkbook {
-    /// A chart of one table: `values` against `category`, keys of that table.
-    public struct Chart: Sendable {
-        public var title: String
-        public var table: String
-        public var category: String
-        public var values: [String]
-        public var horizontal: Bool
-        /// At most this many rows (the largest first when the table is sorted so).
-        public var limit: Int?
+    /// A chart of one table (described by the module that owns the report).
+    public typealias Chart = DataChart
 
-        public init(title: String, table: String, category: String, values: [String], horizontal: Bool = false, limit: Int? = nil) {
-            self.title = title
-            self.table = table
-            self.category = category
-            self.values = values
-            self.horizontal = horizontal
-            self.limit = limit
-        }
-    }
-
-    /// Writes `tables` (and `charts` over them) to the workbook at `path`.
+    /// Writes `tables` (and `charts` over them) to the workbook at `path`. The charts stand on a
+    /// sheet of their own, first, so each table's sheet prints as a readable page.
     public static func write(_ tables: [DataTable], charts: [Chart] = [], to path: String) throws {
         let workbook = try WorkbookWriter(path: path)
+        let drawable = charts.filter { chart in
+            tables.contains { $0.name == chart.table && !$0.rows.isEmpty && $0.columns.contains { $0.key == chart.category } }
+        }
+        let chartSheet = drawable.isEmpty ? nil : workbook.addSheet("charts")
         var sheets: [String: (SheetWriter, DataTable)] = [:]
         for table in tables {
             let sheet = workbook.addSheet(table.name)
             write(table, on: sheet)
             sheets[table.name] = (sheet, table)
         }
-        var placed: [String: Int] = [:]
-        for chart in charts {
-            guard let (sheet, table) = sheets[chart.table], !table.rows.isEmpty,
+        var row = 1
+        for chart in drawable {
+            guard let chartSheet, let (sheet, table) = sheets[chart.table],
                   let category = table.columns.firstIndex(where: { $0.key == chart.category }) else { continue }
             let count = min(table.rows.count, chart.limit ?? table.rows.count)
             let values = chart.values.compactMap { key in
                 table.columns.firstIndex { $0.key == key }.map { (name: key, range: SheetRange(sheet: sheet.name, rows: 1..<(count + 1), column: $0)) }
             }
             guard !values.isEmpty else { continue }
-            // Charts stand to the right of the table, one under another.
-            let row = placed[chart.table, default: 1]
-            workbook.addChart(on: sheet, at: row, column: table.columns.count + 1, title: chart.title, horizontal: chart.horizontal,
-                              categories: SheetRange(sheet: sheet.name, rows: 1..<(count + 1), column: category), values: values)
-            placed[chart.table] = row + max(24, chart.horizontal ? count * 2 : 0)
+            let height = workbook.addChart(on: chartSheet, at: row, column: 1, title: chart.title, horizontal: chart.horizontal,
+                                           categories: SheetRange(sheet: sheet.name, rows: 1..<(count + 1), column: category), values: values,
+                                           categoryFormat: table.columns[category].kind == .date ? "mm-dd" : nil)
+            row += height + 2
         }
+        chartSheet?.printAcross()
         try workbook.close()
     }
 
@@ -57,12 +45,15 @@ public enum ReportWorkbook {
         for (c, column) in table.columns.enumerated() { sheet.text(0, c, column.key, style: .header) }
         for (r, row) in table.rows.enumerated() {
             for (c, value) in row.enumerated() where c < table.columns.count {
-                let shown = cell(value, kind: table.columns[c].kind, row: r + 1, column: c, on: sheet)
+                // A key–value table (the summary) has a kind per row for its values.
+                let kind = c == 1 ? table.rowKinds?[r] ?? table.columns[c].kind : table.columns[c].kind
+                let shown = cell(value, kind: kind, row: r + 1, column: c, on: sheet)
                 widths[c] = max(widths[c], Double(Table.displayWidth(shown)))
             }
         }
         for (c, width) in widths.enumerated() { sheet.width(c, min(60, width + 2)) }
         sheet.freeze(rows: 1)
+        sheet.printAcross()
     }
 
     /// Writes one cell; returns the text it shows, for the column's width.
@@ -89,8 +80,8 @@ public enum ReportWorkbook {
                 sheet.number(row, column, d, style: .percent)
                 return Render.percent(d)
             default:
-                sheet.number(row, column, d)
-                return CSVText.raw(value, kind: .number)
+                sheet.number(row, column, d, style: .decimal)
+                return String(format: "%.2f", d)
             }
         case let .string(text):
             if let kind = DataTable.dateKind(text) {
@@ -102,7 +93,7 @@ public enum ReportWorkbook {
                 if kind == .dateTime && parts.count >= 5 {
                     sheet.date(row, column, year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4],
                                second: Double(parts.count > 5 ? parts[5] : 0), style: .dateTime)
-                    return "2026-11-23 10:00"
+                    return text
                 }
             }
             sheet.text(row, column, text)

@@ -7,7 +7,7 @@ import Foundation
 public final class WorkbookWriter {
     /// Number formats used by the reports (SPEC section 3).
     public enum Style: CaseIterable, Sendable {
-        case plain, header, money, percent, date, dateTime, integer
+        case plain, header, money, percent, date, dateTime, integer, decimal
     }
 
     let workbook: UnsafeMutablePointer<lxw_workbook>
@@ -40,6 +40,7 @@ public final class WorkbookWriter {
             case .date: format_set_num_format(format, "yyyy-mm-dd")
             case .dateTime: format_set_num_format(format, "yyyy-mm-dd hh:mm")
             case .integer: format_set_num_format(format, "0")
+            case .decimal: format_set_num_format(format, "#,##0.00")
             }
             formats[style] = format
         }
@@ -64,10 +65,12 @@ public final class WorkbookWriter {
         return SheetWriter(sheet: workbook_add_worksheet(workbook, unique)!, name: unique, formats: formats)
     }
 
-    /// A bar (horizontal) or column chart of `values` against `categories`, placed on `sheet`.
+    /// A bar (horizontal) or column chart of `values` against `categories`, placed on `sheet`;
+    /// returns the rows it covers.
+    @discardableResult
     public func addChart(on sheet: SheetWriter, at row: Int, column: Int, title: String, horizontal: Bool,
-                         categories: SheetRange, values: [(name: String, range: SheetRange)]) {
-        guard let chart = workbook_add_chart(workbook, UInt8((horizontal ? LXW_CHART_BAR : LXW_CHART_COLUMN).rawValue)) else { return }
+                         categories: SheetRange, values: [(name: String, range: SheetRange)], categoryFormat: String? = nil) -> Int {
+        guard let chart = workbook_add_chart(workbook, UInt8((horizontal ? LXW_CHART_BAR : LXW_CHART_COLUMN).rawValue)) else { return 0 }
         for value in values {
             let series = chart_add_series(chart, categories.formula, value.range.formula)
             chart_series_set_name(series, value.name)
@@ -75,10 +78,13 @@ public final class WorkbookWriter {
         chart_title_set_name(chart, title)
         if values.count == 1 { chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
         if horizontal { chart_axis_set_reverse(chart.pointee.y_axis) }
+        if let categoryFormat { chart_axis_set_num_format(chart.pointee.x_axis, categoryFormat) }
         var options = lxw_chart_options()
         options.x_scale = 1.5
         options.y_scale = horizontal ? max(1.5, Double(categories.rows.count) / 12) : 1.5
         worksheet_insert_chart_opt(sheet.sheet, lxw_row_t(row), lxw_col_t(column), chart, &options)
+        // A default chart is 480 × 288 pixels: 15 rows of 20.
+        return Int((15 * options.y_scale).rounded(.up))
     }
 
     /// Writes the file.
@@ -132,6 +138,12 @@ public struct SheetWriter {
                      style: WorkbookWriter.Style = .date) {
         var value = lxw_datetime(year: Int32(year), month: Int32(month), day: Int32(day), hour: Int32(hour), min: Int32(minute), sec: second)
         worksheet_write_datetime(sheet, lxw_row_t(row), lxw_col_t(column), &value, formats[style])
+    }
+
+    /// Prints across: landscape, all columns on one page's width.
+    public func printAcross() {
+        worksheet_set_landscape(sheet)
+        worksheet_fit_to_pages(sheet, 1, 0)
     }
 
     /// Keeps the first `rows` rows in view when scrolling.

@@ -184,7 +184,7 @@ struct LeadsCommand: ParsableCommand {
             abstract: "Judge each batch and source: rejects, allocation, dialing, sales, cost per sale, data usage.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "Only this batch.") var batch: Int64?
         @Option(help: "Only this source.") var source: String?
         @Option(help: "batch (default), or attempt: contact and sale rate of the 1st, 2nd, ... call to a lead.") var by: String = "batch"
@@ -201,7 +201,7 @@ struct LeadsCommand: ParsableCommand {
                 let table = Table([">attempt", ">calls", ">contacts", ">contact rate", ">sales", ">sale rate"], rows: rates.map {
                     [String($0.attempt), String($0.calls), String($0.contacts), Render.percent($0.contactRate), String($0.sales), Render.percent($0.saleRate)]
                 })
-                emit(try Render.output(rates, table: table, format: output.format))
+                try output.present(rates, text: table.rendered)
                 return
             }
             let stats = try context.db.read { db in try LeadStats.batches(db, batch: batch, source: source) }
@@ -212,7 +212,7 @@ struct LeadsCommand: ParsableCommand {
                               String(s.contacted), String(s.effective), String(s.sold), s.premium.description, s.cost.description,
                               s.costPerSale?.description ?? "-", s.premiumPerLead?.description ?? "-", Render.percent(s.dataUsageRate)])
             }
-            emit(try Render.output(stats, table: table, format: output.format))
+            try output.present(stats, text: table.rendered)
         }
     }
 
@@ -240,8 +240,11 @@ struct LeadsCommand: ParsableCommand {
                 """
             var table = Table(["at", "event", "agent", "reason"], rows: explanation.history.map { [$0.at, $0.event, $0.agentCode ?? "-", $0.reason] })
             table.footer = ["", "now: \(explanation.queueNow)"]
-            text += output.format == .csv ? table.csv() : table.rendered()
-            emit(text)
+            if output.format == .csv {
+                emit(try Render.csv(explanation, main: "history"))
+                return
+            }
+            emit(text + table.rendered())
         }
     }
 }

@@ -15,7 +15,7 @@ struct PayCommand: ParsableCommand {
             discussion: "--finalize locks the month once it is over; later changes to it are paid as adjustments in the next month's run.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "YYYY-MM (default: this month).") var month: String?
         @Flag(help: "Lock the month.") var finalize = false
 
@@ -30,17 +30,14 @@ struct PayCommand: ParsableCommand {
                      s.sum(.sellingBonus).description, s.sum(.clawback).description, s.sum(.adjustment).description, s.total.description,
                      Render.percent(s.variableShare)]
                 })
-            switch output.format {
-            case .json: emit(try Render.json(result))
-            case .csv: emit(table.csv())
-            case .table:
+            try output.present(result) {
                 let rules = context.settings.pay
                 let total = result.statements.reduce(Money.zero) { $0 + $1.total }
                 var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan; variable share \(Render.percent(result.variableShare))"
                 if result.outsideBand {
                     text += String(format: " — outside the %.0f%%–%.0f%% that works best (seed 004)", rules.variableShareMin * 100, rules.variableShareMax * 100)
                 }
-                emit(text + "\n\n" + table.rendered())
+                return text + "\n\n" + table.rendered()
             }
         }
     }
@@ -49,7 +46,7 @@ struct PayCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An agent's pay slip for a month, line by line.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "The agent's code.") var agent: String
         @Option(help: "YYYY-MM.") var month: String
 
@@ -59,11 +56,7 @@ struct PayCommand: ParsableCommand {
             let (status, slip) = try context.db.read { db in try PayRun(settings: context.settings, clock: context.clock).slip(db, agent: agent, month: day) }
             let table = CallOpsCore.Table(["line", ">yuan", "detail"], rows: slip.lines.map { [$0.kind.rawValue, $0.amount.description, $0.detail] }
                 + [["total", slip.total.description, ""]])
-            switch output.format {
-            case .json: emit(try Render.json(slip))
-            case .csv: emit(table.csv())
-            case .table: emit("\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(status))\n\n" + table.rendered())
-            }
+            try output.present(slip) { "\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(status))\n\n" + table.rendered() }
         }
     }
 

@@ -10,9 +10,9 @@ public enum ColumnKind: Sendable, Equatable {
     public static func ofNumber(key: String) -> ColumnKind {
         let words = key.split(separator: "_").map(String.init)
         guard let last = words.last else { return .number }
-        if ["rate", "share", "attainment", "persistency", "conversion"].contains(last) || words.first == "attainment" { return .rate }
+        if ["rate", "share", "attainment", "persistency", "conversion", "utilization"].contains(last) || words.first == "attainment" { return .rate }
         if key.hasSuffix("per_yuan") { return .number }
-        let moneyWords: Set<String> = ["premium", "amount", "total", "cost", "fyc", "income", "issued", "force", "pay", "salary", "bonus", "commission"]
+        let moneyWords: Set<String> = ["premium", "amount", "total", "cost", "fyc", "income", "issued", "force", "pay", "salary", "bonus", "commission", "reward", "rewards"]
         return words.contains(where: moneyWords.contains) ? .money : .number
     }
 }
@@ -23,6 +23,17 @@ public struct DataTable: Sendable, Equatable {
     public struct Column: Sendable, Equatable {
         public var key: String
         public var kind: ColumnKind
+
+        public init(key: String, kind: ColumnKind) {
+            self.key = key
+            self.kind = kind
+        }
+    }
+
+    public init(name: String, columns: [Column], rows: [[EncodedValue]]) {
+        self.name = name
+        self.columns = columns
+        self.rows = rows
     }
 
     /// The JSON key the rows came from (`agents`, `teams`), or `rows` for a top-level array.
@@ -32,40 +43,78 @@ public struct DataTable: Sendable, Equatable {
     public var rows: [[EncodedValue]]
 
     /// The tables of a result: a top-level array of objects is one table; an object gives one
-    /// table per member that is an array of objects, and its scalar members one more (`summary`,
-    /// first) as key–value rows. Nested arrays of scalars become one text of space-separated values.
+    /// table per member that is an array of objects, and its other members one more (`summary`,
+    /// first) as key–value rows. Arrays of objects inside rows (a slip's lines, a funnel's
+    /// stages) become tables of their own, each row led by its parent's first value; arrays of
+    /// scalars (flags) one text of space-separated values.
     public static func tables(of value: EncodedValue) -> [DataTable] {
         switch value {
-        case let .array(elements): return [table(named: "rows", elements)]
+        case let .array(elements): return tables(named: "rows", elements)
         case let .object(members):
             var tables: [DataTable] = []
             var summary: [(String, EncodedValue)] = []
             for (key, member) in members {
-                if case let .array(elements) = member, elements.contains(where: { if case .object = $0 { true } else { false } }) {
-                    tables.append(table(named: key, elements))
-                } else if case .array = member {
-                    // A list of scalars, or an empty list: nothing to tabulate.
-                    if case let .array(elements) = member, !elements.isEmpty { summary.append((key, scalarText(member))) }
+                if case let .array(elements) = member, elements.contains(where: isObject) {
+                    tables += Self.tables(named: key, elements)
+                } else if case let .array(elements) = member {
+                    if !elements.isEmpty { summary.append((key, scalarText(member))) }
                 } else {
                     summary += flatten(member, prefix: key)
                 }
             }
-            if tables.isEmpty { return [table(named: "summary", [value])] }
+            if tables.isEmpty { return Self.tables(named: "summary", [value]) }
             if !summary.isEmpty {
                 let keyColumn = Column(key: "key", kind: .text), valueColumn = Column(key: "value", kind: .text)
-                tables.insert(DataTable(name: "summary", columns: [keyColumn, valueColumn], rows: summary.map { [.string($0.0), $0.1] }), at: 0)
+                var table = DataTable(name: "summary", columns: [keyColumn, valueColumn], rows: summary.map { [.string($0.0), $0.1] })
+                table.rowKinds = summary.map { kind(of: [$0.1], key: $0.0) }
+                tables.insert(table, at: 0)
             }
             return tables
         default: return [DataTable(name: "value", columns: [Column(key: "value", kind: .text)], rows: [[value]])]
         }
     }
 
+    /// For a key–value table, the kind of each row's value.
+    public var rowKinds: [ColumnKind]?
+
     /// The table a CSV on stdout shows: `preferred` when the result has it, else the first
-    /// array of rows (the agents, the lines).
+    /// array of rows (the agents, the statements).
     public static func main(of value: EncodedValue, preferred: String? = nil) -> DataTable {
         let all = tables(of: value)
         if let preferred, let found = all.first(where: { $0.name == preferred }) { return found }
         return all.first { $0.name != "summary" } ?? all[0]
+    }
+
+    private static func isObject(_ value: EncodedValue) -> Bool {
+        if case .object = value { return true }
+        return false
+    }
+
+    /// The table of `elements` and the tables of the arrays of objects inside them.
+    static func tables(named name: String, _ elements: [EncodedValue]) -> [DataTable] {
+        var parents: [EncodedValue] = []
+        var children: [(String, [EncodedValue])] = []
+        for element in elements {
+            guard case let .object(members) = element else {
+                parents.append(element)
+                continue
+            }
+            let lead = members.first { if case .array = $0.1 { false } else { !isObject($0.1) } }
+            var kept: [(String, EncodedValue)] = []
+            for (key, member) in members {
+                if case let .array(items) = member, items.contains(where: isObject) {
+                    let rows: [EncodedValue] = items.compactMap { item in
+                        guard case let .object(fields) = item else { return nil }
+                        return .object((lead.map { [$0] } ?? []) + fields.filter { $0.0 != lead?.0 })
+                    }
+                    if let i = children.firstIndex(where: { $0.0 == key }) { children[i].1 += rows } else { children.append((key, rows)) }
+                } else {
+                    kept.append((key, member))
+                }
+            }
+            parents.append(.object(kept))
+        }
+        return [table(named: name, parents)] + children.flatMap { tables(named: $0.0, $0.1) }
     }
 
     static func table(named name: String, _ elements: [EncodedValue]) -> DataTable {
@@ -177,5 +226,27 @@ public enum CSVText {
         while t.hasSuffix("0") { t = t.dropLast() }
         if t.hasSuffix(".") { t = t.dropLast() }
         return t == "-0" ? "0" : String(t)
+    }
+}
+
+/// A chart over one of a result's tables, drawn as a native chart in the xlsx output: `values`
+/// (keys of that table) against `category`.
+public struct DataChart: Sendable, Equatable {
+    public var title: String
+    public var table: String
+    public var category: String
+    public var values: [String]
+    /// Bars across (a ranking) rather than columns up (a series).
+    public var horizontal: Bool
+    /// At most this many rows.
+    public var limit: Int?
+
+    public init(title: String, table: String, category: String, values: [String], horizontal: Bool = false, limit: Int? = nil) {
+        self.title = title
+        self.table = table
+        self.category = category
+        self.values = values
+        self.horizontal = horizontal
+        self.limit = limit
     }
 }

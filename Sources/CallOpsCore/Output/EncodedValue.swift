@@ -63,6 +63,10 @@ private final class Node {
         case let v as UInt32: scalar = .int(Int64(v))
         case let v as Double: scalar = .double(v)
         case let v as Float: scalar = .double(Double(v))
+        case let dictionary as [String: any Encodable]:
+            // A dictionary's order is its hash's, new every run: sorted keys, as the JSON has them.
+            isObject = true
+            for key in dictionary.keys.sorted() { try child(key).set(dictionary[key]!) }
         default: try value.encode(to: NodeEncoder(node: self, codingPath: []))
         }
     }

@@ -1,0 +1,46 @@
+import ArgumentParser
+import CallOpsCore
+import Foundation
+import Spreadsheet
+
+/// `--format table|json|csv|xlsx` and `--out FILE` for the reports (SPEC section 3): the same
+/// result as a table for the terminal, JSON, CSV data, or an Excel workbook for people.
+struct ReportOutputOption: ParsableArguments {
+    /// A native chart in the workbook.
+    typealias Chart = ReportWorkbook.Chart
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv, xlsx }
+
+    @Option(name: .long, help: "table, json, csv or xlsx (xlsx with --out).")
+    var format: Format = .table
+
+    @Option(help: "Write to this file instead of stdout (a CSV file starts with a UTF-8 BOM for Excel).")
+    var out: String?
+
+    func validate() throws {
+        if format == .xlsx && out == nil { throw ValidationError("--format xlsx writes a workbook: give --out FILE.xlsx") }
+    }
+
+    /// Prints or writes `value`: `text` is the terminal's form; `main` the array CSV shows;
+    /// `extra` tables and `charts` go into the workbook.
+    func present<T: Encodable>(_ value: T, main: String? = nil, extra: [DataTable] = [], charts: [Chart] = [],
+                               text: () throws -> String) throws {
+        let output: String
+        switch format {
+        case .table: output = try text()
+        case .json: output = try Render.json(value)
+        case .csv: output = try Render.csv(value, main: main)
+        case .xlsx:
+            let tables = DataTable.tables(of: try EncodedValue.of(value)) + extra
+            try OutputFile.write(to: out!) { path in try ReportWorkbook.write(tables, charts: charts, to: path) }
+            note("wrote \(out!)")
+            return
+        }
+        if let out {
+            try OutputFile.write(output, to: out, bom: format == .csv)
+            note("wrote \(out)")
+        } else {
+            emit(output)
+        }
+    }
+}
