@@ -127,6 +127,8 @@ public struct NightlyBatch {
         // Files are written once the database work has committed; each appears whole (atomic rename).
         for (name, text) in files {
             let url = folder.appendingPathComponent(name)
+            // The folder's CSV files are for people: a BOM, so Excel and WPS on Chinese Windows read them as UTF-8.
+            let text = name.hasSuffix(".csv") ? OutputFile.utf8BOM + text : text
             do {
                 try text.write(to: url, atomically: true, encoding: .utf8)
             } catch {
