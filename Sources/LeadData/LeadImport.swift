@@ -85,7 +85,7 @@ public struct LeadImporter {
         options: ImportOptions, db: AppDatabase, progress: ProgressBar?
     ) throws -> ImportSummary {
         let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName, sheet: options.sheet)
-        var summary = ImportSummary(source: options.source, fileName: fileName, encoding: encoding.rawValue, layout: format.layoutName)
+        var summary = ImportSummary(source: options.source, fileName: fileName, encoding: format.workbook ? "xlsx" : encoding.rawValue, layout: format.layoutName)
         summary.dryRun = options.dryRun
         var rejects = try options.rejectsPath.map { try RejectsWriter(path: $0) }
         defer { try? rejects?.close() }
@@ -132,7 +132,7 @@ public struct LeadImporter {
         let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName, sheet: options.sheet)
         if !options.force { try refuseIfImported(db, fileName: fileName, hash: hash) }
         var rejects: RejectsWriter?
-        let summary = ImportSummary(source: options.source, fileName: fileName, encoding: encoding.rawValue, layout: format.layoutName)
+        let summary = ImportSummary(source: options.source, fileName: fileName, encoding: format.workbook ? "xlsx" : encoding.rawValue, layout: format.layoutName)
         return try importFile(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, options: options, summary: summary,
                               rejects: &rejects, progress: nil, committed: nil) { hash }
     }

@@ -31,16 +31,25 @@ struct ReportOutputOption: ParsableArguments {
         case .json: output = try Render.json(value)
         case .csv: output = try Render.csv(value, main: main)
         case .xlsx:
-            let tables = DataTable.tables(of: try EncodedValue.of(value)) + extra
-            try OutputFile.write(to: out!) { path in try ReportWorkbook.write(tables, charts: charts, to: path) }
-            note("wrote \(out!)")
+            try Self.writeWorkbook(DataTable.tables(of: try EncodedValue.of(value)) + extra, charts: charts, to: out!)
             return
         }
+        try Self.deliver(output, to: out, csv: format == .csv)
+    }
+
+    /// Prints `text`, or writes it to `out` (a CSV file for people with a BOM first).
+    static func deliver(_ text: String, to out: String?, csv: Bool) throws {
         if let out {
-            try OutputFile.write(output, to: out, bom: format == .csv)
+            try OutputFile.write(text, to: out, bom: csv)
             note("wrote \(out)")
         } else {
-            emit(output)
+            emit(text)
         }
+    }
+
+    /// Writes a workbook of `tables` and `charts` to `out`.
+    static func writeWorkbook(_ tables: [DataTable], charts: [Chart], to out: String) throws {
+        try OutputFile.write(to: out) { path in try ReportWorkbook.write(tables, charts: charts, to: path) }
+        note("wrote \(out)")
     }
 }

@@ -4,7 +4,6 @@ import CallOpsCore
 import CallOpsStore
 import Foundation
 import SeatProductivity
-import Spreadsheet
 
 /// `callops seats report` (SPEC section 8).
 struct SeatsCommand: ParsableCommand {
@@ -46,16 +45,10 @@ struct SeatsCommand: ParsableCommand {
             case .json: text = try Render.json(report)
             case .html: text = report.html()
             case .xlsx:
-                try OutputFile.write(to: out!) { path in try ReportWorkbook.write(report.workbookTables(), charts: report.workbookCharts, to: path) }
-                note("wrote \(out!)")
+                try ReportOutputOption.writeWorkbook(report.workbookTables(), charts: report.workbookCharts, to: out!)
                 return
             }
-            if let out {
-                try OutputFile.write(text, to: out, bom: format == .csv)
-                note("wrote \(out)")
-            } else {
-                emit(text)
-            }
+            try ReportOutputOption.deliver(text, to: out, csv: format == .csv)
         }
     }
 }

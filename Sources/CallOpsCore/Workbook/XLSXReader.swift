@@ -187,7 +187,7 @@ public struct XLSXReader {
                 sheetDone = true
                 return nil
             }
-            guard matches("<row", at: open), open + 4 < end, [Self.gt, UInt8(ascii: " "), Self.slash, 9, 10, 13].contains(window[open + 4]) else {
+            guard matches("<row", at: open), open + 4 < end, Self.endsName(window[open + 4]) else {
                 start = open + 1
                 continue
             }
@@ -197,8 +197,7 @@ public struct XLSXReader {
                 if try !refill() { throw ZipArchive.Damage(reason: "is truncated (its sheet ends inside a row)") }
                 continue
             }
-            let attributes = XMLScan.Tag(bytes: UnsafeBufferPointer(start: window + open + 4, count: tagEnd - open - 4))
-            let number = attributes["r"].flatMap { Int($0) } ?? rowNumber + 1
+            let number = rowAttribute(from: open + 4, to: tagEnd) ?? rowNumber + 1
             if window[tagEnd - 1] == Self.slash {
                 rowNumber = number
                 start = tagEnd + 1
@@ -213,6 +212,30 @@ public struct XLSXReader {
             start = open
             if try !refill() { throw ZipArchive.Damage(reason: "is truncated (its sheet ends inside row \(number))") }
         }
+    }
+
+    /// Whether `byte` ends an element's name (`<c r=...`, `<c>`, `<c/>`).
+    @inline(__always) private static func endsName(_ byte: UInt8) -> Bool {
+        byte == gt || byte == 32 || byte == slash || byte == 9 || byte == 10 || byte == 13
+    }
+
+    /// The `r` attribute of a row's start tag (its number), read in place.
+    private func rowAttribute(from: Int, to: Int) -> Int? {
+        var i = from
+        while i + 3 < to {
+            if (window[i] == 32 || window[i] == 9 || window[i] == 10 || window[i] == 13) && window[i + 1] == UInt8(ascii: "r")
+                && window[i + 2] == UInt8(ascii: "=") && (window[i + 3] == Self.quote || window[i + 3] == Self.apostrophe) {
+                var j = i + 4, value = 0, digits = 0
+                while j < to, window[j] >= 48, window[j] <= 57, digits < 9 {
+                    value = value * 10 + Int(window[j] - 48)
+                    j += 1
+                    digits += 1
+                }
+                return digits > 0 ? value : nil
+            }
+            i += 1
+        }
+        return nil
     }
 
     private func findRowEnd(from: Int) -> Int? {
@@ -231,7 +254,7 @@ public struct XLSXReader {
         var scratch: [UInt8] = []
         while i < to, let open = find(Self.lt, from: i), open < to {
             let next = window[open + 1]
-            guard next == UInt8(ascii: "c"), [Self.gt, UInt8(ascii: " "), Self.slash, 9, 10, 13].contains(window[open + 2]) else {
+            guard next == UInt8(ascii: "c"), Self.endsName(window[open + 2]) else {
                 i = open + 1
                 continue
             }

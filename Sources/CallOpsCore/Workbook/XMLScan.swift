@@ -236,6 +236,11 @@ enum ExcelDate {
 /// never through a Double: `1.38001380000E10` → `13800138000`, `2.5E-3` → `0.0025`.
 enum ExcelNumber {
     static func appendPlain(_ raw: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        // Most numbers (phones, ages, amounts) are plain integers: nothing to move.
+        if !raw.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }) {
+            out.append(contentsOf: raw)
+            return
+        }
         var negative = false
         var digits: [UInt8] = []
         var pointAt: Int?
