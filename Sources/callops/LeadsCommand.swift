@@ -232,6 +232,10 @@ struct LeadsCommand: ParsableCommand {
                 emit(try Render.json(explanation))
                 return
             }
+            if output.format == .csv {
+                emit(try Render.csv(explanation, main: "history"))
+                return
+            }
             var text = """
                 lead \(explanation.leadID)\(explanation.name.map { " (\($0))" } ?? ""): \(explanation.status), grade \(explanation.grade) (score \(explanation.score))
                 from \(explanation.batch)
@@ -240,11 +244,8 @@ struct LeadsCommand: ParsableCommand {
                 """
             var table = Table(["at", "event", "agent", "reason"], rows: explanation.history.map { [$0.at, $0.event, $0.agentCode ?? "-", $0.reason] })
             table.footer = ["", "now: \(explanation.queueNow)"]
-            if output.format == .csv {
-                emit(try Render.csv(explanation, main: "history"))
-                return
-            }
-            emit(text + table.rendered())
+            text += table.rendered()
+            emit(text)
         }
     }
 }

@@ -20,7 +20,8 @@ import Testing
     @Test func everyReportRoundTripsThroughXLSX() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let demo = try cli.run(["demo", "--agents", "8", "--leads", "600", "--days", "12"], now: "2026-11-23T18:00")
+        let demo = try cli.run(["demo", "--db", cli.folder.appendingPathComponent("test.sqlite").path, "--agents", "8", "--leads", "800", "--days", "40"],
+                               now: "2026-11-23T18:00")
         #expect(demo.status == 0, "\(demo.stderr)")
         let campaign = try cli.run(["plan", "campaign", "add", "DEC", "--name", "冲刺", "--metric", "premium", "--from", "2026-11-01",
                                     "--to", "2026-11-30", "--tier", "1000:100", "5000:500"], now: "2026-11-23T18:00")
@@ -60,7 +61,7 @@ import Testing
                     }
                 }
             }
-            #expect(compared > 0 || rows.isEmpty, "\(name): no numbers compared")
+            #expect(compared > 0, "\(name): no numbers compared")
         }
     }
 

@@ -54,7 +54,8 @@ public struct DataTable: Sendable, Equatable {
             var tables: [DataTable] = []
             var summary: [(String, EncodedValue)] = []
             for (key, member) in members {
-                if case let .array(elements) = member, elements.contains(where: isObject) {
+                if case let .array(elements) = member, elements.isEmpty || elements.contains(where: isObject) {
+                    // An empty list is an empty table (no agents this month), still a sheet of its own.
                     tables += Self.tables(named: key, elements)
                 } else if case let .array(elements) = member {
                     if !elements.isEmpty { summary.append((key, scalarText(member))) }
