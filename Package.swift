@@ -17,8 +17,14 @@ let package = Package(
         // Shared model: typed identifiers, money, the clock, the random source, settings, CSV.
         .target(
             name: "CallOpsCore",
-            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit"), "CZlib"]
         ),
+        // zlib's inflate, for reading xlsx workbooks a chunk at a time.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libxlsxwriter (Debian's libxlsxwriter-dev), for writing reports as workbooks.
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // Reports as Excel workbooks: typed cells, frozen headers, native charts (SPEC section 3).
+        .target(name: "Spreadsheet", dependencies: ["CallOpsCore", "CXLSXWriter"]),
         // The SQLite store: connection, migrator, the audit log.
         .target(
             name: "CallOpsStore",
@@ -45,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "callops",
             dependencies: [
-                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo",
+                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo", "Spreadsheet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "callops-bench",
             dependencies: [
-                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity",
+                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Spreadsheet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,7 +79,8 @@ let package = Package(
         .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo"]),
         // Runs the built `callops` binary on real files.
         // GRDB only to damage a database file the way an outside tool could.
-        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore", "CallOpsStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore", "CallOpsStore", "Spreadsheet", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SpreadsheetTests", dependencies: ["CallOpsCore", "Spreadsheet"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -44,15 +44,16 @@ public struct CallImport {
     /// in the caller's transaction. A bad row is reported and skipped; a bad file stops it all.
     /// - Parameters:
     ///   - layout: `vicidial` for VICIdial's Export Calls Report, read by `VicidialCallExport`.
+    ///   - sheet: the sheet of an xlsx workbook (default its first).
     ///   - progress: shown on a terminal: reading the file, then recording its calls.
-    public func run(_ db: Database, path: String, layout: CallFileLayout = .plain, progress: ProgressBar? = nil) throws -> CallImportSummary {
+    public func run(_ db: Database, path: String, layout: CallFileLayout = .plain, sheet: String? = nil, progress: ProgressBar? = nil) throws -> CallImportSummary {
         if layout == .vicidial {
             let export = try VicidialCallExport(settings: settings, clock: clock).read(db, path: path)
             return try record(db, export.calls, summary: export.summary, progress: progress)
         }
         let file = (path as NSString).lastPathComponent
         let fileBytes = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 1)
-        var reader = try CSVReader(path: path, encoding: try TextEncoding.detect(path: path))
+        var reader = try TabularReader(path: path, sheet: sheet)
         guard let headerRecord = try reader.next() else {
             throw CallOpsError.badFile(file: file, message: "is empty; a call file needs the header call_id,agent_code,phone|lead_id,started_at,talk_seconds,disposition")
         }

@@ -71,9 +71,22 @@ struct LeadFileFormat: Sendable {
     var fieldCount: Int
     var columns: LeadColumns
     var layoutName: String
+    /// An xlsx workbook (detected by content), read at `sheet` or its first sheet.
+    var workbook = false
+    var sheet: String?
 
     /// Reads the first record to decide the delimiter and layout; refuses a file with no phone column.
-    static func sniff(path: String, encoding: TextEncoding, layout: ImportOptions.Layout, fileName: String) throws -> LeadFileFormat {
+    static func sniff(path: String, encoding: TextEncoding, layout: ImportOptions.Layout, fileName: String, sheet: String? = nil) throws -> LeadFileFormat {
+        if try TabularKind.of(path: path) == .xlsx {
+            var reader = try XLSXReader(path: path, sheet: sheet)
+            guard let first = try reader.next() else {
+                throw CallOpsError.badFile(file: fileName, message: "has an empty sheet \"\(reader.sheetName)\"; a lead file needs a header with a phone column and one row per lead")
+            }
+            var format = try choose(first, delimiter: UInt8(ascii: ","), layout: layout, fileName: fileName)
+            format.workbook = true
+            format.sheet = sheet
+            return format
+        }
         var probe = try CSVReader(path: path, delimiter: UInt8(ascii: ","), encoding: encoding)
         guard let first = try probe.next() else {
             throw CallOpsError.badFile(file: fileName, message: "is empty; a lead file needs a header with a phone column and one row per lead")
@@ -86,7 +99,11 @@ struct LeadFileFormat: Sendable {
             line.utf8.filter { $0 == a }.count < line.utf8.filter { $0 == b }.count
         }!
         var reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
-        let record = try reader.next()!
+        return try choose(try reader.next()!, delimiter: delimiter, layout: layout, fileName: fileName)
+    }
+
+    /// The layout of a file whose first record is `record`.
+    private static func choose(_ record: CSVRecord, delimiter: UInt8, layout: ImportOptions.Layout, fileName: String) throws -> LeadFileFormat {
         let vicidial = LeadFileFormat(delimiter: delimiter, hasHeader: false, fieldCount: 25, columns: .vicidial, layoutName: "vicidial")
         if layout == .vicidial { return vicidial }
         let header = CSVHeader(record.fields)

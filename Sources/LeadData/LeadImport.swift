@@ -26,6 +26,8 @@ public struct ImportOptions: Sendable {
     public var dryRun = false
     /// Where rejected rows go (CSV: line, reason, detail, then the row as it was).
     public var rejectsPath: String?
+    /// The sheet of an xlsx workbook to read (default its first).
+    public var sheet: String?
 
     public init(source: String) { self.source = source }
 }
@@ -82,8 +84,8 @@ public struct LeadImporter {
         path: String, fileName: String, fileBytes: Int, encoding: TextEncoding, fingerprint: BackgroundWork<(sha256: String, encoding: TextEncoding)>,
         options: ImportOptions, db: AppDatabase, progress: ProgressBar?
     ) throws -> ImportSummary {
-        let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName)
-        var summary = ImportSummary(source: options.source, fileName: fileName, encoding: encoding.rawValue, layout: format.layoutName)
+        let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName, sheet: options.sheet)
+        var summary = ImportSummary(source: options.source, fileName: fileName, encoding: format.workbook ? "xlsx" : encoding.rawValue, layout: format.layoutName)
         summary.dryRun = options.dryRun
         var rejects = try options.rejectsPath.map { try RejectsWriter(path: $0, database: db.path, input: path) }
         defer { rejects?.discard() }
@@ -97,7 +99,8 @@ public struct LeadImporter {
             let done = try importFile(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, options: options, summary: summary,
                                       rejects: &rejects, progress: progress, committed: committed) {
                 let (hash, whole) = try fingerprint.value()
-                if options.encoding == .auto && whole != encoding { throw EncodingMismatch(encoding: whole) }
+                // A workbook's XML is UTF-8 inside its zip, whatever the zip's bytes look like.
+                if options.encoding == .auto && !format.workbook && whole != encoding { throw EncodingMismatch(encoding: whole) }
                 return hash
             }
             try rejects?.finish()
@@ -138,10 +141,10 @@ public struct LeadImporter {
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let (hash, detected) = try TextEncoding.fingerprint(path: path)
         let encoding = options.encoding.fixed ?? detected
-        let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName)
+        let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName, sheet: options.sheet)
         if !options.force { try refuseIfImported(db, fileName: fileName, hash: hash) }
         var rejects: RejectsWriter?
-        let summary = ImportSummary(source: options.source, fileName: fileName, encoding: encoding.rawValue, layout: format.layoutName)
+        let summary = ImportSummary(source: options.source, fileName: fileName, encoding: format.workbook ? "xlsx" : encoding.rawValue, layout: format.layoutName)
         return try importFile(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, options: options, summary: summary,
                               rejects: &rejects, progress: nil, committed: nil) { hash }
     }
@@ -193,13 +196,21 @@ public struct LeadImporter {
         preparer.chunkRecords = chunkRecords
         try Pipeline.run(capacity: 1, produce: { [preparer] send in
             var preparer = preparer
-            var reader = try CSVReader(path: path, delimiter: format.delimiter, encoding: encoding)
-            if format.hasHeader { _ = try reader.next() }
-            let asked: Bool? = try committed?.withSeparateReader { db in
-                try preparer.prepareAll(&reader, presence: try LeadPresence(db), send: send)
-                return true
+            func prepare(_ reader: inout some RecordReader) throws {
+                if format.hasHeader { _ = try reader.next() }
+                let asked: Bool? = try committed?.withSeparateReader { db in
+                    try preparer.prepareAll(&reader, presence: try LeadPresence(db), send: send)
+                    return true
+                }
+                if asked == nil { try preparer.prepareAll(&reader, presence: nil, send: send) }
             }
-            if asked == nil { try preparer.prepareAll(&reader, presence: nil, send: send) }
+            if format.workbook {
+                var reader = try XLSXReader(path: path, sheet: format.sheet)
+                try prepare(&reader)
+            } else {
+                var reader = try CSVReader(path: path, delimiter: format.delimiter, encoding: encoding)
+                try prepare(&reader)
+            }
         }, consume: { (chunk: PreparedChunk) in
             let existing = try batch.insert(chunk.rows)
             summary.rows += chunk.records

@@ -134,7 +134,7 @@ struct LeadRowPreparer {
 
     /// Reads `reader` to the end in chunks, handing each to `send`; stops early when `send`
     /// returns false (the consumer failed).
-    mutating func prepareAll(_ reader: inout CSVReader, presence: LeadPresence?, send: (PreparedChunk) -> Bool) throws {
+    mutating func prepareAll<Reader: RecordReader>(_ reader: inout Reader, presence: LeadPresence?, send: (PreparedChunk) -> Bool) throws {
         // The first chunk is small, so the database thread starts inserting early instead of
         // waiting for a whole chunk to be read.
         var target = min(chunkRecords, 8_192)

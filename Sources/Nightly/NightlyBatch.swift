@@ -143,7 +143,8 @@ public struct NightlyBatch {
             files.append(("reports/seats-\(stamp).html", report.html()))
             files.append(("reports/renewals-due-\(stamp).csv", dueCSV))
             files.append(("reports/undelivered-\(stamp).csv", lateCSV))
-            for (name, text) in files { try staged.stage(name, text) }
+            // The folder's CSV files are for people: a BOM, so Excel and WPS on Chinese Windows read them as UTF-8.
+            for (name, text) in files { try staged.stage(name, name.hasSuffix(".csv") ? OutputFile.utf8BOM + text : text) }
             try staged.moveIntoPlace()
             return NightlySummary(date: stamp, recycled: recycled, allocated: allocation.allocated, unallocated: allocation.unallocated,
                                   agents: agents.count, queueRows: queueRows, crossSellRows: crossRows, lapsed: lapsed, renewalsDue: due.count,

@@ -74,9 +74,9 @@ public enum RosterImport {
     static let required = ["agent_code", "name", "team", "hire_date"]
 
     /// Reads and validates a whole roster file; throws at the first bad line, naming it.
-    public static func read(path: String, clock: Clock) throws -> RosterFile {
+    public static func read(path: String, clock: Clock, sheet: String? = nil) throws -> RosterFile {
         let file = (path as NSString).lastPathComponent
-        var reader = try CSVReader(path: path, encoding: try TextEncoding.detect(path: path))
+        var reader = try TabularReader(path: path, sheet: sheet)
         guard let headerRecord = try reader.next() else {
             throw CallOpsError.badFile(file: file, message: "is empty; a roster needs the header \(required.joined(separator: ",")) and one row per agent")
         }

@@ -18,15 +18,16 @@ struct CallsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Argument(help: "The call file.") var file: String
+        @Argument(help: "The call file (CSV or xlsx).") var file: String
         @Option(help: "plain (the header above, English or Chinese names) or vicidial (VICIdial's Export Calls Report, tab-delimited with its header).")
         var layout: CallFileLayout = .plain
+        @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
 
         func run() throws {
             let context = try global.context()
             let progress = ProgressBar("calls import", total: 100)
             let summary = try context.db.transaction { db in
-                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, layout: layout, progress: progress)
+                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, layout: layout, sheet: sheet, progress: progress)
             }
             progress.finish()
             var table = Table([">rows", ">imported", ">already imported", ">on others' leads", ">sales", ">rejected"])

@@ -25,6 +25,7 @@ struct LeadsCommand: ParsableCommand {
         @Option(help: "auto (UTF-8, else GB18030), utf8 or gb18030.") var encoding: ImportOptions.Encoding = .auto
         @Option(help: "auto (a header row) or vicidial (VICIdial's 25 fields, no header).") var layout: ImportOptions.Layout = .auto
         @Option(help: "Write rejected rows here (CSV: line, reason, detail, row).") var rejects: String?
+        @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
         @Flag(name: .customLong("dry-run"), help: "Show the counts and rejects; write nothing.") var dryRun = false
         @Flag(help: "Import a file that was imported before.") var force = false
 
@@ -40,6 +41,7 @@ struct LeadsCommand: ParsableCommand {
             options.encoding = encoding
             options.layout = layout
             options.rejectsPath = rejects
+            options.sheet = sheet
             options.dryRun = dryRun
             options.force = force
             let importer = try LeadImporter(settings: context.settings, clock: context.clock)
@@ -129,7 +131,8 @@ struct LeadsCommand: ParsableCommand {
             @OptionGroup var global: GlobalOptions
             @OptionGroup var output: FormatOption
             @Argument(help: "Phone numbers.") var phones: [String] = []
-            @Option(help: "A file of numbers: one a line, or a CSV with a phone column.") var file: String?
+            @Option(help: "A file of numbers: one a line, or a CSV or xlsx with a phone column.") var file: String?
+            @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
             @Option(help: "Where the request came from.") var source: String = "manual"
 
             func validate() throws {
@@ -145,7 +148,7 @@ struct LeadsCommand: ParsableCommand {
                     case let .failure(error): throw error
                     }
                 }
-                if let file { numbers += try DoNotCall.read(path: file) }
+                if let file { numbers += try DoNotCall.read(path: file, sheet: sheet) }
                 let result = try context.db.transaction { db in
                     try DoNotCall.add(db, phones: numbers, source: file.map { ($0 as NSString).lastPathComponent } ?? source, clock: context.clock)
                 }
@@ -182,7 +185,7 @@ struct LeadsCommand: ParsableCommand {
             abstract: "Judge each batch and source: rejects, allocation, dialing, sales, cost per sale, data usage.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "Only this batch.") var batch: Int64?
         @Option(help: "Only this source.") var source: String?
         @Option(help: "batch (default), or attempt: contact and sale rate of the 1st, 2nd, ... call to a lead.") var by: String = "batch"
@@ -199,7 +202,7 @@ struct LeadsCommand: ParsableCommand {
                 let table = Table([">attempt", ">calls", ">contacts", ">contact rate", ">sales", ">sale rate"], rows: rates.map {
                     [String($0.attempt), String($0.calls), String($0.contacts), Render.percent($0.contactRate), String($0.sales), Render.percent($0.saleRate)]
                 })
-                emit(try Render.output(rates, table: table, format: output.format))
+                try output.present(database: global.databasePath, rates, text: table.rendered)
                 return
             }
             let stats = try context.db.read { db in try LeadStats.batches(db, batch: batch, source: source) }
@@ -211,7 +214,7 @@ struct LeadsCommand: ParsableCommand {
                               s.premium.description, s.cost.description, s.costPerSale?.description ?? "-", s.premiumPerLead?.description ?? "-",
                               Render.percent(s.dataUsageRate)])
             }
-            emit(try Render.output(stats, table: table, format: output.format))
+            try output.present(database: global.databasePath, stats, text: table.rendered)
         }
     }
 
@@ -231,13 +234,17 @@ struct LeadsCommand: ParsableCommand {
                 emit(try Render.json(story))
                 return
             }
+            if output.format == .csv {
+                emit(try Render.csv(explanation, main: "history"))
+                return
+            }
             var text = """
                 lead \(explanation.leadID)\(explanation.name.map { " (\($0))" } ?? ""): \(explanation.status), grade \(explanation.grade) (score \(explanation.score))
                 from \(explanation.batch)
                 owner: \(explanation.owner ?? "none")
 
                 """
-            var table = Table(["at", "event", "agent", "reason"], rows: explanation.history.map { [$0.at, $0.event, $0.agentCode ?? "-", $0.reason] })
+            let table = Table(["at", "event", "agent", "reason"], rows: explanation.history.map { [$0.at, $0.event, $0.agentCode ?? "-", $0.reason] })
             var calls = Table(["at", "agent", "disposition", ">talk s", ">follow-up", "callback at", "note"], rows: story.calls.map {
                 [$0.at, $0.agentCode, $0.disposition, String($0.talkSeconds), $0.followUp.map(String.init) ?? "-", $0.callbackAt ?? "-", $0.note ?? ""]
             })
@@ -247,12 +254,8 @@ struct LeadsCommand: ParsableCommand {
             })
             var queues = ["queues:" + (story.queues.isEmpty ? " none" : "")] + story.queues.map { "  " + $0 }
             queues.append("now: \(explanation.queueNow)")
-            if output.format == .csv {
-                text += table.csv()
-            } else {
-                text += table.rendered() + "\ncalls\n" + calls.rendered() + (story.policies.isEmpty ? "" : "\npolicies\n" + policies.rendered())
-                    + "\n" + queues.joined(separator: "\n") + "\n"
-            }
+            text += table.rendered() + "\ncalls\n" + calls.rendered() + (story.policies.isEmpty ? "" : "\npolicies\n" + policies.rendered())
+                + "\n" + queues.joined(separator: "\n") + "\n"
             emit(text)
         }
     }

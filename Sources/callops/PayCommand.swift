@@ -15,7 +15,7 @@ struct PayCommand: ParsableCommand {
             discussion: "--finalize locks the month once it is over; later changes to it are paid as adjustments in the next month's run.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "YYYY-MM (default: this month).") var month: String?
         @Flag(help: "Lock the month.") var finalize = false
 
@@ -30,17 +30,14 @@ struct PayCommand: ParsableCommand {
                      s.sum(.sellingBonus).description, s.sum(.clawback).description, s.sum(.adjustment).description, s.total.description,
                      Render.percent(s.variableShare)]
                 })
-            switch output.format {
-            case .json: emit(try Render.json(result))
-            case .csv: emit(table.csv())
-            case .table:
+            try output.present(database: global.databasePath, result) {
                 let rules = context.settings.pay
                 let total = result.statements.reduce(Money.zero) { $0 + $1.total }
                 var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan; variable share \(Render.percent(result.variableShare))"
                 if result.outsideBand {
                     text += String(format: " — outside the %.0f%%–%.0f%% that works best (seed 004)", rules.variableShareMin * 100, rules.variableShareMax * 100)
                 }
-                emit(text + "\n\n" + table.rendered())
+                return text + "\n\n" + table.rendered()
             }
             // The band warnings go to stderr in every format (stdout stays data in json and csv).
             for warning in result.bandWarnings(rules: context.settings.pay) { note(warning) }
@@ -51,7 +48,7 @@ struct PayCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An agent's pay slip for a month, line by line.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "The agent's code.") var agent: String
         @Option(help: "YYYY-MM.") var month: String
 
@@ -62,10 +59,8 @@ struct PayCommand: ParsableCommand {
             let slip = paySlip.statement
             let table = CallOpsCore.Table(["line", ">yuan", "detail"], rows: slip.lines.map { [$0.kind.rawValue, $0.amount.description, $0.detail] }
                 + [["total", slip.total.description, ""]])
-            switch output.format {
-            case .json: emit(try Render.json(paySlip))
-            case .csv: emit(table.csv())
-            case .table: emit("\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(paySlip.status)), rank \(slip.tier.rawValue)\n\n" + table.rendered())
+            try output.present(database: global.databasePath, paySlip) {
+                "\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(paySlip.status)), rank \(slip.tier.rawValue)\n\n" + table.rendered()
             }
         }
     }

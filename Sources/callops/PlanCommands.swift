@@ -42,7 +42,7 @@ extension PlanCommand {
             static let configuration = CommandConfiguration(abstract: "The standings: rank (ties share one), value, tier reached, reward, what the next tier needs.")
 
             @OptionGroup var global: GlobalOptions
-            @OptionGroup var output: FormatOption
+            @OptionGroup var output: ReportOutputOption
             @Argument(help: "The campaign's code.") var code: String
 
             func run() throws {
@@ -55,13 +55,12 @@ extension PlanCommand {
                     [String($0.rank), $0.agentCode, $0.name, $0.team, show($0.value), $0.tier.map(String.init) ?? "-",
                      Money(yuan: $0.reward).description, $0.toNextTier.map(show) ?? "-"]
                 })
-                switch output.format {
-                case .json: emit(try Render.json(result))
-                case .csv: emit(table.csv())
-                case .table:
+                try output.present(database: global.databasePath, result, charts: [
+                    ReportOutputOption.Chart(title: "\(result.metric.rawValue) per agent", table: "standings", category: "name", values: ["value"], horizontal: true),
+                ]) {
                     let tiers = result.tiers.enumerated().map { "\($0.offset + 1): \(show($0.element.threshold)) → \(Money(yuan: $0.element.reward))" }
-                    emit("\(result.name) (\(result.code)), \(result.scope), \(result.from) to \(result.to); tiers \(tiers.joined(separator: ", "));"
-                         + " rewards so far \(Money(yuan: result.rewards)) yuan\n\n" + table.rendered())
+                    return "\(result.name) (\(result.code)), \(result.scope), \(result.from) to \(result.to); tiers \(tiers.joined(separator: ", "));"
+                         + " rewards so far \(Money(yuan: result.rewards)) yuan\n\n" + table.rendered()
                 }
             }
         }
@@ -131,7 +130,7 @@ extension PlanCommand {
                 let table = CallOpsCore.Table(["class", ">customers", ">contacts a year", ">yearly contacts"], rows: plan.classes.map {
                     [$0.name, String($0.customers), Render.number($0.contactsPerYear), Render.number($0.yearlyContacts, digits: 0)]
                 } + [["all", "", "", Render.number(plan.yearlyContacts, digits: 0)]])
-                if output.format == .csv { emit(table.csv()); return }
+                if output.format == .csv { emit(try Render.csv(plan, main: "classes")); return }
                 emit(table.rendered() + """
 
                     contacts an agent makes a year: \(Render.number(plan.contactsPerAgentYear, digits: 0)) (\(plan.contactsSource))

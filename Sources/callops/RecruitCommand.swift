@@ -94,7 +94,7 @@ struct RecruitCommand: ParsableCommand {
             abstract: "The funnel per channel: candidates reaching each stage, stage-to-stage conversion, average days in stage.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "Candidates sourced from this day, YYYY-MM-DD (default: the first ever).") var from: String?
         @Option(help: "...to this day (default: today).") var to: String?
 
@@ -108,7 +108,7 @@ struct RecruitCommand: ParsableCommand {
                     [f.channel, s.stage, String(s.reached), Render.percent(s.conversion), String(s.now), s.averageDays.map { Render.number($0) } ?? "-"]
                 } + [[f.channel, "dropped", String(f.dropped), "", "", ""]]
             })
-            emit(try Render.output(funnels, table: table, format: output.format))
+            try output.present(database: global.databasePath, funnels, text: table.rendered)
         }
     }
 }

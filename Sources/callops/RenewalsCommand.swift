@@ -89,7 +89,7 @@ struct RenewalsCommand: ParsableCommand {
             abstract: "Collection rate, lapses and 13-month persistency per agent and team for a month; late deliveries.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "YYYY-MM (default: this month, to date).") var month: String?
 
         func run() throws {
@@ -103,16 +103,13 @@ struct RenewalsCommand: ParsableCommand {
                     [l.agentCode ?? "center", l.team ?? "", String(l.due), l.dueAmount.description, String(l.collected), l.collectedAmount.description,
                      Render.percent(l.collectionRate), String(l.lapses), l.lapsedPremium.description, l.cohortIssued.description, Render.percent(l.persistency)]
                 })
-            switch output.format {
-            case .table:
+            try output.present(database: global.databasePath, report) {
                 var text = "renewals \(report.from) to \(report.to); persistency: policies sold in \(report.cohortMonth), still in force "
                     + "\(context.settings.renewals.persistencyMonths) months on\n\n" + table.rendered()
                 if !report.lateDeliveries.isEmpty {
                     text += "\nnot delivered within \(context.settings.renewals.deliveryDays) days of the sale:\n\n" + lateTable(report.lateDeliveries).rendered()
                 }
-                emit(text)
-            case .csv: emit(table.csv())
-            case .json: emit(try Render.json(report))
+                return text
             }
         }
     }

@@ -16,11 +16,12 @@ struct RosterCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Argument(help: "The roster CSV file.") var file: String
+        @Argument(help: "The roster file (CSV or xlsx).") var file: String
+        @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
 
         func run() throws {
             let context = try global.context()
-            let roster = try RosterImport.read(path: file, clock: context.clock)
+            let roster = try RosterImport.read(path: file, clock: context.clock, sheet: sheet)
             let name = (file as NSString).lastPathComponent
             // Agents the file marks `left` hand back their leads and callbacks in the same transaction,
             // so the database holds together at once (SPEC section 5, recycling).

@@ -11,7 +11,7 @@ struct SeatsCommand: ParsableCommand {
         commandName: "seats", abstract: "Seat productivity: each seat's and team's output for team leads.",
         subcommands: [Report.self])
 
-    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv, html }
+    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv, html, xlsx }
 
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,11 +23,12 @@ struct SeatsCommand: ParsableCommand {
         @Option(help: "Last day, inclusive (with --from).") var to: String?
         @Option(help: "A whole month, YYYY-MM. Default: this month up to now.") var month: String?
         @Option(help: "agent, team or day.") var by: SeatReport.Grouping = .agent
-        @Option(help: "table, json, csv or html.") var format: ReportFormat = .table
-        @Option(help: "Write to this file instead of stdout.") var out: String?
+        @Option(help: "table, json, csv, html or xlsx (xlsx with --out).") var format: ReportFormat = .table
+        @Option(help: "Write to this file instead of stdout (a CSV file starts with a UTF-8 BOM for Excel).") var out: String?
 
         func validate() throws {
             if month != nil && (from != nil || to != nil) { throw ValidationError("give --month or --from/--to, not both") }
+            if format == .xlsx && out == nil { throw ValidationError("--format xlsx writes a workbook: give --out FILE.xlsx") }
         }
 
         func run() throws {
@@ -37,21 +38,19 @@ struct SeatsCommand: ParsableCommand {
             let builder = SeatReportBuilder(settings: context.settings, clock: context.clock)
             let period = try builder.period(month: month, from: from, to: to)
             // Per-day figures cost a second pass over the calls: only the day view and the page show them.
-            let withDays = by == .day || format == .html
+            let withDays = by == .day || format == .html || format == .xlsx
             let report = try context.db.read { db in try builder.build(db, from: period.from, to: period.to, team: team, withDays: withDays) }
             let text: String
             switch format {
             case .table: text = report.table(by: by).rendered()
-            case .csv: text = report.table(by: by).csv()
+            case .csv: text = try Render.csv(report, main: by.rawValue + "s")
             case .json: text = try Render.json(report)
             case .html: text = report.html()
+            case .xlsx:
+                try ReportOutputOption.writeWorkbook(report.workbookTables(), charts: report.workbookCharts, to: out!, database: global.databasePath)
+                return
             }
-            if let out {
-                try OutputFile.write(text, to: out, option: "--out", database: global.databasePath)
-                note("wrote \(out)")
-            } else {
-                emit(text)
-            }
+            try ReportOutputOption.deliver(text, to: out, csv: format == .csv, database: global.databasePath)
         }
     }
 }

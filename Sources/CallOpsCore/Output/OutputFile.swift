@@ -10,7 +10,7 @@ import Foundation
 public final class OutputFile {
     /// Where the file lands.
     public let path: String
-    private let temporary: String
+    fileprivate let temporary: String
     private let handle: FileHandle
     private let mode: mode_t
     private var finished = false
@@ -125,10 +125,30 @@ public final class OutputFile {
                                                            : "cannot be written (\(Quoted.describe(error)))")
     }
 
-    /// Writes `text` to `path` whole (checked, temporary file, renamed into place).
-    public static func write(_ text: String, to path: String, option: String, database: String?, inputs: [String] = [], isPrivate: Bool = false) throws {
+    /// The UTF-8 byte order mark that CSV files written for people start with (SPEC section 3):
+    /// Excel and WPS on Chinese Windows read the file as UTF-8 only when it is there.
+    public static let utf8BOM = "\u{FEFF}"
+
+    /// Writes `text` to `path` whole (checked, temporary file, renamed into place); a CSV file
+    /// for people (`bom`) starts with the UTF-8 byte order mark.
+    public static func write(_ text: String, to path: String, option: String, database: String?, inputs: [String] = [],
+                             isPrivate: Bool = false, bom: Bool = false) throws {
         let file = try OutputFile(path: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate)
-        try file.write(text)
+        try file.write((bom ? utf8BOM : "") + text)
+        try file.commit()
+    }
+
+    /// For a writer that wants a path of its own (libxlsxwriter): `produce` writes the
+    /// temporary file, which is then given its mode and renamed into place.
+    public static func write(to path: String, option: String, database: String?, inputs: [String] = [], isPrivate: Bool = false,
+                             _ produce: (String) throws -> Void) throws {
+        let file = try OutputFile(path: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate)
+        do {
+            try produce(file.temporary)
+        } catch {
+            file.discard()
+            throw error
+        }
         try file.commit()
     }
 }
