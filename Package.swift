@@ -57,7 +57,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What the fuzzers feed (SPEC section 12); `callops-fuzz` runs it under libFuzzer:
+        // swift build -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING --product callops-fuzz
+        .target(name: "CallOpsFuzz", dependencies: ["CallOpsCore", "LeadData"]),
+        .executableTarget(name: "callops-fuzz", dependencies: ["CallOpsFuzz"]),
         .testTarget(name: "CallOpsCoreTests", dependencies: ["CallOpsCore"]),
+        .testTarget(name: "FuzzTests", dependencies: ["CallOpsCore", "CallOpsFuzz"]),
         .testTarget(name: "CallOpsStoreTests", dependencies: ["CallOpsCore", "CallOpsStore"]),
         .testTarget(name: "RosterTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
         .testTarget(name: "LeadDataTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
@@ -68,7 +73,7 @@ let package = Package(
         .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo"]),
         // Runs the built `callops` binary on real files.
         // GRDB only to damage a database file the way an outside tool could.
-        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore", "CallOpsStore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

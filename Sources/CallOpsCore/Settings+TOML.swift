@@ -18,6 +18,19 @@ extension Settings {
 
     /// Parses config text; `file` names it in errors.
     public static func parse(toml text: String, file: String) throws -> Settings {
+        // TOML allows no control character but tab and the line ends, and the parser underneath
+        // (toml++) asserts on some of them in a key: they are refused here, with their line.
+        if let bad = text.unicodeScalars.firstIndex(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0x7F }) {
+            let line = text.unicodeScalars[..<bad].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            throw CallOpsError.badConfig(
+                file: file, line: line, key: "-",
+                message: String(format: "contains the control character U+%04X; TOML allows none but tab and line ends", text.unicodeScalars[bad].value))
+        }
+        if let (line, scalar) = nonASCIIOutsideStrings(text) {
+            throw CallOpsError.badConfig(
+                file: file, line: line, key: "-",
+                message: String(format: "U+%04X outside quotes: a bare key is ASCII letters, digits, _ and -; quote a key such as \"张三\"", scalar.value))
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -79,6 +92,9 @@ extension Settings {
         for tier in leads.allocation.gradeATiers where Tier(rawValue: tier) == nil {
             throw fail("leads.allocation.grade_a_tiers", "\"\(tier)\" is not a tier (new, general, core, top)")
         }
+        if let (status, first, second) = dialer.vicidial.statuses.ambiguity() {
+            throw fail("dialer.vicidial.statuses.\(second)", "status \(status) is also listed under \(first); a status means one disposition")
+        }
         var seen = Set<String>()
         for product in products {
             if !seen.insert(product.code).inserted {
@@ -94,7 +110,10 @@ extension Settings {
         _ user: Any, over defaults: Any, path: [String], file: String, lines: ConfigLines
     ) throws -> Any {
         guard let userTable = user as? [String: Any], let defaultTable = defaults as? [String: Any]
-        else { return user }
+        else {
+            try checkRange(user, path: path, file: file, lines: lines)
+            return user
+        }
         var result = defaultTable
         for (key, value) in userTable {
             let keyPath = path + [key]
@@ -107,6 +126,59 @@ extension Settings {
             result[key] = try merge(value, over: known, path: keyPath, file: file, lines: lines)
         }
         return result
+    }
+
+    /// The first character beyond ASCII outside a string or a comment, with its line. TOML
+    /// allows none there, and toml++ asserts (aborts the process) on some of them in a key, so
+    /// they are refused before it sees them.
+    static func nonASCIIOutsideStrings(_ text: String) -> (Int, Unicode.Scalar)? {
+        let scalars = Array(text.unicodeScalars)
+        var line = 1
+        var i = 0
+        func starts(_ marker: String, at index: Int) -> Bool {
+            let m = Array(marker.unicodeScalars)
+            return index + m.count <= scalars.count && Array(scalars[index..<index + m.count]) == m
+        }
+        while i < scalars.count {
+            let c = scalars[i]
+            if c == "\n" { line += 1; i += 1; continue }
+            if c == "#" {
+                while i < scalars.count && scalars[i] != "\n" { i += 1 }
+                continue
+            }
+            if c == "\"" || c == "'" {
+                let triple = starts(String(c) + String(c) + String(c), at: i)
+                let close = triple ? String(repeating: String(c), count: 3) : String(c)
+                i += triple ? 3 : 1
+                while i < scalars.count {
+                    if scalars[i] == "\n" { line += 1; if !triple { break } }
+                    if c == "\"" && scalars[i] == "\\" { i += 2; continue }
+                    if starts(close, at: i) { i += close.unicodeScalars.count; break }
+                    i += 1
+                }
+                continue
+            }
+            if !c.isASCII { return (line, c) }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Every number in the config lies within ±100,000,000 (SPEC section 12: money up to
+    /// 100,000,000 yuan, days and counts far below), so no rule built on it can overflow.
+    private static func checkRange(_ value: Any, path: [String], file: String, lines: ConfigLines) throws {
+        if let list = value as? [Any] {
+            for item in list { try checkRange(item, path: path, file: file, lines: lines) }
+            return
+        }
+        // A boolean arrives as 0 or 1, inside the range.
+        guard let number = value as? NSNumber else { return }
+        let double = number.doubleValue
+        if !double.isFinite || abs(double) > 100_000_000 {
+            throw CallOpsError.badConfig(
+                file: file, line: lines.line(of: path), key: path.joined(separator: "."),
+                message: "\(Quoted.value(number.stringValue)) is out of range; a number in the config lies between -100,000,000 and 100,000,000")
+        }
     }
 
     private static func describe(_ error: DecodingError, file: String, lines: ConfigLines) -> CallOpsError {

@@ -14,6 +14,7 @@ public struct Settings: Codable, Equatable, Sendable {
     public var planning = PlanningRules()
     public var renewals = RenewalRules()
     public var pay = PayRules()
+    public var dialer = DialerRules()
 
     public init() {}
 
@@ -22,12 +23,16 @@ public struct Settings: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case general, roster, leads, cadence, sales, products, seats, planning, renewals, pay
         case crossSell = "cross_sell"
+        case dialer
     }
 
     /// The center as a whole.
     public struct General: Codable, Equatable, Sendable {
         /// Every local time (`--now`, due times, report periods) is read in this zone.
         public var timezone = "Asia/Shanghai"
+        /// A run that finds another one writing waits this many seconds for it, then gives up
+        /// (a calls import of 400,000 rows holds the database about a minute).
+        public var busyWaitSeconds = 600
         /// `callops daily` acts as of this local time (HH:MM) on its day: before anyone calls.
         public var dailyBatchAt = "06:00"
 
@@ -38,12 +43,13 @@ public struct Settings: Codable, Equatable, Sendable {
                   (0...23).contains(h), (0...59).contains(m) else { return nil }
             return h * 60 + m
         }
+        public init() {}
 
         enum CodingKeys: String, CodingKey {
             case timezone
+            case busyWaitSeconds = "busy_wait_seconds"
             case dailyBatchAt = "daily_batch_at"
         }
-        public init() {}
     }
 
     /// Tiers (seed 000) and each tier's default lead capacity.
@@ -424,6 +430,8 @@ public struct Settings: Codable, Equatable, Sendable {
         public var deliveryDays = 7
         /// Premiums due within this many days are in the owning agent's queue, after stabilisation calls.
         public var queueDays = 7
+        /// A renewal reminder that reached the customer is due again after this many days, not at once.
+        public var reminderIntervalDays = 3
         /// `renewals due` and the nightly run list premiums due within this many days.
         public var dueWithinDays = 30
         /// A premium is accepted up to this many days before it falls due.
@@ -435,6 +443,7 @@ public struct Settings: Codable, Equatable, Sendable {
             case graceDays = "grace_days"
             case deliveryDays = "delivery_days"
             case queueDays = "queue_days"
+            case reminderIntervalDays = "reminder_interval_days"
             case dueWithinDays = "due_within_days"
             case advanceDays = "advance_days"
             case persistencyMonths = "persistency_months"

@@ -75,14 +75,14 @@ public struct Sales {
     @discardableResult
     public func create(_ db: Database, lead: LeadProgress.Snapshot, agent: Agent, sale: SaleInput, at: Date) throws -> Int64 {
         let product = try product(sale.product)
-        guard sale.premium.fen > 0 else {
-            throw CallOpsError.invalidValue(field: "premium", value: sale.premium.description, expected: "a premium above 0 yuan")
+        guard sale.premium.fen > 0, sale.premium.yuan <= Money.maximumYuan else {
+            throw CallOpsError.invalidValue(field: "premium", value: sale.premium.description, expected: "a premium above 0 yuan, up to 100,000,000")
         }
         let age = sale.insuredAge ?? (sale.insured == .self ? lead.age : nil)
         if let age, !(product.minAge...product.maxAge).contains(age) {
             throw CallOpsError.refused("\(product.code) (\(product.name)) insures ages \(product.minAge)–\(product.maxAge); the insured is \(age); choose another product")
         }
-        let commission = Money(fen: Int64((Double(sale.premium.fen) * product.commissionRate).rounded()))
+        let commission = Money(fenClamping: Double(sale.premium.fen) * product.commissionRate)
         let mode: PremiumMode = sale.monthly ? .monthly : .annual
         try db.execute(sql: """
             INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, mode, insured, insured_age, commission_fen, sold_at, next_due_on)

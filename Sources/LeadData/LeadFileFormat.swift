@@ -46,12 +46,7 @@ struct LeadColumns: Sendable {
     }
 
     /// VICIdial's standard 25 fields.
-    static let vicidialFields = [
-        "vendor_lead_code", "source_id", "list_id", "phone_code", "phone_number", "title", "first_name",
-        "middle_initial", "last_name", "address1", "address2", "address3", "city", "state", "province",
-        "postal_code", "country_code", "gender", "date_of_birth", "alt_phone", "email", "security_phrase",
-        "comments", "rank", "owner",
-    ]
+    static let vicidialFields = VicidialLeadFields.names
 
     static var vicidial: LeadColumns {
         var columns = LeadColumns(header: CSVHeader([]))
@@ -108,19 +103,18 @@ struct LeadFileFormat: Sendable {
     }
 }
 
-/// Writes rejected rows for the data officer to fix: line, reason, detail, then the row.
+/// Writes rejected rows for the data officer to fix: line, reason, detail, then the row. The
+/// rows hold phone numbers: the file is created 0600, never over the database or the file being
+/// imported, and appears only whole, once the import has committed.
 struct RejectsWriter {
     let path: String
-    private let handle: FileHandle
+    private let file: OutputFile
     private var buffer = ""
     private(set) var count = 0
 
-    init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw CallOpsError.badFile(file: path, message: "cannot be written (check the folder exists and is writable)")
-        }
+    init(path: String, database: String?, input: String) throws {
+        file = try OutputFile(path: path, option: "--rejects", database: database, inputs: [input], isPrivate: true)
         self.path = path
-        self.handle = handle
         buffer = CSVWriter.row(["line", "reason", "detail", "row"])
     }
 
@@ -131,12 +125,20 @@ struct RejectsWriter {
     }
 
     mutating func flush() throws {
-        try handle.write(contentsOf: Data(buffer.utf8))
+        try file.write(buffer)
         buffer = ""
     }
 
-    mutating func close() throws {
+    /// Writes the rest and puts the file on disk; a full disk throws here, inside the import's
+    /// transaction, so the import is undone with it.
+    mutating func finish() throws {
         try flush()
-        try handle.close()
+        try file.synchronize()
     }
+
+    /// Puts the file in place (after the import has committed).
+    func commit() throws { try file.commit() }
+
+    /// Drops the file; an existing file of that name stays as it was.
+    func discard() { file.discard() }
 }

@@ -85,8 +85,8 @@ public struct LeadImporter {
         let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName)
         var summary = ImportSummary(source: options.source, fileName: fileName, encoding: encoding.rawValue, layout: format.layoutName)
         summary.dryRun = options.dryRun
-        var rejects = try options.rejectsPath.map { try RejectsWriter(path: $0) }
-        defer { try? rejects?.close() }
+        var rejects = try options.rejectsPath.map { try RejectsWriter(path: $0, database: db.path, input: path) }
+        defer { rejects?.discard() }
         // This import owns its transaction, so what is committed is every lead but its own:
         // the reading thread may ask a connection of its own whether a number is a lead.
         let committed = db
@@ -94,11 +94,23 @@ public struct LeadImporter {
             let sameSize = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM lead_batch WHERE file_bytes = ? OR file_bytes IS NULL)",
                                              arguments: [fileBytes]) ?? true
             if !options.force && sameSize { try refuseIfImported(db, fileName: fileName, hash: fingerprint.value().sha256) }
-            return try importFile(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, options: options, summary: summary,
-                                  rejects: &rejects, progress: progress, committed: committed) {
+            let done = try importFile(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, options: options, summary: summary,
+                                      rejects: &rejects, progress: progress, committed: committed) {
                 let (hash, whole) = try fingerprint.value()
                 if options.encoding == .auto && whole != encoding { throw EncodingMismatch(encoding: whole) }
                 return hash
+            }
+            try rejects?.finish()
+            return done
+        }
+        // The rejects file is put in place once the import has committed (or, for a dry run,
+        // been rolled back), then its numbers are audited: a dry run's too.
+        if let rejects {
+            try rejects.commit()
+            if rejects.count > 0 {
+                try db.transaction { db in
+                    try AuditLog.record(db, command: "leads import\(options.dryRun ? " --dry-run" : "") --rejects \(rejects.path)", numbers: rejects.count, clock: clock)
+                }
             }
         }
         // A dry run wrote no batch.
@@ -155,9 +167,6 @@ public struct LeadImporter {
             """, arguments: [hash, summary.rows, summary.accepted, summary.rejected[.missingPhone], summary.rejected[.invalidPhone],
                              summary.rejected[.duplicateInFile], summary.rejected[.duplicateExisting], summary.rejected[.dnc],
                              summary.rejected[.outOfAgeRange], summary.rejected[.malformedRow], batchID])
-        if let rejects, rejects.count > 0 {
-            try AuditLog.record(db, command: "leads import --rejects \(rejects.path)", numbers: rejects.count, clock: clock)
-        }
         summary.batchID = batchID
         return summary
     }
@@ -198,10 +207,19 @@ public struct LeadImporter {
             for row in chunk.rows.rows { summary.grades[row.grade, default: 0] += 1 }
             for i in existing { summary.grades[chunk.rows.rows[i].grade, default: 0] -= 1 }
             summary.rejected[.duplicateExisting, default: 0] += existing.count
-            for rejection in chunk.rejections { summary.rejected[rejection.reason, default: 0] += 1 }
+            var rejections = chunk.rejections
+            for i in rejections.indices {
+                guard let phone = rejections[i].unconfirmedPhone else { continue }
+                let text = String(phone)
+                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM lead WHERE phone = ?"), arguments: [text]) == true {
+                    rejections[i].reason = .duplicateExisting
+                    rejections[i].detail = "\(PhoneNumber.mask(text)) is already a lead"
+                }
+            }
+            for rejection in rejections { summary.rejected[rejection.reason, default: 0] += 1 }
             if rejects != nil {
                 // The chunk's rejections in line order, any found by the insert among them.
-                var all = chunk.rejections
+                var all = rejections
                 for i in existing {
                     let phone = chunk.rows.phoneText(i)
                     all.append(Rejection(line: chunk.rows.rows[i].line, reason: .duplicateExisting,

@@ -20,6 +20,8 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
     public var seat: String?
     public var dailyNewLeads: Int?
     public var maxOpenLeads: Int?
+    /// The agent's login on the dialer (by default the agent code).
+    public var dialerUser: String
 
     enum CodingKeys: String, CodingKey {
         case id, code, name, team, status, seat
@@ -27,6 +29,7 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
         case rosterTier = "tier"
         case dailyNewLeads = "daily_new_leads"
         case maxOpenLeads = "max_open_leads"
+        case dialerUser = "dialer_user"
     }
 
     /// Days since the hire date, on the clock's day.
@@ -40,7 +43,8 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
 public enum Roster {
     static let agentSelect = """
         SELECT agent.id, agent.code, agent.name, team.name AS team, agent.hire_date, agent.tier,
-               agent.status, seat.code AS seat, agent.daily_new_leads, agent.max_open_leads
+               agent.status, seat.code AS seat, agent.daily_new_leads, agent.max_open_leads,
+               COALESCE(agent.dialer_user, agent.code) AS dialer_user
         FROM agent JOIN team ON team.id = agent.team_id LEFT JOIN seat ON seat.id = agent.seat_id
         """
 

@@ -42,6 +42,8 @@ struct PayCommand: ParsableCommand {
                 }
                 emit(text + "\n\n" + table.rendered())
             }
+            // The band warnings go to stderr in every format (stdout stays data in json and csv).
+            for warning in result.bandWarnings(rules: context.settings.pay) { note(warning) }
         }
     }
 
@@ -54,7 +56,7 @@ struct PayCommand: ParsableCommand {
         @Option(help: "YYYY-MM.") var month: String
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let day = try parseMonth(month).firstDay
             let paySlip = try context.db.read { db in try PayRun(settings: context.settings, clock: context.clock).slip(db, agent: agent, month: day) }
             let slip = paySlip.statement
@@ -77,7 +79,7 @@ struct PayCommand: ParsableCommand {
         @Option(help: "YYYY-Qn, such as 2026-Q4.") var quarter: String
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let parts = quarter.split(separator: "-")
             guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), parts[1].count == 2, parts[1].first == "Q",
                   let q = Int(parts[1].dropFirst()), (1...4).contains(q), let first = CivilDay(year: year, month: 3 * q - 2, day: 1) else {

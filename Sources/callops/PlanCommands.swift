@@ -46,7 +46,7 @@ extension PlanCommand {
             @Argument(help: "The campaign's code.") var code: String
 
             func run() throws {
-                let context = try global.context()
+                let context = try global.readingContext()
                 let result = try context.db.read { db in try Campaigns.standings(db, code: code, today: context.clock.civilToday) }
                 let money = result.metric == .premium
                 func show(_ value: Double) -> String { money ? Money(yuan: value).description : Render.number(value, digits: 0) }
@@ -81,17 +81,17 @@ extension PlanCommand {
         @OptionGroup var output: FormatOption
         @Option(name: .customLong("class"), parsing: .singleValue, help: "A customer class NAME=CUSTOMERS:CONTACTS_A_YEAR, such as 存量=1200:4.") var classes: [String] = []
         @Option(name: .customLong("contacts-per-agent-year"), help: "Contacts an agent makes a year (default: observed).") var contactsPerAgentYear: Double?
-        @Option(name: .customLong("target-sales"), help: "Sales wanted a month.") var targetSales: Int
+        @Option(name: .customLong("target-sales"), parsing: .unconditional, help: "Sales wanted a month.") var targetSales: Int
         @Option(name: .customLong("leads-per-sale"), help: "Leads a sale takes (default: observed, else 25).") var leadsPerSale: Double?
 
         func validate() throws {
-            if targetSales < 0 { throw ValidationError("--target-sales is 0 or more") }
-            if let contactsPerAgentYear, !(contactsPerAgentYear > 0) { throw ValidationError("--contacts-per-agent-year is above 0") }
-            if let leadsPerSale, !(leadsPerSale > 0) { throw ValidationError("--leads-per-sale is above 0") }
+            try InputRange.whole(targetSales, field: "--target-sales", in: 0...InputRange.maximumCount, what: "a number of sales a month")
+            if let contactsPerAgentYear { try InputRange.amount(contactsPerAgentYear, field: "--contacts-per-agent-year") }
+            if let leadsPerSale { try InputRange.amount(leadsPerSale, field: "--leads-per-sale") }
         }
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let parsed = try classes.map { text in
                 guard let c = CustomerClass(parsing: text) else {
                     throw CallOpsError.invalidValue(field: "--class", value: text, expected: "NAME=CUSTOMERS:CONTACTS_A_YEAR, such as 存量=1200:4")

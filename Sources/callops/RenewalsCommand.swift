@@ -32,7 +32,7 @@ struct RenewalsCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let late = try context.db.read { db in try Renewals(settings: context.settings, clock: context.clock).lateDeliveries(db) }
             emit(try Render.output(late, table: lateTable(late), format: output.format))
         }
@@ -44,11 +44,11 @@ struct RenewalsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Option(help: "Days ahead (default: renewals.due_within_days).") var within: Int?
+        @Option(parsing: .unconditional, help: "Days ahead (default: renewals.due_within_days).") var within: Int?
         @Option(help: "Only this agent's policies.") var agent: String?
 
         func validate() throws {
-            if let within, within < 0 { throw ValidationError("--within is a number of days, 0 or more") }
+            if let within { try InputRange.whole(within, field: "--within", in: 0...InputRange.maximumDays, what: "a number of days") }
         }
 
         func run() throws {

@@ -31,7 +31,9 @@ struct SeatsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let context = try global.context()
+            // Refused before any work: the page never lands on the database or a SQLite file.
+            if let out { try OutputFile.check(out, option: "--out", database: global.databasePath) }
+            let context = try global.readingContext()
             let builder = SeatReportBuilder(settings: context.settings, clock: context.clock)
             let period = try builder.period(month: month, from: from, to: to)
             // Per-day figures cost a second pass over the calls: only the day view and the page show them.
@@ -45,11 +47,7 @@ struct SeatsCommand: ParsableCommand {
             case .html: text = report.html()
             }
             if let out {
-                do {
-                    try text.write(toFile: out, atomically: true, encoding: .utf8)
-                } catch {
-                    throw CallOpsError.badFile(file: out, message: "cannot be written (\(error.localizedDescription))")
-                }
+                try OutputFile.write(text, to: out, option: "--out", database: global.databasePath)
                 note("wrote \(out)")
             } else {
                 emit(text)
@@ -72,17 +70,17 @@ struct PlanCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Option(name: .customLong("annual-income"), help: "The annual income goal, yuan.") var annualIncome: Double
+        @Option(name: .customLong("annual-income"), parsing: .unconditional, help: "The annual income goal, yuan.") var annualIncome: Double
         @Option(help: "Store the targets for this agent...") var agent: String?
         @Option(help: "...and this month, YYYY-MM (default: this month).") var month: String?
 
         func validate() throws {
-            if annualIncome <= 0 || !annualIncome.isFinite { throw ValidationError("--annual-income must be above 0 yuan") }
+            _ = try InputRange.yuan(annualIncome, field: "--annual-income", positive: true)
             if month != nil && agent == nil { throw ValidationError("--month needs --agent: targets are stored per agent and month") }
         }
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.context(access: agent == nil ? .readOnly : .readWrite)
             let targets = ActivityTargets.from(annualIncome: Money(yuan: annualIncome), rules: context.settings.planning)
             if let agent {
                 let month = try month.map { try parseMonth($0).description } ?? context.clock.civilToday.civilMonth.description

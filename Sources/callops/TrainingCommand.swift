@@ -75,7 +75,7 @@ struct TrainingCommand: ParsableCommand {
         var regularization = false
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             if regularization {
                 let list = try context.db.read { db in try Training.regularizationList(db, clock: context.clock, rules: context.settings.roster) }
                 let table = Table(["agent", "name", "team", "hired", ">days", ">sales (30 d)"], rows: list.map {

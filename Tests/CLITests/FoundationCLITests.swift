@@ -46,7 +46,7 @@ import Testing
         #expect(json[1]["tier"] as? String == "new")
 
         let csv = try cli.run(["roster", "list", "--format", "csv"])
-        #expect(csv.stdout.hasPrefix("agent,name,team,hired,tier,status,seat,new/day,max open\n"))
+        #expect(csv.stdout.hasPrefix("agent,name,team,hired,tier,status,seat,new/day,max open,dialer user\n"))
         #expect(csv.stdout.split(separator: "\n").count == 4)
 
         // Global options may stand before the command too.

@@ -20,7 +20,7 @@ public struct CustomerClass: Equatable, Sendable {
         let halves = text.split(separator: "=", maxSplits: 1)
         guard halves.count == 2, !halves[0].isEmpty else { return nil }
         let numbers = halves[1].split(separator: ":")
-        guard numbers.count == 2, let customers = Int(numbers[0]), let contacts = Double(numbers[1]), customers >= 0, contacts >= 0, contacts.isFinite else {
+        guard numbers.count == 2, let customers = Int(numbers[0]), let contacts = Double(numbers[1]), (0...InputRange.maximumCount).contains(customers), contacts >= 0, contacts <= Double(InputRange.maximumCount) else {
             return nil
         }
         self.init(name: String(halves[0]), customers: customers, contactsPerYear: contacts)
