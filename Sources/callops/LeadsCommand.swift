@@ -40,6 +40,9 @@ struct LeadsCommand: ParsableCommand {
             options.encoding = encoding
             options.layout = layout
             options.rejectsPath = rejects
+            if let rejects, let config = global.configPath {
+                try OutputFile.check(rejects, option: "--rejects", database: global.databasePath, inputs: [file, config])
+            }
             options.dryRun = dryRun
             options.force = force
             let importer = try LeadImporter(settings: context.settings, clock: context.clock)

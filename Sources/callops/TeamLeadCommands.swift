@@ -32,7 +32,7 @@ struct SeatsCommand: ParsableCommand {
 
         func run() throws {
             // Refused before any work: the page never lands on the database or a SQLite file.
-            if let out { try OutputFile.check(out, option: "--out", database: global.databasePath) }
+            if let out { try OutputFile.check(out, option: "--out", database: global.databasePath, inputs: global.configPath.map { [$0] } ?? []) }
             let context = try global.readingContext()
             let builder = SeatReportBuilder(settings: context.settings, clock: context.clock)
             let period = try builder.period(month: month, from: from, to: to)
@@ -47,7 +47,7 @@ struct SeatsCommand: ParsableCommand {
             case .html: text = report.html()
             }
             if let out {
-                try OutputFile.write(text, to: out, option: "--out", database: global.databasePath)
+                try OutputFile.write(text, to: out, option: "--out", database: global.databasePath, inputs: global.configPath.map { [$0] } ?? [])
                 note("wrote \(out)")
             } else {
                 emit(text)
