@@ -27,22 +27,33 @@ enum TOMLPrecheck {
             c.isASCII && c.value >= 0x20 && c.value < 0x7F ? "\"\(c)\"" : "U+" + String(c.value, radix: 16, uppercase: true)
         }
 
-        while i < s.count {
-            let c = s[i]
+        // Control characters first, wherever they are (strings and comments included).
+        for c in s {
             if (c.value < 0x20 && c != "\t" && c != "\n" && c != "\r") || c.value == 0x7F {
                 return (line, "contains the control character \(describe(c)); TOML allows none but tab and line ends")
             }
+            if c == "\n" { line += 1 }
+        }
+        line = 1
+        // Whether a key has begun (a comment may stand only before one, or after its value).
+        var keyStarted = false
+        while i < s.count {
+            let c = s[i]
             if c == "\n" {
                 line += 1
                 i += 1
-                if nesting.isEmpty { atKey = true; inHeader = false }
+                if nesting.isEmpty { atKey = true; inHeader = false; keyStarted = false }
                 continue
             }
             if c == "#" {
+                if atKey && (keyStarted || inHeader) {
+                    return (line, "\"#\" where a key belongs: a key is ASCII letters, digits, _ and - (or quoted), then =")
+                }
                 while i < s.count && s[i] != "\n" { i += 1 }
                 continue
             }
             if c == "\"" || c == "'" {
+                if atKey { keyStarted = true }
                 // A string (or a quoted key): skipped whole, escapes and all.
                 let triple = starts([c, c, c], at: i)
                 let close: [Unicode.Scalar] = triple ? [c, c, c] : [c]
@@ -62,23 +73,30 @@ enum TOMLPrecheck {
                 return (line, "\(describe(c)) outside quotes: a bare key is ASCII letters, digits, _ and -; quote a key such as \"张三\"")
             }
             if atKey {
-                if c == " " || c == "\t" || c == "\r" || c == "." || isBare(c) {
+                if c == " " || c == "\t" || c == "\r" {
+                    i += 1
+                    continue
+                }
+                if c == "." || isBare(c) {
+                    keyStarted = true
                     i += 1
                     continue
                 }
                 if c == "[" && nesting.isEmpty && !inHeader {
                     // A table header: [a.b] or [[a.b]]; its name is a key.
                     inHeader = true
+                    keyStarted = false
                     i += starts(["[", "["], at: i) ? 2 : 1
                     continue
                 }
-                if c == "]" && inHeader {
+                if c == "]" && inHeader && keyStarted {
                     i += starts(["]", "]"], at: i) ? 2 : 1
                     atKey = false
                     continue
                 }
-                if c == "=" && !inHeader {
+                if c == "=" && !inHeader && keyStarted {
                     atKey = false
+                    keyStarted = false
                     i += 1
                     continue
                 }
@@ -95,10 +113,11 @@ enum TOMLPrecheck {
             case "{":
                 nesting.append("{")
                 atKey = true
+                keyStarted = false
             case "]", "}":
                 if !nesting.isEmpty { nesting.removeLast() }
             case ",":
-                if nesting.last == "{" { atKey = true }
+                if nesting.last == "{" { atKey = true; keyStarted = false }
             default: break
             }
             i += 1
