@@ -40,6 +40,9 @@ enum TOMLPrecheck {
         while i < s.count {
             let c = s[i]
             if c == "\n" {
+                if atKey && (inHeader || keyStarted) {
+                    return (line, inHeader ? "a table header is not closed with ]" : "a key needs = and a value on its line")
+                }
                 line += 1
                 i += 1
                 if nesting.isEmpty { atKey = true; inHeader = false; keyStarted = false }
@@ -121,6 +124,9 @@ enum TOMLPrecheck {
             default: break
             }
             i += 1
+        }
+        if atKey && (inHeader || keyStarted) {
+            return (line, inHeader ? "a table header is not closed with ]" : "a key needs = and a value on its line")
         }
         return nil
     }

@@ -45,7 +45,8 @@ import Testing
     /// toml++ aborted the process on these (the fuzzer's first finds): now each is one error with its line.
     @Test func keysTOMLDoesNotAllowAreRefusedBeforeTheParserSeesThem() {
         for (text, line) in [("[\u{07}\0\0\0s\n", 1), ("# 注释\n[general]\n[张]\n", 3), ("x = \"张三\" # 好\n[\u{FFFD}general]\n", 2), ("[!ls\n", 1),
-                            ("[general]\ntimezone = \"a\"\n!x = 1\n", 3), ("a = { b = 1, !c = 2 }\n", 1)] {
+                            ("[general]\ntimezone = \"a\"\n!x = 1\n", 3), ("a = { b = 1, !c = 2 }\n", 1),
+                            ("[\n", 1), ("[general]\ntimezone\n", 2), ("[#x]\n", 1)] {
             #expect {
                 try Settings.parse(toml: text, file: "c.toml")
             } throws: { error in
