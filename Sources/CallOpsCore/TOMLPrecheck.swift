@@ -37,6 +37,10 @@ enum TOMLPrecheck {
         line = 1
         // Whether a key has begun (a comment may stand only before one, or after its value).
         var keyStarted = false
+        // A dot was the key's last token: a segment must follow before = or ].
+        var afterDot = false
+        // The key's last token was a segment, with only spaces since (a dot may follow).
+        var afterSegment = false
         while i < s.count {
             let c = s[i]
             if c == "\n" {
@@ -45,7 +49,7 @@ enum TOMLPrecheck {
                 }
                 line += 1
                 i += 1
-                if nesting.isEmpty { atKey = true; inHeader = false; keyStarted = false }
+                if nesting.isEmpty { atKey = true; inHeader = false; keyStarted = false; afterDot = false; afterSegment = false }
                 continue
             }
             if c == "#" {
@@ -56,7 +60,11 @@ enum TOMLPrecheck {
                 continue
             }
             if c == "\"" || c == "'" {
-                if atKey { keyStarted = true }
+                if atKey {
+                    if afterSegment { return (line, "two key names in a row: join them with . or quote the key") }
+                    keyStarted = true
+                    afterDot = false
+                }
                 // A string (or a quoted key): skipped whole, escapes and all.
                 let triple = starts([c, c, c], at: i)
                 let close: [Unicode.Scalar] = triple ? [c, c, c] : [c]
@@ -70,6 +78,7 @@ enum TOMLPrecheck {
                     if starts(close, at: i) { i += close.count; break }
                     i += 1
                 }
+                if atKey { afterSegment = true }
                 continue
             }
             if !c.isASCII {
@@ -80,18 +89,30 @@ enum TOMLPrecheck {
                     i += 1
                     continue
                 }
-                if c == "." || isBare(c) {
-                    keyStarted = true
+                if c == "." {
+                    if !keyStarted || afterDot { return (line, "\".\" without a key name before it") }
+                    afterDot = true
+                    afterSegment = false
                     i += 1
+                    continue
+                }
+                if isBare(c) {
+                    if afterSegment { return (line, "two key names in a row: join them with . or quote the key") }
+                    keyStarted = true
+                    afterDot = false
+                    // The whole bare name at once; a space after it ends it.
+                    while i < s.count && isBare(s[i]) { i += 1 }
+                    afterSegment = true
                     continue
                 }
                 if c == "[" && nesting.isEmpty && !inHeader {
                     // A table header: [a.b] or [[a.b]]; its name is a key.
                     inHeader = true
-                    keyStarted = false
+                    keyStarted = false; afterDot = false; afterSegment = false
                     i += starts(["[", "["], at: i) ? 2 : 1
                     continue
                 }
+                if afterDot && (c == "]" || c == "=") { return (line, "\".\" without a key name after it") }
                 if c == "]" && inHeader && keyStarted {
                     i += starts(["]", "]"], at: i) ? 2 : 1
                     atKey = false
@@ -99,7 +120,7 @@ enum TOMLPrecheck {
                 }
                 if c == "=" && !inHeader && keyStarted {
                     atKey = false
-                    keyStarted = false
+                    keyStarted = false; afterDot = false; afterSegment = false
                     i += 1
                     continue
                 }
@@ -116,11 +137,11 @@ enum TOMLPrecheck {
             case "{":
                 nesting.append("{")
                 atKey = true
-                keyStarted = false
+                keyStarted = false; afterDot = false; afterSegment = false
             case "]", "}":
                 if !nesting.isEmpty { nesting.removeLast() }
             case ",":
-                if nesting.last == "{" { atKey = true; keyStarted = false }
+                if nesting.last == "{" { atKey = true; keyStarted = false; afterDot = false; afterSegment = false }
             default: break
             }
             i += 1
