@@ -85,7 +85,8 @@ enum TOMLPrecheck {
                 return (line, "\(describe(c)) outside quotes: a bare key is ASCII letters, digits, _ and -; quote a key such as \"张三\"")
             }
             if atKey {
-                if c == " " || c == "\t" || c == "\r" {
+                // TOML's whitespace is space and tab; a CR only ends a line (CRLF).
+                if c == " " || c == "\t" || (c == "\r" && i + 1 < s.count && s[i + 1] == "\n") {
                     i += 1
                     continue
                 }
