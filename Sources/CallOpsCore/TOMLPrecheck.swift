@@ -41,8 +41,23 @@ enum TOMLPrecheck {
         var afterDot = false
         // The key's last token was a segment, with only spaces since (a dot may follow).
         var afterSegment = false
+        // After =, [ or an array's comma: a value must come (toml++ asserts on `= }`).
+        var expectValue = false
         while i < s.count {
             let c = s[i]
+            if expectValue {
+                if c == " " || c == "\t" {
+                    i += 1
+                    continue
+                }
+                let inArray = nesting.last == "["
+                if !(inArray && (c == "\n" || c == "\r" || c == "#")) {
+                    if !(inArray && c == "]") && (c == "," || c == "]" || c == "}" || c == "\n" || c == "\r" || c == "#" || c == "=") {
+                        return (line, "a value is missing (after =, [ or ,)")
+                    }
+                    expectValue = false
+                }
+            }
             if c == "\n" {
                 if atKey && (inHeader || keyStarted) {
                     return (line, inHeader ? "a table header is not closed with ]" : "a key needs = and a value on its line")
@@ -121,6 +136,7 @@ enum TOMLPrecheck {
                 }
                 if c == "=" && !inHeader && keyStarted {
                     atKey = false
+                    expectValue = true
                     keyStarted = false; afterDot = false; afterSegment = false
                     i += 1
                     continue
@@ -134,7 +150,9 @@ enum TOMLPrecheck {
                 return (line, "\(describe(c)) where a key belongs: a key is ASCII letters, digits, _ and - (or quoted), then =")
             }
             switch c {
-            case "[": nesting.append("[")
+            case "[":
+                nesting.append("[")
+                expectValue = true
             case "{":
                 nesting.append("{")
                 atKey = true
@@ -142,6 +160,7 @@ enum TOMLPrecheck {
             case "]", "}":
                 if !nesting.isEmpty { nesting.removeLast() }
             case ",":
+                if nesting.last == "[" { expectValue = true }
                 if nesting.last == "{" { atKey = true; keyStarted = false; afterDot = false; afterSegment = false }
             default: break
             }
@@ -150,6 +169,7 @@ enum TOMLPrecheck {
         if atKey && (inHeader || keyStarted) {
             return (line, inHeader ? "a table header is not closed with ]" : "a key needs = and a value on its line")
         }
+        if expectValue { return (line, "a value is missing (after =, [ or ,)") }
         return nil
     }
 }
