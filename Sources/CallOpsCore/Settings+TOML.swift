@@ -18,18 +18,8 @@ extension Settings {
 
     /// Parses config text; `file` names it in errors.
     public static func parse(toml text: String, file: String) throws -> Settings {
-        // TOML allows no control character but tab and the line ends, and the parser underneath
-        // (toml++) asserts on some of them in a key: they are refused here, with their line.
-        if let bad = text.unicodeScalars.firstIndex(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0x7F }) {
-            let line = text.unicodeScalars[..<bad].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
-            throw CallOpsError.badConfig(
-                file: file, line: line, key: "-",
-                message: String(format: "contains the control character U+%04X; TOML allows none but tab and line ends", text.unicodeScalars[bad].value))
-        }
-        if let (line, scalar) = nonASCIIOutsideStrings(text) {
-            throw CallOpsError.badConfig(
-                file: file, line: line, key: "-",
-                message: String(format: "U+%04X outside quotes: a bare key is ASCII letters, digits, _ and -; quote a key such as \"张三\"", scalar.value))
+        if let problem = TOMLPrecheck.problem(in: text) {
+            throw CallOpsError.badConfig(file: file, line: problem.line, key: "-", message: problem.message)
         }
         let table: TOMLTable
         do {
@@ -126,42 +116,6 @@ extension Settings {
             result[key] = try merge(value, over: known, path: keyPath, file: file, lines: lines)
         }
         return result
-    }
-
-    /// The first character beyond ASCII outside a string or a comment, with its line. TOML
-    /// allows none there, and toml++ asserts (aborts the process) on some of them in a key, so
-    /// they are refused before it sees them.
-    static func nonASCIIOutsideStrings(_ text: String) -> (Int, Unicode.Scalar)? {
-        let scalars = Array(text.unicodeScalars)
-        var line = 1
-        var i = 0
-        func starts(_ marker: String, at index: Int) -> Bool {
-            let m = Array(marker.unicodeScalars)
-            return index + m.count <= scalars.count && Array(scalars[index..<index + m.count]) == m
-        }
-        while i < scalars.count {
-            let c = scalars[i]
-            if c == "\n" { line += 1; i += 1; continue }
-            if c == "#" {
-                while i < scalars.count && scalars[i] != "\n" { i += 1 }
-                continue
-            }
-            if c == "\"" || c == "'" {
-                let triple = starts(String(c) + String(c) + String(c), at: i)
-                let close = triple ? String(repeating: String(c), count: 3) : String(c)
-                i += triple ? 3 : 1
-                while i < scalars.count {
-                    if scalars[i] == "\n" { line += 1; if !triple { break } }
-                    if c == "\"" && scalars[i] == "\\" { i += 2; continue }
-                    if starts(close, at: i) { i += close.unicodeScalars.count; break }
-                    i += 1
-                }
-                continue
-            }
-            if !c.isASCII { return (line, c) }
-            i += 1
-        }
-        return nil
     }
 
     /// Every number in the config lies within ±100,000,000 (SPEC section 12: money up to

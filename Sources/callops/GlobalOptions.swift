@@ -22,6 +22,13 @@ struct GlobalOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["CALLOPS_DB"] ?? "callops.sqlite"
     }
 
+    /// The config file this run reads, if any: an input no output may land on.
+    var configPath: String? {
+        if let config { return config }
+        if let env = ProcessInfo.processInfo.environment["CALLOPS_CONFIG"] { return env }
+        return FileManager.default.fileExists(atPath: "Config/callops.toml") ? "Config/callops.toml" : nil
+    }
+
     /// The settings: the named file, else the shipped file in the working directory, else defaults.
     func settings() throws -> Settings {
         if let config { return try Settings.load(path: config) }

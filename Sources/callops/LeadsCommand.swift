@@ -42,6 +42,9 @@ struct LeadsCommand: ParsableCommand {
             options.layout = layout
             options.rejectsPath = rejects
             options.sheet = sheet
+            if let rejects, let config = global.configPath {
+                try OutputFile.check(rejects, option: "--rejects", database: global.databasePath, inputs: [file, config])
+            }
             options.dryRun = dryRun
             options.force = force
             let importer = try LeadImporter(settings: context.settings, clock: context.clock)
@@ -202,7 +205,7 @@ struct LeadsCommand: ParsableCommand {
                 let table = Table([">attempt", ">calls", ">contacts", ">contact rate", ">sales", ">sale rate"], rows: rates.map {
                     [String($0.attempt), String($0.calls), String($0.contacts), Render.percent($0.contactRate), String($0.sales), Render.percent($0.saleRate)]
                 })
-                try output.present(database: global.databasePath, rates, text: table.rendered)
+                try output.present(global: global, rates, text: table.rendered)
                 return
             }
             let stats = try context.db.read { db in try LeadStats.batches(db, batch: batch, source: source) }
@@ -214,7 +217,7 @@ struct LeadsCommand: ParsableCommand {
                               s.premium.description, s.cost.description, s.costPerSale?.description ?? "-", s.premiumPerLead?.description ?? "-",
                               Render.percent(s.dataUsageRate)])
             }
-            try output.present(database: global.databasePath, stats, text: table.rendered)
+            try output.present(global: global, stats, text: table.rendered)
         }
     }
 

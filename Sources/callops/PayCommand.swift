@@ -30,7 +30,7 @@ struct PayCommand: ParsableCommand {
                      s.sum(.sellingBonus).description, s.sum(.clawback).description, s.sum(.adjustment).description, s.total.description,
                      Render.percent(s.variableShare)]
                 })
-            try output.present(database: global.databasePath, result) {
+            try output.present(global: global, result) {
                 let rules = context.settings.pay
                 let total = result.statements.reduce(Money.zero) { $0 + $1.total }
                 var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan; variable share \(Render.percent(result.variableShare))"
@@ -59,7 +59,7 @@ struct PayCommand: ParsableCommand {
             let slip = paySlip.statement
             let table = CallOpsCore.Table(["line", ">yuan", "detail"], rows: slip.lines.map { [$0.kind.rawValue, $0.amount.description, $0.detail] }
                 + [["total", slip.total.description, ""]])
-            try output.present(database: global.databasePath, paySlip) {
+            try output.present(global: global, paySlip) {
                 "\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(paySlip.status)), rank \(slip.tier.rawValue)\n\n" + table.rendered()
             }
         }

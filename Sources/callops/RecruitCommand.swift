@@ -108,7 +108,7 @@ struct RecruitCommand: ParsableCommand {
                     [f.channel, s.stage, String(s.reached), Render.percent(s.conversion), String(s.now), s.averageDays.map { Render.number($0) } ?? "-"]
                 } + [[f.channel, "dropped", String(f.dropped), "", "", ""]]
             })
-            try output.present(database: global.databasePath, funnels, text: table.rendered)
+            try output.present(global: global, funnels, text: table.rendered)
         }
     }
 }

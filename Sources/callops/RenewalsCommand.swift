@@ -103,7 +103,7 @@ struct RenewalsCommand: ParsableCommand {
                     [l.agentCode ?? "center", l.team ?? "", String(l.due), l.dueAmount.description, String(l.collected), l.collectedAmount.description,
                      Render.percent(l.collectionRate), String(l.lapses), l.lapsedPremium.description, l.cohortIssued.description, Render.percent(l.persistency)]
                 })
-            try output.present(database: global.databasePath, report) {
+            try output.present(global: global, report) {
                 var text = "renewals \(report.from) to \(report.to); persistency: policies sold in \(report.cohortMonth), still in force "
                     + "\(context.settings.renewals.persistencyMonths) months on\n\n" + table.rendered()
                 if !report.lateDeliveries.isEmpty {

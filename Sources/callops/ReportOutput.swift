@@ -24,8 +24,8 @@ struct ReportOutputOption: ParsableArguments {
     /// Prints or writes `value`: `text` is the terminal's form; `main` the array CSV shows;
     /// `extra` tables and `charts` go into the workbook.
     /// - Parameters:
-    ///   - database: the database path, which an `--out` must never name (SPEC section 12).
-    func present<T: Encodable>(database: String, _ value: T, main: String? = nil, extra: [DataTable] = [], charts: [Chart] = [],
+    ///   - global: the run's database and config, which an `--out` must never name (SPEC section 12).
+    func present<T: Encodable>(global: GlobalOptions, _ value: T, main: String? = nil, extra: [DataTable] = [], charts: [Chart] = [],
                                text: () throws -> String) throws {
         let output: String
         switch format {
@@ -33,16 +33,16 @@ struct ReportOutputOption: ParsableArguments {
         case .json: output = try Render.json(value)
         case .csv: output = try Render.csv(value, main: main)
         case .xlsx:
-            try Self.writeWorkbook(DataTable.tables(of: try EncodedValue.of(value)) + extra, charts: charts, to: out!, database: database)
+            try Self.writeWorkbook(DataTable.tables(of: try EncodedValue.of(value)) + extra, charts: charts, to: out!, global: global)
             return
         }
-        try Self.deliver(output, to: out, csv: format == .csv, database: database)
+        try Self.deliver(output, to: out, csv: format == .csv, global: global)
     }
 
     /// Prints `text`, or writes it to `out` (a CSV file for people with a BOM first).
-    static func deliver(_ text: String, to out: String?, csv: Bool, database: String) throws {
+    static func deliver(_ text: String, to out: String?, csv: Bool, global: GlobalOptions) throws {
         if let out {
-            try OutputFile.write(text, to: out, option: "--out", database: database, bom: csv)
+            try OutputFile.write(text, to: out, option: "--out", database: global.databasePath, inputs: global.configPath.map { [$0] } ?? [], bom: csv)
             note("wrote \(out)")
         } else {
             emit(text)
@@ -50,8 +50,8 @@ struct ReportOutputOption: ParsableArguments {
     }
 
     /// Writes a workbook of `tables` and `charts` to `out`.
-    static func writeWorkbook(_ tables: [DataTable], charts: [Chart], to out: String, database: String) throws {
-        try OutputFile.write(to: out, option: "--out", database: database) { path in try ReportWorkbook.write(tables, charts: charts, to: path) }
+    static func writeWorkbook(_ tables: [DataTable], charts: [Chart], to out: String, global: GlobalOptions) throws {
+        try OutputFile.write(to: out, option: "--out", database: global.databasePath, inputs: global.configPath.map { [$0] } ?? []) { path in try ReportWorkbook.write(tables, charts: charts, to: path) }
         note("wrote \(out)")
     }
 }

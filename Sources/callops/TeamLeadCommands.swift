@@ -33,7 +33,7 @@ struct SeatsCommand: ParsableCommand {
 
         func run() throws {
             // Refused before any work: the page never lands on the database or a SQLite file.
-            if let out { try OutputFile.check(out, option: "--out", database: global.databasePath) }
+            if let out { try OutputFile.check(out, option: "--out", database: global.databasePath, inputs: global.configPath.map { [$0] } ?? []) }
             let context = try global.readingContext()
             let builder = SeatReportBuilder(settings: context.settings, clock: context.clock)
             let period = try builder.period(month: month, from: from, to: to)
@@ -47,10 +47,10 @@ struct SeatsCommand: ParsableCommand {
             case .json: text = try Render.json(report)
             case .html: text = report.html()
             case .xlsx:
-                try ReportOutputOption.writeWorkbook(report.workbookTables(), charts: report.workbookCharts, to: out!, database: global.databasePath)
+                try ReportOutputOption.writeWorkbook(report.workbookTables(), charts: report.workbookCharts, to: out!, global: global)
                 return
             }
-            try ReportOutputOption.deliver(text, to: out, csv: format == .csv, database: global.databasePath)
+            try ReportOutputOption.deliver(text, to: out, csv: format == .csv, global: global)
         }
     }
 }

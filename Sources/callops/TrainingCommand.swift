@@ -81,14 +81,14 @@ struct TrainingCommand: ParsableCommand {
                 let table = Table(["agent", "name", "team", "hired", ">days", ">sales (30 d)"], rows: list.map {
                     [$0.agentCode, $0.name, $0.team, $0.hireDate, String($0.daysEmployed), String($0.salesLast30Days)]
                 })
-                try output.present(database: global.databasePath, list, text: table.rendered)
+                try output.present(global: global, list, text: table.rendered)
                 return
             }
             let rows = try context.db.read(Training.report)
             let table = Table(["course", "name", "kind", ">enrolled", ">passed", ">failed", ">avg score"], rows: rows.map {
                 [$0.course, $0.name, $0.kind, String($0.enrolled), String($0.passed), String($0.failed), $0.averageScore.map { Render.number($0) } ?? "-"]
             })
-            try output.present(database: global.databasePath, rows, text: table.rendered)
+            try output.present(global: global, rows, text: table.rendered)
         }
     }
 }

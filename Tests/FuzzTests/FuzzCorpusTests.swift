@@ -44,7 +44,11 @@ import Testing
 
     /// toml++ aborted the process on these (the fuzzer's first finds): now each is one error with its line.
     @Test func keysTOMLDoesNotAllowAreRefusedBeforeTheParserSeesThem() {
-        for (text, line) in [("[\u{07}\0\0\0s\n", 1), ("# 注释\n[general]\n[张]\n", 3), ("x = \"张三\" # 好\n[\u{FFFD}general]\n", 2)] {
+        for (text, line) in [("[\u{07}\0\0\0s\n", 1), ("# 注释\n[general]\n[张]\n", 3), ("x = \"张三\" # 好\n[\u{FFFD}general]\n", 2), ("[!ls\n", 1),
+                            ("[general]\ntimezone = \"a\"\n!x = 1\n", 3), ("a = { b = 1, !c = 2 }\n", 1),
+                            ("[\n", 1), ("[general]\ntimezone\n", 2), ("[#x]\n", 1),
+                            ("[.0dence]\n", 1), ("[a.]\n", 1), ("a b = 1\n", 1), ("[\rleads]\n", 1),
+                            ("s = [}}]\n", 1), ("[general]\ntimezone = \n", 2), ("a = [1,,2]\n", 1)] {
             #expect {
                 try Settings.parse(toml: text, file: "c.toml")
             } throws: { error in
@@ -53,5 +57,8 @@ import Testing
         }
         // Chinese inside strings and comments is fine.
         #expect(throws: Never.self) { try Settings.parse(toml: "# 时区\n[general]\ntimezone = \"Asia/Shanghai\" # 上海\n", file: "c.toml") }
+        #expect(throws: Never.self) {
+            try Settings.parse(toml: "[cadence]\nintervals = [\n  1, 2, # two\n  3,\n]\nwindows = [\"09:00-12:00\"]\n[ general ]\r\ntimezone = \"Asia/Shanghai\"\r\n[leads.allocation]\ngrade_a_tiers = [ ]\n", file: "c.toml")
+        }
     }
 }
