@@ -245,15 +245,19 @@ public struct Settings: Codable, Equatable, Sendable {
 
     /// The cross-sell ladder (seed 002 step 5).
     public struct CrossSellRules: Codable, Equatable, Sendable {
-        public var ladder = ["accident", "critical_illness", "medical", "pension", "education"]
+        /// The adults' ladder: the seed's own order; `medical` and `life` are rungs a center may add.
+        public var ladder = ["accident", "critical_illness", "pension", "education"]
+        /// The children's ladder (seed 002: the child's accident, then education cover).
+        public var childLadder = ["accident", "education"]
         /// New annual premium may not take a household above this share of its income.
         public var affordabilityShare = 0.10
-        public var maxSuggestions = 3
+        public var maxSuggestions = 5
         /// Education cover is for children under this age.
         public var childMaxAge = 18
 
         enum CodingKeys: String, CodingKey {
             case ladder
+            case childLadder = "child_ladder"
             case affordabilityShare = "affordability_share"
             case maxSuggestions = "max_suggestions"
             case childMaxAge = "child_max_age"
