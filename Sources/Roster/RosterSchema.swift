@@ -47,6 +47,7 @@ public enum RosterSchema {
                 END;
                 """)
         },
+        departuresMigration,
     ]
 }
 

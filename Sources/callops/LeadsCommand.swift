@@ -224,7 +224,16 @@ struct LeadsCommand: ParsableCommand {
         func run() throws {
             let context = try global.context()
             let windows = try CallingWindows(context.settings.cadence.windows)
-            let explanation = try context.db.read { db in try LeadExplanation.explain(db, lead: lead, clock: context.clock, windows: windows) }
+            let explanation = try context.db.read { db in
+                // The customer's hand-overs (SPEC section 7) sit in the story by time.
+                var explanation = try LeadExplanation.explain(db, lead: lead, clock: context.clock, windows: windows)
+                let handovers = try CustomerServicing.history(db, customer: lead)
+                if !handovers.isEmpty {
+                    explanation.history = (explanation.history + handovers).enumerated()
+                        .sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+                }
+                return explanation
+            }
             if output.format == .json {
                 emit(try Render.json(explanation))
                 return

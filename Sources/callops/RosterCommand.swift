@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallOpsCore
+import FollowUp
 import Foundation
 import Roster
 
@@ -7,11 +8,11 @@ import Roster
 struct RosterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster", abstract: "Agents, teams and seats: import the roster, list it, add seats.",
-        subcommands: [Import.self, List.self, Seats.self])
+        subcommands: [Import.self, List.self, Seats.self, Leave.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a roster CSV (agent_code,name,team,hire_date[,tier,status,seat,daily_new_leads,max_open_leads,dialer_user]); all or nothing.")
+            abstract: "Import a roster CSV (agent_code,name,team,hire_date[,tier,status,left_on,role,seat,daily_new_leads,max_open_leads,dialer_user]); all or nothing.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
@@ -21,10 +22,26 @@ struct RosterCommand: ParsableCommand {
             let context = try global.context()
             let roster = try RosterImport.read(path: file, clock: context.clock)
             let name = (file as NSString).lastPathComponent
-            let summary = try context.db.transaction { db in try RosterImport.apply(db, roster: roster, file: name) }
-            let table = Table(
+            // An agent the file marks `left` leaves as with `roster leave`, in the same transaction.
+            let departure = Departure(settings: context.settings, clock: context.clock)
+            let (summary, departures) = try context.db.transaction { db in
+                let summary = try RosterImport.apply(db, roster: roster, file: name, clock: context.clock)
+                let departures = try summary.departures.map { leaver in
+                    do {
+                        return try departure.handOver(db, leaver: leaver.code, leftOn: leaver.leftOn, reason: "roster import \(name)", seed: nil)
+                    } catch let error as CallOpsError {
+                        throw CallOpsError.badInput(file: name, line: leaver.line, field: "status", message: error.description)
+                    }
+                }
+                return (summary, departures)
+            }
+            var table = Table(
                 [">rows", ">added", ">updated", ">teams created", ">seats created"],
                 rows: [[summary.rows, summary.added, summary.updated, summary.teamsCreated, summary.seatsCreated].map(String.init)])
+            table.footer = departures.map {
+                "agent \($0.agentCode) left on \($0.leftOn): \($0.leadsReleased) leads back to the pool, \($0.callbacksMoved) callbacks moved, "
+                    + "\($0.customersHandedOver.count) customers handed over"
+            }
             emit(try Render.output(summary, table: table, format: output.format))
         }
     }
@@ -41,20 +58,40 @@ struct RosterCommand: ParsableCommand {
             let seat: String?
             let dailyNewLeads, maxOpenLeads: Int
             let dialerUser: String
+            let role: String
+            let leftOn: String?
             enum CodingKeys: String, CodingKey {
-                case name, team, tier, status, seat
+                case name, team, tier, status, seat, role
+                case leftOn = "left_on"
                 case agentCode = "agent_code"
                 case hireDate = "hire_date"
                 case dailyNewLeads = "daily_new_leads"
                 case maxOpenLeads = "max_open_leads"
                 case dialerUser = "dialer_user"
             }
+
+            /// Every key, null included: `seat` and `left_on` are part of the JSON contract when empty.
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(agentCode, forKey: .agentCode)
+                try c.encode(name, forKey: .name)
+                try c.encode(team, forKey: .team)
+                try c.encode(role, forKey: .role)
+                try c.encode(tier, forKey: .tier)
+                try c.encode(status, forKey: .status)
+                try c.encode(hireDate, forKey: .hireDate)
+                try c.encode(leftOn, forKey: .leftOn)
+                try c.encode(seat, forKey: .seat)
+                try c.encode(dailyNewLeads, forKey: .dailyNewLeads)
+                try c.encode(maxOpenLeads, forKey: .maxOpenLeads)
+                try c.encode(dialerUser, forKey: .dialerUser)
+            }
         }
 
         func run() throws {
             let context = try global.context()
-            let (agents, seats) = try context.db.read { db in
-                (try Roster.agents(db, team: team), try Roster.seatCounts(db, team: team))
+            let (agents, seats, tenures) = try context.db.read { db in
+                (try Roster.agents(db, team: team), try Roster.seatCounts(db, team: team), try Roster.tenures(db))
             }
             let lines = agents.map { agent in
                 let tier = agent.tier(clock: context.clock, rules: context.settings.roster)
@@ -63,7 +100,8 @@ struct RosterCommand: ParsableCommand {
                     agentCode: agent.code, name: agent.name, team: agent.team, hireDate: agent.hireDate,
                     tier: tier.rawValue, status: agent.status.rawValue, seat: agent.seat,
                     dailyNewLeads: agent.dailyNewLeads ?? defaults.dailyNewLeads,
-                    maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads, dialerUser: agent.dialerUser)
+                    maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads, dialerUser: agent.dialerUser,
+                    role: (tenures[agent.id]?.role ?? .agent).rawValue, leftOn: tenures[agent.id]?.leftOn?.description)
             }
             var table = Table(["agent", "name", "team", "hired", "tier", "status", "seat", ">new/day", ">max open", "dialer user"])
             for line in lines {
