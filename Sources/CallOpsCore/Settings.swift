@@ -321,9 +321,12 @@ public struct Settings: Codable, Equatable, Sendable {
         public var keepQuarterFYC = TierAmounts(new: 0, general: 6_000, core: 15_000, top: 30_000)
         /// Below the keep threshold but at this share of it or more: a warning; below: demotion.
         public var warnShare = 0.8
+        /// A team lead's override (管理津贴): this share of the month's net FYC of the rest of the team.
+        public var overrideShare = 0.05
 
         enum CodingKeys: String, CodingKey {
             case base
+            case overrideShare = "override_share"
             case bonusTiers = "bonus_tiers"
             case sellingBonus = "selling_bonus"
             case persistencySteps = "persistency_steps"

@@ -130,7 +130,8 @@ public struct PayRun {
                         """)
                 }
             }
-        }
+        },
+        lineKindsMigration,
     ]
 
     /// What must always hold of pay (SPEC section 12).
@@ -265,8 +266,18 @@ public struct PayRun {
             clawed[row["agent_id"]] = row["fyc"]
         }
         let persistency = try Renewals(settings: settings, clock: clock).persistency(db, month: first)
+        let assessment = try assessmentMonth(db, before: first)
+        let tenures = try Roster.tenures(db)
+        // The rank for the month (SPEC section 4): the tier from the assessment month before it,
+        // never the month's own sales.
+        func rank(_ agent: Agent) -> Tier {
+            let (fyc, kept) = assessment[agent.id] ?? (0, 0)
+            return agent.tier(clock: monthEnd, rules: settings.roster, trailingPolicies: kept, trailingFYC: Money(fen: fyc))
+        }
+        let agents = try Roster.agents(db)
+        let teamFYC = Self.teamFYC(agents.map { ($0.id, $0.team) }, sold: sold.mapValues(\.fyc), clawed: clawed)
         var statements: [PayStatement] = []
-        for agent in try Roster.agents(db) {
+        for agent in agents {
             let (fyc, kept) = sold[agent.id] ?? (0, 0)
             let clawback = clawed[agent.id] ?? 0
             let judged: Basis
@@ -274,27 +285,33 @@ public struct PayRun {
                 guard let known = basis[agent.id] else {
                     // Not paid that month: only sales recorded since bring the agent in, with no base.
                     if fyc == 0 && clawback == 0 { continue }
-                    judged = Basis(tier: agent.tier(clock: monthEnd, rules: settings.roster, trailingPolicies: kept, trailingFYC: Money(fen: fyc)),
-                                   employedDays: 0, monthDays: first.days(to: next))
+                    judged = Basis(tier: rank(agent), employedDays: 0, monthDays: first.days(to: next))
                     statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: false))
                     continue
                 }
                 judged = known
             } else {
                 guard let hired = CivilDay(agent.hireDate), hired <= last else { continue }
-                if agent.status == .left && fyc == 0 && clawback == 0 { continue }
-                judged = Basis(tier: agent.tier(clock: monthEnd, rules: settings.roster, trailingPolicies: kept, trailingFYC: Money(fen: fyc)),
-                               employedDays: agent.status == .left ? 0 : max(hired, first).days(to: next), monthDays: first.days(to: next))
+                // A leaver is paid up to the day before left_on; one marked `left` before leaving
+                // days were recorded, nothing.
+                let leftOn = tenures[agent.id]?.leftOn
+                let employed = agent.status == .left && leftOn == nil ? 0 : PayPlan.employedDays(month: first, hired: hired, leftOn: leftOn)
+                if agent.status == .left && employed == 0 && fyc == 0 && clawback == 0 { continue }
+                judged = Basis(tier: rank(agent), employedDays: employed, monthDays: first.days(to: next))
             }
-            statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: true))
+            let isLead = tenures[agent.id]?.role == .lead && judged.employedDays > 0
+            statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: true,
+                                        teamFYC: isLead ? teamFYC(agent.id) : nil))
         }
         return statements
     }
 
-    private func statement(_ agent: Agent, _ basis: Basis, fyc: Int64, clawback: Int64, kept: Int, persistency: [Int64: Double], stored: Bool) -> PayStatement {
-        let inputs = PayInputs(tier: basis.tier, fyc: Money(fen: fyc), clawback: Money(fen: clawback), policiesKept: kept,
+    private func statement(_ agent: Agent, _ basis: Basis, fyc: Int64, clawback: Int64, kept: Int, persistency: [Int64: Double], stored: Bool,
+                           teamFYC: Money? = nil) -> PayStatement {
+        var inputs = PayInputs(tier: basis.tier, fyc: Money(fen: fyc), clawback: Money(fen: clawback), policiesKept: kept,
                                persistency: persistency[agent.id],
                                baseDays: (basis.employedDays, basis.monthDays))
+        inputs.teamFYC = teamFYC
         return PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: basis.tier,
                             lines: PayPlan.lines(inputs, rules: settings.pay), basis: stored ? basis : nil)
     }

@@ -1,0 +1,34 @@
+import CallOpsCore
+import CallOpsStore
+import GRDB
+
+extension PayRun {
+    /// FYC and policies kept, per agent, of the month before `first`: the assessment month the
+    /// rank for `first`'s month is derived from (policies not cancelled in free-look).
+    func assessmentMonth(_ db: Database, before first: CivilDay) throws -> [Int64: (fyc: Int64, kept: Int)] {
+        var result: [Int64: (fyc: Int64, kept: Int)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, SUM(commission_fen) AS fyc, COUNT(*) AS kept FROM policy
+            WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' GROUP BY agent_id
+            """, arguments: [first.adding(months: -1).description, first.description]) {
+            result[row["agent_id"]] = (row["fyc"], row["kept"])
+        }
+        return result
+    }
+
+    /// For each agent, the month's net FYC (commission less clawbacks) of the rest of their team:
+    /// what a team lead's override is a share of.
+    /// - Returns: a function of the lead's id.
+    static func teamFYC(_ agents: [(id: Int64, team: String)], sold: [Int64: Int64], clawed: [Int64: Int64]) -> (Int64) -> Money {
+        var byTeam: [String: Int64] = [:]
+        var teamOf: [Int64: String] = [:]
+        for agent in agents {
+            teamOf[agent.id] = agent.team
+            byTeam[agent.team, default: 0] += (sold[agent.id] ?? 0) - (clawed[agent.id] ?? 0)
+        }
+        return { id in
+            guard let team = teamOf[id] else { return .zero }
+            return Money(fen: max(0, byTeam[team, default: 0] - ((sold[id] ?? 0) - (clawed[id] ?? 0))))
+        }
+    }
+}
