@@ -97,6 +97,13 @@ public enum CustomerServicing {
             """, arguments: [customer])
     }
 
+    /// Whether the agent serves this customer (a policy of theirs in force).
+    public static func serves(_ db: Database, agent: Int64, customer: Int64) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM policy WHERE lead_id = ? AND servicing_agent_id = ? AND status = 'in_force' LIMIT 1
+            """), arguments: [customer, agent]) ?? false
+    }
+
     /// The agent code serving a customer now, nil when the lead is no customer.
     public static func servingAgent(_ db: Database, customer: Int64) throws -> String? {
         try String.fetchOne(db, sql: """

@@ -46,6 +46,10 @@ import Testing
         // Sales and persistency stay with the seller; the service work is A2's.
         #expect(try day.db.read { db in try String.fetchOne(db, sql: "SELECT agent.code FROM policy JOIN agent ON agent.id = policy.agent_id") } == "A1")
         #expect(try day.queue("A2").map { "\($0.leadID) \($0.reason.rawValue)" } == ["1 stabilize"])
+        // A2's stabilisation call is on their own customer, not on another agent's lead.
+        let called = try day.call(1, .connected, talk: 120, at: "2026-11-25T10:05", agent: "A2")
+        #expect(called == .recorded(othersLead: false, status: "won"))
+        #expect(try day.queue("A2").isEmpty)
         // The ledger is append-only.
         #expect(throws: (any Error).self) { try day.db.transaction { db in try db.execute(sql: "DELETE FROM customer_ledger") } }
         // A new policy on the customer is served by its servicing agent, whoever sells it.
