@@ -102,6 +102,7 @@ public enum LeadDataSchema {
         Migration("leads.v2") { db in
             try db.execute(sql: "ALTER TABLE lead_batch ADD COLUMN file_bytes INTEGER")
         },
+        classMigration,
     ]
 }
 
