@@ -40,3 +40,44 @@ import Testing
         #expect(partner.map { $0["leads"] as? Int } == [1, 1, 1])
     }
 }
+
+/// Referrals from customers go straight to the agent who serves the customer (SPEC section 7).
+@Suite(.serialized) struct ReferralCLITests {
+    @Test func aReferralIsALeadOfTheServicingAgent() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        func ok(_ arguments: [String], now: String = "2026-11-23T10:00") throws -> CLI.Result {
+            let result = try cli.run(arguments, now: now)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            return result
+        }
+        _ = try ok(["roster", "import", cli.write("roster.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
+        _ = try ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,张三,30\n13900000002,李四,40\n"), "--source", "v"])
+        _ = try ok(["leads", "allocate", "--seed", "1"])
+        _ = try ok(["roster", "import", cli.write("r2.csv", "agent_code,name,team,hire_date,tier\nA002,李娜,一组,2024-05-01,core\n")])
+        _ = try ok(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"])
+        _ = try ok(["leads", "dnc", "add", "13900000009"])
+        // Not a customer; a bad number; a DNC number; an existing lead: each refused, nothing changed.
+        for (arguments, message) in [
+            (["--customer", "2", "--phone", "13900000005"], "no customer"),
+            (["--customer", "1", "--phone", "1390000000"], "--phone"),
+            (["--customer", "1", "--phone", "13900000009"], "do-not-call"),
+            (["--customer", "1", "--phone", "139 0000 0002"], "already lead 2"),
+        ] {
+            let result = try cli.run(["customers", "referral", "add", "--name", "王五"] + arguments)
+            #expect(result.status != 0 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        // After A001 leaves, customer 1 is A002's: the referral goes straight to A002's queue.
+        _ = try ok(["roster", "leave", "--agent", "A001", "--date", "2026-11-23"])
+        let added = try #require(try CLI.json(ok(["customers", "referral", "add", "--customer", "1", "--name", "王五", "--phone", "13900000005",
+                                                  "--note", "张三的同事", "--format", "json"])) as? [String: Any])
+        #expect(added["agent_code"] as? String == "A002" && added["referred_by"] as? Int == 1 && added["lead_id"] as? Int == 3)
+        let queue = try #require(try CLI.json(ok(["queue", "next", "--agent", "A002", "--format", "json"])) as? [[String: Any]])
+        #expect(queue.contains { $0["lead_id"] as? Int == 3 && $0["reason"] as? String == "new" }, "\(queue)")
+        let stats = try #require(try CLI.json(ok(["leads", "stats", "--by", "class", "--format", "json"])) as? [[String: Any]])
+        #expect(stats.first { $0["class"] as? String == "referral" }?["leads"] as? Int == 1)
+        let why = try ok(["leads", "why", "3"])
+        #expect(why.stdout.contains("referral from customer 1"))
+        #expect(try cli.run(["check"]).status == 0)
+    }
+}
