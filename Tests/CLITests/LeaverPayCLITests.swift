@@ -27,6 +27,12 @@ import Testing
         for lead in ["1", "2"] {
             _ = try ok(["sales", "record", "--lead", lead, "--agent", "G001", "--product", "CI01", "--premium", "10000"], now: "2026-11-10T10:00")
         }
+        // A November campaign on premium pays G001's 20,000 in the month it ends; one ending in
+        // December pays nothing in November.
+        _ = try ok(["plan", "campaign", "add", "NOV", "--name", "十一月冲刺", "--metric", "premium", "--from", "2026-11-01", "--to", "2026-11-30",
+                    "--tier", "10000:300", "20000:800"], now: "2026-11-10T10:00")
+        _ = try ok(["plan", "campaign", "add", "DEC", "--name", "年终", "--metric", "premium", "--from", "2026-11-15", "--to", "2026-12-31",
+                    "--tier", "1:100"], now: "2026-11-10T10:00")
         // A002 leaves mid-month, A004 on the month's last day, A003 on the first day of the next.
         let now = "2026-12-02T09:00"
         _ = try ok(["roster", "leave", "--agent", "A002", "--date", "2026-11-18"], now: now)
@@ -43,7 +49,8 @@ import Testing
         #expect(lines("A002")["base"] == 2_266.67)
         #expect(lines("A004")["base"] == 3_866.67)
         #expect(lines("A003")["base"] == 4_000)
-        #expect(lines("G001")["base"] == 3_500 && lines("G001")["commission"] == 6_000)
+        #expect(lines("G001")["base"] == 3_500 && lines("G001")["commission"] == 6_000 && lines("G001")["campaign"] == 800)
+        #expect(lines("T001")["campaign"] == nil)
         // T001 leads 一组: 5% of the rest of the team's net FYC (G001's 6,000).
         #expect(lines("T001")["override"] == 300 && lines("T001")["base"] == 4_000)
         let slip = try ok(["pay", "slip", "--agent", "A002", "--month", "2026-11"], now: now)

@@ -276,6 +276,7 @@ public struct PayRun {
         }
         let agents = try Roster.agents(db)
         let teamFYC = Self.teamFYC(agents.map { ($0.id, $0.team) }, sold: sold.mapValues(\.fyc), clawed: clawed)
+        let campaigns = try campaignLines(db, month: first, agents: agents)
         var statements: [PayStatement] = []
         for agent in agents {
             let (fyc, kept) = sold[agent.id] ?? (0, 0)
@@ -286,7 +287,8 @@ public struct PayRun {
                     // Not paid that month: only sales recorded since bring the agent in, with no base.
                     if fyc == 0 && clawback == 0 { continue }
                     judged = Basis(tier: rank(agent), employedDays: 0, monthDays: first.days(to: next))
-                    statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: false))
+                    statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: false,
+                                                campaign: campaigns[agent.id] ?? []))
                     continue
                 }
                 judged = known
@@ -296,24 +298,24 @@ public struct PayRun {
                 // days were recorded, nothing.
                 let leftOn = tenures[agent.id]?.leftOn
                 let employed = agent.status == .left && leftOn == nil ? 0 : PayPlan.employedDays(month: first, hired: hired, leftOn: leftOn)
-                if agent.status == .left && employed == 0 && fyc == 0 && clawback == 0 { continue }
+                if agent.status == .left && employed == 0 && fyc == 0 && clawback == 0 && campaigns[agent.id] == nil { continue }
                 judged = Basis(tier: rank(agent), employedDays: employed, monthDays: first.days(to: next))
             }
             let isLead = tenures[agent.id]?.role == .lead && judged.employedDays > 0
             statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: true,
-                                        teamFYC: isLead ? teamFYC(agent.id) : nil))
+                                        teamFYC: isLead ? teamFYC(agent.id) : nil, campaign: campaigns[agent.id] ?? []))
         }
         return statements
     }
 
     private func statement(_ agent: Agent, _ basis: Basis, fyc: Int64, clawback: Int64, kept: Int, persistency: [Int64: Double], stored: Bool,
-                           teamFYC: Money? = nil) -> PayStatement {
+                           teamFYC: Money? = nil, campaign: [PayLine] = []) -> PayStatement {
         var inputs = PayInputs(tier: basis.tier, fyc: Money(fen: fyc), clawback: Money(fen: clawback), policiesKept: kept,
                                persistency: persistency[agent.id],
                                baseDays: (basis.employedDays, basis.monthDays))
         inputs.teamFYC = teamFYC
         return PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: basis.tier,
-                            lines: PayPlan.lines(inputs, rules: settings.pay), basis: stored ? basis : nil)
+                            lines: PayPlan.lines(inputs, rules: settings.pay) + campaign, basis: stored ? basis : nil)
     }
 
     /// An agent's stored slip for a month.
