@@ -94,6 +94,11 @@ extension Settings {
                 throw fail("products", "\(product.code): line \"\(product.line)\" is not one of \(ProductLine.allNames.joined(separator: ", "))")
             }
         }
+        for (key, ladder) in [("cross_sell.ladder", crossSell.ladder), ("cross_sell.child_ladder", crossSell.childLadder)] {
+            if let rung = ladder.first(where: { !ProductLine.allNames.contains($0) }) {
+                throw fail(key, "\"\(rung)\" is not a product line (\(ProductLine.allNames.joined(separator: ", ")))")
+            }
+        }
     }
 
     private static func merge(

@@ -274,15 +274,19 @@ public struct Settings: Codable, Equatable, Sendable {
 
     /// The cross-sell ladder (seed 002 step 5).
     public struct CrossSellRules: Codable, Equatable, Sendable {
-        public var ladder = ["accident", "critical_illness", "medical", "pension", "education"]
+        /// The adults' ladder: the seed's own order; `medical` and `life` are rungs a center may add.
+        public var ladder = ["accident", "critical_illness", "pension", "education"]
+        /// The children's ladder (seed 002: the child's accident, then education cover).
+        public var childLadder = ["accident", "education"]
         /// New annual premium may not take a household above this share of its income.
         public var affordabilityShare = 0.10
-        public var maxSuggestions = 3
+        public var maxSuggestions = 5
         /// Education cover is for children under this age.
         public var childMaxAge = 18
 
         enum CodingKeys: String, CodingKey {
             case ladder
+            case childLadder = "child_ladder"
             case affordabilityShare = "affordability_share"
             case maxSuggestions = "max_suggestions"
             case childMaxAge = "child_max_age"
@@ -354,9 +358,12 @@ public struct Settings: Codable, Equatable, Sendable {
         public var keepQuarterFYC = TierAmounts(new: 0, general: 6_000, core: 15_000, top: 30_000)
         /// Below the keep threshold but at this share of it or more: a warning; below: demotion.
         public var warnShare = 0.8
+        /// A team lead's override (管理津贴): this share of the month's net FYC of the rest of the team.
+        public var overrideShare = 0.05
 
         enum CodingKeys: String, CodingKey {
             case base
+            case overrideShare = "override_share"
             case bonusTiers = "bonus_tiers"
             case sellingBonus = "selling_bonus"
             case persistencySteps = "persistency_steps"

@@ -107,7 +107,9 @@ public struct CallRecorder {
                                callbackRoom: callbackRoom)
         let after = cadence.apply(call, to: before, attemptsToday: attemptsToday)
         let contact = input.disposition.isContact(talkSeconds: input.talkSeconds)
-        let othersLead = lead.agentID != agent.id
+        // A customer's servicing agent calls their own customer, whoever sold the policy.
+        let servesCustomer = try lead.status == "won" && CustomerServicing.serves(db, agent: agent.id, customer: lead.id)
+        let othersLead = lead.agentID != agent.id && !servesCustomer
         let followUp: Int? = contact && before.outcome == .open ? (before.stage == .new ? 0 : before.followUps + 1) : nil
 
         try db.cachedStatement(sql: """

@@ -50,8 +50,8 @@ public struct CrossSellSuggestion: Equatable, Sendable, Encodable {
 }
 
 /// Cross-sell (延伸服务, seed 002 step 5): extend the cover a customer holds to the family, then
-/// climb the ladder accident → critical illness → medical → pension → education, within what
-/// the household can afford.
+/// climb the adults' ladder (shipped: accident → critical illness → pension) and the children's
+/// (shipped: accident → education), within what the household can afford.
 public enum CrossSell {
     /// Ranked suggestions for one household.
     public static func suggestions(for household: Household, catalog: [Product], rules: Settings.CrossSellRules) -> [CrossSellSuggestion] {
@@ -110,15 +110,19 @@ public enum CrossSell {
                 offer(line, to: spouse, "the household has no \(line.replacingOccurrences(of: "_", with: " ")) cover; next on the ladder for \(named(members[spouse]))")
             }
         }
-        // 3. The children: the family's cover, then their education.
-        for i in children {
-            for line in heldInOrder where line != ProductLine.education.rawValue {
-                offer(line, to: i, "extend the household's \(line.replacingOccurrences(of: "_", with: " ")) cover to \(named(members[i]))")
-            }
-        }
-        if rules.ladder.contains(ProductLine.education.rawValue) {
+        // 3. The children climb their own ladder (seed 002: the child's accident, then education
+        //    cover), then get any other cover the household holds.
+        let childLines = rules.childLadder + heldInOrder.filter { !rules.childLadder.contains($0) && $0 != ProductLine.education.rawValue }
+        for line in childLines {
             for i in children {
-                offer(ProductLine.education.rawValue, to: i, "an education fund for \(named(members[i])), under \(rules.childMaxAge)")
+                let words = line.replacingOccurrences(of: "_", with: " ")
+                if line == ProductLine.education.rawValue {
+                    offer(line, to: i, "an education fund for \(named(members[i])), under \(rules.childMaxAge)")
+                } else if held.contains(line) {
+                    offer(line, to: i, "extend the household's \(words) cover to \(named(members[i]))")
+                } else {
+                    offer(line, to: i, "no \(words) cover for \(named(members[i])) yet; next on the children's ladder")
+                }
             }
         }
         return result

@@ -80,12 +80,12 @@ public struct Households {
         return Household(members: members, annualPremium: premium, income: lead.incomeFen.map { Money(fen: $0) })
     }
 
-    /// The agent's customers with policies in force past free-look, each with ranked suggestions.
+    /// The customers the agent serves, with policies in force past free-look, each with ranked suggestions.
     public func queue(_ db: Database, agent code: String, limit: Int? = nil) throws -> [CrossSellEntry] {
         let agent = try Roster.agent(db, code: code)
         let pastFreeLook = clock.timestamp(clock.adding(days: -settings.sales.freeLookDays, to: clock.startOfDay(clock.now)))
         let leads = try Int64.fetchAll(db, sql: """
-            SELECT lead_id FROM policy WHERE agent_id = ? AND status = 'in_force' AND sold_at <= ?
+            SELECT lead_id FROM policy WHERE servicing_agent_id = ? AND status = 'in_force' AND sold_at <= ?
             GROUP BY lead_id ORDER BY MIN(sold_at), lead_id
             """, arguments: [agent.id, pastFreeLook])
         var entries: [CrossSellEntry] = []

@@ -105,6 +105,7 @@ public enum FollowUpSchema {
                                            row["id"] as Int64])
             }
         },
+        CustomerServicing.migration,
     ]
 
     public static let invariants: [Invariant] = LeadDataSchema.invariants + [
@@ -124,5 +125,6 @@ public enum FollowUpSchema {
                               FROM renewal_payment GROUP BY policy_id) AS paid ON paid.policy_id = policy.id
             WHERE paid.high <> policy.renewals_paid OR paid.high - paid.low + 1 <> paid.n
             """),
+        CustomerServicing.invariant,
     ]
 }

@@ -124,7 +124,8 @@ public struct Renewals {
     }
 
     /// Renewal premiums of policies in force due within `days` from today, overdue ones (in
-    /// grace) first; one agent's, or everyone's. A premium past its grace is left out even
+    /// grace) first; the customers one agent serves (the servicing agent, SPEC section 7), or
+    /// everyone's, each under its servicing agent. A premium past its grace is left out even
     /// before the nightly run marks its policy lapsed.
     public func due(_ db: Database, within days: Int, agent: Int64? = nil) throws -> [DuePremium] {
         let until = today.adding(days: days).description
@@ -132,12 +133,12 @@ public struct Renewals {
         var sql = """
             SELECT policy.id, policy.lead_id, agent.code AS agent_code, team.name AS team, lead.name AS customer, product, mode, policy.premium_fen,
                    renewals_paid, next_due_on
-            FROM policy JOIN agent ON agent.id = policy.agent_id JOIN team ON team.id = agent.team_id JOIN lead ON lead.id = policy.lead_id
+            FROM policy JOIN agent ON agent.id = policy.servicing_agent_id JOIN team ON team.id = agent.team_id JOIN lead ON lead.id = policy.lead_id
             WHERE policy.status = 'in_force' AND next_due_on BETWEEN ? AND ?
             """
         var arguments: StatementArguments = [graceFrom, until]
         if let agent {
-            sql += " AND policy.agent_id = ?"
+            sql += " AND policy.servicing_agent_id = ?"
             arguments += [agent]
         }
         sql += " ORDER BY next_due_on, policy.id"

@@ -129,7 +129,7 @@ public struct Sales {
     }
 
     /// Policies whose stabilisation call is due now: sold `stabilization_days` ago or more, still
-    /// inside free-look, in force, not yet called.
+    /// inside free-look, in force, not yet called; of the customers the agent serves.
     public func stabilizationsDue(_ db: Database, agent: Int64) throws -> [Policy] {
         let dueSince = clock.timestamp(clock.adding(days: -settings.sales.stabilizationDays, to: clock.now))
         let freeLookFrom = clock.timestamp(clock.adding(days: -settings.sales.freeLookDays, to: clock.startOfDay(clock.now)))
@@ -137,7 +137,7 @@ public struct Sales {
             SELECT policy.id, lead_id, agent.code AS agent_code, product, line, premium_fen, mode, insured, insured_age, sold_at,
                    policy.status, stabilized_at
             FROM policy JOIN agent ON agent.id = policy.agent_id
-            WHERE policy.agent_id = ? AND policy.status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ? AND sold_at > ?
+            WHERE policy.servicing_agent_id = ? AND policy.status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ? AND sold_at > ?
             ORDER BY sold_at
             """), arguments: [agent, dueSince, freeLookFrom])
     }

@@ -108,6 +108,7 @@ public enum LeadDataSchema {
         Migration("leads.open-callbacks") { db in
             try db.execute(sql: "CREATE INDEX lead_open_callback ON lead(agent_id, callback_at) WHERE status = 'open' AND callback_at IS NOT NULL")
         },
+        classMigration,
     ]
 }
 

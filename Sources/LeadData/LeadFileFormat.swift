@@ -16,6 +16,8 @@ struct LeadColumns: Sendable {
     var marital: Int?
     var children: Int?
     var externalID: Int?
+    /// The lead's class (seed 003: 缘故, 转介绍, 陌生).
+    var leadClass: Int?
     /// Other columns, kept as they are (name → index).
     var extra: [(String, Int)] = []
 
@@ -32,6 +34,7 @@ struct LeadColumns: Sendable {
         (\.marital, ["marital", "婚姻状况"]),
         (\.children, ["children", "子女数"]),
         (\.externalID, ["external_id", "vendor_lead_code"]),
+        (\.leadClass, ["class", "客户类别", "类别"]),
     ]
 
     init(header: CSVHeader) {
@@ -74,6 +77,8 @@ struct LeadFileFormat: Sendable {
     /// An xlsx workbook (detected by content), read at `sheet` or its first sheet.
     var workbook = false
     var sheet: String?
+    /// The class of a row without its own (`--class`, else cold: a bought list).
+    var defaultClass = LeadClass.cold
 
     /// Reads the first record to decide the delimiter and layout; refuses a file with no phone column.
     static func sniff(path: String, encoding: TextEncoding, layout: ImportOptions.Layout, fileName: String, sheet: String? = nil) throws -> LeadFileFormat {

@@ -28,6 +28,8 @@ public struct ImportOptions: Sendable {
     public var rejectsPath: String?
     /// The sheet of an xlsx workbook to read (default its first).
     public var sheet: String?
+    /// The class of every row without a `class` column value (default cold: a bought list).
+    public var leadClass: LeadClass?
 
     public init(source: String) { self.source = source }
 }
@@ -161,6 +163,8 @@ public struct LeadImporter {
             sql: "INSERT INTO lead_batch (source, file_name, file_hash, file_bytes, received_at, cost_per_lead_fen) VALUES (?, ?, '', ?, ?, ?)",
             arguments: [options.source, summary.fileName, fileBytes, clock.nowTimestamp, options.costPerLead.fen])
         let batchID = db.lastInsertedRowID
+        var format = format
+        format.defaultClass = options.leadClass ?? .cold
         try insertRows(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, batchID: batchID, summary: &summary,
                        rejects: &rejects, progress: progress, committed: committed)
         let hash = try finish()

@@ -9,8 +9,8 @@ import Foundation
 /// not copy itself.
 struct PackedRows: Sendable {
     /// The values after batch_id, in `LeadInsertBatch.columns` order: phone, name, gender, age,
-    /// city, occupation, income_fen, married, children, external_id, extra, grade, score.
-    static let valuesPerRow = 13
+    /// city, occupation, income_fen, married, children, external_id, extra, grade, score, class.
+    static let valuesPerRow = 14
 
     enum Tag: UInt8 { case null, int, text }
 
@@ -122,7 +122,7 @@ struct PackedRows: Sendable {
 /// before.
 struct LeadInsertBatch {
     static let size = 64
-    static let columns = "batch_id, phone, name, gender, age, city, occupation, income_fen, married, children, external_id, extra, grade, score"
+    static let columns = "batch_id, phone, name, gender, age, city, occupation, income_fen, married, children, external_id, extra, grade, score, class"
 
     private let db: Database
     private let batchID: Int64

@@ -99,6 +99,13 @@ struct LeadRowPreparer {
         if let age, age < rules.minAge || age > rules.maxAge {
             return (.outOfAgeRange, "age \(age) is outside \(rules.minAge)–\(rules.maxAge)")
         }
+        var leadClass = format.defaultClass
+        if let text = field(columns.leadClass) {
+            guard let given = LeadClass(text: text) else {
+                return (.malformedRow, "class \"\(text)\" is not warm (缘故), referral (转介绍) or cold (陌生)")
+            }
+            leadClass = given
+        }
         let income = field(columns.income).flatMap(LeadProfileParsing.income)
         let married = field(columns.marital).flatMap(LeadProfileParsing.married)
         let children = field(columns.children).flatMap(LeadProfileParsing.children)
@@ -129,6 +136,7 @@ struct LeadRowPreparer {
         rows.append(extra)
         rows.append(scored.grade.rawValue)
         rows.append(Int64(scored.score))
+        rows.append(leadClass.rawValue)
         return nil
     }
 

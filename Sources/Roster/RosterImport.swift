@@ -19,6 +19,10 @@ public struct RosterRow: Equatable, Sendable {
     /// The agent's login on the dialer; nil when the file has no dialer_user column (the agent
     /// code for a new agent, unchanged for a known one).
     public var dialerUser: String?
+    /// The first day away of an agent marked `left`; nil when not given.
+    public var leftOn: CivilDay?
+    /// nil when the file has no role column or leaves it empty (unchanged, `agent` for a new one).
+    public var role: AgentRole?
 
     public init(
         line: Int, code: String, name: String, team: String, hireDate: String, tier: Tier? = nil,
@@ -61,12 +65,22 @@ public struct RosterImportSummary: Codable, Equatable, Sendable {
     public var updated = 0
     public var teamsCreated = 0
     public var seatsCreated = 0
+    /// Agents this import marked `left`: their leads and customers are to be handed over in the
+    /// same transaction (FollowUp's `Departure`).
+    public var departures: [RosterDeparture] = []
 
     enum CodingKeys: String, CodingKey {
         case rows, added, updated
         case teamsCreated = "teams_created"
         case seatsCreated = "seats_created"
     }
+}
+
+/// An agent a roster import marked `left`.
+public struct RosterDeparture: Equatable, Sendable {
+    public var code: String
+    public var line: Int
+    public var leftOn: CivilDay
 }
 
 /// `callops roster import`: the roster is curated, so one bad row refuses the whole file.
@@ -133,6 +147,28 @@ public enum RosterImport {
                 }
                 row.status = status
             }
+            if let text = field("left_on") {
+                guard let day = CivilDay(text), clock.parseDay(text) != nil else {
+                    throw fail("left_on", "\"\(text)\" is not a real date; write YYYY-MM-DD (the first day away)")
+                }
+                if let status = row.status, status != .left {
+                    throw fail("left_on", "is given but status is \(status.rawValue); an agent with a leaving day has status left")
+                }
+                if let hired = CivilDay(hireDate), day < hired {
+                    throw fail("left_on", "\(text) is before the hire date \(hireDate)")
+                }
+                if day > clock.civilToday {
+                    throw fail("left_on", "\(text) is after today (\(clock.today)); record a departure on or after its first day away")
+                }
+                row.leftOn = day
+                row.status = .left
+            }
+            if let text = field("role") {
+                guard let role = AgentRole(rawValue: text.lowercased()) ?? (["主管", "组长"].contains(text) ? .lead : nil) else {
+                    throw fail("role", "\"\(text)\" is not a role; use agent or lead (a team lead)")
+                }
+                row.role = role
+            }
             if let seat = field("seat") {
                 if let earlier = seatLine[seat] {
                     throw fail("seat", "seat \(seat) is also given on line \(earlier); a seat holds one agent")
@@ -161,7 +197,12 @@ public enum RosterImport {
     }
 
     /// Upserts validated rows by agent code, in the caller's transaction.
-    public static func apply(_ db: Database, roster: RosterFile, file: String) throws -> RosterImportSummary {
+    ///
+    /// With a `clock`, an agent the file newly marks `left` is recorded as leaving on the row's
+    /// `left_on`, else on the clock's day (the day the status was recorded), and listed in the
+    /// summary's `departures` for the caller to hand over; an agent back from leaving is
+    /// recorded as returned.
+    public static func apply(_ db: Database, roster: RosterFile, file: String, clock: Clock? = nil) throws -> RosterImportSummary {
         let rows = roster.rows
         var summary = RosterImportSummary(rows: rows.count)
         let codes = Set(rows.map(\.code))
@@ -196,7 +237,8 @@ public enum RosterImport {
                     summary.seatsCreated += 1
                 }
             }
-            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM agent WHERE code = ?", arguments: [row.code]) ?? false
+            let before = try Row.fetchOne(db, sql: "SELECT id, status, left_on FROM agent WHERE code = ?", arguments: [row.code])
+            let exists = before != nil
             try claimDialerUser(db, row: row, isNew: !exists, file: file)
             if exists {
                 // A column absent from the file keeps what the roster had.
@@ -219,7 +261,35 @@ public enum RosterImport {
             if let user = row.dialerUser {
                 try db.execute(sql: "UPDATE agent SET dialer_user = ? WHERE code = ?", arguments: [user, row.code])
             }
+            if let role = row.role {
+                try db.execute(sql: "UPDATE agent SET role = ? WHERE code = ?", arguments: [role.rawValue, row.code])
+            }
+            if let clock {
+                try recordTenure(db, row: row, before: before, file: file, clock: clock, into: &summary)
+            }
         }
         return summary
+    }
+
+    /// A departure or a return the row brings (SPEC section 4).
+    private static func recordTenure(_ db: Database, row: RosterRow, before: Row?, file: String, clock: Clock,
+                                     into summary: inout RosterImportSummary) throws {
+        let wasLeft = (before?["status"] as String?) == AgentStatus.left.rawValue
+        let hadLeftOn = (before?["left_on"] as String?) != nil
+        if row.status == .left {
+            // Newly left: on the file's day, else today. Left before without a day: only a given day.
+            guard !wasLeft || (!hadLeftOn && row.leftOn != nil) else { return }
+            let day = row.leftOn ?? clock.civilToday
+            let agent = try Roster.agent(db, code: row.code)
+            try Roster.recordDeparture(db, agent: agent, leftOn: day, reason: "roster import \(file) line \(row.line)", clock: clock)
+            summary.departures.append(RosterDeparture(code: row.code, line: row.line, leftOn: day))
+        } else if wasLeft, let status = row.status {
+            // Back on the roster: from the new hire date when the file gives a later one, else today.
+            let agentID: Int64 = before!["id"]
+            let left = (before?["left_on"] as String?).flatMap { CivilDay($0) }
+            let hired = CivilDay(row.hireDate)!
+            let day = left.map { hired >= $0 } == true ? hired : clock.civilToday
+            try Roster.recordReturn(db, agentID: agentID, day: day, reason: "roster import \(file) line \(row.line): \(status.rawValue)", clock: clock)
+        }
     }
 }

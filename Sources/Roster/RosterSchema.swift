@@ -48,6 +48,7 @@ public enum RosterSchema {
                 """)
         },
         tiersMigration,
+        departuresMigration,
     ]
 }
 

@@ -160,8 +160,8 @@ extension QueueCommand {
 /// `callops customers`: what the agent learns of a customer's family.
 struct CustomersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "customers", abstract: "Customers' households: add family members for cross-selling.",
-        subcommands: [Family.self])
+        commandName: "customers", abstract: "Customers' households (family members for cross-selling) and their referrals.",
+        subcommands: [Family.self, Referral.self])
 
     struct Family: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A customer's family.", subcommands: [Add.self])

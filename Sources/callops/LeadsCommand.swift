@@ -26,6 +26,8 @@ struct LeadsCommand: ParsableCommand {
         @Option(help: "auto (a header row) or vicidial (VICIdial's 25 fields, no header).") var layout: ImportOptions.Layout = .auto
         @Option(help: "Write rejected rows here (CSV: line, reason, detail, row).") var rejects: String?
         @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
+        @Option(name: .customLong("class"), help: "The class of rows without a class column value: warm (缘故), referral (转介绍) or cold (陌生, the default).")
+        var leadClass: String?
         @Flag(name: .customLong("dry-run"), help: "Show the counts and rejects; write nothing.") var dryRun = false
         @Flag(help: "Import a file that was imported before.") var force = false
 
@@ -44,6 +46,12 @@ struct LeadsCommand: ParsableCommand {
             options.sheet = sheet
             if let rejects, let config = global.configPath {
                 try OutputFile.check(rejects, option: "--rejects", database: global.databasePath, inputs: [file, config])
+            }
+            if let leadClass {
+                guard let given = LeadClass(text: leadClass) else {
+                    throw CallOpsError.invalidValue(field: "--class", value: leadClass, expected: "warm (缘故), referral (转介绍) or cold (陌生)")
+                }
+                options.leadClass = given
             }
             options.dryRun = dryRun
             options.force = force
@@ -191,14 +199,24 @@ struct LeadsCommand: ParsableCommand {
         @OptionGroup var output: ReportOutputOption
         @Option(help: "Only this batch.") var batch: Int64?
         @Option(help: "Only this source.") var source: String?
-        @Option(help: "batch (default), or attempt: contact and sale rate of the 1st, 2nd, ... call to a lead.") var by: String = "batch"
+        @Option(help: "batch (default), attempt (contact and sale rate of the 1st, 2nd, ... call to a lead), or class (warm, referral, cold).")
+        var by: String = "batch"
 
         func validate() throws {
-            if !["batch", "attempt"].contains(by) { throw ValidationError("--by is batch or attempt") }
+            if !["batch", "attempt", "class"].contains(by) { throw ValidationError("--by is batch, attempt or class") }
         }
 
         func run() throws {
             let context = try global.readingContext()
+            if by == "class" {
+                let classes = try context.db.read { db in try LeadStats.byClass(db, batch: batch, source: source) }
+                let table = Table(["class", ">leads", ">allocated", ">dialed", ">contacted", ">sold", ">premium", ">conversion"], rows: classes.map {
+                    [$0.leadClass, String($0.leads), String($0.allocated), String($0.dialed), String($0.contacted), String($0.sold),
+                     $0.premium.description, Render.percent($0.conversionRate)]
+                })
+                try output.present(global: global, classes, text: table.rendered)
+                return
+            }
             if by == "attempt" {
                 let filter = LeadStats.leadFilter(batch: batch, source: source)
                 let rates = try context.db.read { db in try ActivityFigures.byAttempt(db, leadFilterSQL: filter?.sql, arguments: filter?.arguments ?? []) }

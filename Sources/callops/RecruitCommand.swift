@@ -37,7 +37,7 @@ struct RecruitCommand: ParsableCommand {
         @Option(name: .customLong("agent-code"), help: "Signing: the new agent's code.") var agentCode: String?
         @Option(help: "Signing: the team.") var team: String?
         @Option(help: "Signing: a seat.") var seat: String?
-        @Option(help: "Signing: the pre-job course (default: the only one).") var course: String?
+        @Option(help: "Reaching pre_job_training or signing: the pre-job course (default: the only one).") var course: String?
 
         func validate() throws {
             if (agentCode == nil) != (team == nil) { throw ValidationError("--agent-code and --team go together, to sign a candidate") }
@@ -47,9 +47,9 @@ struct RecruitCommand: ParsableCommand {
             let context = try global.context()
             let day = try date.map { try parseDay($0, option: "--date") } ?? context.clock.civilToday
             let signing = agentCode.map { Recruiting.Signing(agentCode: $0, team: team!, seat: seat, course: course) }
-            let stage = try context.db.transaction { db in try Recruiting.advance(db, candidate: candidate, on: day, signing: signing) }
+            let stage = try context.db.transaction { db in try Recruiting.advance(db, candidate: candidate, on: day, signing: signing, course: course) }
             if stage == .signed, let agentCode {
-                emit("candidate \(candidate) signed on \(day): agent \(agentCode) on probation in \(team!), enrolled in the pre-job course\n")
+                emit("candidate \(candidate) signed on \(day): agent \(agentCode) on probation in \(team!), with the pre-job course and its result carried over\n")
             } else {
                 emit("candidate \(candidate) is at \(stage.rawValue) since \(day)\n")
             }
@@ -97,9 +97,19 @@ struct RecruitCommand: ParsableCommand {
         @OptionGroup var output: ReportOutputOption
         @Option(help: "Candidates sourced from this day, YYYY-MM-DD (default: the first ever).") var from: String?
         @Option(help: "...to this day (default: today).") var to: String?
+        @Flag(help: "Retention instead: per channel and signing month, the share of hires still on the roster 3, 6 and 12 months later.")
+        var retention = false
 
         func run() throws {
             let context = try global.readingContext()
+            if retention {
+                let rows = try context.db.read { db in Retention.rows(try Recruiting.hires(db), today: context.clock.civilToday) }
+                let table = CallOpsCore.Table(["channel", "signed in", ">signed", ">3 months", ">6 months", ">12 months"], rows: rows.map {
+                    [$0.channel, $0.month, String($0.signed), Render.percent($0.retained3m), Render.percent($0.retained6m), Render.percent($0.retained12m)]
+                })
+                try output.present(global: global, rows, text: table.rendered)
+                return
+            }
             let start = try from.map { try parseDay($0, option: "--from") } ?? CivilDay("0001-01-01")!
             let end = try to.map { try parseDay($0, option: "--to") } ?? context.clock.civilToday
             let funnels = try context.db.read { db in try Recruiting.funnels(db, from: start, to: end) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallOpsCore
+import FollowUp
 import Foundation
 import LeadData
 import Roster
@@ -8,11 +9,11 @@ import Roster
 struct RosterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster", abstract: "Agents, teams and seats: import the roster, list it, add seats.",
-        subcommands: [Import.self, List.self, Seats.self])
+        subcommands: [Import.self, List.self, Seats.self, Leave.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a roster CSV (agent_code,name,team,hire_date[,tier,status,seat,daily_new_leads,max_open_leads,dialer_user]); all or nothing.")
+            abstract: "Import a roster CSV (agent_code,name,team,hire_date[,tier,status,left_on,role,seat,daily_new_leads,max_open_leads,dialer_user]); all or nothing.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
@@ -23,18 +24,31 @@ struct RosterCommand: ParsableCommand {
             let context = try global.context()
             let roster = try RosterImport.read(path: file, clock: context.clock, sheet: sheet)
             let name = (file as NSString).lastPathComponent
-            // Agents the file marks `left` hand back their leads and callbacks in the same transaction,
-            // so the database holds together at once (SPEC section 5, recycling).
-            let (summary, released) = try context.db.transaction { db in
-                (try RosterImport.apply(db, roster: roster, file: name),
-                 try Recycler(settings: context.settings, clock: context.clock).releaseLeavers(db))
+            // An agent the file marks `left` leaves as with `roster leave`, in the same transaction
+            // (leads released, callbacks moved, customers handed over); a left agent the departure
+            // did not cover (an older database's) hands back leads and callbacks all the same.
+            let departure = Departure(settings: context.settings, clock: context.clock)
+            let (summary, departures, released) = try context.db.transaction { db in
+                let summary = try RosterImport.apply(db, roster: roster, file: name, clock: context.clock)
+                let departures = try summary.departures.map { leaver in
+                    do {
+                        return try departure.handOver(db, leaver: leaver.code, leftOn: leaver.leftOn, reason: "roster import \(name)", seed: nil)
+                    } catch let error as CallOpsError {
+                        throw CallOpsError.badInput(file: name, line: leaver.line, field: "status", message: error.description)
+                    }
+                }
+                return (summary, departures, try Recycler(settings: context.settings, clock: context.clock).releaseLeavers(db))
             }
             var table = Table(
                 [">rows", ">added", ">updated", ">teams created", ">seats created"],
                 rows: [[summary.rows, summary.added, summary.updated, summary.teamsCreated, summary.seatsCreated].map(String.init)])
+            table.footer = departures.map {
+                "agent \($0.agentCode) left on \($0.leftOn): \($0.leadsReleased) leads back to the pool, \($0.callbacksMoved) callbacks moved, "
+                    + "\($0.customersHandedOver.count) customers handed over"
+            }
             if released.fromLeavers + released.callbacksMoved + released.callbacksStuck > 0 {
-                table.footer = ["agents who left: \(released.fromLeavers) leads back to the pool, \(released.callbacksMoved) callbacks moved to a teammate"
-                    + (released.callbacksStuck > 0 ? ", \(released.callbacksStuck) callbacks to the pool (no teammate with room)" : "")]
+                table.footer.append("other agents who left: \(released.fromLeavers) leads back to the pool, \(released.callbacksMoved) callbacks moved to a teammate"
+                    + (released.callbacksStuck > 0 ? ", \(released.callbacksStuck) callbacks to the pool (no teammate with room)" : ""))
             }
             emit(try Render.output(summary, table: table, format: output.format))
         }
@@ -52,8 +66,11 @@ struct RosterCommand: ParsableCommand {
             let seat: String?
             let dailyNewLeads, maxOpenLeads: Int
             let dialerUser: String
+            let role: String
+            let leftOn: String?
             enum CodingKeys: String, CodingKey {
-                case name, team, tier, status, seat
+                case name, team, tier, status, seat, role
+                case leftOn = "left_on"
                 case agentCode = "agent_code"
                 case tierSource = "tier_source"
                 case tierWhy = "tier_why"
@@ -63,17 +80,19 @@ struct RosterCommand: ParsableCommand {
                 case dialerUser = "dialer_user"
             }
 
-            /// Every key, `seat` null for an unseated agent (the JSON contract keeps its keys).
+            /// Every key, null included: `seat` and `left_on` are part of the JSON contract when empty.
             func encode(to encoder: any Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
                 try c.encode(agentCode, forKey: .agentCode)
                 try c.encode(name, forKey: .name)
                 try c.encode(team, forKey: .team)
-                try c.encode(hireDate, forKey: .hireDate)
+                try c.encode(role, forKey: .role)
                 try c.encode(tier, forKey: .tier)
                 try c.encode(tierSource, forKey: .tierSource)
                 try c.encode(tierWhy, forKey: .tierWhy)
                 try c.encode(status, forKey: .status)
+                try c.encode(hireDate, forKey: .hireDate)
+                try c.encode(leftOn, forKey: .leftOn)
                 try c.encode(seat, forKey: .seat)
                 try c.encode(dailyNewLeads, forKey: .dailyNewLeads)
                 try c.encode(maxOpenLeads, forKey: .maxOpenLeads)
@@ -83,10 +102,10 @@ struct RosterCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.readingContext()
-            let (agents, seats, tiers) = try context.db.read { db in
+            let (agents, seats, tiers, tenures) = try context.db.read { db in
                 let agents = try Roster.agents(db, team: team)
                 return (agents, try Roster.seatCounts(db, team: team),
-                        try Roster.tiers(db, on: context.clock.civilToday, rules: context.settings.roster, agents: agents))
+                        try Roster.tiers(db, on: context.clock.civilToday, rules: context.settings.roster, agents: agents), try Roster.tenures(db))
             }
             let lines = agents.map { agent in
                 let tier = tiers[agent.id]!
@@ -95,7 +114,8 @@ struct RosterCommand: ParsableCommand {
                     agentCode: agent.code, name: agent.name, team: agent.team, hireDate: agent.hireDate,
                     tier: tier.tier.rawValue, tierSource: tier.source.rawValue, tierWhy: tier.why, status: agent.status.rawValue, seat: agent.seat,
                     dailyNewLeads: agent.dailyNewLeads ?? defaults.dailyNewLeads,
-                    maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads, dialerUser: agent.dialerUser)
+                    maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads, dialerUser: agent.dialerUser,
+                    role: (tenures[agent.id]?.role ?? .agent).rawValue, leftOn: tenures[agent.id]?.leftOn?.description)
             }
             var table = Table(["agent", "name", "team", "hired", "tier", "status", "seat", ">new/day", ">max open", "dialer user"])
             for line in lines {

@@ -30,38 +30,52 @@ struct TrainingCommand: ParsableCommand {
     }
 
     struct Enroll: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enrol agents in a course.")
+        static let configuration = CommandConfiguration(abstract: "Enrol agents, or candidates in pre-job training before signing, in a course.")
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "The course code.") var course: String
-        @Option(parsing: .upToNextOption, help: "Agent codes.") var agent: [String]
+        @Option(parsing: .upToNextOption, help: "Agent codes.") var agent: [String] = []
+        @Option(parsing: .upToNextOption, help: "Candidate ids (before signing).") var candidate: [Int64] = []
+
+        func validate() throws {
+            if agent.isEmpty == candidate.isEmpty { throw ValidationError("name agents with --agent or candidates with --candidate (one of the two)") }
+        }
 
         func run() throws {
             let context = try global.context()
-            let added = try context.db.transaction { db in try Training.enroll(db, course: course, agents: agent, on: context.clock.today) }
-            emit("\(added) enrolled in \(course) (\(agent.count - added) already were)\n")
+            let added = try context.db.transaction { db in
+                candidate.isEmpty ? try Training.enroll(db, course: course, agents: agent, on: context.clock.today)
+                    : try Training.enroll(db, course: course, candidates: candidate, on: context.clock.today)
+            }
+            emit("\(added) enrolled in \(course) (\(agent.count + candidate.count - added) already were)\n")
         }
     }
 
     struct Complete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record an enrolled agent's result.")
+        static let configuration = CommandConfiguration(abstract: "Record an enrolled agent's or candidate's result.")
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "The course code.") var course: String
-        @Option(help: "The agent's code.") var agent: String
+        @Option(help: "The agent's code.") var agent: String?
+        @Option(help: "The candidate id (before signing).") var candidate: Int64?
         @Option(help: "passed or failed.") var result: String
         @Option(help: "Score, 0 to 100.") var score: Int?
 
         func validate() throws {
             if !["passed", "failed"].contains(result) { throw ValidationError("--result is passed or failed") }
+            if (agent == nil) == (candidate == nil) { throw ValidationError("name the agent with --agent or the candidate with --candidate (one of the two)") }
         }
 
         func run() throws {
             let context = try global.context()
             try context.db.transaction { db in
-                try Training.complete(db, course: course, agent: agent, passed: result == "passed", score: score, on: context.clock.today)
+                if let candidate {
+                    try Training.complete(db, course: course, candidate: candidate, passed: result == "passed", score: score, on: context.clock.today)
+                } else {
+                    try Training.complete(db, course: course, agent: agent!, passed: result == "passed", score: score, on: context.clock.today)
+                }
             }
-            emit("\(agent): \(result) \(course)\n")
+            emit("\(agent ?? "candidate \(candidate!)"): \(result) \(course)\n")
         }
     }
 

@@ -140,3 +140,40 @@ import Testing
         #expect(!review.contains { $0.agentCode == "G1" })
     }
 }
+
+@Suite struct PayOverTimeTests {
+    let rules = Settings.defaults.pay
+
+    @Test func employedDaysRunFromTheHireDateToTheDayBeforeLeftOn() {
+        let november = CivilDay("2026-11-01")!
+        let hired = CivilDay("2025-01-01")!
+        #expect(PayPlan.employedDays(month: november, hired: hired, leftOn: nil) == 30)
+        #expect(PayPlan.employedDays(month: november, hired: hired, leftOn: CivilDay("2026-11-18")) == 17)
+        // Left on the month's last day: 29 days; on the next month's first: the whole month; before it: none.
+        #expect(PayPlan.employedDays(month: november, hired: hired, leftOn: CivilDay("2026-11-30")) == 29)
+        #expect(PayPlan.employedDays(month: november, hired: hired, leftOn: CivilDay("2026-12-01")) == 30)
+        #expect(PayPlan.employedDays(month: november, hired: hired, leftOn: CivilDay("2026-11-01")) == 0)
+        // Hired on the 10th and gone from the 20th: the 10th to the 19th.
+        #expect(PayPlan.employedDays(month: november, hired: CivilDay("2026-11-10")!, leftOn: CivilDay("2026-11-20")) == 10)
+        // February of a leap year.
+        #expect(PayPlan.employedDays(month: CivilDay("2028-02-01")!, hired: hired, leftOn: CivilDay("2028-02-29")) == 28)
+        // A core leaver's base to the fen: 4,000 × 17 / 30 = 2,266.67.
+        let leaver = PayPlan.lines(PayInputs(tier: .core, fyc: .zero, clawback: .zero, policiesKept: 0, persistency: nil, baseDays: (17, 30)), rules: rules)
+        #expect(leaver.map(\.amount) == [Money(fen: 226_667)] && leaver[0].detail.hasSuffix("17 of 30 days"))
+    }
+
+    @Test func theOverrideIsAShareOfTheTeamsNetFYC() {
+        var inputs = PayInputs(tier: .core, fyc: .zero, clawback: .zero, policiesKept: 0, persistency: nil)
+        inputs.teamFYC = Money(yuan: 12_345.67)
+        let lines = PayPlan.lines(inputs, rules: rules)
+        // 5% of 12,345.67 = 617.2835 → 617.28; variable pay.
+        #expect(lines.map(\.kind) == [.base, .override] && lines[1].amount == Money(fen: 61_728))
+        #expect(PayPlan.variableShare(lines) == 61_728.0 / 461_728.0)
+        inputs.teamFYC = .zero
+        #expect(!PayPlan.lines(inputs, rules: rules).contains { $0.kind == .override })
+        // The team's net FYC leaves out the lead's own sales and nets clawbacks, never below zero.
+        let team = PayRun.teamFYC([(1, "一组"), (2, "一组"), (3, "一组"), (4, "二组")],
+                                  sold: [1: 100_000, 2: 300_000, 3: 50_000, 4: 900_000], clawed: [3: 80_000])
+        #expect(team(1) == Money(fen: 270_000) && team(4) == .zero && team(9) == .zero)
+    }
+}

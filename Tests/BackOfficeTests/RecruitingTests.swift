@@ -75,3 +75,22 @@ import Testing
         #expect(try db.read { db in try Recruiting.list(db, today: day) }.isEmpty)
     }
 }
+
+@Suite struct RetentionTests {
+    @Test func onTheRosterByTheLastMoveOnOrBeforeTheDay() {
+        let signed = CivilDay("2026-01-10")!
+        let stays = Hire(channel: "referral", signedOn: signed)
+        let leftOnTheMark = Hire(channel: "referral", signedOn: signed, events: [("left", CivilDay("2026-04-10")!)])
+        let back = Hire(channel: "referral", signedOn: signed, events: [("returned", CivilDay("2026-04-01")!), ("left", CivilDay("2026-03-10")!)])
+        let legacy = Hire(channel: "campus", signedOn: signed, leftWithoutDay: true)
+        let mark = signed.adding(months: 3)
+        // left_on is the first day away: gone on the mark itself; the day before, still there.
+        #expect(stays.onRoster(on: mark) && !leftOnTheMark.onRoster(on: mark) && leftOnTheMark.onRoster(on: mark.adding(days: -1)))
+        #expect(back.onRoster(on: mark) && !back.onRoster(on: CivilDay("2026-03-20")!) && !legacy.onRoster(on: mark))
+        let rows = Retention.rows([stays, leftOnTheMark, back, legacy, Hire(channel: "agency", signedOn: CivilDay("2026-09-01")!)],
+                                  today: CivilDay("2026-12-01")!)
+        #expect(rows.map { "\($0.month) \($0.channel) \($0.signed)" } == ["2026-01 referral 3", "2026-01 campus 1", "2026-09 agency 1"])
+        #expect(rows[0].retained3m == 2.0 / 3.0 && rows[0].retained6m == 2.0 / 3.0 && rows[0].retained12m == nil)
+        #expect(rows[1].retained3m == 0 && rows[2].retained3m == 1 && rows[2].retained6m == nil)
+    }
+}

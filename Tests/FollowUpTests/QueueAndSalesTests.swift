@@ -143,6 +143,10 @@ final class AgentDay {
         #expect(try day.db.read { db in try Households(settings: day.settings, clock: day.clock).queue(db, agent: "A1") }.isEmpty)
         try day.at("2026-12-06T10:00")
         let offers = try day.db.read { db in try Households(settings: day.settings, clock: day.clock).queue(db, agent: "A1") }
-        #expect(offers.map { "\($0.member) \($0.line)" } == ["spouse accident", "self critical_illness", "self medical"])
+        // Income 200,000: 10% is 20,000 a year; 300 held + 300 + 5,000 + 10,000 + 300 = 15,900 fits,
+        // the child's education fund (6,000) would not.
+        #expect(offers.map { "\($0.member) \($0.line)" } == [
+            "spouse accident", "self critical_illness", "self pension", "child accident",
+        ])
     }
 }

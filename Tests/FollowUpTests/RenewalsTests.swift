@@ -112,7 +112,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("old.sqlite").path
-        let later: Set<String> = ["leads.v2", "renewals.v1"]
+        let later: Set<String> = ["leads.v2", "renewals.v1", "roster.departures", "followup.servicing"]
         do {
             let old = try AppDatabase.open(path: path, schema: FollowUpSchema.migrations.filter { !later.contains($0.name) })
             try old.transaction { db in
@@ -134,6 +134,8 @@ import Testing
         let db = try AppDatabase.open(path: path, schema: FollowUpSchema.migrations)
         #expect(try db.read { db in try String.fetchAll(db, sql: "SELECT next_due_on || ' ' || renewals_paid FROM policy ORDER BY id") }
                 == ["2026-11-30 9", "2027-03-15 0"])
+        // Every older policy is served by its seller (SPEC section 7, servicing agents).
+        #expect(try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM policy WHERE servicing_agent_id = agent_id") } == 2)
         let renewals = Renewals(settings: .defaults, clock: try Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!))
         #expect(try db.transaction(renewals.applyLapses) == 0)
         let paid = try db.transaction { db in try renewals.collect(db, policy: 1, amount: Money(yuan: 100), on: CivilDay("2026-11-23")) }

@@ -7,6 +7,10 @@ public enum PayLineKind: String, Codable, CaseIterable, Sendable {
     case tierBonus = "tier_bonus"
     case sellingBonus = "selling_bonus"
     case clawback, adjustment
+    /// A campaign's reward, in the month the campaign ends.
+    case campaign
+    /// A team lead's share of the team's FYC (管理津贴).
+    case override
 }
 
 /// One line of a pay slip.
@@ -52,6 +56,8 @@ public struct PayInputs: Equatable, Sendable {
     /// Days of the month the agent was employed, of the month's days: the base is paid pro rata
     /// (a new hire from the hire day; none for one who has left).
     public var baseDays: (employed: Int, of: Int)
+    /// For a team lead: the month's net FYC of the rest of the team (the override's basis).
+    public var teamFYC: Money? = nil
 
     public init(tier: Tier, fyc: Money, clawback: Money, policiesKept: Int, persistency: Double?, baseDays: (employed: Int, of: Int) = (1, 1)) {
         self.tier = tier
@@ -64,7 +70,7 @@ public struct PayInputs: Equatable, Sendable {
 
     public static func == (a: PayInputs, b: PayInputs) -> Bool {
         a.tier == b.tier && a.fyc == b.fyc && a.clawback == b.clawback && a.policiesKept == b.policiesKept && a.persistency == b.persistency
-            && a.baseDays == b.baseDays
+            && a.baseDays == b.baseDays && a.teamFYC == b.teamFYC
     }
 }
 
@@ -105,7 +111,20 @@ public enum PayPlan {
         if inputs.clawback.fen > 0 {
             lines.append(PayLine(kind: .clawback, amount: Money(fen: -inputs.clawback.fen), detail: "commission of free-look cancellations in the month"))
         }
+        if let team = inputs.teamFYC, team.fen > 0, rules.overrideShare > 0 {
+            lines.append(PayLine(kind: .override, amount: Money(fen: Int64((Double(team.fen) * rules.overrideShare).rounded())),
+                                 detail: String(format: "team lead's override: %.1f%% of the team's net FYC %@", rules.overrideShare * 100, team.description)))
+        }
         return lines
+    }
+
+    /// Days of the month starting `first` the agent was employed: from the hire date up to the
+    /// day before `leftOn` (the first day away), so the base is paid pro rata by calendar days.
+    public static func employedDays(month first: CivilDay, hired: CivilDay, leftOn: CivilDay?) -> Int {
+        let next = first.adding(months: 1)
+        let start = max(hired, first)
+        let end = min(leftOn ?? next, next)
+        return max(0, start.days(to: end))
     }
 
     /// The first step the persistency reaches; 1 when it is not measured.

@@ -130,7 +130,8 @@ public struct PayRun {
                         """)
                 }
             }
-        }
+        },
+        lineKindsMigration,
     ]
 
     /// What must always hold of pay (SPEC section 12).
@@ -276,9 +277,15 @@ public struct PayRun {
             clawed[row["agent_id"]] = row["fyc"]
         }
         let persistency = try Renewals(settings: settings, clock: clock).persistency(db, month: first)
-        var statements: [PayStatement] = []
+        let tenures = try Roster.tenures(db)
         let agents = try Roster.agents(db)
+        // The rank for the month (SPEC section 4): the one tier rule, on the month's last day
+        // (the assessment month before it), never the month's own sales.
         let tiers = try Roster.tiers(db, on: rankDay(first), rules: settings.roster, agents: agents)
+        func rank(_ agent: Agent) -> Tier { tiers[agent.id]?.tier ?? .general }
+        let teamFYC = Self.teamFYC(agents.map { ($0.id, $0.team) }, sold: sold.mapValues(\.fyc), clawed: clawed)
+        let campaigns = try campaignLines(db, month: first, agents: agents)
+        var statements: [PayStatement] = []
         for agent in agents {
             let (fyc, kept) = sold[agent.id] ?? (0, 0)
             let clawback = clawed[agent.id] ?? 0
@@ -287,29 +294,37 @@ public struct PayRun {
                 guard let known = basis[agent.id] else {
                     // Not paid that month: only sales recorded since bring the agent in, with no base.
                     if fyc == 0 && clawback == 0 { continue }
-                    judged = Basis(tier: tiers[agent.id]!.tier, employedDays: 0, monthDays: first.days(to: next))
-                    statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: false))
+                    judged = Basis(tier: rank(agent), employedDays: 0, monthDays: first.days(to: next))
+                    statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: false,
+                                                campaign: campaigns[agent.id] ?? []))
                     continue
                 }
                 judged = known
             } else {
                 let hired = try StoredValue.day(agent.hireDate, table: "agent", column: "hire_date", id: agent.id)
                 guard hired <= last else { continue }
-                if agent.status == .left && fyc == 0 && clawback == 0 { continue }
-                judged = Basis(tier: tiers[agent.id]!.tier,
-                               employedDays: agent.status == .left ? 0 : max(hired, first).days(to: next), monthDays: first.days(to: next))
+                // A leaver is paid up to the day before left_on; one marked `left` before leaving
+                // days were recorded, nothing.
+                let leftOn = tenures[agent.id]?.leftOn
+                let employed = agent.status == .left && leftOn == nil ? 0 : PayPlan.employedDays(month: first, hired: hired, leftOn: leftOn)
+                if agent.status == .left && employed == 0 && fyc == 0 && clawback == 0 && campaigns[agent.id] == nil { continue }
+                judged = Basis(tier: rank(agent), employedDays: employed, monthDays: first.days(to: next))
             }
-            statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: true))
+            let isLead = tenures[agent.id]?.role == .lead && judged.employedDays > 0
+            statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: true,
+                                        teamFYC: isLead ? teamFYC(agent.id) : nil, campaign: campaigns[agent.id] ?? []))
         }
         return statements
     }
 
-    private func statement(_ agent: Agent, _ basis: Basis, fyc: Int64, clawback: Int64, kept: Int, persistency: [Int64: Double], stored: Bool) -> PayStatement {
-        let inputs = PayInputs(tier: basis.tier, fyc: Money(fen: fyc), clawback: Money(fen: clawback), policiesKept: kept,
+    private func statement(_ agent: Agent, _ basis: Basis, fyc: Int64, clawback: Int64, kept: Int, persistency: [Int64: Double], stored: Bool,
+                           teamFYC: Money? = nil, campaign: [PayLine] = []) -> PayStatement {
+        var inputs = PayInputs(tier: basis.tier, fyc: Money(fen: fyc), clawback: Money(fen: clawback), policiesKept: kept,
                                persistency: persistency[agent.id],
                                baseDays: (basis.employedDays, basis.monthDays))
+        inputs.teamFYC = teamFYC
         return PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: basis.tier,
-                            lines: PayPlan.lines(inputs, rules: settings.pay), basis: stored ? basis : nil)
+                            lines: PayPlan.lines(inputs, rules: settings.pay) + campaign, basis: stored ? basis : nil)
     }
 
     /// An agent's stored slip for a month.

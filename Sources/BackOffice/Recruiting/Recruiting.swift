@@ -123,7 +123,8 @@ public enum Recruiting {
                     PRIMARY KEY (candidate_id, stage)
                 ) WITHOUT ROWID;
                 """)
-        }
+        },
+        preJobMigration,
     ]
 
     /// Adds a candidate at `sourced`; returns the id.
@@ -154,9 +155,11 @@ public enum Recruiting {
         }
     }
 
-    /// Moves a candidate to the next stage on `day`; returns the new stage. Signing needs
-    /// `signing`: the agent is created on probation, hired on `day`, and enrolled in the pre-job course.
-    public static func advance(_ db: Database, candidate id: Int64, on day: CivilDay, signing: Signing? = nil) throws -> RecruitStage {
+    /// Moves a candidate to the next stage on `day`; returns the new stage. Reaching
+    /// `pre_job_training` enrols the candidate in the pre-job course (`course`, else the only
+    /// one). Signing needs `signing`: the agent is created on probation, hired on `day`, and
+    /// keeps the candidate's course results (else is enrolled in the pre-job course).
+    public static func advance(_ db: Database, candidate id: Int64, on day: CivilDay, signing: Signing? = nil, course: String? = nil) throws -> RecruitStage {
         let row = try candidateRow(db, id)
         guard row["dropped_on"] as String? == nil else {
             throw CallOpsError.refused("candidate \(id) was dropped on \(row["dropped_on"] as String) (\(row["drop_reason"] as String)); nothing was changed")
@@ -170,11 +173,14 @@ public enum Recruiting {
             throw CallOpsError.invalidValue(field: "--date", value: day.description, expected: "a day on or after \(since), when \(stage.rawValue) began")
         }
         var agentID: Int64?
+        if next == .preJobTraining, let preJob = try preJobCourse(db, chosen: course ?? signing?.course, required: false) {
+            _ = try Training.enroll(db, course: preJob, candidates: [id], on: day.description)
+        }
         if next == .signed {
             guard let signing else {
                 throw CallOpsError.invalidValue(field: "--agent-code", value: "", expected: "the new agent's code and --team to sign candidate \(id)")
             }
-            agentID = try sign(db, name: row["name"], signing: signing, on: day)
+            agentID = try sign(db, candidate: id, name: row["name"], signing: signing, on: day)
         }
         try db.execute(sql: "UPDATE candidate SET stage = ?, stage_since = ?, agent_id = COALESCE(?, agent_id) WHERE id = ?",
                        arguments: [next.rawValue, day.description, agentID, id])
@@ -182,29 +188,19 @@ public enum Recruiting {
         return next
     }
 
-    private static func sign(_ db: Database, name: String, signing: Signing, on day: CivilDay) throws -> Int64 {
+    private static func sign(_ db: Database, candidate id: Int64, name: String, signing: Signing, on day: CivilDay) throws -> Int64 {
         if try Roster.agentExists(db, code: signing.agentCode) {
             throw CallOpsError.refused("agent \(signing.agentCode) exists already; choose a new code")
         }
-        let courses = try String.fetchAll(db, sql: "SELECT code FROM course WHERE kind = 'pre_job' ORDER BY code")
-        let course: String
-        if let chosen = signing.course {
-            guard courses.contains(chosen) else {
-                throw CallOpsError.notFound(kind: "pre-job course", key: chosen, hint: courses.isEmpty ? "add one with `callops training course add`" : "the pre-job courses are \(courses.joined(separator: ", "))")
-            }
-            course = chosen
-        } else if courses.count == 1 {
-            course = courses[0]
-        } else {
-            throw CallOpsError.invalidValue(field: "--course", value: "", expected: courses.isEmpty
-                ? "a pre-job course to enrol the new agent in; add one first with `callops training course add CODE --name N --kind pre_job`"
-                : "one of the pre-job courses \(courses.joined(separator: ", "))")
-        }
+        // The course taken before signing, else the one chosen or the only one.
+        let course = try candidatePreJobCourse(db, candidate: id) ?? preJobCourse(db, chosen: signing.course, required: true)!
         _ = try RosterImport.apply(db, roster: RosterFile(rows: [
             RosterRow(line: 0, code: signing.agentCode, name: name, team: signing.team, hireDate: day.description, status: .probation, seat: signing.seat)
         ], hasSeatColumn: signing.seat != nil), file: "recruit advance")
+        let agentID = try Roster.agent(db, code: signing.agentCode).id
+        try carryOverTraining(db, candidate: id, agent: agentID)
         _ = try Training.enroll(db, course: course, agents: [signing.agentCode], on: day.description)
-        return try Roster.agent(db, code: signing.agentCode).id
+        return agentID
     }
 
     /// Drops a candidate with a reason.

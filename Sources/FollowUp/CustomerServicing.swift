@@ -1,0 +1,114 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import LeadData
+import Roster
+
+/// One hand-over of a customer to a new servicing agent.
+public struct CustomerHandover: Encodable, Equatable, Sendable {
+    public var customer: Int64
+    /// The agent code of the new servicing agent.
+    public var to: String
+}
+
+/// Who serves each customer (a lead with a policy in force) and the append-only ledger of
+/// hand-overs (SPEC section 7, orphaned customers 孤儿单). Sales and persistency stay with the
+/// selling agent (`policy.agent_id`); service work (stabilisation calls, renewal reminders, the
+/// cross-sell queue) follows `policy.servicing_agent_id`.
+public enum CustomerServicing {
+    /// `policy.servicing_agent_id`, the seller by default, and `customer_ledger`.
+    static let migration = Migration("followup.servicing") { db in
+        try db.execute(sql: """
+            ALTER TABLE policy ADD COLUMN servicing_agent_id INTEGER REFERENCES agent(id);
+            UPDATE policy SET servicing_agent_id = agent_id;
+            -- A new policy is served by whoever serves the customer already, else by its seller,
+            -- however the row is inserted.
+            CREATE TRIGGER policy_servicing_default AFTER INSERT ON policy WHEN NEW.servicing_agent_id IS NULL
+            BEGIN
+                UPDATE policy SET servicing_agent_id = COALESCE(
+                    (SELECT p.servicing_agent_id FROM policy AS p JOIN agent AS a ON a.id = p.servicing_agent_id
+                     WHERE p.lead_id = NEW.lead_id AND p.id <> NEW.id AND p.status = 'in_force' AND a.status <> 'left'
+                     ORDER BY p.id DESC LIMIT 1),
+                    NEW.agent_id)
+                WHERE id = NEW.id;
+            END;
+            CREATE INDEX policy_servicing_sold ON policy(servicing_agent_id, sold_at);
+            CREATE INDEX policy_servicing_due ON policy(servicing_agent_id, next_due_on) WHERE status = 'in_force';
+
+            CREATE TABLE customer_ledger (
+                id INTEGER PRIMARY KEY,
+                lead_id INTEGER NOT NULL REFERENCES lead(id),
+                at TEXT NOT NULL,
+                from_agent_id INTEGER REFERENCES agent(id),
+                to_agent_id INTEGER NOT NULL REFERENCES agent(id),
+                reason TEXT NOT NULL
+            );
+            CREATE INDEX customer_ledger_lead ON customer_ledger(lead_id);
+            CREATE TRIGGER customer_ledger_append_only_update BEFORE UPDATE ON customer_ledger
+                BEGIN SELECT RAISE(ABORT, 'the customer ledger is append-only'); END;
+            CREATE TRIGGER customer_ledger_append_only_delete BEFORE DELETE ON customer_ledger
+                BEGIN SELECT RAISE(ABORT, 'the customer ledger is append-only'); END;
+            """)
+    }
+
+    /// `callops check`: every customer has a servicing agent on the roster.
+    static let invariant = Invariant("every customer has a servicing agent", violationsSQL: """
+        SELECT 'customer (lead ' || policy.lead_id || ') '
+            || COALESCE('is served by agent ' || agent.code || ', who has left; hand the customer over with `callops roster leave`',
+                        'has no servicing agent recorded')
+        FROM policy LEFT JOIN agent ON agent.id = policy.servicing_agent_id
+        WHERE policy.status = 'in_force' AND (agent.id IS NULL OR agent.status = 'left')
+        GROUP BY policy.lead_id
+        """)
+
+    /// The customers an agent serves (leads with a policy in force), by lead id.
+    public static func customers(_ db: Database, servedBy agent: Int64) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT lead_id FROM policy WHERE servicing_agent_id = ? AND status = 'in_force' ORDER BY lead_id
+            """, arguments: [agent])
+    }
+
+    /// How many customers each of these agents serves now.
+    public static func customerCounts(_ db: Database, agents: [Int64]) throws -> [Int64: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: agents.map { ($0, 0) })
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT servicing_agent_id AS agent, COUNT(DISTINCT lead_id) AS n FROM policy
+            WHERE status = 'in_force' GROUP BY servicing_agent_id
+            """)
+        for row in rows where counts[row["agent"]] != nil { counts[row["agent"]] = row["n"] }
+        return counts
+    }
+
+    /// Hands one customer to a new servicing agent, with its ledger line.
+    public static func handOver(_ db: Database, customer: Int64, from: Int64?, to: Int64, reason: String, clock: Clock) throws {
+        try db.execute(sql: "UPDATE policy SET servicing_agent_id = ? WHERE lead_id = ?", arguments: [to, customer])
+        try db.execute(sql: "INSERT INTO customer_ledger (lead_id, at, from_agent_id, to_agent_id, reason) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [customer, clock.nowTimestamp, from, to, reason])
+    }
+
+    /// A customer's hand-overs, oldest first, as lines of the lead's story (`leads why`).
+    public static func history(_ db: Database, customer: Int64) throws -> [LeadLedger.Event] {
+        try LeadLedger.Event.fetchAll(db, sql: """
+            SELECT customer_ledger.at, 'handed_over' AS event, taker.code AS agent_code,
+                   'customer handed over from ' || COALESCE(giver.code, 'nobody') || ' to ' || taker.code || ': ' || customer_ledger.reason AS reason
+            FROM customer_ledger JOIN agent AS taker ON taker.id = customer_ledger.to_agent_id
+            LEFT JOIN agent AS giver ON giver.id = customer_ledger.from_agent_id
+            WHERE customer_ledger.lead_id = ? ORDER BY customer_ledger.id
+            """, arguments: [customer])
+    }
+
+    /// Whether the agent serves this customer (a policy of theirs in force).
+    public static func serves(_ db: Database, agent: Int64, customer: Int64) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM policy WHERE lead_id = ? AND servicing_agent_id = ? AND status = 'in_force' LIMIT 1
+            """), arguments: [customer, agent]) ?? false
+    }
+
+    /// The agent code serving a customer now, nil when the lead is no customer.
+    public static func servingAgent(_ db: Database, customer: Int64) throws -> String? {
+        try String.fetchOne(db, sql: """
+            SELECT agent.code FROM policy JOIN agent ON agent.id = policy.servicing_agent_id
+            WHERE policy.lead_id = ? AND policy.status = 'in_force' ORDER BY policy.id DESC LIMIT 1
+            """, arguments: [customer])
+    }
+}

@@ -1,0 +1,115 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import LeadData
+import Roster
+
+/// What `callops roster leave` did (SPEC section 13).
+public struct DepartureResult: Encodable, Equatable, Sendable {
+    public var agentCode: String
+    public var leftOn: String
+    public var leadsReleased = 0
+    public var callbacksMoved = 0
+    /// Callbacks back in the pool because no teammate had room.
+    public var callbacksToPool = 0
+    public var customersHandedOver: [CustomerHandover] = []
+    /// The seed that broke ties between equally loaded teammates.
+    public var seed: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case seed
+        case agentCode = "agent_code"
+        case leftOn = "left_on"
+        case leadsReleased = "leads_released"
+        case callbacksMoved = "callbacks_moved"
+        case callbacksToPool = "callbacks_to_pool"
+        case customersHandedOver = "customers_handed_over"
+    }
+}
+
+/// An agent leaves (SPEC sections 4 and 7): the roster records the first day away, the leads go
+/// back (callbacks to a teammate), and every customer is handed to a servicing agent.
+public struct Departure {
+    let settings: Settings
+    let clock: Clock
+
+    public init(settings: Settings, clock: Clock) {
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// The seed of a departure: the one given, else one drawn from the agent and the day.
+    public func seed(_ given: UInt64?, agent: String) -> UInt64 {
+        if let given { return given }
+        var hasher = SHA256()
+        hasher.update(Array("leave \(agent) \(clock.today)".utf8))
+        return UInt64(hasher.hexDigest().prefix(16), radix: 16)!
+    }
+
+    /// `roster leave`: records the departure and hands everything over, in the caller's transaction.
+    public func leave(_ db: Database, agent code: String, leftOn: CivilDay, to successor: String?, reason: String?, seed: UInt64?) throws -> DepartureResult {
+        let agent = try Roster.agent(db, code: code)
+        let taker = try successor.map { try self.successor(db, code: $0, leaver: agent) }
+        try Roster.recordDeparture(db, agent: agent, leftOn: leftOn, reason: reason, clock: clock)
+        return try handOver(db, agent: agent, leftOn: leftOn, to: taker, reason: reason, seed: self.seed(seed, agent: code))
+    }
+
+    /// Hands over the leads and customers of an agent the roster already marks `left` (a roster
+    /// import), in the caller's transaction.
+    public func handOver(_ db: Database, leaver code: String, leftOn: CivilDay, reason: String?, seed: UInt64?) throws -> DepartureResult {
+        let agent = try Roster.agent(db, code: code)
+        return try handOver(db, agent: agent, leftOn: leftOn, to: nil, reason: reason, seed: self.seed(seed, agent: code))
+    }
+
+    private func successor(_ db: Database, code: String, leaver: Agent) throws -> Agent {
+        let taker = try Roster.agent(db, code: code)
+        if taker.id == leaver.id { throw CallOpsError.invalidValue(field: "--to", value: code, expected: "another agent than the one leaving") }
+        if taker.status == .left { throw CallOpsError.invalidValue(field: "--to", value: code, expected: "an agent on the roster (\(code) has left)") }
+        return taker
+    }
+
+    private func handOver(_ db: Database, agent: Agent, leftOn: CivilDay, to taker: Agent?, reason: String?, seed: UInt64) throws -> DepartureResult {
+        var result = DepartureResult(agentCode: agent.code, leftOn: leftOn.description, seed: seed)
+        guard let team = try Roster.teamID(db, name: agent.team) else { return result }
+        let leads = try Recycler(settings: settings, clock: clock).releaseLeads(db, of: agent.id, team: team, successor: taker?.id)
+        result.leadsReleased = leads.released
+        result.callbacksMoved = leads.callbacksMoved
+        result.callbacksToPool = leads.callbacksToPool
+
+        let customers = try CustomerServicing.customers(db, servedBy: agent.id)
+        guard !customers.isEmpty else { return result }
+        let why = "agent \(agent.code) left on \(leftOn)" + (reason.map { " (\($0))" } ?? "")
+        if let taker {
+            for customer in customers {
+                try CustomerServicing.handOver(db, customer: customer, from: agent.id, to: taker.id, reason: why + ", named successor", clock: clock)
+                result.customersHandedOver.append(CustomerHandover(customer: customer, to: taker.code))
+            }
+            return result
+        }
+        let teammates = try Roster.agents(db, team: agent.team).filter { $0.status == .active && $0.id != agent.id }
+        guard !teammates.isEmpty else {
+            throw CallOpsError.refused(
+                "agent \(agent.code) serves \(customers.count) customers and team \(agent.team) has no active agent to take them; name one with `callops roster leave --agent \(agent.code) --date \(leftOn) --to AGENT`")
+        }
+        var counts = try CustomerServicing.customerCounts(db, agents: teammates.map(\.id))
+        var random = SeededRandom(seed: seed)
+        for customer in customers {
+            let pick = Self.pick(teammates.map { (code: $0.code, customers: counts[$0.id] ?? 0) }, random: &random)
+            let chosen = teammates.first { $0.code == pick }!
+            try CustomerServicing.handOver(db, customer: customer, from: agent.id, to: chosen.id,
+                                           reason: why + ", to the teammate with the fewest customers (\(counts[chosen.id] ?? 0))", clock: clock)
+            counts[chosen.id, default: 0] += 1
+            result.customersHandedOver.append(CustomerHandover(customer: customer, to: chosen.code))
+        }
+        return result
+    }
+
+    /// The teammate with the fewest customers; a tie is broken by the seeded draw.
+    /// - Parameter teammates: codes with their customer counts, in roster order.
+    /// - Returns: the chosen code.
+    public static func pick(_ teammates: [(code: String, customers: Int)], random: inout SeededRandom) -> String {
+        let fewest = teammates.map(\.customers).min()!
+        let tied = teammates.filter { $0.customers == fewest }.map(\.code).sorted()
+        return tied.count == 1 ? tied[0] : tied[Int(random.next() % UInt64(tied.count))]
+    }
+}

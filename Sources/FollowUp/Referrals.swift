@@ -1,0 +1,76 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import LeadData
+import Roster
+
+/// What `customers referral add` did (SPEC section 13).
+public struct ReferralResult: Encodable, Equatable, Sendable {
+    public var leadID: Int64
+    public var agentCode: String
+    public var referredBy: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case leadID = "lead_id"
+        case agentCode = "agent_code"
+        case referredBy = "referred_by"
+    }
+}
+
+/// Referrals from customers (seed 003: 转介绍, "4 referrals a month"): a new lead of class
+/// `referral`, assigned straight to the agent who serves the customer, not through the pool.
+public struct Referrals {
+    let settings: Settings
+    let clock: Clock
+
+    public init(settings: Settings, clock: Clock) {
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// Records a referral in the caller's transaction, through the import's phone checks
+    /// (a mainland mobile, not on the do-not-call list, not already a lead).
+    public func add(_ db: Database, customer: Int64, name: String, phone raw: String, note: String?) throws -> ReferralResult {
+        guard let serving = try CustomerServicing.servingAgent(db, customer: customer) else {
+            throw CallOpsError.refused("lead \(customer) has no policy in force, so it is no customer to refer anyone; see `callops queue cross-sell --agent A` for customers")
+        }
+        let agent = try Roster.agent(db, code: serving)
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw CallOpsError.invalidValue(field: "--name", value: name, expected: "the referred person's name")
+        }
+        let phone: String
+        switch PhoneNumber.normalize(raw, validator: try MobileValidator(pattern: settings.leads.mobilePattern)) {
+        case .missing: throw CallOpsError.invalidValue(field: "--phone", value: raw, expected: "a mainland mobile number")
+        case let .invalid(why): throw CallOpsError.invalidValue(field: "--phone", value: raw, expected: "a mainland mobile number (\(why))")
+        case let .valid(digits): phone = digits
+        }
+        if try DoNotCall.contains(db, phone: phone) {
+            throw CallOpsError.refused("\(PhoneNumber.mask(phone)) is on the do-not-call list; nothing was changed")
+        }
+        if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM lead WHERE phone = ?", arguments: [phone]) {
+            throw CallOpsError.refused("\(PhoneNumber.mask(phone)) is already lead \(existing); nothing was changed")
+        }
+        let batch = try referralBatch(db)
+        let graded = LeadGrading.grade(LeadProfile(), rules: settings.leads.grading)
+        let extra = try note.map { String(decoding: try JSONSerialization.data(withJSONObject: ["note": $0], options: [.sortedKeys]), as: UTF8.self) }
+        let now = clock.nowTimestamp
+        try db.execute(sql: """
+            INSERT INTO lead (batch_id, phone, name, extra, grade, score, status, agent_id, assigned_at, class, referred_by)
+            VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, 'referral', ?)
+            """, arguments: [batch, phone, name, extra, graded.grade.rawValue, graded.score, agent.id, now, customer])
+        let lead = db.lastInsertedRowID
+        try db.execute(sql: "UPDATE lead_batch SET rows = rows + 1, accepted = accepted + 1 WHERE id = ?", arguments: [batch])
+        try LeadLedger.record(db, lead: lead, event: "assigned", agent: agent.id,
+                              reason: "referral from customer \(customer), to the agent who serves them", clock: clock)
+        return ReferralResult(leadID: lead, agentCode: agent.code, referredBy: customer)
+    }
+
+    /// Referrals live in one batch of source `referral`, made on the first one.
+    private func referralBatch(_ db: Database) throws -> Int64 {
+        let name = "customers referral add"
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM lead_batch WHERE source = 'referral' AND file_name = ?", arguments: [name]) { return id }
+        try db.execute(sql: "INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('referral', ?, '', ?)",
+                       arguments: [name, clock.nowTimestamp])
+        return db.lastInsertedRowID
+    }
+}

@@ -1,0 +1,144 @@
+import CallOpsCore
+import Foundation
+import Testing
+
+/// `roster leave` and the roster import's departures, end to end (SPEC sections 4, 7 and 13).
+@Suite(.serialized) struct DepartureCLITests {
+    /// A001 holds five leads of 一组 and sells two of them (customer 2 pays monthly); lead 3 has
+    /// a callback; A002 already serves one customer (lead 6), A003 none; B001 is in another team.
+    func floor(_ cli: CLI) throws {
+        func ok(_ arguments: [String], now: String = "2026-11-23T10:00") throws {
+            let result = try cli.run(arguments, now: now)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
+        try ok(["roster", "import", cli.write("r1.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
+        var leads = "phone,name,age,marital,children\n"
+        for i in 1...6 { leads += "1390000000\(i),客户\(i),3\(i),已婚,1\n" }
+        try ok(["leads", "import", cli.write("l.csv", leads), "--source", "v"])
+        try ok(["leads", "allocate", "--seed", "1"])
+        try ok(["roster", "import", cli.write("r2.csv", """
+            agent_code,name,team,hire_date,tier,role
+            A002,李娜,一组,2024-05-01,core,
+            A003,王强,一组,2024-06-01,core,
+            B001,赵敏,二组,2024-01-01,core,
+            L001,刘洋,一组,2023-01-01,core,lead
+
+            """)])
+        try ok(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"])
+        try ok(["sales", "record", "--lead", "2", "--agent", "A001", "--product", "CI01", "--premium", "6000", "--mode", "monthly"])
+        try ok(["sales", "record", "--lead", "6", "--agent", "A002", "--product", "ACC01", "--premium", "300"])
+        try ok(["calls", "log", "--agent", "A001", "--lead", "3", "--disposition", "callback", "--talk-seconds", "60",
+                "--callback-at", "2026-12-02T10:00"])
+        // L001 leads the team and serves customers too: give them two so A003 is the emptiest.
+        for lead in ["4", "5"] {
+            try ok(["sales", "record", "--lead", lead, "--agent", "L001", "--product", "ACC01", "--premium", "300"])
+        }
+    }
+
+    @Test func aDepartureOnTheFirstDayOfAMonthHandsCustomersToTheFewest() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try floor(cli)
+        let now = "2026-12-01T10:30"
+        let left = try cli.run(["roster", "leave", "--agent", "A001", "--date", "2026-12-01", "--reason", "moved city",
+                                "--seed", "7", "--format", "json"], now: now)
+        #expect(left.status == 0, "\(left.stderr)")
+        let result = try #require(try CLI.json(left) as? [String: Any])
+        #expect(result["agent_code"] as? String == "A001" && result["left_on"] as? String == "2026-12-01")
+        #expect(result["callbacks_moved"] as? Int == 1)
+        // Customer 1 goes to A003 (no customers); then A002 and A003 have one each: the seed decides.
+        var draw = SeededRandom(seed: 7)
+        let tied = ["A002", "A003"][Int(draw.next() % 2)]
+        let handed = try #require(result["customers_handed_over"] as? [[String: Any]])
+        #expect(handed.map { "\($0["customer"] as? Int ?? 0)→\($0["to"] as? String ?? "?")" } == ["1→A003", "2→\(tied)"])
+        // The leads A001 held and had not sold are back in the pool (not lead 3: its callback moved).
+        #expect(result["leads_released"] as? Int == 0)
+
+        // The roster shows the day and the roles; null where none.
+        let roster = try #require(try CLI.json(cli.run(["roster", "list", "--format", "json"], now: now)) as? [[String: Any]])
+        let a001 = try #require(roster.first { $0["agent_code"] as? String == "A001" })
+        #expect(a001["status"] as? String == "left" && a001["left_on"] as? String == "2026-12-01" && a001["seat"] is NSNull)
+        let a002 = try #require(roster.first { $0["agent_code"] as? String == "A002" })
+        #expect(a002["left_on"] is NSNull && a002["role"] as? String == "agent")
+        #expect(roster.first { $0["agent_code"] as? String == "L001" }?["role"] as? String == "lead")
+
+        // The new servicing agent's queue holds customer 1's stabilisation call; sales stay with A001.
+        let queue = try #require(try CLI.json(cli.run(["queue", "next", "--agent", "A003", "--format", "json"], now: now)) as? [[String: Any]])
+        #expect(queue.contains { $0["lead_id"] as? Int == 1 && $0["reason"] as? String == "stabilize" }, "\(queue)")
+        // Customer 2 pays monthly: the renewal reminder of 2026-12-23 reaches its servicing agent's queue.
+        let renewal = try #require(try CLI.json(cli.run(["queue", "next", "--agent", tied, "--format", "json"], now: "2026-12-17T10:00")) as? [[String: Any]])
+        #expect(renewal.contains { $0["lead_id"] as? Int == 2 && $0["reason"] as? String == "renewal" }, "\(renewal)")
+        let due = try #require(try CLI.json(cli.run(["renewals", "due", "--format", "json"], now: "2026-12-17T10:00")) as? [[String: Any]])
+        #expect(due.first { $0["lead_id"] as? Int == 2 }?["agent_code"] as? String == tied)
+        // Cross-sell past free-look goes to the servicing agent too.
+        let offers = try #require(try CLI.json(cli.run(["queue", "cross-sell", "--agent", "A003", "--format", "json"], now: "2026-12-17T10:00")) as? [[String: Any]])
+        #expect(offers.first?["lead_id"] as? Int == 1)
+        // The hand-over is in the customer's story.
+        let why = try cli.run(["leads", "why", "1"], now: now)
+        #expect(why.stdout.contains("handed_over") && why.stdout.contains("customer handed over from A001 to A003: agent A001 left on 2026-12-01 (moved city)"), "\(why.stdout)")
+        #expect(try cli.run(["check"], now: now).status == 0)
+        // Leaving twice is refused and changes nothing.
+        let again = try cli.run(["roster", "leave", "--agent", "A001", "--date", "2026-12-01"], now: now)
+        #expect(again.status != 0 && again.stderr.contains("already left on 2026-12-01"))
+    }
+
+    @Test func aDepartureOnTheLastDayOfAMonthToANamedSuccessor() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try floor(cli)
+        let now = "2026-11-30T09:30"
+        let left = try cli.run(["roster", "leave", "--agent", "A001", "--date", "2026-11-30", "--to", "B001", "--format", "json"], now: now)
+        #expect(left.status == 0, "\(left.stderr)")
+        let result = try #require(try CLI.json(left) as? [String: Any])
+        let handed = try #require(result["customers_handed_over"] as? [[String: Any]])
+        #expect(handed.map { $0["to"] as? String } == ["B001", "B001"])
+        #expect(result["callbacks_moved"] as? Int == 1)
+        let why = try cli.run(["leads", "why", "3", "--format", "json"], now: now)
+        let story = try #require(try CLI.json(why) as? [String: Any])
+        #expect(story["owner"] as? String == "B001")
+        let queue = try #require(try CLI.json(cli.run(["queue", "next", "--agent", "B001", "--format", "json"], now: now)) as? [[String: Any]])
+        #expect(Set(queue.filter { $0["reason"] as? String == "stabilize" }.compactMap { $0["lead_id"] as? Int }) == [1, 2], "\(queue)")
+        #expect(try cli.run(["check"], now: now).status == 0)
+    }
+
+    @Test func badDeparturesChangeNothing() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try floor(cli)
+        let now = "2026-11-30T09:30"
+        for (arguments, message) in [
+            (["--date", "2024-02-29"], "on or after agent A001's hire date 2024-03-01"),
+            (["--date", "2026-12-05"], "a day up to today (2026-11-30)"),
+            (["--date", "2026-11-31"], "is not a real date"),
+            (["--date", "2026-11-30", "--to", "A001"], "another agent than the one leaving"),
+            (["--date", "2026-11-30", "--to", "Z999"], "Z999"),
+        ] {
+            let result = try cli.run(["roster", "leave", "--agent", "A001"] + arguments, now: now)
+            #expect(result.status != 0 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        let roster = try #require(try CLI.json(cli.run(["roster", "list", "--format", "json"], now: now)) as? [[String: Any]])
+        #expect(roster.first { $0["agent_code"] as? String == "A001" }?["status"] as? String == "active")
+    }
+
+    @Test func aRosterImportThatMarksAnAgentLeftRunsTheSameDeparture() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try floor(cli)
+        let now = "2026-12-01T10:30"
+        // left_on with another status is refused, naming the line and field, and nothing changes.
+        let bad = try cli.run(["roster", "import", cli.write("bad.csv", "agent_code,name,team,hire_date,status,left_on\nA001,张伟,一组,2024-03-01,active,2026-11-30\n")], now: now)
+        #expect(bad.status != 0 && bad.stderr.contains("bad.csv:2: left_on: is given but status is active"), "\(bad.stderr)")
+        let left = try cli.run(["roster", "import", cli.write("left.csv", "agent_code,name,team,hire_date,status,left_on\nA001,张伟,一组,2024-03-01,left,2026-11-30\n")], now: now)
+        #expect(left.status == 0 && left.stdout.contains("agent A001 left on 2026-11-30"), "\(left.stdout)\(left.stderr)")
+        let roster = try #require(try CLI.json(cli.run(["roster", "list", "--format", "json"], now: now)) as? [[String: Any]])
+        #expect(roster.first { $0["agent_code"] as? String == "A001" }?["left_on"] as? String == "2026-11-30")
+        let why = try cli.run(["leads", "why", "1"], now: now)
+        #expect(why.stdout.contains("customer handed over from A001 to A003"), "\(why.stdout)")
+        #expect(try cli.run(["check"], now: now).status == 0)
+        // Without left_on, the day the status is recorded is the leaving day.
+        let b = try cli.run(["roster", "import", cli.write("b.csv", "agent_code,name,team,hire_date,status\nA002,李娜,一组,2024-05-01,left\n")], now: now)
+        #expect(b.status == 0, "\(b.stderr)")
+        let after = try #require(try CLI.json(cli.run(["roster", "list", "--format", "json"], now: now)) as? [[String: Any]])
+        #expect(after.first { $0["agent_code"] as? String == "A002" }?["left_on"] as? String == "2026-12-01")
+    }
+}
