@@ -144,7 +144,11 @@ public struct NightlyBatch {
             files.append(("reports/renewals-due-\(stamp).csv", dueCSV))
             files.append(("reports/undelivered-\(stamp).csv", lateCSV))
             // The folder's CSV files are for people: a BOM, so Excel and WPS on Chinese Windows read them as UTF-8.
-            for (name, text) in files { try staged.stage(name, name.hasSuffix(".csv") ? OutputFile.utf8BOM + text : text) }
+            for (name, text) in files {
+                // Whole numbers (revealed queues, the dialer's list) are for the owner's eyes only.
+                let isPrivate = name.hasPrefix("dialer/") || (revealPhones && name.hasPrefix("queues/") && !name.hasSuffix("-cross-sell.csv"))
+                try staged.stage(name, name.hasSuffix(".csv") ? OutputFile.utf8BOM + text : text, isPrivate: isPrivate)
+            }
             try staged.moveIntoPlace()
             return NightlySummary(date: stamp, recycled: recycled, allocated: allocation.allocated, unallocated: allocation.unallocated,
                                   agents: agents.count, queueRows: queueRows, crossSellRows: crossRows, lapsed: lapsed, renewalsDue: due.count,

@@ -24,14 +24,27 @@ final class StagedFiles {
         }
     }
 
-    /// Writes one file (a path relative to the output folder) to the staging folder.
-    func stage(_ name: String, _ text: String) throws {
+    /// Writes one file (a path relative to the output folder) to the staging folder; a file that
+    /// holds whole phone numbers (`isPrivate`) is created 0600 (SPEC section 12), and keeps that
+    /// mode when it is renamed into place.
+    func stage(_ name: String, _ text: String, isPrivate: Bool = false) throws {
         let url = staging.appendingPathComponent("new").appendingPathComponent(name)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
         } catch {
-            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(error.localizedDescription))")
+            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(Quoted.describe(error)))")
+        }
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, isPrivate ? 0o600 : 0o666)
+        guard fd >= 0 else {
+            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(String(cString: strerror(errno))))")
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(Quoted.describe(error)))")
         }
         names.append(name)
     }

@@ -26,6 +26,24 @@ import Testing
         return text.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
     }
 
+    /// Files holding whole numbers (SPEC section 12) are created 0600 under the usual umask: the
+    /// dialer's list always, the queues with --reveal-phones; masked queues keep the umask's mode.
+    @Test func filesWithWholeNumbersAreTheOwnersAlone() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        _ = try center(cli)
+        func mode(_ name: String, _ folder: String = "night") throws -> Int {
+            let attributes = try FileManager.default.attributesOfItem(atPath: cli.folder.appendingPathComponent("\(folder)/\(name)").path)
+            return (attributes[.posixPermissions] as? Int) ?? -1
+        }
+        #expect(try mode("dialer/vicidial_list.txt") == 0o600)
+        #expect(try mode("queues/A001.csv") & 0o077 != 0, "masked numbers follow the umask")
+        let revealed = try cli.run(["daily", "--date", "2026-11-25", "--out", "revealed", "--reveal-phones"], now: "2026-11-24T22:00")
+        #expect(revealed.status == 0, "\(revealed.stderr)")
+        #expect(try mode("queues/A001.csv", "revealed") == 0o600)
+        #expect(try mode("queues/A001-cross-sell.csv", "revealed") & 0o077 != 0)
+    }
+
     @Test func theNightsListGoesOutAndTheDialersCallsComeBack() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
