@@ -146,14 +146,14 @@ public struct Allocator {
         var lockedAgent: Int64?
     }
 
-    /// The pool, A before B before C, newest batch first.
+    /// The pool, A before B before C, newest batch first (or by expected premium: `LeadRanking`).
     func poolLeads(_ db: Database, batch: Int64?) throws -> [PoolLead] {
         let now = clock.nowTimestamp
         var leads: [PoolLead] = []
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, grade, CASE WHEN locked_until > ? THEN locked_agent_id END AS locked
             FROM lead WHERE status = 'pool' AND (?2 IS NULL OR batch_id = ?2)
-            ORDER BY grade, batch_id DESC, id
+            ORDER BY \(try LeadRanking.poolOrder(db, settings: settings))
             """, arguments: [now, batch])
         while let row = try rows.next() {
             leads.append(PoolLead(id: row[0], grade: LeadGrade(rawValue: row[1]) ?? .C, lockedAgent: row[2]))

@@ -102,7 +102,7 @@ public enum LeadDataSchema {
         Migration("leads.v2") { db in
             try db.execute(sql: "ALTER TABLE lead_batch ADD COLUMN file_bytes INTEGER")
         },
-    ]
+    ] + scoringMigrations
 }
 
 extension LeadDataSchema {

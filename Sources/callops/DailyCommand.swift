@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallOpsCore
 import Foundation
+import LeadData
 import Nightly
 
 /// `callops daily`: the nightly batch (SPEC section 10), safe to run from cron and to rerun.
@@ -41,5 +42,8 @@ struct DailyCommand: ParsableCommand {
         table.append(["policies not delivered in time", String(summary.lateDeliveries)])
         table.footer = ["\(summary.date): \(summary.files.count) files under \(out)/"]
         emit(try Render.output(summary, table: table, format: output.format))
+        if let stale = try context.db.read({ db in try LeadScoring(settings: context.settings, clock: context.clock).staleModelWarning(db) }) {
+            note(stale)
+        }
     }
 }

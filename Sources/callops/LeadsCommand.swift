@@ -11,7 +11,7 @@ struct LeadsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leads",
         abstract: "Lead data: import and clean batches, allocate to seats, recycle, do-not-call, statistics, explain a lead.",
-        subcommands: [Import.self, Allocate.self, Recycle.self, DNC.self, Stats.self, Why.self])
+        subcommands: [Import.self, Allocate.self, Recycle.self, DNC.self, Stats.self, Why.self, Score.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -184,14 +184,19 @@ struct LeadsCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
         @Option(help: "Only this batch.") var batch: Int64?
         @Option(help: "Only this source.") var source: String?
-        @Option(help: "batch (default), or attempt: contact and sale rate of the 1st, 2nd, ... call to a lead.") var by: String = "batch"
+        @Option(help: "batch (default); attempt: contact and sale rate of the 1st, 2nd, ... call to a lead; score-decile: outcomes per decile of learned score.") var by: String = "batch"
 
         func validate() throws {
-            if !["batch", "attempt"].contains(by) { throw ValidationError("--by is batch or attempt") }
+            if !["batch", "attempt", "score-decile"].contains(by) { throw ValidationError("--by is batch, attempt or score-decile") }
+            if by == "score-decile" && source != nil { throw ValidationError("--by score-decile takes --batch, not --source") }
         }
 
         func run() throws {
             let context = try global.context()
+            if by == "score-decile" {
+                emit(try scoreDeciles(context))
+                return
+            }
             if by == "attempt" {
                 let filter = LeadStats.leadFilter(batch: batch, source: source)
                 let rates = try context.db.read { db in try ActivityFigures.byAttempt(db, leadFilterSQL: filter?.sql, arguments: filter?.arguments ?? []) }
@@ -237,6 +242,7 @@ struct LeadsCommand: ParsableCommand {
                 """
             var table = Table(["at", "event", "agent", "reason"], rows: explanation.history.map { [$0.at, $0.event, $0.agentCode ?? "-", $0.reason] })
             table.footer = ["", "now: \(explanation.queueNow)"]
+            if let learned = explanation.learnedScore { table.footer.append(learned.words) }
             text += output.format == .csv ? table.csv() : table.rendered()
             emit(text)
         }
