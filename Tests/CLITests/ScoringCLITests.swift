@@ -172,11 +172,22 @@ import Testing
         for (i, fields) in lines.enumerated() {
             leads += String(format: "139%08d", i + 1) + "," + kept.map { fields[$0] }.joined(separator: ",") + "\n"
             let sold = fields[outcome] == "yes"
-            calls += "b\(i + 1),A001,\(i + 1),2026-11-02T10:00,60,\(sold ? "sale,ACC01,300" : "refused,,")\n"
+            calls += "b\(i + 1),A001,\(i + 1),2026-11-02T10:00,60,\(sold ? "sale,DEP01,1000" : "refused,,")\n"
         }
         _ = try cli.run(["roster", "import", cli.write("roster.csv", Self.roster(daily: 50_000))])
-        // The bank's clients are 18 to 95: the import's age range opens for them.
-        try cli.write("bank.toml", "[leads]\nmax_age = 100\n")
+        // The bank's clients are 18 to 95: the import's age range and a product's open for them.
+        try cli.write("bank.toml", """
+            [leads]
+            max_age = 100
+            [[products]]
+            code = "DEP01"
+            name = "定期存款"
+            line = "pension"
+            min_age = 0
+            max_age = 100
+            commission_rate = 0.1
+            typical_premium = 1000.0
+            """)
         let imported = try #require(try CLI.json(cli.run(["--config", "bank.toml", "leads", "import", cli.write("bank-leads.csv", leads),
                                                           "--source", "bank", "--format", "json"])) as? [String: Any])
         #expect(imported["accepted"] as? Int == 45_211)
@@ -185,9 +196,11 @@ import Testing
         #expect(recorded.status == 0, "\(recorded.stderr)")
         let trained = try cli.run(["--config", "bank.toml", "leads", "score", "train", "--holdout", "0.3", "--seed", "1", "--format", "json"])
         let card = try #require(try CLI.json(trained) as? [String: Any], "\(trained.stderr)")
-        #expect(card["leads"] as? Int == 45_211 && card["sales"] as? Int == 5_289)
+        #expect(card["leads"] as? Int == 45_211 && card["sales"] as? Int == 5_289, "leads \(card["leads"] ?? "-"), sales \(card["sales"] ?? "-")")
+        #expect(card["holdout_leads"] as? Int == 13_657 && card["holdout_sales"] as? Int == 1_635)
         let auc = try #require(card["auc"] as? Double)
         #expect(abs(auc - 0.7570) <= 0.02, "callops AUC \(auc) against scikit-learn's 0.7570")
+        print("Bank Marketing hold-out: callops AUC \(auc), top-20% capture \(card["capture_top20"] ?? "-"), grades' AUC \(card["grade_auc"] ?? "-")")
         #expect(auc > (card["grade_auc"] as? Double ?? 1))
         let capture = try #require(card["capture_top20"] as? Double)
         #expect(capture >= 0.5352 - 0.03, "top-20% capture \(capture) against scikit-learn's 0.5352")
