@@ -22,6 +22,8 @@ public struct DemoScoring: Sendable, Equatable {
 
     /// The last batch before the model, so later batches are the ones measured.
     var batchBeforeModel: Int64 = 0
+    /// The last batch scored.
+    var scoredThrough: Int64 = 0
 
     /// Each morning: train once the closed leads hold `leads.scoring.min_sales` sales, then score
     /// the open and pool leads (new batches included).
@@ -33,8 +35,14 @@ public struct DemoScoring: Sendable, Equatable {
             card = try scoring.train(db, options: .init(seed: seed))
             trainedOn = clock.today
             batchBeforeModel = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM lead_batch") ?? 0
+            _ = try scoring.apply(db, batch: nil)
+            scoredThrough = batchBeforeModel
         }
-        _ = try scoring.apply(db, batch: nil)
+        // Later mornings score only the batches that arrived since (the model has not changed).
+        for batch in try Int64.fetchAll(db, sql: "SELECT id FROM lead_batch WHERE id > ? ORDER BY id", arguments: [scoredThrough]) {
+            _ = try scoring.apply(db, batch: batch)
+            scoredThrough = batch
+        }
     }
 
     /// Measures the leads called first of every batch that arrived after the model.

@@ -11,26 +11,31 @@ import Foundation
 /// warm / referral / cold classes of SPEC section 7 are not stored on leads yet; they would
 /// replace the grade here, in `classPremiums`.)
 public enum LeadRanking {
-    /// Average premium per class, in fen, as SQL `CASE` over `lead.grade`; nil when ranking is by grade.
+    /// Expected premium (yuan) as SQL over `lead`: the score × its class's average premium as the
+    /// newest model recorded it when trained; nil when ranking is by grade. One primary-key read,
+    /// so a queue stays an index seek however large the lead table.
     public static func expectedPremiumSQL(_ db: Database, settings: Settings) throws -> String? {
-        guard try scoreRankingInForce(db, settings: settings) else { return nil }
-        let premiums = try classPremiums(db, settings: settings)
-        let cases = LeadGradeClasses.all.map { "WHEN '\($0)' THEN \(premiums[$0] ?? 0)" }.joined(separator: " ")
-        return "lead.propensity * (CASE lead.grade \(cases) ELSE \(premiums["*"] ?? 0) END)"
+        guard settings.leads.rankBy == "score",
+            let row = try Row.fetchOne(db, sql: """
+                SELECT auc, grade_auc, json_extract(card, '$.class_premiums') FROM lead_model WHERE id = (SELECT MAX(id) FROM lead_model)
+                """),
+            let auc = row[0] as Double?, auc > (row[1] as Double? ?? 0.5)
+        else { return nil }
+        let stored = ((row[2] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Double]) ?? [:]
+        let all = stored["*"] ?? settings.planning.averagePremium
+        func literal(_ value: Double) -> String { String(format: "%.2f", value.isFinite ? value : 0) }
+        let cases = LeadGradeClasses.all.map { "WHEN '\($0)' THEN \(literal(stored[$0] ?? all))" }.joined(separator: " ")
+        return "lead.propensity * (CASE lead.grade \(cases) ELSE \(literal(all)) END)"
     }
 
-    /// Whether the config asks for score ranking and the newest model earns it.
+    /// Whether the config asks for score ranking and the newest model earns it (beats the
+    /// grades' AUC on its hold-out).
     public static func scoreRankingInForce(_ db: Database, settings: Settings) throws -> Bool {
-        guard settings.leads.rankBy == "score" else { return false }
-        guard let id = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM lead_model"),
-            let row = try Row.fetchOne(db, sql: "SELECT auc, grade_auc FROM lead_model WHERE id = ?", arguments: [id]),
-            let auc = row[0] as Double?
-        else { return false }
-        return auc > (row[1] as Double? ?? 0.5)
+        try expectedPremiumSQL(db, settings: settings) != nil
     }
 
     /// Average premium (fen) of won leads per grade, and `*` for all of them; the config's
-    /// planning average where nothing was sold yet.
+    /// planning average where nothing was sold yet. Read once, when a model is trained.
     static func classPremiums(_ db: Database, settings: Settings) throws -> [String: Int64] {
         let fallback = Money(yuan: settings.planning.averagePremium).fen
         var result: [String: Int64] = ["*": fallback]

@@ -60,6 +60,7 @@ public struct LeadScoring {
         let (model, trained) = ScoreTraining.train(examples, rules: rules, holdout: holdout, seed: options.seed, trainedAt: clock.nowTimestamp,
                                                 since: options.since)
         var card = trained
+        card.classPremiums = try LeadRanking.classPremiums(db, settings: settings).mapValues { Money(fen: $0).yuan }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let modelJSON = String(decoding: try encoder.encode(model), as: UTF8.self)

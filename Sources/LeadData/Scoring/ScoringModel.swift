@@ -74,6 +74,9 @@ public struct ModelCard: Codable, Equatable, Sendable {
     public var seed: UInt64
     public var holdout: Double
     public var since: String?
+    /// Average premium (yuan) of a won lead per class (grade) at training time, and `*` for all:
+    /// the other factor of expected premium.
+    public var classPremiums: [String: Double] = [:]
 
     /// Whether the model ranks the hold-out better than the grades: only then may it order work.
     public var beatsGrades: Bool {
@@ -95,6 +98,7 @@ public struct ModelCard: Codable, Equatable, Sendable {
         case deciles, features
         case featureCount = "feature_count"
         case lambda, seed, holdout, since
+        case classPremiums = "class_premiums"
     }
 
     /// Every key, null included: `auc` and `grade_auc` are part of the contract even when unknown.
@@ -118,6 +122,7 @@ public struct ModelCard: Codable, Equatable, Sendable {
         try c.encode(seed, forKey: .seed)
         try c.encode(holdout, forKey: .holdout)
         try c.encode(since, forKey: .since)
+        try c.encode(classPremiums, forKey: .classPremiums)
     }
 }
 
