@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
         commandName: "callops-bench",
         abstract: "Measure callops against the sqlite3 shell on generated data (SPEC section 11).")
 
-    @Argument(help: "Figures to measure: import, allocate, queue, report.") var figures: [String] = ["import", "allocate", "queue", "report"]
+    @Argument(help: "Figures to measure: import, allocate, queue, report, score.") var figures: [String] = ["import", "allocate", "queue", "report", "score"]
     @Option(help: "Rows of the generated lead file (and leads already in the database).") var rows: Int = 1_000_000
     @Option(name: .customLong("queue-leads"), help: "Leads in the small and the large database of the queue figure.") var queueLeads: [Int] = [100_000, 10_000_000]
     @Option(name: .customLong("report-calls"), help: "Call rows in the month of the report figure.") var reportCalls: Int = 10_000_000
@@ -41,8 +41,8 @@ struct Bench: ParsableCommand {
     }
 
     func validate() throws {
-        for figure in figures where !["import", "allocate", "queue", "report"].contains(figure) {
-            throw ValidationError("unknown figure \(figure); this build measures: import, allocate, queue, report")
+        for figure in figures where !["import", "allocate", "queue", "report", "score"].contains(figure) {
+            throw ValidationError("unknown figure \(figure); this build measures: import, allocate, queue, report, score")
         }
         if queueLeads.count != 2 || queueLeads.contains(where: { $0 < 2_000 }) {
             throw ValidationError("--queue-leads takes two sizes, each at least 2000, e.g. --queue-leads 100000 --queue-leads 10000000")
@@ -60,6 +60,7 @@ struct Bench: ParsableCommand {
             case "import": results.append(try measureImport(in: folder))
             case "allocate": results.append(try measureAllocate(in: folder))
             case "queue": results.append(try measureQueue(in: folder))
+            case "score": results.append(try measureScore(in: folder))
             default: results.append(try measureReport(in: folder))
             }
         }
