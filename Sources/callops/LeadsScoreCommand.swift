@@ -53,7 +53,6 @@ extension LeadsCommand {
                     calibration on the hold-out, by decile of score:
 
                     """
-                table.footer = [""]
                 text += table.rendered()
                 text += "\nthe ten strongest features:\n" + card.features.map { "  " + $0.words }.joined(separator: "\n") + "\n"
                 emit(text)
