@@ -35,13 +35,16 @@ extension LeadsCommand {
                     emit(try Render.json(card))
                     return
                 }
-                var table = Table([">decile", ">leads", ">predicted", ">observed"], rows: card.deciles.map {
-                    [String($0.decile), String($0.leads), Render.percent($0.predicted), Render.percent($0.observed)]
-                })
                 if output.format == .csv {
-                    emit(table.csv())
+                    // The rows of the card's main array, keys and raw values as its JSON (SPEC section 3).
+                    emit(Table(["decile", "leads", "predicted", "observed"], rows: card.deciles.map {
+                        [String($0.decile), String($0.leads), String($0.predicted), String($0.observed)]
+                    }).csv())
                     return
                 }
+                let table = Table([">decile", ">leads", ">predicted", ">observed"], rows: card.deciles.map {
+                    [String($0.decile), String($0.leads), Render.percent($0.predicted), Render.percent($0.observed)]
+                })
                 func figure(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "-" }
                 var text = """
                     model \(card.modelID ?? 0), trained \(card.trainedAt)\(card.since.map { " on leads closed since \($0)" } ?? "")
@@ -83,6 +86,12 @@ extension LeadsCommand.Stats {
     /// `leads stats --by score-decile`: contacts, sales and premium per decile of learned score.
     func scoreDeciles(_ context: Context) throws -> String {
         let deciles = try context.db.read { db in try LeadScoring.deciles(db, batch: batch) }
+        if output.format == .csv {
+            return Table(["decile", "leads", "predicted", "contacted", "sold", "premium", "sale_rate"], rows: deciles.map {
+                [String($0.decile), String($0.leads), String($0.predicted), String($0.contacted), String($0.sold),
+                 String(format: "%.2f", $0.premium.yuan), String($0.saleRate)]
+            }).csv()
+        }
         var table = Table([">decile", ">leads", ">predicted", ">contacted", ">sold", ">sale rate", ">premium"], rows: deciles.map {
             [String($0.decile), String($0.leads), Render.percent($0.predicted), String($0.contacted), String($0.sold), Render.percent($0.saleRate),
              $0.premium.description]

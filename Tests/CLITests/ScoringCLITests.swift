@@ -93,6 +93,8 @@ import Testing
         #expect(byDecile.count == 10 && byDecile.reduce(0) { $0 + ($1["leads"] as? Int ?? 0) } == 400)
         #expect(Set(byDecile.flatMap(\.keys)).isSuperset(of: ["decile", "leads", "contacted", "sold", "premium"]))
         let predicted = byDecile.compactMap { $0["predicted"] as? Double }
+        let csv = try cli.run(["leads", "stats", "--by", "score-decile", "--format", "csv"]).stdout
+        #expect(csv.hasPrefix("decile,leads,predicted,contacted,sold,premium,sale_rate\n1,40,") && csv.split(separator: "\n").count == 11, "\(csv)")
         #expect(predicted == predicted.sorted(by: >))
 
         _ = try cli.run(["roster", "import", cli.write("roster-2.csv", Self.roster(daily: 25))])
