@@ -55,8 +55,21 @@ public struct CallRecorder {
 
     /// Records one call in the caller's transaction.
     public func record(_ db: Database, _ input: CallInput) throws -> CallOutcome {
+        var notes: [String] = []
+        return try record(db, input, notes: &notes)
+    }
+
+    /// Records one call in the caller's transaction; `notes` gets what the caller should be told
+    /// (a callback past the agent's cap, kept as a follow-up).
+    public func record(_ db: Database, _ input: CallInput, notes: inout [String]) throws -> CallOutcome {
+        guard (0...InputRange.maximumTalkSeconds).contains(input.talkSeconds) else {
+            throw CallOpsError.invalidValue(field: "talk_seconds", value: String(input.talkSeconds), expected: "seconds of conversation from 0 to 86400")
+        }
         if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM call WHERE call_id = ?"), arguments: [input.callID]) == true {
             return .duplicate
+        }
+        if input.disposition == .sale && input.sale == nil {
+            throw CallOpsError.invalidValue(field: "product", value: "", expected: "a sale that names its product and premium (a policy)")
         }
         let agent = try Roster.agent(db, code: input.agentCode)
         let found: LeadProgress.Snapshot?
@@ -79,7 +92,19 @@ public struct CallRecorder {
         let before = state(of: lead)
         var callbackAt = input.callbackAt
         if let chosen = callbackAt { callbackAt = cadence.windows.nextOpen(atOrAfter: chosen, clock: clock) }
-        let call = CadenceCall(at: input.startedAt, disposition: input.disposition, talkSeconds: input.talkSeconds, callbackAt: callbackAt)
+        // An agent holds at most `max_open_callbacks` (SPEC section 5); past it the customer's time
+        // is kept as a follow-up due then.
+        var callbackRoom = true
+        if input.disposition == .callback, before.outcome == .open, let chosen = callbackAt, chosen > input.startedAt, lead.callbackAt == nil {
+            let holder = lead.agentID ?? agent.id
+            let open = try LeadProgress.openCallbacks(db, agent: holder)
+            callbackRoom = open < settings.leads.recycling.maxOpenCallbacks
+            if !callbackRoom {
+                notes.append("lead \(lead.id): its agent already holds \(open) open callbacks (the cap is \(settings.leads.recycling.maxOpenCallbacks)); kept as a follow-up due \(clock.timestamp(chosen))")
+            }
+        }
+        let call = CadenceCall(at: input.startedAt, disposition: input.disposition, talkSeconds: input.talkSeconds, callbackAt: callbackAt,
+                               callbackRoom: callbackRoom)
         let after = cadence.apply(call, to: before, attemptsToday: attemptsToday)
         let contact = input.disposition.isContact(talkSeconds: input.talkSeconds)
         let othersLead = lead.agentID != agent.id

@@ -84,19 +84,13 @@ extension LeadsCommand {
 
 extension LeadsCommand.Stats {
     /// `leads stats --by score-decile`: contacts, sales and premium per decile of learned score.
-    func scoreDeciles(_ context: Context) throws -> String {
+    func scoreDeciles(_ context: Context) throws {
         let deciles = try context.db.read { db in try LeadScoring.deciles(db, batch: batch) }
-        if output.format == .csv {
-            return Table(["decile", "leads", "predicted", "contacted", "sold", "premium", "sale_rate"], rows: deciles.map {
-                [String($0.decile), String($0.leads), String($0.predicted), String($0.contacted), String($0.sold),
-                 String(format: "%.2f", $0.premium.yuan), String($0.saleRate)]
-            }).csv()
-        }
         var table = Table([">decile", ">leads", ">predicted", ">contacted", ">sold", ">sale rate", ">premium"], rows: deciles.map {
             [String($0.decile), String($0.leads), Render.percent($0.predicted), String($0.contacted), String($0.sold), Render.percent($0.saleRate),
              $0.premium.description]
         })
         if deciles.isEmpty { table.footer = ["no scored leads yet: `callops leads score train`, then `callops leads score apply`"] }
-        return try Render.output(deciles, table: table, format: output.format)
+        try output.present(global: global, deciles, text: table.rendered)
     }
 }
