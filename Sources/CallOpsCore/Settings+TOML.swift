@@ -79,6 +79,7 @@ extension Settings {
         if !["weighted", "even"].contains(leads.allocation.strategy) {
             throw fail("leads.allocation.strategy", "\"\(leads.allocation.strategy)\" is not weighted or even")
         }
+        try validateScoring(fail)
         for tier in leads.allocation.gradeATiers where Tier(rawValue: tier) == nil {
             throw fail("leads.allocation.grade_a_tiers", "\"\(tier)\" is not a tier (new, general, core, top)")
         }

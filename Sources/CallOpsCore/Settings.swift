@@ -132,12 +132,21 @@ public struct Settings: Codable, Equatable, Sendable {
         public var grading = GradingRules()
         public var allocation = AllocationRules()
         public var recycling = RecyclingRules()
+        /// `grade` or `score`: with `score`, allocation and fresh leads in the queue go by expected
+        /// premium (learned score × the class's average premium) once a model beats the grades.
+        public var rankBy = "grade"
+        /// `daily` warns when the newest scoring model is older than this.
+        public var maxModelAgeDays = 30
+        public var scoring = ScoringRules()
 
         enum CodingKeys: String, CodingKey {
             case minAge = "min_age"
             case maxAge = "max_age"
             case mobilePattern = "mobile_pattern"
             case grading, allocation, recycling
+            case rankBy = "rank_by"
+            case maxModelAgeDays = "max_model_age_days"
+            case scoring
         }
         public init() {}
     }

@@ -14,6 +14,8 @@ public enum DemoCenter {
         public var agents = 40
         public var leads = 8_000
         public var days = 30
+        /// `grade` or `score` for the floor's ranking (nil: the config's `leads.rank_by`).
+        public var rankBy: String?
 
         public init(seed: UInt64 = 7, agents: Int = 40, leads: Int = 8_000, days: Int = 30) {
             self.seed = seed
@@ -40,6 +42,9 @@ public enum DemoCenter {
         /// The pay runs made at the end: "2026-10 final", "2026-11 draft".
         public var payRuns: [String] = []
         public var firstDay = ""
+        /// The model the center trained once it had enough sales, and the conversion of the
+        /// leads it called first after that.
+        public var scoring = DemoScoring(rankBy: "grade")
     }
 
     /// The team names of the floor.
@@ -51,6 +56,8 @@ public enum DemoCenter {
         progress: (String, Double) -> Void = { _, _ in }
     ) throws -> Summary {
         var random = SeededRandom(seed: options.seed)
+        var settings = settings
+        if let rankBy = options.rankBy { settings.leads.rankBy = rankBy }
         return try db.transaction { db in
             try AppDatabase.setMeta(db, "demo_seed", String(options.seed))
             progress("roster", 0)
@@ -65,6 +72,7 @@ public enum DemoCenter {
             }
             progress("roster", 1)
             var summary = Summary()
+            summary.scoring.rankBy = settings.leads.rankBy
             try simulate(db, options: options, settings: settings, clock: clock, random: &random, summary: &summary, progress: progress)
             // The pay desk: last month finalised when the simulated days reach into it, this month a draft.
             let thisMonth = clock.civilToday.firstOfMonth
@@ -146,11 +154,16 @@ public enum DemoCenter {
                 try Training.complete(db, course: "PJ01", agent: agent.code, passed: true, score: 70 + Int(random.next() % 30), on: clock.day(day))
             }
             let trained = try Training.passedPreJob(db)
+            let morning = day.addingTimeInterval(8.4 * 3600)
+            if morning < clock.now {
+                try summary.scoring.morning(db, settings: settings, clock: floor.clock(morning), seed: options.seed)
+            }
             try floor.simulateDay(db, day: day, until: clock.now, agents: agents, vendorOf: vendorOf, trained: trained, stats: &summary)
             try floor.afterHours(db, day: day, until: clock.now, agents: agents, stats: &summary)
             try recruit(db, day: CivilDay(clock.day(day))!, teams: Array(Set(agents.map(\.team))).sorted(), random: &random, summary: &summary)
             progress("floor", Double(d + 1) / Double(days))
         }
+        try summary.scoring.measure(db)
     }
 
     /// Stage-to-stage pass rates of seed 003's funnel (39 → 21 → 12 → 8 → 7 → 6 → 5 → 4 → 3).

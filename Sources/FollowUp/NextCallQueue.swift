@@ -72,6 +72,8 @@ public struct NextCallQueue {
         // group: earliest due first, but fresh leads newest assignment first.
         var entries: [(group: Int, sub: Int, entry: QueueEntry)] = []
         let total = settings.cadence.intervals.count
+        // With `rank_by = "score"` in force, fresh leads go by expected premium, unscored ones after.
+        let scoreRanks = try LeadRanking.freshRanks(db, settings: settings, agent: agent.id)
 
         for policy in try Sales(settings: settings, clock: clock).stabilizationsDue(db, agent: agent.id) {
             guard let lead = try LeadProgress.lead(db, id: policy.leadID), !(try DoNotCall.contains(db, phone: lead.phone)) else { continue }
@@ -100,7 +102,8 @@ public struct NextCallQueue {
                 guard callback <= now else { continue }
                 entries.append((0, 0, entry(lead, .callback, coming, callback, "callback")))
             } else if neverCalledSinceAssigned && stage == .new && lead.unanswered == 0 {
-                let gradeRank = ["A": 0, "B": 1, "C": 2][lead.grade] ?? 3
+                var gradeRank = ["A": 0, "B": 1, "C": 2][lead.grade] ?? 3
+                if let scoreRanks { gradeRank = scoreRanks[lead.id] ?? scoreRanks.count + gradeRank }
                 entries.append((4, gradeRank, entry(lead, .new, nil, lead.assignedAt ?? now, "new \(lead.grade)")))
             } else if let due = lead.nextDueAt, due <= now {
                 if stage == .new {

@@ -176,14 +176,14 @@ public struct Allocator {
         func mayGo(to agent: Int64) -> Bool { agent != lockedAgent && !formerHolders.contains(agent) }
     }
 
-    /// The pool, A before B before C, newest batch first.
+    /// The pool, A before B before C, newest batch first (or by expected premium: `LeadRanking`).
     func poolLeads(_ db: Database, batch: Int64?) throws -> [PoolLead] {
         let now = clock.nowTimestamp
         var leads: [PoolLead] = []
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, grade, CASE WHEN locked_until > ? THEN locked_agent_id END AS locked, recycle_count > 0
             FROM lead WHERE status = 'pool' AND (?2 IS NULL OR batch_id = ?2)
-            ORDER BY grade, batch_id DESC, id
+            ORDER BY \(try LeadRanking.poolOrder(db, settings: settings))
             """, arguments: [now, batch])
         // Recycled leads (few) by id, to look up who held them.
         var recycled: [Int64: Int] = [:]

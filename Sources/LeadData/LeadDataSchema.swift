@@ -109,7 +109,7 @@ public enum LeadDataSchema {
             try db.execute(sql: "CREATE INDEX lead_open_callback ON lead(agent_id, callback_at) WHERE status = 'open' AND callback_at IS NOT NULL")
         },
         classMigration,
-    ]
+    ] + scoringMigrations
 }
 
 extension LeadDataSchema {

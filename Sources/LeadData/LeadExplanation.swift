@@ -15,11 +15,14 @@ public struct LeadExplanation: Encodable, Sendable {
     public var history: [LeadLedger.Event]
     /// Whether the lead is in a queue now, and why or why not.
     public var queueNow: String
+    /// The learned score and its three strongest reasons, when a scoring model exists.
+    public var learnedScore: LeadScoreExplanation? = nil
 
     enum CodingKeys: String, CodingKey {
         case leadID = "lead_id"
         case name, batch, grade, score, status, owner, history
         case queueNow = "queue_now"
+        case learnedScore = "learned_score"
     }
 
     /// Explains a lead; `windows` bound when it may be called.
@@ -41,6 +44,7 @@ public struct LeadExplanation: Encodable, Sendable {
             grade: row["grade"], score: row["score"], status: status.rawValue, owner: agentCode,
             history: try LeadLedger.history(db, lead: id), queueNow: "")
         explanation.queueNow = queueReason(row: row, status: status, agentCode: agentCode, ownerLeft: owner?.status == .left, clock: clock, windows: windows)
+        explanation.learnedScore = try LeadScoring.explain(db, lead: id)
         return explanation
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import CallOpsCore
 import Foundation
 import FollowUp
+import LeadData
 import Nightly
 
 /// `callops daily`: the nightly batch (SPEC section 10), safe to run from cron and to rerun.
@@ -57,6 +58,9 @@ struct DailyCommand: ParsableCommand {
         table.append(["policies not delivered in time", String(summary.lateDeliveries)])
         table.footer = ["\(summary.date): \(summary.files.count) files under \(out)/"]
         emit(try Render.output(summary, table: table, format: output.format))
+        if let stale = try context.db.read({ db in try LeadScoring(settings: context.settings, clock: context.clock).staleModelWarning(db) }) {
+            note(stale)
+        }
     }
 }
 

@@ -20,11 +20,14 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "How many agents.") var agents: Int = 40
     @Option(help: "How many leads the vendors send over the period.") var leads: Int = 8_000
     @Option(help: "How many days of work to simulate, ending today.") var days: Int = 30
+    @Option(name: .customLong("rank-by"), help: "grade or score: how the floor orders fresh leads once it has a model. Default: the config's (grade).")
+    var rankBy: String?
 
     func validate() throws {
         if agents < 1 || agents > 2_000 { throw ValidationError("--agents must be between 1 and 2000") }
         if leads < 0 || leads > 2_000_000 { throw ValidationError("--leads must be between 0 and 2000000") }
         if days < 1 || days > 366 { throw ValidationError("--days must be between 1 and 366") }
+        if let rankBy, !["grade", "score"].contains(rankBy) { throw ValidationError("--rank-by is grade or score") }
     }
 
     func run() throws {
@@ -35,7 +38,8 @@ struct DemoCommand: ParsableCommand {
         // Built aside and moved into place at the end: a failed demo leaves nothing behind.
         let building = db + ".building"
         removeDatabase(at: building)
-        let options = DemoCenter.Options(seed: seed, agents: agents, leads: leads, days: days)
+        var options = DemoCenter.Options(seed: seed, agents: agents, leads: leads, days: days)
+        options.rankBy = rankBy
         let progress = ProgressBar("demo", total: 100)
         let summary: DemoCenter.Summary
         do {
@@ -59,6 +63,7 @@ struct DemoCommand: ParsableCommand {
               \(summary.calls) calls, \(summary.sales) sales, \(summary.cancellations) free-look cancellations, \(summary.crossSales) cross-sales
               \(summary.candidates) candidates sourced, \(summary.signed) signed (on probation, in pre-job training)
               pay runs: \(summary.payRuns.joined(separator: ", "))
+              \(scoringLine(summary.scoring))
 
             Team seat report, this month to date:
 
@@ -76,6 +81,7 @@ struct DemoCommand: ParsableCommand {
             Where to look next (add --db \(db)):
               callops leads stats                      each vendor's batches: cost per sale, data usage
               callops leads stats --by attempt         contact and sale rate of the 1st, 2nd, ... call
+              callops leads stats --by score-decile    how the leads of each decile of learned score went
               callops queue next --agent \(someone)      an agent's next calls, and why
               callops queue cross-sell --agent \(someone) customers to offer family cover
               callops seats report --format html --out seats.html
@@ -86,6 +92,17 @@ struct DemoCommand: ParsableCommand {
               callops pay run                          this month's pay so far; pay slip --agent \(someone) --month M
 
             """)
+    }
+
+    /// The lead-scoring model the center trained, and how the leads it called first converted.
+    private func scoringLine(_ scoring: DemoScoring) -> String {
+        guard let card = scoring.card, let day = scoring.trainedOn else {
+            return "lead scoring: fewer sales than leads.scoring.min_sales, no model trained"
+        }
+        let auc = card.auc.map { String(format: "%.3f", $0) } ?? "-", grades = card.gradeAUC.map { String(format: "%.3f", $0) } ?? "-"
+        let conversion = scoring.firstCalledConversion.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
+        return "lead scoring: model trained \(day) on \(card.leads) closed leads (\(card.sales) sales), hold-out AUC \(auc) against the grades' \(grades);\n"
+            + "    rank_by = \(scoring.rankBy): of each later batch, the half called first converted \(conversion) (\(scoring.firstCalledSales) of \(scoring.firstCalled))"
     }
 
     /// The demo writes a new file; it replaces only a file an earlier demo made, and opens any

@@ -11,7 +11,7 @@ struct LeadsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leads",
         abstract: "Lead data: import and clean batches, allocate to seats, recycle, do-not-call, statistics, explain a lead.",
-        subcommands: [Import.self, Allocate.self, Recycle.self, DNC.self, Stats.self, Why.self])
+        subcommands: [Import.self, Allocate.self, Recycle.self, DNC.self, Stats.self, Why.self, Score.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -199,15 +199,20 @@ struct LeadsCommand: ParsableCommand {
         @OptionGroup var output: ReportOutputOption
         @Option(help: "Only this batch.") var batch: Int64?
         @Option(help: "Only this source.") var source: String?
-        @Option(help: "batch (default), attempt (contact and sale rate of the 1st, 2nd, ... call to a lead), or class (warm, referral, cold).")
+        @Option(help: "batch (default); attempt: contact and sale rate of the 1st, 2nd, ... call to a lead; class: warm, referral, cold; score-decile: outcomes per decile of learned score.")
         var by: String = "batch"
 
         func validate() throws {
-            if !["batch", "attempt", "class"].contains(by) { throw ValidationError("--by is batch, attempt or class") }
+            if !["batch", "attempt", "class", "score-decile"].contains(by) { throw ValidationError("--by is batch, attempt, class or score-decile") }
+            if by == "score-decile" && source != nil { throw ValidationError("--by score-decile takes --batch, not --source") }
         }
 
         func run() throws {
             let context = try global.readingContext()
+            if by == "score-decile" {
+                try scoreDeciles(context)
+                return
+            }
             if by == "class" {
                 let classes = try context.db.read { db in try LeadStats.byClass(db, batch: batch, source: source) }
                 let table = Table(["class", ">leads", ">allocated", ">dialed", ">contacted", ">sold", ">premium", ">conversion"], rows: classes.map {
@@ -275,6 +280,7 @@ struct LeadsCommand: ParsableCommand {
             })
             var queues = ["queues:" + (story.queues.isEmpty ? " none" : "")] + story.queues.map { "  " + $0 }
             queues.append("now: \(explanation.queueNow)")
+            if let learned = explanation.learnedScore { queues.append(learned.words) }
             text += table.rendered() + "\ncalls\n" + calls.rendered() + (story.policies.isEmpty ? "" : "\npolicies\n" + policies.rendered())
                 + "\n" + queues.joined(separator: "\n") + "\n"
             emit(text)

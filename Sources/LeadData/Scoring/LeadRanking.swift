@@ -1,0 +1,76 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+
+/// The order fresh work is taken in: the rule grades (A, B, C), or with `[leads] rank_by =
+/// "score"` and a newest model that beats the grades on its hold-out, expected premium: the
+/// learned score × the average premium of the lead's class. Leads without a score follow, in
+/// grade order.
+///
+/// The class is the lead's grade: a won A lead's average premium against a won C lead's. (The
+/// warm / referral / cold classes of SPEC section 7 are not stored on leads yet; they would
+/// replace the grade here, in `classPremiums`.)
+public enum LeadRanking {
+    /// Expected premium (yuan) as SQL over `lead`: the score × its class's average premium as the
+    /// newest model recorded it when trained; nil when ranking is by grade. One primary-key read,
+    /// so a queue stays an index seek however large the lead table.
+    public static func expectedPremiumSQL(_ db: Database, settings: Settings) throws -> String? {
+        guard settings.leads.rankBy == "score",
+            let row = try Row.fetchOne(db, sql: """
+                SELECT auc, grade_auc, json_extract(card, '$.class_premiums') FROM lead_model WHERE id = (SELECT MAX(id) FROM lead_model)
+                """),
+            let auc = row[0] as Double?, auc > (row[1] as Double? ?? 0.5)
+        else { return nil }
+        let stored = ((row[2] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Double]) ?? [:]
+        let all = stored["*"] ?? settings.planning.averagePremium
+        func literal(_ value: Double) -> String { String(format: "%.2f", value.isFinite ? value : 0) }
+        let cases = LeadGradeClasses.all.map { "WHEN '\($0)' THEN \(literal(stored[$0] ?? all))" }.joined(separator: " ")
+        return "lead.propensity * (CASE lead.grade \(cases) ELSE \(literal(all)) END)"
+    }
+
+    /// Whether the config asks for score ranking and the newest model earns it (beats the
+    /// grades' AUC on its hold-out).
+    public static func scoreRankingInForce(_ db: Database, settings: Settings) throws -> Bool {
+        try expectedPremiumSQL(db, settings: settings) != nil
+    }
+
+    /// Average premium (fen) of won leads per grade, and `*` for all of them; the config's
+    /// planning average where nothing was sold yet. Read once, when a model is trained.
+    static func classPremiums(_ db: Database, settings: Settings) throws -> [String: Int64] {
+        let fallback = Money(yuan: settings.planning.averagePremium).fen
+        var result: [String: Int64] = ["*": fallback]
+        var total: Int64 = 0, count: Int64 = 0
+        for row in try Row.fetchAll(db, sql: """
+            SELECT grade, SUM(premium_fen), COUNT(*) FROM lead WHERE status = 'won' AND premium_fen > 0 GROUP BY grade
+            """) {
+            let sum: Int64 = row[1], n: Int64 = row[2]
+            result[row[0]] = sum / n
+            total += sum
+            count += n
+        }
+        if count > 0 { result["*"] = total / count }
+        for grade in LeadGradeClasses.all where result[grade] == nil { result[grade] = result["*"] }
+        return result
+    }
+
+    /// The pool's order for allocation: `ORDER BY` text over `lead`.
+    public static func poolOrder(_ db: Database, settings: Settings) throws -> String {
+        guard let expected = try expectedPremiumSQL(db, settings: settings) else { return "grade, batch_id DESC, id" }
+        return "(lead.propensity IS NULL), \(expected) DESC, grade, batch_id DESC, id"
+    }
+
+    /// With score ranking in force, the place of each of the agent's open scored leads by
+    /// expected premium (0 the first); nil when ranking is by grade.
+    public static func freshRanks(_ db: Database, settings: Settings, agent: Int64) throws -> [Int64: Int]? {
+        guard let expected = try expectedPremiumSQL(db, settings: settings) else { return nil }
+        let ids = try Int64.fetchAll(db, sql: """
+            SELECT id FROM lead WHERE agent_id = ? AND status = 'open' AND propensity IS NOT NULL ORDER BY \(expected) DESC, id
+            """, arguments: [agent])
+        return Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+    }
+}
+
+/// The grades as the classes of expected premium.
+enum LeadGradeClasses {
+    static let all = LeadGrade.allCases.map(\.rawValue)
+}
