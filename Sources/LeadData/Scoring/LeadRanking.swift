@@ -7,9 +7,9 @@ import Foundation
 /// learned score × the average premium of the lead's class. Leads without a score follow, in
 /// grade order.
 ///
-/// The class is the lead's grade: a won A lead's average premium against a won C lead's. (The
-/// warm / referral / cold classes of SPEC section 7 are not stored on leads yet; they would
-/// replace the grade here, in `classPremiums`.)
+/// The class is SPEC section 7's: warm (缘故), referral (转介绍) or cold (陌生); a warm lead that
+/// buys tends to buy more than a cold one, and the average premium of each class's won leads says
+/// by how much in this center.
 public enum LeadRanking {
     /// Expected premium (yuan) as SQL over `lead`: the score × its class's average premium as the
     /// newest model recorded it when trained; nil when ranking is by grade. One primary-key read,
@@ -24,8 +24,8 @@ public enum LeadRanking {
         let stored = ((row[2] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Double]) ?? [:]
         let all = stored["*"] ?? settings.planning.averagePremium
         func literal(_ value: Double) -> String { String(format: "%.2f", value.isFinite ? value : 0) }
-        let cases = LeadGradeClasses.all.map { "WHEN '\($0)' THEN \(literal(stored[$0] ?? all))" }.joined(separator: " ")
-        return "lead.propensity * (CASE lead.grade \(cases) ELSE \(literal(all)) END)"
+        let cases = LeadClass.allCases.map { "WHEN '\($0.rawValue)' THEN \(literal(stored[$0.rawValue] ?? all))" }.joined(separator: " ")
+        return "lead.propensity * (CASE lead.class \(cases) ELSE \(literal(all)) END)"
     }
 
     /// Whether the config asks for score ranking and the newest model earns it (beats the
@@ -34,14 +34,14 @@ public enum LeadRanking {
         try expectedPremiumSQL(db, settings: settings) != nil
     }
 
-    /// Average premium (fen) of won leads per grade, and `*` for all of them; the config's
+    /// Average premium (fen) of won leads per class, and `*` for all of them; the config's
     /// planning average where nothing was sold yet. Read once, when a model is trained.
     static func classPremiums(_ db: Database, settings: Settings) throws -> [String: Int64] {
         let fallback = Money(yuan: settings.planning.averagePremium).fen
         var result: [String: Int64] = ["*": fallback]
         var total: Int64 = 0, count: Int64 = 0
         for row in try Row.fetchAll(db, sql: """
-            SELECT grade, SUM(premium_fen), COUNT(*) FROM lead WHERE status = 'won' AND premium_fen > 0 GROUP BY grade
+            SELECT class, SUM(premium_fen), COUNT(*) FROM lead WHERE status = 'won' AND premium_fen > 0 GROUP BY class
             """) {
             let sum: Int64 = row[1], n: Int64 = row[2]
             result[row[0]] = sum / n
@@ -49,7 +49,7 @@ public enum LeadRanking {
             count += n
         }
         if count > 0 { result["*"] = total / count }
-        for grade in LeadGradeClasses.all where result[grade] == nil { result[grade] = result["*"] }
+        for leadClass in LeadClass.allCases where result[leadClass.rawValue] == nil { result[leadClass.rawValue] = result["*"] }
         return result
     }
 
@@ -68,9 +68,4 @@ public enum LeadRanking {
             """, arguments: [agent])
         return Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
     }
-}
-
-/// The grades as the classes of expected premium.
-enum LeadGradeClasses {
-    static let all = LeadGrade.allCases.map(\.rawValue)
 }
