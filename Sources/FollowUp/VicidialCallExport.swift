@@ -121,8 +121,8 @@ public struct VicidialCallExport {
             }
             agent = code
         }
-        guard let talk = value(columns.lengthInSec).flatMap(Int.init), talk >= 0 else {
-            return reject("length_in_sec", "\"\(value(columns.lengthInSec) ?? "")\" is not a whole number of seconds")
+        guard let talk = value(columns.lengthInSec).flatMap(InputRange.talkSeconds) else {
+            return reject("length_in_sec", "\"\(Quoted.value(value(columns.lengthInSec) ?? ""))\" is not a whole number of seconds from 0 to 86400")
         }
         let callID: String
         if let uniqueID = value(columns.uniqueID) {

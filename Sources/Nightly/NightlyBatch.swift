@@ -50,8 +50,10 @@ public struct NightlyBatch {
     /// Runs the batch for `day` (local midnight), writing files under `folder`.
     /// - Parameters:
     ///   - dialer: also write the day's queues as this dialer's list under `dialer/` (numbers whole, audited).
+    ///   - runClock: the run's own clock (`--now`), for the audit log's time of an export; the
+    ///     batch itself acts as of D.
     public func run(_ db: AppDatabase, day: Date, folder: URL, revealPhones: Bool, dialer: Dialer? = nil,
-                    progress: ProgressBar? = nil) throws -> NightlySummary {
+                    runClock: Clock? = nil, progress: ProgressBar? = nil) throws -> NightlySummary {
         let dayClock = Clock(now: day, timeZone: zone)
         let windows = try CallingWindows(settings.cadence.windows)
         // The batch acts as of `daily_batch_at` on D (06:00, before anyone calls); the queues as
@@ -116,11 +118,11 @@ public struct NightlyBatch {
                 progress?.update(30 + 60 * (n + 1) / max(1, agents.count))
             }
             if revealPhones && queueRows > 0 {
-                try AuditLog.record(db, command: "daily --reveal-phones", numbers: queueRows, clock: early)
+                try AuditLog.record(db, command: "daily --reveal-phones", numbers: queueRows, clock: runClock ?? early)
             }
             if dialer == .vicidial {
                 files.append(("dialer/vicidial_list.txt", VicidialList.text(dialerRows)))
-                if !dialerRows.isEmpty { try AuditLog.record(db, command: "daily --dialer vicidial", numbers: dialerRows.count, clock: early) }
+                if !dialerRows.isEmpty { try AuditLog.record(db, command: "daily --dialer vicidial", numbers: dialerRows.count, clock: runClock ?? early) }
             }
             let due = try renewals.due(db, within: settings.renewals.dueWithinDays)
             var dueCSV = CSVWriter.row(["policy_id", "agent", "team", "customer", "product", "mode", "installment", "amount", "due_on", "grace_until", "days_overdue"])

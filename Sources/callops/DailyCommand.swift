@@ -41,7 +41,7 @@ struct DailyCommand: ParsableCommand {
             day = parsed
         }
         let summary = try NightlyBatch(settings: context.settings, timeZone: context.clock.timeZone).run(
-            context.db, day: day, folder: URL(fileURLWithPath: out), revealPhones: revealPhones, dialer: dialer,
+            context.db, day: day, folder: URL(fileURLWithPath: out), revealPhones: revealPhones, dialer: dialer, runClock: context.clock,
             progress: ProgressBar("daily", total: 100))
         var table = Table(["step", ">count"])
         table.append(["idle leads reclaimed", String(summary.recycled.idle)])

@@ -116,12 +116,13 @@ import Testing
         let list = try center(cli)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.sqlite3)
-        process.arguments = [cli.folder.appendingPathComponent("test.sqlite").path, "SELECT command, numbers FROM audit_log"]
+        process.arguments = [cli.folder.appendingPathComponent("test.sqlite").path, "SELECT command, numbers, at FROM audit_log"]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(text == "daily --dialer vicidial|\(list.count)\n")
+        // At the run's --now (22:00 the night before), not the batch's 06:00 of D.
+        #expect(text.hasPrefix("daily --dialer vicidial|\(list.count)|2026-11-23T22:00"), "\(text)")
     }
 }

@@ -27,15 +27,16 @@ import Testing
         #expect(CSVWriter.escape("\t=1") == "'\t=1")
         #expect(CSVWriter.escape("\r=1") == "\"'\r=1\"")
         #expect(CSVWriter.escape("=1,2") == "\"'=1,2\"")
-        // The rule is absolute: negative numbers are neutralised too.
-        #expect(CSVWriter.escape("-5") == "'-5")
-        #expect(CSVWriter.escape("-") == "'-")
+        // A plain negative number is data (CSV is for programs too); anything else after a minus is not.
+        #expect(CSVWriter.escape("-5") == "-5" && CSVWriter.escape("-1234.50") == "-1234.50")
+        #expect(CSVWriter.escape("-") == "'-" && CSVWriter.escape("-5+3") == "'-5+3" && CSVWriter.escape("-1e3") == "'-1e3")
+        #expect(CSVWriter.escape("--5") == "'--5" && CSVWriter.escape("-5.") == "'-5." && CSVWriter.escape("-.5") == "'-.5" && CSVWriter.escape("-A1") == "'-A1")
         // Only the first character counts.
         #expect(CSVWriter.escape("a=b") == "a=b" && CSVWriter.escape(" =1") == " =1" && CSVWriter.escape("5-3") == "5-3")
     }
 
     @Test func rows() {
-        #expect(CSVWriter.row(["a", "b,c", "-1"]) == "a,\"b,c\",'-1\n")
+        #expect(CSVWriter.row(["a", "b,c", "-1", "-1-1"]) == "a,\"b,c\",-1,'-1-1\n")
         #expect(CSVWriter.row(["a", "b"], delimiter: UInt8(ascii: "\t")) == "a\tb\n")
         #expect(CSVWriter.row(["", ""]) == ",\n")
         // One empty field would be an empty line, which readers skip.
@@ -47,10 +48,10 @@ import Testing
         try writer.write(["name", "phone", "note"])
         try writer.write(["张三", "138****8000", "said \"call back\",\nafter 6pm"])
         try writer.write(["=1+1", "", "-5"])
-        #expect(writer.text == "name,phone,note\n张三,138****8000,\"said \"\"call back\"\",\nafter 6pm\"\n'=1+1,,'-5\n")
+        #expect(writer.text == "name,phone,note\n张三,138****8000,\"said \"\"call back\"\",\nafter 6pm\"\n'=1+1,,-5\n")
         #expect(try parseCSV(Array(writer.text.utf8)) == [
             CSVRow(1, ["name", "phone", "note"]), CSVRow(2, ["张三", "138****8000", "said \"call back\",\nafter 6pm"]),
-            CSVRow(4, ["'=1+1", "", "'-5"]),
+            CSVRow(4, ["'=1+1", "", "-5"]),
         ])
     }
 

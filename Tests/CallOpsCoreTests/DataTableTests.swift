@@ -29,7 +29,7 @@ import Testing
         #expect(tables[0].columns.map(\.kind) == [.text, .text, .money, .rate, .integer, .integer])
         #expect(tables[0].csv() == "agent_code,month,total,variable_share,counts_a,counts_b\nA001,2026-11,71450.00,0.467,1,2\n")
         // A nested list is a table of its own, each row led by its parent's first value; formulas neutralised.
-        #expect(tables[1].csv() == "agent_code,kind,amount\nA001,base,4500.00\nA001,'=cmd,'-12.50\n")
+        #expect(tables[1].csv() == "agent_code,kind,amount\nA001,base,4500.00\nA001,'=cmd,-12.50\n")
     }
 
     @Test func theMainTableOfAnObject() throws {

@@ -15,9 +15,11 @@ import Testing
         return String((0..<length).map { _ in Self.alphabet[Int(random.next() % UInt64(Self.alphabet.count))] })
     }
 
-    /// What the reader gives back for a written field: the field, with the formula guard's `'`.
+    /// What the reader gives back for a written field: the field, with the formula guard's `'`
+    /// (not before a plain negative number such as `-12.50`, which is data).
     func neutralised(_ field: String) -> String {
         guard let first = field.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return field }
+        if first == "-", field.range(of: #"^-[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil { return field }
         return "'" + field
     }
 

@@ -78,6 +78,13 @@ enum VicidialExport {
         #expect(call(try read(row(status.lowercased())))?.disposition == disposition)
     }
 
+    /// A talk time past a day is refused naming the export's own column (SPEC section 12).
+    @Test func aTalkTimePastADayIsRejectedNamingLengthInSec() throws {
+        let reading = try read(row("NP", ["length_in_sec": "99999"]))
+        #expect(rejection(reading)?.field == "length_in_sec")
+        #expect(call(try read(row("NP", ["length_in_sec": "86400"])))?.talkSeconds == 86_400)
+    }
+
     @Test func anUnknownStatusIsARejectedRowNamingIt() throws {
         let reject = rejection(try read(row("XYZZY")))
         #expect(reject?.field == "status" && reject?.line == 2)

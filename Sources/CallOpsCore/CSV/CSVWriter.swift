@@ -109,9 +109,30 @@ public final class CSVWriter {
 
     @inline(__always) private static func startsLikeFormula(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         switch utf8.first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), cr: true
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "@"), UInt8(ascii: "\t"), cr: true
+        // A plain negative number (`-2`, `-1234.50`) is data, not a formula: CSV is read by
+        // programs too (SPEC section 3), and a spreadsheet evaluates nothing in it. Anything else
+        // after a minus (`-2+3`, `-A1`, `-1e3`) is neutralised.
+        case UInt8(ascii: "-"): !isPlainNegativeNumber(utf8)
         default: false
         }
+    }
+
+    /// `-` followed by digits, with at most one `.` between digits.
+    private static func isPlainNegativeNumber(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var digits = 0, dot = false, lastWasDigit = false
+        for byte in utf8.dropFirst() {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                digits += 1
+                lastWasDigit = true
+            } else if byte == UInt8(ascii: "."), !dot, lastWasDigit {
+                dot = true
+                lastWasDigit = false
+            } else {
+                return false
+            }
+        }
+        return digits > 0 && lastWasDigit
     }
 
     @inline(__always) private static func containsSpecial(_ utf8: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Bool {
