@@ -74,14 +74,7 @@ public struct Sales {
     /// Creates a policy on `lead` sold by `agent`; the lead is won. Returns the policy id.
     @discardableResult
     public func create(_ db: Database, lead: LeadProgress.Snapshot, agent: Agent, sale: SaleInput, at: Date) throws -> Int64 {
-        let product = try product(sale.product)
-        guard sale.premium.fen > 0 else {
-            throw CallOpsError.invalidValue(field: "premium", value: sale.premium.description, expected: "a premium above 0 yuan")
-        }
-        let age = sale.insuredAge ?? (sale.insured == .self ? lead.age : nil)
-        if let age, !(product.minAge...product.maxAge).contains(age) {
-            throw CallOpsError.refused("\(product.code) (\(product.name)) insures ages \(product.minAge)–\(product.maxAge); the insured is \(age); choose another product")
-        }
+        let (product, age) = try check(sale, leadAge: lead.age)
         let commission = Money(fen: Int64((Double(sale.premium.fen) * product.commissionRate).rounded()))
         let mode: PremiumMode = sale.monthly ? .monthly : .annual
         try db.execute(sql: """
@@ -98,6 +91,20 @@ public struct Sales {
         }
         try LeadProgress.addPremium(db, lead: lead.id, premium: sale.premium)
         return id
+    }
+
+    /// The sale's product and the insured's age, or why the sale cannot be made (unknown
+    /// product, no premium, an age the product does not insure): what `create` checks first.
+    func check(_ sale: SaleInput, leadAge: Int?) throws -> (Product, Int?) {
+        let product = try product(sale.product)
+        guard sale.premium.fen > 0 else {
+            throw CallOpsError.invalidValue(field: "premium", value: sale.premium.description, expected: "a premium above 0 yuan")
+        }
+        let age = sale.insuredAge ?? (sale.insured == .self ? leadAge : nil)
+        if let age, !(product.minAge...product.maxAge).contains(age) {
+            throw CallOpsError.refused("\(product.code) (\(product.name)) insures ages \(product.minAge)–\(product.maxAge); the insured is \(age); choose another product")
+        }
+        return (product, age)
     }
 
     /// Cancels a policy inside the free-look period (the pay run claws back its commission).

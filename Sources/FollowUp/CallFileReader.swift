@@ -1,0 +1,98 @@
+import CallOpsCore
+import Foundation
+import LeadData
+
+/// One validated call of a dialer's file and the line it came from: what every call-file reader
+/// yields (the callops layout below; a dialer's own export reader yields the same) and what the
+/// import records.
+public struct CallRow: Sendable {
+    public var line: Int
+    public var call: CallInput
+
+    public init(line: Int, call: CallInput) {
+        self.line = line
+        self.call = call
+    }
+}
+
+/// A record of a call file: a call to record, or a row that cannot be, with why.
+public enum CallFileRecord: Sendable {
+    case call(CallRow)
+    case rejected(CallImportSummary.Reject)
+}
+
+/// Reads the callops layout of a call file (`call_id,agent_code,phone|lead_id,started_at,
+/// talk_seconds,disposition` and optional `callback_at,product,premium,insured,note`, SPEC
+/// section 6) row by row, validating each; a bad file (no header, a missing column) stops it.
+public struct CallFileReader {
+    private var reader: CSVReader
+    private let header: CSVHeader
+    private let clock: Clock
+    private let validator: MobileValidator
+
+    /// Opens `path` and checks its header.
+    public init(path: String, settings: Settings, clock: Clock) throws {
+        let file = (path as NSString).lastPathComponent
+        var reader = try CSVReader(path: path, encoding: try TextEncoding.detect(path: path))
+        guard let headerRecord = try reader.next() else {
+            throw CallOpsError.badFile(file: file, message: "is empty; a call file needs the header call_id,agent_code,phone|lead_id,started_at,talk_seconds,disposition")
+        }
+        let header = CSVHeader(headerRecord.fields)
+        for name in ["call_id", "agent_code", "started_at", "talk_seconds", "disposition"] where header.column(name) == nil {
+            throw CallOpsError.badInput(file: file, line: headerRecord.line, field: name, message: "missing column")
+        }
+        guard header.column("phone", "lead_id") != nil else {
+            throw CallOpsError.badInput(file: file, line: headerRecord.line, field: "phone|lead_id", message: "missing column; name the lead by phone or lead_id")
+        }
+        self.reader = reader
+        self.header = header
+        self.clock = clock
+        self.validator = try MobileValidator(pattern: settings.leads.mobilePattern)
+    }
+
+    /// The next record; nil at the end of the file.
+    public mutating func next() throws -> CallFileRecord? {
+        guard let record = try reader.next() else { return nil }
+        func value(_ name: String) -> String? {
+            guard let i = header.column(name), i < record.count else { return nil }
+            let text = record[i].trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? nil : text
+        }
+        func reject(_ field: String, _ reason: String) -> CallFileRecord { .rejected(.init(line: record.line, field: field, reason: reason)) }
+        guard let callID = value("call_id") else { return reject("call_id", "is empty") }
+        guard let agent = value("agent_code") else { return reject("agent_code", "is empty") }
+        guard let startedText = value("started_at"), let started = clock.parse(startedText) else {
+            return reject("started_at", "\"\(value("started_at") ?? "")\" is not a local time such as 2026-11-23T10:15:00")
+        }
+        guard let talk = value("talk_seconds").flatMap(Int.init), talk >= 0 else {
+            return reject("talk_seconds", "\"\(value("talk_seconds") ?? "")\" is not a whole number of seconds")
+        }
+        guard let dispositionText = value("disposition"), let disposition = Disposition(rawValue: dispositionText.lowercased()) else {
+            return reject("disposition", "\"\(value("disposition") ?? "")\" is not one of \(Disposition.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var input = CallInput(callID: callID, agentCode: agent, startedAt: started, talkSeconds: talk, disposition: disposition, note: value("note"))
+        if let id = value("lead_id") {
+            guard let leadID = Int64(id) else { return reject("lead_id", "\"\(id)\" is not a lead id") }
+            input.leadID = leadID
+        } else if let raw = value("phone") {
+            guard case let .valid(phone) = PhoneNumber.normalize(raw, validator: validator) else { return reject("phone", "\"\(raw)\" is not a mainland mobile") }
+            input.phone = phone
+        } else {
+            return reject("phone|lead_id", "is empty")
+        }
+        if let text = value("callback_at") {
+            guard let at = clock.parse(text) else { return reject("callback_at", "\"\(text)\" is not a local time") }
+            input.callbackAt = at
+        }
+        if disposition == .sale, let product = value("product") {
+            guard let premium = value("premium").flatMap(Money.init(parsingYuan:)), premium.fen > 0 else {
+                return reject("premium", "a sale needs its premium in yuan")
+            }
+            guard let insured = Insured(rawValue: value("insured") ?? "self") else {
+                return reject("insured", "\"\(value("insured") ?? "")\" is not self, spouse, child or parent")
+            }
+            input.sale = SaleInput(product: product, premium: premium, insured: insured)
+        }
+        return .call(CallRow(line: record.line, call: input))
+    }
+}

@@ -1,0 +1,354 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import LeadData
+import Roster
+
+/// The calls import of a whole file at once (SPEC sections 6 and 11): the same outcome as
+/// `CallRecorder.record` called for each call in time order, each in its own savepoint, but
+/// with a few index probes per call instead of a savepoint and six queries.
+///
+/// 1. While a reading thread parses and validates the file (`CallFileReader`), this thread
+///    resolves each call's agent (once per code) and lead (one probe of the phone index) and
+///    whether its call id is already recorded, and keeps the call in a compact form.
+/// 2. Which calls are recorded, duplicates or refused is decided in time order, as the
+///    one-call-at-a-time import decides it (a refusal depends only on the row, its agent and
+///    its lead, so it is known before anything is written).
+/// 3. The recorded calls are grouped by lead; each lead's cadence is read once and its calls
+///    replayed through the same pure rules (`CallRecorder.step`, `Cadence.apply`), and the
+///    lead is written once (`LeadProgress.ProgressWriter`).
+/// 4. The calls are inserted in time order (so their row ids are those of the one-by-one
+///    import), then the rare effects that make rows of their own (a cadence ended in the
+///    lead ledger, a stabilisation call, a do-not-call request, a sale's policy) run in time
+///    order through the functions `record` uses.
+struct BulkCallImport {
+    let settings: Settings
+    let clock: Clock
+    let recorder: CallRecorder
+    let sales: Sales
+
+    /// Calls parsed on the reading thread and handed over together.
+    static let chunkRows = 4_096
+
+    init(settings: Settings, clock: Clock) throws {
+        self.settings = settings
+        self.clock = clock
+        self.recorder = try CallRecorder(settings: settings, clock: clock)
+        self.sales = Sales(settings: settings, clock: clock)
+    }
+
+    /// A call of the file in 64 bytes: a million calls fit in 64 MB.
+    private struct Pending {
+        var callID: String
+        var at: Date
+        /// The customer's chosen time as read, then as moved into a window; NaN for none.
+        var callbackAt: Double
+        var lead: Int64
+        var line: Int32
+        var agent: Int32
+        var talk: Int32
+        /// Index into `extras` (a sale or a note), or -1.
+        var extra: Int32
+        var disposition: Disposition
+        var inDatabase: Bool
+        /// After the replay: which follow-up the call was, or -1.
+        var followUp: Int8 = -1
+        var contact = false
+        var effective = false
+        var othersLead = false
+        var recorded = false
+    }
+
+    private struct Extra {
+        var sale: SaleInput?
+        var note: String?
+    }
+
+    /// Something a call does beyond its own row and the lead's cadence columns, run in time order.
+    private struct Effect {
+        var rank: Int32
+        var call: Int32
+        var lead: Int64
+        /// The lead's agent when the call was made.
+        var leadAgent: Int64?
+        var ended: (status: LeadStatus, reason: String)?
+        var stabilizes = false
+        var doNotCall = false
+        var sale = false
+    }
+
+    func run(_ db: Database, path: String, summary: inout CallImportSummary) throws {
+        var calls: [Pending] = []
+        var extras: [Extra] = []
+        var refusals: [Int32: String] = [:]
+        var agentIndex: [String: Int32] = [:]
+        var agents: [Result<Agent, CallOpsError>] = []
+        let leads = try LeadProgress.CadenceReader(db)
+        let leadByPhone = try BulkStatement(db, sql: "SELECT id FROM lead WHERE phone = ?")
+        let leadExists = try BulkStatement(db, sql: "SELECT 1 FROM lead WHERE id = ?")
+        let recorded = try BulkStatement(db, sql: "SELECT 1 FROM call WHERE call_id = ?")
+        var seen = Set<String>()
+        var repeated = Set<String>()
+        var fileRejects: [CallImportSummary.Reject] = []
+        let settings = self.settings, clock = self.clock
+
+        try Pipeline.run(capacity: 2, produce: { send in
+            var reader = try CallFileReader(path: path, settings: settings, clock: clock)
+            var chunk: [CallFileRecord] = []
+            chunk.reserveCapacity(Self.chunkRows)
+            while let record = try reader.next() {
+                chunk.append(record)
+                if chunk.count == Self.chunkRows {
+                    guard send(chunk) else { return }
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            if !chunk.isEmpty { _ = send(chunk) }
+        }, consume: { (chunk: [CallFileRecord]) in
+            for record in chunk {
+                summary.rows += 1
+                guard case let .call(row) = record else {
+                    if case let .rejected(reject) = record { fileRejects.append(reject) }
+                    continue
+                }
+                let input = row.call
+                let index = Int32(calls.count)
+                if !seen.insert(input.callID).inserted { repeated.insert(input.callID) }
+                recorded.bind(1, input.callID)
+                let inDatabase = try recorded.exists()
+                // The agent, once per code.
+                let agent: Int32
+                if let known = agentIndex[input.agentCode] {
+                    agent = known
+                } else {
+                    agent = Int32(agents.count)
+                    do {
+                        agents.append(.success(try Roster.agent(db, code: input.agentCode)))
+                    } catch let error as CallOpsError {
+                        agents.append(.failure(error))
+                    }
+                    agentIndex[input.agentCode] = agent
+                }
+                // The lead: one probe of an index.
+                var lead: Int64 = 0
+                if let id = input.leadID {
+                    leadExists.bind(1, id)
+                    if try leadExists.exists() { lead = id }
+                } else if let phone = input.phone {
+                    leadByPhone.bind(1, phone)
+                    if try leadByPhone.nextRow() {
+                        lead = leadByPhone.int64(0) ?? 0
+                        leadByPhone.reset()
+                    }
+                }
+                // What would refuse the call, checked in the order `record` checks it.
+                if case let .failure(error) = agents[Int(agent)] {
+                    refusals[index] = error.description
+                } else if lead == 0 {
+                    refusals[index] = CallRecorder.leadNotFound(input).description
+                } else if input.disposition == .sale, let sale = input.sale {
+                    do {
+                        _ = try sales.check(sale, leadAge: try leads.lead(id: lead)?.age)
+                    } catch let error as CallOpsError {
+                        refusals[index] = error.description
+                    }
+                }
+                var extra: Int32 = -1
+                if input.sale != nil || input.note != nil {
+                    extra = Int32(extras.count)
+                    extras.append(Extra(sale: input.sale, note: input.note))
+                }
+                calls.append(Pending(
+                    callID: input.callID, at: input.startedAt, callbackAt: input.callbackAt?.timeIntervalSinceReferenceDate ?? .nan,
+                    lead: lead, line: Int32(row.line), agent: agent, talk: Int32(input.talkSeconds), extra: extra,
+                    disposition: input.disposition, inDatabase: inDatabase))
+            }
+        })
+        seen = []
+        summary.rejected += fileRejects
+
+        // 2. Time order, as the one-by-one import records them; then which are recorded.
+        var order = Array(0..<Int32(calls.count))
+        order.sort { a, b in
+            let x = calls[Int(a)], y = calls[Int(b)]
+            return x.at != y.at ? x.at < y.at : x.line < y.line
+        }
+        var recordedRanks: [(lead: Int64, rank: Int32)] = []
+        recordedRanks.reserveCapacity(calls.count)
+        var recordedRepeats = Set<String>()
+        for (rank, i) in order.enumerated() {
+            let call = calls[Int(i)]
+            if call.inDatabase || (repeated.contains(call.callID) && recordedRepeats.contains(call.callID)) {
+                summary.alreadyImported += 1
+                continue
+            }
+            if let reason = refusals[i] {
+                summary.rejected.append(.init(line: Int(call.line), field: "row", reason: reason))
+                continue
+            }
+            if repeated.contains(call.callID) { recordedRepeats.insert(call.callID) }
+            recordedRanks.append((call.lead, Int32(rank)))
+        }
+        summary.rejected.sort { $0.line < $1.line }
+
+        // 3. Each lead's calls in time order through the cadence; the lead written once.
+        recordedRanks.sort { $0.lead != $1.lead ? $0.lead < $1.lead : $0.rank < $1.rank }
+        var effects: [Effect] = []
+        let progress = try LeadProgress.ProgressWriter(db)
+        let existingCalls = try BulkStatement(db, sql: "SELECT started_at FROM call WHERE lead_id = ? AND started_at >= ?")
+        var start = 0
+        while start < recordedRanks.count {
+            var end = start + 1
+            while end < recordedRanks.count && recordedRanks[end].lead == recordedRanks[start].lead { end += 1 }
+            try replay(db, lead: recordedRanks[start].lead, ranks: recordedRanks[start..<end].map(\.rank), order: order,
+                       calls: &calls, extras: extras, agents: agents, reader: leads, existingCalls: existingCalls,
+                       progress: progress, effects: &effects, summary: &summary)
+            start = end
+        }
+        recordedRanks = []
+
+        // 4. The calls in time order, then the effects that make rows of their own.
+        let insert = try BulkStatement(db, sql: """
+            INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective, follow_up,
+                              callback_at, note, on_others_lead)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for i in order {
+            let call = calls[Int(i)]
+            guard call.recorded, case let .success(agent) = agents[Int(call.agent)] else { continue }
+            insert.bind(1, call.callID)
+            insert.bind(2, call.lead)
+            insert.bind(3, agent.id)
+            insert.bind(4, clock.timestamp(call.at))
+            insert.bind(5, Int64(call.talk))
+            insert.bind(6, call.disposition.rawValue)
+            insert.bind(7, Int64(call.contact ? 1 : 0))
+            insert.bind(8, Int64(call.effective ? 1 : 0))
+            insert.bind(9, call.followUp < 0 ? nil : Int64(call.followUp))
+            insert.bind(10, call.callbackAt.isNaN ? nil : clock.timestamp(Date(timeIntervalSinceReferenceDate: call.callbackAt)))
+            insert.bind(11, call.extra < 0 ? nil : extras[Int(call.extra)].note)
+            insert.bind(12, Int64(call.othersLead ? 1 : 0))
+            try insert.step()
+        }
+        effects.sort { $0.rank < $1.rank }
+        for effect in effects {
+            try apply(db, effect, call: calls[Int(effect.call)], extras: extras, agents: agents)
+        }
+    }
+
+    /// Replays one lead's recorded calls (`ranks`, in time order) through the cadence, writes the
+    /// lead's columns once, and keeps what the calls do beyond that for later.
+    private func replay(
+        _ db: Database, lead id: Int64, ranks: [Int32], order: [Int32], calls: inout [Pending], extras: [Extra],
+        agents: [Result<Agent, CallOpsError>], reader: LeadProgress.CadenceReader, existingCalls: BulkStatement,
+        progress: LeadProgress.ProgressWriter, effects: inout [Effect], summary: inout CallImportSummary
+    ) throws {
+        guard let row = try reader.lead(id: id) else { return }
+        var state = CadenceState()
+        state.outcome = CallRecorder.outcome(status: row.status)
+        state.stage = Stage(rawValue: row.stage) ?? .new
+        state.followUps = row.followUps
+        state.unanswered = row.unanswered
+        state.lastContactAt = row.lastContactAt.flatMap(clock.parse)
+        state.nextDueAt = row.nextDueAt.flatMap(clock.parse)
+        state.callbackAt = row.callbackAt.flatMap(clock.parse)
+        var status = row.status
+        var leadAgent = row.agentID
+        // Calls already recorded on the lead from the first day of these on, counted per day
+        // (the one-by-one import counts the day's calls in the table, whatever their time).
+        var callsOnDay: [String: Int] = [:]
+        let firstDay = clock.day(calls[Int(order[Int(ranks[0])])].at)
+        existingCalls.bind(1, id)
+        existingCalls.bind(2, firstDay)
+        while try existingCalls.nextRow() {
+            if let at = existingCalls.text(0) { callsOnDay[String(at.prefix(10)), default: 0] += 1 }
+        }
+        var listed: Bool?
+        var lastOpen: LeadProgress.Update?
+        var effectiveAt: String?
+        var interestedAt: String?
+        var lastAttemptAt = ""
+        for rank in ranks {
+            let i = Int(order[Int(rank)])
+            var call = calls[i]
+            guard case let .success(agent) = agents[Int(call.agent)] else { continue }
+            let extra = call.extra < 0 ? nil : extras[Int(call.extra)]
+            let input = CallInput(
+                callID: call.callID, agentCode: agent.code, leadID: id, startedAt: call.at, talkSeconds: Int(call.talk),
+                disposition: call.disposition, callbackAt: call.callbackAt.isNaN ? nil : Date(timeIntervalSinceReferenceDate: call.callbackAt),
+                sale: extra?.sale)
+            let day = clock.day(call.at)
+            let before = state
+            let step = recorder.step(input, before: before, attemptsToday: callsOnDay[day, default: 0])
+            callsOnDay[day, default: 0] += 1
+            let at = clock.timestamp(call.at)
+            lastAttemptAt = max(lastAttemptAt, at)
+            call.contact = step.contact
+            call.effective = step.effective
+            call.followUp = step.followUp.map(Int8.init) ?? -1
+            call.callbackAt = step.callbackAt?.timeIntervalSinceReferenceDate ?? .nan
+            call.othersLead = leadAgent != agent.id
+            call.recorded = true
+            calls[i] = call
+            summary.imported += 1
+            if call.othersLead { summary.onOthersLeads += 1 }
+            var effect = Effect(rank: rank, call: Int32(i), lead: id, leadAgent: leadAgent)
+            let statusBefore = status
+            if before.outcome == .open {
+                let update = recorder.progressUpdate(step, at: at)
+                lastOpen = update
+                if update.effective && effectiveAt == nil { effectiveAt = at }
+                if update.interested && interestedAt == nil { interestedAt = at }
+                state = step.after
+                if let ended = update.ended {
+                    effect.ended = ended
+                    status = ended.status.rawValue
+                    if ended.status == .dnc { leadAgent = nil }
+                }
+            }
+            effect.stabilizes = step.contact && statusBefore == "won"
+            if call.disposition == .dnc {
+                effect.doNotCall = true
+                // `DoNotCall.add` closes the lead when its number is newly listed and it is not
+                // already closed for good.
+                if listed == nil { listed = try DoNotCall.contains(db, phone: try LeadProgress.lead(db, id: id)?.phone ?? "") }
+                if listed == false {
+                    listed = true
+                    if ["pool", "open", "exhausted"].contains(status) {
+                        status = LeadStatus.dnc.rawValue
+                        leadAgent = nil
+                    }
+                }
+            }
+            if call.disposition == .sale && extra?.sale != nil {
+                effect.sale = true
+                summary.sales += 1
+                status = LeadStatus.won.rawValue
+            }
+            state.outcome = CallRecorder.outcome(status: status)
+            if effect.ended != nil || effect.stabilizes || effect.doNotCall || effect.sale { effects.append(effect) }
+        }
+        try progress.write(LeadProgress.Progress(lead: id, attempts: ranks.count, lastAttemptAt: lastAttemptAt, cadence: lastOpen,
+                                                 effectiveAt: effectiveAt, interestedAt: interestedAt))
+    }
+
+    /// Runs one call's own effects, in the order `CallRecorder.record` runs them.
+    private func apply(_ db: Database, _ effect: Effect, call: Pending, extras: [Extra], agents: [Result<Agent, CallOpsError>]) throws {
+        let callClock = Clock(now: call.at, timeZone: clock.timeZone)
+        if let ended = effect.ended {
+            try LeadLedger.close(db, lead: effect.lead, agent: effect.leadAgent, status: ended.status, reason: ended.reason, clock: callClock)
+        }
+        if effect.stabilizes {
+            try db.execute(sql: "UPDATE policy SET stabilized_at = ? WHERE lead_id = ? AND status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ?",
+                           arguments: [clock.timestamp(call.at), effect.lead,
+                                       clock.timestamp(clock.adding(days: -settings.sales.stabilizationDays, to: call.at))])
+        }
+        guard effect.doNotCall || effect.sale, let lead = try LeadProgress.lead(db, id: effect.lead) else { return }
+        if effect.doNotCall {
+            _ = try DoNotCall.add(db, phones: [lead.phone], source: "call \(call.callID)", clock: callClock)
+        }
+        if effect.sale, let sale = extras[Int(call.extra)].sale, case let .success(agent) = agents[Int(call.agent)] {
+            _ = try Sales(settings: settings, clock: callClock).create(db, lead: lead, agent: agent, sale: sale, at: call.at)
+        }
+    }
+}
