@@ -29,6 +29,8 @@ struct BulkCallImport {
 
     /// Calls parsed on the reading thread and handed over together.
     static let chunkRows = 4_096
+    /// SQLite's page cache during the import, in KiB.
+    static let cacheKiB = 32_768
 
     init(settings: Settings, clock: Clock) throws {
         self.settings = settings
@@ -77,35 +79,97 @@ struct BulkCallImport {
         var sale = false
     }
 
-    func run(_ db: Database, path: String, summary: inout CallImportSummary) throws {
+    /// What the database says of a call before anything is written: its lead (0 when none has
+    /// its phone or id) and whether its call id is recorded.
+    struct Probe: Sendable {
+        var lead: Int64
+        var recorded: Bool
+    }
+
+    /// The index probes of `Probe`, prepared once.
+    final class Prober {
+        private let leadByPhone: BulkStatement
+        private let leadExists: BulkStatement
+        private let recorded: BulkStatement
+
+        init(_ db: Database) throws {
+            leadByPhone = try BulkStatement(db, sql: "SELECT id FROM lead WHERE phone = ?")
+            leadExists = try BulkStatement(db, sql: "SELECT 1 FROM lead WHERE id = ?")
+            recorded = try BulkStatement(db, sql: "SELECT 1 FROM call WHERE call_id = ?")
+        }
+
+        func probe(_ input: CallInput) throws -> Probe {
+            recorded.bind(1, input.callID)
+            var probe = Probe(lead: 0, recorded: try recorded.exists())
+            if let id = input.leadID {
+                leadExists.bind(1, id)
+                if try leadExists.exists() { probe.lead = id }
+            } else if let phone = input.phone {
+                leadByPhone.bind(1, phone)
+                if try leadByPhone.nextRow() {
+                    probe.lead = leadByPhone.int64(0) ?? 0
+                    leadByPhone.reset()
+                }
+            }
+            return probe
+        }
+    }
+
+    /// Records read together; `probes` (one per record, when the reading thread could ask a
+    /// connection of its own) tell each call's lead and whether it is recorded.
+    struct Chunk: Sendable {
+        var records: [CallFileRecord] = []
+        var probes: [Probe] = []
+    }
+
+    /// Imports `path` in the caller's transaction. With `committed` (the database the transaction
+    /// runs on), the reading thread also probes the indexes, on a read-only connection of its
+    /// own: nothing is written before the whole file is read, and the transaction holds the write
+    /// lock, so what is committed is what the transaction sees.
+    func run(_ db: Database, path: String, committed: AppDatabase?, summary: inout CallImportSummary) throws {
         var calls: [Pending] = []
         var extras: [Extra] = []
         var refusals: [Int32: String] = [:]
         var agentIndex: [String: Int32] = [:]
         var agents: [Result<Agent, CallOpsError>] = []
         let leads = try LeadProgress.CadenceReader(db)
-        let leadByPhone = try BulkStatement(db, sql: "SELECT id FROM lead WHERE phone = ?")
-        let leadExists = try BulkStatement(db, sql: "SELECT 1 FROM lead WHERE id = ?")
-        let recorded = try BulkStatement(db, sql: "SELECT 1 FROM call WHERE call_id = ?")
+        let prober = try Prober(db)
         var seen = Set<String>()
         var repeated = Set<String>()
         var fileRejects: [CallImportSummary.Reject] = []
         let settings = self.settings, clock = self.clock
+        // The probes and the inserts spill pages to the WAL and read them back with the default
+        // 2 MB page cache; as the lead import, a larger one while this transaction runs.
+        try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
+        defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
 
         try Pipeline.run(capacity: 2, produce: { send in
             var reader = try CallFileReader(path: path, settings: settings, clock: clock)
-            var chunk: [CallFileRecord] = []
-            chunk.reserveCapacity(Self.chunkRows)
-            while let record = try reader.next() {
-                chunk.append(record)
-                if chunk.count == Self.chunkRows {
-                    guard send(chunk) else { return }
-                    chunk.removeAll(keepingCapacity: true)
+            func readAll(_ prober: Prober?) throws {
+                var chunk = Chunk()
+                while let record = try reader.next() {
+                    chunk.records.append(record)
+                    if let prober {
+                        if case let .call(row) = record {
+                            chunk.probes.append(try prober.probe(row.call))
+                        } else {
+                            chunk.probes.append(Probe(lead: 0, recorded: false))
+                        }
+                    }
+                    if chunk.records.count == Self.chunkRows {
+                        guard send(chunk) else { return }
+                        chunk = Chunk()
+                    }
                 }
+                if !chunk.records.isEmpty { _ = send(chunk) }
             }
-            if !chunk.isEmpty { _ = send(chunk) }
-        }, consume: { (chunk: [CallFileRecord]) in
-            for record in chunk {
+            let probed: Bool? = try committed?.withSeparateReader { db in
+                try readAll(try Prober(db))
+                return true
+            }
+            if probed == nil { try readAll(nil) }
+        }, consume: { (chunk: Chunk) in
+            for (n, record) in chunk.records.enumerated() {
                 summary.rows += 1
                 guard case let .call(row) = record else {
                     if case let .rejected(reject) = record { fileRejects.append(reject) }
@@ -114,8 +178,7 @@ struct BulkCallImport {
                 let input = row.call
                 let index = Int32(calls.count)
                 if !seen.insert(input.callID).inserted { repeated.insert(input.callID) }
-                recorded.bind(1, input.callID)
-                let inDatabase = try recorded.exists()
+                let probe = chunk.probes.isEmpty ? try prober.probe(input) : chunk.probes[n]
                 // The agent, once per code.
                 let agent: Int32
                 if let known = agentIndex[input.agentCode] {
@@ -129,18 +192,8 @@ struct BulkCallImport {
                     }
                     agentIndex[input.agentCode] = agent
                 }
-                // The lead: one probe of an index.
-                var lead: Int64 = 0
-                if let id = input.leadID {
-                    leadExists.bind(1, id)
-                    if try leadExists.exists() { lead = id }
-                } else if let phone = input.phone {
-                    leadByPhone.bind(1, phone)
-                    if try leadByPhone.nextRow() {
-                        lead = leadByPhone.int64(0) ?? 0
-                        leadByPhone.reset()
-                    }
-                }
+                let lead = probe.lead
+                let inDatabase = probe.recorded
                 // What would refuse the call, checked in the order `record` checks it.
                 if case let .failure(error) = agents[Int(agent)] {
                     refusals[index] = error.description
@@ -169,9 +222,11 @@ struct BulkCallImport {
 
         // 2. Time order, as the one-by-one import records them; then which are recorded.
         var order = Array(0..<Int32(calls.count))
-        order.sort { a, b in
-            let x = calls[Int(a)], y = calls[Int(b)]
-            return x.at != y.at ? x.at < y.at : x.line < y.line
+        calls.withUnsafeBufferPointer { calls in
+            order.sort { a, b in
+                let (x, y) = (calls[Int(a)].at, calls[Int(b)].at)
+                return x != y ? x < y : calls[Int(a)].line < calls[Int(b)].line
+            }
         }
         var recordedRanks: [(lead: Int64, rank: Int32)] = []
         recordedRanks.reserveCapacity(calls.count)
@@ -334,7 +389,7 @@ struct BulkCallImport {
 
     /// Runs one call's own effects, in the order `CallRecorder.record` runs them.
     private func apply(_ db: Database, _ effect: Effect, call: Pending, extras: [Extra], agents: [Result<Agent, CallOpsError>]) throws {
-        let callClock = Clock(now: call.at, timeZone: clock.timeZone)
+        let callClock = clock.moved(to: call.at)
         if let ended = effect.ended {
             try LeadLedger.close(db, lead: effect.lead, agent: effect.leadAgent, status: ended.status, reason: ended.reason, clock: callClock)
         }

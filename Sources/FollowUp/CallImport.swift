@@ -40,10 +40,11 @@ public struct CallImport {
 
     /// Reads the file and records its calls as if one at a time in time order (the cadence needs
     /// them in order), in the caller's transaction, in bulk (`BulkCallImport`). A bad row is
-    /// reported and skipped; a bad file stops it all.
-    public func run(_ db: Database, path: String) throws -> CallImportSummary {
+    /// reported and skipped; a bad file stops it all. `committed`, the database whose
+    /// transaction `db` is, lets the reading thread probe the indexes on a connection of its own.
+    public func run(_ db: Database, path: String, committed: AppDatabase? = nil) throws -> CallImportSummary {
         var summary = CallImportSummary()
-        try BulkCallImport(settings: settings, clock: clock).run(db, path: path, summary: &summary)
+        try BulkCallImport(settings: settings, clock: clock).run(db, path: path, committed: committed, summary: &summary)
         return summary
     }
 

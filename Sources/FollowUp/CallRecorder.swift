@@ -84,7 +84,7 @@ public struct CallRecorder {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [input.callID, lead.id, agent.id, at, input.talkSeconds, input.disposition.rawValue, contact,
                              step.effective, followUp, callbackAt.map(clock.timestamp), input.note, othersLead])
-        let callClock = Clock(now: input.startedAt, timeZone: clock.timeZone)
+        let callClock = clock.moved(to: input.startedAt)
         if before.outcome == .open {
             try LeadProgress.record(db, lead: lead.id, agent: lead.agentID, update: progressUpdate(step, at: at), clock: callClock)
         } else {

@@ -87,7 +87,7 @@ public struct Sales {
         let current = try LeadProgress.lead(db, id: lead.id)!
         if current.status != "won" {
             try LeadLedger.close(db, lead: lead.id, agent: agent.id, status: .won, reason: "sold \(product.code) by \(agent.code)",
-                                 clock: Clock(now: at, timeZone: clock.timeZone))
+                                 clock: clock.moved(to: at))
         }
         try LeadProgress.addPremium(db, lead: lead.id, premium: sale.premium)
         return id

@@ -22,7 +22,9 @@ struct CallsCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let summary = try context.db.transaction { db in try CallImport(settings: context.settings, clock: context.clock).run(db, path: file) }
+            let summary = try context.db.transaction { db in
+                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, committed: context.db)
+            }
             var table = Table([">rows", ">imported", ">already imported", ">on others' leads", ">sales", ">rejected"])
             table.append([summary.rows, summary.imported, summary.alreadyImported, summary.onOthersLeads, summary.sales, summary.rejected.count].map(String.init))
             table.footer = summary.rejected.prefix(20).map { "\((file as NSString).lastPathComponent):\($0.line): \($0.field): \($0.reason)" }

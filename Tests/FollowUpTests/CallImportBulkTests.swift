@@ -118,7 +118,8 @@ import Testing
         let importer = CallImport(settings: settings, clock: clock)
         for file in [first, second] {
             let expected = try oneByOne.transaction { db in try importer.runOneByOne(db, path: file) }
-            let got = try bulk.transaction { db in try importer.run(db, path: file) }
+            // The first file probed on this thread, the second on the reading thread's connection.
+            let got = try bulk.transaction { db in try importer.run(db, path: file, committed: file == first ? nil : bulk) }
             #expect(got == expected)
             // The file exercises what it should.
             #expect(expected.imported > 10_000 && expected.alreadyImported > 0 && expected.onOthersLeads > 0 && expected.sales > 50)
