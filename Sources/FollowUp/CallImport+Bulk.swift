@@ -134,8 +134,10 @@ struct BulkCallImport {
         var agents: [Result<Agent, CallOpsError>] = []
         let leads = try LeadProgress.CadenceReader(db)
         let prober = try Prober(db)
-        var seen = Set<String>()
-        var repeated = Set<String>()
+        // Call ids seen twice in the file, found by their hashes (a set of a million strings
+        // would cost 40 MB; of their hashes, 16) and then compared exactly.
+        var hashes = Set<Int>()
+        var hashesRepeated = Set<Int>()
         var fileRejects: [CallImportSummary.Reject] = []
         let settings = self.settings, clock = self.clock
         // The probes and the inserts spill pages to the WAL and read them back with the default
@@ -177,7 +179,8 @@ struct BulkCallImport {
                 }
                 let input = row.call
                 let index = Int32(calls.count)
-                if !seen.insert(input.callID).inserted { repeated.insert(input.callID) }
+                let hash = input.callID.hashValue
+                if !hashes.insert(hash).inserted { hashesRepeated.insert(hash) }
                 let probe = chunk.probes.isEmpty ? try prober.probe(input) : chunk.probes[n]
                 // The agent, once per code.
                 let agent: Int32
@@ -217,7 +220,13 @@ struct BulkCallImport {
                     disposition: input.disposition, inDatabase: inDatabase))
             }
         })
-        seen = []
+        hashes = []
+        var repeated = Set<String>()
+        if !hashesRepeated.isEmpty {
+            var count: [String: Int] = [:]
+            for call in calls where hashesRepeated.contains(call.callID.hashValue) { count[call.callID, default: 0] += 1 }
+            repeated = Set(count.filter { $0.value > 1 }.keys)
+        }
         summary.rejected += fileRejects
 
         // 2. Time order, as the one-by-one import records them; then which are recorded.
