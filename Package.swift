@@ -17,8 +17,14 @@ let package = Package(
         // Shared model: typed identifiers, money, the clock, the random source, settings, CSV.
         .target(
             name: "CallOpsCore",
-            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit"), "CZlib"]
         ),
+        // zlib's inflate, for reading xlsx workbooks a chunk at a time.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libxlsxwriter (Debian's libxlsxwriter-dev), for writing reports as workbooks.
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // Reports as Excel workbooks: typed cells, frozen headers, native charts (SPEC section 3).
+        .target(name: "Spreadsheet", dependencies: ["CallOpsCore", "CXLSXWriter"]),
         // The SQLite store: connection, migrator, the audit log.
         .target(
             name: "CallOpsStore",
@@ -45,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "callops",
             dependencies: [
-                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo",
+                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo", "Spreadsheet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,20 +59,28 @@ let package = Package(
         .executableTarget(
             name: "callops-bench",
             dependencies: [
-                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity",
+                "CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Spreadsheet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What the fuzzers feed (SPEC section 12); `callops-fuzz` runs it under libFuzzer:
+        // swift build -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING --product callops-fuzz
+        .target(name: "CallOpsFuzz", dependencies: ["CallOpsCore", "LeadData"]),
+        .executableTarget(name: "callops-fuzz", dependencies: ["CallOpsFuzz"]),
         .testTarget(name: "CallOpsCoreTests", dependencies: ["CallOpsCore"]),
+        .testTarget(name: "FuzzTests", dependencies: ["CallOpsCore", "CallOpsFuzz"]),
         .testTarget(name: "CallOpsStoreTests", dependencies: ["CallOpsCore", "CallOpsStore"]),
         .testTarget(name: "RosterTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
         .testTarget(name: "LeadDataTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
         .testTarget(name: "FollowUpTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp"]),
         .testTarget(name: "BackOfficeTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice"]),
         .testTarget(name: "SeatProductivityTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity"]),
+        .testTarget(name: "NightlyTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly"]),
         .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo"]),
         // Runs the built `callops` binary on real files.
-        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore"]),
+        // GRDB only to damage a database file the way an outside tool could.
+        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore", "CallOpsStore", "Spreadsheet", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SpreadsheetTests", dependencies: ["CallOpsCore", "Spreadsheet"]),
     ],
     swiftLanguageModes: [.v6]
 )

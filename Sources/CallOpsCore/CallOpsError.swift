@@ -16,7 +16,7 @@ public enum CallOpsError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case let .invalidValue(field, value, expected):
-            return "\(field): \"\(value)\" is not valid; expected \(expected)"
+            return "\(field): \"\(Quoted.value(value))\" is not valid; expected \(expected)"
         case let .badInput(file, line, field, message):
             return "\(file):\(line): \(field): \(message); nothing was changed"
         case let .badFile(file, message):
@@ -25,7 +25,7 @@ public enum CallOpsError: Error, Equatable, CustomStringConvertible, Sendable {
             let place = line.map { "\(file):\($0)" } ?? file
             return "\(place): `\(key)`: \(message)"
         case let .notFound(kind, key, hint):
-            return "no \(kind) \"\(key)\"; \(hint)"
+            return "no \(kind) \"\(Quoted.value(key))\"; \(hint)"
         case let .refused(message):
             return message
         }

@@ -5,8 +5,28 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
 
     public init(fen: Int64) { self.fen = fen }
 
-    /// Rounds a yuan amount from a file or the config to the nearest fen.
-    public init(yuan: Double) { self.fen = Int64((yuan * 100).rounded()) }
+    /// Rounds a yuan amount to the nearest fen. It never traps: an amount beyond what 64 bits of
+    /// fen hold is clamped (and not a number is zero); input is range-checked before it gets here
+    /// (`Money(parsingYuan:)`, `InputRange.yuan`).
+    public init(yuan: Double) { self.init(fenClamping: yuan * 100) }
+
+    /// A fen amount computed in floating point (a rate times an amount), rounded, clamped to
+    /// what 64 bits hold: arithmetic on stored values never traps.
+    public init(fenClamping value: Double) {
+        let rounded = value.rounded()
+        if rounded.isNaN {
+            fen = 0
+        } else if rounded >= 0x1p63 {
+            fen = .max
+        } else if rounded <= -0x1p63 {
+            fen = .min
+        } else {
+            fen = Int64(rounded)
+        }
+    }
+
+    /// The most an amount that enters callops may be (SPEC section 12): 100,000,000 yuan.
+    public static let maximumYuan: Double = 100_000_000
 
     public static let zero = Money(fen: 0)
 
@@ -17,7 +37,7 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     public init?(parsingYuan text: String) {
         var cleaned = text.trimmingCharacters(in: .whitespaces)
         cleaned.removeAll { $0 == "," || $0 == "¥" || $0 == "￥" }
-        guard !cleaned.isEmpty, let value = Double(cleaned), value.isFinite else { return nil }
+        guard !cleaned.isEmpty, let value = Double(cleaned), value.isFinite, abs(value) <= Self.maximumYuan else { return nil }
         self.init(yuan: value)
     }
 
@@ -36,9 +56,16 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     }
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.fen < rhs.fen }
-    public static func + (lhs: Money, rhs: Money) -> Money { Money(fen: lhs.fen + rhs.fen) }
-    public static func - (lhs: Money, rhs: Money) -> Money { Money(fen: lhs.fen - rhs.fen) }
-    public static func += (lhs: inout Money, rhs: Money) { lhs.fen += rhs.fen }
+    // Sums of stored amounts saturate rather than trap: a value written by another tool past
+    // every range check must not crash a report.
+    public static func + (lhs: Money, rhs: Money) -> Money { Money(fen: saturating(lhs.fen.addingReportingOverflow(rhs.fen), sign: rhs.fen)) }
+    public static func - (lhs: Money, rhs: Money) -> Money { Money(fen: saturating(lhs.fen.subtractingReportingOverflow(rhs.fen), sign: -rhs.fen.signum())) }
+    public static func += (lhs: inout Money, rhs: Money) { lhs = lhs + rhs }
+
+    private static func saturating(_ result: (partialValue: Int64, overflow: Bool), sign: Int64) -> Int64 {
+        guard result.overflow else { return result.partialValue }
+        return sign > 0 ? .max : .min
+    }
 }
 
 import Foundation

@@ -18,6 +18,9 @@ extension Settings {
 
     /// Parses config text; `file` names it in errors.
     public static func parse(toml text: String, file: String) throws -> Settings {
+        if let problem = TOMLPrecheck.problem(in: text) {
+            throw CallOpsError.badConfig(file: file, line: problem.line, key: "-", message: problem.message)
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -52,6 +55,12 @@ extension Settings {
         if TimeZone(identifier: general.timezone) == nil {
             throw fail("general.timezone", "\"\(general.timezone)\" is not an IANA time zone name such as Asia/Shanghai")
         }
+        if general.dailyBatchMinutes == nil {
+            throw fail("general.daily_batch_at", "\"\(general.dailyBatchAt)\" is not a local time of day such as 06:00")
+        }
+        if planning.leadFunnel.isEmpty || planning.leadFunnel.contains(where: { $0 <= 0 }) {
+            throw fail("planning.lead_funnel", "needs the names at each step down to 1 sale, such as [25, 17, 7, 5, 4, 3, 1]")
+        }
         if cadence.intervals.isEmpty || cadence.intervals.contains(where: { $0 < 0 }) {
             throw fail("cadence.intervals", "needs one non-negative number of days per follow-up")
         }
@@ -73,6 +82,9 @@ extension Settings {
         for tier in leads.allocation.gradeATiers where Tier(rawValue: tier) == nil {
             throw fail("leads.allocation.grade_a_tiers", "\"\(tier)\" is not a tier (new, general, core, top)")
         }
+        if let (status, first, second) = dialer.vicidial.statuses.ambiguity() {
+            throw fail("dialer.vicidial.statuses.\(second)", "status \(status) is also listed under \(first); a status means one disposition")
+        }
         var seen = Set<String>()
         for product in products {
             if !seen.insert(product.code).inserted {
@@ -88,7 +100,10 @@ extension Settings {
         _ user: Any, over defaults: Any, path: [String], file: String, lines: ConfigLines
     ) throws -> Any {
         guard let userTable = user as? [String: Any], let defaultTable = defaults as? [String: Any]
-        else { return user }
+        else {
+            try checkRange(user, path: path, file: file, lines: lines)
+            return user
+        }
         var result = defaultTable
         for (key, value) in userTable {
             let keyPath = path + [key]
@@ -101,6 +116,23 @@ extension Settings {
             result[key] = try merge(value, over: known, path: keyPath, file: file, lines: lines)
         }
         return result
+    }
+
+    /// Every number in the config lies within ±100,000,000 (SPEC section 12: money up to
+    /// 100,000,000 yuan, days and counts far below), so no rule built on it can overflow.
+    private static func checkRange(_ value: Any, path: [String], file: String, lines: ConfigLines) throws {
+        if let list = value as? [Any] {
+            for item in list { try checkRange(item, path: path, file: file, lines: lines) }
+            return
+        }
+        // A boolean arrives as 0 or 1, inside the range.
+        guard let number = value as? NSNumber else { return }
+        let double = number.doubleValue
+        if !double.isFinite || abs(double) > 100_000_000 {
+            throw CallOpsError.badConfig(
+                file: file, line: lines.line(of: path), key: path.joined(separator: "."),
+                message: "\(Quoted.value(number.stringValue)) is out of range; a number in the config lies between -100,000,000 and 100,000,000")
+        }
     }
 
     private static func describe(_ error: DecodingError, file: String, lines: ConfigLines) -> CallOpsError {

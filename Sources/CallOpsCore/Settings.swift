@@ -14,6 +14,7 @@ public struct Settings: Codable, Equatable, Sendable {
     public var planning = PlanningRules()
     public var renewals = RenewalRules()
     public var pay = PayRules()
+    public var dialer = DialerRules()
 
     public init() {}
 
@@ -22,25 +23,52 @@ public struct Settings: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case general, roster, leads, cadence, sales, products, seats, planning, renewals, pay
         case crossSell = "cross_sell"
+        case dialer
     }
 
     /// The center as a whole.
     public struct General: Codable, Equatable, Sendable {
         /// Every local time (`--now`, due times, report periods) is read in this zone.
         public var timezone = "Asia/Shanghai"
+        /// A run that finds another one writing waits this many seconds for it, then gives up
+        /// (a calls import of 400,000 rows holds the database about a minute).
+        public var busyWaitSeconds = 600
+        /// `callops daily` acts as of this local time (HH:MM) on its day: before anyone calls.
+        public var dailyBatchAt = "06:00"
+
+        /// `daily_batch_at` in minutes after midnight; nil when it is not `HH:MM`.
+        public var dailyBatchMinutes: Int? {
+            let parts = dailyBatchAt.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let h = Int(parts[0]), let m = Int(parts[1]),
+                  (0...23).contains(h), (0...59).contains(m) else { return nil }
+            return h * 60 + m
+        }
         public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case timezone
+            case busyWaitSeconds = "busy_wait_seconds"
+            case dailyBatchAt = "daily_batch_at"
+        }
     }
 
     /// Tiers (seed 000) and each tier's default lead capacity.
     public struct RosterRules: Codable, Equatable, Sendable {
         /// An agent is `new` for this many days after the hire date.
         public var newHireDays = 30
-        /// `top` (绩优人员): at least this many policies in the trailing month...
+        /// `top` (绩优人员, 每月2件、每月万C): at least this many policies in the assessment month
+        /// (the last complete calendar month)...
         public var topMinPolicies = 2
-        /// ...and at least this first-year commission (yuan) in the trailing month.
+        /// ...and at least this first-year commission (yuan) in it.
         public var topMinFYC = 10_000.0
-        /// `core` (主力人员): a steady seller, at least this many policies in the trailing month.
+        /// `core` (主力人员, 达星): at least this many policies in the assessment month...
         public var coreMinPolicies = 1
+        /// ...and at least this first-year commission (yuan) in it.
+        public var coreMinFYC = 3_000.0
+        /// Regularisation (转正, SPEC section 9): a probation agent is listed after this many days...
+        public var probationDays = 90
+        /// ...with a sale in this many trailing days (and the regularisation course passed).
+        public var regularizationSalesDays = 30
         /// Per-tier defaults for agents whose roster row gives no quota of its own.
         public var tiers = TierTable()
 
@@ -49,6 +77,9 @@ public struct Settings: Codable, Equatable, Sendable {
             case topMinPolicies = "top_min_policies"
             case topMinFYC = "top_min_fyc"
             case coreMinPolicies = "core_min_policies"
+            case coreMinFYC = "core_min_fyc"
+            case probationDays = "probation_days"
+            case regularizationSalesDays = "regularization_sales_days"
             case tiers
         }
         public init() {}
@@ -283,6 +314,12 @@ public struct Settings: Codable, Equatable, Sendable {
         public var effectiveCallsPerProposal = 3
         public var weeksPerMonth = 4
         public var workdaysPerWeek = 5
+        /// `plan sizing` observes contacts per agent-day over this many trailing days.
+        public var observeDays = 30
+        /// Seed 003's funnel: of 25 names, 17 are reached, 7 interested, 5 take a proposal, 4 a
+        /// second talk, 3 decide, 1 buys. The first number is the leads a sale needs when no
+        /// batch has sold yet.
+        public var leadFunnel = [25, 17, 7, 5, 4, 3, 1]
 
         enum CodingKeys: String, CodingKey {
             case fycRatePercent = "fyc_rate_percent"
@@ -291,6 +328,8 @@ public struct Settings: Codable, Equatable, Sendable {
             case effectiveCallsPerProposal = "effective_calls_per_proposal"
             case weeksPerMonth = "weeks_per_month"
             case workdaysPerWeek = "workdays_per_week"
+            case observeDays = "observe_days"
+            case leadFunnel = "lead_funnel"
         }
         public init() {}
     }
@@ -391,6 +430,8 @@ public struct Settings: Codable, Equatable, Sendable {
         public var deliveryDays = 7
         /// Premiums due within this many days are in the owning agent's queue, after stabilisation calls.
         public var queueDays = 7
+        /// A renewal reminder that reached the customer is due again after this many days, not at once.
+        public var reminderIntervalDays = 3
         /// `renewals due` and the nightly run list premiums due within this many days.
         public var dueWithinDays = 30
         /// A premium is accepted up to this many days before it falls due.
@@ -402,6 +443,7 @@ public struct Settings: Codable, Equatable, Sendable {
             case graceDays = "grace_days"
             case deliveryDays = "delivery_days"
             case queueDays = "queue_days"
+            case reminderIntervalDays = "reminder_interval_days"
             case dueWithinDays = "due_within_days"
             case advanceDays = "advance_days"
             case persistencyMonths = "persistency_months"

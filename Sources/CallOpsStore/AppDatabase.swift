@@ -25,33 +25,129 @@ public final class AppDatabase: Sendable {
     /// Where the database lives, for messages (`:memory:` for tests).
     public let path: String
 
-    /// Opens (creating when needed) and migrates the database file at `path`.
+    /// How a command uses the database file.
+    public enum Access: Sendable {
+        /// `init` and `demo` (and tests): a missing or empty file becomes a new database.
+        case create
+        /// A command that writes: the file must already be a callops database.
+        case readWrite
+        /// A command that only reads: works on a read-only file too.
+        case readOnly
+    }
+
+    /// Opens and migrates the database file at `path`, creating it when needed (the path of
+    /// `init`, `demo` and tests; commands use `open(path:schema:access:)` with `.readWrite` or
+    /// `.readOnly`, which never create one).
     /// - Parameters:
     ///   - schema: the migrations of every module, in dependency order (duplicates are ignored).
     public static func open(path: String, schema: [Migration]) throws -> AppDatabase {
+        try open(path: path, schema: schema, access: .create)
+    }
+
+    /// Opens the database file at `path` as `access` says. A file that is not callops's (another
+    /// application's SQLite file, anything else) is refused untouched; a missing or empty one is
+    /// refused unless `access` is `.create`; an older callops database is migrated and stamped
+    /// with callops's `application_id` (a read-only command on an out-of-date file that it
+    /// cannot write asks for `callops init`).
+    /// - Parameters:
+    ///   - busyWait: how long a writer waits for another run before it gives up, in seconds.
+    ///   - onWait: told once per wait, after half a second, so the command can say it waits.
+    public static func open(
+        path: String, schema: [Migration], access: Access, busyWait: TimeInterval = 600, onWait: (@Sendable () -> Void)? = nil
+    ) throws -> AppDatabase {
+        let kind = try DatabaseFile.probe(path)
+        if access != .create, kind == .missing || kind == .empty {
+            let what = kind == .missing ? "does not exist" : "is empty, not a callops database"
+            throw CallOpsError.refused(
+                "\(Quoted.path(path)) \(what); nothing was changed; create the database with `callops init --db \(Quoted.path(path))` (or `callops demo`), or check --db and $CALLOPS_DB")
+        }
+        if kind == .missing { try DatabaseFile.createPrivate(path) }
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.journalMode = .wal
-        config.busyMode = .timeout(30)
-        let queue: DatabaseQueue
-        do {
-            queue = try DatabaseQueue(path: path, configuration: config)
-        } catch let error as DatabaseError {
-            throw Self.explain(error, path: path)
+        let waitBudget = max(0, busyWait)
+        // SQLite asks again and again while another run holds the lock: sleep between asks,
+        // say so once, give up after the budget.
+        config.busyMode = .callback { tries in
+            if tries == 10 { onWait?() }
+            if Double(tries) * 0.05 >= waitBudget { return false }
+            usleep(50_000)
+            return true
         }
-        return try AppDatabase(queue, path: path, schema: schema)
+        if access == .readOnly {
+            // A file this process cannot write is opened read-only. A writable one is opened
+            // with writes forbidden (`query_only`): SQLite refuses any change just the same,
+            // and the connection may still remove the -wal and -shm files when it closes,
+            // which a read-only connection leaves behind.
+            if FileManager.default.isWritableFile(atPath: path) {
+                config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
+            } else {
+                config.readonly = true
+            }
+        } else {
+            config.journalMode = .wal
+        }
+        let database: AppDatabase
+        // A read-only file in a folder this process cannot write, with no -wal beside it (so no
+        // run is writing it): SQLite could not make the -shm file a WAL reader needs, so it is
+        // opened as immutable, which needs none.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let immutable = config.readonly && !FileManager.default.isWritableFile(atPath: folder)
+            && !FileManager.default.fileExists(atPath: path + "-wal")
+        let openPath = immutable ? "file:" + (URL(fileURLWithPath: path).standardizedFileURL.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1" : path
+        do {
+            let queue = try DatabaseQueue(path: openPath, configuration: config)
+            database = try AppDatabase(queue, path: path, schema: schema, migrate: access != .readOnly, busyWait: waitBudget)
+        } catch let error as DatabaseError {
+            throw Self.explain(error, path: path, busyWait: waitBudget)
+        } catch let pending as PendingMigrations {
+            guard FileManager.default.isWritableFile(atPath: path) else {
+                throw CallOpsError.refused(
+                    "\(Quoted.path(path)) was made by an older callops and is read-only here; run `callops init` on a writable copy to bring it up to date (steps \(pending.steps.joined(separator: ", ")))")
+            }
+            // Brought up to date once with a writing connection, then read as asked.
+            try open(path: path, schema: schema, access: .readWrite, busyWait: busyWait, onWait: onWait).close()
+            return try open(path: path, schema: schema, access: .readOnly, busyWait: busyWait, onWait: onWait)
+        }
+        if access != .readOnly && kind != .callops { try database.stamp() }
+        return database
+    }
+
+    /// A read-only open found schema steps not yet applied.
+    struct PendingMigrations: Error {
+        let steps: [String]
     }
 
     /// A private in-memory database with the production configuration, for tests and dry runs.
     public static func inMemory(schema: [Migration]) throws -> AppDatabase {
         var config = Configuration()
         config.foreignKeysEnabled = true
-        return try AppDatabase(DatabaseQueue(configuration: config), path: ":memory:", schema: schema)
+        return try AppDatabase(DatabaseQueue(configuration: config), path: ":memory:", schema: schema, migrate: true, busyWait: 0)
     }
 
-    private init(_ writer: any DatabaseWriter, path: String, schema: [Migration]) throws {
+    /// How long this connection waits for another run, for messages.
+    let busyWait: TimeInterval
+    /// Set once `close` has run: closing twice (a command, then the end of the run) is harmless.
+    private let closed = CloseOnce()
+
+    /// A flag set once, under a lock.
+    private final class CloseOnce: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = false
+
+        /// True the first time only.
+        func markClosed() -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            if done { return false }
+            done = true
+            return true
+        }
+    }
+
+    private init(_ writer: any DatabaseWriter, path: String, schema: [Migration], migrate: Bool, busyWait: TimeInterval) throws {
         self.writer = writer
         self.path = path
+        self.busyWait = busyWait
         var migrator = DatabaseMigrator()
         var seen = Set<String>()
         for step in Self.storeSchema + schema where seen.insert(step.name).inserted {
@@ -66,10 +162,39 @@ public final class AppDatabase: Sendable {
                         "\(path) was written by a newer callops (schema steps \(unknown.sorted().joined(separator: ", ")) are unknown here); upgrade callops before using it")
                 }
             }
-            try migrator.migrate(writer)
+            if migrate {
+                try migrator.migrate(writer)
+            } else {
+                let pending = try writer.read { db in try migrator.appliedIdentifiers(db) }
+                let missing = seen.subtracting(pending)
+                if !missing.isEmpty { throw PendingMigrations(steps: missing.sorted()) }
+            }
         } catch let error as DatabaseError {
-            throw Self.explain(error, path: path)
+            throw Self.explain(error, path: path, busyWait: busyWait)
         }
+    }
+
+    /// Writes callops's `application_id` into the file's header, and checkpoints it so that the
+    /// main file carries it (another run reads the header before it opens the file).
+    private func stamp() throws {
+        do {
+            try writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA application_id = \(DatabaseFile.applicationID)")
+                try db.checkpoint(.passive)
+            }
+        } catch let error as DatabaseError {
+            throw Self.explain(error, path: path, busyWait: busyWait)
+        }
+    }
+
+    /// Ends the run with the file alone: the WAL checkpointed into the database and truncated,
+    /// the connection closed (SQLite then removes the -wal and -shm files), also after a failure.
+    public func close() throws {
+        guard path != ":memory:", closed.markClosed() else { return }
+        if !(writer.configuration.readonly) {
+            _ = try? writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        }
+        try writer.close()
     }
 
     /// Runs `body` in one immediate transaction: all of it is written, or none of it.
@@ -86,7 +211,7 @@ public final class AppDatabase: Sendable {
                 return result!
             }
         } catch let error as DatabaseError {
-            throw Self.explain(error, path: path)
+            throw Self.explain(error, path: path, busyWait: busyWait)
         }
     }
 
@@ -95,7 +220,7 @@ public final class AppDatabase: Sendable {
         do {
             return try writer.read(body)
         } catch let error as DatabaseError {
-            throw Self.explain(error, path: path)
+            throw Self.explain(error, path: path, busyWait: busyWait)
         }
     }
 
@@ -110,24 +235,56 @@ public final class AppDatabase: Sendable {
         do {
             return try DatabaseQueue(path: path, configuration: config).read(body)
         } catch let error as DatabaseError {
-            throw Self.explain(error, path: path)
+            throw Self.explain(error, path: path, busyWait: busyWait)
         }
     }
 
     /// Copies the database to `destination` with SQLite's online backup, safe while other runs
-    /// use it.
+    /// use it. The copy is made in a temporary file beside `destination` (0600: it holds every
+    /// customer's number), checked with `PRAGMA quick_check`, and only then linked into place;
+    /// a corrupt source, a full disk or a failed check leaves no file behind.
     public func backup(to destination: String) throws {
         if FileManager.default.fileExists(atPath: destination) {
-            throw CallOpsError.refused("\(destination) already exists; choose a new file name")
+            throw CallOpsError.refused("\(Quoted.path(destination)) already exists; choose a new file name")
         }
+        let url = URL(fileURLWithPath: destination)
+        let temporary = url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".callops-\(getpid()).tmp"
+        func removeTemporary() {
+            for side in ["", "-journal", "-wal", "-shm"] { unlink(temporary + side) }
+        }
+        removeTemporary()
         do {
-            let target = try DatabaseQueue(path: destination)
-            try writer.backup(to: target)
-            try target.close()
+            try DatabaseFile.createPrivate(temporary)
+            let target = try DatabaseQueue(path: temporary)
+            do {
+                try writer.backup(to: target)
+                let problems = try target.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }.filter { $0 != "ok" }
+                if !problems.isEmpty {
+                    throw CallOpsError.refused(
+                        "\(Quoted.path(path)) is damaged, so its copy fails SQLite's check (\(Quoted.value(problems.prefix(3).joined(separator: "; ")))); no backup was written; restore the database from an earlier backup")
+                }
+                try target.close()
+            } catch {
+                try? target.close()
+                throw error
+            }
+            guard link(temporary, destination) == 0 else {
+                throw CallOpsError.badFile(file: Quoted.path(destination), message: "cannot be put in place (\(String(cString: strerror(errno))))")
+            }
+            removeTemporary()
         } catch let error as DatabaseError {
-            try? FileManager.default.removeItem(atPath: destination)
-            throw Self.explain(error, path: destination)
+            removeTemporary()
+            throw Self.explain(error, path: error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB ? path : destination, busyWait: busyWait)
+        } catch {
+            removeTemporary()
+            throw error
         }
+    }
+
+    /// SQLite's quick check (the pages and records, not the indexes' contents): an empty list
+    /// means the file is sound enough to write to.
+    public func quickCheck() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check").filter { $0 != "ok" } }
     }
 
     /// SQLite's integrity check: an empty list means the file is sound.
@@ -141,20 +298,21 @@ public final class AppDatabase: Sendable {
     }
 
     /// Turns SQLite's codes into a sentence that says what to do.
-    static func explain(_ error: DatabaseError, path: String) -> CallOpsError {
+    static func explain(_ error: DatabaseError, path rawPath: String, busyWait: TimeInterval = 600) -> CallOpsError {
+        let path = Quoted.path(rawPath)
         switch error.resultCode {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
             return .refused("\(path) is not a readable callops database (\(error.message ?? "corrupt")); restore it from a backup (callops backup) or choose another --db")
         case .SQLITE_FULL:
             return .refused("\(path): the disk is full; nothing was changed; free some space and run the command again")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return .refused("\(path) is busy: another callops run held it for more than 30 seconds; nothing was changed; try again when it has finished")
+            return .refused("\(path) is busy: another callops run held it for more than \(Int(busyWait)) seconds (general.busy_wait_seconds); nothing was changed; try again when it has finished")
         case .SQLITE_CANTOPEN:
             return .refused("\(path) cannot be opened (\(error.message ?? "no access")); check the folder exists and is writable")
         case .SQLITE_READONLY:
             return .refused("\(path) is read-only; nothing was changed")
         default:
-            return .refused("\(path): database error: \(error.message ?? "\(error.resultCode)") (\(error.sql ?? "no statement"))")
+            return .refused("\(path): database error: \(Quoted.value(error.message ?? "\(error.resultCode)")) (\(Quoted.value(error.sql ?? "no statement")))")
         }
     }
 
@@ -170,7 +328,11 @@ public final class AppDatabase: Sendable {
                     numbers INTEGER NOT NULL CHECK (numbers >= 0)
                 );
                 """)
-        }
+        },
+        // The wall-clock time beside the run's (`--now`) time (SPEC section 12).
+        Migration("store.audit.v2") { db in
+            try db.execute(sql: "ALTER TABLE audit_log ADD COLUMN recorded_at TEXT")
+        },
     ]
 }
 

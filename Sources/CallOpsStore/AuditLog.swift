@@ -6,32 +6,43 @@ import GRDB
 public enum AuditLog {
     /// One recorded reveal or export.
     public struct Entry: Codable, Equatable, Sendable, FetchableRecord {
+        /// The run's time (`--now` when fixed).
         public var at: String
+        /// The machine's real time when the entry was written, whatever `--now` says.
+        public var recordedAt: String?
         public var osUser: String
         public var command: String
         public var numbers: Int
 
         enum CodingKeys: String, CodingKey {
             case at, command, numbers
+            case recordedAt = "recorded_at"
             case osUser = "os_user"
         }
     }
 
-    /// Records that `command` showed or wrote `numbers` phone numbers, by the OS user, now.
+    /// Records that `command` showed or wrote `numbers` phone numbers, by the OS account, at the
+    /// run's time and the wall-clock time. Call it once the numbers are shown or the file that
+    /// holds them is safely in place.
     public static func record(_ db: Database, command: String, numbers: Int, clock: Clock) throws {
+        let wall = Clock(now: Date(), timeZone: clock.timeZone).nowTimestamp
         try db.execute(
-            sql: "INSERT INTO audit_log (at, os_user, command, numbers) VALUES (?, ?, ?, ?)",
-            arguments: [clock.nowTimestamp, osUser, command, numbers])
+            sql: "INSERT INTO audit_log (at, recorded_at, os_user, command, numbers) VALUES (?, ?, ?, ?, ?)",
+            arguments: [clock.nowTimestamp, wall, osUser, Quoted.value(command), numbers])
     }
 
     /// The whole log, newest first.
     public static func entries(_ db: Database) throws -> [Entry] {
-        try Entry.fetchAll(db, sql: "SELECT at, os_user, command, numbers FROM audit_log ORDER BY id DESC")
+        try Entry.fetchAll(db, sql: "SELECT at, recorded_at, os_user, command, numbers FROM audit_log ORDER BY id DESC")
     }
 
-    /// The OS user running this process.
+    /// The OS account running this process, from its real user id (not `$USER`, which anyone
+    /// can set): its name, else `uid N`.
     public static var osUser: String {
-        let env = ProcessInfo.processInfo.environment
-        return env["USER"] ?? env["LOGNAME"] ?? NSUserName()
+        let uid = getuid()
+        if let entry = getpwuid(uid), let name = entry.pointee.pw_name {
+            return String(cString: name)
+        }
+        return "uid \(uid)"
     }
 }

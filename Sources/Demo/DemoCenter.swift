@@ -78,8 +78,9 @@ public enum DemoCenter {
             summary.agents = agents.count
             summary.teams = try Roster.teams(db).count
             summary.seats = try Roster.seatCounts(db).seats
+            let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents)
             for agent in agents where agent.status != .left {
-                summary.agentsByTier[agent.tier(clock: clock, rules: settings.roster), default: 0] += 1
+                summary.agentsByTier[tiers[agent.id]!.tier, default: 0] += 1
             }
             return summary
         }
@@ -113,12 +114,13 @@ public enum DemoCenter {
         try Training.addCourse(db, code: "BR01", name: "新人衔训", kind: .bridging)
         let probationers = agents.filter { $0.status == .probation }.map(\.code)
         _ = try Training.enroll(db, course: "PJ01", agents: probationers, on: clock.day(first))
-        for agent in agents where agent.status == .probation && clock.parseDay(agent.hireDate)! < clock.adding(days: -5, to: first) {
+        for agent in agents where try agent.status == .probation && StoredValue.time(agent.hireDate, clock: clock, table: "agent", column: "hire_date", id: agent.id) < clock.adding(days: -5, to: first) {
             try Training.complete(db, course: "PJ01", agent: agent.code, passed: true, score: 80, on: clock.day(first))
         }
         // Each agent's income goal for the month, by tier, gives the activity targets (seed 001).
+        let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents)
         for agent in agents where agent.status != .left {
-            let income: Double = switch agent.tier(clock: clock, rules: settings.roster) {
+            let income: Double = switch tiers[agent.id]!.tier {
             case .top: 180_000
             case .core: 120_000
             case .general: 72_000
@@ -140,7 +142,7 @@ public enum DemoCenter {
                 summary.leads += imported.accepted
             }
             // New hires take the pre-job course in their first five days; passing opens the lead gate.
-            for agent in agents where agent.status == .probation && clock.day(clock.adding(days: 5, to: clock.parseDay(agent.hireDate)!)) == clock.day(day) {
+            for agent in agents where try agent.status == .probation && clock.day(clock.adding(days: 5, to: StoredValue.time(agent.hireDate, clock: clock, table: "agent", column: "hire_date", id: agent.id))) == clock.day(day) {
                 try Training.complete(db, course: "PJ01", agent: agent.code, passed: true, score: 70 + Int(random.next() % 30), on: clock.day(day))
             }
             let trained = try Training.passedPreJob(db)
@@ -165,7 +167,7 @@ public enum DemoCenter {
             summary.candidates += 1
         }
         for candidate in try Recruiting.list(db, today: day) where candidate.since < day.description && random.chance(0.4) {
-            let stage = RecruitStage(rawValue: candidate.stage)!
+            let stage = try StoredValue.enum(RecruitStage.self, candidate.stage, table: "candidate", column: "stage", id: candidate.id)
             let index = RecruitStage.allCases.firstIndex(of: stage)!
             if random.chance(recruitPassRates[index]) {
                 let signing = stage.next == .signed

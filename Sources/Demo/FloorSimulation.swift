@@ -90,6 +90,8 @@ struct FloorSimulation {
         options.trainedProbationers = trained
         _ = try Allocator(settings: settings, clock: clock(morning)).allocate(db, options: options)
         let catalog = settings.products
+        // The day's tiers, resolved once: a tier is a day's, not a slot's.
+        let tiers = try Roster.tiers(db, on: clock(morning).civilToday, rules: settings.roster, agents: agents)
         for slot in Self.slots {
             let parts = slot.split(separator: ":").compactMap { Double($0) }
             let at = day.addingTimeInterval(parts[0] * 3600 + parts[1] * 60)
@@ -101,7 +103,7 @@ struct FloorSimulation {
             for agent in agents where agent.status != .left {
                 // An agent gets through six to eight calls a slot.
                 let entries = try queue.entries(db, agent: agent.code, limit: 6 + Int(random.next() % 3))
-                let skill = Self.skill(agent.tier(clock: slotClock, rules: settings.roster))
+                let skill = Self.skill(tiers[agent.id]!.tier)
                 for (k, entry) in entries.enumerated() {
                     let callAt = at.addingTimeInterval(Double(k) * 420 + Double(random.next() % 120))
                     let lead = try LeadProgress.lead(db, id: entry.leadID)!

@@ -5,9 +5,10 @@ import Foundation
 public enum Disposition: String, Codable, CaseIterable, Sendable {
     case noAnswer = "no_answer", busy, invalidNumber = "invalid_number", connected, interested, callback, proposal, sale, refused, dnc
 
-    /// A contact is a call with talk time whose disposition is not no_answer, busy or invalid_number.
+    /// A contact is a call with talk time whose disposition is not no_answer, busy or invalid_number;
+    /// a callback is always one (the customer spoke to choose a time), whatever talk was recorded.
     public func isContact(talkSeconds: Int) -> Bool {
-        talkSeconds > 0 && ![.noAnswer, .busy, .invalidNumber].contains(self)
+        self == .callback || (talkSeconds > 0 && ![.noAnswer, .busy, .invalidNumber].contains(self))
     }
 }
 
@@ -53,12 +54,16 @@ public struct CadenceCall: Sendable {
     public var disposition: Disposition
     public var talkSeconds: Int
     public var callbackAt: Date?
+    /// False when the lead's agent already holds the cap of open callbacks: the customer's time
+    /// is kept as a follow-up due then, not as a callback.
+    public var callbackRoom: Bool
 
-    public init(at: Date, disposition: Disposition, talkSeconds: Int, callbackAt: Date? = nil) {
+    public init(at: Date, disposition: Disposition, talkSeconds: Int, callbackAt: Date? = nil, callbackRoom: Bool = true) {
         self.at = at
         self.disposition = disposition
         self.talkSeconds = talkSeconds
         self.callbackAt = callbackAt
+        self.callbackRoom = callbackRoom
     }
 }
 
@@ -94,6 +99,11 @@ public struct Cadence: Sendable {
     public func apply(_ call: CadenceCall, to state: CadenceState, attemptsToday: Int) -> CadenceState {
         var next = state
         guard state.outcome == .open else { return state }
+        // Every contact is one, the exits (refused, dnc, sale) included.
+        if call.disposition.isContact(talkSeconds: call.talkSeconds) {
+            next.lastContactAt = call.at
+            next.unanswered = 0
+        }
         func end(_ outcome: CadenceOutcome, _ why: String) -> CadenceState {
             next.outcome = outcome
             next.nextDueAt = nil
@@ -148,7 +158,7 @@ public struct Cadence: Sendable {
             return end(.exhausted, "no interest after \(next.followUps) follow-ups")
         }
         if call.disposition == .callback, let chosen = call.callbackAt, chosen > call.at {
-            next.callbackAt = chosen
+            next.callbackAt = call.callbackRoom ? chosen : nil
             next.nextDueAt = chosen
         } else {
             let days = rules.intervals[next.followUps]

@@ -25,21 +25,27 @@ public enum CallFileRecord: Sendable {
 /// talk_seconds,disposition` and optional `callback_at,product,premium,insured,note`, SPEC
 /// section 6) row by row, validating each; a bad file (no header, a missing column) stops it.
 public struct CallFileReader {
-    private var reader: CSVReader
+    private var reader: TabularReader
     /// Each column's index, looked up once (a lookup normalises the name: per field and row it
     /// cost a seventh of a million-row import).
     private let columns: [String: Int]
     private let clock: Clock
     private let validator: MobileValidator
+    /// The product codes of the catalog, which a `sale` row must name (`CallRowSale`).
+    private let catalog: [String]
 
-    /// Opens `path` and checks its header.
-    public init(path: String, settings: Settings, clock: Clock) throws {
+    /// Input bytes read so far, for progress.
+    public var bytesRead: Int { reader.bytesRead }
+
+    /// Opens `path` (CSV, or an xlsx workbook at `sheet`, default its first) and checks its
+    /// header (English or Chinese names, `CallFileHeader`).
+    public init(path: String, sheet: String? = nil, settings: Settings, clock: Clock) throws {
         let file = (path as NSString).lastPathComponent
-        var reader = try CSVReader(path: path, encoding: try TextEncoding.detect(path: path))
+        var reader = try TabularReader(path: path, sheet: sheet)
         guard let headerRecord = try reader.next() else {
             throw CallOpsError.badFile(file: file, message: "is empty; a call file needs the header call_id,agent_code,phone|lead_id,started_at,talk_seconds,disposition")
         }
-        let header = CSVHeader(headerRecord.fields)
+        let header = CSVHeader(CallFileHeader.english(headerRecord.fields))
         for name in ["call_id", "agent_code", "started_at", "talk_seconds", "disposition"] where header.column(name) == nil {
             throw CallOpsError.badInput(file: file, line: headerRecord.line, field: name, message: "missing column")
         }
@@ -55,6 +61,7 @@ public struct CallFileReader {
         self.columns = columns
         self.clock = clock
         self.validator = try MobileValidator(pattern: settings.leads.mobilePattern)
+        self.catalog = settings.products.map(\.code)
     }
 
     /// Field `i` without surrounding white space (Unicode's, as `trimmingCharacters`), nil when
@@ -85,36 +92,33 @@ public struct CallFileReader {
         guard let callID = value("call_id") else { return reject("call_id", "is empty") }
         guard let agent = value("agent_code") else { return reject("agent_code", "is empty") }
         guard let startedText = value("started_at"), let started = clock.parse(startedText) else {
-            return reject("started_at", "\"\(value("started_at") ?? "")\" is not a local time such as 2026-11-23T10:15:00")
+            return reject("started_at", "\"\(Quoted.value(value("started_at") ?? ""))\" is not a local time such as 2026-11-23T10:15:00")
         }
-        guard let talk = value("talk_seconds").flatMap(Int.init), talk >= 0 else {
-            return reject("talk_seconds", "\"\(value("talk_seconds") ?? "")\" is not a whole number of seconds")
+        guard let talk = value("talk_seconds").flatMap(InputRange.talkSeconds) else {
+            return reject("talk_seconds", "\"\(Quoted.value(value("talk_seconds") ?? ""))\" is not a whole number of seconds from 0 to 86400")
         }
         guard let dispositionText = value("disposition"), let disposition = Disposition(rawValue: dispositionText.lowercased()) else {
-            return reject("disposition", "\"\(value("disposition") ?? "")\" is not one of \(Disposition.allCases.map(\.rawValue).joined(separator: ", "))")
+            return reject("disposition", "\"\(Quoted.value(value("disposition") ?? ""))\" is not one of \(Disposition.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var input = CallInput(callID: callID, agentCode: agent, startedAt: started, talkSeconds: talk, disposition: disposition, note: value("note"))
         if let id = value("lead_id") {
-            guard let leadID = Int64(id) else { return reject("lead_id", "\"\(id)\" is not a lead id") }
+            guard let leadID = Int64(id) else { return reject("lead_id", "\"\(Quoted.value(id))\" is not a lead id") }
             input.leadID = leadID
         } else if let raw = value("phone") {
-            guard case let .valid(phone) = PhoneNumber.normalize(raw, validator: validator) else { return reject("phone", "\"\(raw)\" is not a mainland mobile") }
+            guard case let .valid(phone) = PhoneNumber.normalize(raw, validator: validator) else { return reject("phone", "\"\(Quoted.value(raw))\" is not a mainland mobile") }
             input.phone = phone
         } else {
             return reject("phone|lead_id", "is empty")
         }
         if let text = value("callback_at") {
-            guard let at = clock.parse(text) else { return reject("callback_at", "\"\(text)\" is not a local time") }
+            guard let at = clock.parse(text) else { return reject("callback_at", "\"\(Quoted.value(text))\" is not a local time") }
             input.callbackAt = at
         }
-        if disposition == .sale, let product = value("product") {
-            guard let premium = value("premium").flatMap(Money.init(parsingYuan:)), premium.fen > 0 else {
-                return reject("premium", "a sale needs its premium in yuan")
+        if disposition == .sale {
+            switch CallRowSale.parse(product: value("product"), premium: value("premium"), insured: value("insured"), catalog: catalog) {
+            case let .success(sale): input.sale = sale
+            case let .failure(problem): return reject(problem.field, problem.reason)
             }
-            guard let insured = Insured(rawValue: value("insured") ?? "self") else {
-                return reject("insured", "\"\(value("insured") ?? "")\" is not self, spouse, child or parent")
-            }
-            input.sale = SaleInput(product: product, premium: premium, insured: insured)
         }
         return .call(CallRow(line: record.line, call: input))
     }

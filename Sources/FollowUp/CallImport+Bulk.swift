@@ -14,9 +14,11 @@ import Roster
 /// 2. Which calls are recorded, duplicates or refused is decided in time order, as the
 ///    one-call-at-a-time import decides it (a refusal depends only on the row, its agent and
 ///    its lead, so it is known before anything is written).
-/// 3. The recorded calls are grouped by lead; each lead's cadence is read once and its calls
-///    replayed through the same pure rules (`CallRecorder.step`, `Cadence.apply`), and the
-///    lead is written once (`LeadProgress.ProgressWriter`).
+/// 3. The recorded calls are replayed in time order, each lead's cadence read once when its
+///    first call comes and kept in memory, through the same pure rules (`CallRecorder.step`,
+///    `Cadence.apply`); the agents' counts of open callbacks are kept as the calls change them,
+///    so the cap on them (`max_open_callbacks`) decides each callback as `record` decides it.
+///    Each lead is then written once (`LeadProgress.ProgressWriter`).
 /// 4. The calls are inserted in time order (so their row ids are those of the one-by-one
 ///    import), then the rare effects that make rows of their own (a cadence ended in the
 ///    lead ledger, a stabilisation call, a do-not-call request, a sale's policy) run in time
@@ -115,18 +117,51 @@ struct BulkCallImport {
         }
     }
 
+    /// Where the calls come from: a call file read on the reading thread (`CallFileReader`), or
+    /// rows another reader validated already (VICIdial's export).
+    enum Source: Sendable {
+        case file(path: String, sheet: String?)
+        case rows([CallRow])
+    }
+
+    /// One lead's cadence while its calls are replayed, and what is written for it after.
+    private struct LeadReplay {
+        var state: CadenceState
+        var status: String
+        var agent: Int64?
+        /// Calls already in the table on the lead from the day of its first call here on, per
+        /// day; nil when none (most leads).
+        var existingOnDay: [String: Int]?
+        /// The day of the last call replayed and how many of this import's calls fell on it
+        /// (calls come in time order, so one day at a time).
+        var day = ""
+        var callsOnDay = 0
+        var listed: Bool?
+        var lastOpen: LeadProgress.Update?
+        var effectiveAt: String?
+        var interestedAt: String?
+        var lastAttemptAt = ""
+        var attempts = 0
+        /// The agent among whose open callbacks the lead counts (an open lead holding a
+        /// callback), or nil.
+        var holds: Int64?
+    }
+
     /// Records read together; `probes` (one per record, when the reading thread could ask a
     /// connection of its own) tell each call's lead and whether it is recorded.
     struct Chunk: Sendable {
         var records: [CallFileRecord] = []
         var probes: [Probe] = []
+        /// How far the reading is, 0 to 30 (of the progress's 100) after these records.
+        var readPercent = 0
     }
 
     /// Imports `path` in the caller's transaction. With `committed` (the database the transaction
     /// runs on), the reading thread also probes the indexes, on a read-only connection of its
     /// own: nothing is written before the whole file is read, and the transaction holds the write
     /// lock, so what is committed is what the transaction sees.
-    func run(_ db: Database, path: String, committed: AppDatabase?, summary: inout CallImportSummary) throws {
+    func run(_ db: Database, source: Source, committed: AppDatabase?, progress: ProgressBar? = nil,
+             summary: inout CallImportSummary) throws {
         var calls: [Pending] = []
         var extras: [Extra] = []
         var refusals: [Int32: String] = [:]
@@ -146,10 +181,29 @@ struct BulkCallImport {
         defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
 
         try Pipeline.run(capacity: 2, produce: { send in
-            var reader = try CallFileReader(path: path, settings: settings, clock: clock)
+            var reader: CallFileReader?
+            var rows: [CallRow] = []
+            var fileBytes = 1
+            switch source {
+            case let .file(path, sheet):
+                reader = try CallFileReader(path: path, sheet: sheet, settings: settings, clock: clock)
+                fileBytes = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 1)
+            case let .rows(given):
+                rows = given
+            }
+            var taken = 0
+            func next() throws -> CallFileRecord? {
+                if reader != nil { return try reader!.next() }
+                guard taken < rows.count else { return nil }
+                taken += 1
+                return .call(rows[taken - 1])
+            }
+            func readPercent() -> Int {
+                reader.map { min(30, 30 * $0.bytesRead / fileBytes) } ?? 30 * taken / max(1, rows.count)
+            }
             func readAll(_ prober: Prober?) throws {
                 var chunk = Chunk()
-                while let record = try reader.next() {
+                while let record = try next() {
                     chunk.records.append(record)
                     if let prober {
                         if case let .call(row) = record {
@@ -159,10 +213,12 @@ struct BulkCallImport {
                         }
                     }
                     if chunk.records.count == Self.chunkRows {
+                        chunk.readPercent = readPercent()
                         guard send(chunk) else { return }
                         chunk = Chunk()
                     }
                 }
+                chunk.readPercent = readPercent()
                 if !chunk.records.isEmpty { _ = send(chunk) }
             }
             let probed: Bool? = try committed?.withSeparateReader { db in
@@ -171,6 +227,7 @@ struct BulkCallImport {
             }
             if probed == nil { try readAll(nil) }
         }, consume: { (chunk: Chunk) in
+            progress?.update(chunk.readPercent)
             for (n, record) in chunk.records.enumerated() {
                 summary.rows += 1
                 guard case let .call(row) = record else {
@@ -178,6 +235,12 @@ struct BulkCallImport {
                     continue
                 }
                 let input = row.call
+                // Refused before anything else, as `record` refuses it (the readers check it).
+                guard (0...InputRange.maximumTalkSeconds).contains(input.talkSeconds) else {
+                    fileRejects.append(.init(line: row.line, field: "row", reason: CallOpsError.invalidValue(
+                        field: "talk_seconds", value: String(input.talkSeconds), expected: "seconds of conversation from 0 to 86400").description))
+                    continue
+                }
                 let index = Int32(calls.count)
                 let hash = input.callID.hashValue
                 if !hashes.insert(hash).inserted { hashesRepeated.insert(hash) }
@@ -198,7 +261,9 @@ struct BulkCallImport {
                 let lead = probe.lead
                 let inDatabase = probe.recorded
                 // What would refuse the call, checked in the order `record` checks it.
-                if case let .failure(error) = agents[Int(agent)] {
+                if input.disposition == .sale && input.sale == nil {
+                    refusals[index] = CallOpsError.invalidValue(field: "product", value: "", expected: "a sale that names its product and premium (a policy)").description
+                } else if case let .failure(error) = agents[Int(agent)] {
                     refusals[index] = error.description
                 } else if lead == 0 {
                     refusals[index] = CallRecorder.leadNotFound(input).description
@@ -255,21 +320,25 @@ struct BulkCallImport {
         }
         summary.rejected.sort { $0.line < $1.line }
 
-        // 3. Each lead's calls in time order through the cadence; the lead written once.
-        recordedRanks.sort { $0.lead != $1.lead ? $0.lead < $1.lead : $0.rank < $1.rank }
+        // 3. The recorded calls in time order through their leads' cadences; each lead written once.
+        progress?.update(30)
+        var replays: [Int64: LeadReplay] = [:]
+        var openCallbacks: [Int64: Int] = [:]
         var effects: [Effect] = []
-        let progress = try LeadProgress.ProgressWriter(db)
         let existingCalls = try BulkStatement(db, sql: "SELECT started_at FROM call WHERE lead_id = ? AND started_at >= ?")
-        var start = 0
-        while start < recordedRanks.count {
-            var end = start + 1
-            while end < recordedRanks.count && recordedRanks[end].lead == recordedRanks[start].lead { end += 1 }
-            try replay(db, lead: recordedRanks[start].lead, ranks: recordedRanks[start..<end].map(\.rank), order: order,
-                       calls: &calls, extras: extras, agents: agents, reader: leads, existingCalls: existingCalls,
-                       progress: progress, effects: &effects, summary: &summary)
-            start = end
+        for (n, (lead, rank)) in recordedRanks.enumerated() {
+            if n % 4_096 == 0 { progress?.update(30 + 40 * n / recordedRanks.count) }
+            try replay(db, lead: lead, rank: rank, order: order, calls: &calls, extras: extras, agents: agents, reader: leads,
+                       existingCalls: existingCalls, replays: &replays, openCallbacks: &openCallbacks, effects: &effects, summary: &summary)
         }
         recordedRanks = []
+        let writer = try LeadProgress.ProgressWriter(db)
+        for id in replays.keys.sorted() {
+            guard let replay = replays[id] else { continue }
+            try writer.write(LeadProgress.Progress(lead: id, attempts: replay.attempts, lastAttemptAt: replay.lastAttemptAt, cadence: replay.lastOpen,
+                                                   effectiveAt: replay.effectiveAt, interestedAt: replay.interestedAt))
+        }
+        replays = [:]
 
         // 4. The calls in time order, then the effects that make rows of their own.
         let insert = try BulkStatement(db, sql: """
@@ -277,7 +346,9 @@ struct BulkCallImport {
                               callback_at, note, on_others_lead)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for i in order {
+        progress?.update(70)
+        for (n, i) in order.enumerated() {
+            if n % 4_096 == 0 { progress?.update(70 + 30 * n / order.count) }
             let call = calls[Int(i)]
             guard call.recorded, case let .success(agent) = agents[Int(call.agent)] else { continue }
             insert.bind(1, call.callID)
@@ -300,14 +371,10 @@ struct BulkCallImport {
         }
     }
 
-    /// Replays one lead's recorded calls (`ranks`, in time order) through the cadence, writes the
-    /// lead's columns once, and keeps what the calls do beyond that for later.
-    private func replay(
-        _ db: Database, lead id: Int64, ranks: [Int32], order: [Int32], calls: inout [Pending], extras: [Extra],
-        agents: [Result<Agent, CallOpsError>], reader: LeadProgress.CadenceReader, existingCalls: BulkStatement,
-        progress: LeadProgress.ProgressWriter, effects: inout [Effect], summary: inout CallImportSummary
-    ) throws {
-        guard let row = try reader.lead(id: id) else { return }
+    /// The lead's cadence as the table holds it, with the calls already recorded on it from
+    /// `firstAt`'s day on; nil when the lead is not found.
+    private func load(lead id: Int64, firstAt: Date, reader: LeadProgress.CadenceReader, existingCalls: BulkStatement) throws -> LeadReplay? {
+        guard let row = try reader.lead(id: id) else { return nil }
         var state = CadenceState()
         state.outcome = CallRecorder.outcome(status: row.status)
         state.stage = Stage(rawValue: row.stage) ?? .new
@@ -316,84 +383,121 @@ struct BulkCallImport {
         state.lastContactAt = row.lastContactAt.flatMap(clock.parse)
         state.nextDueAt = row.nextDueAt.flatMap(clock.parse)
         state.callbackAt = row.callbackAt.flatMap(clock.parse)
-        var status = row.status
-        var leadAgent = row.agentID
-        // Calls already recorded on the lead from the first day of these on, counted per day
-        // (the one-by-one import counts the day's calls in the table, whatever their time).
-        var callsOnDay: [String: Int] = [:]
-        let firstDay = clock.day(calls[Int(order[Int(ranks[0])])].at)
+        var replay = LeadReplay(state: state, status: row.status, agent: row.agentID)
+        replay.holds = row.status == "open" && row.callbackAt != nil ? row.agentID : nil
+        // The one-by-one import counts the day's calls in the table, whatever their time.
         existingCalls.bind(1, id)
-        existingCalls.bind(2, firstDay)
+        existingCalls.bind(2, clock.day(firstAt))
+        var existing: [String: Int] = [:]
         while try existingCalls.nextRow() {
-            if let at = existingCalls.text(0) { callsOnDay[String(at.prefix(10)), default: 0] += 1 }
+            if let at = existingCalls.text(0) { existing[String(at.prefix(10)), default: 0] += 1 }
         }
-        var listed: Bool?
-        var lastOpen: LeadProgress.Update?
-        var effectiveAt: String?
-        var interestedAt: String?
-        var lastAttemptAt = ""
-        for rank in ranks {
-            let i = Int(order[Int(rank)])
-            var call = calls[i]
-            guard case let .success(agent) = agents[Int(call.agent)] else { continue }
-            let extra = call.extra < 0 ? nil : extras[Int(call.extra)]
-            let input = CallInput(
-                callID: call.callID, agentCode: agent.code, leadID: id, startedAt: call.at, talkSeconds: Int(call.talk),
-                disposition: call.disposition, callbackAt: call.callbackAt.isNaN ? nil : Date(timeIntervalSinceReferenceDate: call.callbackAt),
-                sale: extra?.sale)
-            let day = clock.day(call.at)
-            let before = state
-            let step = recorder.step(input, before: before, attemptsToday: callsOnDay[day, default: 0])
-            callsOnDay[day, default: 0] += 1
-            let at = clock.timestamp(call.at)
-            lastAttemptAt = max(lastAttemptAt, at)
-            call.contact = step.contact
-            call.effective = step.effective
-            call.followUp = step.followUp.map(Int8.init) ?? -1
-            call.callbackAt = step.callbackAt?.timeIntervalSinceReferenceDate ?? .nan
-            call.othersLead = leadAgent != agent.id
-            call.recorded = true
-            calls[i] = call
-            summary.imported += 1
-            if call.othersLead { summary.onOthersLeads += 1 }
-            var effect = Effect(rank: rank, call: Int32(i), lead: id, leadAgent: leadAgent)
-            let statusBefore = status
-            if before.outcome == .open {
-                let update = recorder.progressUpdate(step, at: at)
-                lastOpen = update
-                if update.effective && effectiveAt == nil { effectiveAt = at }
-                if update.interested && interestedAt == nil { interestedAt = at }
-                state = step.after
-                if let ended = update.ended {
-                    effect.ended = ended
-                    status = ended.status.rawValue
-                    if ended.status == .dnc { leadAgent = nil }
+        replay.existingOnDay = existing.isEmpty ? nil : existing
+        return replay
+    }
+
+    /// Replays one recorded call (`rank` in time order) through its lead's cadence, held in
+    /// `replays` from the lead's first call on, and keeps what the call does beyond that for later.
+    private func replay(
+        _ db: Database, lead id: Int64, rank: Int32, order: [Int32], calls: inout [Pending], extras: [Extra],
+        agents: [Result<Agent, CallOpsError>], reader: LeadProgress.CadenceReader, existingCalls: BulkStatement,
+        replays: inout [Int64: LeadReplay], openCallbacks: inout [Int64: Int], effects: inout [Effect], summary: inout CallImportSummary
+    ) throws {
+        let i = Int(order[Int(rank)])
+        var call = calls[i]
+        guard case let .success(agent) = agents[Int(call.agent)] else { return }
+        var lead: LeadReplay
+        if let known = replays[id] {
+            lead = known
+        } else {
+            guard let loaded = try load(lead: id, firstAt: call.at, reader: reader, existingCalls: existingCalls) else { return }
+            lead = loaded
+        }
+        // An agent's open callbacks: the table's count before the import, then as the calls change it.
+        func openCount(_ agent: Int64) throws -> Int {
+            if let known = openCallbacks[agent] { return known }
+            let count = try LeadProgress.openCallbacks(db, agent: agent)
+            openCallbacks[agent] = count
+            return count
+        }
+        let extra = call.extra < 0 ? nil : extras[Int(call.extra)]
+        let input = CallInput(
+            callID: call.callID, agentCode: agent.code, leadID: id, startedAt: call.at, talkSeconds: Int(call.talk),
+            disposition: call.disposition, callbackAt: call.callbackAt.isNaN ? nil : Date(timeIntervalSinceReferenceDate: call.callbackAt),
+            sale: extra?.sale)
+        let day = clock.day(call.at)
+        if day != lead.day {
+            lead.day = day
+            lead.callsOnDay = 0
+        }
+        let before = lead.state
+        var callbackRoom = true
+        if let chosen = recorder.callbackCapped(input, before: before) {
+            let open = try openCount(lead.agent ?? agent.id)
+            callbackRoom = open < settings.leads.recycling.maxOpenCallbacks
+            if !callbackRoom {
+                summary.warnings.append(.init(line: Int(call.line), field: "callback_at",
+                                              reason: recorder.callbackCapNote(lead: id, open: open, chosen: chosen)))
+            }
+        }
+        let step = recorder.step(input, before: before, attemptsToday: (lead.existingOnDay?[day] ?? 0) + lead.callsOnDay,
+                                 callbackRoom: callbackRoom)
+        lead.callsOnDay += 1
+        lead.attempts += 1
+        let at = clock.timestamp(call.at)
+        lead.lastAttemptAt = max(lead.lastAttemptAt, at)
+        call.contact = step.contact
+        call.effective = step.effective
+        call.followUp = step.followUp.map(Int8.init) ?? -1
+        call.callbackAt = step.callbackAt?.timeIntervalSinceReferenceDate ?? .nan
+        call.othersLead = lead.agent != agent.id
+        call.recorded = true
+        calls[i] = call
+        summary.imported += 1
+        if call.othersLead { summary.onOthersLeads += 1 }
+        var effect = Effect(rank: rank, call: Int32(i), lead: id, leadAgent: lead.agent)
+        let statusBefore = lead.status
+        if before.outcome == .open {
+            let update = recorder.progressUpdate(step, at: at)
+            lead.lastOpen = update
+            if update.effective && lead.effectiveAt == nil { lead.effectiveAt = at }
+            if update.interested && lead.interestedAt == nil { lead.interestedAt = at }
+            lead.state = step.after
+            if let ended = update.ended {
+                effect.ended = ended
+                lead.status = ended.status.rawValue
+                if ended.status == .dnc { lead.agent = nil }
+            }
+        }
+        effect.stabilizes = step.contact && statusBefore == "won"
+        if call.disposition == .dnc {
+            effect.doNotCall = true
+            // `DoNotCall.add` closes the lead when its number is newly listed and it is not
+            // already closed for good.
+            if lead.listed == nil { lead.listed = try DoNotCall.contains(db, phone: try LeadProgress.lead(db, id: id)?.phone ?? "") }
+            if lead.listed == false {
+                lead.listed = true
+                if ["pool", "open", "exhausted"].contains(lead.status) {
+                    lead.status = LeadStatus.dnc.rawValue
+                    lead.agent = nil
                 }
             }
-            effect.stabilizes = step.contact && statusBefore == "won"
-            if call.disposition == .dnc {
-                effect.doNotCall = true
-                // `DoNotCall.add` closes the lead when its number is newly listed and it is not
-                // already closed for good.
-                if listed == nil { listed = try DoNotCall.contains(db, phone: try LeadProgress.lead(db, id: id)?.phone ?? "") }
-                if listed == false {
-                    listed = true
-                    if ["pool", "open", "exhausted"].contains(status) {
-                        status = LeadStatus.dnc.rawValue
-                        leadAgent = nil
-                    }
-                }
-            }
-            if call.disposition == .sale && extra?.sale != nil {
-                effect.sale = true
-                summary.sales += 1
-                status = LeadStatus.won.rawValue
-            }
-            state.outcome = CallRecorder.outcome(status: status)
-            if effect.ended != nil || effect.stabilizes || effect.doNotCall || effect.sale { effects.append(effect) }
         }
-        try progress.write(LeadProgress.Progress(lead: id, attempts: ranks.count, lastAttemptAt: lastAttemptAt, cadence: lastOpen,
-                                                 effectiveAt: effectiveAt, interestedAt: interestedAt))
+        if call.disposition == .sale && extra?.sale != nil {
+            effect.sale = true
+            summary.sales += 1
+            lead.status = LeadStatus.won.rawValue
+        }
+        lead.state.outcome = CallRecorder.outcome(status: lead.status)
+        // The lead counts among its agent's open callbacks while open with a callback held.
+        let holds = lead.status == "open" && lead.state.callbackAt != nil ? lead.agent : nil
+        if holds != lead.holds {
+            if let old = lead.holds { openCallbacks[old] = try openCount(old) - 1 }
+            if let new = holds { openCallbacks[new] = try openCount(new) + 1 }
+            lead.holds = holds
+        }
+        replays[id] = lead
+        if effect.ended != nil || effect.stabilizes || effect.doNotCall || effect.sale { effects.append(effect) }
     }
 
     /// Runs one call's own effects, in the order `CallRecorder.record` runs them.

@@ -14,6 +14,8 @@ public struct CallImportSummary: Encodable, Equatable, Sendable {
     public var sales = 0
     /// Rows that could not be recorded, with line and reason.
     public var rejected: [Reject] = []
+    /// Rows recorded with a caveat (a callback past the agent's cap, kept as a follow-up).
+    public var warnings: [Reject] = []
 
     public struct Reject: Encodable, Equatable, Sendable {
         public var line: Int
@@ -22,7 +24,7 @@ public struct CallImportSummary: Encodable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case rows, imported, sales, rejected
+        case rows, imported, sales, rejected, warnings
         case alreadyImported = "already_imported"
         case onOthersLeads = "on_others_leads"
     }
@@ -40,20 +42,39 @@ public struct CallImport {
 
     /// Reads the file and records its calls as if one at a time in time order (the cadence needs
     /// them in order), in the caller's transaction, in bulk (`BulkCallImport`). A bad row is
-    /// reported and skipped; a bad file stops it all. `committed`, the database whose
-    /// transaction `db` is, lets the reading thread probe the indexes on a connection of its own.
-    public func run(_ db: Database, path: String, committed: AppDatabase? = nil) throws -> CallImportSummary {
+    /// reported and skipped; a bad file stops it all.
+    /// - Parameters:
+    ///   - layout: `vicidial` for VICIdial's Export Calls Report, read by `VicidialCallExport`.
+    ///   - sheet: the sheet of an xlsx workbook (default its first).
+    ///   - progress: shown on a terminal: reading the file, then recording its calls.
+    ///   - committed: the database whose transaction `db` is; lets the reading thread probe the
+    ///     indexes on a connection of its own.
+    public func run(_ db: Database, path: String, layout: CallFileLayout = .plain, sheet: String? = nil, progress: ProgressBar? = nil,
+                    committed: AppDatabase? = nil) throws -> CallImportSummary {
         var summary = CallImportSummary()
-        try BulkCallImport(settings: settings, clock: clock).run(db, path: path, committed: committed, summary: &summary)
+        let bulk = try BulkCallImport(settings: settings, clock: clock)
+        if layout == .vicidial {
+            let export = try VicidialCallExport(settings: settings, clock: clock).read(db, path: path)
+            summary = export.summary
+            try bulk.run(db, source: .rows(export.calls.map { CallRow(line: $0.line, call: $0.call) }), committed: committed,
+                         progress: progress, summary: &summary)
+            summary.rows = export.summary.rows  // counted by the export's reader, rejects included
+        } else {
+            try bulk.run(db, source: .file(path: path, sheet: sheet), committed: committed, progress: progress, summary: &summary)
+        }
         return summary
     }
 
     /// The same import one call at a time, each through `CallRecorder.record` in a savepoint:
     /// the definition the bulk import is tested against.
-    func runOneByOne(_ db: Database, path: String) throws -> CallImportSummary {
+    func runOneByOne(_ db: Database, path: String, layout: CallFileLayout = .plain, sheet: String? = nil) throws -> CallImportSummary {
+        if layout == .vicidial {
+            let export = try VicidialCallExport(settings: settings, clock: clock).read(db, path: path)
+            return try record(db, export.calls, summary: export.summary)
+        }
         var summary = CallImportSummary()
         var calls: [(line: Int, call: CallInput)] = []
-        var reader = try CallFileReader(path: path, settings: settings, clock: clock)
+        var reader = try CallFileReader(path: path, sheet: sheet, settings: settings, clock: clock)
         while let record = try reader.next() {
             summary.rows += 1
             switch record {
@@ -61,13 +82,21 @@ public struct CallImport {
             case let .rejected(reject): summary.rejected.append(reject)
             }
         }
+        return try record(db, calls, summary: summary)
+    }
+
+    /// Records validated calls in time order, each in a savepoint: a refused one leaves no trace.
+    func record(_ db: Database, _ calls: [(line: Int, call: CallInput)], summary: CallImportSummary, progress: ProgressBar? = nil) throws -> CallImportSummary {
+        var calls = calls, summary = summary
         calls.sort { ($0.call.startedAt, $0.line) < ($1.call.startedAt, $1.line) }
         let recorder = try CallRecorder(settings: settings, clock: clock)
-        for (line, call) in calls {
+        for (n, (line, call)) in calls.enumerated() {
+            if n % 256 == 0 { progress?.update(30 + 70 * n / calls.count) }
             do {
                 // Each call in a savepoint: a refused row (unknown agent or lead) leaves no trace.
+                var notes: [String] = []
                 try db.inSavepoint {
-                    switch try recorder.record(db, call) {
+                    switch try recorder.record(db, call, notes: &notes) {
                     case .duplicate: summary.alreadyImported += 1
                     case let .recorded(othersLead, _):
                         summary.imported += 1
@@ -76,6 +105,7 @@ public struct CallImport {
                     }
                     return .commit
                 }
+                summary.warnings += notes.map { .init(line: line, field: "callback_at", reason: $0) }
             } catch let error as CallOpsError {
                 summary.rejected.append(.init(line: line, field: "row", reason: error.description))
             }

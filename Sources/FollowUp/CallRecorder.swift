@@ -55,8 +55,21 @@ public struct CallRecorder {
 
     /// Records one call in the caller's transaction.
     public func record(_ db: Database, _ input: CallInput) throws -> CallOutcome {
+        var notes: [String] = []
+        return try record(db, input, notes: &notes)
+    }
+
+    /// Records one call in the caller's transaction; `notes` gets what the caller should be told
+    /// (a callback past the agent's cap, kept as a follow-up).
+    public func record(_ db: Database, _ input: CallInput, notes: inout [String]) throws -> CallOutcome {
+        guard (0...InputRange.maximumTalkSeconds).contains(input.talkSeconds) else {
+            throw CallOpsError.invalidValue(field: "talk_seconds", value: String(input.talkSeconds), expected: "seconds of conversation from 0 to 86400")
+        }
         if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM call WHERE call_id = ?"), arguments: [input.callID]) == true {
             return .duplicate
+        }
+        if input.disposition == .sale && input.sale == nil {
+            throw CallOpsError.invalidValue(field: "product", value: "", expected: "a sale that names its product and premium (a policy)")
         }
         let agent = try Roster.agent(db, code: input.agentCode)
         let found: LeadProgress.Snapshot?
@@ -74,7 +87,15 @@ public struct CallRecorder {
             db.cachedStatement(sql: "SELECT COUNT(*) FROM call WHERE lead_id = ? AND started_at >= ? AND started_at < ?"),
             arguments: [lead.id, day, clock.day(clock.adding(days: 1, to: input.startedAt))]) ?? 0
         let before = state(of: lead)
-        let step = self.step(input, before: before, attemptsToday: attemptsToday)
+        // An agent holds at most `max_open_callbacks` (SPEC section 5); past it the customer's time
+        // is kept as a follow-up due then.
+        var callbackRoom = true
+        if let chosen = callbackCapped(input, before: before) {
+            let open = try LeadProgress.openCallbacks(db, agent: lead.agentID ?? agent.id)
+            callbackRoom = open < settings.leads.recycling.maxOpenCallbacks
+            if !callbackRoom { notes.append(callbackCapNote(lead: lead.id, open: open, chosen: chosen)) }
+        }
+        let step = self.step(input, before: before, attemptsToday: attemptsToday, callbackRoom: callbackRoom)
         let (contact, callbackAt, followUp) = (step.contact, step.callbackAt, step.followUp)
         let othersLead = lead.agentID != agent.id
 
@@ -130,15 +151,35 @@ public struct CallRecorder {
 
     /// What one call does to its lead's cadence and how the call is classified: a pure function
     /// of the call and the state before it, shared by `record` and the bulk import.
-    func step(_ input: CallInput, before: CadenceState, attemptsToday: Int) -> CallStep {
-        var callbackAt = input.callbackAt
-        if let chosen = callbackAt { callbackAt = cadence.windows.nextOpen(atOrAfter: chosen, clock: clock) }
-        let call = CadenceCall(at: input.startedAt, disposition: input.disposition, talkSeconds: input.talkSeconds, callbackAt: callbackAt)
+    /// `callbackRoom`: false when the lead's agent already holds the cap of open callbacks.
+    func step(_ input: CallInput, before: CadenceState, attemptsToday: Int, callbackRoom: Bool = true) -> CallStep {
+        let callbackAt = movedCallback(input)
+        let call = CadenceCall(at: input.startedAt, disposition: input.disposition, talkSeconds: input.talkSeconds, callbackAt: callbackAt,
+                               callbackRoom: callbackRoom)
         let after = cadence.apply(call, to: before, attemptsToday: attemptsToday)
         let contact = input.disposition.isContact(talkSeconds: input.talkSeconds)
         let followUp: Int? = contact && before.outcome == .open ? (before.stage == .new ? 0 : before.followUps + 1) : nil
         return CallStep(after: after, contact: contact, effective: contact && input.talkSeconds >= settings.cadence.effectiveCallSeconds,
                         followUp: followUp, callbackAt: callbackAt)
+    }
+
+    /// The customer's chosen time moved into a calling window.
+    func movedCallback(_ input: CallInput) -> Date? {
+        input.callbackAt.map { cadence.windows.nextOpen(atOrAfter: $0, clock: clock) }
+    }
+
+    /// The chosen time (moved into a window) when this call would make a new open callback, so
+    /// the agent's cap of open callbacks decides it: a callback in the future on an open lead
+    /// that holds none yet. Nil when the cap does not apply.
+    func callbackCapped(_ input: CallInput, before: CadenceState) -> Date? {
+        guard input.disposition == .callback, before.outcome == .open, before.callbackAt == nil,
+              let chosen = movedCallback(input), chosen > input.startedAt else { return nil }
+        return chosen
+    }
+
+    /// The warning of a callback past the cap, kept as a follow-up.
+    func callbackCapNote(lead: Int64, open: Int, chosen: Date) -> String {
+        "lead \(lead): its agent already holds \(open) open callbacks (the cap is \(settings.leads.recycling.maxOpenCallbacks)); kept as a follow-up due \(clock.timestamp(chosen))"
     }
 
     /// The lead's new cadence columns after a call on an open lead, at `at` (stored text).

@@ -75,8 +75,9 @@ public struct NextCallQueue {
 
         for policy in try Sales(settings: settings, clock: clock).stabilizationsDue(db, agent: agent.id) {
             guard let lead = try LeadProgress.lead(db, id: policy.leadID), !(try DoNotCall.contains(db, phone: lead.phone)) else { continue }
-            let freeLookEnds = clock.day(clock.adding(days: settings.sales.freeLookDays - 1, to: clock.parse(policy.soldAt)!))
-            let due = clock.timestamp(clock.adding(days: settings.sales.stabilizationDays, to: clock.parse(policy.soldAt)!))
+            let sold = try StoredValue.time(policy.soldAt, clock: clock, table: "policy", column: "sold_at", id: policy.id)
+            let freeLookEnds = clock.day(clock.adding(days: settings.sales.freeLookDays - 1, to: sold))
+            let due = clock.timestamp(clock.adding(days: settings.sales.stabilizationDays, to: sold))
             entries.append((1, 0, QueueEntry(
                 leadID: lead.id, name: lead.name, phone: lead.phone, grade: lead.grade, reason: .stabilize, followUp: nil, dueAt: due,
                 purpose: "stabilisation: confirm \(policy.product) was the right choice (free-look until \(freeLookEnds))",
@@ -116,8 +117,46 @@ public struct NextCallQueue {
             if a.entry.dueAt != b.entry.dueAt { return (a.entry.dueAt < b.entry.dueAt) != (a.group == 4) }
             return a.entry.leadID < b.entry.leadID
         }
-        let result = entries.map(\.entry)
-        return limit.map { Array(result.prefix($0)) } ?? result
+        return try paced(db, entries.map(\.entry), limit: limit)
+    }
+
+    /// The rows that may be called now, in order, one a customer: every kind of row keeps to the
+    /// calls-a-day limit, and a stabilisation or renewal call to the retry gap after an unanswered
+    /// call and (a renewal reminder) the reminder interval after a contact (SPEC section 6).
+    /// Checked row by row in queue order only until the limit is reached.
+    private func paced(_ db: Database, _ entries: [QueueEntry], limit: Int?) throws -> [QueueEntry] {
+        let pacing = QueuePacing(settings: settings)
+        let now = clock.nowTimestamp
+        let dayStart = clock.timestamp(clock.startOfDay(clock.now))
+        var served: [QueueEntry] = []
+        var seen = Set<Int64>()
+        for entry in entries {
+            if let limit, served.count >= limit { break }
+            guard !seen.contains(entry.leadID) else { continue }
+            // A renewal reminder counts contacts since the premium entered the queue.
+            var reminderSince = dayStart
+            if entry.reason == .renewal, let dueOn = clock.parseDay(String(entry.dueAt.prefix(10))) {
+                reminderSince = min(dayStart, clock.timestamp(clock.adding(days: -settings.renewals.queueDays, to: dueOn)))
+            }
+            let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT COALESCE(SUM(started_at >= ?1), 0), MAX(CASE WHEN started_at >= ?1 THEN started_at END),
+                       MAX(CASE WHEN contact THEN started_at END)
+                FROM call WHERE lead_id = ?3 AND started_at >= ?2 AND started_at <= ?4
+                """), arguments: [dayStart, reminderSince, entry.leadID, now])
+            let callsToday: Int = row?[0] ?? 0
+            switch entry.reason {
+            case .stabilize, .renewal:
+                let lastAttempt = (row?[1] as String?).flatMap(clock.parse)
+                let lastContact = entry.reason == .renewal ? (row?[2] as String?).flatMap(clock.parse) : nil
+                guard let due = pacing.serviceDue(from: clock.now, callsToday: callsToday, lastAttemptToday: lastAttempt,
+                                                  lastReminderContact: lastContact, clock: clock), due <= clock.now else { continue }
+            default:
+                guard pacing.allowsAnotherCall(callsToday: callsToday) else { continue }
+            }
+            seen.insert(entry.leadID)
+            served.append(entry)
+        }
+        return served
     }
 
     private func entry(_ lead: LeadProgress.Snapshot, _ reason: QueueReason, _ followUp: Int?, _ due: String, _ why: String) -> QueueEntry {

@@ -1,6 +1,7 @@
 import CallOpsCore
 import CallOpsStore
 import Foundation
+import Roster
 
 /// One line of the renewals report: an agent, a team or the center.
 public struct RenewalFigures: Encodable, Equatable, Sendable {
@@ -89,10 +90,10 @@ extension Renewals {
         let first = day.firstOfMonth
         var result: [Int64: (issued: Money, inForce: Money)] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, premium_fen, sold_at, status, lapsed_on FROM policy WHERE status <> 'cancelled' AND sold_at >= ? AND sold_at < ?
+            SELECT id, agent_id, premium_fen, sold_at, status, lapsed_on FROM policy WHERE status <> 'cancelled' AND sold_at >= ? AND sold_at < ?
             """, arguments: [first.description, first.adding(months: 1).description]) {
             let premium = Money(fen: row["premium_fen"])
-            let measured = CivilDay(row["sold_at"] as String)!.adding(months: rules.persistencyMonths)
+            let measured = try StoredValue.day(row, "sold_at", table: "policy").adding(months: rules.persistencyMonths)
             let lapsedOn = (row["lapsed_on"] as String?).flatMap { CivilDay($0) }
             let inForce = (row["status"] as String) == "in_force" || (lapsedOn.map { $0 > measured } ?? false)
             var line = result[row["agent_id"], default: (.zero, .zero)]
@@ -123,8 +124,8 @@ extension Renewals {
         let to = min(last, today)
         let cohortFirst = first.adding(months: -rules.persistencyMonths)
         var figures: [Int64: RenewalFigures] = [:]
-        let agents = try Row.fetchAll(db, sql: "SELECT agent.id, agent.code, team.name AS team FROM agent JOIN team ON team.id = agent.team_id ORDER BY team.id, agent.code")
-        for agent in agents { figures[agent["id"]] = RenewalFigures(agentCode: agent["code"], team: agent["team"]) }
+        let agents = try Roster.agents(db)
+        for agent in agents { figures[agent.id] = RenewalFigures(agentCode: agent.code, team: agent.team) }
         let window: StatementArguments = [first.description, to.description]
 
         for row in try Row.fetchAll(db, sql: """
@@ -140,12 +141,12 @@ extension Renewals {
         // Unpaid premiums: from the next one due, every one falling due by the period's end (a
         // monthly policy in grace has more than one), up to the day its policy lapsed.
         for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, premium_fen, mode, sold_at, renewals_paid, lapsed_on FROM policy
+            SELECT id, agent_id, premium_fen, mode, sold_at, renewals_paid, lapsed_on FROM policy
             WHERE status IN ('in_force', 'lapsed') AND next_due_on <= ? AND (status = 'in_force' OR lapsed_on > ?)
             """, arguments: [to.description, first.description]) {
-            let mode = PremiumMode(rawValue: row["mode"]) ?? .annual
+            let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
             let amount = RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: mode)
-            let sold = CivilDay(row["sold_at"] as String)!
+            let sold = try StoredValue.day(row, "sold_at", table: "policy")
             let lapsedOn = (row["lapsed_on"] as String?).flatMap { CivilDay($0) }
             var installment = (row["renewals_paid"] as Int) + 1
             while true {
@@ -172,7 +173,7 @@ extension Renewals {
         var teamLines: [RenewalFigures] = []
         var center = RenewalFigures()
         for agent in agents {
-            guard let line = figures[agent["id"]], !line.isEmpty else { continue }
+            guard let line = figures[agent.id], !line.isEmpty else { continue }
             agentLines.append(line)
             if teamLines.last?.team != line.team { teamLines.append(RenewalFigures(team: line.team)) }
             teamLines[teamLines.count - 1].add(line)

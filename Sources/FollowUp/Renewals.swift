@@ -4,7 +4,7 @@ import Foundation
 import Roster
 
 /// How a policy's premium is paid: once a year, or each month.
-public enum PremiumMode: String, Codable, Sendable {
+public enum PremiumMode: String, Codable, CaseIterable, Sendable {
     case annual, monthly
 }
 
@@ -117,7 +117,7 @@ public struct Renewals {
         let before = today.adding(days: -rules.graceDays).description
         let rows = try Row.fetchAll(db, sql: "SELECT id, next_due_on FROM policy WHERE status = 'in_force' AND next_due_on < ?", arguments: [before])
         for row in rows {
-            let lapsed = RenewalRules.lapseDay(due: CivilDay(row["next_due_on"] as String)!, graceDays: rules.graceDays)
+            let lapsed = try RenewalRules.lapseDay(due: StoredValue.day(row, "next_due_on", table: "policy"), graceDays: rules.graceDays)
             try db.execute(sql: "UPDATE policy SET status = 'lapsed', lapsed_on = ? WHERE id = ?", arguments: [lapsed.description, row["id"] as Int64])
         }
         return rows.count
@@ -142,8 +142,8 @@ public struct Renewals {
         }
         sql += " ORDER BY next_due_on, policy.id"
         return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
-            let due = CivilDay(row["next_due_on"] as String)!
-            let mode = PremiumMode(rawValue: row["mode"]) ?? .annual
+            let due = try StoredValue.day(row, "next_due_on", table: "policy")
+            let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
             return DuePremium(
                 policyID: row["id"], leadID: row["lead_id"], agentCode: row["agent_code"], team: row["team"], customer: row["customer"], product: row["product"],
                 mode: mode.rawValue, installment: (row["renewals_paid"] as Int) + 1,
@@ -200,15 +200,15 @@ public struct Renewals {
             let when = (row["lapsed_on"] as String?).map { " on \($0)" } ?? ""
             throw CallOpsError.refused("policy \(id) is \(status)\(when); nothing was collected (reinstating a lapsed policy is not handled here)")
         }
-        let mode = PremiumMode(rawValue: row["mode"]) ?? .annual
+        let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
         let installment = (row["renewals_paid"] as Int) + 1
-        let due = CivilDay(row["next_due_on"] as String)!
+        let due = try StoredValue.day(row, "next_due_on", table: "policy")
         let expected = RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: mode)
         guard amount == expected else {
             throw CallOpsError.invalidValue(field: "--amount", value: amount.description,
                                             expected: "premium \(installment) of policy \(id): \(expected) yuan, due on \(due)")
         }
-        guard paid >= CivilDay(row["sold_at"] as String)! else {
+        guard try paid >= StoredValue.day(row, "sold_at", table: "policy") else {
             throw CallOpsError.invalidValue(field: "--date", value: paid.description, expected: "a day on or after the sale (\(row["sold_at"] as String))")
         }
         guard paid.days(to: due) <= rules.advanceDays else {
@@ -217,7 +217,7 @@ public struct Renewals {
         guard paid < RenewalRules.lapseDay(due: due, graceDays: rules.graceDays) else {
             throw CallOpsError.refused("policy \(id) lapsed on \(RenewalRules.lapseDay(due: due, graceDays: rules.graceDays)), before \(paid); nothing was collected")
         }
-        let soldOn = CivilDay(row["sold_at"] as String)!
+        let soldOn = try StoredValue.day(row, "sold_at", table: "policy")
         let next = RenewalRules.dueDay(soldOn: soldOn, mode: mode, installment: installment + 1)
         try db.execute(sql: """
             INSERT INTO renewal_payment (policy_id, installment, due_on, amount_fen, paid_on, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -240,7 +240,7 @@ public struct Renewals {
         if let earlier = try String.fetchOne(db, sql: "SELECT delivered_on FROM policy_delivery WHERE policy_id = ?", arguments: [id]) {
             throw CallOpsError.refused("policy \(id) was delivered on \(earlier); nothing was changed")
         }
-        guard delivered >= CivilDay(row["sold_at"] as String)! else {
+        guard try delivered >= StoredValue.day(row, "sold_at", table: "policy") else {
             throw CallOpsError.invalidValue(field: "--date", value: delivered.description, expected: "a day on or after the sale (\(row["sold_at"] as String))")
         }
         try db.execute(sql: "INSERT INTO policy_delivery (policy_id, delivered_on, recorded_at) VALUES (?, ?, ?)",
@@ -261,7 +261,7 @@ public struct Renewals {
             WHERE policy_delivery.policy_id IS NULL AND policy.status <> 'cancelled' AND sold_at < ?
             ORDER BY sold_at, policy.id
             """, arguments: [day.description]).map { row in
-            let sold = CivilDay(row["sold_at"] as String)!
+            let sold = try StoredValue.day(row, "sold_at", table: "policy")
             return LateDelivery(policyID: row["id"], agentCode: row["agent_code"], customer: row["customer"], product: row["product"],
                                 soldOn: sold.description, daysSinceSale: sold.days(to: today))
         }
@@ -269,7 +269,7 @@ public struct Renewals {
 
     private func policyRow(_ db: Database, _ id: Int64) throws -> Row {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT status, mode, premium_fen, renewals_paid, next_due_on, sold_at, lapsed_on FROM policy WHERE id = ?
+            SELECT id, status, mode, premium_fen, renewals_paid, next_due_on, sold_at, lapsed_on FROM policy WHERE id = ?
             """, arguments: [id]) else {
             throw CallOpsError.notFound(kind: "policy", key: String(id), hint: "policy ids are printed by `callops sales record` and `callops renewals due`")
         }

@@ -75,7 +75,7 @@ public struct Sales {
     @discardableResult
     public func create(_ db: Database, lead: LeadProgress.Snapshot, agent: Agent, sale: SaleInput, at: Date) throws -> Int64 {
         let (product, age) = try check(sale, leadAge: lead.age)
-        let commission = Money(fen: Int64((Double(sale.premium.fen) * product.commissionRate).rounded()))
+        let commission = Money(fenClamping: Double(sale.premium.fen) * product.commissionRate)
         let mode: PremiumMode = sale.monthly ? .monthly : .annual
         try db.execute(sql: """
             INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, mode, insured, insured_age, commission_fen, sold_at, next_due_on)
@@ -97,8 +97,8 @@ public struct Sales {
     /// product, no premium, an age the product does not insure): what `create` checks first.
     func check(_ sale: SaleInput, leadAge: Int?) throws -> (Product, Int?) {
         let product = try product(sale.product)
-        guard sale.premium.fen > 0 else {
-            throw CallOpsError.invalidValue(field: "premium", value: sale.premium.description, expected: "a premium above 0 yuan")
+        guard sale.premium.fen > 0, sale.premium.yuan <= Money.maximumYuan else {
+            throw CallOpsError.invalidValue(field: "premium", value: sale.premium.description, expected: "a premium above 0 yuan, up to 100,000,000")
         }
         let age = sale.insuredAge ?? (sale.insured == .self ? leadAge : nil)
         if let age, !(product.minAge...product.maxAge).contains(age) {
@@ -109,13 +109,13 @@ public struct Sales {
 
     /// Cancels a policy inside the free-look period (the pay run claws back its commission).
     public func cancel(_ db: Database, policy id: Int64, reason: String) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT lead_id, premium_fen, sold_at, status FROM policy WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, lead_id, premium_fen, sold_at, status FROM policy WHERE id = ?", arguments: [id]) else {
             throw CallOpsError.notFound(kind: "policy", key: String(id), hint: "policy ids are printed by `callops sales record`")
         }
         guard (row["status"] as String) == "in_force" else {
             throw CallOpsError.refused("policy \(id) is \(row["status"] as String), not in force; nothing was changed")
         }
-        let sold = clock.parse(row["sold_at"])!
+        let sold = try StoredValue.time(row, "sold_at", clock: clock, table: "policy")
         let lastDay = clock.adding(days: settings.sales.freeLookDays, to: clock.startOfDay(sold))
         guard clock.now < lastDay else {
             throw CallOpsError.refused("policy \(id) was sold on \(clock.day(sold)); its \(settings.sales.freeLookDays)-day free-look ended on \(clock.day(clock.adding(days: -1, to: lastDay))); a later cancellation is a surrender, not handled here")

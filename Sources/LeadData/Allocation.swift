@@ -76,8 +76,10 @@ public struct Allocator {
     }
 
     /// Allocates in one transaction (rolled back for a dry run).
-    public func run(_ db: AppDatabase, options: AllocationOptions) throws -> AllocationResult {
-        try db.transaction(dryRun: options.dryRun) { db in try allocate(db, options: options) }
+    public func run(_ db: AppDatabase, options: AllocationOptions, progress: ProgressBar? = nil) throws -> AllocationResult {
+        let result = try db.transaction(dryRun: options.dryRun) { db in try allocate(db, options: options, progress: progress) }
+        progress?.finish()
+        return result
     }
 
     /// The seed of a run: the one given, else one drawn from the day.
@@ -89,7 +91,9 @@ public struct Allocator {
     }
 
     /// The allocation itself, inside the caller's transaction.
-    public func allocate(_ db: Database, options: AllocationOptions) throws -> AllocationResult {
+    /// - Parameters:
+    ///   - progress: shown on a terminal (SPEC section 3: allocation is long work).
+    public func allocate(_ db: Database, options: AllocationOptions, progress: ProgressBar? = nil) throws -> AllocationResult {
         let rules = settings.leads.allocation
         let strategy = options.strategy ?? AllocationOptions.Strategy(rawValue: rules.strategy) ?? .weighted
         let seed = seed(options)
@@ -98,12 +102,15 @@ public struct Allocator {
         if let batch = options.batch, try Bool.fetchOne(db, sql: "SELECT 1 FROM lead_batch WHERE id = ?", arguments: [batch]) == nil {
             throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
         }
-        var seats = try eligibleSeats(db, options: options, strategy: strategy)
+        let eligible = try eligibleSeats(db, options: options, strategy: strategy)
+        var seats = eligible.filter { $0.capacity > 0 }
         let leads = try poolLeads(db, batch: options.batch)
+        progress?.update(20)
         guard !leads.isEmpty else { return result }
         guard !seats.isEmpty else {
+            // Eligible agents who are all full leave the leads for lack of capacity, not of agents.
             result.unallocated = leads.count
-            result.unallocatedReasons["no_eligible_agent"] = leads.count
+            result.unallocatedReasons[eligible.isEmpty ? "no_eligible_agent" : "no_capacity"] = leads.count
             return result
         }
         // Ties go by seeded keys drawn in agent-code order: never by who was created first.
@@ -121,9 +128,28 @@ public struct Allocator {
             total: remaining, weights: open.map { strategy == .even ? 1 : seats[$0].weight },
             capacities: open.map { seats[$0].capacity }, tieBreak: open.map { tieKeys[$0] })
         for (k, i) in open.enumerated() { seats[i].share = shares[k] }
+        // Weighted: A-grade leads go first to `core` and `top` agents up to their room (SPEC
+        // section 5). When their weighted shares hold fewer places than there are A-grade leads,
+        // their shares grow to take them (by weight among them) and the others share the rest.
+        if strategy == .weighted {
+            let preferredTiers = Set(rules.gradeATiers.compactMap(Tier.init(rawValue:)))
+            let preferred = open.filter { preferredTiers.contains(seats[$0].tier) }
+            let others = open.filter { !preferredTiers.contains(seats[$0].tier) }
+            let weightedTotal = preferred.reduce(0) { $0 + seats[$1].share }
+            let routed = min(leads.count(where: { $0.grade == .A }), remaining, preferred.reduce(0) { $0 + seats[$1].capacity })
+            if routed > weightedTotal {
+                for (group, total) in [(preferred, routed), (others, remaining - routed)] {
+                    let groupShares = Apportionment.largestRemainder(
+                        total: total, weights: group.map { seats[$0].weight }, capacities: group.map { seats[$0].capacity },
+                        tieBreak: group.map { tieKeys[$0] })
+                    for (k, i) in group.enumerated() { seats[i].share = groupShares[k] }
+                }
+            }
+        }
 
         let assignments = assign(leads: leads, seats: &seats, tieKeys: tieKeys, result: &result)
-        try write(db, assignments: assignments, seats: seats, strategy: strategy)
+        progress?.update(40)
+        try write(db, assignments: assignments, seats: seats, strategy: strategy, progress: progress)
         result.allocated = assignments.count
         result.unallocated = leads.count - assignments.count
         if result.unallocated > 0 {
@@ -144,6 +170,10 @@ public struct Allocator {
         var id: Int64
         var grade: LeadGrade
         var lockedAgent: Int64?
+        /// A recycled lead's former holders: it goes to an agent who has never held it (SPEC section 5).
+        var formerHolders: Set<Int64> = []
+
+        func mayGo(to agent: Int64) -> Bool { agent != lockedAgent && !formerHolders.contains(agent) }
     }
 
     /// The pool, A before B before C, newest batch first.
@@ -151,17 +181,32 @@ public struct Allocator {
         let now = clock.nowTimestamp
         var leads: [PoolLead] = []
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, grade, CASE WHEN locked_until > ? THEN locked_agent_id END AS locked
+            SELECT id, grade, CASE WHEN locked_until > ? THEN locked_agent_id END AS locked, recycle_count > 0
             FROM lead WHERE status = 'pool' AND (?2 IS NULL OR batch_id = ?2)
             ORDER BY grade, batch_id DESC, id
             """, arguments: [now, batch])
+        // Recycled leads (few) by id, to look up who held them.
+        var recycled: [Int64: Int] = [:]
         while let row = try rows.next() {
-            leads.append(PoolLead(id: row[0], grade: LeadGrade(rawValue: row[1]) ?? .C, lockedAgent: row[2]))
+            let id: Int64 = row[0]
+            if row[3] as Bool { recycled[id] = leads.count }
+            leads.append(PoolLead(id: id, grade: try StoredValue.enum(LeadGrade.self, row[1], table: "lead", column: "grade", id: id), lockedAgent: row[2]))
+        }
+        let ids = Array(recycled.keys)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let holders = try Row.fetchCursor(db, sql: """
+                SELECT lead_id, agent_id FROM lead_ledger
+                WHERE event = 'assigned' AND agent_id IS NOT NULL AND lead_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))
+                """, arguments: StatementArguments(chunk))
+            while let row = try holders.next() {
+                if let i = recycled[row[0]] { leads[i].formerHolders.insert(row[1]) }
+            }
         }
         return leads
     }
 
-    /// Agents who may take leads now, with their room for this run and their weight.
+    /// Agents who may take leads now, with their room for this run (0 when full) and their weight.
     func eligibleSeats(_ db: Database, options: AllocationOptions, strategy: AllocationOptions.Strategy) throws -> [AllocationSeat] {
         let rules = settings.leads.allocation
         let agents = try Roster.agents(db, team: options.team).filter { agent in
@@ -183,15 +228,15 @@ public struct Allocator {
             teamTotals[agent.team, default: (0, 0)].sales += p.sales
             teamTotals[agent.team, default: (0, 0)].worked += p.worked
         }
+        let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents)
         return agents.compactMap { agent in
-            let tier = agent.tier(clock: clock, rules: settings.roster, trailingPolicies: performance[agent.id]?.sales ?? 0)
+            let tier = tiers[agent.id]!.tier
             let defaults = settings.roster.tiers[tier]
             let today = allocatedToday[agent.id, default: 0]
             let newHire = agent.daysEmployed(clock: clock) < settings.roster.newHireDays
             var daily = agent.dailyNewLeads ?? defaults.dailyNewLeads
             if newHire { daily = min(daily, rules.newHireQuota) }
-            let room = min(daily - today, (agent.maxOpenLeads ?? defaults.maxOpenLeads) - openLeads[agent.id, default: 0])
-            guard room > 0 else { return nil }
+            let room = max(0, min(daily - today, (agent.maxOpenLeads ?? defaults.maxOpenLeads) - openLeads[agent.id, default: 0]))
             let team = teamTotals[agent.team] ?? (0, 0)
             let teamRate = team.worked > 0 ? Double(team.sales) / Double(team.worked) : 0
             let p = performance[agent.id] ?? (0, 0)
@@ -239,7 +284,7 @@ public struct Allocator {
             guard !ring.isEmpty else { return false }
             for step in 0..<ring.count {
                 let i = ring[(cursor + step) % ring.count]
-                if left[i] > 0 && seats[i].agentID != lead.lockedAgent {
+                if left[i] > 0 && lead.mayGo(to: seats[i].agentID) {
                     left[i] -= 1
                     if left[i] == 0 { someoneFull = true }
                     seats[i].grades[lead.grade, default: 0] += 1
@@ -286,7 +331,8 @@ public struct Allocator {
     /// Writes the decisions set-wise: they go into a temporary table (64 rows a statement), then
     /// one `UPDATE ... FROM` moves the leads and one `INSERT ... SELECT` writes their ledger lines
     /// (measured: a statement per lead was five times a bare UPDATE of the same rows).
-    private func write(_ db: Database, assignments: [(lead: Int64, seat: Int)], seats: [AllocationSeat], strategy: AllocationOptions.Strategy) throws {
+    private func write(_ db: Database, assignments: [(lead: Int64, seat: Int)], seats: [AllocationSeat], strategy: AllocationOptions.Strategy,
+                       progress: ProgressBar?) throws {
         let now = clock.nowTimestamp
         // A million moved leads touch the lead table, two of its indexes and the ledger's; with
         // SQLite's default 2 MB cache they spill to the WAL and are read back (measured).
@@ -315,6 +361,7 @@ public struct Allocator {
             }
             try statement.step()
             start = end
+            progress?.update(40 + 40 * end / assignments.count)
         }
         try db.execute(sql: """
             UPDATE lead SET status = 'open', agent_id = d.agent_id, assigned_at = ?, locked_agent_id = NULL, locked_until = NULL

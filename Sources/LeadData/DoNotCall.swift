@@ -43,9 +43,9 @@ public enum DoNotCall {
     }
 
     /// Reads numbers from a file: one a line, or a CSV whose header names a phone column.
-    public static func read(path: String) throws -> [String] {
+    public static func read(path: String, sheet: String? = nil) throws -> [String] {
         let file = (path as NSString).lastPathComponent
-        var reader = try CSVReader(path: path, encoding: try TextEncoding.detect(path: path))
+        var reader = try TabularReader(path: path, sheet: sheet)
         var numbers: [String] = []
         var column = 0
         var first = true

@@ -1,6 +1,7 @@
 import CallOpsCore
 import CallOpsStore
 import Foundation
+import Roster
 
 /// `callops leads why LEAD`: one lead's story in words, from the ledger.
 public struct LeadExplanation: Encodable, Sendable {
@@ -24,26 +25,26 @@ public struct LeadExplanation: Encodable, Sendable {
     /// Explains a lead; `windows` bound when it may be called.
     public static func explain(_ db: Database, lead id: Int64, clock: Clock, windows: CallingWindows) throws -> LeadExplanation {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT lead.*, b.source, b.file_name, b.received_at, agent.code AS agent_code, agent.status AS agent_status,
-                (SELECT 1 FROM dnc WHERE dnc.phone = lead.phone) AS on_dnc
-            FROM lead JOIN lead_batch b ON b.id = lead.batch_id LEFT JOIN agent ON agent.id = lead.agent_id
+            SELECT lead.*, b.source, b.file_name, b.received_at, (SELECT 1 FROM dnc WHERE dnc.phone = lead.phone) AS on_dnc
+            FROM lead JOIN lead_batch b ON b.id = lead.batch_id
             WHERE lead.id = ?
             """, arguments: [id])
         else {
             throw CallOpsError.notFound(kind: "lead", key: String(id), hint: "lead ids are in `callops queue next` and the rejects and stats outputs")
         }
-        let status = LeadStatus(rawValue: row["status"]) ?? .pool
-        let agentCode: String? = row["agent_code"]
+        let status = try StoredValue.enum(LeadStatus.self, row["status"], table: "lead", column: "status", id: id)
+        let owner = try (row["agent_id"] as Int64?).map { try Roster.agent(db, id: $0) }
+        let agentCode = owner?.code
         var explanation = LeadExplanation(
             leadID: id, name: row["name"],
             batch: "batch \(row["batch_id"] as Int64) from \(row["source"] as String) (\(row["file_name"] as String), received \(row["received_at"] as String))",
             grade: row["grade"], score: row["score"], status: status.rawValue, owner: agentCode,
             history: try LeadLedger.history(db, lead: id), queueNow: "")
-        explanation.queueNow = queueReason(row: row, status: status, agentCode: agentCode, clock: clock, windows: windows)
+        explanation.queueNow = queueReason(row: row, status: status, agentCode: agentCode, ownerLeft: owner?.status == .left, clock: clock, windows: windows)
         return explanation
     }
 
-    private static func queueReason(row: Row, status: LeadStatus, agentCode: String?, clock: Clock, windows: CallingWindows) -> String {
+    private static func queueReason(row: Row, status: LeadStatus, agentCode: String?, ownerLeft: Bool, clock: Clock, windows: CallingWindows) -> String {
         if (row["on_dnc"] as Int?) != nil { return "not queued: the number is on the do-not-call list" }
         switch status {
         case .pool:
@@ -60,7 +61,7 @@ public struct LeadExplanation: Encodable, Sendable {
         case .open: break
         }
         let owner = agentCode ?? "?"
-        if (row["agent_status"] as String?) == "left" { return "not queued: held by agent \(owner), who has left; the next recycle moves it" }
+        if ownerLeft { return "not queued: held by agent \(owner), who has left; the next recycle moves it" }
         let due: String? = row["callback_at"] ?? row["next_due_at"]
         if let due, due > clock.nowTimestamp {
             return "not queued now: held by agent \(owner), not due until \(due)"

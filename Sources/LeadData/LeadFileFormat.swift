@@ -46,12 +46,7 @@ struct LeadColumns: Sendable {
     }
 
     /// VICIdial's standard 25 fields.
-    static let vicidialFields = [
-        "vendor_lead_code", "source_id", "list_id", "phone_code", "phone_number", "title", "first_name",
-        "middle_initial", "last_name", "address1", "address2", "address3", "city", "state", "province",
-        "postal_code", "country_code", "gender", "date_of_birth", "alt_phone", "email", "security_phrase",
-        "comments", "rank", "owner",
-    ]
+    static let vicidialFields = VicidialLeadFields.names
 
     static var vicidial: LeadColumns {
         var columns = LeadColumns(header: CSVHeader([]))
@@ -76,9 +71,22 @@ struct LeadFileFormat: Sendable {
     var fieldCount: Int
     var columns: LeadColumns
     var layoutName: String
+    /// An xlsx workbook (detected by content), read at `sheet` or its first sheet.
+    var workbook = false
+    var sheet: String?
 
     /// Reads the first record to decide the delimiter and layout; refuses a file with no phone column.
-    static func sniff(path: String, encoding: TextEncoding, layout: ImportOptions.Layout, fileName: String) throws -> LeadFileFormat {
+    static func sniff(path: String, encoding: TextEncoding, layout: ImportOptions.Layout, fileName: String, sheet: String? = nil) throws -> LeadFileFormat {
+        if try TabularKind.of(path: path) == .xlsx {
+            var reader = try XLSXReader(path: path, sheet: sheet)
+            guard let first = try reader.next() else {
+                throw CallOpsError.badFile(file: fileName, message: "has an empty sheet \"\(reader.sheetName)\"; a lead file needs a header with a phone column and one row per lead")
+            }
+            var format = try choose(first, delimiter: UInt8(ascii: ","), layout: layout, fileName: fileName)
+            format.workbook = true
+            format.sheet = sheet
+            return format
+        }
         var probe = try CSVReader(path: path, delimiter: UInt8(ascii: ","), encoding: encoding)
         guard let first = try probe.next() else {
             throw CallOpsError.badFile(file: fileName, message: "is empty; a lead file needs a header with a phone column and one row per lead")
@@ -91,7 +99,11 @@ struct LeadFileFormat: Sendable {
             line.utf8.filter { $0 == a }.count < line.utf8.filter { $0 == b }.count
         }!
         var reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
-        let record = try reader.next()!
+        return try choose(try reader.next()!, delimiter: delimiter, layout: layout, fileName: fileName)
+    }
+
+    /// The layout of a file whose first record is `record`.
+    private static func choose(_ record: CSVRecord, delimiter: UInt8, layout: ImportOptions.Layout, fileName: String) throws -> LeadFileFormat {
         let vicidial = LeadFileFormat(delimiter: delimiter, hasHeader: false, fieldCount: 25, columns: .vicidial, layoutName: "vicidial")
         if layout == .vicidial { return vicidial }
         let header = CSVHeader(record.fields)
@@ -108,19 +120,18 @@ struct LeadFileFormat: Sendable {
     }
 }
 
-/// Writes rejected rows for the data officer to fix: line, reason, detail, then the row.
+/// Writes rejected rows for the data officer to fix: line, reason, detail, then the row. The
+/// rows hold phone numbers: the file is created 0600, never over the database or the file being
+/// imported, and appears only whole, once the import has committed.
 struct RejectsWriter {
     let path: String
-    private let handle: FileHandle
+    private let file: OutputFile
     private var buffer = ""
     private(set) var count = 0
 
-    init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw CallOpsError.badFile(file: path, message: "cannot be written (check the folder exists and is writable)")
-        }
+    init(path: String, database: String?, input: String) throws {
+        file = try OutputFile(path: path, option: "--rejects", database: database, inputs: [input], isPrivate: true)
         self.path = path
-        self.handle = handle
         buffer = CSVWriter.row(["line", "reason", "detail", "row"])
     }
 
@@ -131,12 +142,20 @@ struct RejectsWriter {
     }
 
     mutating func flush() throws {
-        try handle.write(contentsOf: Data(buffer.utf8))
+        try file.write(buffer)
         buffer = ""
     }
 
-    mutating func close() throws {
+    /// Writes the rest and puts the file on disk; a full disk throws here, inside the import's
+    /// transaction, so the import is undone with it.
+    mutating func finish() throws {
         try flush()
-        try handle.close()
+        try file.synchronize()
     }
+
+    /// Puts the file in place (after the import has committed).
+    func commit() throws { try file.commit() }
+
+    /// Drops the file; an existing file of that name stays as it was.
+    func discard() { file.discard() }
 }

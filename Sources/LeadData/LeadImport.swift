@@ -26,6 +26,8 @@ public struct ImportOptions: Sendable {
     public var dryRun = false
     /// Where rejected rows go (CSV: line, reason, detail, then the row as it was).
     public var rejectsPath: String?
+    /// The sheet of an xlsx workbook to read (default its first).
+    public var sheet: String?
 
     public init(source: String) { self.source = source }
 }
@@ -82,11 +84,11 @@ public struct LeadImporter {
         path: String, fileName: String, fileBytes: Int, encoding: TextEncoding, fingerprint: BackgroundWork<(sha256: String, encoding: TextEncoding)>,
         options: ImportOptions, db: AppDatabase, progress: ProgressBar?
     ) throws -> ImportSummary {
-        let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName)
-        var summary = ImportSummary(source: options.source, fileName: fileName, encoding: encoding.rawValue, layout: format.layoutName)
+        let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName, sheet: options.sheet)
+        var summary = ImportSummary(source: options.source, fileName: fileName, encoding: format.workbook ? "xlsx" : encoding.rawValue, layout: format.layoutName)
         summary.dryRun = options.dryRun
-        var rejects = try options.rejectsPath.map { try RejectsWriter(path: $0) }
-        defer { try? rejects?.close() }
+        var rejects = try options.rejectsPath.map { try RejectsWriter(path: $0, database: db.path, input: path) }
+        defer { rejects?.discard() }
         // This import owns its transaction, so what is committed is every lead but its own:
         // the reading thread may ask a connection of its own whether a number is a lead.
         let committed = db
@@ -94,11 +96,24 @@ public struct LeadImporter {
             let sameSize = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM lead_batch WHERE file_bytes = ? OR file_bytes IS NULL)",
                                              arguments: [fileBytes]) ?? true
             if !options.force && sameSize { try refuseIfImported(db, fileName: fileName, hash: fingerprint.value().sha256) }
-            return try importFile(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, options: options, summary: summary,
-                                  rejects: &rejects, progress: progress, committed: committed) {
+            let done = try importFile(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, options: options, summary: summary,
+                                      rejects: &rejects, progress: progress, committed: committed) {
                 let (hash, whole) = try fingerprint.value()
-                if options.encoding == .auto && whole != encoding { throw EncodingMismatch(encoding: whole) }
+                // A workbook's XML is UTF-8 inside its zip, whatever the zip's bytes look like.
+                if options.encoding == .auto && !format.workbook && whole != encoding { throw EncodingMismatch(encoding: whole) }
                 return hash
+            }
+            try rejects?.finish()
+            return done
+        }
+        // The rejects file is put in place once the import has committed (or, for a dry run,
+        // been rolled back), then its numbers are audited: a dry run's too.
+        if let rejects {
+            try rejects.commit()
+            if rejects.count > 0 {
+                try db.transaction { db in
+                    try AuditLog.record(db, command: "leads import\(options.dryRun ? " --dry-run" : "") --rejects \(rejects.path)", numbers: rejects.count, clock: clock)
+                }
             }
         }
         // A dry run wrote no batch.
@@ -126,10 +141,10 @@ public struct LeadImporter {
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let (hash, detected) = try TextEncoding.fingerprint(path: path)
         let encoding = options.encoding.fixed ?? detected
-        let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName)
+        let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName, sheet: options.sheet)
         if !options.force { try refuseIfImported(db, fileName: fileName, hash: hash) }
         var rejects: RejectsWriter?
-        let summary = ImportSummary(source: options.source, fileName: fileName, encoding: encoding.rawValue, layout: format.layoutName)
+        let summary = ImportSummary(source: options.source, fileName: fileName, encoding: format.workbook ? "xlsx" : encoding.rawValue, layout: format.layoutName)
         return try importFile(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, options: options, summary: summary,
                               rejects: &rejects, progress: nil, committed: nil) { hash }
     }
@@ -155,9 +170,6 @@ public struct LeadImporter {
             """, arguments: [hash, summary.rows, summary.accepted, summary.rejected[.missingPhone], summary.rejected[.invalidPhone],
                              summary.rejected[.duplicateInFile], summary.rejected[.duplicateExisting], summary.rejected[.dnc],
                              summary.rejected[.outOfAgeRange], summary.rejected[.malformedRow], batchID])
-        if let rejects, rejects.count > 0 {
-            try AuditLog.record(db, command: "leads import --rejects \(rejects.path)", numbers: rejects.count, clock: clock)
-        }
         summary.batchID = batchID
         return summary
     }
@@ -184,13 +196,21 @@ public struct LeadImporter {
         preparer.chunkRecords = chunkRecords
         try Pipeline.run(capacity: 1, produce: { [preparer] send in
             var preparer = preparer
-            var reader = try CSVReader(path: path, delimiter: format.delimiter, encoding: encoding)
-            if format.hasHeader { _ = try reader.next() }
-            let asked: Bool? = try committed?.withSeparateReader { db in
-                try preparer.prepareAll(&reader, presence: try LeadPresence(db), send: send)
-                return true
+            func prepare(_ reader: inout some RecordReader) throws {
+                if format.hasHeader { _ = try reader.next() }
+                let asked: Bool? = try committed?.withSeparateReader { db in
+                    try preparer.prepareAll(&reader, presence: try LeadPresence(db), send: send)
+                    return true
+                }
+                if asked == nil { try preparer.prepareAll(&reader, presence: nil, send: send) }
             }
-            if asked == nil { try preparer.prepareAll(&reader, presence: nil, send: send) }
+            if format.workbook {
+                var reader = try XLSXReader(path: path, sheet: format.sheet)
+                try prepare(&reader)
+            } else {
+                var reader = try CSVReader(path: path, delimiter: format.delimiter, encoding: encoding)
+                try prepare(&reader)
+            }
         }, consume: { (chunk: PreparedChunk) in
             let existing = try batch.insert(chunk.rows)
             summary.rows += chunk.records
@@ -198,10 +218,19 @@ public struct LeadImporter {
             for row in chunk.rows.rows { summary.grades[row.grade, default: 0] += 1 }
             for i in existing { summary.grades[chunk.rows.rows[i].grade, default: 0] -= 1 }
             summary.rejected[.duplicateExisting, default: 0] += existing.count
-            for rejection in chunk.rejections { summary.rejected[rejection.reason, default: 0] += 1 }
+            var rejections = chunk.rejections
+            for i in rejections.indices {
+                guard let phone = rejections[i].unconfirmedPhone else { continue }
+                let text = String(phone)
+                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM lead WHERE phone = ?"), arguments: [text]) == true {
+                    rejections[i].reason = .duplicateExisting
+                    rejections[i].detail = "\(PhoneNumber.mask(text)) is already a lead"
+                }
+            }
+            for rejection in rejections { summary.rejected[rejection.reason, default: 0] += 1 }
             if rejects != nil {
                 // The chunk's rejections in line order, any found by the insert among them.
-                var all = chunk.rejections
+                var all = rejections
                 for i in existing {
                     let phone = chunk.rows.phoneText(i)
                     all.append(Rejection(line: chunk.rows.rows[i].line, reason: .duplicateExisting,
@@ -211,6 +240,8 @@ public struct LeadImporter {
                 for r in all { try rejects?.write(line: r.line, reason: r.reason, detail: r.detail, fields: r.fields) }
             }
             if let progress, fileBytes > 0 { progress.update(min(99, chunk.bytesRead * 100 / fileBytes)) }
+            // A test's kill point: a chunk's rows written, the transaction still open.
+            FaultPoint.reach("leads.import.after-chunk")
         })
     }
 }

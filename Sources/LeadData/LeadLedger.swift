@@ -1,6 +1,7 @@
 import CallOpsCore
 import CallOpsStore
 import Foundation
+import Roster
 
 /// Where a lead stands (the `status` column).
 public enum LeadStatus: String, Codable, CaseIterable, Sendable {
@@ -44,10 +45,11 @@ public enum LeadLedger {
 
     /// A lead's history, oldest first.
     public static func history(_ db: Database, lead: Int64) throws -> [Event] {
-        try Event.fetchAll(db, sql: """
-            SELECT lead_ledger.at, lead_ledger.event, agent.code AS agent_code, lead_ledger.reason
-            FROM lead_ledger LEFT JOIN agent ON agent.id = lead_ledger.agent_id
-            WHERE lead_ledger.lead_id = ? ORDER BY lead_ledger.id
-            """, arguments: [lead])
+        let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
+        return try Row.fetchAll(db, sql: """
+            SELECT at, event, agent_id, reason FROM lead_ledger WHERE lead_id = ? ORDER BY id
+            """, arguments: [lead]).map { row in
+            Event(at: row["at"], event: row["event"], agentCode: (row["agent_id"] as Int64?).flatMap { codes[$0] }, reason: row["reason"])
+        }
     }
 }

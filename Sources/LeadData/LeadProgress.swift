@@ -128,6 +128,13 @@ public enum LeadProgress {
 }
 
 extension LeadProgress {
+    /// How many open callbacks (customer promises) the agent holds.
+    public static func openCallbacks(_ db: Database, agent: Int64) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT COUNT(*) FROM lead WHERE agent_id = ? AND status = 'open' AND callback_at IS NOT NULL
+            """), arguments: [agent]) ?? 0
+    }
+
     /// Counts a call on a lead whose cadence has ended (a dialer called it anyway).
     public static func noteAttempt(_ db: Database, lead: Int64, at: String) throws {
         try db.execute(sql: "UPDATE lead SET attempts = attempts + 1, last_attempt_at = MAX(COALESCE(last_attempt_at, ''), ?) WHERE id = ?",

@@ -9,6 +9,9 @@ struct Rejection: Sendable {
     var detail: String
     /// The row as it was (empty when no rejects file is written).
     var fields: [String]
+    /// The number of a row rejected as `dnc` or `out_of_age_range` when the reading thread could
+    /// not ask whether it is already a lead: the insert asks, and `duplicate_existing` comes first.
+    var unconfirmedPhone: UInt64? = nil
 }
 
 /// A run of consecutive records of a lead file, made ready on the reading thread: the rows to
@@ -46,6 +49,8 @@ struct LeadRowPreparer {
     /// Records per chunk.
     var chunkRecords = PreparedChunk.defaultRecords
     private var seen = Set<UInt64>()
+    /// The number of the record prepared last.
+    private var seenLast: UInt64?
     private var grading: LeadGrading.Cached
 
     init(rules: Settings.LeadRules, validator: MobileValidator, clock: Clock, format: LeadFileFormat, dnc: Set<UInt64>, keepFields: Bool) {
@@ -77,8 +82,14 @@ struct LeadRowPreparer {
         case let .valid(digits): phone = digits
         }
         let key = UInt64(phone)!
+        seenLast = key
         if !seen.insert(key).inserted {
             return (.duplicateInFile, "\(PhoneNumber.mask(phone)) appears earlier in the file")
+        }
+        // SPEC section 5's order is the precedence: an existing lead is `duplicate_existing`
+        // before it is `dnc` or `out_of_age_range`.
+        if let presence, try presence.contains(phone) {
+            return (.duplicateExisting, "\(PhoneNumber.mask(phone)) is already a lead")
         }
         if dnc.contains(key) {
             return (.dnc, "\(PhoneNumber.mask(phone)) is on the do-not-call list")
@@ -87,9 +98,6 @@ struct LeadRowPreparer {
             ?? field(columns.birthDate).flatMap { LeadProfileParsing.age(birthDate: $0, on: clock.now, calendar: clock.calendar) }
         if let age, age < rules.minAge || age > rules.maxAge {
             return (.outOfAgeRange, "age \(age) is outside \(rules.minAge)–\(rules.maxAge)")
-        }
-        if let presence, try presence.contains(phone) {
-            return (.duplicateExisting, "\(PhoneNumber.mask(phone)) is already a lead")
         }
         let income = field(columns.income).flatMap(LeadProfileParsing.income)
         let married = field(columns.marital).flatMap(LeadProfileParsing.married)
@@ -126,7 +134,7 @@ struct LeadRowPreparer {
 
     /// Reads `reader` to the end in chunks, handing each to `send`; stops early when `send`
     /// returns false (the consumer failed).
-    mutating func prepareAll(_ reader: inout CSVReader, presence: LeadPresence?, send: (PreparedChunk) -> Bool) throws {
+    mutating func prepareAll<Reader: RecordReader>(_ reader: inout Reader, presence: LeadPresence?, send: (PreparedChunk) -> Bool) throws {
         // The first chunk is small, so the database thread starts inserting early instead of
         // waiting for a whole chunk to be read.
         var target = min(chunkRecords, 8_192)
@@ -134,7 +142,9 @@ struct LeadRowPreparer {
         while let record = try reader.next() {
             chunk.records += 1
             if let (reason, detail) = try prepare(record, presence: presence, into: &chunk.rows) {
-                chunk.rejections.append(Rejection(line: record.line, reason: reason, detail: detail, fields: keepFields ? record.fields : []))
+                var rejection = Rejection(line: record.line, reason: reason, detail: detail, fields: keepFields ? record.fields : [])
+                if presence == nil && (reason == .dnc || reason == .outOfAgeRange) { rejection.unconfirmedPhone = seenLast }
+                chunk.rejections.append(rejection)
             }
             if chunk.records == target {
                 chunk.rows.sortByPhone()

@@ -54,6 +54,13 @@ public struct BatchStats: Encodable, Equatable, Sendable, FetchableRecord, Decod
     /// Data usage rate: leads dialed / leads allocated.
     public var dataUsageRate: Double? { allocated > 0 ? Double(dialed) / Double(allocated) : nil }
     public var rejected: Int { rows - accepted }
+    /// The rejects by reason in SPEC section 5's order, those that occurred: `invalid_phone 2, dnc 1`, or `-`.
+    public var rejectsByReason: String {
+        let counts = [("malformed_row", malformedRow), ("missing_phone", missingPhone), ("invalid_phone", invalidPhone),
+                      ("duplicate_in_file", duplicateInFile), ("duplicate_existing", duplicateExisting), ("dnc", dnc),
+                      ("out_of_age_range", outOfAgeRange)].filter { $0.1 > 0 }
+        return counts.isEmpty ? "-" : counts.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+    }
 
     /// The contract of SPEC section 13, plus the rest: money in yuan, rates as fractions.
     public func encode(to encoder: any Encoder) throws {

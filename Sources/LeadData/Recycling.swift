@@ -60,40 +60,10 @@ public struct Recycler {
         let protected = Self.protectedStages.map { "'\($0)'" }.joined(separator: ", ")
 
         // Callbacks first: they are promises to customers and move to a teammate, not the pool.
-        let overdueBefore = clock.timestamp(clock.now.addingTimeInterval(-Double(rules.overdueCallbackHours) * 3600))
-        let callbacks = try Row.fetchAll(db, sql: """
-            SELECT lead.id, lead.agent_id, agent.team_id, agent.status = 'left' AS left_agent FROM lead JOIN agent ON agent.id = lead.agent_id
-            WHERE lead.status = 'open' AND lead.callback_at IS NOT NULL AND (agent.status = 'left' OR lead.callback_at < ?)
-            ORDER BY lead.callback_at, lead.id
-            """, arguments: [overdueBefore])
-        for row in callbacks {
-            let lead: Int64 = row["id"], from: Int64 = row["agent_id"]
-            let why = (row["left_agent"] as Bool) ? "its agent has left" : "it is overdue by more than \(rules.overdueCallbackHours) hours"
-            let teammate = try Int64.fetchOne(db, sql: """
-                SELECT agent.id FROM agent LEFT JOIN lead ON lead.agent_id = agent.id AND lead.status = 'open' AND lead.callback_at IS NOT NULL
-                WHERE agent.team_id = ? AND agent.status = 'active' AND agent.id <> ?
-                GROUP BY agent.id HAVING COUNT(lead.id) < ? ORDER BY COUNT(lead.id), agent.code LIMIT 1
-                """, arguments: [row["team_id"], from, rules.maxOpenCallbacks])
-            guard let teammate else {
-                result.callbacksStuck += 1
-                // Nobody in the team has room: a leaver's callback goes back to the pool, whose
-                // next allocation gives it to whoever can keep the promise.
-                if row["left_agent"] as Bool {
-                    try db.execute(sql: "UPDATE lead SET status = 'pool', agent_id = NULL, assigned_at = NULL WHERE id = ?", arguments: [lead])
-                    try LeadLedger.record(db, lead: lead, event: "released", agent: from, reason: "callback returned to the pool: its agent has left and no teammate has room", clock: clock)
-                }
-                continue
-            }
-            try db.execute(sql: "UPDATE lead SET agent_id = ?, assigned_at = ? WHERE id = ?", arguments: [teammate, now, lead])
-            try LeadLedger.record(db, lead: lead, event: "released", agent: from, reason: "callback moved: \(why)", clock: clock)
-            try LeadLedger.record(db, lead: lead, event: "assigned", agent: teammate, reason: "callback taken over from a teammate: \(why)", clock: clock)
-            result.callbacksMoved += 1
-        }
+        try moveCallbacks(db, overdueToo: true, into: &result)
 
         // Leads of agents who have left, then idle ones: back to the pool, away from the last holder.
-        result.fromLeavers = try release(db, reason: "its agent has left", lockUntil: lockUntil, whereSQL: """
-            status = 'open' AND callback_at IS NULL AND agent_id IN (SELECT id FROM agent WHERE status = 'left')
-            """, arguments: [])
+        result.fromLeavers = try releaseLeaversLeads(db)
         result.idle = try release(db, reason: "idle: no call in \(idleDays) days since it was assigned", lockUntil: lockUntil, whereSQL: """
             status = 'open' AND assigned_at <= ? AND (last_attempt_at IS NULL OR last_attempt_at < assigned_at)
             AND (callback_at IS NULL OR callback_at <= ?) AND stage NOT IN (\(protected))
@@ -126,6 +96,63 @@ public struct Recycler {
             }
         }
         return result
+    }
+
+    /// What an agent's departure needs at once, inside the caller's transaction (the roster
+    /// import that marks them `left`): their callbacks to a teammate with room, their other open
+    /// leads back to the pool, so the database holds together without waiting for a recycle.
+    public func releaseLeavers(_ db: Database) throws -> RecycleResult {
+        var result = RecycleResult()
+        try moveCallbacks(db, overdueToo: false, into: &result)
+        result.fromLeavers = try releaseLeaversLeads(db)
+        return result
+    }
+
+    private func releaseLeaversLeads(_ db: Database) throws -> Int {
+        let lockUntil = clock.timestamp(clock.adding(days: settings.leads.recycling.ownerLockDays, to: clock.now))
+        return try release(db, reason: "its agent has left", lockUntil: lockUntil, whereSQL: """
+            status = 'open' AND callback_at IS NULL AND agent_id IN (SELECT id FROM agent WHERE status = 'left')
+            """, arguments: [])
+    }
+
+    /// Moves the callbacks of agents who have left (and, with `overdueToo`, those overdue by more
+    /// than `overdue_callback_hours`) to the teammate with the fewest open callbacks under the cap.
+    private func moveCallbacks(_ db: Database, overdueToo: Bool, into result: inout RecycleResult) throws {
+        let rules = settings.leads.recycling
+        let now = clock.nowTimestamp
+        let overdueBefore = overdueToo ? clock.timestamp(clock.now.addingTimeInterval(-Double(rules.overdueCallbackHours) * 3600)) : ""
+        let callbacks = try Row.fetchAll(db, sql: """
+            SELECT lead.id, lead.agent_id, agent.team_id, agent.status = 'left' AS left_agent FROM lead JOIN agent ON agent.id = lead.agent_id
+            WHERE lead.status = 'open' AND lead.callback_at IS NOT NULL AND (agent.status = 'left' OR lead.callback_at < ?)
+            ORDER BY lead.callback_at, lead.id
+            """, arguments: [overdueBefore])
+        for row in callbacks {
+            let lead: Int64 = row["id"], from: Int64 = row["agent_id"]
+            let why = (row["left_agent"] as Bool) ? "its agent has left" : "it is overdue by more than \(rules.overdueCallbackHours) hours"
+            let teammate = try Int64.fetchOne(db, sql: """
+                SELECT agent.id FROM agent LEFT JOIN lead ON lead.agent_id = agent.id AND lead.status = 'open' AND lead.callback_at IS NOT NULL
+                WHERE agent.team_id = ? AND agent.status = 'active' AND agent.id <> ?
+                GROUP BY agent.id HAVING COUNT(lead.id) < ? ORDER BY COUNT(lead.id), agent.code LIMIT 1
+                """, arguments: [row["team_id"], from, rules.maxOpenCallbacks])
+            guard let teammate else {
+                result.callbacksStuck += 1
+                // Nobody in the team has room: a leaver's callback goes back to the pool, whose
+                // next allocation gives it to whoever can keep the promise.
+                if row["left_agent"] as Bool {
+                    try db.execute(sql: "UPDATE lead SET status = 'pool', agent_id = NULL, assigned_at = NULL WHERE id = ?", arguments: [lead])
+                    try LeadLedger.record(db, lead: lead, event: "released", agent: from, reason: "callback returned to the pool: its agent has left and no teammate has room", clock: clock)
+                }
+                continue
+            }
+            // An overdue promise is due for its new holder from the move, so a run at the same moment
+            // finds nothing to move again (SPEC section 10); a later one keeps the customer's time.
+            try db.execute(sql: """
+                UPDATE lead SET agent_id = ?1, assigned_at = ?2, callback_at = MAX(callback_at, ?2), next_due_at = MAX(callback_at, ?2) WHERE id = ?3
+                """, arguments: [teammate, now, lead])
+            try LeadLedger.record(db, lead: lead, event: "released", agent: from, reason: "callback moved: \(why)", clock: clock)
+            try LeadLedger.record(db, lead: lead, event: "assigned", agent: teammate, reason: "callback taken over from a teammate: \(why)", clock: clock)
+            result.callbacksMoved += 1
+        }
     }
 
     /// Sends matching open leads back to the pool with a ledger line each; returns how many.

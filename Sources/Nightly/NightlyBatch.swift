@@ -48,15 +48,22 @@ public struct NightlyBatch {
     }
 
     /// Runs the batch for `day` (local midnight), writing files under `folder`.
-    public func run(_ db: AppDatabase, day: Date, folder: URL, revealPhones: Bool, progress: ProgressBar? = nil) throws -> NightlySummary {
+    /// - Parameters:
+    ///   - dialer: also write the day's queues as this dialer's list under `dialer/` (numbers whole, audited).
+    public func run(_ db: AppDatabase, day: Date, folder: URL, revealPhones: Bool, dialer: Dialer? = nil,
+                    progress: ProgressBar? = nil) throws -> NightlySummary {
         let dayClock = Clock(now: day, timeZone: zone)
         let windows = try CallingWindows(settings.cadence.windows)
-        // The batch acts as of 06:00 on D (before anyone calls); the queues as of D's first window.
-        let early = Clock(now: day.addingTimeInterval(6 * 3600), timeZone: zone)
+        // The batch acts as of `daily_batch_at` on D (06:00, before anyone calls); the queues as
+        // of D's first window.
+        guard let batchMinutes = settings.general.dailyBatchMinutes else {
+            throw CallOpsError.invalidValue(field: "general.daily_batch_at", value: settings.general.dailyBatchAt, expected: "a local time of day such as 06:00")
+        }
+        let early = Clock(now: day.addingTimeInterval(Double(batchMinutes) * 60), timeZone: zone)
         let opening = Clock(now: windows.firstOpen(onDayOf: day, clock: dayClock), timeZone: zone)
         let queues = folder.appendingPathComponent("queues")
         let reports = folder.appendingPathComponent("reports")
-        for dir in [queues, reports] {
+        for dir in [queues, reports] + (dialer == nil ? [] : [folder.appendingPathComponent("dialer")]) {
             do {
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             } catch {
@@ -64,11 +71,21 @@ public struct NightlyBatch {
             }
         }
         var files: [(String, String)] = []
+        // The files are written to a staging folder and moved into place before the database
+        // commits; if either fails, both stay as they were.
+        let staged = try StagedFiles(folder: folder)
+        var committed = false
+        defer {
+            if !committed { staged.restore() }
+            staged.finish()
+        }
         let summary = try db.transaction { db -> NightlySummary in
             progress?.update(5)
             let renewals = Renewals(settings: settings, clock: early)
             let lapsed = try renewals.applyLapses(db)
             let recycled = try Recycler(settings: settings, clock: early).recycle(db)
+            // D's tiers, kept in the tier history: the ones allocation and the reports use today.
+            try Roster.recordTiers(db, on: early.civilToday, rules: settings.roster)
             var options = AllocationOptions()
             // The same date gives the same seed, so a rerun decides the same way.
             options.seed = Allocator(settings: settings, clock: early).seed(AllocationOptions())
@@ -77,6 +94,7 @@ public struct NightlyBatch {
             progress?.update(30)
             let agents = try Roster.agents(db).filter { $0.status != .left }
             var queueRows = 0, crossRows = 0
+            var dialerRows: [[String]] = []
             for (n, agent) in agents.enumerated() {
                 let entries = try NextCallQueue(settings: settings, clock: opening).entries(db, agent: agent.code)
                 var csv = CSVWriter.row(["rank", "lead_id", "name", "phone", "grade", "reason", "follow_up", "due_at", "purpose"])
@@ -86,6 +104,7 @@ public struct NightlyBatch {
                 }
                 files.append(("queues/\(agent.code).csv", csv))
                 queueRows += entries.count
+                if dialer == .vicidial { dialerRows += VicidialList.rows(entries, owner: agent.dialerUser, rules: settings.dialer.vicidial) }
                 let offers = try Households(settings: settings, clock: opening).queue(db, agent: agent.code)
                 var cross = CSVWriter.row(["lead_id", "customer", "rank", "member", "member_age", "line", "product", "reason"])
                 for o in offers {
@@ -98,6 +117,10 @@ public struct NightlyBatch {
             }
             if revealPhones && queueRows > 0 {
                 try AuditLog.record(db, command: "daily --reveal-phones", numbers: queueRows, clock: early)
+            }
+            if dialer == .vicidial {
+                files.append(("dialer/vicidial_list.txt", VicidialList.text(dialerRows)))
+                if !dialerRows.isEmpty { try AuditLog.record(db, command: "daily --dialer vicidial", numbers: dialerRows.count, clock: early) }
             }
             let due = try renewals.due(db, within: settings.renewals.dueWithinDays)
             var dueCSV = CSVWriter.row(["policy_id", "agent", "team", "customer", "product", "mode", "installment", "amount", "due_on", "grace_until", "days_overdue"])
@@ -120,19 +143,14 @@ public struct NightlyBatch {
             files.append(("reports/seats-\(stamp).html", report.html()))
             files.append(("reports/renewals-due-\(stamp).csv", dueCSV))
             files.append(("reports/undelivered-\(stamp).csv", lateCSV))
+            // The folder's CSV files are for people: a BOM, so Excel and WPS on Chinese Windows read them as UTF-8.
+            for (name, text) in files { try staged.stage(name, name.hasSuffix(".csv") ? OutputFile.utf8BOM + text : text) }
+            try staged.moveIntoPlace()
             return NightlySummary(date: stamp, recycled: recycled, allocated: allocation.allocated, unallocated: allocation.unallocated,
                                   agents: agents.count, queueRows: queueRows, crossSellRows: crossRows, lapsed: lapsed, renewalsDue: due.count,
                                   lateDeliveries: late.count, files: files.map(\.0))
         }
-        // Files are written once the database work has committed; each appears whole (atomic rename).
-        for (name, text) in files {
-            let url = folder.appendingPathComponent(name)
-            do {
-                try text.write(to: url, atomically: true, encoding: .utf8)
-            } catch {
-                throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(error.localizedDescription)); the database work is done, rerun to write the files")
-            }
-        }
+        committed = true
         progress?.finish()
         return summary
     }

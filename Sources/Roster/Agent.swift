@@ -20,6 +20,8 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
     public var seat: String?
     public var dailyNewLeads: Int?
     public var maxOpenLeads: Int?
+    /// The agent's login on the dialer (by default the agent code).
+    public var dialerUser: String
 
     enum CodingKeys: String, CodingKey {
         case id, code, name, team, status, seat
@@ -27,6 +29,7 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
         case rosterTier = "tier"
         case dailyNewLeads = "daily_new_leads"
         case maxOpenLeads = "max_open_leads"
+        case dialerUser = "dialer_user"
     }
 
     /// Days since the hire date, on the clock's day.
@@ -34,41 +37,14 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
         guard let hired = clock.parseDay(hireDate) else { return 0 }
         return clock.daysBetween(hired, clock.now)
     }
-
-    /// The agent's tier: the roster's when given, else derived (seed 000).
-    /// - Parameters:
-    ///   - trailingPolicies: policies sold in the trailing month.
-    ///   - trailingFYC: first-year commission earned in the trailing month.
-    public func tier(
-        clock: Clock, rules: Settings.RosterRules, trailingPolicies: Int = 0, trailingFYC: Money = .zero
-    ) -> Tier {
-        if let rosterTier { return rosterTier }
-        return Tier.derive(
-            daysEmployed: daysEmployed(clock: clock), trailingPolicies: trailingPolicies,
-            trailingFYC: trailingFYC, rules: rules)
-    }
-}
-
-extension Tier {
-    /// The tier earned by tenure and the trailing month's results (seed 000): `new` in the first
-    /// days, `top` at 2 policies and 10,000 of FYC a month, `core` for steady sellers, else `general`.
-    public static func derive(
-        daysEmployed: Int, trailingPolicies: Int, trailingFYC: Money, rules: Settings.RosterRules
-    ) -> Tier {
-        if daysEmployed < rules.newHireDays { return .new }
-        if trailingPolicies >= rules.topMinPolicies && trailingFYC >= Money(yuan: rules.topMinFYC) {
-            return .top
-        }
-        if trailingPolicies >= rules.coreMinPolicies { return .core }
-        return .general
-    }
 }
 
 /// Reads the roster. Other modules reach agents and teams only through these functions.
 public enum Roster {
     static let agentSelect = """
         SELECT agent.id, agent.code, agent.name, team.name AS team, agent.hire_date, agent.tier,
-               agent.status, seat.code AS seat, agent.daily_new_leads, agent.max_open_leads
+               agent.status, seat.code AS seat, agent.daily_new_leads, agent.max_open_leads,
+               COALESCE(agent.dialer_user, agent.code) AS dialer_user
         FROM agent JOIN team ON team.id = agent.team_id LEFT JOIN seat ON seat.id = agent.seat_id
         """
 
@@ -91,14 +67,22 @@ public enum Roster {
         return agent
     }
 
+    /// The agent with this row id.
+    public static func agent(_ db: Database, id: Int64) throws -> Agent {
+        guard let agent = try Agent.fetchOne(db.cachedStatement(sql: agentSelect + " WHERE agent.id = ?"), arguments: [id]) else {
+            throw CallOpsError.notFound(kind: "agent", key: "#\(id)", hint: "see `callops roster list` for the agents")
+        }
+        return agent
+    }
+
     /// The team's row id, if the team exists.
     public static func teamID(_ db: Database, name: String) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT id FROM team WHERE name = ?", arguments: [name])
+        try TeamRecord.filter(TeamRecord.Columns.name == name).select(TeamRecord.Columns.id, as: Int64.self).fetchOne(db)
     }
 
     /// Team names, in the order they were created (一组, 二组, ... sort badly by name).
     public static func teams(_ db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT name FROM team ORDER BY id")
+        try TeamRecord.order(TeamRecord.Columns.id).select(TeamRecord.Columns.name, as: String.self).fetchAll(db)
     }
 
     /// Seats of a team (or all), and how many are occupied.
@@ -116,8 +100,7 @@ public enum Roster {
     @discardableResult
     public static func ensureTeam(_ db: Database, name: String) throws -> Int64 {
         if let id = try teamID(db, name: name) { return id }
-        try db.execute(sql: "INSERT INTO team (name) VALUES (?)", arguments: [name])
-        return db.lastInsertedRowID
+        return try TeamRecord(name: name).inserted(db).id!
     }
 
     /// Adds seats to a team (existing codes are left as they are); returns how many were new.
@@ -126,7 +109,9 @@ public enum Roster {
         let teamID = try ensureTeam(db, name: team)
         var added = 0
         for code in codes {
-            try db.execute(sql: "INSERT OR IGNORE INTO seat (code, team_id) VALUES (?, ?)", arguments: [code, teamID])
+            // An existing code is left as it is (INSERT OR IGNORE); the record's id is not used.
+            var seat = SeatRecord(code: code, teamID: teamID)
+            try seat.insert(db, onConflict: .ignore)
             added += db.changesCount
         }
         return added

@@ -16,10 +16,14 @@ public struct RosterRow: Equatable, Sendable {
     public var seat: String?
     public var dailyNewLeads: Int?
     public var maxOpenLeads: Int?
+    /// The agent's login on the dialer; nil when the file has no dialer_user column (the agent
+    /// code for a new agent, unchanged for a known one).
+    public var dialerUser: String?
 
     public init(
         line: Int, code: String, name: String, team: String, hireDate: String, tier: Tier? = nil,
-        status: AgentStatus? = nil, seat: String? = nil, dailyNewLeads: Int? = nil, maxOpenLeads: Int? = nil
+        status: AgentStatus? = nil, seat: String? = nil, dailyNewLeads: Int? = nil, maxOpenLeads: Int? = nil,
+        dialerUser: String? = nil
     ) {
         self.line = line
         self.code = code
@@ -31,6 +35,7 @@ public struct RosterRow: Equatable, Sendable {
         self.seat = seat
         self.dailyNewLeads = dailyNewLeads
         self.maxOpenLeads = maxOpenLeads
+        self.dialerUser = dialerUser
     }
 }
 
@@ -39,10 +44,13 @@ public struct RosterFile: Equatable, Sendable {
     public var rows: [RosterRow]
     /// Whether the file has a seat column; without one, seats stay as they are.
     public var hasSeatColumn: Bool
+    /// Whether the file has a dialer_user column; with one, an empty cell means the agent code.
+    public var hasDialerUserColumn: Bool
 
-    public init(rows: [RosterRow], hasSeatColumn: Bool) {
+    public init(rows: [RosterRow], hasSeatColumn: Bool, hasDialerUserColumn: Bool = false) {
         self.rows = rows
         self.hasSeatColumn = hasSeatColumn
+        self.hasDialerUserColumn = hasDialerUserColumn
     }
 }
 
@@ -66,9 +74,9 @@ public enum RosterImport {
     static let required = ["agent_code", "name", "team", "hire_date"]
 
     /// Reads and validates a whole roster file; throws at the first bad line, naming it.
-    public static func read(path: String, clock: Clock) throws -> RosterFile {
+    public static func read(path: String, clock: Clock, sheet: String? = nil) throws -> RosterFile {
         let file = (path as NSString).lastPathComponent
-        var reader = try CSVReader(path: path, encoding: try TextEncoding.detect(path: path))
+        var reader = try TabularReader(path: path, sheet: sheet)
         guard let headerRecord = try reader.next() else {
             throw CallOpsError.badFile(file: file, message: "is empty; a roster needs the header \(required.joined(separator: ",")) and one row per agent")
         }
@@ -82,6 +90,8 @@ public enum RosterImport {
         var rows: [RosterRow] = []
         var firstLine: [String: Int] = [:]
         var seatLine: [String: Int] = [:]
+        let hasDialerUserColumn = header.column("dialer_user") != nil
+        var dialerUserLine: [String: Int] = [:]
         while let record = try reader.next() {
             func field(_ name: String) -> String? {
                 guard let i = column(name), i < record.count else { return nil }
@@ -140,9 +150,14 @@ public enum RosterImport {
                 }
                 if name == "daily_new_leads" { row.dailyNewLeads = value } else { row.maxOpenLeads = value }
             }
+            if hasDialerUserColumn {
+                let user = field("dialer_user") ?? code
+                if let problem = checkDialerUser(user, line: record.line, seen: &dialerUserLine) { throw fail("dialer_user", problem) }
+                row.dialerUser = user
+            }
             rows.append(row)
         }
-        return RosterFile(rows: rows, hasSeatColumn: header.column("seat") != nil)
+        return RosterFile(rows: rows, hasSeatColumn: header.column("seat") != nil, hasDialerUserColumn: hasDialerUserColumn)
     }
 
     /// Upserts validated rows by agent code, in the caller's transaction.
@@ -154,6 +169,10 @@ public enum RosterImport {
         // between seats; a seat held by someone outside the file is refused below.
         for row in rows where roster.hasSeatColumn || row.status == .left {
             try db.execute(sql: "UPDATE agent SET seat_id = NULL WHERE code = ?", arguments: [row.code])
+        }
+        // The same for dialer users, so a file can swap two logins.
+        if roster.hasDialerUserColumn {
+            for row in rows { try db.execute(sql: "UPDATE agent SET dialer_user = NULL WHERE code = ?", arguments: [row.code]) }
         }
         for row in rows {
             let knownTeam = try Roster.teamID(db, name: row.team)
@@ -178,6 +197,7 @@ public enum RosterImport {
                 }
             }
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM agent WHERE code = ?", arguments: [row.code]) ?? false
+            try claimDialerUser(db, row: row, isNew: !exists, file: file)
             if exists {
                 // A column absent from the file keeps what the roster had.
                 try db.execute(sql: """
@@ -195,6 +215,9 @@ public enum RosterImport {
                     """, arguments: [row.code, row.name, teamID, row.hireDate, row.tier?.rawValue,
                                      (row.status ?? .active).rawValue, seatID, row.dailyNewLeads, row.maxOpenLeads])
                 summary.added += 1
+            }
+            if let user = row.dialerUser {
+                try db.execute(sql: "UPDATE agent SET dialer_user = ? WHERE code = ?", arguments: [user, row.code])
             }
         }
         return summary

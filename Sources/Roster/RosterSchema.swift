@@ -32,7 +32,22 @@ public enum RosterSchema {
                 );
                 CREATE INDEX agent_team ON agent(team_id);
                 """)
-        }
+        },
+        // The agent's login on the dialer (SPEC section 4), by default the agent code: a dialer's
+        // call records name agents by it. A trigger gives every new agent the default, however
+        // inserted, so the unique index guards every row.
+        Migration("roster.dialer-user") { db in
+            try db.execute(sql: """
+                ALTER TABLE agent ADD COLUMN dialer_user TEXT CHECK (dialer_user <> '');
+                UPDATE agent SET dialer_user = code;
+                CREATE UNIQUE INDEX agent_dialer_user ON agent(dialer_user);
+                CREATE TRIGGER agent_dialer_user_default AFTER INSERT ON agent WHEN NEW.dialer_user IS NULL
+                BEGIN
+                    UPDATE agent SET dialer_user = NEW.code WHERE id = NEW.id;
+                END;
+                """)
+        },
+        tiersMigration,
     ]
 }
 

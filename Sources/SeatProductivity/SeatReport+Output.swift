@@ -94,12 +94,14 @@ extension SeatReport: Encodable {
         switch grouping {
         case .agent:
             var table = Table(["agent", "name", "team", "tier", ">dials", ">contacts", ">contact %", ">effective", ">talk min", ">avg talk s",
-                               ">allocated", ">worked", ">usage", ">sales", ">premium", ">avg premium", ">conversion", ">attainment", ">rank", "flags"])
+                               ">allocated", ">worked", ">usage", ">sales", ">premium", ">avg premium", ">premium/lead", ">conversion", ">attainment",
+                               ">rank", "flags"])
             for f in agents {
                 table.append([f.agentCode, f.name, f.team, f.tier.rawValue, String(f.dials), String(f.contacts), Render.percent(f.contactRate),
                               String(f.effectiveCalls), Render.number(f.talkMinutes), f.averageTalkSeconds.map { Render.number($0, digits: 0) } ?? "-",
                               String(f.leadsAllocated), String(f.leadsWorked), Render.percent(f.dataUsageRate), String(f.sales), money(f.premium),
-                              money(f.averagePremium), Render.percent(f.conversionRate), Render.percent(f.attainment), String(f.rankInTeam),
+                              money(f.averagePremium), money(f.premiumPerLead), Render.percent(f.conversionRate), Render.percent(f.attainment),
+                              String(f.rankInTeam),
                               f.flags.joined(separator: " ")])
             }
             table.footer = ["period \(from) to \(to)"]

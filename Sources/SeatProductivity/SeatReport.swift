@@ -83,7 +83,7 @@ public struct SeatReportBuilder {
     /// The period: `--month YYYY-MM`, or `--from`/`--to` days (inclusive), else this month up to now.
     public func period(month: String?, from: String?, to: String?) throws -> (from: Date, to: Date) {
         if let month {
-            guard let start = clock.parseDay(month + "-01") else {
+            guard let start = CivilMonth(month).flatMap({ clock.parseDay($0.firstDay.description) }) else {
                 throw CallOpsError.invalidValue(field: "--month", value: month, expected: "a month such as 2026-11")
             }
             return (start, clock.calendar.date(byAdding: .month, value: 1, to: start)!)
@@ -111,16 +111,13 @@ public struct SeatReportBuilder {
         let activity = try ActivityFigures.perAgent(db, from: fromText, to: toText)
         let allocated = try LeadStats.allocatedPerAgent(db, from: fromText, to: toText)
         let targets = try Planning.premiumTargets(db, month: String(fromText.prefix(7)))
-        let trailing = try ActivityFigures.salesPerAgent(db, from: clock.timestamp(clock.adding(days: -30, to: to)), to: toText)
         // Agents who left before the period began are not part of it.
         let present = agents.filter { $0.status != .left || (activity[$0.id]?.dials ?? 0) > 0 }
+        // Each agent's tier on the period's last day (today for a period still running).
+        let tiers = try Roster.tiers(db, on: clock.civilDay(min(clock.now, to.addingTimeInterval(-1))), rules: settings.roster, agents: present)
         var figures: [AgentFigures] = present.map { agent in
             let a = activity[agent.id] ?? AgentActivity(agentID: agent.id)
-            let recent = trailing[agent.id]
-            let fyc = Money(fen: Int64(Double(recent?.premium.fen ?? 0) * settings.planning.fycRatePercent / 100))
-            var f = AgentFigures(
-                agentCode: agent.code, name: agent.name, team: agent.team,
-                tier: agent.tier(clock: clock, rules: settings.roster, trailingPolicies: recent?.sales ?? 0, trailingFYC: fyc))
+            var f = AgentFigures(agentCode: agent.code, name: agent.name, team: agent.team, tier: tiers[agent.id]!.tier)
             f.dials = a.dials
             f.contacts = a.contacts
             f.effectiveCalls = a.effectiveCalls

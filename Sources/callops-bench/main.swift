@@ -5,6 +5,7 @@ import CallOpsStore
 import FollowUp
 import Foundation
 import SeatProductivity
+import Spreadsheet
 
 #if canImport(Glibc)
     import Glibc
@@ -18,7 +19,7 @@ struct Bench: ParsableCommand {
         commandName: "callops-bench",
         abstract: "Measure callops against the sqlite3 shell on generated data (SPEC section 11).")
 
-    @Argument(help: "Figures to measure: import, allocate, queue, report, calls, night (not run unless named).") var figures: [String] = ["import", "allocate", "queue", "report", "calls"]
+    @Argument(help: "Figures to measure: import, allocate, queue, report, calls, xlsx, night (not run unless named).") var figures: [String] = ["import", "allocate", "queue", "report", "calls", "xlsx"]
     @Option(help: "Rows of the generated lead file (and leads already in the database).") var rows: Int = 1_000_000
     @Option(name: .customLong("queue-leads"), help: "Leads in the small and the large database of the queue figure.") var queueLeads: [Int] = [100_000, 10_000_000]
     @Option(name: .customLong("report-calls"), help: "Call rows in the month of the report figure.") var reportCalls: Int = 10_000_000
@@ -45,8 +46,8 @@ struct Bench: ParsableCommand {
     }
 
     func validate() throws {
-        for figure in figures where !["import", "allocate", "queue", "report", "calls", "night"].contains(figure) {
-            throw ValidationError("unknown figure \(figure); this build measures: import, allocate, queue, report, calls, night")
+        for figure in figures where !["import", "allocate", "queue", "report", "calls", "xlsx", "night"].contains(figure) {
+            throw ValidationError("unknown figure \(figure); this build measures: import, allocate, queue, report, calls, xlsx, night")
         }
         if !(1...100_000).contains(nightAgents) || nightLeads < nightAgents || nightLeads > 99_999_999 || nightCalls < 1 {
             throw ValidationError("--night-agents takes 1 to 100000, --night-leads as many to 99999999, --night-calls at least 1")
@@ -75,6 +76,7 @@ struct Bench: ParsableCommand {
                     results.append(Figure(name: "night: \(step.step)", oursSeconds: step.seconds, referenceSeconds: 0, ratio: 0,
                                           peakRSSMB: step.peakRSSMB, note: "a \(nightAgents)-seat center's night, no reference"))
                 }
+            case "xlsx": results += try measureWorkbookImport(in: folder)
             default: results.append(try measureReport(in: folder))
             }
         }
@@ -244,28 +246,72 @@ struct Bench: ParsableCommand {
         }
         defer { try? handle.close() }
         var random = SeededRandom(seed: 11)
-        var buffer = "phone,name,age,income,occupation,marital,children,city\n"
-        let jobs = ["教师", "工程师", "销售", "会计", "个体", "无业"]
-        let cities = ["上海", "北京", "广州", "深圳", "杭州"]
+        var buffer = Self.leadHeader.joined(separator: ",") + "\n"
         for i in 0..<rows {
-            // Mostly new numbers; some existing leads, some DNC, some bad, some repeated.
-            let phone: String
-            switch i % 50 {
-            case 7: phone = String(format: "137%08d", (i / 50) * 10)
-            case 13: phone = String(format: "139%08d", (i / 50) % max(1, rows / 100) * 100)
-            case 21: phone = "1234567"
-            // New numbers in no order (a multiplicative permutation), as vendors send them.
-            case 33: phone = String(format: "158%08d", (i - 1) * 7_919 % 100_000_000)
-            default: phone = String(format: "158%08d", i * 7_919 % 100_000_000)
-            }
-            let age = 18 + Int(random.next() % 50)
-            buffer += "\(phone),客户\(i),\(age),\(Int(random.next() % 30) * 10_000),\(jobs[Int(random.next() % 6)]),\(random.chance(0.6) ? "已婚" : "未婚"),\(random.next() % 3),\(cities[Int(random.next() % 5)])\n"
+            buffer += Self.leadFields(i, rows: rows, random: &random).joined(separator: ",") + "\n"
             if buffer.utf8.count > 1 << 20 {
                 try handle.write(contentsOf: Data(buffer.utf8))
                 buffer = ""
             }
         }
         try handle.write(contentsOf: Data(buffer.utf8))
+    }
+
+    static let leadHeader = ["phone", "name", "age", "income", "occupation", "marital", "children", "city"]
+
+    /// Lead `i` of a generated file: mostly new numbers; some existing leads, some DNC, some bad, some repeated.
+    static func leadFields(_ i: Int, rows: Int, random: inout SeededRandom) -> [String] {
+        let jobs = ["教师", "工程师", "销售", "会计", "个体", "无业"]
+        let cities = ["上海", "北京", "广州", "深圳", "杭州"]
+        let phone: String
+        switch i % 50 {
+        case 7: phone = String(format: "137%08d", (i / 50) * 10)
+        case 13: phone = String(format: "139%08d", (i / 50) % max(1, rows / 100) * 100)
+        case 21: phone = "1234567"
+        // New numbers in no order (a multiplicative permutation), as vendors send them.
+        case 33: phone = String(format: "158%08d", (i - 1) * 7_919 % 100_000_000)
+        default: phone = String(format: "158%08d", i * 7_919 % 100_000_000)
+        }
+        let age = 18 + Int(random.next() % 50)
+        return [phone, "客户\(i)", String(age), String(Int(random.next() % 30) * 10_000), jobs[Int(random.next() % 6)],
+                random.chance(0.6) ? "已婚" : "未婚", String(random.next() % 3), cities[Int(random.next() % 5)]]
+    }
+
+    /// The same leads as a workbook, as Excel keeps them: numbers (phones, ages, income) typed as numbers.
+    func generateLeadWorkbook(path: String, rows: Int) throws {
+        let book = try WorkbookWriter(path: path, streaming: true)
+        let sheet = book.addSheet("leads")
+        for (c, name) in Self.leadHeader.enumerated() { sheet.text(0, c, name) }
+        var random = SeededRandom(seed: 11)
+        for i in 0..<rows {
+            for (c, field) in Self.leadFields(i, rows: rows, random: &random).enumerated() {
+                if let number = Double(field), field.first != "0" || field == "0" { sheet.number(i + 1, c, number) } else { sheet.text(i + 1, c, field) }
+            }
+        }
+        try book.close()
+    }
+
+    /// Importing a `rows`-row lead workbook (read, validate, dedupe, grade, insert) beside
+    /// python-calamine (Rust) reading the same workbook alone, and openpyxl's read-only mode.
+    func measureWorkbookImport(in folder: URL) throws -> [Figure] {
+        let file = folder.appendingPathComponent("leads.xlsx").path
+        try generateLeadWorkbook(path: file, rows: rows)
+        let db = folder.appendingPathComponent("xlsx.sqlite").path
+        try run(callops, ["init", "--db", db])
+        let (ours, peak) = try timed(callops, ["leads", "import", file, "--source", "bench", "--db", db, "--now", "2026-11-23T10:00"])
+        let readers = [
+            ("python-calamine", "python_calamine", "from python_calamine import CalamineWorkbook\nrows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()"),
+            ("openpyxl read-only", "openpyxl", "import openpyxl\nrows = sum(1 for _ in openpyxl.load_workbook(sys.argv[1], read_only=True).worksheets[0].iter_rows(values_only=True))"),
+        ]
+        return try readers.map { name, module, code in
+            guard (try? spawn("/usr/bin/env", ["python3", "-c", "import \(module)"]).0) == 0 else {
+                return Figure(name: "xlsx import \(rows) leads vs \(name)", oursSeconds: ours, referenceSeconds: 0, ratio: 0, peakRSSMB: peak,
+                              note: "\(name) is not installed here (pip install python-calamine openpyxl): no reference measured")
+            }
+            let (reference, _) = try timed("/usr/bin/env", ["python3", "-c", "import sys\n" + code, file])
+            return Figure(name: "xlsx import \(rows) leads vs \(name)", oursSeconds: ours, referenceSeconds: reference, ratio: ours / reference,
+                          peakRSSMB: peak, note: "\(name) reading the same workbook into rows, nothing else")
+        }
     }
 
     func sqlite(_ db: String, _ sql: String) throws {

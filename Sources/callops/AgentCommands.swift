@@ -18,18 +18,25 @@ struct CallsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Argument(help: "The call file.") var file: String
+        @Argument(help: "The call file (CSV or xlsx).") var file: String
+        @Option(help: "plain (the header above, English or Chinese names) or vicidial (VICIdial's Export Calls Report, tab-delimited with its header).")
+        var layout: CallFileLayout = .plain
+        @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
 
         func run() throws {
             let context = try global.context()
+            let progress = ProgressBar("calls import", total: 100)
             let summary = try context.db.transaction { db in
-                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, committed: context.db)
+                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, layout: layout, sheet: sheet, progress: progress,
+                                                                                 committed: context.db)
             }
+            progress.finish()
             var table = Table([">rows", ">imported", ">already imported", ">on others' leads", ">sales", ">rejected"])
             table.append([summary.rows, summary.imported, summary.alreadyImported, summary.onOthersLeads, summary.sales, summary.rejected.count].map(String.init))
             table.footer = summary.rejected.prefix(20).map { "\((file as NSString).lastPathComponent):\($0.line): \($0.field): \($0.reason)" }
             if summary.rejected.count > 20 { table.footer.append("... and \(summary.rejected.count - 20) more (see --format json)") }
             emit(try Render.output(summary, table: table, format: output.format))
+            for warning in summary.warnings { note("\((file as NSString).lastPathComponent):\(warning.line): \(warning.field): \(warning.reason)") }
         }
     }
 
@@ -46,7 +53,7 @@ struct CallsCommand: ParsableCommand {
 
         func validate() throws {
             if disposition == .sale { throw ValidationError("record a sale with `callops sales record --lead L --agent A --product P --premium X`") }
-            if talkSeconds < 0 { throw ValidationError("--talk-seconds must be 0 or more") }
+            try InputRange.whole(talkSeconds, field: "--talk-seconds", in: 0...InputRange.maximumTalkSeconds, what: "seconds of conversation")
             if disposition == .callback && callbackAt == nil { throw ValidationError("a callback needs --callback-at, the time the customer chose") }
         }
 
@@ -62,9 +69,11 @@ struct CallsCommand: ParsableCommand {
             let id = "log-\(agent)-\(lead)-\(context.clock.nowTimestamp)"
             let input = CallInput(callID: id, agentCode: agent, leadID: lead, startedAt: context.clock.now, talkSeconds: talkSeconds,
                                   disposition: disposition, callbackAt: callback, note: note)
+            var notes: [String] = []
             let outcome = try context.db.transaction { db -> (CallOutcome, LeadProgress.Snapshot?) in
-                (try CallRecorder(settings: context.settings, clock: context.clock).record(db, input), try LeadProgress.lead(db, id: lead))
+                (try CallRecorder(settings: context.settings, clock: context.clock).record(db, input, notes: &notes), try LeadProgress.lead(db, id: lead))
             }
+            for text in notes { callops.note(text) }
             switch outcome.0 {
             case .duplicate:
                 throw CallOpsError.refused("a call by \(agent) on lead \(lead) at \(context.clock.nowTimestamp) is already recorded")
@@ -92,11 +101,15 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
         @Option(help: "The agent's code.") var agent: String
-        @Option(help: "At most this many rows.") var limit: Int?
+        @Option(parsing: .unconditional, help: "At most this many rows.") var limit: Int?
         @Flag(name: .customLong("reveal-phones"), help: "Show whole numbers (recorded in the audit log).") var revealPhones = false
 
+        func validate() throws {
+            if let limit { try InputRange.whole(limit, field: "--limit", in: 1...InputRange.maximumCount, what: "a number of rows") }
+        }
+
         func run() throws {
-            let context = try global.context()
+            let context = try global.context(access: revealPhones ? .readWrite : .readOnly)
             var entries = try context.db.read { db in
                 try NextCallQueue(settings: context.settings, clock: context.clock).entries(db, agent: agent, limit: limit)
             }
@@ -128,10 +141,14 @@ extension QueueCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
         @Option(help: "The agent's code.") var agent: String
-        @Option(help: "At most this many customers.") var limit: Int?
+        @Option(parsing: .unconditional, help: "At most this many customers.") var limit: Int?
+
+        func validate() throws {
+            if let limit { try InputRange.whole(limit, field: "--limit", in: 1...InputRange.maximumCount, what: "a number of customers") }
+        }
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let entries = try context.db.read { db in try Households(settings: context.settings, clock: context.clock).queue(db, agent: agent, limit: limit) }
             let table = Table(["lead", "customer", "rank", "member", ">age", "line", "product", "reason"], rows: entries.map {
                 [String($0.leadID), $0.customer ?? "-", String($0.rank), $0.member, $0.memberAge.map(String.init) ?? "?", $0.line, $0.product, $0.reason]
@@ -156,8 +173,12 @@ struct CustomersCommand: ParsableCommand {
             @OptionGroup var global: GlobalOptions
             @Option(help: "The customer's lead id.") var lead: Int64
             @Option(help: "spouse, child or parent.") var relation: Insured
-            @Option(help: "Age in years.") var age: Int
+            @Option(parsing: .unconditional, help: "Age in years.") var age: Int
             @Option(help: "M or F (男/女).") var gender: String?
+
+            func validate() throws {
+                try InputRange.whole(age, field: "--age", in: 0...130, what: "an age in years")
+            }
 
             func run() throws {
                 let context = try global.context()
@@ -185,13 +206,14 @@ struct SalesCommand: ParsableCommand {
         @Option(help: "The lead id.") var lead: Int64
         @Option(help: "The selling agent's code.") var agent: String
         @Option(help: "A product code of the catalog (ACC01, CI01, MED01, LIFE01, PEN01, EDU01).") var product: String
-        @Option(help: "The annual premium, yuan.") var premium: Double
+        @Option(parsing: .unconditional, help: "The annual premium, yuan.") var premium: Double
         @Option(help: "self, spouse, child or parent.") var insured: Insured = .self
         @Option(name: .customLong("insured-age"), help: "The insured's age (default: the lead's for self).") var insuredAge: Int?
         @Option(help: "annual or monthly.") var mode: String = "annual"
 
         func validate() throws {
-            if premium <= 0 || !premium.isFinite { throw ValidationError("--premium must be above 0 yuan") }
+            _ = try InputRange.yuan(premium, field: "--premium", positive: true)
+            if let insuredAge { try InputRange.whole(insuredAge, field: "--insured-age", in: 0...130, what: "an age in years") }
             if !["annual", "monthly"].contains(mode) { throw ValidationError("--mode is annual or monthly") }
         }
 
@@ -229,3 +251,4 @@ struct SalesCommand: ParsableCommand {
 
 extension Disposition: ExpressibleByArgument {}
 extension Insured: ExpressibleByArgument {}
+extension CallFileLayout: ExpressibleByArgument {}

@@ -1,4 +1,7 @@
 import ArgumentParser
+import CallOpsCore
+import CallOpsStore
+import Foundation
 
 @main
 struct CallOps: ParsableCommand {
@@ -42,8 +45,28 @@ struct CallOps: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+            OpenDatabases.shared.closeAll()
         } catch {
+            OpenDatabases.shared.closeAll()
+            fail(error)
+        }
+    }
+
+    /// Ends the run on `error`: argument errors as the parser shows them; every other error one
+    /// sentence on stderr, its quoted values cut to 80 characters and control characters escaped,
+    /// never Foundation's raw domain and code.
+    static func fail(_ error: any Error) -> Never {
+        let message: String
+        if let own = error as? CallOpsError {
+            message = own.description
+        } else if type(of: error) is NSError.Type || error is CocoaError || error is POSIXError {
+            message = Quoted.describe(error)
+        } else if error is DatabaseError {
+            message = String(describing: error)
+        } else {
             exit(withError: error)
         }
+        FileHandle.standardError.write(Data("Error: \(Quoted.message(message))\n".utf8))
+        Foundation.exit(ExitCode.failure.rawValue)
     }
 }

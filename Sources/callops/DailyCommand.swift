@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallOpsCore
 import Foundation
+import FollowUp
 import Nightly
 
 /// `callops daily`: the nightly batch (SPEC section 10), safe to run from cron and to rerun.
@@ -14,8 +15,22 @@ struct DailyCommand: ParsableCommand {
     @Option(help: "The day to prepare, YYYY-MM-DD. Default: today.") var date: String?
     @Option(help: "Where to write queues/ and reports/.") var out: String = "daily"
     @Flag(name: .customLong("reveal-phones"), help: "Write whole numbers in the queue files (recorded in the audit log).") var revealPhones = false
+    @Option(help: "Also write the day's queues as this dialer's list: vicidial (dialer/vicidial_list.txt, numbers whole, audited).")
+    var dialer: Dialer?
 
     func run() throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), !isFolder.boolValue {
+            throw CallOpsError.invalidValue(field: "--out", value: out, expected: "a folder (it is a file); daily writes queues/ and reports/ into it")
+        }
+        // A damaged database is refused before the night's work opens it for writing.
+        let checking = try global.readingContext()
+        let problems = try checking.db.quickCheck()
+        try checking.db.close()
+        if !problems.isEmpty {
+            throw CallOpsError.refused(
+                "\(Quoted.path(global.databasePath)) is damaged (\(Quoted.value(problems.prefix(3).joined(separator: "; ")))); nothing was changed; restore it from a backup (callops backup) before the nightly run")
+        }
         let context = try global.context()
         var day = context.clock.startOfDay(context.clock.now)
         if let date {
@@ -25,7 +40,8 @@ struct DailyCommand: ParsableCommand {
             day = parsed
         }
         let summary = try NightlyBatch(settings: context.settings, timeZone: context.clock.timeZone).run(
-            context.db, day: day, folder: URL(fileURLWithPath: out), revealPhones: revealPhones, progress: ProgressBar("daily", total: 100))
+            context.db, day: day, folder: URL(fileURLWithPath: out), revealPhones: revealPhones, dialer: dialer,
+            progress: ProgressBar("daily", total: 100))
         var table = Table(["step", ">count"])
         table.append(["idle leads reclaimed", String(summary.recycled.idle)])
         table.append(["exhausted leads recycled", String(summary.recycled.exhausted)])
@@ -43,3 +59,5 @@ struct DailyCommand: ParsableCommand {
         emit(try Render.output(summary, table: table, format: output.format))
     }
 }
+
+extension Dialer: ExpressibleByArgument {}

@@ -68,7 +68,7 @@ struct DemoCommand: ParsableCommand {
         try SeatsCommand.Report.parse(arguments + ["--by", "team"]).run()
         emit("\n")
         try SeatsCommand.Report.parse(arguments).run()
-        let someone = try AppDatabase.open(path: db, schema: CallOpsSchema.all).read { db in
+        let someone = try AppDatabase.open(path: db, schema: CallOpsSchema.all, access: .readOnly).read { db in
             try Roster.agents(db).first { $0.status == .active }?.code
         } ?? "A001"
         emit("""
@@ -88,10 +88,11 @@ struct DemoCommand: ParsableCommand {
             """)
     }
 
-    /// The demo writes a new file; it replaces only a file an earlier demo made.
+    /// The demo writes a new file; it replaces only a file an earlier demo made, and opens any
+    /// other file only to read it (a file it did not make is never opened for writing).
     private func refuseToReplaceOtherData(at path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
-        let earlier = try AppDatabase.open(path: path, schema: CallOpsSchema.all)
+        let earlier = try AppDatabase.open(path: path, schema: CallOpsSchema.all, access: .readOnly)
         let seed = try earlier.read { db in try AppDatabase.meta(db, "demo_seed") }
         try earlier.writer.close()
         guard seed != nil else {

@@ -22,6 +22,13 @@ struct GlobalOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["CALLOPS_DB"] ?? "callops.sqlite"
     }
 
+    /// The config file this run reads, if any: an input no output may land on.
+    var configPath: String? {
+        if let config { return config }
+        if let env = ProcessInfo.processInfo.environment["CALLOPS_CONFIG"] { return env }
+        return FileManager.default.fileExists(atPath: "Config/callops.toml") ? "Config/callops.toml" : nil
+    }
+
     /// The settings: the named file, else the shipped file in the working directory, else defaults.
     func settings() throws -> Settings {
         if let config { return try Settings.load(path: config) }
@@ -41,12 +48,45 @@ struct GlobalOptions: ParsableArguments {
         return Clock(now: Date(), timeZone: zone)
     }
 
-    /// Settings, clock and the migrated database, built once per command.
-    func context() throws -> Context {
+    /// Settings, clock and the migrated database, built once per command. The database must
+    /// already exist (only `init` and `demo` create one, with `access: .create`); a command that
+    /// only reads opens it read-only.
+    func context(access: AppDatabase.Access = .readWrite) throws -> Context {
         let settings = try settings()
-        return Context(
-            settings: settings, clock: try clock(settings),
-            db: try AppDatabase.open(path: databasePath, schema: CallOpsSchema.all))
+        let clock = try clock(settings)
+        let path = databasePath
+        let db = try AppDatabase.open(
+            path: path, schema: CallOpsSchema.all, access: access, busyWait: TimeInterval(settings.general.busyWaitSeconds),
+            onWait: {
+                note("waiting for another callops run to finish with \(Quoted.path(path)) (up to \(settings.general.busyWaitSeconds) s, general.busy_wait_seconds)...")
+            })
+        OpenDatabases.shared.add(db)
+        return Context(settings: settings, clock: clock, db: db)
+    }
+
+    /// Context for a command that only reads: the database opened read-only.
+    func readingContext() throws -> Context { try context(access: .readOnly) }
+}
+
+/// The databases this run opened, closed (WAL checkpointed and removed) when the run ends, also
+/// after a failure: a run leaves no file behind but the database.
+final class OpenDatabases: @unchecked Sendable {
+    static let shared = OpenDatabases()
+    private let lock = NSLock()
+    private var open: [AppDatabase] = []
+
+    func add(_ db: AppDatabase) {
+        lock.lock()
+        defer { lock.unlock() }
+        open.append(db)
+    }
+
+    func closeAll() {
+        lock.lock()
+        let all = open
+        open = []
+        lock.unlock()
+        for db in all { try? db.close() }
     }
 }
 
@@ -70,12 +110,18 @@ struct FormatOption: ParsableArguments {
 
 extension OutputFormat: ExpressibleByArgument {}
 
-/// Writes a command's output to stdout.
+/// Writes a command's output to stdout; on a terminal, control characters from data (a lead
+/// named with escape sequences) are shown escaped, never obeyed.
 func emit(_ text: String) {
+    if isatty(STDOUT_FILENO) == 1 {
+        FileHandle.standardOutput.write(Data(Quoted.escapingControls(text, keepNewlines: true).utf8))
+        return
+    }
     FileHandle.standardOutput.write(Data(text.utf8))
 }
 
 /// Writes a warning or note to stderr (never stdout, which JSON mode keeps clean).
 func note(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    let safe = Quoted.escapingControls(text, keepNewlines: true)
+    FileHandle.standardError.write(Data((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
 }

@@ -21,15 +21,16 @@ struct LeadsCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
         @Argument(help: "The lead file.") var file: String
         @Option(help: "Where the leads came from (vendor, partner, referral).") var source: String
-        @Option(name: .customLong("cost-per-lead"), help: "What one lead cost, in yuan.") var costPerLead: Double = 0
+        @Option(name: .customLong("cost-per-lead"), parsing: .unconditional, help: "What one lead cost, in yuan.") var costPerLead: Double = 0
         @Option(help: "auto (UTF-8, else GB18030), utf8 or gb18030.") var encoding: ImportOptions.Encoding = .auto
         @Option(help: "auto (a header row) or vicidial (VICIdial's 25 fields, no header).") var layout: ImportOptions.Layout = .auto
         @Option(help: "Write rejected rows here (CSV: line, reason, detail, row).") var rejects: String?
+        @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
         @Flag(name: .customLong("dry-run"), help: "Show the counts and rejects; write nothing.") var dryRun = false
         @Flag(help: "Import a file that was imported before.") var force = false
 
         func validate() throws {
-            if costPerLead < 0 || !costPerLead.isFinite { throw ValidationError("--cost-per-lead must be 0 or more yuan") }
+            _ = try InputRange.yuan(costPerLead, field: "--cost-per-lead")
             if source.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--source names where the leads came from, e.g. --source 平安合作") }
         }
 
@@ -40,6 +41,10 @@ struct LeadsCommand: ParsableCommand {
             options.encoding = encoding
             options.layout = layout
             options.rejectsPath = rejects
+            options.sheet = sheet
+            if let rejects, let config = global.configPath {
+                try OutputFile.check(rejects, option: "--rejects", database: global.databasePath, inputs: [file, config])
+            }
             options.dryRun = dryRun
             options.force = force
             let importer = try LeadImporter(settings: context.settings, clock: context.clock)
@@ -79,7 +84,8 @@ struct LeadsCommand: ParsableCommand {
             options.seed = seed
             options.dryRun = dryRun
             options.trainedProbationers = try context.db.read(Training.passedPreJob)
-            let result = try Allocator(settings: context.settings, clock: context.clock).run(context.db, options: options)
+            let result = try Allocator(settings: context.settings, clock: context.clock).run(context.db, options: options,
+                                                                                              progress: ProgressBar("allocate", total: 100))
             var table = Table(["agent", "team", "tier", ">room", ">allocated", ">A", ">B", ">C"])
             for line in result.agents {
                 table.append([line.agentCode, line.team, line.tier.rawValue, String(line.capacity), String(line.allocated),
@@ -100,11 +106,11 @@ struct LeadsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Option(name: .customLong("idle-days"), help: "Days without a call after assignment. Default: the config's (3).") var idleDays: Int?
+        @Option(name: .customLong("idle-days"), parsing: .unconditional, help: "Days without a call after assignment. Default: the config's (3).") var idleDays: Int?
         @Flag(name: .customLong("dry-run"), help: "Show what would move; write nothing.") var dryRun = false
 
         func validate() throws {
-            if let idleDays, idleDays < 0 { throw ValidationError("--idle-days must be 0 or more") }
+            if let idleDays { try InputRange.whole(idleDays, field: "--idle-days", in: 0...InputRange.maximumDays, what: "a number of days") }
         }
 
         func run() throws {
@@ -128,7 +134,8 @@ struct LeadsCommand: ParsableCommand {
             @OptionGroup var global: GlobalOptions
             @OptionGroup var output: FormatOption
             @Argument(help: "Phone numbers.") var phones: [String] = []
-            @Option(help: "A file of numbers: one a line, or a CSV with a phone column.") var file: String?
+            @Option(help: "A file of numbers: one a line, or a CSV or xlsx with a phone column.") var file: String?
+            @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
             @Option(help: "Where the request came from.") var source: String = "manual"
 
             func validate() throws {
@@ -144,7 +151,7 @@ struct LeadsCommand: ParsableCommand {
                     case let .failure(error): throw error
                     }
                 }
-                if let file { numbers += try DoNotCall.read(path: file) }
+                if let file { numbers += try DoNotCall.read(path: file, sheet: sheet) }
                 let result = try context.db.transaction { db in
                     try DoNotCall.add(db, phones: numbers, source: file.map { ($0 as NSString).lastPathComponent } ?? source, clock: context.clock)
                 }
@@ -161,7 +168,7 @@ struct LeadsCommand: ParsableCommand {
             @Flag(name: .customLong("reveal-phones"), help: "Show whole numbers (recorded in the audit log).") var revealPhones = false
 
             func run() throws {
-                let context = try global.context()
+                let context = try global.context(access: revealPhones ? .readWrite : .readOnly)
                 var entries = try context.db.read(DoNotCall.entries)
                 if revealPhones {
                     try context.db.transaction { db in
@@ -181,7 +188,7 @@ struct LeadsCommand: ParsableCommand {
             abstract: "Judge each batch and source: rejects, allocation, dialing, sales, cost per sale, data usage.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "Only this batch.") var batch: Int64?
         @Option(help: "Only this source.") var source: String?
         @Option(help: "batch (default), or attempt: contact and sale rate of the 1st, 2nd, ... call to a lead.") var by: String = "batch"
@@ -191,25 +198,26 @@ struct LeadsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             if by == "attempt" {
                 let filter = LeadStats.leadFilter(batch: batch, source: source)
                 let rates = try context.db.read { db in try ActivityFigures.byAttempt(db, leadFilterSQL: filter?.sql, arguments: filter?.arguments ?? []) }
                 let table = Table([">attempt", ">calls", ">contacts", ">contact rate", ">sales", ">sale rate"], rows: rates.map {
                     [String($0.attempt), String($0.calls), String($0.contacts), Render.percent($0.contactRate), String($0.sales), Render.percent($0.saleRate)]
                 })
-                emit(try Render.output(rates, table: table, format: output.format))
+                try output.present(global: global, rates, text: table.rendered)
                 return
             }
             let stats = try context.db.read { db in try LeadStats.batches(db, batch: batch, source: source) }
-            var table = Table(["batch", "source", ">rows", ">accepted", ">allocated", ">dialed", ">contacted", ">effective", ">sold",
-                               ">premium", ">cost", ">cost/sale", ">premium/lead", ">usage"])
+            var table = Table(["batch", "source", ">rows", ">accepted", "rejects", ">allocated", ">dialed", ">contacted", ">effective",
+                               ">interested", ">sold", ">premium", ">cost", ">cost/sale", ">premium/lead", ">usage"])
             for s in stats {
-                table.append([String(s.batchID), s.source, String(s.rows), String(s.accepted), String(s.allocated), String(s.dialed),
-                              String(s.contacted), String(s.effective), String(s.sold), s.premium.description, s.cost.description,
-                              s.costPerSale?.description ?? "-", s.premiumPerLead?.description ?? "-", Render.percent(s.dataUsageRate)])
+                table.append([String(s.batchID), s.source, String(s.rows), String(s.accepted), s.rejectsByReason, String(s.allocated),
+                              String(s.dialed), String(s.contacted), String(s.effective), String(s.interested), String(s.sold),
+                              s.premium.description, s.cost.description, s.costPerSale?.description ?? "-", s.premiumPerLead?.description ?? "-",
+                              Render.percent(s.dataUsageRate)])
             }
-            emit(try Render.output(stats, table: table, format: output.format))
+            try output.present(global: global, stats, text: table.rendered)
         }
     }
 
@@ -222,11 +230,15 @@ struct LeadsCommand: ParsableCommand {
         @Argument(help: "The lead id.") var lead: Int64
 
         func run() throws {
-            let context = try global.context()
-            let windows = try CallingWindows(context.settings.cadence.windows)
-            let explanation = try context.db.read { db in try LeadExplanation.explain(db, lead: lead, clock: context.clock, windows: windows) }
+            let context = try global.readingContext()
+            let story = try context.db.read { db in try LeadStory.tell(db, lead: lead, settings: context.settings, clock: context.clock) }
+            let explanation = story.explanation
             if output.format == .json {
-                emit(try Render.json(explanation))
+                emit(try Render.json(story))
+                return
+            }
+            if output.format == .csv {
+                emit(try Render.csv(explanation, main: "history"))
                 return
             }
             var text = """
@@ -235,9 +247,18 @@ struct LeadsCommand: ParsableCommand {
                 owner: \(explanation.owner ?? "none")
 
                 """
-            var table = Table(["at", "event", "agent", "reason"], rows: explanation.history.map { [$0.at, $0.event, $0.agentCode ?? "-", $0.reason] })
-            table.footer = ["", "now: \(explanation.queueNow)"]
-            text += output.format == .csv ? table.csv() : table.rendered()
+            let table = Table(["at", "event", "agent", "reason"], rows: explanation.history.map { [$0.at, $0.event, $0.agentCode ?? "-", $0.reason] })
+            var calls = Table(["at", "agent", "disposition", ">talk s", ">follow-up", "callback at", "note"], rows: story.calls.map {
+                [$0.at, $0.agentCode, $0.disposition, String($0.talkSeconds), $0.followUp.map(String.init) ?? "-", $0.callbackAt ?? "-", $0.note ?? ""]
+            })
+            calls.footer = story.calls.isEmpty ? ["no calls yet"] : []
+            let policies = Table(["policy", "agent", "product", ">premium", "mode", "insured", "sold at", "status"], rows: story.policies.map {
+                [String($0.policyID), $0.agentCode, $0.product, $0.premium.description, $0.mode, $0.insured, $0.soldAt, $0.status]
+            })
+            var queues = ["queues:" + (story.queues.isEmpty ? " none" : "")] + story.queues.map { "  " + $0 }
+            queues.append("now: \(explanation.queueNow)")
+            text += table.rendered() + "\ncalls\n" + calls.rendered() + (story.policies.isEmpty ? "" : "\npolicies\n" + policies.rendered())
+                + "\n" + queues.joined(separator: "\n") + "\n"
             emit(text)
         }
     }

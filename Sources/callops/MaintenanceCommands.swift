@@ -11,9 +11,16 @@ struct BackupCommand: ParsableCommand {
     @Argument(help: "The new file to write.") var file: String
 
     func run() throws {
+        // Writes the audit log, so not a read-only command.
         let context = try global.context()
+        try OutputFile.check(file, option: "backup FILE", database: global.databasePath)
         try context.db.backup(to: file)
-        emit("backed up \(global.databasePath) to \(file)\n")
+        // The copy holds every number: audited once it is safely in place.
+        try context.db.transaction { db in
+            let numbers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lead") ?? 0
+            try AuditLog.record(db, command: "backup \(file)", numbers: numbers, clock: context.clock)
+        }
+        emit("backed up \(Quoted.path(global.databasePath)) to \(Quoted.path(file)) (checked with quick_check)\n")
     }
 }
 
@@ -25,7 +32,7 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let context = try global.context()
+        let context = try global.readingContext()
         var problems = try context.db.integrityProblems()
         problems += try context.db.read { db in try Invariants.violations(db) }
         if problems.isEmpty {

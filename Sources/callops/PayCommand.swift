@@ -15,13 +15,13 @@ struct PayCommand: ParsableCommand {
             discussion: "--finalize locks the month once it is over; later changes to it are paid as adjustments in the next month's run.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "YYYY-MM (default: this month).") var month: String?
         @Flag(help: "Lock the month.") var finalize = false
 
         func run() throws {
             let context = try global.context()
-            let day = try month.map { try parseDay($0 + "-01", option: "--month", shown: $0, expected: "a month, YYYY-MM") } ?? context.clock.civilToday
+            let day = try month.map { try parseMonth($0).firstDay } ?? context.clock.civilToday
             let result = try context.db.transaction { db in try PayRun(settings: context.settings, clock: context.clock).run(db, month: day, finalize: finalize) }
             let table = CallOpsCore.Table(
                 ["agent", "name", "team", "rank", ">base", ">commission", ">tier bonus", ">selling", ">clawback", ">adjust", ">total", ">variable"],
@@ -30,18 +30,17 @@ struct PayCommand: ParsableCommand {
                      s.sum(.sellingBonus).description, s.sum(.clawback).description, s.sum(.adjustment).description, s.total.description,
                      Render.percent(s.variableShare)]
                 })
-            switch output.format {
-            case .json: emit(try Render.json(result))
-            case .csv: emit(table.csv())
-            case .table:
+            try output.present(global: global, result) {
                 let rules = context.settings.pay
                 let total = result.statements.reduce(Money.zero) { $0 + $1.total }
                 var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan; variable share \(Render.percent(result.variableShare))"
                 if result.outsideBand {
                     text += String(format: " — outside the %.0f%%–%.0f%% that works best (seed 004)", rules.variableShareMin * 100, rules.variableShareMax * 100)
                 }
-                emit(text + "\n\n" + table.rendered())
+                return text + "\n\n" + table.rendered()
             }
+            // The band warnings go to stderr in every format (stdout stays data in json and csv).
+            for warning in result.bandWarnings(rules: context.settings.pay) { note(warning) }
         }
     }
 
@@ -49,20 +48,19 @@ struct PayCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An agent's pay slip for a month, line by line.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "The agent's code.") var agent: String
         @Option(help: "YYYY-MM.") var month: String
 
         func run() throws {
-            let context = try global.context()
-            let day = try parseDay(month + "-01", option: "--month", shown: month, expected: "a month, YYYY-MM")
-            let (status, slip) = try context.db.read { db in try PayRun(settings: context.settings, clock: context.clock).slip(db, agent: agent, month: day) }
+            let context = try global.readingContext()
+            let day = try parseMonth(month).firstDay
+            let paySlip = try context.db.read { db in try PayRun(settings: context.settings, clock: context.clock).slip(db, agent: agent, month: day) }
+            let slip = paySlip.statement
             let table = CallOpsCore.Table(["line", ">yuan", "detail"], rows: slip.lines.map { [$0.kind.rawValue, $0.amount.description, $0.detail] }
                 + [["total", slip.total.description, ""]])
-            switch output.format {
-            case .json: emit(try Render.json(slip))
-            case .csv: emit(table.csv())
-            case .table: emit("\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(status))\n\n" + table.rendered())
+            try output.present(global: global, paySlip) {
+                "\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(paySlip.status)), rank \(slip.tier.rawValue)\n\n" + table.rendered()
             }
         }
     }
@@ -76,7 +74,7 @@ struct PayCommand: ParsableCommand {
         @Option(help: "YYYY-Qn, such as 2026-Q4.") var quarter: String
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let parts = quarter.split(separator: "-")
             guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), parts[1].count == 2, parts[1].first == "Q",
                   let q = Int(parts[1].dropFirst()), (1...4).contains(q), let first = CivilDay(year: year, month: 3 * q - 2, day: 1) else {

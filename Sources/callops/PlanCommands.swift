@@ -42,11 +42,11 @@ extension PlanCommand {
             static let configuration = CommandConfiguration(abstract: "The standings: rank (ties share one), value, tier reached, reward, what the next tier needs.")
 
             @OptionGroup var global: GlobalOptions
-            @OptionGroup var output: FormatOption
+            @OptionGroup var output: ReportOutputOption
             @Argument(help: "The campaign's code.") var code: String
 
             func run() throws {
-                let context = try global.context()
+                let context = try global.readingContext()
                 let result = try context.db.read { db in try Campaigns.standings(db, code: code, today: context.clock.civilToday) }
                 let money = result.metric == .premium
                 func show(_ value: Double) -> String { money ? Money(yuan: value).description : Render.number(value, digits: 0) }
@@ -55,13 +55,12 @@ extension PlanCommand {
                     [String($0.rank), $0.agentCode, $0.name, $0.team, show($0.value), $0.tier.map(String.init) ?? "-",
                      Money(yuan: $0.reward).description, $0.toNextTier.map(show) ?? "-"]
                 })
-                switch output.format {
-                case .json: emit(try Render.json(result))
-                case .csv: emit(table.csv())
-                case .table:
+                try output.present(global: global, result, charts: [
+                    ReportOutputOption.Chart(title: "\(result.metric.rawValue) per agent", table: "standings", category: "name", values: ["value"], horizontal: true),
+                ]) {
                     let tiers = result.tiers.enumerated().map { "\($0.offset + 1): \(show($0.element.threshold)) → \(Money(yuan: $0.element.reward))" }
-                    emit("\(result.name) (\(result.code)), \(result.scope), \(result.from) to \(result.to); tiers \(tiers.joined(separator: ", "));"
-                         + " rewards so far \(Money(yuan: result.rewards)) yuan\n\n" + table.rendered())
+                    return "\(result.name) (\(result.code)), \(result.scope), \(result.from) to \(result.to); tiers \(tiers.joined(separator: ", "));"
+                         + " rewards so far \(Money(yuan: result.rewards)) yuan\n\n" + table.rendered()
                 }
             }
         }
@@ -81,17 +80,17 @@ extension PlanCommand {
         @OptionGroup var output: FormatOption
         @Option(name: .customLong("class"), parsing: .singleValue, help: "A customer class NAME=CUSTOMERS:CONTACTS_A_YEAR, such as 存量=1200:4.") var classes: [String] = []
         @Option(name: .customLong("contacts-per-agent-year"), help: "Contacts an agent makes a year (default: observed).") var contactsPerAgentYear: Double?
-        @Option(name: .customLong("target-sales"), help: "Sales wanted a month.") var targetSales: Int
+        @Option(name: .customLong("target-sales"), parsing: .unconditional, help: "Sales wanted a month.") var targetSales: Int
         @Option(name: .customLong("leads-per-sale"), help: "Leads a sale takes (default: observed, else 25).") var leadsPerSale: Double?
 
         func validate() throws {
-            if targetSales < 0 { throw ValidationError("--target-sales is 0 or more") }
-            if let contactsPerAgentYear, !(contactsPerAgentYear > 0) { throw ValidationError("--contacts-per-agent-year is above 0") }
-            if let leadsPerSale, !(leadsPerSale > 0) { throw ValidationError("--leads-per-sale is above 0") }
+            try InputRange.whole(targetSales, field: "--target-sales", in: 0...InputRange.maximumCount, what: "a number of sales a month")
+            if let contactsPerAgentYear { try InputRange.amount(contactsPerAgentYear, field: "--contacts-per-agent-year") }
+            if let leadsPerSale { try InputRange.amount(leadsPerSale, field: "--leads-per-sale") }
         }
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let parsed = try classes.map { text in
                 guard let c = CustomerClass(parsing: text) else {
                     throw CallOpsError.invalidValue(field: "--class", value: text, expected: "NAME=CUSTOMERS:CONTACTS_A_YEAR, such as 存量=1200:4")
@@ -103,14 +102,14 @@ extension PlanCommand {
             let plan = try context.db.read { db -> SizingPlan in
                 var contacts = contactsPerAgentYear, contactsSource = "given"
                 if contacts == nil {
-                    let from = clock.timestamp(clock.adding(days: -30, to: clock.startOfDay(clock.now)))
+                    let from = clock.timestamp(clock.adding(days: -rules.observeDays, to: clock.startOfDay(clock.now)))
                     guard let perDay = try Sizing.observedContactsPerAgentDay(db, from: from, to: clock.nowTimestamp), perDay > 0 else {
                         throw CallOpsError.invalidValue(field: "--contacts-per-agent-year", value: "",
-                                                        expected: "the contacts an agent makes a year: no calls in the last 30 days to observe it from")
+                                                        expected: "the contacts an agent makes a year: no calls in the last \(rules.observeDays) days to observe it from")
                     }
                     let days = rules.workdaysPerWeek * 52
                     contacts = perDay * Double(days)
-                    contactsSource = String(format: "observed: %.1f contacts an agent-day over the last 30 days × %d working days", perDay, days)
+                    contactsSource = String(format: "observed: %.1f contacts an agent-day over the last %d days × %d working days", perDay, rules.observeDays, days)
                 }
                 var leads = leadsPerSale, leadsSource = "given"
                 if leads == nil {
@@ -118,12 +117,12 @@ extension PlanCommand {
                         leads = observed
                         leadsSource = "observed: leads accepted per lead sold, all batches"
                     } else {
-                        leads = Double(Sizing.seedFunnel[0])
-                        leadsSource = "seed 003: 25 names for 1 sale (no sales to observe yet)"
+                        leads = Double(rules.leadFunnel.first ?? 0)
+                        leadsSource = "seed 003: \(rules.leadFunnel.first ?? 0) names for 1 sale (no sales to observe yet)"
                     }
                 }
                 return Sizing.plan(classes: parsed, contactsPerAgentYear: contacts!, contactsSource: contactsSource,
-                                   targetSales: targetSales, leadsPerSale: leads!, leadsSource: leadsSource)
+                                   targetSales: targetSales, leadsPerSale: leads!, leadsSource: leadsSource, funnel: rules.leadFunnel)
             }
             switch output.format {
             case .json: emit(try Render.json(plan))
@@ -131,7 +130,7 @@ extension PlanCommand {
                 let table = CallOpsCore.Table(["class", ">customers", ">contacts a year", ">yearly contacts"], rows: plan.classes.map {
                     [$0.name, String($0.customers), Render.number($0.contactsPerYear), Render.number($0.yearlyContacts, digits: 0)]
                 } + [["all", "", "", Render.number(plan.yearlyContacts, digits: 0)]])
-                if output.format == .csv { emit(table.csv()); return }
+                if output.format == .csv { emit(try Render.csv(plan, main: "classes")); return }
                 emit(table.rendered() + """
 
                     contacts an agent makes a year: \(Render.number(plan.contactsPerAgentYear, digits: 0)) (\(plan.contactsSource))

@@ -80,7 +80,7 @@ struct RecruitCommand: ParsableCommand {
         @Flag(help: "Signed and dropped candidates too.") var all = false
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let list = try context.db.read { db in try Recruiting.list(db, today: context.clock.civilToday, all: all) }
             let table = CallOpsCore.Table(["id", "name", "channel", "stage", "since", ">days", "dropped", "reason", "agent"], rows: list.map {
                 [String($0.id), $0.name, $0.channel, $0.stage, $0.since, String($0.daysInStage), $0.dropped ?? "", $0.dropReason ?? "", $0.agentCode ?? ""]
@@ -94,12 +94,12 @@ struct RecruitCommand: ParsableCommand {
             abstract: "The funnel per channel: candidates reaching each stage, stage-to-stage conversion, average days in stage.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "Candidates sourced from this day, YYYY-MM-DD (default: the first ever).") var from: String?
         @Option(help: "...to this day (default: today).") var to: String?
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let start = try from.map { try parseDay($0, option: "--from") } ?? CivilDay("0001-01-01")!
             let end = try to.map { try parseDay($0, option: "--to") } ?? context.clock.civilToday
             let funnels = try context.db.read { db in try Recruiting.funnels(db, from: start, to: end) }
@@ -108,7 +108,7 @@ struct RecruitCommand: ParsableCommand {
                     [f.channel, s.stage, String(s.reached), Render.percent(s.conversion), String(s.now), s.averageDays.map { Render.number($0) } ?? "-"]
                 } + [[f.channel, "dropped", String(f.dropped), "", "", ""]]
             })
-            emit(try Render.output(funnels, table: table, format: output.format))
+            try output.present(global: global, funnels, text: table.rendered)
         }
     }
 }

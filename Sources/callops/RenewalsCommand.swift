@@ -32,7 +32,7 @@ struct RenewalsCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let late = try context.db.read { db in try Renewals(settings: context.settings, clock: context.clock).lateDeliveries(db) }
             emit(try Render.output(late, table: lateTable(late), format: output.format))
         }
@@ -44,11 +44,11 @@ struct RenewalsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Option(help: "Days ahead (default: renewals.due_within_days).") var within: Int?
+        @Option(parsing: .unconditional, help: "Days ahead (default: renewals.due_within_days).") var within: Int?
         @Option(help: "Only this agent's policies.") var agent: String?
 
         func validate() throws {
-            if let within, within < 0 { throw ValidationError("--within is a number of days, 0 or more") }
+            if let within { try InputRange.whole(within, field: "--within", in: 0...InputRange.maximumDays, what: "a number of days") }
         }
 
         func run() throws {
@@ -89,12 +89,12 @@ struct RenewalsCommand: ParsableCommand {
             abstract: "Collection rate, lapses and 13-month persistency per agent and team for a month; late deliveries.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
+        @OptionGroup var output: ReportOutputOption
         @Option(help: "YYYY-MM (default: this month, to date).") var month: String?
 
         func run() throws {
             let context = try global.context()
-            let day = try month.map { try parseDay($0 + "-01", option: "--month", shown: $0, expected: "a month, YYYY-MM") }
+            let day = try month.map { try parseMonth($0).firstDay }
             let report = try context.db.transaction { db in try Renewals(settings: context.settings, clock: context.clock).report(db, month: day) }
             let lines = report.agents + report.teams.map { line in var l = line; l.agentCode = "team"; return l } + [report.center]
             let table = Table(
@@ -103,16 +103,13 @@ struct RenewalsCommand: ParsableCommand {
                     [l.agentCode ?? "center", l.team ?? "", String(l.due), l.dueAmount.description, String(l.collected), l.collectedAmount.description,
                      Render.percent(l.collectionRate), String(l.lapses), l.lapsedPremium.description, l.cohortIssued.description, Render.percent(l.persistency)]
                 })
-            switch output.format {
-            case .table:
+            try output.present(global: global, report) {
                 var text = "renewals \(report.from) to \(report.to); persistency: policies sold in \(report.cohortMonth), still in force "
                     + "\(context.settings.renewals.persistencyMonths) months on\n\n" + table.rendered()
                 if !report.lateDeliveries.isEmpty {
                     text += "\nnot delivered within \(context.settings.renewals.deliveryDays) days of the sale:\n\n" + lateTable(report.lateDeliveries).rendered()
                 }
-                emit(text)
-            case .csv: emit(table.csv())
-            case .json: emit(try Render.json(report))
+                return text
             }
         }
     }

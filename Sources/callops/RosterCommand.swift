@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallOpsCore
 import Foundation
+import LeadData
 import Roster
 
 /// `callops roster`: the agents, teams and seats (SPEC section 4).
@@ -11,20 +12,30 @@ struct RosterCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a roster CSV (agent_code,name,team,hire_date[,tier,status,seat,daily_new_leads,max_open_leads]); all or nothing.")
+            abstract: "Import a roster CSV (agent_code,name,team,hire_date[,tier,status,seat,daily_new_leads,max_open_leads,dialer_user]); all or nothing.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Argument(help: "The roster CSV file.") var file: String
+        @Argument(help: "The roster file (CSV or xlsx).") var file: String
+        @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
 
         func run() throws {
             let context = try global.context()
-            let roster = try RosterImport.read(path: file, clock: context.clock)
+            let roster = try RosterImport.read(path: file, clock: context.clock, sheet: sheet)
             let name = (file as NSString).lastPathComponent
-            let summary = try context.db.transaction { db in try RosterImport.apply(db, roster: roster, file: name) }
-            let table = Table(
+            // Agents the file marks `left` hand back their leads and callbacks in the same transaction,
+            // so the database holds together at once (SPEC section 5, recycling).
+            let (summary, released) = try context.db.transaction { db in
+                (try RosterImport.apply(db, roster: roster, file: name),
+                 try Recycler(settings: context.settings, clock: context.clock).releaseLeavers(db))
+            }
+            var table = Table(
                 [">rows", ">added", ">updated", ">teams created", ">seats created"],
                 rows: [[summary.rows, summary.added, summary.updated, summary.teamsCreated, summary.seatsCreated].map(String.init)])
+            if released.fromLeavers + released.callbacksMoved + released.callbacksStuck > 0 {
+                table.footer = ["agents who left: \(released.fromLeavers) leads back to the pool, \(released.callbacksMoved) callbacks moved to a teammate"
+                    + (released.callbacksStuck > 0 ? ", \(released.callbacksStuck) callbacks to the pool (no teammate with room)" : "")]
+            }
             emit(try Render.output(summary, table: table, format: output.format))
         }
     }
@@ -37,36 +48,59 @@ struct RosterCommand: ParsableCommand {
         @Option(help: "Only this team.") var team: String?
 
         struct Line: Encodable {
-            let agentCode, name, team, hireDate, tier, status: String
+            let agentCode, name, team, hireDate, tier, tierSource, tierWhy, status: String
             let seat: String?
             let dailyNewLeads, maxOpenLeads: Int
+            let dialerUser: String
             enum CodingKeys: String, CodingKey {
                 case name, team, tier, status, seat
                 case agentCode = "agent_code"
+                case tierSource = "tier_source"
+                case tierWhy = "tier_why"
                 case hireDate = "hire_date"
                 case dailyNewLeads = "daily_new_leads"
                 case maxOpenLeads = "max_open_leads"
+                case dialerUser = "dialer_user"
+            }
+
+            /// Every key, `seat` null for an unseated agent (the JSON contract keeps its keys).
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(agentCode, forKey: .agentCode)
+                try c.encode(name, forKey: .name)
+                try c.encode(team, forKey: .team)
+                try c.encode(hireDate, forKey: .hireDate)
+                try c.encode(tier, forKey: .tier)
+                try c.encode(tierSource, forKey: .tierSource)
+                try c.encode(tierWhy, forKey: .tierWhy)
+                try c.encode(status, forKey: .status)
+                try c.encode(seat, forKey: .seat)
+                try c.encode(dailyNewLeads, forKey: .dailyNewLeads)
+                try c.encode(maxOpenLeads, forKey: .maxOpenLeads)
+                try c.encode(dialerUser, forKey: .dialerUser)
             }
         }
 
         func run() throws {
-            let context = try global.context()
-            let (agents, seats) = try context.db.read { db in
-                (try Roster.agents(db, team: team), try Roster.seatCounts(db, team: team))
+            let context = try global.readingContext()
+            let (agents, seats, tiers) = try context.db.read { db in
+                let agents = try Roster.agents(db, team: team)
+                return (agents, try Roster.seatCounts(db, team: team),
+                        try Roster.tiers(db, on: context.clock.civilToday, rules: context.settings.roster, agents: agents))
             }
             let lines = agents.map { agent in
-                let tier = agent.tier(clock: context.clock, rules: context.settings.roster)
-                let defaults = context.settings.roster.tiers[tier]
+                let tier = tiers[agent.id]!
+                let defaults = context.settings.roster.tiers[tier.tier]
                 return Line(
                     agentCode: agent.code, name: agent.name, team: agent.team, hireDate: agent.hireDate,
-                    tier: tier.rawValue, status: agent.status.rawValue, seat: agent.seat,
+                    tier: tier.tier.rawValue, tierSource: tier.source.rawValue, tierWhy: tier.why, status: agent.status.rawValue, seat: agent.seat,
                     dailyNewLeads: agent.dailyNewLeads ?? defaults.dailyNewLeads,
-                    maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads)
+                    maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads, dialerUser: agent.dialerUser)
             }
-            var table = Table(["agent", "name", "team", "hired", "tier", "status", "seat", ">new/day", ">max open"])
+            var table = Table(["agent", "name", "team", "hired", "tier", "status", "seat", ">new/day", ">max open", "dialer user"])
             for line in lines {
                 table.append([line.agentCode, line.name, line.team, line.hireDate, line.tier, line.status,
-                              line.seat ?? "-", String(line.dailyNewLeads), String(line.maxOpenLeads)])
+                              line.seat ?? "-", String(line.dailyNewLeads), String(line.maxOpenLeads), line.dialerUser])
             }
             let utilisation = seats.seats == 0 ? "-" : Render.percent(Double(seats.occupied) / Double(seats.seats))
             table.footer = ["\(lines.count) agents; seats \(seats.occupied)/\(seats.seats) occupied (\(utilisation))"]

@@ -11,7 +11,7 @@ struct SeatsCommand: ParsableCommand {
         commandName: "seats", abstract: "Seat productivity: each seat's and team's output for team leads.",
         subcommands: [Report.self])
 
-    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv, html }
+    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv, html, xlsx }
 
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,37 +23,34 @@ struct SeatsCommand: ParsableCommand {
         @Option(help: "Last day, inclusive (with --from).") var to: String?
         @Option(help: "A whole month, YYYY-MM. Default: this month up to now.") var month: String?
         @Option(help: "agent, team or day.") var by: SeatReport.Grouping = .agent
-        @Option(help: "table, json, csv or html.") var format: ReportFormat = .table
-        @Option(help: "Write to this file instead of stdout.") var out: String?
+        @Option(help: "table, json, csv, html or xlsx (xlsx with --out).") var format: ReportFormat = .table
+        @Option(help: "Write to this file instead of stdout (a CSV file starts with a UTF-8 BOM for Excel).") var out: String?
 
         func validate() throws {
             if month != nil && (from != nil || to != nil) { throw ValidationError("give --month or --from/--to, not both") }
+            if format == .xlsx && out == nil { throw ValidationError("--format xlsx writes a workbook: give --out FILE.xlsx") }
         }
 
         func run() throws {
-            let context = try global.context()
+            // Refused before any work: the page never lands on the database or a SQLite file.
+            if let out { try OutputFile.check(out, option: "--out", database: global.databasePath, inputs: global.configPath.map { [$0] } ?? []) }
+            let context = try global.readingContext()
             let builder = SeatReportBuilder(settings: context.settings, clock: context.clock)
             let period = try builder.period(month: month, from: from, to: to)
             // Per-day figures cost a second pass over the calls: only the day view and the page show them.
-            let withDays = by == .day || format == .html
+            let withDays = by == .day || format == .html || format == .xlsx
             let report = try context.db.read { db in try builder.build(db, from: period.from, to: period.to, team: team, withDays: withDays) }
             let text: String
             switch format {
             case .table: text = report.table(by: by).rendered()
-            case .csv: text = report.table(by: by).csv()
+            case .csv: text = try Render.csv(report, main: by.rawValue + "s")
             case .json: text = try Render.json(report)
             case .html: text = report.html()
+            case .xlsx:
+                try ReportOutputOption.writeWorkbook(report.workbookTables(), charts: report.workbookCharts, to: out!, global: global)
+                return
             }
-            if let out {
-                do {
-                    try text.write(toFile: out, atomically: true, encoding: .utf8)
-                } catch {
-                    throw CallOpsError.badFile(file: out, message: "cannot be written (\(error.localizedDescription))")
-                }
-                note("wrote \(out)")
-            } else {
-                emit(text)
-            }
+            try ReportOutputOption.deliver(text, to: out, csv: format == .csv, global: global)
         }
     }
 }
@@ -72,23 +69,20 @@ struct PlanCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Option(name: .customLong("annual-income"), help: "The annual income goal, yuan.") var annualIncome: Double
+        @Option(name: .customLong("annual-income"), parsing: .unconditional, help: "The annual income goal, yuan.") var annualIncome: Double
         @Option(help: "Store the targets for this agent...") var agent: String?
         @Option(help: "...and this month, YYYY-MM (default: this month).") var month: String?
 
         func validate() throws {
-            if annualIncome <= 0 || !annualIncome.isFinite { throw ValidationError("--annual-income must be above 0 yuan") }
+            _ = try InputRange.yuan(annualIncome, field: "--annual-income", positive: true)
             if month != nil && agent == nil { throw ValidationError("--month needs --agent: targets are stored per agent and month") }
         }
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.context(access: agent == nil ? .readOnly : .readWrite)
             let targets = ActivityTargets.from(annualIncome: Money(yuan: annualIncome), rules: context.settings.planning)
             if let agent {
-                let month = month ?? String(context.clock.today.prefix(7))
-                guard context.clock.parseDay(month + "-01") != nil else {
-                    throw CallOpsError.invalidValue(field: "--month", value: month, expected: "a month such as 2026-11")
-                }
+                let month = try month.map { try parseMonth($0).description } ?? context.clock.civilToday.civilMonth.description
                 try context.db.transaction { db in try Planning.store(db, agent: agent, month: month, targets: targets) }
                 note("stored for \(agent), \(month)")
             }

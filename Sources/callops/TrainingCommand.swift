@@ -70,25 +70,25 @@ struct TrainingCommand: ParsableCommand {
             abstract: "Each course with enrolled, passed, failed and the average score; or the regularisation list.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: FormatOption
-        @Flag(help: "List probation agents ready to regularise (转正): past 90 days, the regularisation course passed, a sale in the last 30 days.")
+        @OptionGroup var output: ReportOutputOption
+        @Flag(help: "List probation agents ready to regularise (转正): past roster.probation_days (90), the regularisation course passed, a sale in the last roster.regularization_sales_days (30).")
         var regularization = false
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             if regularization {
-                let list = try context.db.read { db in try Training.regularizationList(db, clock: context.clock) }
+                let list = try context.db.read { db in try Training.regularizationList(db, clock: context.clock, rules: context.settings.roster) }
                 let table = Table(["agent", "name", "team", "hired", ">days", ">sales (30 d)"], rows: list.map {
                     [$0.agentCode, $0.name, $0.team, $0.hireDate, String($0.daysEmployed), String($0.salesLast30Days)]
                 })
-                emit(try Render.output(list, table: table, format: output.format))
+                try output.present(global: global, list, text: table.rendered)
                 return
             }
             let rows = try context.db.read(Training.report)
             let table = Table(["course", "name", "kind", ">enrolled", ">passed", ">failed", ">avg score"], rows: rows.map {
                 [$0.course, $0.name, $0.kind, String($0.enrolled), String($0.passed), String($0.failed), $0.averageScore.map { Render.number($0) } ?? "-"]
             })
-            emit(try Render.output(rows, table: table, format: output.format))
+            try output.present(global: global, rows, text: table.rendered)
         }
     }
 }

@@ -11,9 +11,16 @@ struct CLI {
     /// A temporary working folder for one test; removed by `cleanUp`.
     let folder: URL
 
-    init() throws {
+    /// - Parameters:
+    ///   - database: create the test database with `callops init` (only `init` and `demo` create
+    ///     one; every other command refuses a missing file).
+    init(database: Bool = true) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if database {
+            let made = try run(["init"])
+            if made.status != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "callops init failed: \(made.stderr)"]) }
+        }
     }
 
     func cleanUp() { try? FileManager.default.removeItem(at: folder) }
@@ -52,9 +59,11 @@ struct CLI {
     }
 
     /// Runs `callops` with `arguments` in the test folder, with its own database and a fixed clock.
-    func run(_ arguments: [String], now: String = "2026-11-23T10:00", environment extra: [String: String] = [:]) throws -> Result {
+    /// - Parameters:
+    ///   - executable: another program to run instead (one that runs `callops` itself).
+    func run(_ arguments: [String], now: String = "2026-11-23T10:00", environment extra: [String: String] = [:], executable: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable ?? Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment

@@ -46,7 +46,9 @@ import Testing
         #expect(json[1]["tier"] as? String == "new")
 
         let csv = try cli.run(["roster", "list", "--format", "csv"])
-        #expect(csv.stdout.hasPrefix("agent,name,team,hired,tier,status,seat,new/day,max open\n"))
+        // CSV on stdout is data: the JSON keys as the header, no BOM.
+        let header = csv.stdout.prefix { $0 != "\n" }.split(separator: ",").map(String.init)
+        #expect(Set(header) == Set(json[0].keys) && !csv.stdout.hasPrefix("\u{FEFF}"), "\(csv.stdout)")
         #expect(csv.stdout.split(separator: "\n").count == 4)
 
         // Global options may stand before the command too.

@@ -33,7 +33,8 @@ import Testing
         #expect(agents.first?["agent_code"] as? String == "A001" && agents.first?["premium"] as? Double == 5_000)
         #expect((json["teams"] as? [[String: Any]])?.first?["active_seller_rate"] as? Double == 0.5)
         let csv = try cli.run(["seats", "report", "--month", "2026-11", "--format", "csv", "--by", "team"])
-        #expect(csv.stdout.hasPrefix("team,headcount,") && csv.stdout.contains("一组,2,1,50.0%"))
+        // CSV is data: the JSON keys, rates as fractions, money without separators.
+        #expect(csv.stdout.hasPrefix("team,headcount,active_sellers,active_seller_rate,") && csv.stdout.contains("\n一组,2,1,0.5,"), "\(csv.stdout)")
         let html = try cli.run(["seats", "report", "--month", "2026-11", "--format", "html", "--out", "seats.html"])
         #expect(html.status == 0 && html.stdout.isEmpty)
         let page = try String(contentsOf: cli.folder.appendingPathComponent("seats.html"), encoding: .utf8)

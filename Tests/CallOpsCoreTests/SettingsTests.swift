@@ -89,3 +89,13 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
         return keys
     }
 }
+
+@Suite struct MovedSettingsTests {
+    @Test func theBatchTimeAndTheFunnelAreReadAndChecked() throws {
+        let settings = try Settings.parse(toml: "[general]\ndaily_batch_at = \"05:45\"\n[planning]\nlead_funnel = [30, 10, 1]\n[roster]\nprobation_days = 60\n", file: "t.toml")
+        #expect(settings.general.dailyBatchMinutes == 5 * 60 + 45 && settings.planning.leadFunnel == [30, 10, 1] && settings.roster.probationDays == 60)
+        #expect(Settings.defaults.general.dailyBatchMinutes == 6 * 60)
+        #expect(throws: CallOpsError.self) { _ = try Settings.parse(toml: "[general]\ndaily_batch_at = \"25:00\"\n", file: "t.toml") }
+        #expect(throws: CallOpsError.self) { _ = try Settings.parse(toml: "[planning]\nlead_funnel = []\n", file: "t.toml") }
+    }
+}

@@ -212,11 +212,9 @@ import Testing
         #expect(text.contains("\n4,invalid_phone,"))
     }
 
-    @Test func vicidialListsAreRead() throws {
-        guard let data = sharedData else {
-            print("skipped: ../shared/data is absent")
-            return
-        }
+    @Test(.enabled(if: sharedData != nil, "needs ../shared/data (VICIdial's sample lead file); absent here"))
+    func vicidialListsAreRead() throws {
+        let data = try #require(sharedData)
         let f = try LeadFixture()
         // VICIdial's own sample: US numbers, so each row is read and rejected as invalid_phone.
         let summary = try f.importLeads(data.appendingPathComponent("vicidial/test_VICIDIAL_lead_file.txt").path) { $0.layout = .vicidial }
@@ -232,11 +230,9 @@ import Testing
         #expect((row["extra"] as String).contains("\"field_28\":\"2026-01-01\""))
     }
 
-    @Test func libphonenumberVectors() throws {
-        guard let data = sharedData else {
-            print("skipped: ../shared/data is absent")
-            return
-        }
+    @Test(.enabled(if: sharedData != nil, "needs ../shared/data (libphonenumber's CN mobile vectors); absent here"))
+    func libphonenumberVectors() throws {
+        let data = try #require(sharedData)
         let validator = try MobileValidator(pattern: Settings.defaults.leads.mobilePattern)
         let text = try String(contentsOf: data.appendingPathComponent("phonenumbers/cn_mobile_test_vectors.tsv"), encoding: .utf8)
         var checked = 0

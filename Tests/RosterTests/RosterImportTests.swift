@@ -38,10 +38,11 @@ func writeFile(_ name: String, _ text: String) throws -> String {
         let agents = try db.read { db in try Roster.agents(db) }
         #expect(agents.map(\.code) == ["A001", "A002", "A003"])
         #expect(agents[2].name == "Wang, Fang" && agents[2].dailyNewLeads == 20 && agents[2].maxOpenLeads == nil)
-        #expect(agents[0].tier(clock: clock, rules: Settings.defaults.roster) == .top)
+        let tiers = try db.read { db in try Roster.tiers(db, on: clock.civilToday, rules: Settings.defaults.roster) }
+        #expect(tiers[agents[0].id] == ResolvedTier(tier: .top, source: .roster, why: "set in the roster"))
         // Hired 13 days ago: new, whatever the roster leaves empty.
-        #expect(agents[1].tier(clock: clock, rules: Settings.defaults.roster) == .new)
-        #expect(agents[2].tier(clock: clock, rules: Settings.defaults.roster) == .general)
+        #expect(tiers[agents[1].id]?.tier == .new && tiers[agents[1].id]?.source == .derived)
+        #expect(tiers[agents[2].id]?.tier == .general && tiers[agents[2].id]?.source == .derived)
         #expect(try db.read { db in try Roster.seatCounts(db) } == (seats: 2, occupied: 2))
         #expect(try db.read { db in try Roster.agents(db, team: "二组").count } == 1)
     }
@@ -106,13 +107,5 @@ func writeFile(_ name: String, _ text: String) throws -> String {
     @Test func anEmptyFileIsRefused() throws {
         let db = try AppDatabase.inMemory(schema: RosterSchema.migrations)
         #expect(throws: CallOpsError.self) { _ = try importRoster(db, "") }
-    }
-
-    @Test func tiersFollowSeed000() {
-        let rules = Settings.defaults.roster
-        #expect(Tier.derive(daysEmployed: 29, trailingPolicies: 5, trailingFYC: Money(yuan: 50_000), rules: rules) == .new)
-        #expect(Tier.derive(daysEmployed: 30, trailingPolicies: 2, trailingFYC: Money(yuan: 10_000), rules: rules) == .top)
-        #expect(Tier.derive(daysEmployed: 90, trailingPolicies: 2, trailingFYC: Money(yuan: 9_999.99), rules: rules) == .core)
-        #expect(Tier.derive(daysEmployed: 90, trailingPolicies: 0, trailingFYC: .zero, rules: rules) == .general)
     }
 }

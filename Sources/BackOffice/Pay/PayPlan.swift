@@ -93,7 +93,7 @@ public enum PayPlan {
         let net = Money(fen: max(0, inputs.fyc.fen - inputs.clawback.fen))
         if let tier = rules.bonusTiers.filter({ Money(yuan: $0.minFYC) <= net }).max(by: { $0.minFYC < $1.minFYC }), net.fen > 0 {
             let multiplier = persistencyMultiplier(inputs.persistency, rules: rules)
-            let amount = Money(fen: Int64((Double(net.fen) * tier.rate * multiplier).rounded()))
+            let amount = Money(fenClamping: Double(net.fen) * tier.rate * multiplier)
             let persistency = inputs.persistency.map { String(format: "%.1f%%", $0 * 100) } ?? "not measured"
             lines.append(PayLine(kind: .tierBonus, amount: amount,
                                  detail: String(format: "%.0f%% of net FYC %@ (tier from %@), × %.2f for persistency %@",

@@ -182,16 +182,21 @@ public struct PayRun {
             let basis = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
                 SELECT agent_id, tier, employed_days, month_days FROM pay_basis WHERE month = ?
                 """, arguments: [final]).map { row in
-                (row["agent_id"] as Int64, Basis(tier: Tier(rawValue: row["tier"])!, employedDays: row["employed_days"], monthDays: row["month_days"]))
+                let tier = try StoredValue.enum(Tier.self, row["tier"], table: "pay_basis", column: "tier", id: "\(final) \(row["agent_id"] as Int64)")
+                return (row["agent_id"] as Int64, Basis(tier: tier, employedDays: row["employed_days"], monthDays: row["month_days"]))
             })
-            let recomputed = try compute(db, month: CivilDay(final + "-01")!, basis: basis)
+            let finalMonth = try StoredValue.month(final, table: "pay_run", column: "month", id: final)
+            let recomputed = try compute(db, month: finalMonth.firstDay, basis: basis)
             let paid = try Row.fetchAll(db, sql: """
-                SELECT agent.code, SUM(pay_line.amount_fen) AS paid FROM pay_line JOIN agent ON agent.id = pay_line.agent_id
+                SELECT pay_line.agent_id, SUM(pay_line.amount_fen) AS paid FROM pay_line
                 JOIN pay_run ON pay_run.month = pay_line.month AND pay_run.status = 'final'
                 WHERE (pay_line.month = ? AND pay_line.for_month IS NULL) OR pay_line.for_month = ?
-                GROUP BY agent.code
+                GROUP BY pay_line.agent_id
                 """, arguments: [final, final])
-            var owed: [String: Int64] = Dictionary(uniqueKeysWithValues: paid.map { ($0["code"] as String, -($0["paid"] as Int64)) })
+            let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
+            var owed: [String: Int64] = Dictionary(uniqueKeysWithValues: paid.compactMap { row in
+                codes[row["agent_id"]].map { ($0, -(row["paid"] as Int64)) }
+            })
             for statement in recomputed {
                 owed[statement.agentCode, default: 0] += PayPlan.total(statement.lines.filter { $0.kind != .adjustment }).fen
             }
@@ -201,8 +206,8 @@ public struct PayRun {
                     statements[i].lines.append(line)
                 } else {
                     let agent = try Roster.agent(db, code: code)
-                    statements.append(PayStatement(agentCode: code, name: agent.name, team: agent.team, tier: agent.tier(clock: clock.endOf(first.adding(months: 1).adding(days: -1)), rules: settings.roster),
-                                                   lines: [line], basis: nil))
+                    let tier = try Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster).tier
+                    statements.append(PayStatement(agentCode: code, name: agent.name, team: agent.team, tier: tier, lines: [line], basis: nil))
                 }
             }
         }
@@ -225,6 +230,7 @@ public struct PayRun {
                                arguments: [first.monthText, agentID, basis.tier.rawValue, basis.employedDays, basis.monthDays])
             }
         }
+        try Roster.recordTiers(db, on: rankDay(first), rules: settings.roster)
         if finalize {
             try db.execute(sql: "UPDATE pay_run SET status = 'final', finalized_at = ? WHERE month = ?", arguments: [clock.nowTimestamp, first.monthText])
         }
@@ -232,6 +238,12 @@ public struct PayRun {
         let share = PayPlan.variableShare(all)
         let outside = share.map { $0 < settings.pay.variableShareMin || $0 > settings.pay.variableShareMax } ?? false
         return PayRunResult(month: first.monthText, status: finalize ? "final" : "draft", statements: statements, variableShare: share, outsideBand: outside)
+    }
+
+    /// The day a month's rank is taken on: its last day, or today for the month in progress
+    /// (so a draft shows the tier `roster list` shows today).
+    func rankDay(_ first: CivilDay) -> CivilDay {
+        min(first.adding(months: 1).adding(days: -1), today)
     }
 
     /// What an agent's month is judged on besides the sales.
@@ -249,7 +261,6 @@ public struct PayRun {
     func compute(_ db: Database, month first: CivilDay, basis: [Int64: Basis]?) throws -> [PayStatement] {
         let next = first.adding(months: 1)
         let last = next.adding(days: -1)
-        let monthEnd = clock.endOf(last)
         let range: StatementArguments = [first.description, next.description]
         var sold: [Int64: (fyc: Int64, kept: Int)] = [:]
         for row in try Row.fetchAll(db, sql: """
@@ -266,7 +277,9 @@ public struct PayRun {
         }
         let persistency = try Renewals(settings: settings, clock: clock).persistency(db, month: first)
         var statements: [PayStatement] = []
-        for agent in try Roster.agents(db) {
+        let agents = try Roster.agents(db)
+        let tiers = try Roster.tiers(db, on: rankDay(first), rules: settings.roster, agents: agents)
+        for agent in agents {
             let (fyc, kept) = sold[agent.id] ?? (0, 0)
             let clawback = clawed[agent.id] ?? 0
             let judged: Basis
@@ -274,16 +287,16 @@ public struct PayRun {
                 guard let known = basis[agent.id] else {
                     // Not paid that month: only sales recorded since bring the agent in, with no base.
                     if fyc == 0 && clawback == 0 { continue }
-                    judged = Basis(tier: agent.tier(clock: monthEnd, rules: settings.roster, trailingPolicies: kept, trailingFYC: Money(fen: fyc)),
-                                   employedDays: 0, monthDays: first.days(to: next))
+                    judged = Basis(tier: tiers[agent.id]!.tier, employedDays: 0, monthDays: first.days(to: next))
                     statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: false))
                     continue
                 }
                 judged = known
             } else {
-                guard let hired = CivilDay(agent.hireDate), hired <= last else { continue }
+                let hired = try StoredValue.day(agent.hireDate, table: "agent", column: "hire_date", id: agent.id)
+                guard hired <= last else { continue }
                 if agent.status == .left && fyc == 0 && clawback == 0 { continue }
-                judged = Basis(tier: agent.tier(clock: monthEnd, rules: settings.roster, trailingPolicies: kept, trailingFYC: Money(fen: fyc)),
+                judged = Basis(tier: tiers[agent.id]!.tier,
                                employedDays: agent.status == .left ? 0 : max(hired, first).days(to: next), monthDays: first.days(to: next))
             }
             statements.append(statement(agent, judged, fyc: fyc, clawback: clawback, kept: kept, persistency: persistency, stored: true))
@@ -300,26 +313,29 @@ public struct PayRun {
     }
 
     /// An agent's stored slip for a month.
-    public func slip(_ db: Database, agent code: String, month: CivilDay) throws -> (status: String, statement: PayStatement) {
+    public func slip(_ db: Database, agent code: String, month: CivilDay) throws -> PaySlip {
         let first = month.firstOfMonth
         guard let status = try String.fetchOne(db, sql: "SELECT status FROM pay_run WHERE month = ?", arguments: [first.monthText]) else {
             throw CallOpsError.notFound(kind: "pay run", key: first.monthText, hint: "run it first: `callops pay run --month \(first.monthText)`")
         }
         let agent = try Roster.agent(db, code: code)
-        let lines = try Row.fetchAll(db, sql: "SELECT kind, amount_fen, detail, for_month FROM pay_line WHERE month = ? AND agent_id = ? ORDER BY id",
+        let lines = try Row.fetchAll(db, sql: "SELECT id, kind, amount_fen, detail, for_month FROM pay_line WHERE month = ? AND agent_id = ? ORDER BY id",
                                      arguments: [first.monthText, agent.id]).map {
-            PayLine(kind: PayLineKind(rawValue: $0["kind"])!, amount: Money(fen: $0["amount_fen"]), detail: $0["detail"], forMonth: $0["for_month"])
+            PayLine(kind: try StoredValue.enum(PayLineKind.self, $0["kind"], table: "pay_line", column: "kind", id: $0["id"] as Int64),
+                    amount: Money(fen: $0["amount_fen"]), detail: $0["detail"], forMonth: $0["for_month"])
         }
-        let stored = try String.fetchOne(db, sql: "SELECT tier FROM pay_basis WHERE month = ? AND agent_id = ?", arguments: [first.monthText, agent.id])
-        let tier = stored.flatMap(Tier.init(rawValue:)) ?? agent.tier(clock: clock, rules: settings.roster)
-        return (status, PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, lines: lines, basis: nil))
+        // The rank and days the month was paid on; an agent with only adjustments has none stored.
+        let stored = try Row.fetchOne(db, sql: "SELECT tier, employed_days FROM pay_basis WHERE month = ? AND agent_id = ?", arguments: [first.monthText, agent.id])
+        let tier = try stored.map { try StoredValue.enum(Tier.self, $0["tier"], table: "pay_basis", column: "tier", id: "\(first.monthText) \(agent.id)") }
+            ?? Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster).tier
+        return PaySlip(status: status, month: first.civilMonth, daysEmployed: stored?["employed_days"] ?? 0,
+                       statement: PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, lines: lines, basis: nil))
     }
 
     /// The quarter's promotion and demotion warnings: FYC of the quarter's policies (less its
     /// free-look cancellations) against each rank's thresholds.
     public func review(_ db: Database, quarter first: CivilDay) throws -> [ReviewRow] {
         let next = first.adding(months: 3)
-        let end = clock.endOf(next.adding(days: -1))
         var fyc: [Int64: (Int64, Int)] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT agent_id, SUM(commission_fen) AS fyc, COUNT(*) AS policies FROM policy
@@ -327,9 +343,12 @@ public struct PayRun {
             """, arguments: [first.description, next.description]) {
             fyc[row["agent_id"]] = (row["fyc"], row["policies"])
         }
-        return try Roster.agents(db).filter { $0.status != .left }.map { agent in
-            let (amount, policies) = fyc[agent.id] ?? (0, 0)
-            let tier = agent.tier(clock: end, rules: settings.roster, trailingPolicies: policies / 3, trailingFYC: Money(fen: amount / 3))
+        let agents = try Roster.agents(db).filter { $0.status != .left }
+        // The rank held at the quarter's end (today for a quarter in progress) is what is reviewed.
+        let tiers = try Roster.tiers(db, on: min(next.adding(days: -1), today), rules: settings.roster, agents: agents)
+        return agents.map { agent in
+            let (amount, _) = fyc[agent.id] ?? (0, 0)
+            let tier = tiers[agent.id]!.tier
             let nextTier = Tier.allCases.first { $0 > tier }
             return ReviewRow(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, quarterFYC: Money(fen: amount),
                              keep: Money(yuan: settings.pay.keepQuarterFYC[tier]), next: nextTier.map { Money(yuan: settings.pay.keepQuarterFYC[$0]) },

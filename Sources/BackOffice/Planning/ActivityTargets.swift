@@ -30,7 +30,7 @@ public struct ActivityTargets: Codable, Equatable, Sendable {
     /// daily = ⌈weekly / 5⌉. For 120,000: 10,000, 33,333.33, 17, 51, 153, 39, 8.
     public static func from(annualIncome: Money, rules: Settings.PlanningRules) -> ActivityTargets {
         let fyc = Money(fen: (annualIncome.fen + 6) / 12)
-        let premium = Money(fen: Int64((Double(fyc.fen) * 100 / rules.fycRatePercent).rounded()))
+        let premium = Money(fenClamping: Double(fyc.fen) * 100 / rules.fycRatePercent)
         let average = Money(yuan: rules.averagePremium)
         let sales = Int((premium.fen + average.fen - 1) / average.fen)
         let proposals = sales * rules.proposalsPerSale

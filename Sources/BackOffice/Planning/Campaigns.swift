@@ -135,15 +135,15 @@ public enum Campaigns {
     /// days up to today.
     public static func standings(_ db: Database, code: String, today: CivilDay) throws -> CampaignStandings {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT campaign.*, team.name AS team FROM campaign LEFT JOIN team ON team.id = campaign.team_id WHERE code = ?
+            SELECT * FROM campaign WHERE code = ?
             """, arguments: [code]) else {
             throw CallOpsError.notFound(kind: "campaign", key: code, hint: "campaigns are added with `callops plan campaign add`")
         }
-        let metric = CampaignMetric(rawValue: row["metric"])!
+        let metric = try StoredValue.enum(CampaignMetric.self, row, "metric", table: "campaign")
         let tiers = try JSONDecoder().decode([RewardTier].self, from: Data((row["tiers"] as String).utf8))
         let from: String = row["from_day"]
-        let until = min(CivilDay(row["to_day"] as String)!, today).adding(days: 1).description
-        let team: String? = row["team"]
+        let until = try min(StoredValue.day(row, "to_day", table: "campaign"), today).adding(days: 1).description
+        let team = try (row["team_id"] as Int64?).map { try Roster.teamName(db, id: $0) }
         let agents = try Roster.agents(db, team: team).filter { $0.status != .left }
         var values: [Int64: Double] = [:]
         switch metric {

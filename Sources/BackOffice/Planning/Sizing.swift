@@ -20,7 +20,7 @@ public struct CustomerClass: Equatable, Sendable {
         let halves = text.split(separator: "=", maxSplits: 1)
         guard halves.count == 2, !halves[0].isEmpty else { return nil }
         let numbers = halves[1].split(separator: ":")
-        guard numbers.count == 2, let customers = Int(numbers[0]), let contacts = Double(numbers[1]), customers >= 0, contacts >= 0, contacts.isFinite else {
+        guard numbers.count == 2, let customers = Int(numbers[0]), let contacts = Double(numbers[1]), (0...InputRange.maximumCount).contains(customers), contacts >= 0, contacts <= Double(InputRange.maximumCount) else {
             return nil
         }
         self.init(name: String(halves[0]), customers: customers, contactsPerYear: contacts)
@@ -68,12 +68,12 @@ public struct SizingPlan: Encodable, Equatable, Sendable {
 }
 
 public enum Sizing {
-    /// Seed 003: of 25 names, 17 are reached, 7 interested, 5 take a proposal, 4 a second talk, 3 decide, 1 buys.
-    public static let seedFunnel = [25, 17, 7, 5, 4, 3, 1]
-
     /// The plan, from plain numbers.
+    /// - Parameters:
+    ///   - funnel: `planning.lead_funnel`, seed 003's 25 : 17 : 7 : 5 : 4 : 3 : 1 by default.
     public static func plan(classes: [CustomerClass], contactsPerAgentYear: Double, contactsSource: String,
-                            targetSales: Int, leadsPerSale: Double, leadsSource: String) -> SizingPlan {
+                            targetSales: Int, leadsPerSale: Double, leadsSource: String,
+                            funnel: [Int] = Settings.PlanningRules().leadFunnel) -> SizingPlan {
         let lines = classes.map {
             SizingPlan.ClassLine(name: $0.name, customers: $0.customers, contactsPerYear: $0.contactsPerYear,
                                  yearlyContacts: Double($0.customers) * $0.contactsPerYear)
@@ -83,7 +83,7 @@ public enum Sizing {
         return SizingPlan(classes: lines, yearlyContacts: yearly, contactsPerAgentYear: contactsPerAgentYear, contactsSource: contactsSource,
                           seats: max(0, seats), targetSales: targetSales, leadsPerSale: leadsPerSale, leadsSource: leadsSource,
                           leadsPerMonth: Int((Double(targetSales) * leadsPerSale - 1e-9).rounded(.up)),
-                          funnel: seedFunnel.map { $0 * targetSales })
+                          funnel: funnel.map { $0 * targetSales })
     }
 
     /// Contacts per agent per working day over [from, to): contacts over the agent-days with a

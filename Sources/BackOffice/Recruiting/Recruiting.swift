@@ -161,11 +161,11 @@ public enum Recruiting {
         guard row["dropped_on"] as String? == nil else {
             throw CallOpsError.refused("candidate \(id) was dropped on \(row["dropped_on"] as String) (\(row["drop_reason"] as String)); nothing was changed")
         }
-        let stage = RecruitStage(rawValue: row["stage"])!
+        let stage = try StoredValue.enum(RecruitStage.self, row, "stage", table: "candidate")
         guard let next = stage.next else {
             throw CallOpsError.refused("candidate \(id) has signed already; nothing was changed")
         }
-        let since = CivilDay(row["stage_since"] as String)!
+        let since = try StoredValue.day(row, "stage_since", table: "candidate")
         guard day >= since else {
             throw CallOpsError.invalidValue(field: "--date", value: day.description, expected: "a day on or after \(since), when \(stage.rawValue) began")
         }
@@ -183,7 +183,7 @@ public enum Recruiting {
     }
 
     private static func sign(_ db: Database, name: String, signing: Signing, on day: CivilDay) throws -> Int64 {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM agent WHERE code = ?", arguments: [signing.agentCode]) == true {
+        if try Roster.agentExists(db, code: signing.agentCode) {
             throw CallOpsError.refused("agent \(signing.agentCode) exists already; choose a new code")
         }
         let courses = try String.fetchAll(db, sql: "SELECT code FROM course WHERE kind = 'pre_job' ORDER BY code")
@@ -219,7 +219,7 @@ public enum Recruiting {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw CallOpsError.invalidValue(field: "--reason", value: reason, expected: "why the candidate was dropped")
         }
-        let since = CivilDay(row["stage_since"] as String)!
+        let since = try StoredValue.day(row, "stage_since", table: "candidate")
         guard day >= since else {
             throw CallOpsError.invalidValue(field: "--date", value: day.description, expected: "a day on or after \(since), when \(row["stage"] as String) began")
         }
@@ -228,19 +228,18 @@ public enum Recruiting {
 
     /// Candidates, those in the funnel first by stage; dropped and signed ones only when asked.
     public static func list(_ db: Database, today: CivilDay, all: Bool = false) throws -> [Candidate] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT candidate.*, agent.code AS agent_code FROM candidate LEFT JOIN agent ON agent.id = candidate.agent_id ORDER BY candidate.id
-            """)
-        return rows.compactMap { row -> Candidate? in
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM candidate ORDER BY candidate.id")
+        let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
+        return try rows.compactMap { row -> (RecruitStage, Candidate)? in
             let dropped: String? = row["dropped_on"]
-            let stage: String = row["stage"]
-            if !all && (dropped != nil || stage == RecruitStage.signed.rawValue) { return nil }
-            let since = CivilDay(row["stage_since"] as String)!
-            return Candidate(id: row["id"], name: row["name"], channel: row["channel"], stage: stage, since: since.description,
-                             daysInStage: since.days(to: dropped.flatMap { CivilDay($0) } ?? today), dropped: dropped,
-                             dropReason: row["drop_reason"], agentCode: row["agent_code"])
+            let stage = try StoredValue.enum(RecruitStage.self, row, "stage", table: "candidate")
+            if !all && (dropped != nil || stage == .signed) { return nil }
+            let since = try StoredValue.day(row, "stage_since", table: "candidate")
+            return (stage, Candidate(id: row["id"], name: row["name"], channel: row["channel"], stage: stage.rawValue, since: since.description,
+                                     daysInStage: since.days(to: dropped.flatMap { CivilDay($0) } ?? today), dropped: dropped,
+                                     dropReason: row["drop_reason"], agentCode: (row["agent_id"] as Int64?).flatMap { codes[$0] }))
         }
-        .sorted { (RecruitStage(rawValue: $0.stage)!, $0.id) < (RecruitStage(rawValue: $1.stage)!, $1.id) }
+        .sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.map(\.1)
     }
 
     /// The funnel per channel with candidates added in [from, to], then all channels together.
@@ -255,7 +254,7 @@ public enum Recruiting {
         for row in rows {
             let id: Int64 = row["id"]
             if people[id] == nil {
-                people[id] = Person(channel: row["channel"], current: RecruitStage(rawValue: row["current"])!, dropped: row["dropped_on"] as String? != nil)
+                people[id] = Person(channel: row["channel"], current: try StoredValue.enum(RecruitStage.self, row, "current", table: "candidate"), dropped: row["dropped_on"] as String? != nil)
             }
             if let stage = RecruitStage(rawValue: row["stage"]) { people[id]!.entered[stage] = CivilDay(row["entered_on"] as String) }
         }

@@ -23,18 +23,18 @@ public struct RegularizationCandidate: Encodable, Equatable, Sendable {
 }
 
 extension Training {
-    /// Probation agents past 90 days with a regularisation course passed and a sale in the last
-    /// 30 days (SPEC section 9).
-    public static func regularizationList(_ db: Database, clock: Clock, probationDays: Int = 90) throws -> [RegularizationCandidate] {
-        let passed = Set(try String.fetchAll(db, sql: """
-            SELECT agent.code FROM enrollment JOIN course ON course.id = enrollment.course_id JOIN agent ON agent.id = enrollment.agent_id
+    /// Probation agents past `probation_days` (90) with a regularisation course passed and a sale
+    /// in the last `regularization_sales_days` (30) (SPEC section 9).
+    public static func regularizationList(_ db: Database, clock: Clock, rules: Settings.RosterRules = .init()) throws -> [RegularizationCandidate] {
+        let passed = Set(try Int64.fetchAll(db, sql: """
+            SELECT enrollment.agent_id FROM enrollment JOIN course ON course.id = enrollment.course_id
             WHERE course.kind = 'regularization' AND enrollment.status = 'passed'
             """))
-        let sales = try ActivityFigures.salesPerAgent(db, from: clock.timestamp(clock.adding(days: -30, to: clock.now)), to: clock.nowTimestamp)
+        let sales = try ActivityFigures.salesPerAgent(db, from: clock.timestamp(clock.adding(days: -rules.regularizationSalesDays, to: clock.now)), to: clock.nowTimestamp)
         return try Roster.agents(db).compactMap { agent in
             let days = agent.daysEmployed(clock: clock)
             let sold = sales[agent.id]?.sales ?? 0
-            guard agent.status == .probation, days > probationDays, passed.contains(agent.code), sold > 0 else { return nil }
+            guard agent.status == .probation, days > rules.probationDays, passed.contains(agent.id), sold > 0 else { return nil }
             return RegularizationCandidate(agentCode: agent.code, name: agent.name, team: agent.team, hireDate: agent.hireDate,
                                            daysEmployed: days, salesLast30Days: sold)
         }

@@ -98,10 +98,11 @@ public enum Training {
 
     /// Agents who have passed a pre-job course: the training gate lets them have leads.
     public static func passedPreJob(_ db: Database) throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: """
-            SELECT agent.code FROM enrollment JOIN course ON course.id = enrollment.course_id JOIN agent ON agent.id = enrollment.agent_id
+        let passed = Set(try Int64.fetchAll(db, sql: """
+            SELECT enrollment.agent_id FROM enrollment JOIN course ON course.id = enrollment.course_id
             WHERE course.kind = 'pre_job' AND enrollment.status = 'passed'
             """))
+        return Set(try Roster.agents(db).filter { passed.contains($0.id) }.map(\.code))
     }
 
     /// Every course with its enrolments.

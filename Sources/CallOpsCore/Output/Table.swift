@@ -88,13 +88,19 @@ public enum Render {
         return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 
-    /// The value in `format`: its table for people, CSV of the same rows, or its JSON.
-    public static func output<T: Encodable>(_ value: T, table: Table, format: OutputFormat) throws -> String {
+    /// The value in `format`: its table for people, its JSON, or CSV data of its JSON keys and
+    /// raw values (SPEC section 3; `main` picks the array of an object result).
+    public static func output<T: Encodable>(_ value: T, table: Table, format: OutputFormat, main: String? = nil) throws -> String {
         switch format {
         case .table: table.rendered()
-        case .csv: table.csv()
+        case .csv: try csv(value, main: main)
         case .json: try json(value)
         }
+    }
+
+    /// CSV data: the JSON keys as the header, raw values (money `71450.00`, rates `0.467`).
+    public static func csv<T: Encodable>(_ value: T, main: String? = nil) throws -> String {
+        DataTable.main(of: try EncodedValue.of(value), preferred: main).csv()
     }
 
     /// A rate as a percentage with one decimal, for tables (`12.5%`); `-` when undefined.

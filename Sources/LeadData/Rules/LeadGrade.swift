@@ -70,7 +70,7 @@ public enum LeadProfileParsing {
     /// `120000`, `120,000`, `¥120000`, `12万`, `12.5万` → yuan.
     public static func income(_ text: String) -> Double? {
         // The usual case, plain digits, without building a new string.
-        if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return Double(text) }
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return Double(text).flatMap { $0 <= Money.maximumYuan ? $0 : nil } }
         var cleaned = trimmed(text)
         cleaned.removeAll { $0 == "," || $0 == "¥" || $0 == "￥" || $0 == "元" }
         var factor = 1.0
@@ -78,7 +78,7 @@ public enum LeadProfileParsing {
             factor = 10_000
             cleaned.removeLast()
         }
-        guard let value = Double(cleaned), value.isFinite, value >= 0 else { return nil }
+        guard let value = Double(cleaned), value.isFinite, value >= 0, value * factor <= Money.maximumYuan else { return nil }
         return value * factor
     }
 

@@ -1,0 +1,196 @@
+import Foundation
+
+/// A file callops writes (`--out`, `--rejects`, `daily`'s files, a backup), made safe once here
+/// so that every command writes the same way (SPEC section 12):
+/// - it never lands on the database or its -wal, -shm or -journal file, on an input of the same
+///   command, on any SQLite file, or on a folder;
+/// - it is written to a temporary file beside it, flushed to disk, and renamed into place, so a
+///   reader never sees half a file and a failure (a full disk) leaves the old file as it was;
+/// - a new file holding phone numbers (`isPrivate`) is created 0600; an existing file keeps its mode.
+public final class OutputFile {
+    /// Where the file lands.
+    public let path: String
+    fileprivate let temporary: String
+    private let handle: FileHandle
+    private let mode: mode_t
+    private var finished = false
+
+    /// Refuses `path` when writing there would destroy something: the database `database` (or
+    /// its side files), one of `inputs`, a SQLite file, a folder, or an empty name.
+    /// - Parameters:
+    ///   - option: the option that named the file, for the message (`--out`, `--rejects`).
+    public static func check(_ path: String, option: String, database: String?, inputs: [String] = []) throws {
+        let shown = Quoted.path(path)
+        guard !path.isEmpty else {
+            throw CallOpsError.invalidValue(field: option, value: path, expected: "a file name")
+        }
+        let target = FileIdentity(path)
+        if target.isDirectory {
+            throw CallOpsError.refused("\(option) \(shown) is a folder; name a file to write")
+        }
+        if let database, database != ":memory:" {
+            for side in ["", "-wal", "-shm", "-journal"] where target.same(as: FileIdentity(database + side)) {
+                throw CallOpsError.refused("\(option) \(shown) is the database\(side.isEmpty ? "" : "'s \(side) file"); nothing was written; choose another file")
+            }
+        }
+        for input in inputs where target.same(as: FileIdentity(input)) {
+            throw CallOpsError.refused("\(option) \(shown) is an input of this command (\(Quoted.path(input))); nothing was written; choose another file")
+        }
+        if target.isSQLite {
+            throw CallOpsError.refused("\(option) \(shown) is a SQLite database; callops never writes over one; nothing was written; choose another file")
+        }
+    }
+
+    /// Starts writing `path` (after `check`): a temporary file beside it, 0600 until it is in place.
+    public init(path: String, option: String, database: String?, inputs: [String] = [], isPrivate: Bool) throws {
+        try Self.check(path, option: option, database: database, inputs: inputs)
+        self.path = path
+        var info = stat()
+        if stat(path, &info) == 0 {
+            mode = info.st_mode & 0o7777
+        } else if isPrivate {
+            mode = 0o600
+        } else {
+            let mask = umask(0o022)
+            umask(mask)
+            mode = 0o666 & ~mask
+        }
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        temporary = folder + "/." + url.lastPathComponent + ".callops-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            throw CallOpsError.badFile(file: Quoted.path(path), message: "cannot be written (\(String(cString: strerror(errno)))); check the folder exists and is writable")
+        }
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
+    deinit { if !finished { discard() } }
+
+    /// Appends `data` to the temporary file.
+    public func write(_ data: Data) throws {
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            discard()
+            throw failure(error)
+        }
+    }
+
+    /// Appends `text` as UTF-8.
+    public func write(_ text: String) throws { try write(Data(text.utf8)) }
+
+    /// Flushes what is written to disk (a full disk throws here), keeping the file open.
+    public func synchronize() throws {
+        do {
+            try handle.synchronize()
+        } catch {
+            discard()
+            throw failure(error)
+        }
+    }
+
+    /// Flushes the file to disk, gives it its mode and renames it into place.
+    public func commit() throws {
+        guard !finished else { return }
+        do {
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            discard()
+            throw failure(error)
+        }
+        finished = true
+        guard chmod(temporary, mode) == 0, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw CallOpsError.badFile(file: Quoted.path(path), message: "cannot be put in place (\(reason))")
+        }
+    }
+
+    /// Drops the temporary file; the file at `path` stays as it was.
+    public func discard() {
+        guard !finished else { return }
+        finished = true
+        try? handle.close()
+        unlink(temporary)
+    }
+
+    private func failure(_ error: any Error) -> CallOpsError {
+        let ns = error as NSError
+        let full = ns.code == NSFileWriteOutOfSpaceError
+            || (ns.userInfo[NSUnderlyingErrorKey] as? NSError).map { $0.domain == NSPOSIXErrorDomain && $0.code == Int(ENOSPC) } == true
+            || (ns.domain == NSPOSIXErrorDomain && ns.code == Int(ENOSPC))
+        return .badFile(file: Quoted.path(path), message: full ? "cannot be written: the disk is full; free some space and run the command again"
+                                                           : "cannot be written (\(Quoted.describe(error)))")
+    }
+
+    /// The UTF-8 byte order mark that CSV files written for people start with (SPEC section 3):
+    /// Excel and WPS on Chinese Windows read the file as UTF-8 only when it is there.
+    public static let utf8BOM = "\u{FEFF}"
+
+    /// Writes `text` to `path` whole (checked, temporary file, renamed into place); a CSV file
+    /// for people (`bom`) starts with the UTF-8 byte order mark.
+    public static func write(_ text: String, to path: String, option: String, database: String?, inputs: [String] = [],
+                             isPrivate: Bool = false, bom: Bool = false) throws {
+        let file = try OutputFile(path: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate)
+        try file.write((bom ? utf8BOM : "") + text)
+        try file.commit()
+    }
+
+    /// For a writer that wants a path of its own (libxlsxwriter): `produce` writes the
+    /// temporary file, which is then given its mode and renamed into place.
+    public static func write(to path: String, option: String, database: String?, inputs: [String] = [], isPrivate: Bool = false,
+                             _ produce: (String) throws -> Void) throws {
+        let file = try OutputFile(path: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate)
+        do {
+            try produce(file.temporary)
+        } catch {
+            file.discard()
+            throw error
+        }
+        try file.commit()
+    }
+}
+
+/// Which file a path names, as far as the system can tell: the same inode, or the same path
+/// once symbolic links and `..` are resolved.
+struct FileIdentity {
+    let canonical: String
+    let device: UInt64?
+    let inode: UInt64?
+    let isDirectory: Bool
+    let isSQLite: Bool
+
+    init(_ path: String) {
+        var url = URL(fileURLWithPath: path).standardizedFileURL
+        var info = stat()
+        if stat(path, &info) == 0 {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+            url = url.resolvingSymlinksInPath()
+            isSQLite = !isDirectory && Self.startsLikeSQLite(path)
+        } else {
+            device = nil
+            inode = nil
+            isDirectory = false
+            isSQLite = false
+            // A file yet to be written: its folder may be a link.
+            url = url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent)
+        }
+        canonical = url.path
+    }
+
+    func same(as other: FileIdentity) -> Bool {
+        if let inode, let device, inode == other.inode, device == other.device { return true }
+        return canonical == other.canonical
+    }
+
+    private static func startsLikeSQLite(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 16)) ?? Data()
+        return head == Data("SQLite format 3\0".utf8)
+    }
+}

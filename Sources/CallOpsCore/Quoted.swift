@@ -1,0 +1,103 @@
+import Foundation
+
+/// Text from data or input, made safe to show: on a terminal a control character is shown as an
+/// escape (`\x1B`), never obeyed, and in a message a value is cut to 80 characters (SPEC
+/// section 12), so a 10 MB field cannot become a 10 MB error line.
+public enum Quoted {
+    /// The most characters of one value a message quotes.
+    public static let maximumCharacters = 80
+
+    /// A value for a message: control characters escaped, cut to `maximumCharacters` with `…`.
+    public static func value(_ text: String) -> String {
+        let escaped = escapingControls(text)
+        guard escaped.count > maximumCharacters else { return escaped }
+        return String(escaped.prefix(maximumCharacters)) + "… (\(text.utf8.count) bytes)"
+    }
+
+    /// A file path for a message: the same rules as a value.
+    public static func path(_ text: String) -> String { value(text) }
+
+    /// `text` with every control character (C0, DEL, C1) written as `\n`, `\t`, `\r` or
+    /// `\xHH`, and the backslash-free rest unchanged; newlines too when `keepNewlines` is false.
+    public static func escapingControls(_ text: String, keepNewlines: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) && !(keepNewlines && $0 == "\n") }) else { return text }
+        var result = ""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            guard isControl(scalar), !(keepNewlines && scalar == "\n") else {
+                result.unicodeScalars.append(scalar)
+                continue
+            }
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            default: result += String(format: "\\x%02X", scalar.value)
+            }
+        }
+        return result
+    }
+
+    /// A message for the terminal: control characters escaped (newlines between its lines
+    /// kept), every double-quoted value in it cut to `maximumCharacters`, each line to a few
+    /// hundred characters.
+    public static func message(_ text: String) -> String {
+        let safe = escapingControls(text, keepNewlines: true)
+        return safe.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var cut = cutQuotedValues(String(line))
+            if cut.count > 8 * maximumCharacters { cut = String(cut.prefix(8 * maximumCharacters)) + "…" }
+            return cut
+        }.joined(separator: "\n")
+    }
+
+    private static func cutQuotedValues(_ line: String) -> String {
+        guard line.count > maximumCharacters else { return line }
+        var result = ""
+        var inside = false
+        var quoted = ""
+        for character in line {
+            if character == "\"" {
+                if inside { result += quoted.count > maximumCharacters ? String(quoted.prefix(maximumCharacters)) + "…" : quoted }
+                result.append(character)
+                inside.toggle()
+                quoted = ""
+            } else if inside {
+                quoted.append(character)
+            } else {
+                result.append(character)
+            }
+        }
+        if inside { result += quoted.count > maximumCharacters ? String(quoted.prefix(maximumCharacters)) + "…" : quoted }
+        return result
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// A sentence for an error from Foundation or the system, without its raw domain and code:
+    /// the file it names and the system's reason.
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? CallOpsError { return error.description }
+        let ns = error as NSError
+        var reason = ns.localizedFailureReason ?? ""
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            reason = String(cString: strerror(Int32(underlying.code)))
+        } else if ns.domain == NSPOSIXErrorDomain {
+            reason = String(cString: strerror(Int32(ns.code)))
+        }
+        if reason.isEmpty {
+            switch ns.code {
+            case NSFileNoSuchFileError, NSFileReadNoSuchFileError: reason = "no such file or folder"
+            case NSFileWriteOutOfSpaceError: reason = "the disk is full"
+            case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: reason = "no permission"
+            case NSFileWriteFileExistsError: reason = "a file is in the way"
+            default: reason = ns.domain == NSCocoaErrorDomain ? "the system refused the operation" : ns.localizedDescription
+            }
+        }
+        if let file = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path {
+            return "\(Self.path(file)): \(reason)"
+        }
+        return reason
+    }
+}

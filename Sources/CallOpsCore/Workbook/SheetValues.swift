@@ -1,0 +1,132 @@
+import Foundation
+
+/// A workbook's shared strings, all in one byte buffer.
+struct SharedStrings {
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+
+    init(xml: [UInt8]) {
+        xml.withUnsafeBufferPointer { b in
+            var i = 0
+            let n = b.count
+            var scratch: [UInt8] = []
+            while i < n {
+                guard b[i] == UInt8(ascii: "<"), i + 3 < n, b[i + 1] == UInt8(ascii: "s"), b[i + 2] == UInt8(ascii: "i"),
+                      b[i + 3] == UInt8(ascii: ">") || b[i + 3] == 32 || b[i + 3] == UInt8(ascii: "/") else { i += 1; continue }
+                var j = i + 3
+                while j < n && b[j] != UInt8(ascii: ">") { j += 1 }
+                if b[j - 1] == UInt8(ascii: "/") {
+                    ends.append(bytes.count)
+                    i = j + 1
+                    continue
+                }
+                var k = j + 1
+                while k + 4 < n && !(b[k] == UInt8(ascii: "<") && b[k + 1] == UInt8(ascii: "/") && b[k + 2] == UInt8(ascii: "s") && b[k + 3] == UInt8(ascii: "i") && b[k + 4] == UInt8(ascii: ">")) { k += 1 }
+                scratch.removeAll(keepingCapacity: true)
+                XMLScan.collectText(UnsafeBufferPointer(rebasing: b[(j + 1)..<min(k, n)]), into: &scratch)
+                bytes.append(contentsOf: scratch)
+                ends.append(bytes.count)
+                i = k + 5
+            }
+        }
+    }
+
+    subscript(index: Int) -> ArraySlice<UInt8>? {
+        guard index >= 0 && index < ends.count else { return nil }
+        return bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+    }
+
+    var count: Int { ends.count }
+}
+
+/// Excel's serial dates: days since 1899-12-30 (1900 system, after its phantom 1900-02-29) or
+/// since 1904-01-01 (the 1904 system), the fraction the time of day.
+enum ExcelDate {
+    static func iso(serial: Double, kind: XLSXReader.DateStyle, date1904: Bool) -> String {
+        var days = Int(serial.rounded(.down))
+        var seconds = Int(((serial - Double(days)) * 86_400).rounded())
+        if seconds >= 86_400 { days += 1; seconds -= 86_400 }
+        // 1900 system: serial 1 is 1900-01-01 and serial 60 the 29 February 1900 that never was,
+        // so from serial 61 on day 0 is 1899-12-30 (25,569 days before 1970-01-01).
+        let sinceEpoch = date1904 ? days - 24_107 : days - (days < 61 ? 25_568 : 25_569)
+        let (y, m, d) = civil(fromDays: sinceEpoch)
+        let date = String(format: "%04d-%02d-%02d", y, m, d)
+        let time = String(format: "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        switch kind {
+        case .date: return seconds == 0 ? date : date + "T" + time
+        case .dateTime: return date + "T" + time
+        case .time: return days == 0 ? time : date + "T" + time
+        case .none: return date
+        }
+    }
+
+    /// (year, month, day) of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
+    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}
+
+/// A number as the sheet's XML writes it, turned into plain decimal digits by moving the point,
+/// never through a Double: `1.38001380000E10` → `13800138000`, `2.5E-3` → `0.0025`.
+enum ExcelNumber {
+    static func appendPlain(_ raw: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        // Most numbers (phones, ages, amounts) are plain integers: nothing to move.
+        if !raw.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }) {
+            out.append(contentsOf: raw)
+            return
+        }
+        var negative = false
+        var digits: [UInt8] = []
+        var pointAt: Int?
+        var exponent = 0
+        var i = 0
+        let n = raw.count
+        if i < n && (raw[i] == UInt8(ascii: "-") || raw[i] == UInt8(ascii: "+")) { negative = raw[i] == UInt8(ascii: "-"); i += 1 }
+        while i < n {
+            let b = raw[i]
+            if b >= 48 && b <= 57 { digits.append(b) } else if b == UInt8(ascii: ".") && pointAt == nil { pointAt = digits.count } else { break }
+            i += 1
+        }
+        if i < n && (raw[i] == UInt8(ascii: "E") || raw[i] == UInt8(ascii: "e")) {
+            i += 1
+            var expNegative = false
+            if i < n && (raw[i] == UInt8(ascii: "-") || raw[i] == UInt8(ascii: "+")) { expNegative = raw[i] == UInt8(ascii: "-"); i += 1 }
+            var e = 0
+            while i < n, raw[i] >= 48, raw[i] <= 57, e < 10_000 { e = e * 10 + Int(raw[i] - 48); i += 1 }
+            exponent = expNegative ? -e : e
+        }
+        // Not a number we understand (or nothing but a plain integer): keep it as written.
+        guard i == n, !digits.isEmpty, pointAt != nil || exponent != 0 else {
+            out.append(contentsOf: raw)
+            return
+        }
+        var point = (pointAt ?? digits.count) + exponent
+        // Drop leading zeros of the integer part, then pad so the point falls inside the digits.
+        while digits.count > 1 && digits[0] == 48 && point > 1 { digits.removeFirst(); point -= 1 }
+        if point <= 0 {
+            digits.insert(contentsOf: repeatElement(48, count: 1 - point), at: 0)
+            point = 1
+        }
+        if point > digits.count { digits.append(contentsOf: repeatElement(48, count: point - digits.count)) }
+        var integer = Array(digits[0..<point])
+        var fraction = Array(digits[point...])
+        while let last = fraction.last, last == 48 { fraction.removeLast() }
+        while integer.count > 1 && integer[0] == 48 { integer.removeFirst() }
+        let zero = integer.allSatisfy { $0 == 48 } && fraction.isEmpty
+        if negative && !zero { out.append(UInt8(ascii: "-")) }
+        out.append(contentsOf: integer)
+        if !fraction.isEmpty {
+            out.append(UInt8(ascii: "."))
+            out.append(contentsOf: fraction)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import CallOpsCore
+import Foundation
+import GRDB
+
+/// A value read back from the database that does not decode: a bad day, an unknown status.
+/// It names the table, the row and the column, and says how to find every such value.
+public struct StoredValueError: Error, Equatable, CustomStringConvertible, Sendable {
+    public let table: String
+    public let row: String
+    public let column: String
+    public let value: String
+    public let expected: String
+
+    public init(table: String, row: String, column: String, value: String, expected: String) {
+        self.table = table
+        self.row = row
+        self.column = column
+        self.value = value
+        self.expected = expected
+    }
+
+    public var description: String {
+        "\(table) row \(row), column \(column): \"\(value)\" is not \(expected); the database was changed outside callops or by a damaged run; run `callops check` to list every such value, then correct it or restore a backup"
+    }
+}
+
+/// Decoding of stored values with an error, never a crash: the only doors from a `Row` column
+/// to a `CivilDay`, a timestamp or a status enum.
+public enum StoredValue {
+    /// The column as text (NULL reads as empty, which no decoder accepts).
+    static func text(_ row: Row, _ column: String) -> String {
+        let value: DatabaseValue = row[column]
+        return value.isNull ? "NULL" : String.fromDatabaseValue(value) ?? value.description
+    }
+
+    /// The row's `id` column, to name it in an error ("?" when the query did not select it).
+    static func key(_ row: Row) -> String {
+        guard row.hasColumn("id") else { return "?" }
+        let value: DatabaseValue = row["id"]
+        return Int64.fromDatabaseValue(value).map(String.init) ?? String.fromDatabaseValue(value) ?? "?"
+    }
+
+    /// A `YYYY-MM-DD` day (or a timestamp's day) from the row's `column`; the row's `id` names it.
+    public static func day(_ row: Row, _ column: String, table: String) throws -> CivilDay {
+        try day(text(row, column), table: table, column: column, id: key(row))
+    }
+
+    /// A local timestamp from the row's `column`; the row's `id` names it.
+    public static func time(_ row: Row, _ column: String, clock: Clock, table: String) throws -> Date {
+        try time(text(row, column), clock: clock, table: table, column: column, id: key(row))
+    }
+
+    /// An enum case from the row's `column`; the row's `id` names it.
+    public static func `enum`<E: RawRepresentable & CaseIterable>(
+        _ type: E.Type, _ row: Row, _ column: String, table: String
+    ) throws -> E where E.RawValue == String {
+        try `enum`(type, text(row, column), table: table, column: column, id: key(row))
+    }
+
+    /// A day from a text value already read (`id` names the row).
+    public static func day(_ value: String, table: String, column: String, id: some CustomStringConvertible) throws -> CivilDay {
+        guard let day = CivilDay(value) else {
+            throw StoredValueError(table: table, row: id.description, column: column, value: value, expected: "a day (YYYY-MM-DD)")
+        }
+        return day
+    }
+
+    /// A month (`YYYY-MM`) from a text value already read.
+    public static func month(_ value: String, table: String, column: String, id: some CustomStringConvertible) throws -> CivilMonth {
+        guard let month = CivilMonth(value) else {
+            throw StoredValueError(table: table, row: id.description, column: column, value: value, expected: "a month (YYYY-MM)")
+        }
+        return month
+    }
+
+    /// A local timestamp (`YYYY-MM-DDTHH:MM[:SS]`) from a text value already read.
+    public static func time(_ value: String, clock: Clock, table: String, column: String, id: some CustomStringConvertible) throws -> Date {
+        guard let date = clock.parse(value) else {
+            throw StoredValueError(table: table, row: id.description, column: column, value: value, expected: "a local time (YYYY-MM-DDTHH:MM:SS)")
+        }
+        return date
+    }
+
+    /// An enum case from its stored raw text.
+    public static func `enum`<E: RawRepresentable & CaseIterable>(
+        _ type: E.Type, _ value: String, table: String, column: String, id: some CustomStringConvertible
+    ) throws -> E where E.RawValue == String {
+        guard let decoded = E(rawValue: value) else {
+            let known = E.allCases.map(\.rawValue).joined(separator: ", ")
+            throw StoredValueError(table: table, row: id.description, column: column, value: value, expected: "one of \(known)")
+        }
+        return decoded
+    }
+}
+
+extension StoredValue {
+    /// `callops check` lines for a text column of days that do not read as days. With a modifier
+    /// SQLite's `date()` normalises 2026-02-30 to 2026-03-02, so a value is a day when it round-trips.
+    /// - Parameters:
+    ///   - nullable: NULL is allowed (an optional day).
+    public static func badDays(table: String, column: String, key: String = "id", nullable: Bool = false) -> Invariant {
+        Invariant("\(table).\(column) holds days", violationsSQL: """
+            SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not a day (YYYY-MM-DD)'
+            FROM \(table)
+            WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR typeof(\(column)) <> 'text'
+                OR date(substr(\(column), 1, 10), '+0 days') IS NOT substr(\(column), 1, 10))
+            """)
+    }
+
+    /// `callops check` lines for a text column whose values are outside an enum's cases.
+    public static func badCases<E: RawRepresentable & CaseIterable>(
+        _ type: E.Type, table: String, column: String, key: String = "id", nullable: Bool = false
+    ) -> Invariant where E.RawValue == String {
+        let list = E.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return Invariant("\(table).\(column) holds known values", violationsSQL: """
+            SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not one of \(list.replacingOccurrences(of: "'", with: ""))'
+            FROM \(table)
+            WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR \(column) NOT IN (\(list)))
+            """)
+    }
+}

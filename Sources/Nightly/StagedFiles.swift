@@ -1,0 +1,88 @@
+import CallOpsCore
+import Foundation
+
+/// The nightly run's files, written whole to a staging folder inside the output folder (so a
+/// rename moves each into place), then moved together; a failure puts back what was there, so
+/// the batch's files and database change together or not at all (SPEC section 3: one transaction).
+final class StagedFiles {
+    let folder: URL
+    let staging: URL
+    private var names: [String] = []
+    /// Files moved into place so far, with the earlier file each replaced (kept until `finish`).
+    private var moved: [(target: URL, backup: URL?)] = []
+
+    /// Makes the staging folder under `folder`.
+    init(folder: URL) throws {
+        self.folder = folder
+        staging = folder.appendingPathComponent(".daily-staging-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try? FileManager.default.removeItem(at: staging)
+            try FileManager.default.createDirectory(at: staging.appendingPathComponent("new"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: staging.appendingPathComponent("old"), withIntermediateDirectories: true)
+        } catch {
+            throw CallOpsError.badFile(file: folder.path, message: "cannot hold the batch's files (\(error.localizedDescription))")
+        }
+    }
+
+    /// Writes one file (a path relative to the output folder) to the staging folder.
+    func stage(_ name: String, _ text: String) throws {
+        let url = staging.appendingPathComponent("new").appendingPathComponent(name)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        } catch {
+            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(error.localizedDescription))")
+        }
+        names.append(name)
+    }
+
+    /// Checks every destination, then moves the staged files into place; on a failure the files
+    /// already moved are put back and the error names the file.
+    func moveIntoPlace() throws {
+        let manager = FileManager.default
+        for name in names {
+            let target = folder.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            if manager.fileExists(atPath: target.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw CallOpsError.badFile(file: target.path, message: "is a folder, where the batch writes a file; move it away and rerun")
+            }
+            let parent = target.deletingLastPathComponent()
+            if manager.fileExists(atPath: parent.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw CallOpsError.badFile(file: parent.path, message: "is a file, where the batch needs a folder; move it away and rerun")
+            }
+        }
+        for name in names {
+            let target = folder.appendingPathComponent(name)
+            do {
+                try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                var backup: URL?
+                if manager.fileExists(atPath: target.path) {
+                    let old = staging.appendingPathComponent("old").appendingPathComponent(name)
+                    try manager.createDirectory(at: old.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try manager.moveItem(at: target, to: old)
+                    backup = old
+                }
+                moved.append((target, backup))
+                try manager.moveItem(at: staging.appendingPathComponent("new").appendingPathComponent(name), to: target)
+            } catch {
+                restore()
+                throw CallOpsError.badFile(file: target.path, message: "cannot be written (\(error.localizedDescription))")
+            }
+        }
+    }
+
+    /// Puts back the files that were there before (after a failure, or when the database could not commit).
+    func restore() {
+        for (target, backup) in moved.reversed() {
+            try? FileManager.default.removeItem(at: target)
+            if let backup { try? FileManager.default.moveItem(at: backup, to: target) }
+        }
+        moved = []
+    }
+
+    /// Removes the staging folder and the replaced files.
+    func finish() {
+        moved = []
+        try? FileManager.default.removeItem(at: staging)
+    }
+}

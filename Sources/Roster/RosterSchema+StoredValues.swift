@@ -1,0 +1,15 @@
+import CallOpsCore
+import CallOpsStore
+
+extension RosterSchema {
+    /// `callops check`: roster values that must decode when read back (free-text columns the
+    /// schema cannot constrain, or values put past a CHECK by an outside tool).
+    public static let storedValueChecks: [Invariant] = [
+        StoredValue.badDays(table: "agent", column: "hire_date"),
+        StoredValue.badCases(AgentStatus.self, table: "agent", column: "status"),
+        StoredValue.badCases(Tier.self, table: "agent", column: "tier", nullable: true),
+        StoredValue.badCases(Tier.self, table: "tier_review", column: "tier", key: "agent_id || ' ' || month"),
+        StoredValue.badCases(Tier.self, table: "tier_history", column: "tier", key: "agent_id || ' ' || month"),
+        StoredValue.badCases(TierSource.self, table: "tier_history", column: "source", key: "agent_id || ' ' || month"),
+    ]
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import Testing
+
+/// A value read back from the database that does not decode is an error naming the table, the
+/// row and the column, never a crash; `callops check` lists it.
+@Suite(.serialized) struct StoredValueCLITests {
+    /// Writes to the test database as an outside tool would (the sqlite3 shell, a script).
+    func damage(_ cli: CLI, _ sql: String) throws {
+        let queue = try DatabaseQueue(path: cli.folder.appendingPathComponent("test.sqlite").path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: sql)
+        }
+        try queue.close()
+    }
+
+    @Test func aBadStoredValueIsAnErrorNamingTableRowAndColumn() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run(["roster", "import", cli.write("roster.csv", "agent_code,name,team,hire_date\nA001,张伟,一组,2024-03-01\n")]).status == 0)
+        #expect(try cli.run(["pay", "run", "--month", "2026-11"]).status == 0)
+        #expect(try cli.run(["check"]).status == 0)
+
+        // A rank no callops writes, past the CHECK constraint.
+        try damage(cli, "UPDATE pay_basis SET tier = 'star'")
+        let slip = try cli.run(["pay", "slip", "--agent", "A001", "--month", "2026-11"])
+        #expect(slip.status == 1 && slip.stdout.isEmpty)
+        #expect(slip.stderr.contains("pay_basis row 2026-11 1, column tier: \"star\" is not one of new, general, core, top"), "\(slip.stderr)")
+        #expect(slip.stderr.contains("callops check"))
+        let listed = try cli.run(["check"])
+        #expect(listed.status != 0 && listed.stderr.contains("pay_basis row 2026-11 1, column tier: \"star\" is not one of new, general, core, top"), "\(listed.stderr)")
+        try damage(cli, "UPDATE pay_basis SET tier = 'new'")
+
+        // A hire date that is not a day: every command that needs it says so, and check lists it.
+        try damage(cli, "UPDATE agent SET hire_date = '2026-02-30' WHERE code = 'A001'")
+        for command in [["roster", "list"], ["seats", "report"], ["pay", "run", "--month", "2026-11"], ["leads", "allocate"]] {
+            let result = try cli.run(command)
+            #expect(result.status == 1, "\(command)")
+            #expect(result.stderr.contains("agent row 1, column hire_date: \"2026-02-30\" is not a day"), "\(command): \(result.stderr)")
+        }
+        let check = try cli.run(["check"])
+        #expect(check.status != 0 && check.stderr.contains("agent row 1, column hire_date: \"2026-02-30\" is not a day (YYYY-MM-DD)"), "\(check.stderr)")
+        try damage(cli, "UPDATE agent SET hire_date = '2024-03-01'")
+        #expect(try cli.run(["check"]).status == 0)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+@testable import CallOpsCore
+
+/// The one way callops writes a file (SPEC section 12).
+@Suite struct OutputFileTests {
+    func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("callops-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func mode(_ path: String) throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? -1 }
+
+    @Test func refusesTheDatabaseItsSideFilesInputsSQLiteFilesAndFolders() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("c.sqlite").path
+        try Data("SQLite format 3\0".utf8 + Data(count: 84)).write(to: URL(fileURLWithPath: db))
+        let input = dir.appendingPathComponent("in.csv").path
+        try Data("a\n".utf8).write(to: URL(fileURLWithPath: input))
+        // The same file by another name: through `..`, and through a hard link.
+        let linked = dir.appendingPathComponent("linked.csv").path
+        #expect(link(input, linked) == 0)
+        for (path, words) in [(db, "is the database"), (dir.path + "/../" + dir.lastPathComponent + "/c.sqlite", "is the database"),
+                              (db + "-wal", "-wal"), (input, "input"), (linked, "input"), (dir.path, "folder"), ("", "a file name")] {
+            #expect(throws: CallOpsError.self) { try OutputFile.check(path, option: "--out", database: db, inputs: [input]) }
+            do {
+                try OutputFile.check(path, option: "--out", database: db, inputs: [input])
+            } catch {
+                #expect("\(error)".contains(words), "\(path): \(error)")
+            }
+        }
+        let other = dir.appendingPathComponent("other.sqlite").path
+        try FileManager.default.copyItem(atPath: db, toPath: other)
+        #expect(throws: CallOpsError.self) { try OutputFile.check(other, option: "--out", database: db) }
+        #expect(throws: Never.self) { try OutputFile.check(dir.appendingPathComponent("new.csv").path, option: "--out", database: db, inputs: [input]) }
+    }
+
+    @Test func writesWholeOrNotAtAllWithTheRightMode() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let secret = dir.appendingPathComponent("numbers.csv").path
+        try OutputFile.write("13800138000\n", to: secret, option: "--out", database: nil, isPrivate: true)
+        #expect(try mode(secret) == 0o600)
+        // An existing file keeps its mode, and is replaced whole.
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: secret)
+        try OutputFile.write("new\n", to: secret, option: "--out", database: nil, isPrivate: true)
+        #expect(try mode(secret) == 0o640 && String(decoding: FileManager.default.contents(atPath: secret)!, as: UTF8.self) == "new\n")
+        // A file discarded midway leaves the old one as it was and no temporary file.
+        let file = try OutputFile(path: secret, option: "--out", database: nil, isPrivate: true)
+        try file.write("half")
+        file.discard()
+        #expect(String(decoding: FileManager.default.contents(atPath: secret)!, as: UTF8.self) == "new\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["numbers.csv"])
+        // A folder that does not exist is one clear error.
+        #expect {
+            try OutputFile.write("x", to: dir.appendingPathComponent("none/x.csv").path, option: "--out", database: nil)
+        } throws: { error in
+            "\(error)".contains("cannot be written") && !"\(error)".contains("NSCocoaErrorDomain")
+        }
+    }
+}
