@@ -15,10 +15,11 @@ import Roster
 ///    one-call-at-a-time import decides it (a refusal depends only on the row, its agent and
 ///    its lead, so it is known before anything is written).
 /// 3. The recorded calls are replayed in time order, each lead's cadence read once when its
-///    first call comes and kept in memory, through the same pure rules (`CallRecorder.step`,
-///    `Cadence.apply`); the agents' counts of open callbacks are kept as the calls change them,
-///    so the cap on them (`max_open_callbacks`) decides each callback as `record` decides it.
-///    Each lead is then written once (`LeadProgress.ProgressWriter`).
+///    first call comes and kept in memory until its last, through the same pure rules
+///    (`CallRecorder.step`, `Cadence.apply`); the agents' counts of open callbacks (read in one
+///    query first) are kept as the calls change them, so the cap on them
+///    (`max_open_callbacks`) decides each callback as `record` decides it. Each lead is written
+///    once, after its last call (`LeadProgress.ProgressWriter`).
 /// 4. The calls are inserted in time order (so their row ids are those of the one-by-one
 ///    import), then the rare effects that make rows of their own (a cadence ended in the
 ///    lead ledger, a stabilisation call, a do-not-call request, a sale's policy) run in time
@@ -322,23 +323,32 @@ struct BulkCallImport {
 
         // 3. The recorded calls in time order through their leads' cadences; each lead written once.
         progress?.update(30)
+        // Which recorded call is its lead's last (then the lead is written and let go).
+        var last = [Bool](repeating: false, count: order.count)
+        do {
+            var byLead = recordedRanks
+            byLead.sort { $0.lead != $1.lead ? $0.lead < $1.lead : $0.rank < $1.rank }
+            for (n, entry) in byLead.enumerated() where n + 1 == byLead.count || byLead[n + 1].lead != entry.lead {
+                last[Int(entry.rank)] = true
+            }
+        }
         var replays: [Int64: LeadReplay] = [:]
-        var openCallbacks: [Int64: Int] = [:]
+        // Taken before anything is written: the counts then move only with the replayed calls.
+        var openCallbacks = try LeadProgress.openCallbacksByAgent(db)
         var effects: [Effect] = []
         let existingCalls = try BulkStatement(db, sql: "SELECT started_at FROM call WHERE lead_id = ? AND started_at >= ?")
+        let writer = try LeadProgress.ProgressWriter(db)
         for (n, (lead, rank)) in recordedRanks.enumerated() {
             if n % 4_096 == 0 { progress?.update(30 + 40 * n / recordedRanks.count) }
             try replay(db, lead: lead, rank: rank, order: order, calls: &calls, extras: extras, agents: agents, reader: leads,
                        existingCalls: existingCalls, replays: &replays, openCallbacks: &openCallbacks, effects: &effects, summary: &summary)
+            if last[Int(rank)], let replay = replays.removeValue(forKey: lead) {
+                try writer.write(LeadProgress.Progress(lead: lead, attempts: replay.attempts, lastAttemptAt: replay.lastAttemptAt,
+                                                       cadence: replay.lastOpen, effectiveAt: replay.effectiveAt, interestedAt: replay.interestedAt))
+            }
         }
         recordedRanks = []
-        let writer = try LeadProgress.ProgressWriter(db)
-        for id in replays.keys.sorted() {
-            guard let replay = replays[id] else { continue }
-            try writer.write(LeadProgress.Progress(lead: id, attempts: replay.attempts, lastAttemptAt: replay.lastAttemptAt, cadence: replay.lastOpen,
-                                                   effectiveAt: replay.effectiveAt, interestedAt: replay.interestedAt))
-        }
-        replays = [:]
+        last = []
 
         // 4. The calls in time order, then the effects that make rows of their own.
         let insert = try BulkStatement(db, sql: """
@@ -414,12 +424,7 @@ struct BulkCallImport {
             lead = loaded
         }
         // An agent's open callbacks: the table's count before the import, then as the calls change it.
-        func openCount(_ agent: Int64) throws -> Int {
-            if let known = openCallbacks[agent] { return known }
-            let count = try LeadProgress.openCallbacks(db, agent: agent)
-            openCallbacks[agent] = count
-            return count
-        }
+        func openCount(_ agent: Int64) -> Int { openCallbacks[agent] ?? 0 }
         let extra = call.extra < 0 ? nil : extras[Int(call.extra)]
         let input = CallInput(
             callID: call.callID, agentCode: agent.code, leadID: id, startedAt: call.at, talkSeconds: Int(call.talk),
@@ -433,7 +438,7 @@ struct BulkCallImport {
         let before = lead.state
         var callbackRoom = true
         if let chosen = recorder.callbackCapped(input, before: before) {
-            let open = try openCount(lead.agent ?? agent.id)
+            let open = openCount(lead.agent ?? agent.id)
             callbackRoom = open < settings.leads.recycling.maxOpenCallbacks
             if !callbackRoom {
                 summary.warnings.append(.init(line: Int(call.line), field: "callback_at",
@@ -492,8 +497,8 @@ struct BulkCallImport {
         // The lead counts among its agent's open callbacks while open with a callback held.
         let holds = lead.status == "open" && lead.state.callbackAt != nil ? lead.agent : nil
         if holds != lead.holds {
-            if let old = lead.holds { openCallbacks[old] = try openCount(old) - 1 }
-            if let new = holds { openCallbacks[new] = try openCount(new) + 1 }
+            if let old = lead.holds { openCallbacks[old] = openCount(old) - 1 }
+            if let new = holds { openCallbacks[new] = openCount(new) + 1 }
             lead.holds = holds
         }
         replays[id] = lead
