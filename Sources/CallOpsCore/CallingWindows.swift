@@ -63,8 +63,7 @@ public struct CallingWindows: Equatable, Sendable {
     }
 
     private func minuteOfDay(_ date: Date, clock: Clock) -> Int {
-        let c = clock.calendar.dateComponents([.hour, .minute], from: date)
-        return c.hour! * 60 + c.minute!
+        clock.minuteOfDay(date)
     }
 }
 

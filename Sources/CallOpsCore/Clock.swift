@@ -42,7 +42,9 @@ public struct Clock: Sendable {
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS` (a space may stand for
     /// the `T`) as a local time; nil when it is not a real date and time.
     public func parse(_ text: String) -> Date? {
-        let bytes = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        // Foundation's trimming costs more than the rest of the parse: only when an end may be space.
+        let plain = text.utf8.first.map { $0 > 0x20 && $0 < 0x80 } == true && text.utf8.last.map { $0 > 0x20 && $0 < 0x80 } == true
+        let bytes = Array((plain ? text : text.trimmingCharacters(in: .whitespaces)).utf8)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= bytes.count else { return nil }
             var value = 0
@@ -72,6 +74,14 @@ public struct Clock: Sendable {
         guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
             (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
+        // By arithmetic where the zone's offset is steady (see Clock+Civil.swift).
+        guard let civilDay = CivilDay(year: year, month: month, day: day) else { return nil }
+        let local = civilDay.ordinal * 86_400 + hour * 3_600 + minute * 60 + second
+        if Self.civilRange.contains(local) {
+            let guess = Date(timeIntervalSince1970: TimeInterval(local))
+            let date = Date(timeIntervalSince1970: TimeInterval(local - timeZone.secondsFromGMT(for: guess)))
+            if steadyOffset(around: guess) && localSeconds(date) == local { return date }
+        }
         let components = DateComponents(
             year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         guard let date = calendar.date(from: components) else { return nil }
@@ -88,6 +98,8 @@ public struct Clock: Sendable {
 
     /// `2026-11-23T10:00:00`: the stored and printed form of a time.
     public func timestamp(_ date: Date) -> String {
+        let local = localSeconds(date)
+        if Self.civilRange.contains(local) { return Self.format(localSeconds: local, withTime: true) }
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!,
@@ -96,6 +108,8 @@ public struct Clock: Sendable {
 
     /// `2026-11-23`: the stored form of a day.
     public func day(_ date: Date) -> String {
+        let local = localSeconds(date)
+        if Self.civilRange.contains(local) { return Self.format(localSeconds: local, withTime: false) }
         let c = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
@@ -106,15 +120,31 @@ public struct Clock: Sendable {
     public var today: String { day(now) }
 
     /// Midnight at the start of the day holding `date`.
-    public func startOfDay(_ date: Date) -> Date { calendar.startOfDay(for: date) }
+    public func startOfDay(_ date: Date) -> Date {
+        let local = localSeconds(date)
+        if Self.civilRange.contains(local) && steadyOffset(around: date) {
+            return Date(timeIntervalSince1970: TimeInterval(localDay(date) * 86_400 - timeZone.secondsFromGMT(for: date)))
+        }
+        return calendar.startOfDay(for: date)
+    }
 
     /// `date` moved by whole local days (calendar days, not 24-hour periods).
     public func adding(days: Int, to date: Date) -> Date {
-        calendar.date(byAdding: .day, value: days, to: date)!
+        // The same wall-clock time `days` later: whole days of seconds when the offset is the
+        // same at both ends and steady around the end (no DST change to step over or into).
+        let moved = date.addingTimeInterval(TimeInterval(days * 86_400))
+        if Self.civilRange.contains(localSeconds(date)) && Self.civilRange.contains(localSeconds(moved))
+            && timeZone.secondsFromGMT(for: date) == timeZone.secondsFromGMT(for: moved) && steadyOffset(around: moved) {
+            return moved
+        }
+        return calendar.date(byAdding: .day, value: days, to: date)!
     }
 
     /// Whole days from the day of `from` to the day of `to` (negative when `to` is earlier).
     public func daysBetween(_ from: Date, _ to: Date) -> Int {
-        calendar.dateComponents([.day], from: startOfDay(from), to: startOfDay(to)).day!
+        if Self.civilRange.contains(localSeconds(from)) && Self.civilRange.contains(localSeconds(to)) {
+            return localDay(to) - localDay(from)
+        }
+        return calendar.dateComponents([.day], from: startOfDay(from), to: startOfDay(to)).day!
     }
 }

@@ -69,6 +69,34 @@ public final class BulkStatement {
         return code == SQLITE_ROW
     }
 
+    /// Steps a query: true with a row to read by `int64(_:)` and `text(_:)`, false when done (then
+    /// it is reset for the next bindings). Call `reset()` to stop early.
+    public func nextRow() throws -> Bool {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+        }
+        return false
+    }
+
+    /// Resets a query stopped before its last row.
+    public func reset() {
+        sqlite3_reset(handle)
+    }
+
+    /// Column `index` (0-based) of the current row as an integer; nil when NULL.
+    public func int64(_ index: Int32) -> Int64? {
+        sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, index)
+    }
+
+    /// Column `index` (0-based) of the current row as text; nil when NULL.
+    public func text(_ index: Int32) -> String? {
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, index) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))), as: UTF8.self)
+    }
+
     /// Runs the statement once with the bound values and resets it; returns the rows changed.
     @discardableResult
     public func step() throws -> Int {

@@ -80,54 +80,36 @@ public struct CallRecorder {
         } else {
             found = nil
         }
-        guard let lead = found else {
-            throw CallOpsError.notFound(kind: "lead", key: input.leadID.map(String.init) ?? input.phone.map(PhoneNumber.mask) ?? "-",
-                                        hint: "a call must name a lead id or the phone number of a lead")
-        }
+        guard let lead = found else { throw Self.leadNotFound(input) }
         let at = clock.timestamp(input.startedAt)
         let day = clock.day(input.startedAt)
         let attemptsToday = try Int.fetchOne(
             db.cachedStatement(sql: "SELECT COUNT(*) FROM call WHERE lead_id = ? AND started_at >= ? AND started_at < ?"),
             arguments: [lead.id, day, clock.day(clock.adding(days: 1, to: input.startedAt))]) ?? 0
         let before = state(of: lead)
-        var callbackAt = input.callbackAt
-        if let chosen = callbackAt { callbackAt = cadence.windows.nextOpen(atOrAfter: chosen, clock: clock) }
         // An agent holds at most `max_open_callbacks` (SPEC section 5); past it the customer's time
         // is kept as a follow-up due then.
         var callbackRoom = true
-        if input.disposition == .callback, before.outcome == .open, let chosen = callbackAt, chosen > input.startedAt, lead.callbackAt == nil {
-            let holder = lead.agentID ?? agent.id
-            let open = try LeadProgress.openCallbacks(db, agent: holder)
+        if let chosen = callbackCapped(input, before: before) {
+            let open = try LeadProgress.openCallbacks(db, agent: lead.agentID ?? agent.id)
             callbackRoom = open < settings.leads.recycling.maxOpenCallbacks
-            if !callbackRoom {
-                notes.append("lead \(lead.id): its agent already holds \(open) open callbacks (the cap is \(settings.leads.recycling.maxOpenCallbacks)); kept as a follow-up due \(clock.timestamp(chosen))")
-            }
+            if !callbackRoom { notes.append(callbackCapNote(lead: lead.id, open: open, chosen: chosen)) }
         }
-        let call = CadenceCall(at: input.startedAt, disposition: input.disposition, talkSeconds: input.talkSeconds, callbackAt: callbackAt,
-                               callbackRoom: callbackRoom)
-        let after = cadence.apply(call, to: before, attemptsToday: attemptsToday)
-        let contact = input.disposition.isContact(talkSeconds: input.talkSeconds)
+        let step = self.step(input, before: before, attemptsToday: attemptsToday, callbackRoom: callbackRoom)
+        let (contact, callbackAt, followUp) = (step.contact, step.callbackAt, step.followUp)
         // A customer's servicing agent calls their own customer, whoever sold the policy.
         let servesCustomer = try lead.status == "won" && CustomerServicing.serves(db, agent: agent.id, customer: lead.id)
         let othersLead = lead.agentID != agent.id && !servesCustomer
-        let followUp: Int? = contact && before.outcome == .open ? (before.stage == .new ? 0 : before.followUps + 1) : nil
 
         try db.cachedStatement(sql: """
             INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective, follow_up,
                               callback_at, note, on_others_lead)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [input.callID, lead.id, agent.id, at, input.talkSeconds, input.disposition.rawValue, contact,
-                             contact && input.talkSeconds >= settings.cadence.effectiveCallSeconds, followUp,
-                             callbackAt.map(clock.timestamp), input.note, othersLead])
-        let callClock = Clock(now: input.startedAt, timeZone: clock.timeZone)
+                             step.effective, followUp, callbackAt.map(clock.timestamp), input.note, othersLead])
+        let callClock = clock.moved(to: input.startedAt)
         if before.outcome == .open {
-            let ended: (LeadStatus, String)? = after.outcome == .open ? nil : (LeadStatus(rawValue: after.outcome.rawValue)!, after.endReason ?? "")
-            try LeadProgress.record(db, lead: lead.id, agent: lead.agentID, update: LeadProgress.Update(
-                at: at, contact: contact, effective: contact && input.talkSeconds >= settings.cadence.effectiveCallSeconds,
-                interested: after.stage >= .interested, stage: after.stage.rawValue, followUps: after.followUps,
-                unanswered: after.unanswered, lastContactAt: after.lastContactAt.map(clock.timestamp),
-                nextDueAt: after.nextDueAt.map(clock.timestamp), callbackAt: after.callbackAt.map(clock.timestamp),
-                ended: ended), clock: callClock)
+            try LeadProgress.record(db, lead: lead.id, agent: lead.agentID, update: progressUpdate(step, at: at), clock: callClock)
         } else {
             try LeadProgress.noteAttempt(db, lead: lead.id, at: at)
         }
@@ -148,7 +130,7 @@ public struct CallRecorder {
     /// The cadence state a lead row holds.
     func state(of lead: LeadProgress.Snapshot) -> CadenceState {
         var state = CadenceState()
-        state.outcome = lead.status == "open" ? .open : CadenceOutcome(rawValue: lead.status) ?? .exhausted
+        state.outcome = Self.outcome(status: lead.status)
         state.stage = Stage(rawValue: lead.stage) ?? .new
         state.followUps = lead.followUps
         state.unanswered = lead.unanswered
@@ -157,4 +139,71 @@ public struct CallRecorder {
         state.callbackAt = lead.callbackAt.flatMap(clock.parse)
         return state
     }
+
+    /// Where the cadence of a lead with this status stands: only an `open` lead's cadence runs.
+    static func outcome(status: String) -> CadenceOutcome {
+        status == "open" ? .open : CadenceOutcome(rawValue: status) ?? .exhausted
+    }
+
+    /// The error of a call whose lead is not found.
+    static func leadNotFound(_ input: CallInput) -> CallOpsError {
+        .notFound(kind: "lead", key: input.leadID.map(String.init) ?? input.phone.map(PhoneNumber.mask) ?? "-",
+                  hint: "a call must name a lead id or the phone number of a lead")
+    }
+
+    /// What one call does to its lead's cadence and how the call is classified: a pure function
+    /// of the call and the state before it, shared by `record` and the bulk import.
+    /// `callbackRoom`: false when the lead's agent already holds the cap of open callbacks.
+    func step(_ input: CallInput, before: CadenceState, attemptsToday: Int, callbackRoom: Bool = true) -> CallStep {
+        let callbackAt = movedCallback(input)
+        let call = CadenceCall(at: input.startedAt, disposition: input.disposition, talkSeconds: input.talkSeconds, callbackAt: callbackAt,
+                               callbackRoom: callbackRoom)
+        let after = cadence.apply(call, to: before, attemptsToday: attemptsToday)
+        let contact = input.disposition.isContact(talkSeconds: input.talkSeconds)
+        let followUp: Int? = contact && before.outcome == .open ? (before.stage == .new ? 0 : before.followUps + 1) : nil
+        return CallStep(after: after, contact: contact, effective: contact && input.talkSeconds >= settings.cadence.effectiveCallSeconds,
+                        followUp: followUp, callbackAt: callbackAt)
+    }
+
+    /// The customer's chosen time moved into a calling window.
+    func movedCallback(_ input: CallInput) -> Date? {
+        input.callbackAt.map { cadence.windows.nextOpen(atOrAfter: $0, clock: clock) }
+    }
+
+    /// The chosen time (moved into a window) when this call would make a new open callback, so
+    /// the agent's cap of open callbacks decides it: a callback in the future on an open lead
+    /// that holds none yet. Nil when the cap does not apply.
+    func callbackCapped(_ input: CallInput, before: CadenceState) -> Date? {
+        guard input.disposition == .callback, before.outcome == .open, before.callbackAt == nil,
+              let chosen = movedCallback(input), chosen > input.startedAt else { return nil }
+        return chosen
+    }
+
+    /// The warning of a callback past the cap, kept as a follow-up.
+    func callbackCapNote(lead: Int64, open: Int, chosen: Date) -> String {
+        "lead \(lead): its agent already holds \(open) open callbacks (the cap is \(settings.leads.recycling.maxOpenCallbacks)); kept as a follow-up due \(clock.timestamp(chosen))"
+    }
+
+    /// The lead's new cadence columns after a call on an open lead, at `at` (stored text).
+    func progressUpdate(_ step: CallStep, at: String) -> LeadProgress.Update {
+        let after = step.after
+        let ended: (LeadStatus, String)? = after.outcome == .open ? nil : (LeadStatus(rawValue: after.outcome.rawValue)!, after.endReason ?? "")
+        return LeadProgress.Update(
+            at: at, contact: step.contact, effective: step.effective,
+            interested: after.stage >= .interested, stage: after.stage.rawValue, followUps: after.followUps,
+            unanswered: after.unanswered, lastContactAt: after.lastContactAt.map(clock.timestamp),
+            nextDueAt: after.nextDueAt.map(clock.timestamp), callbackAt: after.callbackAt.map(clock.timestamp),
+            ended: ended)
+    }
+}
+
+/// One call's effect: the lead's cadence state after it, and the call's own columns.
+struct CallStep {
+    var after: CadenceState
+    var contact: Bool
+    var effective: Bool
+    /// Which follow-up the call was (0 for the opening call); nil when not a contact of an open lead.
+    var followUp: Int?
+    /// The customer's chosen time, moved into a calling window.
+    var callbackAt: Date?
 }

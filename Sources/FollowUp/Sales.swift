@@ -74,14 +74,7 @@ public struct Sales {
     /// Creates a policy on `lead` sold by `agent`; the lead is won. Returns the policy id.
     @discardableResult
     public func create(_ db: Database, lead: LeadProgress.Snapshot, agent: Agent, sale: SaleInput, at: Date) throws -> Int64 {
-        let product = try product(sale.product)
-        guard sale.premium.fen > 0, sale.premium.yuan <= Money.maximumYuan else {
-            throw CallOpsError.invalidValue(field: "premium", value: sale.premium.description, expected: "a premium above 0 yuan, up to 100,000,000")
-        }
-        let age = sale.insuredAge ?? (sale.insured == .self ? lead.age : nil)
-        if let age, !(product.minAge...product.maxAge).contains(age) {
-            throw CallOpsError.refused("\(product.code) (\(product.name)) insures ages \(product.minAge)–\(product.maxAge); the insured is \(age); choose another product")
-        }
+        let (product, age) = try check(sale, leadAge: lead.age)
         let commission = Money(fenClamping: Double(sale.premium.fen) * product.commissionRate)
         let mode: PremiumMode = sale.monthly ? .monthly : .annual
         try db.execute(sql: """
@@ -94,10 +87,24 @@ public struct Sales {
         let current = try LeadProgress.lead(db, id: lead.id)!
         if current.status != "won" {
             try LeadLedger.close(db, lead: lead.id, agent: agent.id, status: .won, reason: "sold \(product.code) by \(agent.code)",
-                                 clock: Clock(now: at, timeZone: clock.timeZone))
+                                 clock: clock.moved(to: at))
         }
         try LeadProgress.addPremium(db, lead: lead.id, premium: sale.premium)
         return id
+    }
+
+    /// The sale's product and the insured's age, or why the sale cannot be made (unknown
+    /// product, no premium, an age the product does not insure): what `create` checks first.
+    func check(_ sale: SaleInput, leadAge: Int?) throws -> (Product, Int?) {
+        let product = try product(sale.product)
+        guard sale.premium.fen > 0, sale.premium.yuan <= Money.maximumYuan else {
+            throw CallOpsError.invalidValue(field: "premium", value: sale.premium.description, expected: "a premium above 0 yuan, up to 100,000,000")
+        }
+        let age = sale.insuredAge ?? (sale.insured == .self ? leadAge : nil)
+        if let age, !(product.minAge...product.maxAge).contains(age) {
+            throw CallOpsError.refused("\(product.code) (\(product.name)) insures ages \(product.minAge)–\(product.maxAge); the insured is \(age); choose another product")
+        }
+        return (product, age)
     }
 
     /// Cancels a policy inside the free-look period (the pay run claws back its commission).

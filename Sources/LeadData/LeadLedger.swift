@@ -32,11 +32,11 @@ public enum LeadLedger {
     /// Ends a lead's working life (DNC, invalid number, refused, won, exhausted).
     public static func close(_ db: Database, lead: Int64, agent: Int64?, status: LeadStatus, reason: String, clock: Clock) throws {
         let keepsOwner = status != .dnc
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE lead SET status = ?, closed_at = ?, next_due_at = NULL, callback_at = NULL,
                 agent_id = CASE WHEN ? THEN agent_id END
             WHERE id = ?
-            """, arguments: [status.rawValue, clock.nowTimestamp, keepsOwner, lead])
+            """).execute(arguments: [status.rawValue, clock.nowTimestamp, keepsOwner, lead])
         if !keepsOwner, let agent {
             try record(db, lead: lead, event: "released", agent: agent, reason: reason, clock: clock)
         }

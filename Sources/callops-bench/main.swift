@@ -19,10 +19,15 @@ struct Bench: ParsableCommand {
         commandName: "callops-bench",
         abstract: "Measure callops against the sqlite3 shell on generated data (SPEC section 11).")
 
-    @Argument(help: "Figures to measure: import, allocate, queue, report, xlsx, score.") var figures: [String] = ["import", "allocate", "queue", "report", "xlsx", "score"]
+    @Argument(help: "Figures to measure: import, allocate, queue, report, calls, xlsx, score, night (not run unless named).")
+    var figures: [String] = ["import", "allocate", "queue", "report", "calls", "xlsx", "score"]
     @Option(help: "Rows of the generated lead file (and leads already in the database).") var rows: Int = 1_000_000
     @Option(name: .customLong("queue-leads"), help: "Leads in the small and the large database of the queue figure.") var queueLeads: [Int] = [100_000, 10_000_000]
     @Option(name: .customLong("report-calls"), help: "Call rows in the month of the report figure.") var reportCalls: Int = 10_000_000
+    @Option(name: .customLong("night-agents"), help: "Agents of the night figure's center.") var nightAgents: Int = 10_000
+    @Option(name: .customLong("night-leads"), help: "Leads of the night figure's center.") var nightLeads: Int = 10_000_000
+    @Option(name: .customLong("night-calls"), help: "Dialer records of the night figure's day.") var nightCalls: Int = 2_000_000
+    @Option(help: "Alternating runs of ours and the reference, where a figure takes more than one (calls).") var repeats: Int = 1
     @Option(help: "table or json.") var format: String = "table"
 
     struct Figure: Encodable {
@@ -42,9 +47,13 @@ struct Bench: ParsableCommand {
     }
 
     func validate() throws {
-        for figure in figures where !["import", "allocate", "queue", "report", "xlsx", "score"].contains(figure) {
-            throw ValidationError("unknown figure \(figure); this build measures: import, allocate, queue, report, xlsx, score")
+        for figure in figures where !["import", "allocate", "queue", "report", "calls", "xlsx", "score", "night"].contains(figure) {
+            throw ValidationError("unknown figure \(figure); this build measures: import, allocate, queue, report, calls, xlsx, score, night")
         }
+        if !(1...100_000).contains(nightAgents) || nightLeads < nightAgents || nightLeads > 99_999_999 || nightCalls < 1 {
+            throw ValidationError("--night-agents takes 1 to 100000, --night-leads as many to 99999999, --night-calls at least 1")
+        }
+        if repeats < 1 || repeats > 20 { throw ValidationError("--repeats must be 1 to 20") }
         if queueLeads.count != 2 || queueLeads.contains(where: { $0 < 2_000 }) {
             throw ValidationError("--queue-leads takes two sizes, each at least 2000, e.g. --queue-leads 100000 --queue-leads 10000000")
         }
@@ -61,6 +70,13 @@ struct Bench: ParsableCommand {
             case "import": results.append(try measureImport(in: folder))
             case "allocate": results.append(try measureAllocate(in: folder))
             case "queue": results.append(try measureQueue(in: folder))
+            case "calls": results.append(try measureCalls(in: folder))
+            case "night":
+                // No reference: each step's seconds and peak memory (ratio 0).
+                for step in try measureNight(in: folder) {
+                    results.append(Figure(name: "night: \(step.step)", oursSeconds: step.seconds, referenceSeconds: 0, ratio: 0,
+                                          peakRSSMB: step.peakRSSMB, note: "a \(nightAgents)-seat center's night, no reference"))
+                }
             case "xlsx": results += try measureWorkbookImport(in: folder)
             case "score": results.append(try measureScore(in: folder))
             default: results.append(try measureReport(in: folder))
@@ -374,5 +390,152 @@ extension Bench {
             """])
         return Figure(name: "score: train on \(rows) closed leads", oursSeconds: ours, referenceSeconds: reference, ratio: ours / reference,
                       peakRSSMB: peak, note: "sqlite3: reading the same columns grouped by the same fields (features, 5-fold CV, fit, card)")
+    }
+}
+
+extension Bench {
+    /// A center of 1,000 agents holding `leads` open leads (lead i held by agent 1 + i % 1000),
+    /// made by SQL.
+    func makeCenter(_ path: String, leads: Int, agents: Int = 1_000) throws {
+        try run(callops, ["init", "--db", path])
+        // Teams of 100 agents.
+        try sqlite(path, """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \((agents + 99) / 100))
+            INSERT INTO team (id, name) SELECT i, printf('T%03d', i) FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(agents))
+            INSERT INTO agent (id, code, name, team_id, hire_date, tier, status)
+            SELECT i, printf('A%04d', i), 'agent', 1 + (i - 1) / 100, '2025-01-01', 'core', 'active' FROM n;
+            INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('bench', 'bench', 'c', '2026-11-01T00:00:00');
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(leads - 1))
+            INSERT INTO lead (batch_id, phone, age, grade, score, status, agent_id, assigned_at)
+            SELECT 1, printf('139%08d', i), 25 + i % 40, char(65 + i % 3), 30, 'open', 1 + i % \(agents), '2026-11-01T08:00:00' FROM n;
+            PRAGMA wal_checkpoint(TRUNCATE);
+            """)
+    }
+
+    /// `rows` dialer records over `days` days from `firstDay` on leads 0..<leads, out of time
+    /// order as dialers export them: mostly unanswered, some contacts, callbacks, sales (with
+    /// product and premium), refusals and do-not-call requests, a few on others' leads.
+    func generateCallFile(path: String, rows: Int, leads: Int, agents: Int = 1_000, firstDay: Int = 2, days: Int = 28, idPrefix: String = "N") throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw ValidationError("cannot write \(path)")
+        }
+        defer { try? handle.close() }
+        var random = SeededRandom(seed: 23)
+        var buffer = "call_id,agent_code,phone,started_at,talk_seconds,disposition,callback_at,product,premium,insured,note\n"
+        let dispositions: [(String, Int)] = [("no_answer", 45), ("busy", 8), ("connected", 20), ("interested", 8), ("callback", 5),
+                                             ("proposal", 5), ("sale", 1), ("refused", 4), ("dnc", 1), ("invalid_number", 3)]
+        for n in 0..<rows {
+            let lead = n * 7_919 % leads
+            let agent = random.next() % 50 == 0 ? 1 + Int(random.next() % UInt64(agents)) : 1 + lead % agents
+            var roll = Int(random.next() % 100)
+            var disposition = "no_answer"
+            for (d, weight) in dispositions {
+                if roll < weight { disposition = d; break }
+                roll -= weight
+            }
+            let day = firstDay + Int(random.next() % UInt64(days))
+            let minute = 9 * 60 + Int(random.next() % 660)
+            let unanswered = ["no_answer", "busy", "invalid_number"].contains(disposition)
+            let talk = unanswered ? 0 : 30 + Int(random.next() % 400)
+            let callback = disposition == "callback" ? String(format: "2026-11-%02dT15:00", min(30, day + 1)) : ""
+            let sale = disposition == "sale" ? "ACC01,\(200 + random.next() % 800),self" : ",,"
+            buffer += String(format: "%@%08d,A%04d,139%08d,2026-11-%02dT%02d:%02d:%02d,%d,%@,%@,%@,\n", idPrefix, n, agent, lead, day,
+                             minute / 60, minute % 60, Int(random.next() % 60), talk, disposition, callback, sale)
+            if buffer.utf8.count > 1 << 20 {
+                try handle.write(contentsOf: Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        try handle.write(contentsOf: Data(buffer.utf8))
+    }
+
+    /// Import of `rows` dialer records into a center of `rows` open leads, beside the sqlite3
+    /// shell's `.import` of the same file into a staging table and one sorted `INSERT` of its
+    /// rows, their leads and agents resolved by join, into the call table (its indexes), alternately
+    /// `repeats` times on fresh copies.
+    func measureCalls(in folder: URL) throws -> Figure {
+        let base = folder.appendingPathComponent("calls-base.sqlite").path
+        try makeCenter(base, leads: rows)
+        let file = folder.appendingPathComponent("calls.csv").path
+        try generateCallFile(path: file, rows: rows, leads: rows)
+        let script = folder.appendingPathComponent("calls-reference.sql").path
+        try """
+            PRAGMA journal_mode = WAL;
+            CREATE TEMP TABLE staging (call_id TEXT, agent_code TEXT, phone TEXT, started_at TEXT, talk_seconds TEXT, disposition TEXT,
+                                       callback_at TEXT, product TEXT, premium TEXT, insured TEXT, note TEXT);
+            BEGIN;
+            .import --csv --skip 1 \(file) staging
+            INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective, callback_at, note)
+                SELECT staging.call_id, lead.id, agent.id, staging.started_at, staging.talk_seconds, staging.disposition,
+                       staging.talk_seconds > 0, staging.talk_seconds >= 60, NULLIF(staging.callback_at, ''), NULLIF(staging.note, '')
+                FROM staging JOIN lead ON lead.phone = staging.phone JOIN agent ON agent.code = staging.agent_code
+                ORDER BY staging.started_at;
+            COMMIT;
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        var ours: [Double] = [], reference: [Double] = [], peaks: [Double] = []
+        for round in 0..<repeats {
+            let copy = folder.appendingPathComponent("calls-\(round).sqlite").path
+            try FileManager.default.copyItem(atPath: base, toPath: copy)
+            let (seconds, peak) = try timed(callops, ["calls", "import", file, "--db", copy, "--now", "2026-11-30T21:00"])
+            ours.append(seconds)
+            peaks.append(peak)
+            try FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: base, toPath: copy)
+            reference.append(try timed("/usr/bin/env", ["sqlite3", copy, ".read \(script)"]).0)
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+        }
+        return Figure(name: "calls import \(rows) records", ours: ours, reference: reference, peakRSSMB: peaks.max() ?? 0,
+                      note: "sqlite3 .import into a staging table + one sorted INSERT (leads and agents joined) into the call table")
+    }
+}
+
+extension Bench.Figure {
+    /// A figure measured `ours.count` times, alternating with its reference on the same machine:
+    /// the medians, and the range of the per-run ratios in the note.
+    init(name: String, ours: [Double], reference: [Double], peakRSSMB: Double, note: String) {
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        let ratios = zip(ours, reference).map { $0 / $1 }
+        let range = ours.count > 1
+            ? String(format: " (ratio %.2f–%.2f over %d alternating runs)", ratios.min()!, ratios.max()!, ours.count) : ""
+        self.init(name: name, oursSeconds: median(ours), referenceSeconds: median(reference), ratio: median(ratios),
+                  peakRSSMB: peakRSSMB, note: note + range)
+    }
+}
+
+
+extension Bench {
+    /// One step of the night: its seconds and peak memory.
+    struct NightStep: Encodable {
+        let step: String
+        let seconds: Double
+        let peakRSSMB: Double
+
+        enum CodingKeys: String, CodingKey {
+            case step, seconds
+            case peakRSSMB = "peak_rss_mb"
+        }
+    }
+
+    /// A `nightAgents`-seat center's night (SPEC section 11): `nightCalls` dialer records of the
+    /// day imported, then `daily` over `nightLeads` leads, then the month's seat report, each
+    /// step's seconds and peak memory. No reference: the figure says what one machine holds.
+    func measureNight(in folder: URL) throws -> [NightStep] {
+        let path = folder.appendingPathComponent("night.sqlite").path
+        try makeCenter(path, leads: nightLeads, agents: nightAgents)
+        let file = folder.appendingPathComponent("night-calls.csv").path
+        // The day's dials land on the leads most recently assigned, one day of the month.
+        try generateCallFile(path: file, rows: nightCalls, leads: min(nightLeads, nightCalls), agents: nightAgents, firstDay: 27, days: 1)
+        let out = folder.appendingPathComponent("night-out").path
+        var steps: [NightStep] = []
+        for (name, arguments) in [
+            ("calls import \(nightCalls) records", ["calls", "import", file, "--db", path, "--now", "2026-11-27T21:00"]),
+            ("daily over \(nightLeads) leads, \(nightAgents) agents", ["daily", "--db", path, "--date", "2026-11-28", "--out", out, "--now", "2026-11-27T22:00"]),
+            ("seats report --month 2026-11", ["seats", "report", "--db", path, "--month", "2026-11", "--format", "json", "--now", "2026-11-28T08:00"]),
+        ] {
+            let (seconds, peak) = try timed(callops, arguments)
+            steps.append(NightStep(step: name, seconds: seconds, peakRSSMB: peak))
+        }
+        return steps
     }
 }

@@ -27,7 +27,8 @@ struct CallsCommand: ParsableCommand {
             let context = try global.context()
             let progress = ProgressBar("calls import", total: 100)
             let summary = try context.db.transaction { db in
-                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, layout: layout, sheet: sheet, progress: progress)
+                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, layout: layout, sheet: sheet, progress: progress,
+                                                                                 committed: context.db)
             }
             progress.finish()
             var table = Table([">rows", ">imported", ">already imported", ">on others' leads", ">sales", ">rejected"])

@@ -1,0 +1,534 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import LeadData
+import Roster
+
+/// The calls import of a whole file at once (SPEC sections 6 and 11): the same outcome as
+/// `CallRecorder.record` called for each call in time order, each in its own savepoint, but
+/// with a few index probes per call instead of a savepoint and six queries.
+///
+/// 1. While a reading thread parses and validates the file (`CallFileReader`), this thread
+///    resolves each call's agent (once per code) and lead (one probe of the phone index) and
+///    whether its call id is already recorded, and keeps the call in a compact form.
+/// 2. Which calls are recorded, duplicates or refused is decided in time order, as the
+///    one-call-at-a-time import decides it (a refusal depends only on the row, its agent and
+///    its lead, so it is known before anything is written).
+/// 3. The recorded calls are replayed in time order, each lead's cadence read once when its
+///    first call comes and kept in memory until its last, through the same pure rules
+///    (`CallRecorder.step`, `Cadence.apply`); the agents' counts of open callbacks (read in one
+///    query first) are kept as the calls change them, so the cap on them
+///    (`max_open_callbacks`) decides each callback as `record` decides it. Each lead is written
+///    once, after its last call (`LeadProgress.ProgressWriter`).
+/// 4. The calls are inserted in time order (so their row ids are those of the one-by-one
+///    import), then the rare effects that make rows of their own (a cadence ended in the
+///    lead ledger, a stabilisation call, a do-not-call request, a sale's policy) run in time
+///    order through the functions `record` uses.
+struct BulkCallImport {
+    let settings: Settings
+    let clock: Clock
+    let recorder: CallRecorder
+    let sales: Sales
+
+    /// Calls parsed on the reading thread and handed over together.
+    static let chunkRows = 4_096
+    /// SQLite's page cache during the import, in KiB.
+    static let cacheKiB = 32_768
+
+    init(settings: Settings, clock: Clock) throws {
+        self.settings = settings
+        self.clock = clock
+        self.recorder = try CallRecorder(settings: settings, clock: clock)
+        self.sales = Sales(settings: settings, clock: clock)
+    }
+
+    /// A call of the file in 64 bytes: a million calls fit in 64 MB.
+    private struct Pending {
+        var callID: String
+        var at: Date
+        /// The customer's chosen time as read, then as moved into a window; NaN for none.
+        var callbackAt: Double
+        var lead: Int64
+        var line: Int32
+        var agent: Int32
+        var talk: Int32
+        /// Index into `extras` (a sale or a note), or -1.
+        var extra: Int32
+        var disposition: Disposition
+        var inDatabase: Bool
+        /// After the replay: which follow-up the call was, or -1.
+        var followUp: Int8 = -1
+        var contact = false
+        var effective = false
+        var othersLead = false
+        var recorded = false
+    }
+
+    private struct Extra {
+        var sale: SaleInput?
+        var note: String?
+    }
+
+    /// Something a call does beyond its own row and the lead's cadence columns, run in time order.
+    private struct Effect {
+        var rank: Int32
+        var call: Int32
+        var lead: Int64
+        /// The lead's agent when the call was made.
+        var leadAgent: Int64?
+        var ended: (status: LeadStatus, reason: String)?
+        var stabilizes = false
+        var doNotCall = false
+        var sale = false
+    }
+
+    /// What the database says of a call before anything is written: its lead (0 when none has
+    /// its phone or id) and whether its call id is recorded.
+    struct Probe: Sendable {
+        var lead: Int64
+        var recorded: Bool
+    }
+
+    /// The index probes of `Probe`, prepared once.
+    final class Prober {
+        private let leadByPhone: BulkStatement
+        private let leadExists: BulkStatement
+        private let recorded: BulkStatement
+
+        init(_ db: Database) throws {
+            leadByPhone = try BulkStatement(db, sql: "SELECT id FROM lead WHERE phone = ?")
+            leadExists = try BulkStatement(db, sql: "SELECT 1 FROM lead WHERE id = ?")
+            recorded = try BulkStatement(db, sql: "SELECT 1 FROM call WHERE call_id = ?")
+        }
+
+        func probe(_ input: CallInput) throws -> Probe {
+            recorded.bind(1, input.callID)
+            var probe = Probe(lead: 0, recorded: try recorded.exists())
+            if let id = input.leadID {
+                leadExists.bind(1, id)
+                if try leadExists.exists() { probe.lead = id }
+            } else if let phone = input.phone {
+                leadByPhone.bind(1, phone)
+                if try leadByPhone.nextRow() {
+                    probe.lead = leadByPhone.int64(0) ?? 0
+                    leadByPhone.reset()
+                }
+            }
+            return probe
+        }
+    }
+
+    /// Where the calls come from: a call file read on the reading thread (`CallFileReader`), or
+    /// rows another reader validated already (VICIdial's export).
+    enum Source: Sendable {
+        case file(path: String, sheet: String?)
+        case rows([CallRow])
+    }
+
+    /// One lead's cadence while its calls are replayed, and what is written for it after.
+    private struct LeadReplay {
+        var state: CadenceState
+        var status: String
+        var agent: Int64?
+        /// Calls already in the table on the lead from the day of its first call here on, per
+        /// day; nil when none (most leads).
+        var existingOnDay: [String: Int]?
+        /// The day of the last call replayed and how many of this import's calls fell on it
+        /// (calls come in time order, so one day at a time).
+        var day = ""
+        var callsOnDay = 0
+        var listed: Bool?
+        /// Agents who sold the lead a policy in this import: each serves the customer from then on.
+        var sellers: [Int64] = []
+        var lastOpen: LeadProgress.Update?
+        var effectiveAt: String?
+        var interestedAt: String?
+        var lastAttemptAt = ""
+        var attempts = 0
+        /// The agent among whose open callbacks the lead counts (an open lead holding a
+        /// callback), or nil.
+        var holds: Int64?
+    }
+
+    /// Records read together; `probes` (one per record, when the reading thread could ask a
+    /// connection of its own) tell each call's lead and whether it is recorded.
+    struct Chunk: Sendable {
+        var records: [CallFileRecord] = []
+        var probes: [Probe] = []
+        /// How far the reading is, 0 to 30 (of the progress's 100) after these records.
+        var readPercent = 0
+    }
+
+    /// Imports `path` in the caller's transaction. With `committed` (the database the transaction
+    /// runs on), the reading thread also probes the indexes, on a read-only connection of its
+    /// own: nothing is written before the whole file is read, and the transaction holds the write
+    /// lock, so what is committed is what the transaction sees.
+    func run(_ db: Database, source: Source, committed: AppDatabase?, progress: ProgressBar? = nil,
+             summary: inout CallImportSummary) throws {
+        var calls: [Pending] = []
+        var extras: [Extra] = []
+        var refusals: [Int32: String] = [:]
+        var agentIndex: [String: Int32] = [:]
+        var agents: [Result<Agent, CallOpsError>] = []
+        let leads = try LeadProgress.CadenceReader(db)
+        let prober = try Prober(db)
+        // Call ids seen twice in the file, found by their hashes (a set of a million strings
+        // would cost 40 MB; of their hashes, 16) and then compared exactly.
+        var hashes = Set<Int>()
+        var hashesRepeated = Set<Int>()
+        var fileRejects: [CallImportSummary.Reject] = []
+        let settings = self.settings, clock = self.clock
+        // The probes and the inserts spill pages to the WAL and read them back with the default
+        // 2 MB page cache; as the lead import, a larger one while this transaction runs.
+        try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
+        defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
+
+        try Pipeline.run(capacity: 2, produce: { send in
+            var reader: CallFileReader?
+            var rows: [CallRow] = []
+            var fileBytes = 1
+            switch source {
+            case let .file(path, sheet):
+                reader = try CallFileReader(path: path, sheet: sheet, settings: settings, clock: clock)
+                fileBytes = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 1)
+            case let .rows(given):
+                rows = given
+            }
+            var taken = 0
+            func next() throws -> CallFileRecord? {
+                if reader != nil { return try reader!.next() }
+                guard taken < rows.count else { return nil }
+                taken += 1
+                return .call(rows[taken - 1])
+            }
+            func readPercent() -> Int {
+                reader.map { min(30, 30 * $0.bytesRead / fileBytes) } ?? 30 * taken / max(1, rows.count)
+            }
+            func readAll(_ prober: Prober?) throws {
+                var chunk = Chunk()
+                while let record = try next() {
+                    chunk.records.append(record)
+                    if let prober {
+                        if case let .call(row) = record {
+                            chunk.probes.append(try prober.probe(row.call))
+                        } else {
+                            chunk.probes.append(Probe(lead: 0, recorded: false))
+                        }
+                    }
+                    if chunk.records.count == Self.chunkRows {
+                        chunk.readPercent = readPercent()
+                        guard send(chunk) else { return }
+                        chunk = Chunk()
+                    }
+                }
+                chunk.readPercent = readPercent()
+                if !chunk.records.isEmpty { _ = send(chunk) }
+            }
+            let probed: Bool? = try committed?.withSeparateReader { db in
+                try readAll(try Prober(db))
+                return true
+            }
+            if probed == nil { try readAll(nil) }
+        }, consume: { (chunk: Chunk) in
+            progress?.update(chunk.readPercent)
+            for (n, record) in chunk.records.enumerated() {
+                summary.rows += 1
+                guard case let .call(row) = record else {
+                    if case let .rejected(reject) = record { fileRejects.append(reject) }
+                    continue
+                }
+                let input = row.call
+                // Refused before anything else, as `record` refuses it (the readers check it).
+                guard (0...InputRange.maximumTalkSeconds).contains(input.talkSeconds) else {
+                    fileRejects.append(.init(line: row.line, field: "row", reason: CallOpsError.invalidValue(
+                        field: "talk_seconds", value: String(input.talkSeconds), expected: "seconds of conversation from 0 to 86400").description))
+                    continue
+                }
+                let index = Int32(calls.count)
+                let hash = input.callID.hashValue
+                if !hashes.insert(hash).inserted { hashesRepeated.insert(hash) }
+                let probe = chunk.probes.isEmpty ? try prober.probe(input) : chunk.probes[n]
+                // The agent, once per code.
+                let agent: Int32
+                if let known = agentIndex[input.agentCode] {
+                    agent = known
+                } else {
+                    agent = Int32(agents.count)
+                    do {
+                        agents.append(.success(try Roster.agent(db, code: input.agentCode)))
+                    } catch let error as CallOpsError {
+                        agents.append(.failure(error))
+                    }
+                    agentIndex[input.agentCode] = agent
+                }
+                let lead = probe.lead
+                let inDatabase = probe.recorded
+                // What would refuse the call, checked in the order `record` checks it.
+                if input.disposition == .sale && input.sale == nil {
+                    refusals[index] = CallOpsError.invalidValue(field: "product", value: "", expected: "a sale that names its product and premium (a policy)").description
+                } else if case let .failure(error) = agents[Int(agent)] {
+                    refusals[index] = error.description
+                } else if lead == 0 {
+                    refusals[index] = CallRecorder.leadNotFound(input).description
+                } else if input.disposition == .sale, let sale = input.sale {
+                    do {
+                        _ = try sales.check(sale, leadAge: try leads.lead(id: lead)?.age)
+                    } catch let error as CallOpsError {
+                        refusals[index] = error.description
+                    }
+                }
+                var extra: Int32 = -1
+                if input.sale != nil || input.note != nil {
+                    extra = Int32(extras.count)
+                    extras.append(Extra(sale: input.sale, note: input.note))
+                }
+                calls.append(Pending(
+                    callID: input.callID, at: input.startedAt, callbackAt: input.callbackAt?.timeIntervalSinceReferenceDate ?? .nan,
+                    lead: lead, line: Int32(row.line), agent: agent, talk: Int32(input.talkSeconds), extra: extra,
+                    disposition: input.disposition, inDatabase: inDatabase))
+            }
+        })
+        hashes = []
+        var repeated = Set<String>()
+        if !hashesRepeated.isEmpty {
+            var count: [String: Int] = [:]
+            for call in calls where hashesRepeated.contains(call.callID.hashValue) { count[call.callID, default: 0] += 1 }
+            repeated = Set(count.filter { $0.value > 1 }.keys)
+        }
+        summary.rejected += fileRejects
+
+        // 2. Time order, as the one-by-one import records them; then which are recorded.
+        var order = Array(0..<Int32(calls.count))
+        calls.withUnsafeBufferPointer { calls in
+            order.sort { a, b in
+                let (x, y) = (calls[Int(a)].at, calls[Int(b)].at)
+                return x != y ? x < y : calls[Int(a)].line < calls[Int(b)].line
+            }
+        }
+        var recordedRanks: [(lead: Int64, rank: Int32)] = []
+        recordedRanks.reserveCapacity(calls.count)
+        var recordedRepeats = Set<String>()
+        for (rank, i) in order.enumerated() {
+            let call = calls[Int(i)]
+            if call.inDatabase || (repeated.contains(call.callID) && recordedRepeats.contains(call.callID)) {
+                summary.alreadyImported += 1
+                continue
+            }
+            if let reason = refusals[i] {
+                summary.rejected.append(.init(line: Int(call.line), field: "row", reason: reason))
+                continue
+            }
+            if repeated.contains(call.callID) { recordedRepeats.insert(call.callID) }
+            recordedRanks.append((call.lead, Int32(rank)))
+        }
+        summary.rejected.sort { $0.line < $1.line }
+
+        // 3. The recorded calls in time order through their leads' cadences; each lead written once.
+        progress?.update(30)
+        // Which recorded call is its lead's last (then the lead is written and let go).
+        var last = [Bool](repeating: false, count: order.count)
+        do {
+            var byLead = recordedRanks
+            byLead.sort { $0.lead != $1.lead ? $0.lead < $1.lead : $0.rank < $1.rank }
+            for (n, entry) in byLead.enumerated() where n + 1 == byLead.count || byLead[n + 1].lead != entry.lead {
+                last[Int(entry.rank)] = true
+            }
+        }
+        var replays: [Int64: LeadReplay] = [:]
+        // Taken before anything is written: the counts then move only with the replayed calls.
+        var openCallbacks = try LeadProgress.openCallbacksByAgent(db)
+        var effects: [Effect] = []
+        let existingCalls = try BulkStatement(db, sql: "SELECT started_at FROM call WHERE lead_id = ? AND started_at >= ?")
+        let writer = try LeadProgress.ProgressWriter(db)
+        for (n, (lead, rank)) in recordedRanks.enumerated() {
+            if n % 4_096 == 0 { progress?.update(30 + 40 * n / recordedRanks.count) }
+            try replay(db, lead: lead, rank: rank, order: order, calls: &calls, extras: extras, agents: agents, reader: leads,
+                       existingCalls: existingCalls, replays: &replays, openCallbacks: &openCallbacks, effects: &effects, summary: &summary)
+            if last[Int(rank)], let replay = replays.removeValue(forKey: lead) {
+                try writer.write(LeadProgress.Progress(lead: lead, attempts: replay.attempts, lastAttemptAt: replay.lastAttemptAt,
+                                                       cadence: replay.lastOpen, effectiveAt: replay.effectiveAt, interestedAt: replay.interestedAt))
+            }
+        }
+        recordedRanks = []
+        last = []
+
+        // 4. The calls in time order, then the effects that make rows of their own.
+        let insert = try BulkStatement(db, sql: """
+            INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective, follow_up,
+                              callback_at, note, on_others_lead)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        progress?.update(70)
+        for (n, i) in order.enumerated() {
+            if n % 4_096 == 0 { progress?.update(70 + 30 * n / order.count) }
+            let call = calls[Int(i)]
+            guard call.recorded, case let .success(agent) = agents[Int(call.agent)] else { continue }
+            insert.bind(1, call.callID)
+            insert.bind(2, call.lead)
+            insert.bind(3, agent.id)
+            insert.bind(4, clock.timestamp(call.at))
+            insert.bind(5, Int64(call.talk))
+            insert.bind(6, call.disposition.rawValue)
+            insert.bind(7, Int64(call.contact ? 1 : 0))
+            insert.bind(8, Int64(call.effective ? 1 : 0))
+            insert.bind(9, call.followUp < 0 ? nil : Int64(call.followUp))
+            insert.bind(10, call.callbackAt.isNaN ? nil : clock.timestamp(Date(timeIntervalSinceReferenceDate: call.callbackAt)))
+            insert.bind(11, call.extra < 0 ? nil : extras[Int(call.extra)].note)
+            insert.bind(12, Int64(call.othersLead ? 1 : 0))
+            try insert.step()
+        }
+        effects.sort { $0.rank < $1.rank }
+        for effect in effects {
+            try apply(db, effect, call: calls[Int(effect.call)], extras: extras, agents: agents)
+        }
+    }
+
+    /// The lead's cadence as the table holds it, with the calls already recorded on it from
+    /// `firstAt`'s day on; nil when the lead is not found.
+    private func load(lead id: Int64, firstAt: Date, reader: LeadProgress.CadenceReader, existingCalls: BulkStatement) throws -> LeadReplay? {
+        guard let row = try reader.lead(id: id) else { return nil }
+        var state = CadenceState()
+        state.outcome = CallRecorder.outcome(status: row.status)
+        state.stage = Stage(rawValue: row.stage) ?? .new
+        state.followUps = row.followUps
+        state.unanswered = row.unanswered
+        state.lastContactAt = row.lastContactAt.flatMap(clock.parse)
+        state.nextDueAt = row.nextDueAt.flatMap(clock.parse)
+        state.callbackAt = row.callbackAt.flatMap(clock.parse)
+        var replay = LeadReplay(state: state, status: row.status, agent: row.agentID)
+        replay.holds = row.status == "open" && row.callbackAt != nil ? row.agentID : nil
+        // The one-by-one import counts the day's calls in the table, whatever their time.
+        existingCalls.bind(1, id)
+        existingCalls.bind(2, clock.day(firstAt))
+        var existing: [String: Int] = [:]
+        while try existingCalls.nextRow() {
+            if let at = existingCalls.text(0) { existing[String(at.prefix(10)), default: 0] += 1 }
+        }
+        replay.existingOnDay = existing.isEmpty ? nil : existing
+        return replay
+    }
+
+    /// Replays one recorded call (`rank` in time order) through its lead's cadence, held in
+    /// `replays` from the lead's first call on, and keeps what the call does beyond that for later.
+    private func replay(
+        _ db: Database, lead id: Int64, rank: Int32, order: [Int32], calls: inout [Pending], extras: [Extra],
+        agents: [Result<Agent, CallOpsError>], reader: LeadProgress.CadenceReader, existingCalls: BulkStatement,
+        replays: inout [Int64: LeadReplay], openCallbacks: inout [Int64: Int], effects: inout [Effect], summary: inout CallImportSummary
+    ) throws {
+        let i = Int(order[Int(rank)])
+        var call = calls[i]
+        guard case let .success(agent) = agents[Int(call.agent)] else { return }
+        var lead: LeadReplay
+        if let known = replays[id] {
+            lead = known
+        } else {
+            guard let loaded = try load(lead: id, firstAt: call.at, reader: reader, existingCalls: existingCalls) else { return }
+            lead = loaded
+        }
+        // An agent's open callbacks: the table's count before the import, then as the calls change it.
+        func openCount(_ agent: Int64) -> Int { openCallbacks[agent] ?? 0 }
+        let extra = call.extra < 0 ? nil : extras[Int(call.extra)]
+        let input = CallInput(
+            callID: call.callID, agentCode: agent.code, leadID: id, startedAt: call.at, talkSeconds: Int(call.talk),
+            disposition: call.disposition, callbackAt: call.callbackAt.isNaN ? nil : Date(timeIntervalSinceReferenceDate: call.callbackAt),
+            sale: extra?.sale)
+        let day = clock.day(call.at)
+        if day != lead.day {
+            lead.day = day
+            lead.callsOnDay = 0
+        }
+        let before = lead.state
+        var callbackRoom = true
+        if let chosen = recorder.callbackCapped(input, before: before) {
+            let open = openCount(lead.agent ?? agent.id)
+            callbackRoom = open < settings.leads.recycling.maxOpenCallbacks
+            if !callbackRoom {
+                summary.warnings.append(.init(line: Int(call.line), field: "callback_at",
+                                              reason: recorder.callbackCapNote(lead: id, open: open, chosen: chosen)))
+            }
+        }
+        let step = recorder.step(input, before: before, attemptsToday: (lead.existingOnDay?[day] ?? 0) + lead.callsOnDay,
+                                 callbackRoom: callbackRoom)
+        lead.callsOnDay += 1
+        lead.attempts += 1
+        let at = clock.timestamp(call.at)
+        lead.lastAttemptAt = max(lead.lastAttemptAt, at)
+        call.contact = step.contact
+        call.effective = step.effective
+        call.followUp = step.followUp.map(Int8.init) ?? -1
+        call.callbackAt = step.callbackAt?.timeIntervalSinceReferenceDate ?? .nan
+        // A customer's servicing agent calls their own customer, whoever sold the policy (as in
+        // `CallRecorder.record`; a hand-over is always older than the file's calls).
+        let servesCustomer = try lead.status == "won" && lead.agent != agent.id
+            && (lead.sellers.contains(agent.id) || CustomerServicing.serves(db, agent: agent.id, customer: id))
+        call.othersLead = lead.agent != agent.id && !servesCustomer
+        call.recorded = true
+        calls[i] = call
+        summary.imported += 1
+        if call.othersLead { summary.onOthersLeads += 1 }
+        var effect = Effect(rank: rank, call: Int32(i), lead: id, leadAgent: lead.agent)
+        let statusBefore = lead.status
+        if before.outcome == .open {
+            let update = recorder.progressUpdate(step, at: at)
+            lead.lastOpen = update
+            if update.effective && lead.effectiveAt == nil { lead.effectiveAt = at }
+            if update.interested && lead.interestedAt == nil { lead.interestedAt = at }
+            lead.state = step.after
+            if let ended = update.ended {
+                effect.ended = ended
+                lead.status = ended.status.rawValue
+                if ended.status == .dnc { lead.agent = nil }
+            }
+        }
+        effect.stabilizes = step.contact && statusBefore == "won"
+        if call.disposition == .dnc {
+            effect.doNotCall = true
+            // `DoNotCall.add` closes the lead when its number is newly listed and it is not
+            // already closed for good.
+            if lead.listed == nil { lead.listed = try DoNotCall.contains(db, phone: try LeadProgress.lead(db, id: id)?.phone ?? "") }
+            if lead.listed == false {
+                lead.listed = true
+                if ["pool", "open", "exhausted"].contains(lead.status) {
+                    lead.status = LeadStatus.dnc.rawValue
+                    lead.agent = nil
+                }
+            }
+        }
+        if call.disposition == .sale && extra?.sale != nil {
+            effect.sale = true
+            summary.sales += 1
+            lead.status = LeadStatus.won.rawValue
+            lead.sellers.append(agent.id)
+        }
+        lead.state.outcome = CallRecorder.outcome(status: lead.status)
+        // The lead counts among its agent's open callbacks while open with a callback held.
+        let holds = lead.status == "open" && lead.state.callbackAt != nil ? lead.agent : nil
+        if holds != lead.holds {
+            if let old = lead.holds { openCallbacks[old] = openCount(old) - 1 }
+            if let new = holds { openCallbacks[new] = openCount(new) + 1 }
+            lead.holds = holds
+        }
+        replays[id] = lead
+        if effect.ended != nil || effect.stabilizes || effect.doNotCall || effect.sale { effects.append(effect) }
+    }
+
+    /// Runs one call's own effects, in the order `CallRecorder.record` runs them.
+    private func apply(_ db: Database, _ effect: Effect, call: Pending, extras: [Extra], agents: [Result<Agent, CallOpsError>]) throws {
+        let callClock = clock.moved(to: call.at)
+        if let ended = effect.ended {
+            try LeadLedger.close(db, lead: effect.lead, agent: effect.leadAgent, status: ended.status, reason: ended.reason, clock: callClock)
+        }
+        if effect.stabilizes {
+            try db.execute(sql: "UPDATE policy SET stabilized_at = ? WHERE lead_id = ? AND status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ?",
+                           arguments: [clock.timestamp(call.at), effect.lead,
+                                       clock.timestamp(clock.adding(days: -settings.sales.stabilizationDays, to: call.at))])
+        }
+        guard effect.doNotCall || effect.sale, let lead = try LeadProgress.lead(db, id: effect.lead) else { return }
+        if effect.doNotCall {
+            _ = try DoNotCall.add(db, phones: [lead.phone], source: "call \(call.callID)", clock: callClock)
+        }
+        if effect.sale, let sale = extras[Int(call.extra)].sale, case let .success(agent) = agents[Int(call.agent)] {
+            _ = try Sales(settings: settings, clock: callClock).create(db, lead: lead, agent: agent, sale: sale, at: call.at)
+        }
+    }
+}
