@@ -38,6 +38,32 @@ import Testing
         #expect(throws: Never.self) { try OutputFile.check(dir.appendingPathComponent("new.csv").path, option: "--out", database: db, inputs: [input]) }
     }
 
+    /// A rename would replace a link, a device or a FIFO (and opening a FIFO blocks): refused,
+    /// and each is left as it was.
+    @Test func refusesLinksDevicesAndFIFOs() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let real = dir.appendingPathComponent("real.csv").path
+        try Data("kept\n".utf8).write(to: URL(fileURLWithPath: real))
+        let symlink = dir.appendingPathComponent("link.csv").path
+        try FileManager.default.createSymbolicLink(atPath: symlink, withDestinationPath: real)
+        let fifo = dir.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for (path, words) in [(symlink, "symbolic link"), (fifo, "not a regular file"), ("/dev/null", "not a regular file")] {
+            do {
+                try OutputFile.write("x", to: path, option: "--out", database: nil)
+                Issue.record("\(path) was written")
+            } catch {
+                #expect("\(error)".contains(words), "\(path): \(error)")
+            }
+        }
+        var info = stat()
+        #expect(lstat(symlink, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
+        #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+        #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+        #expect(try String(contentsOfFile: real, encoding: .utf8) == "kept\n")
+    }
+
     @Test func writesWholeOrNotAtAllWithTheRightMode() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }

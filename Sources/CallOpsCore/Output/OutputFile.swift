@@ -24,6 +24,18 @@ public final class OutputFile {
         guard !path.isEmpty else {
             throw CallOpsError.invalidValue(field: option, value: path, expected: "a file name")
         }
+        // The file itself, not what a link points at: a symbolic link, a device (/dev/null,
+        // /dev/stdout), a FIFO or a socket would be replaced by the rename (or, for a FIFO, block
+        // the run), so only a regular file or a new name is written.
+        var own = stat()
+        if lstat(path, &own) == 0 {
+            switch own.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw CallOpsError.refused("\(option) \(shown) is a folder; name a file to write")
+            case S_IFLNK: throw CallOpsError.refused("\(option) \(shown) is a symbolic link; name the file itself; nothing was written")
+            default: throw CallOpsError.refused("\(option) \(shown) is not a regular file (a device, a FIFO or a socket); name a file to write; nothing was written")
+            }
+        }
         let target = FileIdentity(path)
         if target.isDirectory {
             throw CallOpsError.refused("\(option) \(shown) is a folder; name a file to write")
