@@ -43,5 +43,13 @@ import Testing
         #expect(check.status != 0 && check.stderr.contains("agent row 1, column hire_date: \"2026-02-30\" is not a day (YYYY-MM-DD)"), "\(check.stderr)")
         try damage(cli, "UPDATE agent SET hire_date = '2024-03-01'")
         #expect(try cli.run(["check"]).status == 0)
+
+        // A talk time past every range check (an outside tool's write): check names the row and column.
+        _ = try cli.run(["leads", "import", cli.write("leads.csv", "phone,name\n13900000001,客户\n"), "--source", "v"])
+        _ = try cli.run(["leads", "allocate"])
+        #expect(try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "connected", "--talk-seconds", "90"]).status == 0)
+        try damage(cli, "UPDATE call SET talk_seconds = 9223372036854775807")
+        let overflow = try cli.run(["check"])
+        #expect(overflow.status != 0 && overflow.stderr.contains("call.talk_seconds is 9223372036854775807"), "\(overflow.stderr)")
     }
 }
