@@ -12,20 +12,29 @@ import Foundation
 /// by how much in this center.
 public enum LeadRanking {
     /// Expected premium (yuan) as SQL over `lead`: the score × its class's average premium as the
-    /// newest model recorded it when trained; nil when ranking is by grade. One primary-key read,
-    /// so a queue stays an index seek however large the lead table.
+    /// newest model recorded it when trained; nil when ranking is by grade. Only the newest
+    /// model's own scores count (a lead scored by an older model, one that may have lost to the
+    /// grades, is unscored here). One primary-key read, so a queue stays an index seek however
+    /// large the lead table.
     public static func expectedPremiumSQL(_ db: Database, settings: Settings) throws -> String? {
+        guard let model = try rankingModel(db, settings: settings) else { return nil }
+        return "(CASE WHEN lead.propensity_model_id = \(model.id) THEN lead.propensity END) * \(model.classPremium)"
+    }
+
+    /// The model that orders the work, when `rank_by = "score"` and the newest model beats the
+    /// grades' AUC on its hold-out: its id and its class premium as SQL.
+    static func rankingModel(_ db: Database, settings: Settings) throws -> (id: Int64, classPremium: String)? {
         guard settings.leads.rankBy == "score",
             let row = try Row.fetchOne(db, sql: """
-                SELECT auc, grade_auc, json_extract(card, '$.class_premiums') FROM lead_model WHERE id = (SELECT MAX(id) FROM lead_model)
+                SELECT id, auc, grade_auc, json_extract(card, '$.class_premiums') FROM lead_model WHERE id = (SELECT MAX(id) FROM lead_model)
                 """),
-            let auc = row[0] as Double?, auc > (row[1] as Double? ?? 0.5)
+            let id = row[0] as Int64?, let auc = row[1] as Double?, auc > (row[2] as Double? ?? 0.5)
         else { return nil }
-        let stored = ((row[2] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Double]) ?? [:]
+        let stored = ((row[3] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Double]) ?? [:]
         let all = stored["*"] ?? settings.planning.averagePremium
         func literal(_ value: Double) -> String { String(format: "%.2f", value.isFinite ? value : 0) }
         let cases = LeadClass.allCases.map { "WHEN '\($0.rawValue)' THEN \(literal(stored[$0.rawValue] ?? all))" }.joined(separator: " ")
-        return "lead.propensity * (CASE lead.class \(cases) ELSE \(literal(all)) END)"
+        return (id, "(CASE lead.class \(cases) ELSE \(literal(all)) END)")
     }
 
     /// Whether the config asks for score ranking and the newest model earns it (beats the
@@ -55,16 +64,18 @@ public enum LeadRanking {
 
     /// The pool's order for allocation: `ORDER BY` text over `lead`.
     public static func poolOrder(_ db: Database, settings: Settings) throws -> String {
-        guard let expected = try expectedPremiumSQL(db, settings: settings) else { return "grade, batch_id DESC, id" }
-        return "(lead.propensity IS NULL), \(expected) DESC, grade, batch_id DESC, id"
+        guard let model = try rankingModel(db, settings: settings), let expected = try expectedPremiumSQL(db, settings: settings) else {
+            return "grade, batch_id DESC, id"
+        }
+        return "(lead.propensity_model_id IS NOT \(model.id)), \(expected) DESC, grade, batch_id DESC, id"
     }
 
     /// With score ranking in force, the place of each of the agent's open scored leads by
     /// expected premium (0 the first); nil when ranking is by grade.
     public static func freshRanks(_ db: Database, settings: Settings, agent: Int64) throws -> [Int64: Int]? {
-        guard let expected = try expectedPremiumSQL(db, settings: settings) else { return nil }
+        guard let model = try rankingModel(db, settings: settings), let expected = try expectedPremiumSQL(db, settings: settings) else { return nil }
         let ids = try Int64.fetchAll(db, sql: """
-            SELECT id FROM lead WHERE agent_id = ? AND status = 'open' AND propensity IS NOT NULL ORDER BY \(expected) DESC, id
+            SELECT id FROM lead WHERE agent_id = ? AND status = 'open' AND propensity_model_id = \(model.id) ORDER BY \(expected) DESC, id
             """, arguments: [agent])
         return Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
     }

@@ -210,6 +210,14 @@ public struct LeadScoring {
             pairs = object.keys.sorted().compactMap { key in (object[key] as? String).map { (key, $0) } ?? (object[key] as? NSNumber).map { (key, $0.stringValue) } }
             extras[extra] = pairs
         }
-        for (name, value) in pairs { table.set(name, value) }
+        // A file column named like one of the lead's own fields (a vendor's 来源) is a feature of
+        // its own: it never takes the place of the batch's source.
+        for (name, value) in pairs { table.set(builtIn.contains(name) ? name + " (文件列)" : name, value) }
     }
+
+    /// The names of the lead's own fields as features.
+    private static let builtIn: Set<String> = [
+        LeadTable.Field.age, LeadTable.Field.gender, LeadTable.Field.city, LeadTable.Field.occupation, LeadTable.Field.income,
+        LeadTable.Field.marital, LeadTable.Field.children, LeadTable.Field.source,
+    ]
 }

@@ -28,3 +28,44 @@ import Testing
         #expect(premiums["*"] == 250_000)
     }
 }
+
+/// Only the newest model's own scores order the work (an audit found leads ordered by the scores
+/// of an older model that had lost to the grades).
+@Suite struct RankingModelTests {
+    @Test func scoresOfAnOlderModelDoNotOrderTheWork() throws {
+        let f = try LeadFixture()
+        var text = "phone,name\n"
+        for i in 0..<4 { text += "1390000200\(i),客户\(i)\n" }
+        _ = try f.importLeads(try f.write("leads.csv", text))
+        f.settings.leads.rankBy = "score"
+        let order = try f.db.transaction { db -> [String] in
+            // Model 1 lost to the grades; model 2, the newest, beats them.
+            for (id, auc) in [(1, 0.51), (2, 0.74)] {
+                try db.execute(sql: """
+                    INSERT INTO lead_model (id, trained_at, leads, sales, auc, grade_auc, card, model)
+                    VALUES (?, '2026-11-20T10:00:00', 300, 210, ?, 0.53, '{"class_premiums": {"*": 2000}}', '{}')
+                    """, arguments: [id, auc])
+            }
+            // Leads 0 and 1 scored by the old model (high scores), 2 and 3 by the newest.
+            for (i, model, p) in [(0, 1, 0.9), (1, 1, 0.8), (2, 2, 0.2), (3, 2, 0.4)] {
+                try db.execute(sql: "UPDATE lead SET propensity = ?, propensity_model_id = ? WHERE phone = ?",
+                               arguments: [p, model, "1390000200\(i)"])
+            }
+            let order = try LeadRanking.poolOrder(db, settings: f.settings)
+            return try String.fetchAll(db, sql: "SELECT phone FROM lead ORDER BY \(order)")
+        }
+        #expect(Array(order.prefix(2)) == ["13900002003", "13900002002"], "\(order)")
+    }
+}
+
+/// A file column named like one of the lead's own fields never takes its place (an audit found a
+/// vendor's `来源` column replacing the batch's source in training, scores and `leads why`).
+@Suite struct FileColumnNameTests {
+    @Test func aVendorsSourceColumnIsAFeatureOfItsOwn() throws {
+        let f = try LeadFixture()
+        _ = try f.importLeads(try f.write("leads.csv", "phone,name,来源\n13900003000,客户,平安合作渠道\n"), source: "低价名单")
+        let record = try #require(try f.db.read { db in try LeadScoring.record(db, lead: 1) })
+        #expect(record["来源"] == "低价名单")
+        #expect(record["来源 (文件列)"] == "平安合作渠道")
+    }
+}
