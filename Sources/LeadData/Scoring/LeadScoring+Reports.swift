@@ -59,14 +59,19 @@ public struct LeadScoreExplanation: Encodable, Equatable, Sendable {
 
 extension LeadScoring {
     /// Scored leads (of one batch when given) in ten deciles by score, decile 1 the highest, with
-    /// their contacts, sales and premium so far.
+    /// the contacts, sales and premium that came after the model that scored each lead was
+    /// trained: the model is judged on the calls made after it (SPEC section 5), not on what it
+    /// may have learned from.
     public static func deciles(_ db: Database, batch: Int64?) throws -> [ScoreDecileStats] {
         try ScoreDecileStats.fetchAll(db, sql: """
-            SELECT decile, COUNT(*) AS leads, AVG(propensity) AS predicted, SUM(last_contact_at IS NOT NULL) AS contacted,
-                   SUM(status = 'won') AS sold, COALESCE(SUM(premium_fen), 0) AS premium_fen
-            FROM (SELECT propensity, last_contact_at, status, premium_fen,
-                         NTILE(10) OVER (ORDER BY propensity DESC, id) AS decile
-                  FROM lead WHERE propensity IS NOT NULL AND (?1 IS NULL OR batch_id = ?1))
+            SELECT decile, COUNT(*) AS leads, AVG(propensity) AS predicted, SUM(contacted_after) AS contacted,
+                   SUM(sold_after) AS sold, COALESCE(SUM(CASE WHEN sold_after THEN premium_fen END), 0) AS premium_fen
+            FROM (SELECT lead.propensity, lead.premium_fen,
+                         COALESCE(lead.last_contact_at >= lead_model.trained_at, 0) AS contacted_after,
+                         COALESCE(lead.status = 'won' AND lead.closed_at >= lead_model.trained_at, 0) AS sold_after,
+                         NTILE(10) OVER (ORDER BY lead.propensity DESC, lead.id) AS decile
+                  FROM lead JOIN lead_model ON lead_model.id = lead.propensity_model_id
+                  WHERE lead.propensity IS NOT NULL AND (?1 IS NULL OR lead.batch_id = ?1))
             GROUP BY decile ORDER BY decile
             """, arguments: [batch])
     }

@@ -69,3 +69,30 @@ import Testing
         #expect(record["来源 (文件列)"] == "平安合作渠道")
     }
 }
+
+/// `leads stats --by score-decile` judges a model on what came after it (an audit found contacts
+/// made before the model counted).
+@Suite struct ScoreDecileAfterTheFactTests {
+    @Test func onlyContactsAndSalesAfterTheModelCount() throws {
+        let f = try LeadFixture()
+        _ = try f.importLeads(try f.write("leads.csv", "phone,name\n13900004000,甲\n13900004001,乙\n13900004002,丙\n"))
+        let deciles = try f.db.transaction { db -> [ScoreDecileStats] in
+            try db.execute(sql: """
+                INSERT INTO lead_model (id, trained_at, leads, sales, auc, grade_auc, card, model)
+                VALUES (1, '2026-11-20T10:00:00', 300, 210, 0.7, 0.5, '{}', '{}')
+                """)
+            try db.execute(sql: "UPDATE lead SET propensity = 0.5, propensity_model_id = 1")
+            // 甲 was contacted before the model only; 乙 after it; 丙 bought after it.
+            try db.execute(sql: "UPDATE lead SET last_contact_at = '2026-11-19T10:00:00' WHERE phone = '13900004000'")
+            try db.execute(sql: "UPDATE lead SET last_contact_at = '2026-11-21T10:00:00' WHERE phone = '13900004001'")
+            try db.execute(sql: """
+                UPDATE lead SET last_contact_at = '2026-11-22T10:00:00', status = 'won', closed_at = '2026-11-22T10:00:00', premium_fen = 300000
+                WHERE phone = '13900004002'
+                """)
+            return try LeadScoring.deciles(db, batch: nil)
+        }
+        #expect(deciles.map(\.leads).reduce(0, +) == 3)
+        #expect(deciles.map(\.contacted).reduce(0, +) == 2)
+        #expect(deciles.map(\.sold).reduce(0, +) == 1)
+    }
+}
