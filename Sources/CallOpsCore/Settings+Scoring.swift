@@ -33,7 +33,7 @@ extension Settings {
         if leads.maxModelAgeDays < 1 || leads.maxModelAgeDays > 3_650 { throw fail("leads.max_model_age_days", "must be between 1 and 3650 days") }
         let s = leads.scoring
         if s.minSales < 1 || s.minSales > 1_000_000 { throw fail("leads.scoring.min_sales", "must be between 1 and 1000000") }
-        if !(s.holdout > 0 && s.holdout < 1) { throw fail("leads.scoring.holdout", "must be a share between 0 and 1, such as 0.2") }
+        if !(s.holdout >= 0.05 && s.holdout <= 0.5) { throw fail("leads.scoring.holdout", "must be a share between 0.05 and 0.5, such as 0.2 (as --holdout)") }
         if s.folds < 2 || s.folds > 20 { throw fail("leads.scoring.folds", "must be between 2 and 20") }
         if s.lambdas.isEmpty || s.lambdas.contains(where: { !($0 > 0) || !$0.isFinite }) {
             throw fail("leads.scoring.lambdas", "needs one or more positive penalties, such as [1.0, 10.0]")

@@ -50,6 +50,14 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
         }
     }
 
+    /// The config's hold-out share has the command line's range (an audit trained on 5% of the leads).
+    @Test func theHoldOutShareHasTheOptionsRange() throws {
+        for bad in ["0.95", "0.001"] {
+            #expect(throws: CallOpsError.self) { try Settings.parse(toml: "[leads.scoring]\nholdout = \(bad)\n", file: "c.toml") }
+        }
+        #expect(try Settings.parse(toml: "[leads.scoring]\nholdout = 0.3\n", file: "c.toml").leads.scoring.holdout == 0.3)
+    }
+
     @Test func anUnknownKeyIsNamedByLineAndKey() {
         let text = "[general]\ntimezone = \"Asia/Shanghai\"\n\n[cadence]\nintervalz = [1, 2]\n"
         #expect(throws: CallOpsError.badConfig(
