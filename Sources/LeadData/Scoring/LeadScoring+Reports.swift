@@ -63,7 +63,10 @@ extension LeadScoring {
     /// trained: the model is judged on the calls made after it (SPEC section 5), not on what it
     /// may have learned from.
     public static func deciles(_ db: Database, batch: Int64?) throws -> [ScoreDecileStats] {
-        try ScoreDecileStats.fetchAll(db, sql: """
+        if let batch, try Bool.fetchOne(db, sql: "SELECT 1 FROM lead_batch WHERE id = ?", arguments: [batch]) == nil {
+            throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
+        }
+        return try ScoreDecileStats.fetchAll(db, sql: """
             SELECT decile, COUNT(*) AS leads, AVG(propensity) AS predicted, SUM(contacted_after) AS contacted,
                    SUM(sold_after) AS sold, COALESCE(SUM(CASE WHEN sold_after THEN premium_fen END), 0) AS premium_fen
             FROM (SELECT lead.propensity, lead.premium_fen,

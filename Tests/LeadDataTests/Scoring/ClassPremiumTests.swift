@@ -94,5 +94,7 @@ import Testing
         #expect(deciles.map(\.leads).reduce(0, +) == 3)
         #expect(deciles.map(\.contacted).reduce(0, +) == 2)
         #expect(deciles.map(\.sold).reduce(0, +) == 1)
+        // An unknown batch is refused, as `leads score apply` refuses it.
+        #expect(throws: CallOpsError.self) { try f.db.read { db in try LeadScoring.deciles(db, batch: 99) } }
     }
 }
