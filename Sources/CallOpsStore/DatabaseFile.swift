@@ -46,7 +46,14 @@ enum DatabaseFile: Equatable {
         }
         // The application id is a big-endian 32-bit integer at offset 68 of the header.
         let id = header[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        if Int32(bitPattern: id) == applicationID { return .callops }
+        if Int32(bitPattern: id) == applicationID {
+            // The stamp alone could be copied onto any file: callops's own migrations must be there
+            // too. (A file this process cannot open read-only here, such as a WAL file in a folder
+            // it may not write, is taken on its stamp; the open that follows says what is wrong.)
+            guard let tables = try? ownTables(path) else { return .callops }
+            guard tables else { throw foreign(shown) }
+            return .callops
+        }
         if id != 0 { throw foreign(shown) }
         return try schemaKind(path, shown: shown)
     }
@@ -70,6 +77,18 @@ enum DatabaseFile: Equatable {
             }
         } catch let error as DatabaseError {
             throw AppDatabase.explain(error, path: path)
+        }
+    }
+
+    /// Whether the file's migration table names a callops step.
+    private static func ownTables(_ path: String) throws -> Bool {
+        var config = Configuration()
+        config.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            guard try db.tableExists("grdb_migrations") else { return false }
+            return !ownSteps.isDisjoint(with: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
         }
     }
 

@@ -151,6 +151,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("b.sqlite").path))
     }
 
+    /// callops's stamp copied onto another application's file does not make it callops's (found
+    /// by the outside audit): without callops's migrations it is refused untouched.
+    @Test func aFileWithOnlyTheStampIsRefusedUntouched() throws {
+        let cli = try CLI(database: false)
+        defer { cli.cleanUp() }
+        let path = cli.folder.appendingPathComponent("spoof.sqlite").path
+        do {
+            let other = try DatabaseQueue(path: path)
+            try other.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA application_id = 1129271379; CREATE TABLE x (a); INSERT INTO x VALUES (1)")
+            }
+            try other.close()
+        }
+        let before = try #require(bytes(path))
+        for command in [["check"], ["roster", "list"], ["init"]] {
+            let result = try cli.run(command + ["--db", path])
+            #expect(result.status == 1 && result.stderr.contains("another application"), "\(command): \(result.stderr)")
+            #expect(bytes(path) == before, "\(command) changed the file")
+        }
+    }
+
     @Test func aMissingOrEmptyDatabaseIsRefusedAndOnlyInitCreatesOne() throws {
         let cli = try CLI(database: false)
         defer { cli.cleanUp() }
