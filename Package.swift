@@ -68,7 +68,8 @@ let package = Package(
         .target(name: "CallOpsFuzz", dependencies: ["CallOpsCore", "LeadData"]),
         .executableTarget(name: "callops-fuzz", dependencies: ["CallOpsFuzz"]),
         .testTarget(name: "CallOpsCoreTests", dependencies: ["CallOpsCore"]),
-        .testTarget(name: "FuzzTests", dependencies: ["CallOpsCore", "CallOpsFuzz"]),
+        // The regression corpus is read from the source folder (#filePath), not bundled.
+        .testTarget(name: "FuzzTests", dependencies: ["CallOpsCore", "CallOpsFuzz"], exclude: ["Corpus"]),
         .testTarget(name: "CallOpsStoreTests", dependencies: ["CallOpsCore", "CallOpsStore"]),
         .testTarget(name: "RosterTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster"]),
         .testTarget(name: "LeadDataTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
