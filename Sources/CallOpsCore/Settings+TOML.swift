@@ -31,8 +31,14 @@ extension Settings {
         }
         // TOML -> JSON lets Foundation's decoder do the typing: it reads a TOML integer into a
         // Double field, which TOMLKit's own decoder refuses.
-        let userJSON = try JSONSerialization.jsonObject(
-            with: Data(table.convert(to: .json).utf8))
+        let userJSON: Any
+        do {
+            userJSON = try JSONSerialization.jsonObject(with: Data(table.convert(to: .json).utf8))
+        } catch {
+            // TOML's nan and inf have no JSON form; no setting takes them.
+            throw CallOpsError.badConfig(file: file, line: nil, key: "-",
+                                         message: "holds a number that is not finite (nan or inf); every number in the config lies between -100,000,000 and 100,000,000")
+        }
         let defaultsJSON = try JSONSerialization.jsonObject(
             with: JSONEncoder().encode(Settings.defaults))
         let lines = ConfigLines(text: text)
@@ -95,6 +101,9 @@ extension Settings {
                 throw fail("products", "\(product.code): line \"\(product.line)\" is not one of \(ProductLine.allNames.joined(separator: ", "))")
             }
         }
+        if !(0...86_400).contains(general.busyWaitSeconds) {
+            throw fail("general.busy_wait_seconds", "must be between 0 and 86400 seconds")
+        }
         for (key, ladder) in [("cross_sell.ladder", crossSell.ladder), ("cross_sell.child_ladder", crossSell.childLadder)] {
             if let rung = ladder.first(where: { !ProductLine.allNames.contains($0) }) {
                 throw fail(key, "\"\(rung)\" is not a product line (\(ProductLine.allNames.joined(separator: ", ")))")
@@ -129,6 +138,11 @@ extension Settings {
     private static func checkRange(_ value: Any, path: [String], file: String, lines: ConfigLines) throws {
         if let list = value as? [Any] {
             for item in list { try checkRange(item, path: path, file: file, lines: lines) }
+            return
+        }
+        // A table inside a list (a `[[products]]` entry) holds numbers too.
+        if let table = value as? [String: Any] {
+            for (key, item) in table { try checkRange(item, path: path + [key], file: file, lines: lines) }
             return
         }
         // A boolean arrives as 0 or 1, inside the range.

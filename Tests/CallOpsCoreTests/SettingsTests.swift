@@ -58,6 +58,17 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
         #expect(try Settings.parse(toml: "[leads.scoring]\nholdout = 0.3\n", file: "c.toml").leads.scoring.holdout == 0.3)
     }
 
+    /// Numbers inside a list of tables are in range too, and a writer's wait is not negative
+    /// (the outside audit: `commission_rate = 1e308` and `busy_wait_seconds = -1` were accepted).
+    @Test func numbersInTablesOfAListAndTheBusyWaitHaveRanges() throws {
+        let product = "[[products]]\ncode = \"X1\"\nname = \"x\"\nline = \"accident\"\nmin_age = 0\nmax_age = 65\ncommission_rate = 1e308\n"
+        #expect(throws: CallOpsError.self) { try Settings.parse(toml: product, file: "c.toml") }
+        #expect(throws: CallOpsError.self) { try Settings.parse(toml: "[general]\nbusy_wait_seconds = -1\n", file: "c.toml") }
+        #expect(try Settings.parse(toml: "[general]\nbusy_wait_seconds = 5\n", file: "c.toml").general.busyWaitSeconds == 5)
+        // nan has no place in the config: a config error naming the file, not Foundation's own words.
+        #expect(throws: CallOpsError.self) { try Settings.parse(toml: "[general]\nbusy_wait_seconds = nan\n", file: "c.toml") }
+    }
+
     @Test func anUnknownKeyIsNamedByLineAndKey() {
         let text = "[general]\ntimezone = \"Asia/Shanghai\"\n\n[cadence]\nintervalz = [1, 2]\n"
         #expect(throws: CallOpsError.badConfig(
