@@ -65,7 +65,13 @@ public struct NightlyBatch {
         let opening = Clock(now: windows.firstOpen(onDayOf: day, clock: dayClock), timeZone: zone)
         let queues = folder.appendingPathComponent("queues")
         let reports = folder.appendingPathComponent("reports")
-        for dir in [queues, reports] + (dialer == nil ? [] : [folder.appendingPathComponent("dialer")]) {
+        let folders = [queues, reports] + (dialer == nil ? [] : [folder.appendingPathComponent("dialer")])
+        // The folders this run makes, taken away again (when still empty) if it fails: a failed run
+        // leaves nothing behind but the database (SPEC section 12).
+        let made = ([folder] + folders).filter { !FileManager.default.fileExists(atPath: $0.path) }
+        var committed = false
+        defer { if !committed { for dir in made.reversed() { rmdir(dir.path) } } }
+        for dir in folders {
             do {
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             } catch {
@@ -76,7 +82,6 @@ public struct NightlyBatch {
         // The files are written to a staging folder and moved into place before the database
         // commits; if either fails, both stay as they were.
         let staged = try StagedFiles(folder: folder)
-        var committed = false
         defer {
             if !committed { staged.restore() }
             staged.finish()
