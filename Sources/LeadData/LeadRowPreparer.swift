@@ -99,6 +99,11 @@ struct LeadRowPreparer {
         if let age, age < rules.minAge || age > rules.maxAge {
             return (.outOfAgeRange, "age \(age) is outside \(rules.minAge)–\(rules.maxAge)")
         }
+        // A whole number no one's age can be (-1, 200, 10^20) is a known age outside the range,
+        // not a missing one (SPEC section 12: numbers are range-checked where they are parsed).
+        if age == nil, let text = field(columns.age), LeadProfileParsing.isWholeNumber(text) {
+            return (.outOfAgeRange, "age \"\(Quoted.value(text))\" is outside \(rules.minAge)–\(rules.maxAge)")
+        }
         var leadClass = format.defaultClass
         if let text = field(columns.leadClass) {
             guard let given = LeadClass(text: text) else {

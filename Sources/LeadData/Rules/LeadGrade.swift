@@ -90,6 +90,14 @@ public enum LeadProfileParsing {
         return age
     }
 
+    /// `-1`, `200`, `99999999999999999999`, `30岁`: a whole number, whatever its size.
+    public static func isWholeNumber(_ text: String) -> Bool {
+        var cleaned = trimmed(text)
+        if cleaned.hasSuffix("岁") { cleaned.removeLast() }
+        if cleaned.hasPrefix("-") || cleaned.hasPrefix("+") { cleaned.removeFirst() }
+        return !cleaned.isEmpty && cleaned.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+
     /// Age on `date` of someone born on `1990-05-01`, `1990/5/1` or `19900501`.
     public static func age(birthDate text: String, on date: Date, calendar: Calendar) -> Int? {
         let trimmed = trimmed(text)

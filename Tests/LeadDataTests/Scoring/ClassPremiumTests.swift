@@ -98,3 +98,21 @@ import Testing
         #expect(throws: CallOpsError.self) { try f.db.read { db in try LeadScoring.deciles(db, batch: 99) } }
     }
 }
+
+/// An age no one can be is a known age out of range, not a missing one (outside audit of issue 14:
+/// age -1 was graded C).
+@Suite struct ImpossibleAgeTests {
+    @Test func wholeNumbersNoOneCanBeAreOutOfAgeRange() throws {
+        let f = try LeadFixture()
+        let summary = try f.importLeads(try f.write("leads.csv", """
+            phone,name,age
+            13900005000,甲,-1
+            13900005001,乙,200
+            13900005002,丙,99999999999999999999
+            13900005003,丁,不详
+            13900005004,戊,30岁
+            """))
+        #expect(summary.rejected[.outOfAgeRange] == 3)
+        #expect(summary.accepted == 2)
+    }
+}
