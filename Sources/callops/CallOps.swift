@@ -64,7 +64,16 @@ struct CallOps: ParsableCommand {
         } else if error is DatabaseError {
             message = String(describing: error)
         } else {
-            exit(withError: error)
+            // The parser's own errors: help and --version as they are; a refusal with any long
+            // value it quotes cut to 80 characters (a 5,000-digit lead id once filled the screen).
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            let words: [String] = fullMessage(for: error).components(separatedBy: " ")
+            let text = words.map { word -> String in
+                word.count > 80 ? word.prefix(80) + "…(\(word.count) characters)" : word
+            }.joined(separator: " ")
+            FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+            Foundation.exit(code.rawValue)
         }
         FileHandle.standardError.write(Data("Error: \(Quoted.message(message))\n".utf8))
         Foundation.exit(ExitCode.failure.rawValue)

@@ -172,6 +172,18 @@ import Testing
         }
     }
 
+    /// The argument parser's refusals quote at most 80 characters of a value too (outside audit:
+    /// a 5,000-digit lead id made a 5,043-character error line); help is untouched.
+    @Test func theParsersRefusalsCutLongValues() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let refused = try cli.run(["leads", "why", String(repeating: "9", count: 5_000)])
+        #expect(refused.status == 64 && refused.stderr.contains("(5002 characters)"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").allSatisfy { $0.count < 300 })
+        let help = try cli.run(["leads", "why", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("OVERVIEW"))
+    }
+
     @Test func aMissingOrEmptyDatabaseIsRefusedAndOnlyInitCreatesOne() throws {
         let cli = try CLI(database: false)
         defer { cli.cleanUp() }
