@@ -117,7 +117,7 @@ public struct LeadStory: Encodable, Sendable {
         var servedNow: String?
         for agent in agents {
             for policy in try Sales(settings: settings, clock: clock).stabilizationsDue(db, agent: agent.id) where policy.leadID == id {
-                queues.append("stabilisation: policy \(policy.id) (\(policy.product)), agent \(agent.code), due since \(clock.day(clock.adding(days: settings.sales.stabilizationDays, to: clock.parse(policy.soldAt)!)))")
+                queues.append("stabilisation: policy \(policy.id) (\(policy.product)), agent \(agent.code), due since \(clock.day(clock.adding(days: settings.sales.stabilizationDays, to: try StoredValue.time(policy.soldAt, clock: clock, table: "policy", column: "sold_at", id: policy.id))))")
             }
             for premium in try Renewals(settings: settings, clock: clock).due(db, within: settings.renewals.queueDays, agent: agent.id)
             where premium.leadID == id {

@@ -62,8 +62,7 @@ extension Training {
         let course = try courseRowID(db, code: code)
         var added = 0
         for id in candidates {
-            let row = try candidateState(db, id)
-            if let agent: String = row["agent_code"] {
+            if let agent = try signedAgentCode(db, id) {
                 throw CallOpsError.refused("candidate \(id) has signed as agent \(agent); enrol the agent with `--agent \(agent)`")
             }
             try db.execute(sql: "INSERT OR IGNORE INTO candidate_enrollment (course_id, candidate_id, enrolled_on) VALUES (?, ?, ?)",
@@ -76,8 +75,7 @@ extension Training {
     /// Records the result of an enrolled candidate.
     public static func complete(_ db: Database, course code: String, candidate id: Int64, passed: Bool, score: Int?, on day: String) throws {
         let course = try courseRowID(db, code: code)
-        let row = try candidateState(db, id)
-        if let agent: String = row["agent_code"] {
+        if let agent = try signedAgentCode(db, id) {
             throw CallOpsError.refused("candidate \(id) has signed as agent \(agent); record the result with `--agent \(agent)`")
         }
         if let score, !(0...100).contains(score) {
@@ -98,12 +96,12 @@ extension Training {
         return id
     }
 
-    private static func candidateState(_ db: Database, _ id: Int64) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT candidate.id, agent.code AS agent_code FROM candidate LEFT JOIN agent ON agent.id = candidate.agent_id WHERE candidate.id = ?
-            """, arguments: [id]) else {
+    /// The agent code a candidate signed as, nil before signing (the agent read through Roster).
+    private static func signedAgentCode(_ db: Database, _ id: Int64) throws -> String? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, agent_id FROM candidate WHERE id = ?", arguments: [id]) else {
             throw CallOpsError.notFound(kind: "candidate", key: String(id), hint: "see `callops recruit list`")
         }
-        return row
+        let agentID: Int64? = row["agent_id"]
+        return try agentID.map { try Roster.agent(db, id: $0).code }
     }
 }
