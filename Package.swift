@@ -40,7 +40,7 @@ let package = Package(
         // The agent's day (SPEC sections 6 and 7): calls, the cadence, queues, sales, cross-sell.
         .target(name: "FollowUp", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData"]),
         // The back office (SPEC section 9): planning first.
-        .target(name: "BackOffice", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "FollowUp"]),
+        .target(name: "BackOffice", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp"]),
         // The team lead's view (SPEC section 8).
         .target(name: "SeatProductivity", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice"]),
         // `callops daily`: the nightly batch over every module (SPEC section 10).

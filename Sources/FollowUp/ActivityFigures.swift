@@ -31,6 +31,16 @@ public struct DayActivity: Equatable, Sendable {
 
 /// The follow-up module's figures: how much each agent dialed, reached and sold.
 public enum ActivityFigures {
+    /// Contacts per agent per day with a call over [from, to); nil without calls (plan sizing).
+    public static func contactsPerAgentDay(_ db: Database, from: String, to: String) throws -> Double? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT SUM(contacts), COUNT(*) FROM (
+                SELECT SUM(contact) AS contacts FROM call WHERE started_at >= ? AND started_at < ?
+                GROUP BY agent_id, substr(started_at, 1, 10))
+            """, arguments: [from, to]), let days = row[1] as Int?, days > 0 else { return nil }
+        return Double(row[0] as Int? ?? 0) / Double(days)
+    }
+
     /// Per agent over [from, to): calls from the call table, sales from policies (cancelled ones do not count).
     public static func perAgent(_ db: Database, from: String, to: String) throws -> [Int64: AgentActivity] {
         var result = try salesPerAgent(db, from: from, to: to)

@@ -149,3 +149,10 @@ public struct Sales {
             """), arguments: [agent, dueSince, freeLookFrom])
     }
 }
+
+extension Sales {
+    /// Leads with a policy not cancelled: the customers sold so far (plan sizing's leads per sale).
+    public static func customersSold(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT lead_id) FROM policy WHERE status <> 'cancelled'") ?? 0
+    }
+}

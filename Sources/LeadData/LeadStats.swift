@@ -140,3 +140,10 @@ extension LeadStats {
         return result
     }
 }
+
+extension LeadStats {
+    /// Leads accepted over every batch (plan sizing's leads per sale).
+    public static func acceptedLeads(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(accepted), 0) FROM lead_batch") ?? 0
+    }
+}

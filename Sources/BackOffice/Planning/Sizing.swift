@@ -1,6 +1,9 @@
 import CallOpsCore
 import CallOpsStore
+import FollowUp
 import Foundation
+import GRDB
+import LeadData
 
 /// A class of customers to serve in a year (seed 004's first two steps): how many, and how
 /// many contacts each needs.
@@ -87,20 +90,16 @@ public enum Sizing {
     }
 
     /// Contacts per agent per working day over [from, to): contacts over the agent-days with a
-    /// call; nil without calls.
+    /// call; nil without calls (FollowUp's call figures).
     public static func observedContactsPerAgentDay(_ db: Database, from: String, to: String) throws -> Double? {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT SUM(contacts), COUNT(*) FROM (
-                SELECT SUM(contact) AS contacts FROM call WHERE started_at >= ? AND started_at < ?
-                GROUP BY agent_id, substr(started_at, 1, 10))
-            """, arguments: [from, to]), let days = row[1] as Int?, days > 0 else { return nil }
-        return Double(row[0] as Int? ?? 0) / Double(days)
+        try ActivityFigures.contactsPerAgentDay(db, from: from, to: to)
     }
 
-    /// Leads accepted per policy sold on them, over every batch; nil before the first sale.
+    /// Leads accepted per customer sold, over every batch; nil before the first sale (the leads
+    /// from LeadData's batches, the customers from FollowUp's policies).
     public static func observedLeadsPerSale(_ db: Database) throws -> Double? {
-        let leads = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(accepted), 0) FROM lead_batch") ?? 0
-        let sales = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT lead_id) FROM policy WHERE status <> 'cancelled'") ?? 0
+        let leads = try LeadStats.acceptedLeads(db)
+        let sales = try Sales.customersSold(db)
         return sales > 0 ? Double(leads) / Double(sales) : nil
     }
 }
