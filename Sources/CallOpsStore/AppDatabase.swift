@@ -73,6 +73,10 @@ public final class AppDatabase: Sendable {
             usleep(50_000)
             return true
         }
+        // SQLite checks each page's cells against the page's bounds as it reads it, so a damaged
+        // page a command touches is found (SQLITE_CORRUPT, one clear line) before anything is
+        // built on it. See README "Checking and keeping the database" for what it costs.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cell_size_check = ON") }
         if access == .readOnly {
             // A file this process cannot write is opened read-only. A writable one is opened
             // with writes forbidden (`query_only`): SQLite refuses any change just the same,
@@ -84,7 +88,16 @@ public final class AppDatabase: Sendable {
                 config.readonly = true
             }
         } else {
-            config.journalMode = .wal
+            // WAL, set here rather than through GRDB's `journalMode = .wal`: GRDB makes sure a
+            // -wal file exists by creating and dropping a table, a committed write on every
+            // open, so a refused command changed the file (and could grow it by a free page).
+            // The mode is kept in the file; setting it again on a WAL database writes nothing.
+            config.prepareDatabase { db in
+                guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                    throw CallOpsError.refused("\(Quoted.path(path)) cannot be put in WAL mode; check the folder is writable and not a network share")
+                }
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
         }
         let database: AppDatabase
         // A read-only file in a folder this process cannot write, with no -wal beside it (so no
@@ -297,12 +310,15 @@ public final class AppDatabase: Sendable {
         }
     }
 
-    /// Turns SQLite's codes into a sentence that says what to do.
-    static func explain(_ error: DatabaseError, path rawPath: String, busyWait: TimeInterval = 600) -> CallOpsError {
+    /// Turns SQLite's codes into a sentence that says what to do. A damaged file (SQLite finds a
+    /// page it cannot read, whatever the command) is one clear line naming `callops check`; the
+    /// command's transaction was rolled back, so nothing was changed.
+    public static func explain(_ error: DatabaseError, path rawPath: String, busyWait: TimeInterval = 600) -> CallOpsError {
         let path = Quoted.path(rawPath)
         switch error.resultCode {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            return .refused("\(path) is not a readable callops database (\(error.message ?? "corrupt")); restore it from a backup (callops backup) or choose another --db")
+            return .refused(
+                "\(path) is not a readable callops database: it is damaged (SQLite: \(Quoted.value(error.message ?? "corrupt"))); nothing was changed; run `callops check --db \(path)` to see the damage, and restore the database from a backup (callops backup) or choose another --db")
         case .SQLITE_FULL:
             return .refused("\(path): the disk is full; nothing was changed; free some space and run the command again")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
