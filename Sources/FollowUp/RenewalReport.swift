@@ -85,11 +85,11 @@ public struct RenewalReport: Encodable, Equatable, Sendable {
 extension Renewals {
     /// Per agent, the premium of the policies sold in the month holding `day` (free-look
     /// cancellations left out: never issued), and of those still in force `persistency_months`
-    /// after each sale. Lapses must be applied first.
+    /// after each sale, with today's lapses counted whether or not they are written yet.
     func cohort(_ db: Database, soldIn day: CivilDay) throws -> [Int64: (issued: Money, inForce: Money)] {
         let first = day.firstOfMonth
         var result: [Int64: (issued: Money, inForce: Money)] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        for row in try Row.fetchAll(db, sql: policyAsOfToday + """
             SELECT id, agent_id, premium_fen, sold_at, status, lapsed_on FROM policy WHERE status <> 'cancelled' AND sold_at >= ? AND sold_at < ?
             """, arguments: [first.description, first.adding(months: 1).description]) {
             let premium = Money(fen: row["premium_fen"])
@@ -107,15 +107,14 @@ extension Renewals {
     /// Each agent's persistency (13-month with the shipped settings) as measured in the month
     /// holding `day`: the cohort sold `persistency_months` before it; agents without one are absent.
     public func persistency(_ db: Database, month day: CivilDay) throws -> [Int64: Double] {
-        try applyLapses(db)
-        return try cohort(db, soldIn: day.firstOfMonth.adding(months: -rules.persistencyMonths)).compactMapValues {
+        try cohort(db, soldIn: day.firstOfMonth.adding(months: -rules.persistencyMonths)).compactMapValues {
             RenewalRules.rate($0.inForce, of: $0.issued)
         }
     }
 
-    /// The report for the month holding `day` (today unless given).
+    /// The report for the month holding `day` (today unless given). It only reads: a policy
+    /// past its grace counts as lapsed before the nightly run writes the lapse.
     public func report(_ db: Database, month day: CivilDay? = nil) throws -> RenewalReport {
-        try applyLapses(db)
         let first = (day ?? today).firstOfMonth
         guard first <= today else {
             throw CallOpsError.invalidValue(field: "--month", value: first.monthText, expected: "this month (\(today.monthText)) or an earlier one")
@@ -128,7 +127,7 @@ extension Renewals {
         for agent in agents { figures[agent.id] = RenewalFigures(agentCode: agent.code, team: agent.team) }
         let window: StatementArguments = [first.description, to.description]
 
-        for row in try Row.fetchAll(db, sql: """
+        for row in try Row.fetchAll(db, sql: policyAsOfToday + """
             SELECT policy.agent_id, renewal_payment.amount_fen FROM renewal_payment JOIN policy ON policy.id = renewal_payment.policy_id
             WHERE renewal_payment.due_on BETWEEN ? AND ?
             """, arguments: window) {
@@ -140,7 +139,7 @@ extension Renewals {
         }
         // Unpaid premiums: from the next one due, every one falling due by the period's end (a
         // monthly policy in grace has more than one), up to the day its policy lapsed.
-        for row in try Row.fetchAll(db, sql: """
+        for row in try Row.fetchAll(db, sql: policyAsOfToday + """
             SELECT id, agent_id, premium_fen, mode, sold_at, renewals_paid, lapsed_on FROM policy
             WHERE status IN ('in_force', 'lapsed') AND next_due_on <= ? AND (status = 'in_force' OR lapsed_on > ?)
             """, arguments: [to.description, first.description]) {
@@ -159,7 +158,7 @@ extension Renewals {
                 installment += 1
             }
         }
-        for row in try Row.fetchAll(db, sql: "SELECT agent_id, premium_fen FROM policy WHERE status = 'lapsed' AND lapsed_on BETWEEN ? AND ?",
+        for row in try Row.fetchAll(db, sql: policyAsOfToday + "SELECT agent_id, premium_fen FROM policy WHERE status = 'lapsed' AND lapsed_on BETWEEN ? AND ?",
                                     arguments: window) {
             figures[row["agent_id"], default: RenewalFigures()].lapses += 1
             figures[row["agent_id"], default: RenewalFigures()].lapsedPremium += Money(fen: row["premium_fen"])

@@ -123,6 +123,30 @@ public struct Renewals {
         return rows.count
     }
 
+    /// A `WITH` clause that reads `policy` as of today: a policy in force whose premium is unpaid
+    /// past its grace reads as lapsed, on the day after its grace, as `applyLapses` will write
+    /// it. Reports put it before their SQL so that they only read (a read-only file works).
+    var policyAsOfToday: String {
+        // Lapsed when today >= due + grace + 1, that is due < today - grace.
+        let before = today.adding(days: -rules.graceDays).description
+        let past = "status = 'in_force' AND next_due_on < '\(before)'"
+        return """
+            WITH policy AS (
+                SELECT id, lead_id, agent_id, servicing_agent_id, product, premium_fen, mode, sold_at, renewals_paid, next_due_on,
+                       CASE WHEN \(past) THEN 'lapsed' ELSE status END AS status,
+                       CASE WHEN \(past) THEN date(next_due_on, '+\(rules.graceDays + 1) days') ELSE lapsed_on END AS lapsed_on
+                FROM main.policy)
+
+            """
+    }
+
+    /// Policies in force whose premium is unpaid past its grace: lapsed today, written by the
+    /// nightly run (`applyLapses`).
+    public func lapsedUnwritten(_ db: Database) throws -> Int {
+        let before = today.adding(days: -rules.graceDays).description
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM policy WHERE status = 'in_force' AND next_due_on < ?", arguments: [before]) ?? 0
+    }
+
     /// Renewal premiums of policies in force due within `days` from today, overdue ones (in
     /// grace) first; the customers one agent serves (the servicing agent, SPEC section 7), or
     /// everyone's, each under its servicing agent. A premium past its grace is left out even

@@ -52,13 +52,15 @@ struct RenewalsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let renewals = Renewals(settings: context.settings, clock: context.clock)
-            let (lapsed, due) = try context.db.transaction { db in
+            let (lapsed, due) = try context.db.read { db in
                 let agentID = try agent.map { try Roster.agent(db, code: $0).id }
-                return (try renewals.applyLapses(db), try renewals.due(db, within: within ?? context.settings.renewals.dueWithinDays, agent: agentID))
+                return (try renewals.lapsedUnwritten(db), try renewals.due(db, within: within ?? context.settings.renewals.dueWithinDays, agent: agentID))
             }
-            if lapsed > 0 && output.format == .table { emit("\(lapsed) policies lapsed today (a premium unpaid past its \(context.settings.renewals.graceDays)-day grace)\n") }
+            if lapsed > 0 && output.format == .table {
+                emit("\(lapsed) policies lapsed (a premium unpaid past its \(context.settings.renewals.graceDays)-day grace; the nightly run records it)\n")
+            }
             emit(try Render.output(due, table: dueTable(due), format: output.format))
         }
     }
@@ -93,9 +95,9 @@ struct RenewalsCommand: ParsableCommand {
         @Option(help: "YYYY-MM (default: this month, to date).") var month: String?
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.readingContext()
             let day = try month.map { try parseMonth($0).firstDay }
-            let report = try context.db.transaction { db in try Renewals(settings: context.settings, clock: context.clock).report(db, month: day) }
+            let report = try context.db.read { db in try Renewals(settings: context.settings, clock: context.clock).report(db, month: day) }
             let lines = report.agents + report.teams.map { line in var l = line; l.agentCode = "team"; return l } + [report.center]
             let table = Table(
                 ["agent", "team", ">due", ">due ¥", ">paid", ">paid ¥", ">collected", ">lapses", ">lapsed ¥", ">cohort ¥", ">persistency"],
