@@ -10,6 +10,9 @@ public enum InputRange {
     public static let maximumDays = 36_500
     /// How many of anything (rows, sales, leads) a count may name.
     public static let maximumCount = 100_000_000
+    /// Characters in one field of an input file (a name, a note, an address, an unknown column):
+    /// a row with a longer one is refused as malformed instead of storing megabytes.
+    public static let maximumFieldCharacters = 1_000
 
     /// A yuan amount from an option: finite, 0 or more (above 0 when `positive`), at most
     /// `Money.maximumYuan`.

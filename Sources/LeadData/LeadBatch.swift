@@ -26,6 +26,10 @@ public struct ImportSummary: Encodable, Equatable, Sendable {
     public var rejected: [RejectReason: Int] = Dictionary(uniqueKeysWithValues: RejectReason.allCases.map { ($0, 0) })
     public var grades: [LeadGrade: Int] = Dictionary(uniqueKeysWithValues: LeadGrade.allCases.map { ($0, 0) })
     public var dryRun = false
+    /// Rows kept without their income, which was not an amount (each one warned about).
+    public var unreadableIncome = 0
+    /// The first `ImportWarning.kept` warnings, in line order, for stderr.
+    public var warnings: [ImportWarning] = []
 
     public init(source: String, fileName: String, encoding: String, layout: String) {
         self.source = source
@@ -39,6 +43,7 @@ public struct ImportSummary: Encodable, Equatable, Sendable {
         case source, rows, accepted, rejected, grades, encoding, layout
         case fileName = "file_name"
         case dryRun = "dry_run"
+        case unreadableIncome = "unreadable_income"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -53,8 +58,31 @@ public struct ImportSummary: Encodable, Equatable, Sendable {
         try container.encode(Dictionary(uniqueKeysWithValues: rejected.map { ($0.key.rawValue, $0.value) }), forKey: .rejected)
         try container.encode(Dictionary(uniqueKeysWithValues: grades.map { ($0.key.rawValue, $0.value) }), forKey: .grades)
         try container.encode(dryRun, forKey: .dryRun)
+        try container.encode(unreadableIncome, forKey: .unreadableIncome)
+    }
+
+    /// Counts `found` and keeps the first `ImportWarning.kept` of them.
+    mutating func warn(_ found: [ImportWarning]) {
+        unreadableIncome += found.count
+        warnings += found.prefix(max(0, ImportWarning.kept - warnings.count))
     }
 
     /// All rejected rows.
     public var rejectedTotal: Int { rejected.values.reduce(0, +) }
+}
+
+/// A row kept with a value dropped: the line, the field and the value (cut to 80 characters).
+public struct ImportWarning: Equatable, Sendable {
+    /// Warnings kept for stderr; the rest are counted (a million bad incomes are not a million lines).
+    public static let kept = 1_000
+
+    public var line: Int
+    public var field: String
+    public var value: String
+    public var problem: String
+
+    /// The warning as one line: `leads.csv:17: income "abc" is not an amount ...`.
+    public func text(file: String) -> String {
+        "\(file):\(line): \(Quoted.value(field)) \"\(Quoted.value(value))\" \(problem)"
+    }
 }

@@ -74,6 +74,8 @@ struct LeadFileFormat: Sendable {
     var fieldCount: Int
     var columns: LeadColumns
     var layoutName: String
+    /// The header's names, for messages (VICIdial's field names for a list without a header).
+    var names: [String] = LeadColumns.vicidialFields
     /// An xlsx workbook (detected by content), read at `sheet` or its first sheet.
     var workbook = false
     var sheet: String?
@@ -114,7 +116,9 @@ struct LeadFileFormat: Sendable {
         let header = CSVHeader(record.fields)
         let columns = LeadColumns(header: header)
         if columns.phone != nil {
-            return LeadFileFormat(delimiter: delimiter, hasHeader: true, fieldCount: record.count, columns: columns, layoutName: "header")
+            var format = LeadFileFormat(delimiter: delimiter, hasHeader: true, fieldCount: record.count, columns: columns, layoutName: "header")
+            format.names = record.fields
+            return format
         }
         if delimiter != UInt8(ascii: ","), delimiter != UInt8(ascii: ";"), record.count >= 25 {
             return vicidial

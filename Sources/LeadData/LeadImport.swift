@@ -232,6 +232,7 @@ public struct LeadImporter {
                 }
             }
             for rejection in rejections { summary.rejected[rejection.reason, default: 0] += 1 }
+            summary.warn(chunk.warnings)
             if rejects != nil {
                 // The chunk's rejections in line order, any found by the insert among them.
                 var all = rejections

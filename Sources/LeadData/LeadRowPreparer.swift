@@ -24,6 +24,8 @@ struct PreparedChunk: Sendable {
 
     var rows: PackedRows
     var rejections: [Rejection] = []
+    /// Rows kept with a value dropped (an income that is not an amount), in line order.
+    var warnings: [ImportWarning] = []
     var records = 0
     /// Bytes of the file read so far, for progress.
     var bytesRead = 0
@@ -63,11 +65,19 @@ struct LeadRowPreparer {
         self.grading = LeadGrading.Cached(rules: rules.grading)
     }
 
-    /// Adds the record to `rows`, or says why it is rejected.
-    mutating func prepare(_ record: CSVRecord, presence: LeadPresence?, into rows: inout PackedRows) throws -> (RejectReason, String)? {
+    /// Adds the record to `rows`, or says why it is rejected; a value the row is kept without
+    /// goes to `warnings`.
+    mutating func prepare(
+        _ record: CSVRecord, presence: LeadPresence?, into rows: inout PackedRows, warnings: inout [ImportWarning]
+    ) throws -> (RejectReason, String)? {
         if format.hasHeader ? record.count != format.fieldCount : record.count < 25 {
             let expected = format.hasHeader ? "the header's \(format.fieldCount)" : "VICIdial's 25"
             return (.malformedRow, "\(record.count) fields; expected \(expected)")
+        }
+        // A 10 MB name or note is not stored (SPEC section 12: every field has a sane size).
+        if let (index, characters) = record.overlongField() {
+            let name = index < format.names.count && !format.names[index].isEmpty ? format.names[index] : "column \(index + 1)"
+            return (.malformedRow, "field \"\(Quoted.value(name))\" has \(characters) characters; at most \(InputRange.maximumFieldCharacters)")
         }
         let columns = format.columns
         func field(_ index: Int?) -> String? {
@@ -111,7 +121,13 @@ struct LeadRowPreparer {
             }
             leadClass = given
         }
-        let income = field(columns.income).flatMap(LeadProfileParsing.income)
+        let incomeText = field(columns.income)
+        let income = incomeText.flatMap(LeadProfileParsing.income)
+        if let incomeText, income == nil, let index = columns.income {
+            let name = index < format.names.count ? format.names[index] : "income"
+            warnings.append(ImportWarning(line: record.line, field: name, value: incomeText,
+                                          problem: "is not an amount in yuan from 0 to 100,000,000; the lead is kept without an income"))
+        }
         let married = field(columns.marital).flatMap(LeadProfileParsing.married)
         let children = field(columns.children).flatMap(LeadProfileParsing.children)
         let occupation = field(columns.occupation)
@@ -154,7 +170,7 @@ struct LeadRowPreparer {
         var chunk = PreparedChunk(records: target)
         while let record = try reader.next() {
             chunk.records += 1
-            if let (reason, detail) = try prepare(record, presence: presence, into: &chunk.rows) {
+            if let (reason, detail) = try prepare(record, presence: presence, into: &chunk.rows, warnings: &chunk.warnings) {
                 var rejection = Rejection(line: record.line, reason: reason, detail: detail, fields: keepFields ? record.fields : [])
                 if presence == nil && (reason == .dnc || reason == .outOfAgeRange) { rejection.unconfirmedPhone = seenLast }
                 chunk.rejections.append(rejection)

@@ -57,6 +57,10 @@ struct LeadsCommand: ParsableCommand {
             options.force = force
             let importer = try LeadImporter(settings: context.settings, clock: context.clock)
             let summary = try importer.run(path: file, options: options, db: context.db, progress: ProgressBar("import", total: 100))
+            for warning in summary.warnings { note(warning.text(file: summary.fileName)) }
+            if summary.unreadableIncome > summary.warnings.count {
+                note("\(summary.fileName): \(summary.unreadableIncome - summary.warnings.count) more rows kept without an unreadable income (not listed)")
+            }
             var table = Table(["outcome", ">rows"])
             table.append(["accepted", String(summary.accepted)])
             for reason in RejectReason.allCases { table.append([reason.rawValue, String(summary.rejected[reason, default: 0])]) }

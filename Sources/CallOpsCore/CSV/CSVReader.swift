@@ -53,6 +53,18 @@ public struct CSVRecord: Sendable, Equatable {
     /// All fields as text.
     public var fields: [String] { (0..<count).map { self[$0] } }
 
+    /// The first field longer than `limit` characters (`InputRange.maximumFieldCharacters`) and
+    /// its length in characters, or nil. Only a field of more than `limit` bytes is counted.
+    public func overlongField(limit: Int = InputRange.maximumFieldCharacters) -> (index: Int, characters: Int)? {
+        for index in 0..<count {
+            let start = index == 0 ? 0 : buffer.ends[index - 1]
+            guard buffer.ends[index] - start > limit else { continue }
+            let characters = self[index].count
+            if characters > limit { return (index, characters) }
+        }
+        return nil
+    }
+
     public static func == (a: CSVRecord, b: CSVRecord) -> Bool {
         guard a.line == b.line && a.count == b.count else { return false }
         for i in 0..<a.count where !a.withBytes(i, { x in b.withBytes(i) { y in x.elementsEqual(y) } }) {
