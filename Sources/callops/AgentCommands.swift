@@ -24,7 +24,7 @@ struct CallsCommand: ParsableCommand {
         @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.checkedContext()
             let progress = ProgressBar("calls import", total: 100)
             let summary = try context.db.transaction { db in
                 try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, layout: layout, sheet: sheet, progress: progress,

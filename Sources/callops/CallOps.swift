@@ -61,8 +61,10 @@ struct CallOps: ParsableCommand {
             message = own.description
         } else if type(of: error) is NSError.Type || error is CocoaError || error is POSIXError {
             message = Quoted.describe(error)
-        } else if error is DatabaseError {
-            message = String(describing: error)
+        } else if let database = error as? DatabaseError {
+            // A database error no module put into words (a damaged page found mid-command): the
+            // store's sentence for it, never GRDB's raw text.
+            message = AppDatabase.explain(database, path: OpenDatabases.shared.path ?? "the database").description
         } else {
             // The parser's own errors: help and --version as they are; a refusal with any long
             // value it quotes cut to 80 characters (a 5,000-digit lead id once filled the screen).

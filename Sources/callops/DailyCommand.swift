@@ -24,15 +24,8 @@ struct DailyCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), !isFolder.boolValue {
             throw CallOpsError.invalidValue(field: "--out", value: out, expected: "a folder (it is a file); daily writes queues/ and reports/ into it")
         }
-        // A damaged database is refused before the night's work opens it for writing.
-        let checking = try global.readingContext()
-        let problems = try checking.db.quickCheck()
-        try checking.db.close()
-        if !problems.isEmpty {
-            throw CallOpsError.refused(
-                "\(Quoted.path(global.databasePath)) is damaged (\(Quoted.value(problems.prefix(3).joined(separator: "; ")))); nothing was changed; restore it from a backup (callops backup) before the nightly run")
-        }
-        let context = try global.context()
+        // A damaged database is refused before the night's work writes to it.
+        let context = try global.checkedContext()
         var day = context.clock.startOfDay(context.clock.now)
         if let date {
             guard let parsed = context.clock.parseDay(date) else {

@@ -64,6 +64,15 @@ struct GlobalOptions: ParsableArguments {
         return Context(settings: settings, clock: clock, db: db)
     }
 
+    /// Context for a bulk writer (imports, allocation, recycling, scoring, pay run, the nightly
+    /// batch): the database opened for writing and refused, unchanged, when SQLite's quick check
+    /// finds it damaged (README, "Checking and keeping the database", has the cost).
+    func checkedContext() throws -> Context {
+        let context = try context()
+        try context.db.refuseIfDamaged()
+        return context
+    }
+
     /// Context for a command that only reads: the database opened read-only.
     func readingContext() throws -> Context { try context(access: .readOnly) }
 }
@@ -74,11 +83,20 @@ final class OpenDatabases: @unchecked Sendable {
     static let shared = OpenDatabases()
     private let lock = NSLock()
     private var open: [AppDatabase] = []
+    private var lastPath: String?
 
     func add(_ db: AppDatabase) {
         lock.lock()
         defer { lock.unlock() }
         open.append(db)
+        lastPath = db.path
+    }
+
+    /// The database this run opened last, kept after `closeAll`, for messages.
+    var path: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return lastPath
     }
 
     func closeAll() {

@@ -28,7 +28,7 @@ extension LeadsCommand {
             }
 
             func run() throws {
-                let context = try global.context()
+                let context = try global.checkedContext()
                 let card = try LeadScoring(settings: context.settings, clock: context.clock)
                     .train(context.db, options: .init(since: since, holdout: holdout, seed: seed))
                 if output.format == .json {
@@ -71,7 +71,7 @@ extension LeadsCommand {
             @Option(help: "Only leads of this batch.") var batch: Int64?
 
             func run() throws {
-                let context = try global.context()
+                let context = try global.checkedContext()
                 let result = try LeadScoring(settings: context.settings, clock: context.clock).apply(context.db, batch: batch)
                 let table = Table([">model", ">scored", ">mean score"], rows: [[
                     String(result.modelID), String(result.scored), result.meanScore.map { String(format: "%.4f", $0) } ?? "-",

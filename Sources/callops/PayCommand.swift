@@ -20,7 +20,7 @@ struct PayCommand: ParsableCommand {
         @Flag(help: "Lock the month.") var finalize = false
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.checkedContext()
             let day = try month.map { try parseMonth($0).firstDay } ?? context.clock.civilToday
             let result = try context.db.transaction { db in try PayRun(settings: context.settings, clock: context.clock).run(db, month: day, finalize: finalize) }
             let table = CallOpsCore.Table(

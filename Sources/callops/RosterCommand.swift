@@ -21,7 +21,7 @@ struct RosterCommand: ParsableCommand {
         @Option(help: "The sheet of an xlsx workbook (default its first).") var sheet: String?
 
         func run() throws {
-            let context = try global.context()
+            let context = try global.checkedContext()
             let roster = try RosterImport.read(path: file, clock: context.clock, sheet: sheet)
             let name = (file as NSString).lastPathComponent
             // An agent the file marks `left` leaves as with `roster leave`, in the same transaction

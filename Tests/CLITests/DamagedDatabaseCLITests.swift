@@ -1,0 +1,81 @@
+import CallOpsStore
+import Foundation
+import Testing
+
+/// SPEC section 12: a damaged database is one clear error, never a crash or GRDB's raw text,
+/// and takes no write (issue 14).
+@Suite(.serialized) struct DamagedDatabaseCLITests {
+
+    /// `count` random bytes (from `seed`) written at `offset` of the database.
+    func damage(_ path: String, at offset: Int, count: Int = 65_536, seed: UInt64) throws {
+        var state = seed
+        let noise = (0..<count).map { _ -> UInt8 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: UInt64(offset))
+        try handle.write(contentsOf: Data(noise))
+        try handle.close()
+    }
+
+    /// A center of 6,002 leads, so that the database spans many pages.
+    func largerCenter(_ cli: CLI) throws {
+        try cli.oneAgentCenter()
+        var text = "phone,name,age\n"
+        for i in 0..<6_000 { text += "137\(String(format: "%08d", i)),客户\(i),\(20 + i % 40)\n" }
+        #expect(try cli.run(["leads", "import", cli.write("many.csv", text), "--source", "m"]).status == 0)
+    }
+
+    /// Runs each command on the damaged file: refused with one line that names `callops check`,
+    /// no raw GRDB error, the file byte for byte as it was.
+    func expectRefusedUntouched(_ cli: CLI, _ commands: [[String]]) throws {
+        let before = cli.bytes(cli.database)
+        for command in commands {
+            let result = try cli.run(command)
+            #expect(result.status == 1, "\(command): status \(result.status): \(result.stderr)")
+            #expect(result.stderr.contains("damaged") && result.stderr.contains("callops check"), "\(command): \(result.stderr)")
+            #expect(!result.stderr.contains("SQLite error"), "\(command): a raw GRDB error: \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+            #expect(cli.bytes(cli.database) == before, "\(command) changed the damaged file")
+        }
+    }
+
+    @Test func bulkWritersRefuseAFileDamagedAnywhere() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try largerCenter(cli)
+        let size = try #require(cli.bytes(cli.database)).count
+        try damage(cli.database, at: size / 2, seed: 14)
+        var more = "phone,name,age\n"
+        for i in 0..<3_000 { more += "136\(String(format: "%08d", i)),新客\(i),\(20 + i % 40)\n" }
+        try expectRefusedUntouched(cli, [
+            ["leads", "import", try cli.write("more.csv", more), "--source", "n"],
+            ["calls", "import", try cli.write("calls.csv", "call_id,agent_code,lead_id,started_at,talk_seconds,disposition\nc1,A001,2,2026-11-23T09:30,60,connected\n")],
+            ["roster", "import", try cli.write("roster2.csv", "agent_code,name,team,hire_date\nA002,李娜,一组,2024-03-01\n")],
+            ["leads", "allocate", "--seed", "1"],
+            ["leads", "recycle"],
+            ["pay", "run", "--month", "2026-11"],
+            ["daily", "--out", cli.folder.appendingPathComponent("night").path],
+        ])
+        #expect(try cli.run(["check"]).status != 0)
+    }
+
+    @Test func aCallOnADamagedPageIsRefusedCleanly() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try largerCenter(cli)
+        // The page that holds lead 1: the lead table's leftmost leaf.
+        let (page, pageSize) = try DatabaseQueue(path: cli.database).read { db in
+            (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1") ?? 0,
+             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
+        }
+        #expect(page > 1)
+        try damage(cli.database, at: (page - 1) * pageSize, count: pageSize, seed: 7)
+        try expectRefusedUntouched(cli, [
+            ["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "connected", "--talk-seconds", "60"],
+            ["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "1200"],
+            ["leads", "import", try cli.write("one.csv", "phone,name\n13600000001,新客\n"), "--source", "n"],
+        ])
+    }
+}
