@@ -1,3 +1,4 @@
+import CallOpsStore
 import Foundation
 import Testing
 
@@ -26,6 +27,45 @@ import Testing
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
+    }
+
+    /// SPEC section 12: `callops backup` copies the database safely while it is in use.
+    @Test func aBackupDuringAnImportIsWholeAndSound() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let file = try leads(cli, "big.csv", rows: 60_000, base: 0)
+        let importing = try start(cli, ["leads", "import", file, "--source", "big"])
+        usleep(300_000)
+        let backup = try cli.run(["backup", "copy.sqlite"])
+        importing.waitUntilExit()
+        #expect(backup.status == 0 && importing.terminationStatus == 0, "\(backup.stderr)")
+        let copy = cli.folder.appendingPathComponent("copy.sqlite").path
+        let check = try cli.run(["check", "--db", copy])
+        #expect(check.status == 0 && check.stdout.hasPrefix("ok"), "\(check.stdout)\(check.stderr)")
+        // The copy holds the batch whole or not at all.
+        let leads = try DatabaseQueue(path: copy).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM lead") ?? -1 }
+        #expect(leads == 0 || leads == 60_000, "\(leads) leads in the copy")
+    }
+
+    /// SPEC section 12: `callops check` runs the domain invariants (no DNC lead open, a lead
+    /// held once at a time, pay lines summing to their run) on what an outside tool wrote.
+    @Test func checkFindsWhatAnOutsideToolBroke() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        #expect(try cli.run(["pay", "run", "--month", "2026-11"]).status == 0)
+        #expect(try cli.run(["check"]).status == 0)
+        try DatabaseQueue(path: cli.database).write { db in
+            try db.execute(sql: "INSERT INTO dnc (phone, added_at, source) SELECT phone, '2026-11-23T10:00:00', 'tool' FROM lead WHERE id = 1")
+            try db.execute(sql: "INSERT INTO lead_ledger (lead_id, event, at, agent_id, reason) SELECT lead_id, 'assigned', at, agent_id, reason FROM lead_ledger WHERE event = 'assigned' AND lead_id = 2")
+            try db.execute(sql: "UPDATE pay_line SET amount_fen = amount_fen + 1 WHERE id = (SELECT min(id) FROM pay_line)")
+        }
+        let check = try cli.run(["check"])
+        #expect(check.status != 0)
+        let report = check.stdout + check.stderr
+        for expected in ["lead 1 is open for agent", "lead 2 was assigned twice", "pay 2026-11: lines sum to"] {
+            #expect(report.contains(expected), "\(expected): \(report)")
+        }
     }
 
     @Test func twoImportsAtOnceBothLand() throws {
