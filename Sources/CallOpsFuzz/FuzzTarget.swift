@@ -14,6 +14,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case money
     /// The config: TOML parsing, merging over the defaults, the range and rule checks.
     case config
+    /// The xlsx reader: the bytes as a workbook file, and (split at the first zero byte) as the
+    /// sheet XML and shared strings of a well-formed stored workbook.
+    case xlsx
 
     /// The target named by `$CALLOPS_FUZZ_TARGET` (csv by default), for the libFuzzer entry.
     public static let selected = FuzzTarget(rawValue: ProcessInfo.processInfo.environment["CALLOPS_FUZZ_TARGET"] ?? "csv") ?? .csv
@@ -57,6 +60,26 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = InputRange.talkSeconds(text)
         case .config:
             _ = try? Settings.parse(toml: String(decoding: bytes, as: UTF8.self), file: "fuzz.toml")
+        case .xlsx:
+            let split = bytes.firstIndex(of: 0) ?? bytes.endIndex
+            let wrapped = StoredWorkbook.make(sheet: Array(bytes[..<split]), strings: split < bytes.endIndex ? Array(bytes[(split + 1)...]) : [])
+            for file in [bytes, wrapped] { Self.readWorkbook(file) }
+        }
+    }
+
+    /// Reads every row of the workbook `bytes` (the reader takes a path: a scratch file of this
+    /// process's own, removed after).
+    private static func readWorkbook(_ bytes: [UInt8]) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("callops-fuzz-\(getpid()).xlsx").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { return }
+        defer { unlink(path) }
+        guard var reader = try? XLSXReader(path: path) else { return }
+        precondition(reader.sheetNames.contains(reader.sheetName), "the sheet read is one of the workbook's")
+        var last = 0
+        while let record = try? reader.next() {
+            precondition(record.line > last && record.line <= 1_048_576, "rows are numbered 1 to 1,048,576, going forward")
+            last = record.line
+            _ = record.fields
         }
     }
 }

@@ -198,6 +198,11 @@ public struct XLSXReader {
                 continue
             }
             let number = rowAttribute(from: open + 4, to: tagEnd) ?? rowNumber + 1
+            // Rows are numbered 1 to 1,048,576, in order (the fuzzer's `r="0"` gave a line 0):
+            // anything else is a damaged sheet, not a line number to put in a message.
+            guard number > rowNumber, number <= 1_048_576 else {
+                throw ZipArchive.Damage(reason: "is corrupt (row number \(number) after row \(rowNumber); rows go from 1 to 1,048,576 in order)")
+            }
             if window[tagEnd - 1] == Self.slash {
                 rowNumber = number
                 start = tagEnd + 1
@@ -247,6 +252,11 @@ public struct XLSXReader {
         return nil
     }
 
+    /// Excel's columns: A to XFD.
+    private static let maximumColumns = 16_384
+    /// More cell styles than any workbook holds (Excel's limit is 64,000).
+    private static let maximumStyles = 1_000_000
+
     /// Writes the cells of the row's content `from..<to` into `sink`, each in its column.
     private func parseCells(from: Int, to: Int, line: Int, into sink: inout FieldSink) throws {
         var i = from
@@ -262,11 +272,16 @@ public struct XLSXReader {
             var reference: Int?
             var type = UInt8(ascii: "n"), typeSecond: UInt8 = 0
             var style = 0
+            // Columns run from A to XFD (16,384) and style indexes are small: the fuzzer's
+            // `CUUUUUUU1` padded a row to billions of fields, and longer ones overflowed.
+            var outOfRange = false
             XMLScan.attributes(UnsafeBufferPointer(start: window + open + 2, count: tagEnd - open - 2)) { name, value in
                 if name.count == 1 && name[0] == UInt8(ascii: "r") {
                     var col = 0
                     for b in value {
-                        if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { col = col * 26 + Int(b - UInt8(ascii: "A")) + 1 } else { break }
+                        guard b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") else { break }
+                        col = col * 26 + Int(b - UInt8(ascii: "A")) + 1
+                        if col > Self.maximumColumns { outOfRange = true; break }
                     }
                     if col > 0 { reference = col - 1 }
                 } else if name.count == 1 && name[0] == UInt8(ascii: "t") {
@@ -274,9 +289,15 @@ public struct XLSXReader {
                     typeSecond = value.count > 1 ? value[1] : 0
                 } else if name.count == 1 && name[0] == UInt8(ascii: "s") {
                     var s = 0
-                    for b in value where b >= 48 && b <= 57 { s = s * 10 + Int(b - 48) }
+                    for b in value where b >= 48 && b <= 57 {
+                        s = s * 10 + Int(b - 48)
+                        if s > Self.maximumStyles { outOfRange = true; break }
+                    }
                     style = s
                 }
+            }
+            if outOfRange {
+                throw ZipArchive.Damage(reason: "is corrupt (row \(line) has a cell past column XFD or with a style index out of range)")
             }
             let cellColumn = reference ?? column + 1
             guard cellColumn > column else { throw ZipArchive.Damage(reason: "is corrupt (row \(line) has its cells out of order)") }
@@ -301,7 +322,10 @@ public struct XLSXReader {
                 switch (type, typeSecond) {
                 case (UInt8(ascii: "s"), 0):
                     var index = 0
-                    for b in UnsafeBufferPointer(start: window + value.lowerBound, count: value.count) where b >= 48 && b <= 57 { index = index * 10 + Int(b - 48) }
+                    for b in UnsafeBufferPointer(start: window + value.lowerBound, count: value.count) where b >= 48 && b <= 57 {
+                        // Capped, so a 30-digit index is a missing string, not an overflow.
+                        index = min(index * 10 + Int(b - 48), Int(Int32.max))
+                    }
                     guard let text = strings[index] else { throw ZipArchive.Damage(reason: "is corrupt (row \(line) names shared string \(index), which is missing)") }
                     scratch.append(contentsOf: text)
                 case (UInt8(ascii: "b"), _):
