@@ -57,6 +57,20 @@ import Testing
         #expect(try cli.run(["check"]).status == 0)
     }
 
+    /// SPEC section 12: a number in the config has a range too, checked where it is parsed.
+    @Test func outOfRangeConfigNumbersAreRefusedWithTheirLine() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        let before = bytes(database(cli))
+        let wait = try cli.write("wait.toml", "[general]\nbusy_wait_seconds = 99999999999\n")
+        let writer = try cli.run(["leads", "allocate", "--seed", "1", "--config", wait])
+        refused(writer, naming: "wait.toml:2: `general.busy_wait_seconds`: 99999999999 is out of range")
+        let intervals = try cli.write("intervals.toml", "[cadence]\nintervals = [1, 1e30]\n")
+        refused(try cli.run(["config", "check", "--config", intervals]), naming: "intervals.toml:2: `cadence.intervals`: 1e+30 is out of range")
+        #expect(bytes(database(cli)) == before)
+    }
+
     @Test func aHugeTalkTimeIsRejectedSoReportsStillRun() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
