@@ -29,6 +29,8 @@ public struct CallFileReader {
     /// Each column's index, looked up once (a lookup normalises the name: per field and row it
     /// cost a seventh of a million-row import).
     private let columns: [String: Int]
+    /// The header's names as the file writes them, for messages.
+    private let names: [String]
     private let clock: Clock
     private let validator: MobileValidator
     /// The product codes of the catalog, which a `sale` row must name (`CallRowSale`).
@@ -59,6 +61,7 @@ public struct CallFileReader {
             columns[name] = header.column(name)
         }
         self.columns = columns
+        self.names = headerRecord.fields
         self.clock = clock
         self.validator = try MobileValidator(pattern: settings.leads.mobilePattern)
         self.catalog = settings.products.map(\.code)
@@ -89,6 +92,11 @@ public struct CallFileReader {
             return Self.trimmed(record, i)
         }
         func reject(_ field: String, _ reason: String) -> CallFileRecord { .rejected(.init(line: record.line, field: field, reason: reason)) }
+        // A 10 MB note is not stored (SPEC section 12: every field has a sane size).
+        if let (index, characters) = record.overlongField() {
+            return reject(index < names.count ? names[index] : "column \(index + 1)",
+                          "has \(characters) characters; at most \(InputRange.maximumFieldCharacters)")
+        }
         guard let callID = value("call_id") else { return reject("call_id", "is empty") }
         guard let agent = value("agent_code") else { return reject("agent_code", "is empty") }
         guard let startedText = value("started_at"), let started = clock.parse(startedText) else {

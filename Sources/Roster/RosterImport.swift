@@ -118,6 +118,9 @@ public enum RosterImport {
             if record.count != header.names.count {
                 throw fail("row", "has \(record.count) fields; the header has \(header.names.count)")
             }
+            if let (index, characters) = record.overlongField() {
+                throw fail(header.names[index], "has \(characters) characters; at most \(InputRange.maximumFieldCharacters)")
+            }
             var values: [String: String] = [:]
             for name in required {
                 guard let value = field(name) else { throw fail(name, "is empty") }

@@ -38,4 +38,24 @@ import Testing
         let table = try cli.run(["leads", "import", cli.write("again.csv", "phone,年收入\n13900000011,很多\n"), "--source", "w"])
         #expect(table.status == 0 && table.stderr.contains("again.csv:2: 年收入 \"很多\" is not an amount"), "\(table.stderr)")
     }
+
+    @Test func aHugeFieldInACallOrRosterFileIsRefusedWithItsLine() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        let note = String(repeating: "话", count: 5_000)
+        let calls = try cli.write("calls.csv", "call_id,agent_code,lead_id,started_at,talk_seconds,disposition,note\nc1,A001,1,2026-11-23T09:30,60,connected,\(note)\nc2,A001,2,2026-11-23T09:40,60,connected,ok\n")
+        let imported = try cli.run(["calls", "import", calls, "--format", "json"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let summary = try #require(try CLI.json(imported) as? [String: Any])
+        #expect(summary["imported"] as? Int == 1, "\(summary)")
+        let rejected = try #require((summary["rejected"] as? [[String: Any]])?.first)
+        #expect(rejected["line"] as? Int == 2 && rejected["field"] as? String == "note", "\(rejected)")
+        #expect((rejected["reason"] as? String)?.contains("has 5000 characters; at most 1000") == true, "\(rejected)")
+        let before = cli.bytes(cli.database)
+        let roster = try cli.write("r2.csv", "agent_code,name,team,hire_date\nA002,\(String(repeating: "x", count: 1_001)),一组,2024-03-01\n")
+        let refused = try cli.run(["roster", "import", roster])
+        #expect(refused.status == 1 && refused.stderr.contains("r2.csv:2") && refused.stderr.contains("name") && refused.stderr.contains("1001 characters"), "\(refused.stderr)")
+        #expect(cli.bytes(cli.database) == before)
+    }
 }
