@@ -230,10 +230,13 @@ extension SeatReport: Encodable {
         return (t, attainment)
     }
 
+    /// What the row of the agents' or teams' sum is called: `total` for one team, else `center`.
+    public var totalLabel: String { teams.count == 1 ? "total" : "center" }
+
     /// The report as rows for a terminal or CSV.
     public func table(by grouping: Grouping) -> Table {
         func money(_ m: Money?) -> String { m?.description ?? "-" }
-        let centerName = teams.count == 1 && center.headcount == teams[0].headcount ? "total" : "center"
+        let centerName = totalLabel
         var footer = ["period \(from) to \(to)"]
         if let previous {
             footer.append("previous \(previous.from) to \(previous.to): sales \(previous.center.sales) (\(Self.changeText(SeatComparison.change(Double(center.sales), Double(previous.center.sales))))), premium \(previous.center.premium) (\(Self.changeText(SeatComparison.change(Double(center.premium.fen), Double(previous.center.premium.fen))))), effective calls \(previous.center.effectiveCalls) (\(Self.changeText(SeatComparison.change(Double(center.effectiveCalls), Double(previous.center.effectiveCalls)))))")

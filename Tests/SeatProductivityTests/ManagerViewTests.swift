@@ -208,4 +208,34 @@ import Testing
         #expect(teamJSON["pay_cost"] as? Double == paid.yuan && teamJSON["premium_per_yuan"] is Double)
         #expect(PayCost.calendarShare(of: CivilMonth("2026-02")!, from: CivilDay("2026-01-30")!, through: CivilDay("2026-02-07")!) == 7.0 / 28)
     }
+
+    @Test func theDailyTrendThePageAndTheWorkbook() throws {
+        let center = try weekCenter()
+        let report = try center.report(month: nil, from: "2026-11-09", to: "2026-11-15", compare: .previous)
+        // Monday to Friday, with or without calls; the weekend had none.
+        #expect(report.days.map(\.day) == ["2026-11-09", "2026-11-10", "2026-11-11", "2026-11-12", "2026-11-13"])
+        #expect(report.days[0].dials == 0 && report.days[0].contactRate == nil && report.days[1].contactRate == 1 && report.days[2].contactRate == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(Render.json(report).utf8)) as? [String: Any])
+        let days = try #require(json["days"] as? [[String: Any]])
+        #expect(days.count == 5 && days[1]["contact_rate"] as? Double == 1 && days[0]["contact_rate"] is NSNull)
+        #expect(report.table(by: .day).rows.map { $0[3] } == ["-", "100.0%", "0.0%", "100.0%", "100.0%"])
+
+        let html = report.html()
+        #expect(html.contains("@page{size:A4") && html.contains("@media print") && html.contains("break-inside:avoid"))
+        #expect(html.contains("Daily trend") && html.components(separatedBy: "aria-label=\"daily trend\"").count == 5)
+        #expect(html.contains("Tiers 职级") && html.contains("Compared with 对比 2026-11-02 – 2026-11-09") && html.contains("center 中心"))
+        #expect(html.contains("Input and output 投入产出") && html.contains("<tr class=\"total\"><td class=\"l\">total</td>"))
+        #expect(!html.contains("http") && !html.contains("<script"))
+
+        let tables = try report.workbookTables()
+        #expect(tables.map(\.name) == ["summary", "agents", "teams", "center", "tiers", "days", "previous", "funnel"])
+        let teams = try #require(tables.first { $0.name == "teams" })
+        #expect(teams.rows.count == 1)
+        let previous = try #require(tables.first { $0.name == "previous" })
+        #expect(previous.columns.prefix(3).map(\.key) == ["from", "to", "team"] && previous.rows.map { $0[2] } == [.string("一组"), .string("total")])
+        let agents = try #require(tables.first { $0.name == "agents" })
+        #expect(agents.columns.contains { $0.key == "targets_premium" } && !agents.columns.contains { $0.key == "targets" })
+        let charted = Set(report.workbookCharts.map(\.table))
+        #expect(charted.isSubset(of: Set(tables.map(\.name))) && charted.contains("tiers") && charted.contains("days"))
+    }
 }
