@@ -25,13 +25,13 @@ extension SeatReport {
             tr.total td{font-weight:600;border-top:2px solid #9aa5b1}.up{color:#2f7d4a}.down{color:#b42318}.note{color:#52606d;font-size:12px}
             .trend{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:12px}.trend figure{margin:0;background:#fff;border-radius:8px;padding:8px 12px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
             .trend figcaption{font-size:13px;font-weight:600;margin-bottom:4px}.row{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
-            section{margin-bottom:8px}
+            section{margin-bottom:8px}.wide{overflow-x:auto}
             @page{size:A4 landscape;margin:10mm}
             @media print{
               body{margin:0;background:#fff;font-size:11px}h1{font-size:18px}h2{font-size:14px;margin:14px 0 6px;break-after:avoid}
               .tile,.trend figure{box-shadow:none;border:1px solid #cbd2d9}.tile{min-width:0;padding:6px 10px}
               table{font-size:9.5px}th,td{padding:2px 4px}section,figure,.tile,svg{break-inside:avoid}tr{break-inside:avoid}
-              thead{display:table-header-group}section.agents{break-before:page}
+              thead{display:table-header-group}section.agents{break-before:page}.wide{overflow:visible}
             }
             </style></head><body>
             <h1>\(Self.esc(title))</h1><div class="period">\(Self.esc(from)) – \(Self.esc(to))\(previous.map { " · compared with 对比 \(Self.esc($0.from)) – \(Self.esc($0.to))" } ?? "")</div>
@@ -39,7 +39,8 @@ extension SeatReport {
 
             """
         for t in teams { page += tile(t, name: t.team, money: money) }
-        page += tile(center, name: "center 中心", money: money, isCenter: true)
+        // One team's page: its tile already is the total.
+        if teams.count != 1 { page += tile(center, name: "center 中心", money: money, isCenter: true) }
         page += "</div></section>\n"
         if let previous { page += comparisonTable(previous, money: money) }
         page += inputOutputTable(money: money)
@@ -51,6 +52,9 @@ extension SeatReport {
         page += "</body></html>\n"
         return page
     }
+
+    /// The sum's row on the page: the center's, or one team's total.
+    var totalName: String { teams.count == 1 ? "total 合计" : "center 中心" }
 
     static func esc(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -99,7 +103,7 @@ extension SeatReport {
             return cells + "</tr>\n"
         }
         for t in teams { html += row(t, previous.teams.first { $0.team == t.team }, name: t.team, total: false) }
-        html += row(center, previous.center, name: "center 中心", total: true)
+        html += row(center, previous.center, name: totalName, total: true)
         return html + "</table></section>\n"
     }
 
@@ -107,8 +111,8 @@ extension SeatReport {
     private func inputOutputTable(money: (Money?) -> String) -> String {
         var html = "<section><h2>Input and output 投入产出</h2>\n<table><thead><tr><th class=\"l\">team</th><th>lead cost 数据成本</th><th>pay cost 人力成本</th>"
         html += "<th>spent 投入</th><th>premium 保费</th><th>FYC 首年佣金</th><th>premium per yuan 每元产出</th></tr></thead>\n"
-        for (t, name) in teams.map({ ($0, $0.team) }) + [(center, "center 中心")] {
-            html += "<tr\(name == "center 中心" ? " class=\"total\"" : "")><td class=\"l\">\(Self.esc(name))</td><td>\(money(t.leadCost))</td>"
+        for (t, name) in teams.map({ ($0, $0.team) }) + [(center, totalName)] {
+            html += "<tr\(name == totalName ? " class=\"total\"" : "")><td class=\"l\">\(Self.esc(name))</td><td>\(money(t.leadCost))</td>"
             html += "<td>\(money(t.payCost))\(t.payCostIncludesDraft ? "*" : "")</td><td>\(money(t.spent))</td><td>\(money(t.premium))</td>"
             html += "<td>\(money(t.fyc))</td><td>\(t.premiumPerYuan.map { Render.number($0, digits: 2) } ?? "–")</td></tr>\n"
         }
@@ -129,7 +133,7 @@ extension SeatReport {
     }
 
     private func agentTable(money: (Money?) -> String) -> String {
-        var html = "<section class=\"agents\"><h2>Agents 坐席</h2>\n<table><thead><tr><th class=\"l\">agent</th><th class=\"l\">name</th><th class=\"l\">team</th><th class=\"l\">tier</th>"
+        var html = "<section class=\"agents\"><h2>Agents 坐席</h2>\n<div class=\"wide\"><table><thead><tr><th class=\"l\">agent</th><th class=\"l\">name</th><th class=\"l\">team</th><th class=\"l\">tier</th>"
         html += "<th>dials</th><th>contacts</th><th>effective</th><th>talk min</th><th>proposals</th><th>sales</th><th>premium</th><th>件均保费</th>"
         html += "<th>conversion</th><th>calls att.</th><th>calls/day att.</th><th>proposals att.</th><th>sales att.</th><th>premium att.</th><th>rank</th><th class=\"l\">flags</th></tr></thead>\n"
         func row(_ f: AgentFigures, _ by: Attainment?, code: String, rank: String, total: Bool) -> String {
@@ -146,7 +150,7 @@ extension SeatReport {
             let total = agentTotal
             html += row(total.figures, total.attainment, code: totalLabel, rank: "", total: true)
         }
-        return html + "</table></section>\n"
+        return html + "</table></div></section>\n"
     }
 
     /// The trend per working day: premium, sales, effective calls and contact rate, each a

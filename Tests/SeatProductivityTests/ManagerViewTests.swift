@@ -223,7 +223,7 @@ import Testing
         let html = report.html()
         #expect(html.contains("@page{size:A4") && html.contains("@media print") && html.contains("break-inside:avoid"))
         #expect(html.contains("Daily trend") && html.components(separatedBy: "aria-label=\"daily trend\"").count == 5)
-        #expect(html.contains("Tiers 职级") && html.contains("Compared with 对比 2026-11-02 – 2026-11-09") && html.contains("center 中心"))
+        #expect(html.contains("Tiers 职级") && html.contains("Compared with 对比 2026-11-02 – 2026-11-09") && html.contains("total 合计") && !html.contains("center 中心"))
         #expect(html.contains("Input and output 投入产出") && html.contains("<tr class=\"total\"><td class=\"l\">total</td>"))
         #expect(!html.contains("http") && !html.contains("<script"))
 
