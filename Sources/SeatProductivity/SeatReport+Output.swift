@@ -87,7 +87,7 @@ extension SeatReport: Encodable {
         let t: TeamFigures
         /// The center row: `"team": null` (SPEC section 13).
         var isCenter = false
-        enum K: String, CodingKey {
+        enum K: String, SellerKeys {
             case team, headcount, activeSellers = "active_sellers", activeSellerRate = "active_seller_rate", sales, premium
             case policiesPerAgent = "policies_per_agent", avgPremium = "avg_premium", premiumPerAgent = "premium_per_agent"
             case seatUtilization = "seat_utilization"
@@ -97,13 +97,7 @@ extension SeatReport: Encodable {
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
             try c.encode(isCenter ? nil : t.team, forKey: .team)
-            try c.encode(t.headcount, forKey: .headcount)
-            try c.encode(t.activeSellers, forKey: .activeSellers)
-            try c.encode(t.activeSellerRate, forKey: .activeSellerRate)
-            try c.encode(t.sales, forKey: .sales)
-            try c.encode(t.premium.yuan, forKey: .premium)
-            try c.encode(t.policiesPerAgent, forKey: .policiesPerAgent)
-            try c.encode(t.averagePremium?.yuan, forKey: .avgPremium)
+            try SeatReport.encodeSellers(t, into: &c)
             try c.encode(t.premiumPerAgent?.yuan, forKey: .premiumPerAgent)
             try c.encode(t.seatUtilization, forKey: .seatUtilization)
             try c.encode(t.dials, forKey: .dials)
@@ -119,22 +113,37 @@ extension SeatReport: Encodable {
         }
     }
 
+    /// The keys a team and a tier share (SPEC section 13), in that order.
+    protocol SellerKeys: CodingKey {
+        static var headcount: Self { get }
+        static var activeSellers: Self { get }
+        static var activeSellerRate: Self { get }
+        static var sales: Self { get }
+        static var premium: Self { get }
+        static var policiesPerAgent: Self { get }
+        static var avgPremium: Self { get }
+    }
+
+    static func encodeSellers<K: SellerKeys>(_ f: some SellerFigures, into c: inout KeyedEncodingContainer<K>) throws {
+        try c.encode(f.headcount, forKey: .headcount)
+        try c.encode(f.activeSellers, forKey: .activeSellers)
+        try c.encode(f.activeSellerRate, forKey: .activeSellerRate)
+        try c.encode(f.sales, forKey: .sales)
+        try c.encode(f.premium.yuan, forKey: .premium)
+        try c.encode(f.policiesPerAgent, forKey: .policiesPerAgent)
+        try c.encode(f.averagePremium?.yuan, forKey: .avgPremium)
+    }
+
     struct TierJSON: Encodable {
         let t: TierFigures
-        enum K: String, CodingKey {
+        enum K: String, SellerKeys {
             case tier, headcount, activeSellers = "active_sellers", activeSellerRate = "active_seller_rate", sales, premium
             case policiesPerAgent = "policies_per_agent", avgPremium = "avg_premium", premiumShare = "premium_share"
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
             try c.encode(t.tier.rawValue, forKey: .tier)
-            try c.encode(t.headcount, forKey: .headcount)
-            try c.encode(t.activeSellers, forKey: .activeSellers)
-            try c.encode(t.activeSellerRate, forKey: .activeSellerRate)
-            try c.encode(t.sales, forKey: .sales)
-            try c.encode(t.premium.yuan, forKey: .premium)
-            try c.encode(t.policiesPerAgent, forKey: .policiesPerAgent)
-            try c.encode(t.averagePremium?.yuan, forKey: .avgPremium)
+            try SeatReport.encodeSellers(t, into: &c)
             try c.encode(t.premiumShare, forKey: .premiumShare)
         }
     }

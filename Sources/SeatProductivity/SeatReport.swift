@@ -72,8 +72,26 @@ public struct Attainment: Equatable, Sendable {
     public static func of(_ actual: Double, _ target: Double) -> Double? { target > 0 ? actual / target : nil }
 }
 
+/// A group of agents' selling figures (a team, a tier, the center): seed 000's three levers.
+public protocol SellerFigures {
+    var headcount: Int { get }
+    /// Agents with at least one sale in the period.
+    var activeSellers: Int { get }
+    var sales: Int { get }
+    var premium: Money { get }
+}
+
+extension SellerFigures {
+    /// 举绩率: the share of agents with at least one sale.
+    public var activeSellerRate: Double? { headcount > 0 ? Double(activeSellers) / Double(headcount) : nil }
+    /// 人均件数.
+    public var policiesPerAgent: Double? { headcount > 0 ? Double(sales) / Double(headcount) : nil }
+    /// 件均保费.
+    public var averagePremium: Money? { sales > 0 ? Money(fen: premium.fen / Int64(sales)) : nil }
+}
+
 /// A team's figures (SPEC section 8).
-public struct TeamFigures: Equatable, Sendable {
+public struct TeamFigures: SellerFigures, Equatable, Sendable {
     public var team: String
     public var headcount = 0
     /// Agents with at least one sale in the period.
@@ -91,12 +109,6 @@ public struct TeamFigures: Equatable, Sendable {
     public var payCost = Money.zero
     public var payCostIncludesDraft = false
 
-    /// 举绩率: the share of agents with at least one sale.
-    public var activeSellerRate: Double? { headcount > 0 ? Double(activeSellers) / Double(headcount) : nil }
-    /// 人均件数.
-    public var policiesPerAgent: Double? { headcount > 0 ? Double(sales) / Double(headcount) : nil }
-    /// 件均保费.
-    public var averagePremium: Money? { sales > 0 ? Money(fen: premium.fen / Int64(sales)) : nil }
     /// 人均产能.
     public var premiumPerAgent: Money? { headcount > 0 ? Money(fen: premium.fen / Int64(headcount)) : nil }
     public var seatUtilization: Double? { seats > 0 ? Double(occupiedSeats) / Double(seats) : nil }
@@ -146,7 +158,7 @@ public struct TeamFigures: Equatable, Sendable {
 }
 
 /// One tier's figures (seed 000: 一般 lifts 举绩率, 主力 人均件数, 绩优 件均保费).
-public struct TierFigures: Equatable, Sendable {
+public struct TierFigures: SellerFigures, Equatable, Sendable {
     public var tier: Tier
     public var headcount = 0
     public var activeSellers = 0
@@ -155,9 +167,6 @@ public struct TierFigures: Equatable, Sendable {
     /// The report's premium over every tier, for the share.
     public var totalPremium = Money.zero
 
-    public var activeSellerRate: Double? { headcount > 0 ? Double(activeSellers) / Double(headcount) : nil }
-    public var policiesPerAgent: Double? { headcount > 0 ? Double(sales) / Double(headcount) : nil }
-    public var averagePremium: Money? { sales > 0 ? Money(fen: premium.fen / Int64(sales)) : nil }
     /// The tier's share of the premium; nil when nobody sold.
     public var premiumShare: Double? { totalPremium.fen > 0 ? Double(premium.fen) / Double(totalPremium.fen) : nil }
 
