@@ -15,6 +15,14 @@ public struct AgentProposals: Equatable, Sendable {
 }
 
 extension ActivityFigures {
+    /// The seat report counts a month's proposal calls: the covering index of the calls has no
+    /// disposition, so without this one a month of 10,000,000 calls would be read row by row.
+    /// A partial index holds the proposals alone (covering: the disposition is in it too), small
+    /// and cheap to keep.
+    static let proposalsMigration = Migration("followup.proposals") { db in
+        try db.execute(sql: "CREATE INDEX call_proposal ON call(started_at, agent_id, lead_id, disposition) WHERE disposition = 'proposal'")
+    }
+
     /// Per agent over [from, to): proposals (distinct leads proposed to or sold) and FYC.
     public static func proposalsPerAgent(_ db: Database, from: String, to: String) throws -> [Int64: AgentProposals] {
         var result: [Int64: AgentProposals] = [:]

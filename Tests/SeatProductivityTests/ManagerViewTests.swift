@@ -239,3 +239,16 @@ import Testing
         #expect(charted.isSubset(of: Set(tables.map(\.name))) && charted.contains("tiers") && charted.contains("days"))
     }
 }
+
+extension ManagerViewTests {
+    @Test func proposalsAreCountedThroughTheirOwnIndex() throws {
+        let center = try SmallCenter()
+        // The partial index alone, never the call table row by row.
+        let rows = try center.db.read { db in try Row.fetchAll(db, sql: """
+            EXPLAIN QUERY PLAN SELECT agent_id, lead_id FROM call
+            WHERE started_at >= '2026-11-01' AND started_at < '2026-12-01' AND disposition = 'proposal'
+            """) }
+        let detail = rows.map { $0["detail"] as String }.joined(separator: " | ")
+        #expect(detail.contains("call_proposal") && detail.contains("COVERING"), "\(detail)")
+    }
+}
