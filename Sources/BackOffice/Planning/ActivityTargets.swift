@@ -117,13 +117,4 @@ public enum Planning {
             """, arguments: [agent.id, month, targets.annualIncome.fen, targets.monthlyPremium.fen, targets.monthlySales, targets.monthlyEffectiveCalls,
                              targets.monthlyProposals, targets.dailyEffectiveCalls])
     }
-
-    /// Each agent's monthly premium target for `month`.
-    public static func premiumTargets(_ db: Database, month: String) throws -> [Int64: Money] {
-        var result: [Int64: Money] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT agent_id, monthly_premium_fen FROM activity_target WHERE month = ?", arguments: [month]) {
-            result[row[0]] = Money(fen: row[1])
-        }
-        return result
-    }
 }
