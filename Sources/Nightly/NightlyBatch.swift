@@ -147,15 +147,15 @@ public struct NightlyBatch {
             let end = dayClock.adding(days: 1, to: day)
             // Beside the same span of the month before, as `seats report` shows the month so far.
             let previous = builder.comparison(.previous, month: nil, from: nil, to: nil, period: (monthStart, end))
-            let report = try builder.build(db, from: monthStart, to: end, team: nil, previous: previous)
+            // One read of the month for the center and every team's own report.
+            let (report, teamReports) = try builder.teamReports(db, from: monthStart, to: end, previous: previous)
             let stamp = dayClock.day(day)
             files.append(("reports/seats-\(stamp).csv", report.table(by: .agent).csv()))
             files.append(("reports/teams-\(stamp).csv", report.table(by: .team).csv()))
             files.append(("reports/seats-\(stamp).html", report.html()))
             // Each team lead's own page, agents table and workbook for the morning meeting (早会).
             var workbooks: [(String, SeatReport)] = []
-            for team in try Roster.teams(db) {
-                let own = try builder.build(db, from: monthStart, to: end, team: team, previous: previous)
+            for (team, own) in teamReports {
                 let name = "reports/team-\(Self.fileSafe(team))-\(stamp)"
                 files.append(("\(name).csv", own.table(by: .agent).csv()))
                 files.append(("\(name).html", own.html(title: "\(team) · 坐席产能报表 · Seat report")))

@@ -347,18 +347,8 @@ public struct SeatReportBuilder {
         let order = Dictionary(uniqueKeysWithValues: try Roster.teams(db).enumerated().map { ($1, $0) })
         figures.sort { (order[$0.team] ?? 0, $0.rankInTeam) < (order[$1.team] ?? 0, $1.rankInTeam) }
         let sortedTeams = teams.values.sorted { (order[$0.team] ?? 0) < (order[$1.team] ?? 0) }
-        var days: [DayActivity] = []
-        if withDays {
-            // Every working day of the period shows on the trend, with or without calls; a day off
-            // shows when someone worked it.
-            let counted = try ActivityFigures.perDay(db, from: fromText, to: toText, agents: team == nil ? nil : present.map(\.id))
-            let byDay = Dictionary(counted.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
-            var day = firstDay
-            while day <= lastDay {
-                if let found = byDay[day.description] { days.append(found) } else if calendar.isWorking(day) { days.append(.empty(day.description)) }
-                day = day.adding(days: 1)
-            }
-        }
+        let days = withDays ? trend(try ActivityFigures.perDay(db, from: fromText, to: toText, agents: team == nil ? nil : present.map(\.id)),
+                                    from: from, to: to) : []
         var earlier: SeatComparison?
         if let previous {
             let before = try build(db, from: previous.from, to: previous.to, team: team, withDays: false)

@@ -252,3 +252,21 @@ extension ManagerViewTests {
         #expect(detail.contains("call_proposal") && detail.contains("COVERING"), "\(detail)")
     }
 }
+
+extension ManagerViewTests {
+    @Test func eachTeamsReportCutFromTheCentersEqualsItsOwnBuild() throws {
+        let center = try weekCenter()
+        let builder = SeatReportBuilder(settings: center.settings, clock: center.clock)
+        let period = try builder.period(month: "2026-11", from: nil, to: nil)
+        let previous = builder.comparison(.previous, month: "2026-11", from: nil, to: nil, period: period)
+        let (whole, teams) = try center.db.read { db in try builder.teamReports(db, from: period.from, to: period.to, previous: previous) }
+        #expect(whole.agents.count == 3 && teams.map(\.team) == ["一组", "二组"])
+        for (name, cut) in teams {
+            let own = try center.report(month: "2026-11", team: name, compare: .previous)
+            #expect(cut.agents == own.agents && cut.teams == own.teams && cut.center == own.center, "\(name)")
+            #expect(cut.tiers == own.tiers && cut.days == own.days && cut.previous == own.previous, "\(name)")
+        }
+        // 二组 has two seats and nobody in them.
+        #expect(teams[1].report.teams.first?.seats == 2 && teams[1].report.agents.isEmpty && teams[1].report.days.count == 21)
+    }
+}
