@@ -44,7 +44,7 @@ let package = Package(
         // The team lead's view (SPEC section 8).
         .target(name: "SeatProductivity", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice"]),
         // `callops daily`: the nightly batch over every module (SPEC section 10).
-        .target(name: "Nightly", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity"]),
+        .target(name: "Nightly", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Spreadsheet"]),
         // `callops demo`: a believable center built through the real modules.
         .target(name: "Demo", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity"]),
         // The thin command line.

@@ -67,6 +67,11 @@ extension Settings {
         if planning.leadFunnel.isEmpty || planning.leadFunnel.contains(where: { $0 <= 0 }) {
             throw fail("planning.lead_funnel", "needs the names at each step down to 1 sale, such as [25, 17, 7, 5, 4, 3, 1]")
         }
+        do {
+            _ = try WorkingDays(names: planning.workingDays)
+        } catch let CallOpsError.invalidValue(_, value, expected) {
+            throw fail("planning.working_days", "\"\(value)\": give \(expected)")
+        }
         if cadence.intervals.isEmpty || cadence.intervals.contains(where: { $0 < 0 }) {
             throw fail("cadence.intervals", "needs one non-negative number of days per follow-up")
         }

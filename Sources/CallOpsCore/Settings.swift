@@ -333,8 +333,17 @@ public struct Settings: Codable, Equatable, Sendable {
         /// second talk, 3 decide, 1 buys. The first number is the leads a sale needs when no
         /// batch has sold yet.
         public var leadFunnel = [25, 17, 7, 5, 4, 3, 1]
+        /// The weekdays a month's targets are spread over (the seat report prorates by them).
+        public var workingDays = ["mon", "tue", "wed", "thu", "fri"]
+
+        /// `working_days` as a calendar; the defaults when the names do not parse (the config
+        /// loader refuses such a file first).
+        public var workingCalendar: WorkingDays {
+            (try? WorkingDays(names: workingDays)) ?? (try! WorkingDays(names: ["mon", "tue", "wed", "thu", "fri"]))
+        }
 
         enum CodingKeys: String, CodingKey {
+            case workingDays = "working_days"
             case fycRatePercent = "fyc_rate_percent"
             case averagePremium = "average_premium"
             case proposalsPerSale = "proposals_per_sale"

@@ -106,6 +106,7 @@ public enum FollowUpSchema {
             }
         },
         CustomerServicing.migration,
+        ActivityFigures.proposalsMigration,
     ]
 
     public static let invariants: [Invariant] = LeadDataSchema.invariants + [

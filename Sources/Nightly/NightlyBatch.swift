@@ -6,6 +6,7 @@ import Foundation
 import LeadData
 import Roster
 import SeatProductivity
+import Spreadsheet
 
 /// What the nightly run did.
 public struct NightlySummary: Encodable, Equatable, Sendable {
@@ -143,11 +144,23 @@ public struct NightlyBatch {
             // The team reports: the month to the end of D.
             let builder = SeatReportBuilder(settings: settings, clock: dayClock)
             let monthStart = dayClock.calendar.date(from: dayClock.calendar.dateComponents([.year, .month], from: day))!
-            let report = try builder.build(db, from: monthStart, to: dayClock.adding(days: 1, to: day), team: nil)
+            let end = dayClock.adding(days: 1, to: day)
+            // Beside the same span of the month before, as `seats report` shows the month so far.
+            let previous = builder.comparison(.previous, month: nil, from: nil, to: nil, period: (monthStart, end))
+            // One read of the month for the center and every team's own report.
+            let (report, teamReports) = try builder.teamReports(db, from: monthStart, to: end, previous: previous)
             let stamp = dayClock.day(day)
             files.append(("reports/seats-\(stamp).csv", report.table(by: .agent).csv()))
             files.append(("reports/teams-\(stamp).csv", report.table(by: .team).csv()))
             files.append(("reports/seats-\(stamp).html", report.html()))
+            // Each team lead's own page, agents table and workbook for the morning meeting (早会).
+            var workbooks: [(String, SeatReport)] = []
+            for (team, own) in teamReports {
+                let name = "reports/team-\(Self.fileSafe(team))-\(stamp)"
+                files.append(("\(name).csv", own.table(by: .agent).csv()))
+                files.append(("\(name).html", own.html(title: "\(team) · 坐席产能报表 · Seat report")))
+                workbooks.append(("\(name).xlsx", own))
+            }
             files.append(("reports/renewals-due-\(stamp).csv", dueCSV))
             files.append(("reports/undelivered-\(stamp).csv", lateCSV))
             // The folder's CSV files are for people: a BOM, so Excel and WPS on Chinese Windows read them as UTF-8.
@@ -156,13 +169,23 @@ public struct NightlyBatch {
                 let isPrivate = name.hasPrefix("dialer/") || (revealPhones && name.hasPrefix("queues/") && !name.hasSuffix("-cross-sell.csv"))
                 try staged.stage(name, name.hasSuffix(".csv") ? OutputFile.utf8BOM + text : text, isPrivate: isPrivate)
             }
+            for (name, own) in workbooks {
+                // Created "on" D: the same data gives the same bytes on a rerun.
+                try staged.stage(name) { path in try ReportWorkbook.write(own.workbookTables(), charts: own.workbookCharts, to: path, created: day) }
+            }
             try staged.moveIntoPlace()
             return NightlySummary(date: stamp, recycled: recycled, allocated: allocation.allocated, unallocated: allocation.unallocated,
                                   agents: agents.count, queueRows: queueRows, crossSellRows: crossRows, lapsed: lapsed, renewalsDue: due.count,
-                                  lateDeliveries: late.count, files: files.map(\.0))
+                                  lateDeliveries: late.count, files: files.map(\.0) + workbooks.map(\.0))
         }
         committed = true
         progress?.finish()
         return summary
+    }
+
+    /// A team's name as part of a file name: path separators and a leading dot replaced.
+    static func fileSafe(_ team: String) -> String {
+        let cleaned = String(team.map { "/\\:*?\"<>|".contains($0) || $0.isNewline ? "_" : $0 })
+        return cleaned.hasPrefix(".") ? "_" + cleaned.dropFirst() : cleaned
     }
 }

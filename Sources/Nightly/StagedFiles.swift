@@ -49,6 +49,19 @@ final class StagedFiles {
         names.append(name)
     }
 
+    /// Stages one file that `write` makes at the path it is given (a workbook written by its
+    /// library), under the same rules as `stage`.
+    func stage(_ name: String, writing write: (String) throws -> Void) throws {
+        let url = staging.appendingPathComponent("new").appendingPathComponent(name)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(Quoted.describe(error)))")
+        }
+        try write(url.path)
+        names.append(name)
+    }
+
     /// Checks every destination, then moves the staged files into place; on a failure the files
     /// already moved are put back and the error names the file.
     func moveIntoPlace() throws {

@@ -1,9 +1,10 @@
+import BackOffice
 import CallOpsCore
 import FollowUp
 import Foundation
 
 extension SeatReport: Encodable {
-    enum Keys: String, CodingKey { case from, to, agents, teams, days }
+    enum Keys: String, CodingKey { case from, to, agents, teams, center, tiers, days, previous }
 
     /// SPEC section 13's contract: money in yuan, rates as fractions, null where undefined.
     public func encode(to encoder: any Encoder) throws {
@@ -11,9 +12,15 @@ extension SeatReport: Encodable {
         try c.encode(from, forKey: .from)
         try c.encode(to, forKey: .to)
         try c.encode(agents.map(AgentJSON.init), forKey: .agents)
-        try c.encode(teams.map(TeamJSON.init), forKey: .teams)
+        try c.encode(teams.map { TeamJSON(t: $0) }, forKey: .teams)
+        try c.encode(TeamJSON(t: center, isCenter: true), forKey: .center)
+        try c.encode(tiers.map(TierJSON.init), forKey: .tiers)
         if !days.isEmpty { try c.encode(days.map(DayJSON.init), forKey: .days) }
+        if let previous { try c.encode(PreviousJSON(p: previous, now: center), forKey: .previous) }
     }
+
+    /// A prorated target: two decimals (5/21 of 153 effective calls is 36.43).
+    static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 
     struct AgentJSON: Encodable {
         let f: AgentFigures
@@ -22,6 +29,10 @@ extension SeatReport: Encodable {
             case talkMinutes = "talk_minutes", avgTalkSeconds = "avg_talk_seconds", leadsAllocated = "leads_allocated"
             case leadsWorked = "leads_worked", sales, premium, avgPremium = "avg_premium", conversionRate = "conversion_rate"
             case premiumPerLead = "premium_per_lead", dataUsageRate = "data_usage_rate", attainment, rank, flags
+            case proposals, fyc, targets, attainmentBy = "attainment_by", workingDays = "working_days"
+        }
+        enum TargetKeys: String, CodingKey {
+            case effectiveCalls = "effective_calls", proposals, sales, premium, dailyEffectiveCalls = "daily_effective_calls"
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
@@ -46,81 +57,255 @@ extension SeatReport: Encodable {
             try c.encode(f.attainment, forKey: .attainment)
             try c.encode(f.rankInTeam, forKey: .rank)
             try c.encode(f.flags, forKey: .flags)
+            try c.encode(f.proposals, forKey: .proposals)
+            try c.encode(f.fyc.yuan, forKey: .fyc)
+            try c.encode(f.workingDays, forKey: .workingDays)
+            if let t = f.targets {
+                var targets = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .targets)
+                try targets.encode(SeatReport.rounded(t.effectiveCalls), forKey: .effectiveCalls)
+                try targets.encode(SeatReport.rounded(t.proposals), forKey: .proposals)
+                try targets.encode(SeatReport.rounded(t.sales), forKey: .sales)
+                try targets.encode(t.premium.yuan, forKey: .premium)
+                try targets.encode(t.dailyEffectiveCalls, forKey: .dailyEffectiveCalls)
+            } else {
+                try c.encodeNil(forKey: .targets)
+            }
+            if let a = f.attainmentBy {
+                var by = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .attainmentBy)
+                try by.encode(a.effectiveCalls, forKey: .effectiveCalls)
+                try by.encode(a.proposals, forKey: .proposals)
+                try by.encode(a.sales, forKey: .sales)
+                try by.encode(a.premium, forKey: .premium)
+                try by.encode(a.dailyEffectiveCalls, forKey: .dailyEffectiveCalls)
+            } else {
+                try c.encodeNil(forKey: .attainmentBy)
+            }
         }
     }
 
     struct TeamJSON: Encodable {
         let t: TeamFigures
-        enum K: String, CodingKey {
+        /// The center row: `"team": null` (SPEC section 13).
+        var isCenter = false
+        enum K: String, SellerKeys {
             case team, headcount, activeSellers = "active_sellers", activeSellerRate = "active_seller_rate", sales, premium
             case policiesPerAgent = "policies_per_agent", avgPremium = "avg_premium", premiumPerAgent = "premium_per_agent"
             case seatUtilization = "seat_utilization"
+            case dials, contacts, contactRate = "contact_rate", effectiveCalls = "effective_calls", proposals, fyc
+            case leadCost = "lead_cost", payCost = "pay_cost", payCostDraft = "pay_cost_draft", premiumPerYuan = "premium_per_yuan"
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
-            try c.encode(t.team, forKey: .team)
-            try c.encode(t.headcount, forKey: .headcount)
-            try c.encode(t.activeSellers, forKey: .activeSellers)
-            try c.encode(t.activeSellerRate, forKey: .activeSellerRate)
-            try c.encode(t.sales, forKey: .sales)
-            try c.encode(t.premium.yuan, forKey: .premium)
-            try c.encode(t.policiesPerAgent, forKey: .policiesPerAgent)
-            try c.encode(t.averagePremium?.yuan, forKey: .avgPremium)
+            try c.encode(isCenter ? nil : t.team, forKey: .team)
+            try SeatReport.encodeSellers(t, into: &c)
             try c.encode(t.premiumPerAgent?.yuan, forKey: .premiumPerAgent)
             try c.encode(t.seatUtilization, forKey: .seatUtilization)
+            try c.encode(t.dials, forKey: .dials)
+            try c.encode(t.contacts, forKey: .contacts)
+            try c.encode(t.contactRate, forKey: .contactRate)
+            try c.encode(t.effectiveCalls, forKey: .effectiveCalls)
+            try c.encode(t.proposals, forKey: .proposals)
+            try c.encode(t.fyc.yuan, forKey: .fyc)
+            try c.encode(t.leadCost.yuan, forKey: .leadCost)
+            try c.encode(t.payCost.yuan, forKey: .payCost)
+            try c.encode(t.payCostIncludesDraft, forKey: .payCostDraft)
+            try c.encode(t.premiumPerYuan.map(SeatReport.rounded), forKey: .premiumPerYuan)
+        }
+    }
+
+    /// The keys a team and a tier share (SPEC section 13), in that order.
+    protocol SellerKeys: CodingKey {
+        static var headcount: Self { get }
+        static var activeSellers: Self { get }
+        static var activeSellerRate: Self { get }
+        static var sales: Self { get }
+        static var premium: Self { get }
+        static var policiesPerAgent: Self { get }
+        static var avgPremium: Self { get }
+    }
+
+    static func encodeSellers<K: SellerKeys>(_ f: some SellerFigures, into c: inout KeyedEncodingContainer<K>) throws {
+        try c.encode(f.headcount, forKey: .headcount)
+        try c.encode(f.activeSellers, forKey: .activeSellers)
+        try c.encode(f.activeSellerRate, forKey: .activeSellerRate)
+        try c.encode(f.sales, forKey: .sales)
+        try c.encode(f.premium.yuan, forKey: .premium)
+        try c.encode(f.policiesPerAgent, forKey: .policiesPerAgent)
+        try c.encode(f.averagePremium?.yuan, forKey: .avgPremium)
+    }
+
+    struct TierJSON: Encodable {
+        let t: TierFigures
+        enum K: String, SellerKeys {
+            case tier, headcount, activeSellers = "active_sellers", activeSellerRate = "active_seller_rate", sales, premium
+            case policiesPerAgent = "policies_per_agent", avgPremium = "avg_premium", premiumShare = "premium_share"
+        }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: K.self)
+            try c.encode(t.tier.rawValue, forKey: .tier)
+            try SeatReport.encodeSellers(t, into: &c)
+            try c.encode(t.premiumShare, forKey: .premiumShare)
+        }
+    }
+
+    /// The earlier period, and the center's change against it (fractions; null from zero).
+    struct PreviousJSON: Encodable {
+        let p: SeatComparison
+        let now: TeamFigures
+        enum K: String, CodingKey { case from, to, teams, center, change }
+        enum ChangeKeys: String, CodingKey { case sales, premium, effectiveCalls = "effective_calls", proposals, activeSellerRate = "active_seller_rate" }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: K.self)
+            try c.encode(p.from, forKey: .from)
+            try c.encode(p.to, forKey: .to)
+            try c.encode(p.teams.map { TeamJSON(t: $0) }, forKey: .teams)
+            try c.encode(TeamJSON(t: p.center, isCenter: true), forKey: .center)
+            var change = c.nestedContainer(keyedBy: ChangeKeys.self, forKey: .change)
+            try change.encode(SeatComparison.change(Double(now.sales), Double(p.center.sales)), forKey: .sales)
+            try change.encode(SeatComparison.change(Double(now.premium.fen), Double(p.center.premium.fen)), forKey: .premium)
+            try change.encode(SeatComparison.change(Double(now.effectiveCalls), Double(p.center.effectiveCalls)), forKey: .effectiveCalls)
+            try change.encode(SeatComparison.change(Double(now.proposals), Double(p.center.proposals)), forKey: .proposals)
+            try change.encode(SeatComparison.change(now.activeSellerRate ?? 0, p.center.activeSellerRate ?? 0), forKey: .activeSellerRate)
         }
     }
 
     struct DayJSON: Encodable {
         let d: DayActivity
-        enum K: String, CodingKey { case day, dials, contacts, effectiveCalls = "effective_calls", sales, premium }
+        enum K: String, CodingKey { case day, dials, contacts, contactRate = "contact_rate", effectiveCalls = "effective_calls", sales, premium }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
             try c.encode(d.day, forKey: .day)
             try c.encode(d.dials, forKey: .dials)
             try c.encode(d.contacts, forKey: .contacts)
+            try c.encode(d.contactRate, forKey: .contactRate)
             try c.encode(d.effectiveCalls, forKey: .effectiveCalls)
             try c.encode(d.sales, forKey: .sales)
             try c.encode(d.premium.yuan, forKey: .premium)
         }
     }
 
-    /// How the table groups: per agent, per team or per day.
-    public enum Grouping: String, CaseIterable, Sendable { case agent, team, day }
+    /// How the table groups: per agent, per team, per day or per tier.
+    public enum Grouping: String, CaseIterable, Sendable { case agent, team, day, tier }
+
+    /// A change as a signed percentage (`+12.5%`), `-` from zero.
+    static func changeText(_ change: Double?) -> String {
+        guard let change, change.isFinite else { return "-" }
+        return (change >= 0 ? "+" : "") + Render.percent(change)
+    }
+
+    /// The agents' sum as one row (the center's, or the team's with `--team`): counts summed,
+    /// rates from the sums; attainment over the agents who have targets.
+    public var agentTotal: (figures: AgentFigures, attainment: Attainment?) {
+        var t = AgentFigures(agentCode: "", name: "", team: "", tier: .new)
+        var targeted: [AgentFigures] = []
+        var attainment: Attainment?
+        for f in agents {
+            t.dials += f.dials
+            t.contacts += f.contacts
+            t.effectiveCalls += f.effectiveCalls
+            t.talkSeconds += f.talkSeconds
+            t.leadsAllocated += f.leadsAllocated
+            t.leadsWorked += f.leadsWorked
+            t.sales += f.sales
+            t.premium += f.premium
+            t.proposals += f.proposals
+            t.fyc += f.fyc
+            t.workingDays = f.workingDays
+            if f.targets != nil { targeted.append(f) }
+        }
+        if !targeted.isEmpty {
+            var sum = PeriodTargets(effectiveCalls: 0, proposals: 0, sales: 0, premium: .zero, dailyEffectiveCalls: 0)
+            for target in targeted.compactMap(\.targets) {
+                sum.effectiveCalls += target.effectiveCalls
+                sum.proposals += target.proposals
+                sum.sales += target.sales
+                sum.premium += target.premium
+                sum.dailyEffectiveCalls += target.dailyEffectiveCalls
+            }
+            t.targets = sum
+            // Attainment compares like with like: the actuals of the agents who have targets.
+            var actual = AgentFigures(agentCode: "", name: "", team: "", tier: .new)
+            for f in targeted {
+                actual.effectiveCalls += f.effectiveCalls
+                actual.proposals += f.proposals
+                actual.sales += f.sales
+                actual.premium += f.premium
+            }
+            actual.workingDays = t.workingDays
+            actual.targets = t.targets
+            attainment = actual.attainmentBy
+            t.attainment = attainment?.premium
+        }
+        return (t, attainment)
+    }
+
+    /// What the row of the agents' or teams' sum is called: `total` for one team, else `center`.
+    public var totalLabel: String { teams.count == 1 ? "total" : "center" }
 
     /// The report as rows for a terminal or CSV.
     public func table(by grouping: Grouping) -> Table {
         func money(_ m: Money?) -> String { m?.description ?? "-" }
+        let centerName = totalLabel
+        var footer = ["period \(from) to \(to)"]
+        if let previous {
+            footer.append("previous \(previous.from) to \(previous.to): sales \(previous.center.sales) (\(Self.changeText(SeatComparison.change(Double(center.sales), Double(previous.center.sales))))), premium \(previous.center.premium) (\(Self.changeText(SeatComparison.change(Double(center.premium.fen), Double(previous.center.premium.fen))))), effective calls \(previous.center.effectiveCalls) (\(Self.changeText(SeatComparison.change(Double(center.effectiveCalls), Double(previous.center.effectiveCalls)))))")
+        }
         switch grouping {
         case .agent:
             var table = Table(["agent", "name", "team", "tier", ">dials", ">contacts", ">contact %", ">effective", ">talk min", ">avg talk s",
-                               ">allocated", ">worked", ">usage", ">sales", ">premium", ">avg premium", ">premium/lead", ">conversion", ">attainment",
-                               ">rank", "flags"])
-            for f in agents {
-                table.append([f.agentCode, f.name, f.team, f.tier.rawValue, String(f.dials), String(f.contacts), Render.percent(f.contactRate),
-                              String(f.effectiveCalls), Render.number(f.talkMinutes), f.averageTalkSeconds.map { Render.number($0, digits: 0) } ?? "-",
-                              String(f.leadsAllocated), String(f.leadsWorked), Render.percent(f.dataUsageRate), String(f.sales), money(f.premium),
-                              money(f.averagePremium), money(f.premiumPerLead), Render.percent(f.conversionRate), Render.percent(f.attainment),
-                              String(f.rankInTeam),
-                              f.flags.joined(separator: " ")])
+                               ">allocated", ">worked", ">usage", ">proposals", ">sales", ">premium", ">avg premium", ">premium/lead", ">conversion",
+                               ">calls att.", ">calls/day att.", ">proposals att.", ">sales att.", ">attainment", ">rank", "flags"])
+            func row(_ f: AgentFigures, by: Attainment?, code: String, rank: String) -> [String] {
+                [code, f.name, f.team, code == centerName ? "" : f.tier.rawValue, String(f.dials), String(f.contacts), Render.percent(f.contactRate),
+                 String(f.effectiveCalls), Render.number(f.talkMinutes), f.averageTalkSeconds.map { Render.number($0, digits: 0) } ?? "-",
+                 String(f.leadsAllocated), String(f.leadsWorked), Render.percent(f.dataUsageRate), String(f.proposals), String(f.sales), money(f.premium),
+                 money(f.averagePremium), money(f.premiumPerLead), Render.percent(f.conversionRate),
+                 Render.percent(by?.effectiveCalls), Render.percent(by?.dailyEffectiveCalls), Render.percent(by?.proposals), Render.percent(by?.sales),
+                 Render.percent(f.attainment), rank, f.flags.joined(separator: " ")]
             }
-            table.footer = ["period \(from) to \(to)"]
+            for f in agents { table.append(row(f, by: f.attainmentBy, code: f.agentCode, rank: String(f.rankInTeam))) }
+            if !agents.isEmpty {
+                let total = agentTotal
+                table.append(row(total.figures, by: total.attainment, code: centerName, rank: ""))
+            }
+            table.footer = footer
             return table
         case .team:
-            var table = Table(["team", ">headcount", ">active sellers", ">举绩率", ">sales", ">人均件数", ">premium", ">件均保费", ">人均产能", ">seats used"])
-            for t in teams {
-                table.append([t.team, String(t.headcount), String(t.activeSellers), Render.percent(t.activeSellerRate), String(t.sales),
-                              t.policiesPerAgent.map { Render.number($0, digits: 2) } ?? "-", money(t.premium), money(t.averagePremium),
-                              money(t.premiumPerAgent), Render.percent(t.seatUtilization)])
+            var columns = ["team", ">headcount", ">active sellers", ">举绩率", ">proposals", ">sales", ">人均件数", ">premium", ">件均保费", ">人均产能",
+                           ">seats used", ">fyc", ">lead cost", ">pay cost", ">premium/yuan"]
+            if previous != nil { columns += [">prev sales", ">sales Δ", ">prev premium", ">premium Δ"] }
+            var table = Table(columns)
+            func row(_ t: TeamFigures, name: String, before: TeamFigures?) -> [String] {
+                var cells = [name, String(t.headcount), String(t.activeSellers), Render.percent(t.activeSellerRate), String(t.proposals), String(t.sales),
+                             t.policiesPerAgent.map { Render.number($0, digits: 2) } ?? "-", money(t.premium), money(t.averagePremium),
+                             money(t.premiumPerAgent), Render.percent(t.seatUtilization), money(t.fyc), money(t.leadCost),
+                             money(t.payCost) + (t.payCostIncludesDraft ? "*" : ""), t.premiumPerYuan.map { Render.number($0, digits: 2) } ?? "-"]
+                if previous != nil {
+                    cells += [before.map { String($0.sales) } ?? "-", Self.changeText(before.flatMap { SeatComparison.change(Double(t.sales), Double($0.sales)) }),
+                              money(before?.premium), Self.changeText(before.flatMap { SeatComparison.change(Double(t.premium.fen), Double($0.premium.fen)) })]
+                }
+                return cells
             }
-            table.footer = ["period \(from) to \(to)"]
+            for t in teams { table.append(row(t, name: t.team, before: previous?.teams.first { $0.team == t.team })) }
+            table.append(row(center, name: centerName, before: previous?.center))
+            if center.payCostIncludesDraft { footer.append("* pay cost includes a draft pay run") }
+            table.footer = footer
             return table
         case .day:
-            var table = Table(["day", ">dials", ">contacts", ">effective", ">sales", ">premium"])
+            var table = Table(["day", ">dials", ">contacts", ">contact %", ">effective", ">sales", ">premium"])
             for d in days {
-                table.append([d.day, String(d.dials), String(d.contacts), String(d.effectiveCalls), String(d.sales), money(d.premium)])
+                table.append([d.day, String(d.dials), String(d.contacts), Render.percent(d.contactRate), String(d.effectiveCalls), String(d.sales), money(d.premium)])
             }
-            table.footer = ["period \(from) to \(to)"]
+            table.footer = footer
+            return table
+        case .tier:
+            var table = Table(["tier", ">headcount", ">active sellers", ">举绩率", ">sales", ">人均件数", ">premium", ">件均保费", ">premium share"])
+            for t in tiers {
+                table.append([t.tier.rawValue, String(t.headcount), String(t.activeSellers), Render.percent(t.activeSellerRate), String(t.sales),
+                              t.policiesPerAgent.map { Render.number($0, digits: 2) } ?? "-", money(t.premium), money(t.averagePremium),
+                              Render.percent(t.premiumShare)])
+            }
+            table.footer = footer
             return table
         }
     }

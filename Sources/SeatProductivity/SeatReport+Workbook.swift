@@ -12,17 +12,57 @@ extension SeatReport {
                          rows: steps.map { [.string($0.0), .int(Int64($0.1))] })
     }
 
-    /// The tables of the workbook: the report's own (its JSON's arrays) and the funnel.
+    /// The tables of the workbook: the report's own (its JSON's arrays, the teams as the JSON
+    /// has them), the center as a sheet of one row, the previous period as a sheet of its teams
+    /// and center, and the funnel.
     public func workbookTables() throws -> [DataTable] {
-        DataTable.tables(of: try EncodedValue.of(self)) + [funnelTable]
+        guard case var .object(members) = try EncodedValue.of(self) else { return [funnelTable] }
+        func named(_ row: EncodedValue?, _ name: String) -> EncodedValue? {
+            guard case var .object(fields)? = row, let i = fields.firstIndex(where: { $0.0 == "team" }) else { return nil }
+            fields[i].1 = .string(name)
+            return .object(fields)
+        }
+        func rows(_ teams: EncodedValue?, center: EncodedValue?) -> EncodedValue {
+            guard case let .array(list)? = teams else { return .array([]) }
+            return .array(list + [named(center, totalLabel)].compactMap { $0 })
+        }
+        var kept: [(String, EncodedValue)] = []
+        for (key, value) in members {
+            switch key {
+            case "center":
+                if let row = named(value, totalLabel) { kept.append(("center", .array([row]))) }
+            case "agents":
+                // An agent without targets has null for the nested objects: no column of its own.
+                guard case let .array(list) = value else { continue }
+                kept.append((key, .array(list.map { row in
+                    guard case let .object(fields) = row else { return row }
+                    return .object(fields.filter { !(["targets", "attainment_by"].contains($0.0) && $0.1 == .null) })
+                })))
+            case "previous":
+                // One row per team and the center, each with the earlier period's bounds.
+                guard case let .array(list) = rows(value["teams"], center: value["center"]) else { continue }
+                let bounds = [("from", value["from"] ?? .null), ("to", value["to"] ?? .null)]
+                kept.append(("previous", .array(list.map { row in
+                    guard case let .object(fields) = row else { return row }
+                    return .object(bounds + fields)
+                })))
+            default: kept.append((key, value))
+            }
+        }
+        members = kept
+        return DataTable.tables(of: .object(members)) + [funnelTable]
     }
 
-    /// The HTML page's charts, natively: premium per agent, the call funnel, and premium by day.
+    /// The HTML page's charts, natively: premium per agent, the call funnel, the daily trend and
+    /// the tiers' premium.
     public var workbookCharts: [DataChart] {
         [
             DataChart(title: "Premium per agent 保费", table: "agents", category: "name", values: ["premium"], horizontal: true),
             DataChart(title: "Call funnel 漏斗", table: "funnel", category: "stage", values: ["count"]),
             DataChart(title: "Premium by day 每日保费", table: "days", category: "day", values: ["premium"]),
+            DataChart(title: "Sales and effective calls by day 每日件数与有效通话", table: "days", category: "day", values: ["sales", "effective_calls"]),
+            DataChart(title: "Contact rate by day 每日接通率", table: "days", category: "day", values: ["contact_rate"]),
+            DataChart(title: "Premium by tier 职级保费", table: "tiers", category: "tier", values: ["premium"]),
         ]
     }
 }

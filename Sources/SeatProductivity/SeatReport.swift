@@ -20,10 +20,24 @@ public struct AgentFigures: Equatable, Sendable {
     public var leadsWorked = 0
     public var sales = 0
     public var premium = Money.zero
-    /// Premium against the month's premium target; nil without a target.
+    /// Premium against the period's premium target (prorated by working days); nil without a target.
     public var attainment: Double?
     public var rankInTeam = 0
     public var flags: [String] = []
+    /// Distinct leads with a `proposal` call or a sale in the period (seed 001).
+    public var proposals = 0
+    /// First-year commission of the period's sales.
+    public var fyc = Money.zero
+    /// The leads allocated in the period at their batch's cost per lead.
+    public var leadCost = Money.zero
+    /// The period's pay lines (a month's prorated by calendar days).
+    public var payCost = Money.zero
+    /// Some of `payCost` comes from a draft pay run.
+    public var payCostIncludesDraft = false
+    /// The period's working days (config `planning.working_days`).
+    public var workingDays = 0
+    /// The 3:3:1 targets prorated to the period; nil when none is stored for its months.
+    public var targets: PeriodTargets?
 
     public var contactRate: Double? { dials > 0 ? Double(contacts) / Double(dials) : nil }
     public var talkMinutes: Double { Double(talkSeconds) / 60 }
@@ -34,10 +48,50 @@ public struct AgentFigures: Equatable, Sendable {
     /// Sales / leads worked.
     public var conversionRate: Double? { leadsWorked > 0 ? Double(sales) / Double(leadsWorked) : nil }
     public var premiumPerLead: Money? { leadsAllocated > 0 ? Money(fen: premium.fen / Int64(leadsAllocated)) : nil }
+
+    /// Each figure against its prorated target; nil without targets.
+    public var attainmentBy: Attainment? {
+        targets.map { t in
+            Attainment(effectiveCalls: Attainment.of(Double(effectiveCalls), t.effectiveCalls), proposals: Attainment.of(Double(proposals), t.proposals),
+                       sales: Attainment.of(Double(sales), t.sales), premium: Attainment.of(Double(premium.fen), Double(t.premium.fen)),
+                       dailyEffectiveCalls: workingDays > 0 ? Attainment.of(Double(effectiveCalls) / Double(workingDays), Double(t.dailyEffectiveCalls)) : nil)
+        }
+    }
+}
+
+/// Actual over target for each 3:3:1 figure (1.0 is on target); nil where the target is zero.
+public struct Attainment: Equatable, Sendable {
+    public var effectiveCalls: Double?
+    public var proposals: Double?
+    public var sales: Double?
+    public var premium: Double?
+    /// Effective calls per working day of the period against the daily target.
+    public var dailyEffectiveCalls: Double?
+
+    /// `actual / target`, nil for a target of zero or less.
+    public static func of(_ actual: Double, _ target: Double) -> Double? { target > 0 ? actual / target : nil }
+}
+
+/// A group of agents' selling figures (a team, a tier, the center): seed 000's three levers.
+public protocol SellerFigures {
+    var headcount: Int { get }
+    /// Agents with at least one sale in the period.
+    var activeSellers: Int { get }
+    var sales: Int { get }
+    var premium: Money { get }
+}
+
+extension SellerFigures {
+    /// 举绩率: the share of agents with at least one sale.
+    public var activeSellerRate: Double? { headcount > 0 ? Double(activeSellers) / Double(headcount) : nil }
+    /// 人均件数.
+    public var policiesPerAgent: Double? { headcount > 0 ? Double(sales) / Double(headcount) : nil }
+    /// 件均保费.
+    public var averagePremium: Money? { sales > 0 ? Money(fen: premium.fen / Int64(sales)) : nil }
 }
 
 /// A team's figures (SPEC section 8).
-public struct TeamFigures: Equatable, Sendable {
+public struct TeamFigures: SellerFigures, Equatable, Sendable {
     public var team: String
     public var headcount = 0
     /// Agents with at least one sale in the period.
@@ -49,16 +103,100 @@ public struct TeamFigures: Equatable, Sendable {
     public var effectiveCalls = 0
     public var seats = 0
     public var occupiedSeats = 0
+    public var proposals = 0
+    public var fyc = Money.zero
+    public var leadCost = Money.zero
+    public var payCost = Money.zero
+    public var payCostIncludesDraft = false
 
-    /// 举绩率: the share of agents with at least one sale.
-    public var activeSellerRate: Double? { headcount > 0 ? Double(activeSellers) / Double(headcount) : nil }
-    /// 人均件数.
-    public var policiesPerAgent: Double? { headcount > 0 ? Double(sales) / Double(headcount) : nil }
-    /// 件均保费.
-    public var averagePremium: Money? { sales > 0 ? Money(fen: premium.fen / Int64(sales)) : nil }
     /// 人均产能.
     public var premiumPerAgent: Money? { headcount > 0 ? Money(fen: premium.fen / Int64(headcount)) : nil }
     public var seatUtilization: Double? { seats > 0 ? Double(occupiedSeats) / Double(seats) : nil }
+    public var contactRate: Double? { dials > 0 ? Double(contacts) / Double(dials) : nil }
+    /// What was spent: lead cost and pay cost.
+    public var spent: Money { leadCost + payCost }
+    /// Premium per yuan spent (投入产出); nil when nothing was spent.
+    public var premiumPerYuan: Double? { spent.fen > 0 ? Double(premium.fen) / Double(spent.fen) : nil }
+
+    /// Adds one agent's counts.
+    public mutating func add(_ f: AgentFigures) {
+        headcount += 1
+        activeSellers += f.sales > 0 ? 1 : 0
+        sales += f.sales
+        premium += f.premium
+        dials += f.dials
+        contacts += f.contacts
+        effectiveCalls += f.effectiveCalls
+        proposals += f.proposals
+        fyc += f.fyc
+        leadCost += f.leadCost
+        payCost += f.payCost
+        payCostIncludesDraft = payCostIncludesDraft || f.payCostIncludesDraft
+    }
+
+    /// The teams' counts summed (the center row): rates come from the sums, never averaged.
+    public static func total(of teams: [TeamFigures], name: String) -> TeamFigures {
+        var c = TeamFigures(team: name)
+        for t in teams {
+            c.headcount += t.headcount
+            c.activeSellers += t.activeSellers
+            c.sales += t.sales
+            c.premium += t.premium
+            c.dials += t.dials
+            c.contacts += t.contacts
+            c.effectiveCalls += t.effectiveCalls
+            c.seats += t.seats
+            c.occupiedSeats += t.occupiedSeats
+            c.proposals += t.proposals
+            c.fyc += t.fyc
+            c.leadCost += t.leadCost
+            c.payCost += t.payCost
+            c.payCostIncludesDraft = c.payCostIncludesDraft || t.payCostIncludesDraft
+        }
+        return c
+    }
+}
+
+/// One tier's figures (seed 000: 一般 lifts 举绩率, 主力 人均件数, 绩优 件均保费).
+public struct TierFigures: SellerFigures, Equatable, Sendable {
+    public var tier: Tier
+    public var headcount = 0
+    public var activeSellers = 0
+    public var sales = 0
+    public var premium = Money.zero
+    /// The report's premium over every tier, for the share.
+    public var totalPremium = Money.zero
+
+    /// The tier's share of the premium; nil when nobody sold.
+    public var premiumShare: Double? { totalPremium.fen > 0 ? Double(premium.fen) / Double(totalPremium.fen) : nil }
+
+    /// The tiers of `agents`, from new to top, those with nobody left out.
+    public static func of(_ agents: [AgentFigures]) -> [TierFigures] {
+        let total = agents.reduce(Money.zero) { $0 + $1.premium }
+        return Tier.allCases.compactMap { tier in
+            let members = agents.filter { $0.tier == tier }
+            guard !members.isEmpty else { return nil }
+            var t = TierFigures(tier: tier, totalPremium: total)
+            for f in members {
+                t.headcount += 1
+                t.activeSellers += f.sales > 0 ? 1 : 0
+                t.sales += f.sales
+                t.premium += f.premium
+            }
+            return t
+        }
+    }
+}
+
+/// The same figures for an earlier period (`--compare`).
+public struct SeatComparison: Equatable, Sendable {
+    public var from: String
+    public var to: String
+    public var teams: [TeamFigures]
+    public var center: TeamFigures
+
+    /// `(now - before) / before`; nil when the earlier figure is zero.
+    public static func change(_ now: Double, _ before: Double) -> Double? { before != 0 ? (now - before) / before : nil }
 }
 
 /// The seat report: per agent, per team, and per day.
@@ -68,6 +206,18 @@ public struct SeatReport: Sendable {
     public var agents: [AgentFigures]
     public var teams: [TeamFigures]
     public var days: [DayActivity]
+    /// The teams' total (with `--team`, that team's).
+    public var center: TeamFigures
+    public var tiers: [TierFigures]
+    /// The earlier period; nil with `--compare none`.
+    public var previous: SeatComparison?
+}
+
+/// What the report is compared with (`--compare`).
+public enum SeatCompare: String, CaseIterable, Sendable {
+    case previous
+    case lastYear = "last-year"
+    case none
 }
 
 /// Builds the seat report from the roster, the lead ledger, calls, policies and targets.
@@ -102,15 +252,47 @@ public struct SeatReportBuilder {
         return (start, clock.now)
     }
 
+    /// The period `--compare` sets beside [from, to): for `--month`, the month before (or the
+    /// same month a year before); for `--from/--to`, the same number of days just before (or the
+    /// same days a year before); for the month to date, the same span of the month before (or
+    /// of the same month a year before), cut at that month's end. Nil for `none`.
+    public func comparison(_ compare: SeatCompare, month: String?, from: String?, to: String?, period: (from: Date, to: Date)) -> (from: Date, to: Date)? {
+        let calendar = clock.calendar
+        switch compare {
+        case .none: return nil
+        case .previous where month == nil && (from != nil || to != nil):
+            let days = clock.daysBetween(period.from, period.to)
+            return (clock.adding(days: -days, to: period.from), period.from)
+        case .lastYear where month == nil && (from != nil || to != nil):
+            return (calendar.date(byAdding: .year, value: -1, to: period.from)!, calendar.date(byAdding: .year, value: -1, to: period.to)!)
+        default:
+            // A whole month, or the month so far: the same span from an earlier month's start.
+            let back = compare == .previous ? -1 : -12
+            let start = calendar.date(byAdding: .month, value: back, to: period.from)!
+            let monthEnd = calendar.date(byAdding: .month, value: 1, to: start)!
+            let end = month != nil ? monthEnd : min(monthEnd, start.addingTimeInterval(period.to.timeIntervalSince(period.from)))
+            return (start, end)
+        }
+    }
+
     /// The report for [from, to), one team's or all.
     /// - Parameters:
     ///   - withDays: also count per day (a second pass over the calls; the day view, HTML and daily need it).
-    public func build(_ db: Database, from: Date, to: Date, team: String?, withDays: Bool = true) throws -> SeatReport {
+    ///   - previous: an earlier period to set beside it (`comparison(...)`).
+    public func build(_ db: Database, from: Date, to: Date, team: String?, withDays: Bool = true, previous: (from: Date, to: Date)? = nil) throws -> SeatReport {
         let fromText = clock.timestamp(from), toText = clock.timestamp(to)
         let agents = try Roster.agents(db, team: team)
         let activity = try ActivityFigures.perAgent(db, from: fromText, to: toText)
+        let proposals = try ActivityFigures.proposalsPerAgent(db, from: fromText, to: toText)
         let allocated = try LeadStats.allocatedPerAgent(db, from: fromText, to: toText)
-        let targets = try Planning.premiumTargets(db, month: String(fromText.prefix(7)))
+        let leadCost = try LeadCost.allocatedPerAgent(db, from: fromText, to: toText)
+        // The period's days: its first through the day of its last moment.
+        let firstDay = clock.civilDay(from), lastDay = clock.civilDay(max(from, to.addingTimeInterval(-1)))
+        let calendar = settings.planning.workingCalendar
+        let shares = calendar.monthShares(from: firstDay, through: lastDay)
+        let workingDays = shares.reduce(0) { $0 + $1.days }
+        let targets = try Planning.monthTargets(db, months: shares.map(\.month), rules: settings.planning)
+        let payCost = try PayCost.perAgent(db, from: firstDay, through: lastDay)
         // Agents who left before the period began are not part of it.
         let present = agents.filter { $0.status != .left || (activity[$0.id]?.dials ?? 0) > 0 }
         // Each agent's tier on the period's last day (today for a period still running).
@@ -126,7 +308,14 @@ public struct SeatReportBuilder {
             f.sales = a.sales
             f.premium = a.premium
             f.leadsAllocated = allocated[agent.id] ?? 0
-            if let target = targets[agent.id], target.fen > 0 { f.attainment = Double(a.premium.fen) / Double(target.fen) }
+            f.proposals = proposals[agent.id]?.proposals ?? 0
+            f.fyc = proposals[agent.id]?.fyc ?? .zero
+            f.leadCost = leadCost[agent.id] ?? .zero
+            f.payCost = payCost[agent.id]?.amount ?? .zero
+            f.payCostIncludesDraft = payCost[agent.id]?.includesDraft ?? false
+            f.workingDays = workingDays
+            f.targets = targets[agent.id].flatMap { PeriodTargets.prorate($0, shares: shares) }
+            f.attainment = f.attainmentBy?.premium
             // stalled: no sale in the last `stalled_days` of the period, for agents employed that long.
             let stalledSince = clock.timestamp(clock.adding(days: -settings.seats.stalledDays, to: to))
             if agent.daysEmployed(clock: Clock(now: to, timeZone: clock.timeZone)) >= settings.seats.stalledDays,
@@ -152,23 +341,20 @@ public struct SeatReportBuilder {
             for i in members where median > 0 && Double(figures[i].premium.fen) < settings.seats.atRiskShare * median {
                 figures[i].flags.append("at_risk")
             }
-            var t = teams[name]!
-            for i in members {
-                let f = figures[i]
-                t.headcount += 1
-                t.activeSellers += f.sales > 0 ? 1 : 0
-                t.sales += f.sales
-                t.premium += f.premium
-                t.dials += f.dials
-                t.contacts += f.contacts
-                t.effectiveCalls += f.effectiveCalls
-            }
-            teams[name] = t
+            for i in members { teams[name]!.add(figures[i]) }
         }
         // Teams in the roster's order (一组, 二组, ...), agents by rank within each.
         let order = Dictionary(uniqueKeysWithValues: try Roster.teams(db).enumerated().map { ($1, $0) })
         figures.sort { (order[$0.team] ?? 0, $0.rankInTeam) < (order[$1.team] ?? 0, $1.rankInTeam) }
-        let days = withDays ? try ActivityFigures.perDay(db, from: fromText, to: toText, agents: team == nil ? nil : present.map(\.id)) : []
-        return SeatReport(from: fromText, to: toText, agents: figures, teams: teams.values.sorted { (order[$0.team] ?? 0) < (order[$1.team] ?? 0) }, days: days)
+        let sortedTeams = teams.values.sorted { (order[$0.team] ?? 0) < (order[$1.team] ?? 0) }
+        let days = withDays ? trend(try ActivityFigures.perDay(db, from: fromText, to: toText, agents: team == nil ? nil : present.map(\.id)),
+                                    from: from, to: to) : []
+        var earlier: SeatComparison?
+        if let previous {
+            let before = try build(db, from: previous.from, to: previous.to, team: team, withDays: false)
+            earlier = SeatComparison(from: before.from, to: before.to, teams: before.teams, center: before.center)
+        }
+        return SeatReport(from: fromText, to: toText, agents: figures, teams: sortedTeams, days: days,
+                          center: TeamFigures.total(of: sortedTeams, name: "center"), tiers: TierFigures.of(figures), previous: earlier)
     }
 }

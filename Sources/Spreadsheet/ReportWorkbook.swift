@@ -10,8 +10,11 @@ public enum ReportWorkbook {
 
     /// Writes `tables` (and `charts` over them) to the workbook at `path`. The charts stand on a
     /// sheet of their own, first, so each table's sheet prints as a readable page.
-    public static func write(_ tables: [DataTable], charts: [Chart] = [], to path: String) throws {
-        let workbook = try WorkbookWriter(path: path)
+    /// - Parameters:
+    ///   - created: the creation time recorded in the file (default: now); fixed, the bytes
+    ///     depend on the tables alone.
+    public static func write(_ tables: [DataTable], charts: [Chart] = [], to path: String, created: Date? = nil) throws {
+        let workbook = try WorkbookWriter(path: path, created: created)
         let drawable = charts.filter { chart in
             tables.contains { $0.name == chart.table && !$0.rows.isEmpty && $0.columns.contains { $0.key == chart.category } }
         }

@@ -19,11 +19,19 @@ public final class WorkbookWriter {
     /// A new workbook that will be written to `path` on `close()`. `streaming` writes each row
     /// as it comes, in order, with inline strings (libxlsxwriter's constant-memory mode): for
     /// sheets of a million rows.
-    public init(path: String, streaming: Bool = false) throws {
+    /// - Parameters:
+    ///   - created: the creation time the file records (default: now); a fixed one makes the
+    ///     same tables give the same bytes (the nightly batch's files).
+    public init(path: String, streaming: Bool = false, created: Date? = nil) throws {
         var options = lxw_workbook_options()
         options.constant_memory = streaming ? 1 : 0
         guard let workbook = workbook_new_opt(path, &options) else {
             throw CallOpsError.badFile(file: path, message: "cannot be written (check the folder exists and is writable)")
+        }
+        if let created {
+            var properties = lxw_doc_properties()
+            properties.created = time_t(created.timeIntervalSince1970)
+            workbook_set_properties(workbook, &properties)
         }
         self.workbook = workbook
         self.path = path

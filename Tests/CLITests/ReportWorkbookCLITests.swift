@@ -47,6 +47,10 @@ import Testing
                     guard let column = header.firstIndex(of: key) else { continue }
                     let cell = column < values.count ? values[column] : ""
                     switch value {
+                    case let flag as NSNumber where cell == "TRUE" || cell == "FALSE":
+                        // A JSON true/false (a draft pay cost) is a boolean cell.
+                        #expect((cell == "TRUE") == flag.boolValue, "\(name): \(key) is \(flag) in the JSON, \(cell) in the workbook")
+                        compared += 1
                     case let number as NSNumber where !(value is String):
                         let read = Double(cell)
                         #expect(read.map { abs($0 - number.doubleValue) <= 1e-9 * max(1, abs(number.doubleValue)) } == true,

@@ -71,8 +71,9 @@ import Testing
         #expect(countsAfter == counts)
         #expect(first.files == second.files)
         for name in second.files {
-            let a = try String(contentsOf: folder.appendingPathComponent("1/" + name), encoding: .utf8)
-            let b = try String(contentsOf: folder.appendingPathComponent("2/" + name), encoding: .utf8)
+            // Bytes, not text: each team's workbook is among the files.
+            let a = try Data(contentsOf: folder.appendingPathComponent("1/" + name))
+            let b = try Data(contentsOf: folder.appendingPathComponent("2/" + name))
             if name.hasPrefix("queues/") { #expect(a == b, "\(name) differs on the second run") }
         }
         let working = try db.read { db in try String.fetchAll(db, sql: "SELECT code FROM agent WHERE status <> 'left'") }

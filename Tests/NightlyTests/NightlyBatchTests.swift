@@ -73,3 +73,34 @@ extension NightlyBatchTests {
         }
     }
 }
+
+extension NightlyBatchTests {
+    @Test func writesEachTeamsPageTableAndWorkbookTheSameBytesTwice() throws {
+        let (db, folder) = try center()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let batch = NightlyBatch(settings: .defaults, timeZone: zone)
+        let day = try Clock(fixed: "2026-11-24T00:00", timeZone: zone).now
+        let first = try batch.run(db, day: day, folder: folder.appendingPathComponent("out"), revealPhones: false)
+        let second = try batch.run(db, day: day, folder: folder.appendingPathComponent("again"), revealPhones: false)
+        for team in ["一组", "二组"] {
+            for ext in ["csv", "html", "xlsx"] {
+                #expect(first.files.contains("reports/team-\(team)-2026-11-24.\(ext)"), "\(team) \(ext)")
+            }
+        }
+        let page = try String(contentsOf: folder.appendingPathComponent("out/reports/team-一组-2026-11-24.html"), encoding: .utf8)
+        #expect(page.contains("<title>一组 · 坐席产能报表") && page.contains("甲") && !page.contains("丙") && page.contains("Compared with"))
+        let bytes = try Data(contentsOf: folder.appendingPathComponent("out/reports/team-一组-2026-11-24.csv"))
+        let table = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        // For people: a BOM, the team's agents and their total.
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF] && table.hasPrefix("agent,name,team") && table.contains("\ntotal,"))
+        let workbook = try Data(contentsOf: folder.appendingPathComponent("out/reports/team-一组-2026-11-24.xlsx"))
+        #expect(workbook.prefix(2) == Data("PK".utf8))
+        // What the batch writes depends on the date and the data, never on the moment it runs.
+        for name in first.files where name.hasPrefix("reports/") {
+            let one = try Data(contentsOf: folder.appendingPathComponent("out/\(name)"))
+            let two = try Data(contentsOf: folder.appendingPathComponent("again/\(name)"))
+            #expect(one == two, "\(name) differs between two runs")
+        }
+        #expect(NightlyBatch.fileSafe("A/B:.x") == "A_B_.x" && NightlyBatch.fileSafe("..组") == "_.组")
+    }
+}

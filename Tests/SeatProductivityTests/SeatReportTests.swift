@@ -19,7 +19,7 @@ final class SmallCenter {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-seats-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        db = try AppDatabase.open(path: folder.appendingPathComponent("t.sqlite").path, schema: FollowUpSchema.migrations + Planning.migrations)
+        db = try AppDatabase.open(path: folder.appendingPathComponent("t.sqlite").path, schema: BackOfficeSchema.migrations)
         clock = try Clock(fixed: "2026-12-05T12:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         let november = try Clock(fixed: "2026-11-01T08:00", timeZone: clock.timeZone)
         _ = try db.transaction { db in
@@ -33,7 +33,9 @@ final class SmallCenter {
         }
         let leads = folder.appendingPathComponent("l.csv").path
         try "phone\n13900000001\n13900000002\n13900000003\n13900000004\n13900000005\n".write(toFile: leads, atomically: true, encoding: .utf8)
-        _ = try LeadImporter(settings: settings, clock: november).run(path: leads, options: ImportOptions(source: "v"), db: db)
+        var importing = ImportOptions(source: "v")
+        importing.costPerLead = Money(yuan: 2)
+        _ = try LeadImporter(settings: settings, clock: november).run(path: leads, options: importing, db: db)
         var options = AllocationOptions()
         options.seed = 1
         options.strategy = .even
@@ -55,10 +57,27 @@ final class SmallCenter {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
-    func report(month: String? = "2026-11", team: String? = nil) throws -> SeatReport {
+    func report(month: String? = "2026-11", from: String? = nil, to: String? = nil, team: String? = nil,
+                compare: SeatCompare = .none) throws -> SeatReport {
         let builder = SeatReportBuilder(settings: settings, clock: clock)
-        let period = try builder.period(month: month, from: nil, to: nil)
-        return try db.read { db in try builder.build(db, from: period.from, to: period.to, team: team) }
+        let period = try builder.period(month: month, from: from, to: to)
+        let previous = builder.comparison(compare, month: month, from: from, to: to, period: period)
+        return try db.read { db in try builder.build(db, from: period.from, to: period.to, team: team, previous: previous) }
+    }
+
+    /// Imports more calls (the header of the fixture's call file).
+    func importCalls(_ rows: String) throws {
+        let calls = folder.appendingPathComponent("more-\(UUID().uuidString).csv").path
+        try ("call_id,agent_code,phone,started_at,talk_seconds,disposition,callback_at,product,premium,insured,note\n" + rows)
+            .write(toFile: calls, atomically: true, encoding: .utf8)
+        _ = try db.transaction { db in try CallImport(settings: settings, clock: clock).run(db, path: calls) }
+    }
+
+    /// Stores an agent's 3:3:1 targets for a month from an annual income.
+    func storeTargets(_ agent: String, _ month: String, income: Double) throws {
+        _ = try db.transaction { db in
+            try Planning.store(db, agent: agent, month: month, targets: ActivityTargets.from(annualIncome: Money(yuan: income), rules: settings.planning))
+        }
     }
 }
 
@@ -85,8 +104,11 @@ final class SmallCenter {
         #expect(team.activeSellerRate == 1.0 / 3.0 && team.policiesPerAgent == 1.0 / 3.0)
         #expect(team.averagePremium == Money(yuan: 300) && team.premiumPerAgent == Money(yuan: 100))
         #expect(team.seatUtilization == 2.0 / 3.0)
-        #expect(report.days.map(\.day) == ["2026-11-01", "2026-11-05", "2026-11-10", "2026-11-11", "2026-11-30"])
-        #expect(report.days[2].sales == 1 && report.days[2].premium == Money(yuan: 300))
+        // The trend holds November's 21 working days, and Sunday the 1st, which had a call.
+        let worked = report.days.filter { $0.dials > 0 || $0.sales > 0 }
+        #expect(report.days.count == 22 && report.days.first?.day == "2026-11-01" && report.days.last?.day == "2026-11-30")
+        #expect(worked.map(\.day) == ["2026-11-01", "2026-11-05", "2026-11-10", "2026-11-11", "2026-11-30"])
+        #expect(worked[2].sales == 1 && worked[2].premium == Money(yuan: 300))
     }
 
     @Test func attainmentAgainstTheMonthsTarget() throws {

@@ -95,24 +95,26 @@ public enum Planning {
                     PRIMARY KEY (agent_id, month)
                 ) WITHOUT ROWID;
                 """)
-        }
+        },
+        // The seat report reads every 3:3:1 target back (SPEC section 8): proposals and the daily
+        // effective calls join the stored month. Rows stored before stay NULL and are derived
+        // from the planning rules when read.
+        Migration("planning.v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE activity_target ADD COLUMN monthly_proposals INTEGER CHECK (monthly_proposals >= 0);
+                ALTER TABLE activity_target ADD COLUMN daily_effective_calls INTEGER CHECK (daily_effective_calls >= 0);
+                """)
+        },
     ]
 
     /// Stores (or replaces) an agent's targets for a month.
     public static func store(_ db: Database, agent code: String, month: String, targets: ActivityTargets) throws {
         let agent = try Roster.agent(db, code: code)
         try db.execute(sql: """
-            INSERT OR REPLACE INTO activity_target (agent_id, month, annual_income_fen, monthly_premium_fen, monthly_sales, monthly_effective_calls)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [agent.id, month, targets.annualIncome.fen, targets.monthlyPremium.fen, targets.monthlySales, targets.monthlyEffectiveCalls])
-    }
-
-    /// Each agent's monthly premium target for `month`.
-    public static func premiumTargets(_ db: Database, month: String) throws -> [Int64: Money] {
-        var result: [Int64: Money] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT agent_id, monthly_premium_fen FROM activity_target WHERE month = ?", arguments: [month]) {
-            result[row[0]] = Money(fen: row[1])
-        }
-        return result
+            INSERT OR REPLACE INTO activity_target (agent_id, month, annual_income_fen, monthly_premium_fen, monthly_sales, monthly_effective_calls,
+                                                    monthly_proposals, daily_effective_calls)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [agent.id, month, targets.annualIncome.fen, targets.monthlyPremium.fen, targets.monthlySales, targets.monthlyEffectiveCalls,
+                             targets.monthlyProposals, targets.dailyEffectiveCalls])
     }
 }

@@ -1,0 +1,49 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+
+/// What the center pays its agents over a period (投入, seed 002): the seat report's pay cost.
+public struct AgentPayCost: Equatable, Sendable {
+    public var amount = Money.zero
+    /// Some of the amount comes from a draft pay run (not final yet, may still change).
+    public var includesDraft = false
+
+    public init(amount: Money = .zero, includesDraft: Bool = false) {
+        self.amount = amount
+        self.includesDraft = includesDraft
+    }
+}
+
+/// The pay lines behind a period's cost.
+public enum PayCost {
+    /// The pay month's share a period holds: its calendar days in the month over the month's
+    /// days (11-02 to 11-08 holds 7/30 of November).
+    public static func calendarShare(of month: CivilMonth, from first: CivilDay, through last: CivilDay) -> Double {
+        let start = max(first, month.firstDay), end = min(last, month.lastDay)
+        guard start <= end else { return 0 }
+        return Double(start.days(to: end) + 1) / Double(month.firstDay.days(to: month.lastDay) + 1)
+    }
+
+    /// Per agent, the pay lines of the months the days `first` through `last` touch, drafts
+    /// included and marked; a month the period holds only part of counts for its share of
+    /// calendar days (rounded to the fen per agent and month).
+    public static func perAgent(_ db: Database, from first: CivilDay, through last: CivilDay) throws -> [Int64: AgentPayCost] {
+        guard first <= last else { return [:] }
+        var result: [Int64: AgentPayCost] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT pay_line.month, pay_line.agent_id, SUM(pay_line.amount_fen), pay_run.status
+            FROM pay_line JOIN pay_run ON pay_run.month = pay_line.month
+            WHERE pay_line.month >= ? AND pay_line.month <= ?
+            GROUP BY pay_line.month, pay_line.agent_id
+            """, arguments: [first.monthText, last.monthText]) {
+            guard let month = CivilMonth(row[0] as String) else { continue }
+            let share = calendarShare(of: month, from: first, through: last)
+            let amount: Int64 = row[2]
+            var cost = result[row[1]] ?? AgentPayCost()
+            cost.amount += Money(fen: Int64((Double(amount) * share).rounded()))
+            cost.includesDraft = cost.includesDraft || (row[3] as String) == "draft"
+            result[row[1]] = cost
+        }
+        return result
+    }
+}

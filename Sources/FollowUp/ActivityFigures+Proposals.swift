@@ -1,0 +1,80 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+
+/// The seed 001 proposals and the first-year commission behind the seat report's attainment and
+/// input-output figures (SPEC section 8).
+public struct AgentProposals: Equatable, Sendable {
+    /// Distinct leads with a `proposal` call or a sale (not cancelled) in the period.
+    public var proposals = 0
+    /// First-year commission of the period's sales (not cancelled): each policy's commission as
+    /// the sale stored it from its product's rate, the figure pay sums.
+    public var fyc = Money.zero
+
+    public init() {}
+}
+
+extension ActivityFigures {
+    /// The seat report counts a month's proposal calls: the covering index of the calls has no
+    /// disposition, so without this one a month of 10,000,000 calls would be read row by row.
+    /// A partial index holds the proposals alone (covering: the disposition is in it too), small
+    /// and cheap to keep.
+    static let proposalsMigration = Migration("followup.proposals") { db in
+        try db.execute(sql: "CREATE INDEX call_proposal ON call(started_at, agent_id, lead_id, disposition) WHERE disposition = 'proposal'")
+    }
+
+    /// Per agent over [from, to): proposals (distinct leads proposed to or sold) and FYC.
+    public static func proposalsPerAgent(_ db: Database, from: String, to: String) throws -> [Int64: AgentProposals] {
+        var result: [Int64: AgentProposals] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, COUNT(DISTINCT lead_id) FROM (
+                SELECT agent_id, lead_id FROM call WHERE started_at >= ?1 AND started_at < ?2 AND disposition = 'proposal'
+                UNION
+                SELECT agent_id, lead_id FROM policy WHERE sold_at >= ?1 AND sold_at < ?2 AND status <> 'cancelled')
+            GROUP BY agent_id
+            """, arguments: [from, to]) {
+            result[row[0], default: AgentProposals()].proposals = row[1]
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, SUM(commission_fen) FROM policy
+            WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' GROUP BY agent_id
+            """, arguments: [from, to]) {
+            result[row[0], default: AgentProposals()].fyc = Money(fen: row[1])
+        }
+        return result
+    }
+}
+
+extension DayActivity {
+    /// A day with nothing counted yet (a working day without calls still shows on the trend).
+    public static func empty(_ day: String) -> DayActivity { DayActivity(day: day) }
+
+    /// Contacts / dials; nil without dials.
+    public var contactRate: Double? { dials > 0 ? Double(contacts) / Double(dials) : nil }
+}
+
+extension ActivityFigures {
+    /// Per agent and day over [from, to): calls and sales, one grouped pass over each table, so
+    /// the nightly batch's team pages share one read instead of one per team.
+    public static func perAgentDay(_ db: Database, from: String, to: String) throws -> [Int64: [String: DayActivity]] {
+        var result: [Int64: [String: DayActivity]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, substr(started_at, 1, 10) AS day, COUNT(*), SUM(contact), SUM(effective)
+            FROM call WHERE started_at >= ? AND started_at < ? GROUP BY agent_id, day
+            """, arguments: [from, to]) {
+            let day: String = row[1]
+            result[row[0], default: [:]][day] = DayActivity(day: day, dials: row[2], contacts: row[3], effectiveCalls: row[4])
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, substr(sold_at, 1, 10) AS day, COUNT(*), SUM(premium_fen)
+            FROM policy WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' GROUP BY agent_id, day
+            """, arguments: [from, to]) {
+            let day: String = row[1]
+            var d = result[row[0]]?[day] ?? .empty(day)
+            d.sales = row[2]
+            d.premium = Money(fen: row[3])
+            result[row[0], default: [:]][day] = d
+        }
+        return result
+    }
+}
