@@ -106,6 +106,7 @@ public enum FollowUpSchema {
             }
         },
         CustomerServicing.migration,
+        ActivityAggregate.migration,
     ]
 
     public static let invariants: [Invariant] = LeadDataSchema.invariants + [
@@ -126,5 +127,6 @@ public enum FollowUpSchema {
             WHERE paid.high <> policy.renewals_paid OR paid.high - paid.low + 1 <> paid.n
             """),
         CustomerServicing.invariant,
+        ActivityAggregate.invariant,
     ]
 }
