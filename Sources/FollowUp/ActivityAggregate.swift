@@ -118,28 +118,25 @@ public enum ActivityAggregate {
     /// out (`OLD`) and put in (`NEW`): an update is a delete and an insert. The month-anchored
     /// distinct counts move only when the row is, or was, the agent's first on the lead that month
     /// (probed through `call_lead_time` and `policy_lead`, a few rows per lead).
-    static let triggersSQL = """
-        CREATE TRIGGER activity_call_insert AFTER INSERT ON call BEGIN
-            \(callShare("NEW", adding: true))
-        END;
-        CREATE TRIGGER activity_call_delete AFTER DELETE ON call BEGIN
-            \(callShare("OLD", adding: false))
-        END;
-        CREATE TRIGGER activity_call_update AFTER UPDATE OF lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective ON call BEGIN
-            \(callShare("OLD", adding: false))
-            \(callShare("NEW", adding: true))
-        END;
-        CREATE TRIGGER activity_policy_insert AFTER INSERT ON policy BEGIN
-            \(policyShare("NEW", adding: true))
-        END;
-        CREATE TRIGGER activity_policy_delete AFTER DELETE ON policy BEGIN
-            \(policyShare("OLD", adding: false))
-        END;
-        CREATE TRIGGER activity_policy_update AFTER UPDATE OF lead_id, agent_id, premium_fen, sold_at, status ON policy BEGIN
-            \(policyShare("OLD", adding: false))
-            \(policyShare("NEW", adding: true))
-        END;
+    static let triggersSQL = triggers(on: "call", "lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective", callShare)
+        + triggers(on: "policy", "lead_id, agent_id, premium_fen, sold_at, status", policyShare)
+
+    /// The insert, delete and update triggers of `table`, an update of `columns` taken out and put back.
+    static func triggers(on table: String, _ columns: String, _ share: (String, Bool) -> String) -> String {
         """
+        CREATE TRIGGER activity_\(table)_insert AFTER INSERT ON \(table) BEGIN
+            \(share("NEW", true))
+        END;
+        CREATE TRIGGER activity_\(table)_delete AFTER DELETE ON \(table) BEGIN
+            \(share("OLD", false))
+        END;
+        CREATE TRIGGER activity_\(table)_update AFTER UPDATE OF \(columns) ON \(table) BEGIN
+            \(share("OLD", false))
+            \(share("NEW", true))
+        END;
+
+        """
+    }
 
     /// Adds (or takes out) one counted amount per column to the row's agent and day.
     static func upsert(_ r: String, at time: String, adding: Bool, _ values: [(column: String, value: String)]) -> String {
@@ -190,7 +187,7 @@ public enum ActivityAggregate {
 
     /// One call's share: its dial, contact, effective call and talk time; its lead worked; its
     /// proposal when it is one.
-    static func callShare(_ r: String, adding: Bool) -> String {
+    static func callShare(_ r: String, _ adding: Bool) -> String {
         upsert(r, at: "started_at", adding: adding, [("dials", "1"), ("contacts", "\(r).contact"), ("effective_calls", "\(r).effective"),
                                                       ("talk_seconds", "\(r).talk_seconds")])
             + firstShare(r, at: "started_at", column: "leads_worked", adding: adding, when: "1",
@@ -201,7 +198,7 @@ public enum ActivityAggregate {
     }
 
     /// One policy's share: a sale and its premium unless cancelled; a proposal event always.
-    static func policyShare(_ r: String, adding: Bool) -> String {
+    static func policyShare(_ r: String, _ adding: Bool) -> String {
         upsert(r, at: "sold_at", adding: adding, [("sales", "\(r).status <> 'cancelled'"),
                                                    ("premium_fen", "CASE WHEN \(r).status <> 'cancelled' THEN \(r).premium_fen ELSE 0 END")])
             + firstShare(r, at: "sold_at", column: "proposals", adding: adding, when: "1",
