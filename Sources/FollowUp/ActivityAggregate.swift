@@ -9,8 +9,8 @@ import CallOpsStore
 /// cancelled; and two distinct counts anchored on the calendar month:
 /// - `leads_worked`: the leads whose first call by this agent in the day's month was that day;
 /// - `proposals`: the leads whose first proposal event by this agent in the day's month was that
-///   day, a proposal event being a call with disposition `proposal` or `sale`, or a policy sold
-///   (cancelled ones too: the proposal was made and taken).
+///   day, a proposal event being a call with disposition `proposal` or a policy sold and not
+///   cancelled (the seat report's definition, `ActivityFigures.proposalsPerAgent`).
 /// Summed from a month's first day to any later day of the same month they give the distinct
 /// leads worked (or proposed to) over that span exactly; over other spans (from the middle of a
 /// month, or across months) they do not, and `ActivityFigures` counts leads worked from the calls.
@@ -61,8 +61,8 @@ public enum ActivityAggregate {
             UNION ALL
             SELECT day, agent_id, 0, 0, 0, 0, 0, COUNT(*), 0, 0
             FROM (SELECT agent_id, substr(MIN(at), 1, 10) AS day
-                  FROM (SELECT agent_id, lead_id, started_at AS at FROM call WHERE disposition IN ('proposal', 'sale')
-                        UNION ALL SELECT agent_id, lead_id, sold_at FROM policy)
+                  FROM (SELECT agent_id, lead_id, started_at AS at FROM call WHERE disposition = 'proposal'
+                        UNION ALL SELECT agent_id, lead_id, sold_at FROM policy WHERE status <> 'cancelled')
                   GROUP BY agent_id, lead_id, substr(at, 1, 7))
             GROUP BY day, agent_id
             UNION ALL
@@ -173,7 +173,7 @@ public enum ActivityAggregate {
         let month = "substr(\(r).\(time), 1, 7)"
         return ("""
             FROM call WHERE lead_id = \(r).lead_id AND agent_id = \(r).agent_id\(excludingSelf ? " AND id <> \(r).id" : "")\
-            \(proposalsOnly ? " AND disposition IN ('proposal', 'sale')" : "") AND started_at >= \(month) AND started_at < \(month) || '~'
+            \(proposalsOnly ? " AND disposition = 'proposal'" : "") AND started_at >= \(month) AND started_at < \(month) || '~'
             """, "started_at")
     }
 
@@ -181,7 +181,7 @@ public enum ActivityAggregate {
         let month = "substr(\(r).\(time), 1, 7)"
         return ("""
             FROM policy WHERE lead_id = \(r).lead_id AND agent_id = \(r).agent_id\(excludingSelf ? " AND id <> \(r).id" : "")\
-             AND sold_at >= \(month) AND sold_at < \(month) || '~'
+             AND status <> 'cancelled' AND sold_at >= \(month) AND sold_at < \(month) || '~'
             """, "sold_at")
     }
 
@@ -192,16 +192,16 @@ public enum ActivityAggregate {
                                                       ("talk_seconds", "\(r).talk_seconds")])
             + firstShare(r, at: "started_at", column: "leads_worked", adding: adding, when: "1",
                          others: [otherCalls(r, at: "started_at", excludingSelf: true, proposalsOnly: false)])
-            + firstShare(r, at: "started_at", column: "proposals", adding: adding, when: "\(r).disposition IN ('proposal', 'sale')",
+            + firstShare(r, at: "started_at", column: "proposals", adding: adding, when: "\(r).disposition = 'proposal'",
                          others: [otherCalls(r, at: "started_at", excludingSelf: true, proposalsOnly: true),
                                   otherPolicies(r, at: "started_at", excludingSelf: false)])
     }
 
-    /// One policy's share: a sale and its premium unless cancelled; a proposal event always.
+    /// One policy's share unless cancelled: a sale, its premium and a proposal event.
     static func policyShare(_ r: String, _ adding: Bool) -> String {
         upsert(r, at: "sold_at", adding: adding, [("sales", "\(r).status <> 'cancelled'"),
                                                    ("premium_fen", "CASE WHEN \(r).status <> 'cancelled' THEN \(r).premium_fen ELSE 0 END")])
-            + firstShare(r, at: "sold_at", column: "proposals", adding: adding, when: "1",
+            + firstShare(r, at: "sold_at", column: "proposals", adding: adding, when: "\(r).status <> 'cancelled'",
                          others: [otherCalls(r, at: "sold_at", excludingSelf: false, proposalsOnly: true),
                                   otherPolicies(r, at: "sold_at", excludingSelf: true)])
     }

@@ -68,12 +68,12 @@ import Testing
         return days.values.sorted { $0.day < $1.day }
     }
 
-    /// Distinct leads with a proposal call or a policy per agent over [from, to), from the raw tables.
+    /// Distinct leads with a proposal call or a policy not cancelled per agent over [from, to), from the raw tables.
     static func rawProposals(_ db: Database, from: String, to: String) throws -> [Int64: Int] {
         Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
             SELECT agent_id, COUNT(DISTINCT lead_id) FROM (
-                SELECT agent_id, lead_id FROM call WHERE disposition IN ('proposal', 'sale') AND started_at >= ? AND started_at < ?
-                UNION ALL SELECT agent_id, lead_id FROM policy WHERE sold_at >= ? AND sold_at < ?)
+                SELECT agent_id, lead_id FROM call WHERE disposition = 'proposal' AND started_at >= ? AND started_at < ?
+                UNION ALL SELECT agent_id, lead_id FROM policy WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled')
             GROUP BY agent_id
             """, arguments: [from, to, from, to]).map { ($0[0] as Int64, $0[1] as Int) })
     }
