@@ -41,22 +41,75 @@ public enum ActivityFigures {
         return Double(row[0] as Int? ?? 0) / Double(days)
     }
 
-    /// Per agent over [from, to): calls from the call table, sales from policies (cancelled ones do not count).
+    /// Per agent over [from, to): calls and sales (cancelled ones do not count). Whole days come
+    /// from `activity_day` (`ActivityAggregate`), the parts of a day at the period's ends from the
+    /// call and policy tables; leads worked from the aggregate when the period is anchored on a
+    /// month's first day, else counted from the calls.
     public static func perAgent(_ db: Database, from: String, to: String) throws -> [Int64: AgentActivity] {
-        var result = try salesPerAgent(db, from: from, to: to)
-        let calls = try Row.fetchCursor(db, sql: """
-            SELECT agent_id, COUNT(*), SUM(contact), SUM(effective), SUM(talk_seconds), COUNT(DISTINCT lead_id)
-            FROM call WHERE started_at >= ? AND started_at < ? GROUP BY agent_id
-            """, arguments: [from, to])
-        while let row = try calls.next() {
+        let period = ActivityPeriod(from: from, to: to)
+        var result: [Int64: AgentActivity] = [:]
+        // Agents with a policy sold before `to` are listed whatever they did in the period (their latest sale).
+        for row in try Row.fetchAll(db, sql: """
+            SELECT agent_id, MAX(CASE WHEN status <> 'cancelled' THEN sold_at END) FROM policy WHERE sold_at < ? GROUP BY agent_id
+            """, arguments: [to]) {
+            let id: Int64 = row[0]
+            var a = AgentActivity(agentID: id)
+            a.lastSaleAt = row[1]
+            result[id] = a
+        }
+        func add(_ row: Row) {
             let id: Int64 = row[0]
             var a = result[id] ?? AgentActivity(agentID: id)
-            a.dials = row[1]
-            a.contacts = row[2]
-            a.effectiveCalls = row[3]
-            a.talkSeconds = row[4]
-            a.leadsWorked = row[5]
+            a.dials += row[1] ?? 0
+            a.contacts += row[2] ?? 0
+            a.effectiveCalls += row[3] ?? 0
+            a.talkSeconds += row[4] ?? 0
+            a.sales += row[5] ?? 0
+            a.premium += Money(fen: row[6] ?? 0)
             result[id] = a
+        }
+        if let days = period.days {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT agent_id, SUM(dials), SUM(contacts), SUM(effective_calls), SUM(talk_seconds), SUM(sales), SUM(premium_fen),
+                       SUM(leads_worked)
+                FROM activity_day WHERE day >= ? AND day < ? GROUP BY agent_id HAVING SUM(dials) > 0 OR SUM(sales) > 0
+                """, arguments: [days.first, days.end]) {
+                add(row)
+                if period.monthAnchored { result[row[0] as Int64]!.leadsWorked = row[7] }
+            }
+        }
+        for edge in period.edges {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT agent_id, SUM(dials), SUM(contacts), SUM(effective), SUM(talk_seconds), SUM(sales), SUM(premium_fen) FROM (
+                    SELECT agent_id, COUNT(*) AS dials, SUM(contact) AS contacts, SUM(effective) AS effective, SUM(talk_seconds) AS talk_seconds,
+                           0 AS sales, 0 AS premium_fen
+                    FROM call WHERE started_at >= ? AND started_at < ? GROUP BY agent_id
+                    UNION ALL
+                    SELECT agent_id, 0, 0, 0, 0, COUNT(*), SUM(premium_fen)
+                    FROM policy WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' GROUP BY agent_id)
+                GROUP BY agent_id
+                """, arguments: [edge.from, edge.to, edge.from, edge.to]) {
+                add(row)
+            }
+        }
+        if period.monthAnchored {
+            // Leads first called by the agent this month in the partial day at the end.
+            for edge in period.edges {
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT agent_id, COUNT(DISTINCT lead_id) FROM call AS c WHERE started_at >= ? AND started_at < ?
+                    AND NOT EXISTS (SELECT 1 FROM call AS p WHERE p.lead_id = c.lead_id AND p.agent_id = c.agent_id
+                                    AND p.started_at >= ? AND p.started_at < ?)
+                    GROUP BY agent_id
+                    """, arguments: [edge.from, edge.to, from, edge.from]) {
+                    result[row[0] as Int64]?.leadsWorked += row[1] as Int
+                }
+            }
+        } else {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT agent_id, COUNT(DISTINCT lead_id) FROM call WHERE started_at >= ? AND started_at < ? GROUP BY agent_id
+                """, arguments: [from, to]) {
+                result[row[0] as Int64]?.leadsWorked = row[1]
+            }
         }
         return result
     }
@@ -94,25 +147,40 @@ public enum ActivityFigures {
         return result
     }
 
-    /// Per day over [from, to), for the agents given (all when nil).
+    /// Per day over [from, to), for the agents given (all when nil): whole days from
+    /// `activity_day`, the parts of a day at the period's ends from the calls and policies.
     public static func perDay(_ db: Database, from: String, to: String, agents: [Int64]?) throws -> [DayActivity] {
         let filter = agents.map { "AND agent_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+        let period = ActivityPeriod(from: from, to: to)
         var days: [String: DayActivity] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT substr(started_at, 1, 10) AS day, COUNT(*), SUM(contact), SUM(effective)
-            FROM call WHERE started_at >= ? AND started_at < ? \(filter) GROUP BY day
-            """, arguments: [from, to]) {
-            days[row[0]] = DayActivity(day: row[0], dials: row[1], contacts: row[2], effectiveCalls: row[3])
-        }
-        for row in try Row.fetchAll(db, sql: """
-            SELECT substr(sold_at, 1, 10) AS day, COUNT(*), SUM(premium_fen)
-            FROM policy WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' \(filter) GROUP BY day
-            """, arguments: [from, to]) {
+        func add(_ row: Row) {
             let day: String = row[0]
             var d = days[day] ?? DayActivity(day: day)
-            d.sales = row[1]
-            d.premium = Money(fen: row[2])
+            d.dials += row[1] ?? 0
+            d.contacts += row[2] ?? 0
+            d.effectiveCalls += row[3] ?? 0
+            d.sales += row[4] ?? 0
+            d.premium += Money(fen: row[5] ?? 0)
             days[day] = d
+        }
+        if let whole = period.days {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT day, SUM(dials), SUM(contacts), SUM(effective_calls), SUM(sales), SUM(premium_fen)
+                FROM activity_day WHERE day >= ? AND day < ? \(filter) GROUP BY day HAVING SUM(dials) > 0 OR SUM(sales) > 0
+                """, arguments: [whole.first, whole.end]) {
+                add(row)
+            }
+        }
+        for edge in period.edges {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT substr(started_at, 1, 10) AS day, COUNT(*), SUM(contact), SUM(effective), 0, 0
+                FROM call WHERE started_at >= ? AND started_at < ? \(filter) GROUP BY day
+                UNION ALL
+                SELECT substr(sold_at, 1, 10) AS day, 0, 0, 0, COUNT(*), SUM(premium_fen)
+                FROM policy WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' \(filter) GROUP BY day
+                """, arguments: [edge.from, edge.to, edge.from, edge.to]) {
+                add(row)
+            }
         }
         return days.values.sorted { $0.day < $1.day }
     }

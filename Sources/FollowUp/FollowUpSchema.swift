@@ -107,6 +107,7 @@ public enum FollowUpSchema {
         },
         CustomerServicing.migration,
         ActivityFigures.proposalsMigration,
+        ActivityAggregate.migration,
     ]
 
     public static let invariants: [Invariant] = LeadDataSchema.invariants + [
@@ -127,5 +128,6 @@ public enum FollowUpSchema {
             WHERE paid.high <> policy.renewals_paid OR paid.high - paid.low + 1 <> paid.n
             """),
         CustomerServicing.invariant,
+        ActivityAggregate.invariant,
     ]
 }

@@ -217,9 +217,7 @@ public struct Allocator {
             }
         }
         let dayStart = clock.timestamp(clock.startOfDay(clock.now))
-        let allocatedToday = try countByAgent(db, sql: """
-            SELECT agent_id, COUNT(*) FROM lead_ledger WHERE event = 'assigned' AND at >= ? GROUP BY agent_id
-            """, arguments: [dayStart])
+        let allocatedToday = try AllocationGrants.givenSince(db, from: dayStart)
         let openLeads = try countByAgent(db, sql: "SELECT agent_id, COUNT(*) FROM lead WHERE status = 'open' GROUP BY agent_id", arguments: [])
         let performance = try recentPerformance(db)
         var teamTotals: [String: (sales: Int, worked: Int)] = [:]
@@ -367,7 +365,8 @@ public struct Allocator {
             UPDATE lead SET status = 'open', agent_id = d.agent_id, assigned_at = ?, locked_agent_id = NULL, locked_until = NULL
             FROM allocation_decision AS d WHERE lead.id = d.lead_id AND lead.status = 'pool';
             INSERT INTO lead_ledger (lead_id, at, event, agent_id, reason) SELECT lead_id, ?, 'assigned', agent_id, reason FROM allocation_decision;
-            DELETE FROM allocation_decision;
             """, arguments: [now, now])
+        try AllocationGrants.recordRun(db, at: now)
+        try db.execute(sql: "DELETE FROM allocation_decision")
     }
 }

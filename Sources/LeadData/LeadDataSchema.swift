@@ -109,7 +109,7 @@ public enum LeadDataSchema {
             try db.execute(sql: "CREATE INDEX lead_open_callback ON lead(agent_id, callback_at) WHERE status = 'open' AND callback_at IS NOT NULL")
         },
         classMigration,
-    ] + scoringMigrations
+    ] + scoringMigrations + [AllocationGrants.migration]
 }
 
 extension LeadDataSchema {
@@ -129,6 +129,7 @@ extension LeadDataSchema {
                   WHERE event IN ('assigned', 'released'))
             WHERE event = 'assigned' AND previous = 'assigned'
             """),
+        AllocationGrants.invariant,
         Invariant("batch counts add up", violationsSQL: """
             SELECT 'batch ' || id || ': ' || rows || ' rows but ' || (accepted + missing_phone + invalid_phone + duplicate_in_file
                 + duplicate_existing + dnc + out_of_age_range + malformed_row) || ' outcomes'

@@ -27,6 +27,7 @@ public enum LeadLedger {
     public static func record(_ db: Database, lead: Int64, event: String, agent: Int64?, reason: String, clock: Clock) throws {
         try db.cachedStatement(sql: "INSERT INTO lead_ledger (lead_id, at, event, agent_id, reason) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [lead, clock.nowTimestamp, event, agent, reason])
+        if event == "assigned", let agent { try AllocationGrants.record(db, at: clock.nowTimestamp, agent: agent, leads: [lead]) }
     }
 
     /// Ends a lead's working life (DNC, invalid number, refused, won, exhausted).

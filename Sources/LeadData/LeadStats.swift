@@ -129,15 +129,9 @@ extension LeadStats {
         }
     }
 
-    /// Leads allocated per agent over [from, to): assignments in the ledger.
+    /// Leads allocated per agent over [from, to): distinct leads of the allocation grants.
     public static func allocatedPerAgent(_ db: Database, from: String, to: String) throws -> [Int64: Int] {
-        var result: [Int64: Int] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, COUNT(DISTINCT lead_id) FROM lead_ledger WHERE event = 'assigned' AND at >= ? AND at < ? GROUP BY agent_id
-            """, arguments: [from, to]) {
-            result[row[0]] = row[1]
-        }
-        return result
+        try AllocationGrants.distinctLeads(db, from: from, to: to)
     }
 }
 

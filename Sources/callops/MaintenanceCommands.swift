@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallOpsCore
 import CallOpsStore
+import FollowUp
 
 /// `callops backup FILE`: a consistent copy while the database is in use.
 struct BackupCommand: ParsableCommand {
@@ -30,9 +31,20 @@ struct CheckCommand: ParsableCommand {
         commandName: "check", abstract: "Check the database: SQLite integrity and the domain's invariants.")
 
     @OptionGroup var global: GlobalOptions
+    @Flag(name: .customLong("repair-aggregates"), help: "Rebuild the per-agent-day activity from the calls and policies first (audited).")
+    var repairAggregates = false
 
     func run() throws {
-        let context = try global.readingContext()
+        // Only the repair writes; a plain check works on a read-only file.
+        let context = repairAggregates ? try global.context() : try global.readingContext()
+        if repairAggregates {
+            let wrong = try context.db.transaction { db in
+                let wrong = try ActivityAggregate.rebuild(db)
+                try AuditLog.record(db, command: "check --repair-aggregates (\(wrong) agent-days rebuilt)", numbers: 0, clock: context.clock)
+                return wrong
+            }
+            emit("rebuilt the per-agent-day activity from the calls and policies: \(wrong) agent-days were wrong\n")
+        }
         var problems = try context.db.integrityProblems()
         problems += try context.db.read { db in try Invariants.violations(db) }
         if problems.isEmpty {

@@ -1,0 +1,208 @@
+import CallOpsCore
+import CallOpsStore
+
+/// The per-agent-per-day figures of the seat report, kept in the `activity_day` table so that a
+/// month's report reads some 30,000 rows instead of ten million calls (SPEC section 11).
+///
+/// A row holds, for one agent and one local day: dials, contacts, effective calls and talk
+/// seconds of the calls started that day; sales and premium of the policies sold that day and not
+/// cancelled; and two distinct counts anchored on the calendar month:
+/// - `leads_worked`: the leads whose first call by this agent in the day's month was that day;
+/// - `proposals`: the leads whose first proposal event by this agent in the day's month was that
+///   day, a proposal event being a call with disposition `proposal` or a policy sold and not
+///   cancelled (the seat report's definition, `ActivityFigures.proposalsPerAgent`).
+/// Summed from a month's first day to any later day of the same month they give the distinct
+/// leads worked (or proposed to) over that span exactly; over other spans (from the middle of a
+/// month, or across months) they do not, and `ActivityFigures` counts leads worked from the calls.
+///
+/// SQLite triggers on `call` and `policy` keep the table in step inside the very statement that
+/// writes a call or a policy, so every writer (`calls log`, both calls imports, `sales record`, a
+/// sale from a call row, `sales cancel`, renewals' lapses, an outside tool's `UPDATE`) moves it in
+/// the same transaction. `callops check` compares it with a fresh count of the raw tables
+/// (`invariant`) and `callops check --repair-aggregates` rebuilds it (`rebuild`).
+public enum ActivityAggregate {
+    /// The table, filled from the calls and policies already recorded, and its triggers.
+    public static let migration = Migration("followup.activity_day.v1") { db in
+        try db.execute(sql: """
+            CREATE TABLE activity_day (
+                day TEXT NOT NULL,
+                agent_id INTEGER NOT NULL,
+                dials INTEGER NOT NULL DEFAULT 0,
+                contacts INTEGER NOT NULL DEFAULT 0,
+                effective_calls INTEGER NOT NULL DEFAULT 0,
+                talk_seconds INTEGER NOT NULL DEFAULT 0,
+                leads_worked INTEGER NOT NULL DEFAULT 0,
+                proposals INTEGER NOT NULL DEFAULT 0,
+                sales INTEGER NOT NULL DEFAULT 0,
+                premium_fen INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (day, agent_id)
+            ) WITHOUT ROWID;
+            INSERT INTO activity_day (\(columns)) \(recountSQL);
+            \(triggersSQL)
+            """)
+    }
+
+    static let columns = "day, agent_id, dials, contacts, effective_calls, talk_seconds, leads_worked, proposals, sales, premium_fen"
+
+    /// The table's rows counted afresh from `call` and `policy` (the migration, the check and the
+    /// repair share it, so there is one definition of each column).
+    static let recountSQL = """
+        SELECT day, agent_id, SUM(dials), SUM(contacts), SUM(effective_calls), SUM(talk_seconds), SUM(leads_worked),
+               SUM(proposals), SUM(sales), SUM(premium_fen)
+        FROM (
+            SELECT substr(started_at, 1, 10) AS day, agent_id, COUNT(*) AS dials, SUM(contact) AS contacts,
+                   SUM(effective) AS effective_calls, SUM(talk_seconds) AS talk_seconds, 0 AS leads_worked, 0 AS proposals,
+                   0 AS sales, 0 AS premium_fen
+            FROM call GROUP BY 1, 2
+            UNION ALL
+            SELECT day, agent_id, 0, 0, 0, 0, COUNT(*), 0, 0, 0
+            FROM (SELECT agent_id, substr(MIN(started_at), 1, 10) AS day FROM call GROUP BY agent_id, lead_id, substr(started_at, 1, 7))
+            GROUP BY day, agent_id
+            UNION ALL
+            SELECT day, agent_id, 0, 0, 0, 0, 0, COUNT(*), 0, 0
+            FROM (SELECT agent_id, substr(MIN(at), 1, 10) AS day
+                  FROM (SELECT agent_id, lead_id, started_at AS at FROM call WHERE disposition = 'proposal'
+                        UNION ALL SELECT agent_id, lead_id, sold_at FROM policy WHERE status <> 'cancelled')
+                  GROUP BY agent_id, lead_id, substr(at, 1, 7))
+            GROUP BY day, agent_id
+            UNION ALL
+            SELECT substr(sold_at, 1, 10), agent_id, 0, 0, 0, 0, 0, 0, COUNT(*), SUM(premium_fen)
+            FROM policy WHERE status <> 'cancelled' GROUP BY 1, 2
+        )
+        GROUP BY day, agent_id
+        """
+
+    /// A stored row that counts nothing is the same as no row (a cancelled sale leaves one).
+    static let storedSQL = """
+        SELECT \(columns) FROM activity_day
+        WHERE dials <> 0 OR contacts <> 0 OR effective_calls <> 0 OR talk_seconds <> 0 OR leads_worked <> 0
+           OR proposals <> 0 OR sales <> 0 OR premium_fen <> 0
+        """
+
+    /// The rows where the table and a fresh count disagree, each with both versions in words.
+    static let differencesSQL = """
+        WITH fresh(\(columns)) AS (\(recountSQL)),
+        stored AS (\(storedSQL)),
+        differing AS (
+            SELECT day, agent_id FROM (SELECT * FROM fresh EXCEPT SELECT * FROM stored)
+            UNION SELECT day, agent_id FROM (SELECT * FROM stored EXCEPT SELECT * FROM fresh))
+        SELECT 'agent id ' || d.agent_id || ' on ' || d.day || ': stored ' ||
+               CASE WHEN s.day IS NULL THEN 'nothing' ELSE
+                   s.dials || ' dials, ' || s.contacts || ' contacts, ' || s.effective_calls || ' effective, ' || s.talk_seconds || ' s, '
+                   || s.leads_worked || ' leads, ' || s.proposals || ' proposals, ' || s.sales || ' sales, ' || s.premium_fen || ' fen' END
+               || '; the calls and policies give ' ||
+               CASE WHEN f.day IS NULL THEN 'nothing' ELSE
+                   f.dials || ' dials, ' || f.contacts || ' contacts, ' || f.effective_calls || ' effective, ' || f.talk_seconds || ' s, '
+                   || f.leads_worked || ' leads, ' || f.proposals || ' proposals, ' || f.sales || ' sales, ' || f.premium_fen || ' fen' END
+               || ' (callops check --repair-aggregates rebuilds it)'
+        FROM differing AS d
+        LEFT JOIN stored AS s ON s.day = d.day AND s.agent_id = d.agent_id
+        LEFT JOIN fresh AS f ON f.day = d.day AND f.agent_id = d.agent_id
+        ORDER BY d.day, d.agent_id
+        """
+
+    /// `callops check`: the table agrees with the calls and policies, agent by day.
+    public static let invariant = Invariant("the per-agent-day activity agrees with the calls and policies", violationsSQL: differencesSQL)
+
+    /// Rebuilds the table from the calls and policies, in the caller's transaction.
+    /// - Returns: the agent-days that were wrong (missing, extra or different) before the rebuild.
+    public static func rebuild(_ db: Database) throws -> Int {
+        let wrong = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(differencesSQL))") ?? 0
+        try db.execute(sql: "DELETE FROM activity_day; INSERT INTO activity_day (\(columns)) \(recountSQL)")
+        return wrong
+    }
+
+    // MARK: - The triggers
+
+    /// After an insert, a delete or an update of the columns that count, the row's share is taken
+    /// out (`OLD`) and put in (`NEW`): an update is a delete and an insert. The month-anchored
+    /// distinct counts move only when the row is, or was, the agent's first on the lead that month
+    /// (probed through `call_lead_time` and `policy_lead`, a few rows per lead).
+    static let triggersSQL = triggers(on: "call", "lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective", callShare)
+        + triggers(on: "policy", "lead_id, agent_id, premium_fen, sold_at, status", policyShare)
+
+    /// The insert, delete and update triggers of `table`, an update of `columns` taken out and put back.
+    static func triggers(on table: String, _ columns: String, _ share: (String, Bool) -> String) -> String {
+        """
+        CREATE TRIGGER activity_\(table)_insert AFTER INSERT ON \(table) BEGIN
+            \(share("NEW", true))
+        END;
+        CREATE TRIGGER activity_\(table)_delete AFTER DELETE ON \(table) BEGIN
+            \(share("OLD", false))
+        END;
+        CREATE TRIGGER activity_\(table)_update AFTER UPDATE OF \(columns) ON \(table) BEGIN
+            \(share("OLD", false))
+            \(share("NEW", true))
+        END;
+
+        """
+    }
+
+    /// Adds (or takes out) one counted amount per column to the row's agent and day.
+    static func upsert(_ r: String, at time: String, adding: Bool, _ values: [(column: String, value: String)]) -> String {
+        let sign = adding ? "" : "-"
+        return """
+            INSERT INTO activity_day (day, agent_id, \(values.map(\.column).joined(separator: ", ")))
+            VALUES (substr(\(r).\(time), 1, 10), \(r).agent_id, \(values.map { "\(sign)(\($0.value))" }.joined(separator: ", ")))
+            ON CONFLICT (day, agent_id) DO UPDATE SET \(values.map { "\($0.column) = \($0.column) + excluded.\($0.column)" }.joined(separator: ", "));
+            """
+    }
+
+    /// Moves a month-anchored distinct count for the row's agent and lead: the row's day gains
+    /// (or loses) one when no other event of the pair that month is on or before it, and the
+    /// other events' first day, when later than the row's, loses (or gains) it.
+    /// - Parameters:
+    ///   - others: `FROM ... WHERE` clauses of the pair's other events in the row's month, each
+    ///     with its time column, `?BEFORE` standing for an upper bound to add.
+    static func firstShare(_ r: String, at time: String, column: String, adding: Bool, when condition: String,
+                           others: [(sql: String, time: String)]) -> String {
+        let day = "substr(\(r).\(time), 1, 10)"
+        let nothingUpToDay = others.map { "NOT EXISTS (SELECT 1 \($0.sql) AND \($0.time) < \(day) || '~')" }.joined(separator: " AND ")
+        let firstOtherDay = "(SELECT substr(MIN(at), 1, 10) FROM (\(others.map { "SELECT MIN(\($0.time)) AS at \($0.sql)" }.joined(separator: " UNION ALL "))))"
+        let (here, there) = adding ? ("+", "-") : ("-", "+")
+        return """
+            UPDATE activity_day SET \(column) = \(column) \(here) 1
+            WHERE day = \(day) AND agent_id = \(r).agent_id AND \(condition) AND \(nothingUpToDay);
+            UPDATE activity_day SET \(column) = \(column) \(there) 1
+            WHERE agent_id = \(r).agent_id AND \(condition) AND day = \(firstOtherDay) AND day > \(day);
+            """
+    }
+
+    /// The pair's other calls (optionally only proposal calls) and other policies in the row's month.
+    static func otherCalls(_ r: String, at time: String, excludingSelf: Bool, proposalsOnly: Bool) -> (sql: String, time: String) {
+        let month = "substr(\(r).\(time), 1, 7)"
+        return ("""
+            FROM call WHERE lead_id = \(r).lead_id AND agent_id = \(r).agent_id\(excludingSelf ? " AND id <> \(r).id" : "")\
+            \(proposalsOnly ? " AND disposition = 'proposal'" : "") AND started_at >= \(month) AND started_at < \(month) || '~'
+            """, "started_at")
+    }
+
+    static func otherPolicies(_ r: String, at time: String, excludingSelf: Bool) -> (sql: String, time: String) {
+        let month = "substr(\(r).\(time), 1, 7)"
+        return ("""
+            FROM policy WHERE lead_id = \(r).lead_id AND agent_id = \(r).agent_id\(excludingSelf ? " AND id <> \(r).id" : "")\
+             AND status <> 'cancelled' AND sold_at >= \(month) AND sold_at < \(month) || '~'
+            """, "sold_at")
+    }
+
+    /// One call's share: its dial, contact, effective call and talk time; its lead worked; its
+    /// proposal when it is one.
+    static func callShare(_ r: String, _ adding: Bool) -> String {
+        upsert(r, at: "started_at", adding: adding, [("dials", "1"), ("contacts", "\(r).contact"), ("effective_calls", "\(r).effective"),
+                                                      ("talk_seconds", "\(r).talk_seconds")])
+            + firstShare(r, at: "started_at", column: "leads_worked", adding: adding, when: "1",
+                         others: [otherCalls(r, at: "started_at", excludingSelf: true, proposalsOnly: false)])
+            + firstShare(r, at: "started_at", column: "proposals", adding: adding, when: "\(r).disposition = 'proposal'",
+                         others: [otherCalls(r, at: "started_at", excludingSelf: true, proposalsOnly: true),
+                                  otherPolicies(r, at: "started_at", excludingSelf: false)])
+    }
+
+    /// One policy's share unless cancelled: a sale, its premium and a proposal event.
+    static func policyShare(_ r: String, _ adding: Bool) -> String {
+        upsert(r, at: "sold_at", adding: adding, [("sales", "\(r).status <> 'cancelled'"),
+                                                   ("premium_fen", "CASE WHEN \(r).status <> 'cancelled' THEN \(r).premium_fen ELSE 0 END")])
+            + firstShare(r, at: "sold_at", column: "proposals", adding: adding, when: "\(r).status <> 'cancelled'",
+                         others: [otherCalls(r, at: "sold_at", excludingSelf: false, proposalsOnly: true),
+                                  otherPolicies(r, at: "sold_at", excludingSelf: true)])
+    }
+}
