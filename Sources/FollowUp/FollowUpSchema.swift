@@ -106,6 +106,7 @@ public enum FollowUpSchema {
             }
         },
         CustomerServicing.migration,
+        Programmes.migration,
     ]
 
     public static let invariants: [Invariant] = LeadDataSchema.invariants + [
