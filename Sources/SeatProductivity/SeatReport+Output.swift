@@ -22,6 +22,7 @@ extension SeatReport: Encodable {
             case talkMinutes = "talk_minutes", avgTalkSeconds = "avg_talk_seconds", leadsAllocated = "leads_allocated"
             case leadsWorked = "leads_worked", sales, premium, avgPremium = "avg_premium", conversionRate = "conversion_rate"
             case premiumPerLead = "premium_per_lead", dataUsageRate = "data_usage_rate", attainment, rank, flags
+            case referrals, referralsTarget = "referrals_target", programme121Rate = "programme_121_rate"
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
@@ -46,6 +47,9 @@ extension SeatReport: Encodable {
             try c.encode(f.attainment, forKey: .attainment)
             try c.encode(f.rankInTeam, forKey: .rank)
             try c.encode(f.flags, forKey: .flags)
+            try c.encode(f.referrals, forKey: .referrals)
+            try c.encode(f.referralsTarget, forKey: .referralsTarget)
+            try c.encode(f.programme121Rate, forKey: .programme121Rate)
         }
     }
 

@@ -24,6 +24,11 @@ public struct AgentFigures: Equatable, Sendable {
     public var attainment: Double?
     public var rankInTeam = 0
     public var flags: [String] = []
+    /// Referral leads received in the period, against `programmes.monthly_referrals_target` (seed 003: 4 a month).
+    public var referrals = 0
+    public var referralsTarget = 0
+    /// The share of the agent's new customers with 121 completed in time; nil when none was due.
+    public var programme121Rate: Double?
 
     public var contactRate: Double? { dials > 0 ? Double(contacts) / Double(dials) : nil }
     public var talkMinutes: Double { Double(talkSeconds) / 60 }
@@ -111,6 +116,8 @@ public struct SeatReportBuilder {
         let activity = try ActivityFigures.perAgent(db, from: fromText, to: toText)
         let allocated = try LeadStats.allocatedPerAgent(db, from: fromText, to: toText)
         let targets = try Planning.premiumTargets(db, month: String(fromText.prefix(7)))
+        let programmes = try Programmes(settings: settings, clock: clock).seatFigures(
+            db, from: clock.civilDay(from), to: clock.civilDay(max(from, to.addingTimeInterval(-1))))
         // Agents who left before the period began are not part of it.
         let present = agents.filter { $0.status != .left || (activity[$0.id]?.dials ?? 0) > 0 }
         // Each agent's tier on the period's last day (today for a period still running).
@@ -126,6 +133,9 @@ public struct SeatReportBuilder {
             f.sales = a.sales
             f.premium = a.premium
             f.leadsAllocated = allocated[agent.id] ?? 0
+            f.referrals = programmes[agent.id]?.referrals ?? 0
+            f.referralsTarget = settings.programmes.monthlyReferralsTarget
+            f.programme121Rate = programmes[agent.id]?.rate121
             if let target = targets[agent.id], target.fen > 0 { f.attainment = Double(a.premium.fen) / Double(target.fen) }
             // stalled: no sale in the last `stalled_days` of the period, for agents employed that long.
             let stalledSince = clock.timestamp(clock.adding(days: -settings.seats.stalledDays, to: to))

@@ -124,4 +124,38 @@ import Testing
         #expect(try center.db.read { db in try programmes().rows(db, dueWithin: 5) }.isEmpty)
         #expect(try center.db.read { db in try programmes().rows(db, dueWithin: 14) }.map(\.customer) == [1])
     }
+
+    @Test func attemptsNeedASuggestionPastFreeLookAndTheSeatFiguresCountReferralsAnd121InTime() throws {
+        let center = try AgentDay(leads: 2)
+        try center.call(1, .sale, talk: 600, at: "2026-11-20T10:05", sale: SaleInput(product: "ACC01", premium: Money(yuan: 300)))
+        // Inside free-look a proposal is no conversion attempt; past it, with the spouse's and
+        // child's cover to offer, it is.
+        try center.call(1, .proposal, talk: 300, at: "2026-11-25T10:00")
+        try center.at("2026-11-28T10:00")
+        try center.db.transaction { db in
+            _ = try Referrals(settings: center.settings, clock: center.clock).add(db, customer: 1, name: "王五", phone: "13900000099", note: nil)
+        }
+        let programmes = { Programmes(settings: center.settings, clock: center.clock) }
+        var rows = try center.db.read { db in try programmes().rows(db) }
+        #expect(rows[0].steps.attempts.done == 0 && rows[0].steps.care.done == 1 && rows[0].steps.referrals == ProgrammeStep(done: 1, required: 0))
+        try center.call(1, .proposal, talk: 300, at: "2026-12-10T10:00")
+        try center.at("2026-12-10T11:00")
+        rows = try center.db.read { db in try programmes().rows(db) }
+        #expect(rows[0].steps.attempts.done == 1)
+        let november = try center.db.read { db in
+            try programmes().seatFigures(db, from: CivilDay("2026-11-01")!, to: CivilDay("2026-11-30")!)
+        }
+        let a1 = try center.db.read { db in try Roster.agent(db, code: "A1").id }
+        #expect(november[a1]?.referrals == 1 && november[a1]?.due121 == 0 && november[a1]?.rate121 == nil)
+        // 121 ends on 2027-02-18 with no nurturing touch: due in February, not completed in time.
+        try center.at("2027-03-01T10:00")
+        var february = try center.db.read { db in try programmes().seatFigures(db, from: CivilDay("2027-02-01")!, to: CivilDay("2027-02-28")!) }
+        #expect(february[a1]?.due121 == 1 && february[a1]?.rate121 == 0 && february[a1]?.referrals == 0)
+        // Touches recorded in time complete it.
+        for on in ["2026-12-20", "2027-02-18"] {
+            _ = try center.db.transaction { db in try programmes().touch(db, customer: 1, kind: .info, day: CivilDay(on), note: nil) }
+        }
+        february = try center.db.read { db in try programmes().seatFigures(db, from: CivilDay("2027-02-01")!, to: CivilDay("2027-02-28")!) }
+        #expect(february[a1]?.rate121 == 1)
+    }
 }
