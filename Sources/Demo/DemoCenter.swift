@@ -159,6 +159,7 @@ public enum DemoCenter {
                                targets: ActivityTargets.from(annualIncome: Money(yuan: income), rules: settings.planning))
         }
         try addCampaign(db, first: CivilDay(clock.day(first))!, today: clock.civilToday, summary: &summary)
+        let validator = try MobileValidator(pattern: settings.leads.mobilePattern)
         for d in 0..<days {
             let day = clock.adding(days: d, to: first)
             // Mid-period an agent leaves and their customers are handed over, as `roster leave` does.
@@ -189,7 +190,8 @@ public enum DemoCenter {
             try floor.afterHours(db, day: day, until: clock.now, agents: agents, stats: &summary)
             let evening = day.addingTimeInterval(20.75 * 3600)
             if evening < clock.now {
-                try serveCustomers(db, settings: settings, clock: floor.clock(evening), agents: agents, random: &random, summary: &summary)
+                try serveCustomers(db, settings: settings, clock: floor.clock(evening), agents: agents, validator: validator, random: &random,
+                                   summary: &summary)
             }
             try recruit(db, day: CivilDay(clock.day(day))!, teams: Array(Set(agents.map(\.team))).sorted(), random: &random, summary: &summary)
             progress("floor", Double(d + 1) / Double(days))
@@ -226,10 +228,10 @@ public enum DemoCenter {
 
     /// The evening's customer care (seed 003's programmes): servicing agents hold events, send gifts
     /// and information, visit; now and then a satisfied customer refers a friend.
-    static func serveCustomers(_ db: Database, settings: Settings, clock: Clock, agents: [Agent], random: inout SeededRandom,
-                               summary: inout Summary) throws {
+    static func serveCustomers(_ db: Database, settings: Settings, clock: Clock, agents: [Agent], validator: MobileValidator,
+                               random: inout SeededRandom, summary: inout Summary) throws {
         let programmes = Programmes(settings: settings, clock: clock)
-        let referrals = Referrals(settings: settings, clock: clock)
+        let referrals = Referrals(settings: settings, clock: clock, validator: validator)
         let kinds: [TouchKind] = [.event, .gift, .info, .visit]
         for agent in agents where agent.status != .left {
             for customer in try CustomerServicing.customers(db, servedBy: agent.id) {

@@ -167,14 +167,14 @@ public struct Programmes {
     /// the time it became due and the call's purpose.
     public func queueContacts(_ db: Database, agent: Int64) throws -> [(leadID: Int64, dueAt: String, purpose: String)] {
         let today = try today()
-        // Most customers have nothing due even with nothing done (121's first touch is due from
-        // day 31): only then are the facts read. The queue runs many times a day.
-        let served = try firstSales(db, servedBy: agent)
-        let possible = served.values.contains { first in
-            let window = Programme.window(firstSale: first, on: today, rules: settings.programmes)
-            return !Programme.progress(ProgrammeFacts(firstSale: first), in: window, today: today, rules: settings.programmes).due.isEmpty
-        }
-        guard possible else { return [] }
+        // The queue runs many times a day, and a customer sold less than
+        // `daysBeforeAnythingDue` ago (31 days by default) has nothing due: the facts are read only
+        // when one of the agent's policies is older (all of a customer's policies share its
+        // servicing agent; one index probe).
+        let cutoff = today.adding(days: 1 - Programme.daysBeforeAnythingDue(rules: settings.programmes))
+        guard try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM policy WHERE servicing_agent_id = ? AND sold_at < ? AND status <> 'cancelled' LIMIT 1
+            """), arguments: [agent, cutoff.description]) == true else { return [] }
         return try customerFacts(db, agents: [agent]).compactMap { customer in
             let window = Programme.window(firstSale: customer.facts.firstSale, on: today, rules: settings.programmes)
             let progress = Programme.progress(customer.facts, in: window, today: today, rules: settings.programmes)
@@ -226,13 +226,12 @@ public struct Programmes {
         return day
     }
 
-    /// The first (not cancelled) policy's sale day of one customer, or of the customers an agent serves.
-    private func firstSales(_ db: Database, customer: Int64? = nil, servedBy agent: Int64? = nil) throws -> [Int64: CivilDay] {
+    /// The first (not cancelled) policy's sale day of each customer, or of one.
+    private func firstSales(_ db: Database, customer: Int64? = nil) throws -> [Int64: CivilDay] {
         var firsts: [Int64: CivilDay] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT lead_id, MIN(sold_at) AS first FROM policy WHERE status <> 'cancelled' AND (?1 IS NULL OR lead_id = ?1)
-            AND (?2 IS NULL OR lead_id IN (SELECT lead_id FROM policy WHERE servicing_agent_id = ?2 AND status = 'in_force')) GROUP BY lead_id
-            """), arguments: [customer, agent]) {
+        for row in try Row.fetchAll(db, sql: """
+            SELECT lead_id, MIN(sold_at) AS first FROM policy WHERE status <> 'cancelled' AND (?1 IS NULL OR lead_id = ?1) GROUP BY lead_id
+            """, arguments: [customer]) {
             let first: String = row["first"], lead: Int64 = row["lead_id"]
             firsts[lead] = try StoredValue.day(String(first.prefix(10)), table: "policy", column: "sold_at", id: lead)
         }

@@ -157,6 +157,15 @@ public enum Programme {
                                  nextDeadline: nextDeadline, daysLeft: max(0, today.days(to: window.end)))
     }
 
+    /// The fewest days after the first sale before any step can be due (with nothing done, the
+    /// earliest of 121's first deadlines, less the queue's notice): a customer sold more
+    /// recently has nothing due, whatever the facts.
+    public static func daysBeforeAnythingDue(rules: Settings.ProgrammeRules) -> Int {
+        let counts = [rules.careContacts, rules.nurturingTouches, rules.conversionAttempts].filter { $0 > 0 }
+        let first = counts.map { rules.newCustomerDays / $0 }.min() ?? rules.newCustomerDays + 1
+        return max(0, first - rules.queueDays)
+    }
+
     /// Whether 121 was completed in time: every step's target met inside the 121 window.
     public static func completedNewCustomer(_ facts: ProgrammeFacts, rules: Settings.ProgrammeRules) -> Bool {
         let window = window(firstSale: facts.firstSale, on: facts.firstSale, rules: rules)

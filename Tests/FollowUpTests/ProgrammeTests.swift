@@ -46,6 +46,11 @@ import Testing
         let day80 = Programme.progress(facts, in: window, today: day(80), rules: rules)
         #expect(day80.due == [.touches, .attempts] && day80.overdue == [.touches])
         #expect(Programme.progress(facts, in: window, today: day(80), rules: rules, dueWithin: 0).due == [.touches])
+        // Nothing can be due before day 31 (the first touch by day 45, 14 days' notice), even with nothing done.
+        #expect(Programme.daysBeforeAnythingDue(rules: rules) == 31)
+        let nothing = ProgrammeFacts(firstSale: sold)
+        #expect(Programme.progress(nothing, in: window, today: day(30), rules: rules).due.isEmpty)
+        #expect(!Programme.progress(nothing, in: window, today: day(31), rules: rules).due.isEmpty)
     }
 
     @Test func existingCustomer121NRunsInProgrammeYearsAfter121() {
