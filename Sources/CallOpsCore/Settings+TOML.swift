@@ -106,6 +106,7 @@ extension Settings {
                 throw fail("products", "\(product.code): line \"\(product.line)\" is not one of \(ProductLine.allNames.joined(separator: ", "))")
             }
         }
+        if let problem = programmes.problem() { throw fail("programmes.\(problem.key)", problem.message) }
         if !(0...86_400).contains(general.busyWaitSeconds) {
             throw fail("general.busy_wait_seconds", "must be between 0 and 86400 seconds")
         }

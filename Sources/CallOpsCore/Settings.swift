@@ -15,6 +15,7 @@ public struct Settings: Codable, Equatable, Sendable {
     public var renewals = RenewalRules()
     public var pay = PayRules()
     public var dialer = DialerRules()
+    public var programmes = ProgrammeRules()
 
     public init() {}
 
@@ -23,7 +24,7 @@ public struct Settings: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case general, roster, leads, cadence, sales, products, seats, planning, renewals, pay
         case crossSell = "cross_sell"
-        case dialer
+        case dialer, programmes
     }
 
     /// The center as a whole.

@@ -3,6 +3,7 @@ import CallOpsStore
 import Foundation
 import GRDB
 import BackOffice
+import FollowUp
 import LeadData
 import Roster
 
@@ -45,6 +46,18 @@ public enum DemoCenter {
         /// The model the center trained once it had enough sales, and the conversion of the
         /// leads it called first after that.
         public var scoring = DemoScoring(rankBy: "grade")
+        /// The agent who left mid-period (through `roster leave`'s code path), the day, and the
+        /// customers handed over.
+        public var departure: String?
+        public var customersHandedOver = 0
+        /// Referrals customers gave, programme touches, and the customers in their 121 window at the end.
+        public var referrals = 0
+        public var touches = 0
+        public var customersIn121 = 0
+        /// The campaign, and its rewards paid as `campaign` lines in the pay run of the month it ended.
+        public var campaign = ""
+        public var campaignLines = 0
+        public var campaignPaid = Money.zero
     }
 
     /// The team names of the floor.
@@ -77,11 +90,19 @@ public enum DemoCenter {
             // The pay desk: last month finalised when the simulated days reach into it, this month a draft.
             let thisMonth = clock.civilToday.firstOfMonth
             let pay = PayRun(settings: settings, clock: clock)
+            var runs: [PayRunResult] = []
             if CivilDay(summary.firstDay)! < thisMonth {
                 let run = try pay.run(db, month: thisMonth.adding(months: -1), finalize: true)
                 summary.payRuns.append("\(run.month) final")
+                runs.append(run)
             }
-            summary.payRuns.append("\(try pay.run(db, month: thisMonth, finalize: false).month) draft")
+            let draft = try pay.run(db, month: thisMonth, finalize: false)
+            summary.payRuns.append("\(draft.month) draft")
+            for line in (runs + [draft]).flatMap({ $0.statements.flatMap(\.lines) }) where line.kind == .campaign {
+                summary.campaignLines += 1
+                summary.campaignPaid += line.amount
+            }
+            summary.customersIn121 = try Programmes(settings: settings, clock: clock).rows(db).filter { $0.programme == .newCustomer }.count
             let agents = try Roster.agents(db)
             summary.agents = agents.count
             summary.teams = try Roster.teams(db).count
@@ -115,7 +136,7 @@ public enum DemoCenter {
             arrivals[day, default: []].append((FloorSimulation.vendors[b % FloorSimulation.vendors.count], b))
         }
         var vendorOf: [Int64: Vendor] = [:]
-        let agents = try Roster.agents(db)
+        var agents = try Roster.agents(db)
         // The training calendar: every probation agent is enrolled in the pre-job course; those
         // hired before the simulated period have passed it already.
         try Training.addCourse(db, code: "PJ01", name: "岗前培训", kind: .preJob)
@@ -137,8 +158,15 @@ public enum DemoCenter {
             try Planning.store(db, agent: agent.code, month: String(clock.today.prefix(7)),
                                targets: ActivityTargets.from(annualIncome: Money(yuan: income), rules: settings.planning))
         }
+        try addCampaign(db, first: CivilDay(clock.day(first))!, today: clock.civilToday, summary: &summary)
+        let validator = try MobileValidator(pattern: settings.leads.mobilePattern)
         for d in 0..<days {
             let day = clock.adding(days: d, to: first)
+            // Mid-period an agent leaves and their customers are handed over, as `roster leave` does.
+            if d == days / 2 && days >= 4 {
+                try depart(db, settings: settings, clock: floor.clock(day.addingTimeInterval(8 * 3600)), seed: options.seed, summary: &summary)
+                agents = try Roster.agents(db)
+            }
             for (vendor, index) in arrivals[d] ?? [] {
                 let path = try floor.leadFile(vendor, index: index, rows: max(1, options.leads / batches), folder: folder, phoneBase: index * 1_000_003)
                 var importOptions = ImportOptions(source: vendor.name)
@@ -160,10 +188,65 @@ public enum DemoCenter {
             }
             try floor.simulateDay(db, day: day, until: clock.now, agents: agents, vendorOf: vendorOf, trained: trained, stats: &summary)
             try floor.afterHours(db, day: day, until: clock.now, agents: agents, stats: &summary)
+            let evening = day.addingTimeInterval(20.75 * 3600)
+            if evening < clock.now {
+                try serveCustomers(db, settings: settings, clock: floor.clock(evening), agents: agents, validator: validator, random: &random,
+                                   summary: &summary)
+            }
             try recruit(db, day: CivilDay(clock.day(day))!, teams: Array(Set(agents.map(\.team))).sorted(), random: &random, summary: &summary)
             progress("floor", Double(d + 1) / Double(days))
         }
         try summary.scoring.measure(db)
+    }
+
+    /// A premium campaign over the simulated days of the month the pay desk closes (last month
+    /// when the days reach into it, else this month to date), so its rewards are a line of a pay run.
+    static func addCampaign(_ db: Database, first: CivilDay, today: CivilDay, summary: inout Summary) throws {
+        let thisMonth = today.firstOfMonth
+        let from = max(first, first < thisMonth ? thisMonth.adding(months: -1) : thisMonth)
+        let to = first < thisMonth ? thisMonth.adding(days: -1) : today
+        try Campaigns.add(db, code: "SPRINT", name: "冲刺月", metric: .premium, from: from, to: to, team: nil, tiers: [
+            RewardTier(threshold: 3_000, reward: 100), RewardTier(threshold: 10_000, reward: 300), RewardTier(threshold: 20_000, reward: 800),
+        ])
+        summary.campaign = "SPRINT (premium, \(from) to \(to))"
+    }
+
+    /// The agent with the most customers among those with an active teammate leaves today; the
+    /// customers go one by one to the teammate with the fewest (`Departure.leave`, as `roster leave`).
+    static func depart(_ db: Database, settings: Settings, clock: Clock, seed: UInt64, summary: inout Summary) throws {
+        let agents = try Roster.agents(db)
+        let active = agents.filter { $0.status == .active }
+        let counts = try CustomerServicing.customerCounts(db, agents: active.map(\.id))
+        let leaver = active.filter { agent in active.contains { $0.team == agent.team && $0.id != agent.id } }
+            .max { (counts[$0.id] ?? 0, $1.code) < (counts[$1.id] ?? 0, $0.code) }
+        guard let leaver else { return }
+        let result = try Departure(settings: settings, clock: clock).leave(db, agent: leaver.code, leftOn: clock.civilToday, to: nil,
+                                                                            reason: "demo: moved to another city", seed: seed)
+        summary.departure = "\(leaver.code) left on \(clock.civilToday)"
+        summary.customersHandedOver = result.customersHandedOver.count
+    }
+
+    /// The evening's customer care (seed 003's programmes): servicing agents hold events, send gifts
+    /// and information, visit; now and then a satisfied customer refers a friend.
+    static func serveCustomers(_ db: Database, settings: Settings, clock: Clock, agents: [Agent], validator: MobileValidator,
+                               random: inout SeededRandom, summary: inout Summary) throws {
+        let programmes = Programmes(settings: settings, clock: clock)
+        let referrals = Referrals(settings: settings, clock: clock, validator: validator)
+        let kinds: [TouchKind] = [.event, .gift, .info, .visit]
+        for agent in agents where agent.status != .left {
+            for customer in try CustomerServicing.customers(db, servedBy: agent.id) {
+                if random.chance(0.035) {
+                    _ = try programmes.touch(db, customer: customer, kind: kinds[Int(random.next() % 4)], day: nil, note: nil)
+                    summary.touches += 1
+                }
+                // A number taken or on the do-not-call list is refused before anything is written.
+                let phone = "1990" + String(format: "%07d", Int(random.next() % 10_000_000))
+                if random.chance(0.006),
+                   (try? referrals.add(db, customer: customer, name: ChineseNames.random(using: &random), phone: phone, note: "demo")) != nil {
+                    summary.referrals += 1
+                }
+            }
+        }
     }
 
     /// Stage-to-stage pass rates of seed 003's funnel (39 → 21 → 12 → 8 → 7 → 6 → 5 → 4 → 3).

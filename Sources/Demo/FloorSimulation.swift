@@ -157,8 +157,8 @@ struct FloorSimulation {
     /// What happens on one call: answered or not, and how far the customer comes.
     mutating func decide(entry: QueueEntry, lead: LeadProgress.Snapshot, vendor: Vendor, skill: Double, at: Date,
                          catalog: [Product]) -> (Disposition, Int, Date?, SaleInput?) {
-        // Stabilisation and renewal reminders reach a customer who knows the agent.
-        if entry.reason == .stabilize || entry.reason == .renewal {
+        // Stabilisation, renewal reminders and programme calls reach a customer who knows the agent.
+        if entry.reason == .stabilize || entry.reason == .renewal || entry.reason == .programme {
             return random.chance(0.8) ? (.connected, talkSeconds(median: 150), nil, nil) : (.noAnswer, 0, nil, nil)
         }
         // Answer rates fall with each unanswered try; bad numbers show on the first.

@@ -57,8 +57,9 @@ public struct Households {
     }
 
     /// The household of a lead: the customer, the family the lead file and the agent told us of,
-    /// and the lines each member holds in force.
-    public func household(_ db: Database, lead: LeadProgress.Snapshot) throws -> Household {
+    /// and the lines each member holds in force (at `asOf`, a stored time, when given: the
+    /// policies sold by then and not yet cancelled or lapsed).
+    public func household(_ db: Database, lead: LeadProgress.Snapshot, asOf: String? = nil) throws -> Household {
         var members = [HouseholdMember(relation: "self", age: lead.age)]
         let known = try Row.fetchAll(db, sql: "SELECT relation, age FROM family_member WHERE lead_id = ? ORDER BY relation, age DESC", arguments: [lead.id])
         for row in known { members.append(HouseholdMember(relation: row["relation"], age: row["age"])) }
@@ -69,7 +70,11 @@ public struct Households {
         let namedChildren = members.filter { $0.relation == "child" }.count
         for _ in namedChildren..<max(namedChildren, lead.children ?? 0) { members.append(HouseholdMember(relation: "child", age: nil)) }
         var premium = Money.zero
-        let policies = try Row.fetchAll(db, sql: "SELECT line, insured, insured_age, premium_fen FROM policy WHERE lead_id = ? AND status = 'in_force'", arguments: [lead.id])
+        let policies = try Row.fetchAll(db, sql: """
+            SELECT line, insured, insured_age, premium_fen FROM policy WHERE lead_id = ?1
+            AND CASE WHEN ?2 IS NULL THEN status = 'in_force'
+                     ELSE sold_at <= ?2 AND (status = 'in_force' OR COALESCE(cancelled_at, lapsed_on) > ?2) END
+            """, arguments: [lead.id, asOf])
         for policy in policies {
             premium += Money(fen: policy["premium_fen"])
             let relation: String = policy["insured"], age: Int? = policy["insured_age"]

@@ -108,6 +108,7 @@ public enum FollowUpSchema {
         CustomerServicing.migration,
         ActivityFigures.proposalsMigration,
         ActivityAggregate.migration,
+        Programmes.migration,
     ]
 
     public static let invariants: [Invariant] = LeadDataSchema.invariants + [

@@ -6,7 +6,7 @@ import Roster
 
 /// Why a lead is in the queue, in the SPEC's order of service.
 public enum QueueReason: String, Codable, CaseIterable, Sendable {
-    case callback, stabilize, renewal, followUp = "follow_up", retry, new
+    case callback, stabilize, renewal, programme, followUp = "follow_up", retry, new
 }
 
 /// One row of an agent's next-call queue.
@@ -60,7 +60,7 @@ public struct NextCallQueue {
     }
 
     /// The agent's queue now: callbacks due, stabilisation calls, renewal premiums due within
-    /// `renewals.queue_days`, follow-ups (hottest first,
+    /// `renewals.queue_days`, programme contacts due (`programmes.queue_days`), follow-ups (hottest first,
     /// then most overdue), retries, then fresh leads (A, B, C, newest assignment first). Empty
     /// outside the calling windows; never a DNC number.
     public func entries(_ db: Database, agent code: String, limit: Int? = nil) throws -> [QueueEntry] {
@@ -93,6 +93,13 @@ public struct NextCallQueue {
                 dueAt: premium.dueOn + "T00:00:00",
                 purpose: "renewal: premium \(premium.installment) of \(premium.product), \(premium.amount) yuan, \(when)",
                 why: "renewal", policyID: premium.policyID)))
+        }
+        // Programme contacts due (seed 003's 121 / 121N), after renewals.
+        for contact in try Programmes(settings: settings, clock: clock).queueContacts(db, agent: agent.id) {
+            guard let lead = try LeadProgress.lead(db, id: contact.leadID), !(try DoNotCall.contains(db, phone: lead.phone)) else { continue }
+            entries.append((1, 2, QueueEntry(
+                leadID: lead.id, name: lead.name, phone: lead.phone, grade: lead.grade, reason: .programme, followUp: nil,
+                dueAt: contact.dueAt, purpose: contact.purpose, why: "programme", policyID: nil)))
         }
         for lead in try LeadProgress.openLeads(db, agent: agent.id) {
             let stage = Stage(rawValue: lead.stage) ?? .new
@@ -148,7 +155,7 @@ public struct NextCallQueue {
                 """), arguments: [dayStart, reminderSince, entry.leadID, now])
             let callsToday: Int = row?[0] ?? 0
             switch entry.reason {
-            case .stabilize, .renewal:
+            case .stabilize, .renewal, .programme:
                 let lastAttempt = (row?[1] as String?).flatMap(clock.parse)
                 let lastContact = entry.reason == .renewal ? (row?[2] as String?).flatMap(clock.parse) : nil
                 guard let due = pacing.serviceDue(from: clock.now, callsToday: callsToday, lastAttemptToday: lastAttempt,

@@ -22,10 +22,13 @@ public struct ReferralResult: Encodable, Equatable, Sendable {
 public struct Referrals {
     let settings: Settings
     let clock: Clock
+    /// Built once when given: building one checks 50,000 prefixes against the mobile pattern.
+    let validator: MobileValidator?
 
-    public init(settings: Settings, clock: Clock) {
+    public init(settings: Settings, clock: Clock, validator: MobileValidator? = nil) {
         self.settings = settings
         self.clock = clock
+        self.validator = validator
     }
 
     /// Records a referral in the caller's transaction, through the import's phone checks
@@ -39,7 +42,7 @@ public struct Referrals {
             throw CallOpsError.invalidValue(field: "--name", value: name, expected: "the referred person's name")
         }
         let phone: String
-        switch PhoneNumber.normalize(raw, validator: try MobileValidator(pattern: settings.leads.mobilePattern)) {
+        switch PhoneNumber.normalize(raw, validator: try validator ?? MobileValidator(pattern: settings.leads.mobilePattern)) {
         case .missing: throw CallOpsError.invalidValue(field: "--phone", value: raw, expected: "a mainland mobile number")
         case let .invalid(why): throw CallOpsError.invalidValue(field: "--phone", value: raw, expected: "a mainland mobile number (\(why))")
         case let .valid(digits): phone = digits

@@ -23,6 +23,8 @@ public struct NightlySummary: Encodable, Equatable, Sendable {
     public var renewalsDue: Int
     public var lateDeliveries: Int
     public var files: [String]
+    /// Customers with a programme step (121 / 121N) due within `programmes.queue_days` of D, overdue ones included.
+    public var programmeDue = 0
 
     enum CodingKeys: String, CodingKey {
         case date, recycled, allocated, unallocated, agents, files, lapsed
@@ -30,12 +32,14 @@ public struct NightlySummary: Encodable, Equatable, Sendable {
         case crossSellRows = "cross_sell_rows"
         case renewalsDue = "renewals_due"
         case lateDeliveries = "late_deliveries"
+        case programmeDue = "programme_due"
     }
 }
 
 /// `callops daily`: the night before day D, in one transaction: lapse policies past their grace,
 /// recycle, allocate to capacity (D's quotas), then write each agent's next-call queue and
-/// cross-sell list as they stand when D's first calling window opens, the renewals due list and
+/// cross-sell list as they stand when D's first calling window opens, the renewals due list, the
+/// programme contacts due (`reports/programme-due-D.csv`) and
 /// the team reports month to date. The cadence itself moves
 /// with each call, so it needs no nightly step. Run twice for one date, the second run changes
 /// nothing: recycling finds nothing newly idle and D's quotas are already filled.
@@ -141,6 +145,18 @@ public struct NightlyBatch {
             for l in late {
                 lateCSV += CSVWriter.row([String(l.policyID), l.agentCode, l.customer ?? "", l.product, l.soldOn, String(l.daysSinceSale)])
             }
+            // Seed 003's programmes: the customers with a step due by D + queue_days, by servicing agent.
+            let programme = try Programmes(settings: settings, clock: opening).rows(db, dueWithin: settings.programmes.queueDays)
+                .sorted { ($0.agentCode, $0.customer) < ($1.agentCode, $1.customer) }
+            var programmeCSV = CSVWriter.row(["agent", "customer", "name", "programme", "window_start", "window_end", "days_left", "care",
+                                              "touches", "attempts", "referrals", "due", "overdue", "next_deadline"])
+            for p in programme {
+                func step(_ s: ProgrammeStep) -> String { "\(s.done)/\(s.required)" }
+                programmeCSV += CSVWriter.row([p.agentCode, String(p.customer), p.name ?? "", p.programme.rawValue, p.windowStart, p.windowEnd,
+                                               String(p.daysLeft), step(p.steps.care), step(p.steps.touches), step(p.steps.attempts),
+                                               step(p.steps.referrals), p.due.map(\.rawValue).joined(separator: " "),
+                                               p.overdue.map(\.rawValue).joined(separator: " "), p.nextDeadline ?? ""])
+            }
             // The team reports: the month to the end of D.
             let builder = SeatReportBuilder(settings: settings, clock: dayClock)
             let monthStart = dayClock.calendar.date(from: dayClock.calendar.dateComponents([.year, .month], from: day))!
@@ -163,6 +179,7 @@ public struct NightlyBatch {
             }
             files.append(("reports/renewals-due-\(stamp).csv", dueCSV))
             files.append(("reports/undelivered-\(stamp).csv", lateCSV))
+            files.append(("reports/programme-due-\(stamp).csv", programmeCSV))
             // The folder's CSV files are for people: a BOM, so Excel and WPS on Chinese Windows read them as UTF-8.
             for (name, text) in files {
                 // Whole numbers (revealed queues, the dialer's list) are for the owner's eyes only.
@@ -176,7 +193,7 @@ public struct NightlyBatch {
             try staged.moveIntoPlace()
             return NightlySummary(date: stamp, recycled: recycled, allocated: allocation.allocated, unallocated: allocation.unallocated,
                                   agents: agents.count, queueRows: queueRows, crossSellRows: crossRows, lapsed: lapsed, renewalsDue: due.count,
-                                  lateDeliveries: late.count, files: files.map(\.0) + workbooks.map(\.0))
+                                  lateDeliveries: late.count, files: files.map(\.0) + workbooks.map(\.0), programmeDue: programme.count)
         }
         committed = true
         progress?.finish()

@@ -30,6 +30,7 @@ extension SeatReport: Encodable {
             case leadsWorked = "leads_worked", sales, premium, avgPremium = "avg_premium", conversionRate = "conversion_rate"
             case premiumPerLead = "premium_per_lead", dataUsageRate = "data_usage_rate", attainment, rank, flags
             case proposals, fyc, targets, attainmentBy = "attainment_by", workingDays = "working_days"
+            case referrals, referralsTarget = "referrals_target", programme121Rate = "programme_121_rate"
         }
         enum TargetKeys: String, CodingKey {
             case effectiveCalls = "effective_calls", proposals, sales, premium, dailyEffectiveCalls = "daily_effective_calls"
@@ -80,6 +81,9 @@ extension SeatReport: Encodable {
             } else {
                 try c.encodeNil(forKey: .attainmentBy)
             }
+            try c.encode(f.referrals, forKey: .referrals)
+            try c.encode(f.referralsTarget, forKey: .referralsTarget)
+            try c.encode(f.programme121Rate, forKey: .programme121Rate)
         }
     }
 

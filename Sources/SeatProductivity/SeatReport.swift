@@ -38,6 +38,11 @@ public struct AgentFigures: Equatable, Sendable {
     public var workingDays = 0
     /// The 3:3:1 targets prorated to the period; nil when none is stored for its months.
     public var targets: PeriodTargets?
+    /// Referral leads received in the period, against `programmes.monthly_referrals_target` (seed 003: 4 a month).
+    public var referrals = 0
+    public var referralsTarget = 0
+    /// The share of the agent's new customers with 121 completed in time; nil when none was due.
+    public var programme121Rate: Double?
 
     public var contactRate: Double? { dials > 0 ? Double(contacts) / Double(dials) : nil }
     public var talkMinutes: Double { Double(talkSeconds) / 60 }
@@ -293,6 +298,7 @@ public struct SeatReportBuilder {
         let workingDays = shares.reduce(0) { $0 + $1.days }
         let targets = try Planning.monthTargets(db, months: shares.map(\.month), rules: settings.planning)
         let payCost = try PayCost.perAgent(db, from: firstDay, through: lastDay)
+        let programmes = try Programmes(settings: settings, clock: clock).seatFigures(db, from: firstDay, to: lastDay)
         // Agents who left before the period began are not part of it.
         let present = agents.filter { $0.status != .left || (activity[$0.id]?.dials ?? 0) > 0 }
         // Each agent's tier on the period's last day (today for a period still running).
@@ -316,6 +322,9 @@ public struct SeatReportBuilder {
             f.workingDays = workingDays
             f.targets = targets[agent.id].flatMap { PeriodTargets.prorate($0, shares: shares) }
             f.attainment = f.attainmentBy?.premium
+            f.referrals = programmes[agent.id]?.referrals ?? 0
+            f.referralsTarget = settings.programmes.monthlyReferralsTarget
+            f.programme121Rate = programmes[agent.id]?.rate121
             // stalled: no sale in the last `stalled_days` of the period, for agents employed that long.
             let stalledSince = clock.timestamp(clock.adding(days: -settings.seats.stalledDays, to: to))
             if agent.daysEmployed(clock: Clock(now: to, timeZone: clock.timeZone)) >= settings.seats.stalledDays,

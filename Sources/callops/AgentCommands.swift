@@ -50,6 +50,7 @@ struct CallsCommand: ParsableCommand {
         @Option(name: .customLong("talk-seconds"), help: "Seconds of conversation.") var talkSeconds: Int = 0
         @Option(name: .customLong("callback-at"), help: "The time the customer chose, local (2026-11-24T15:00).") var callbackAt: String?
         @Option(help: "A note.") var note: String?
+        @Option(help: "nurture: a nurturing touch of the customer's programme (counts when it reaches the customer).") var purpose: CallPurpose?
 
         func validate() throws {
             if disposition == .sale { throw ValidationError("record a sale with `callops sales record --lead L --agent A --product P --premium X`") }
@@ -71,7 +72,15 @@ struct CallsCommand: ParsableCommand {
                                   disposition: disposition, callbackAt: callback, note: note)
             var notes: [String] = []
             let outcome = try context.db.transaction { db -> (CallOutcome, LeadProgress.Snapshot?) in
-                (try CallRecorder(settings: context.settings, clock: context.clock).record(db, input, notes: &notes), try LeadProgress.lead(db, id: lead))
+                if purpose == .nurture, try CustomerServicing.servingAgent(db, customer: lead) == nil {
+                    throw CallOpsError.invalidValue(field: "--purpose", value: "nurture", expected: "a call to a customer (lead \(lead) has no policy in force)")
+                }
+                let outcome = try CallRecorder(settings: context.settings, clock: context.clock).record(db, input, notes: &notes)
+                if purpose == .nurture, case .recorded = outcome,
+                   !(try Programmes(settings: context.settings, clock: context.clock).recordNurtureCall(db, callID: id)) {
+                    notes.append("lead \(lead): the call did not reach the customer, so it is no nurturing touch")
+                }
+                return (outcome, try LeadProgress.lead(db, id: lead))
             }
             for text in notes { callops.note(text) }
             switch outcome.0 {
@@ -80,6 +89,7 @@ struct CallsCommand: ParsableCommand {
             case let .recorded(othersLead, status):
                 var text = "recorded \(disposition.rawValue) on lead \(lead)"
                 if othersLead { text += " (held by another agent)" }
+                if purpose == .nurture && notes.isEmpty { text += ", a nurturing touch" }
                 if status == "open", let next = outcome.1?.callbackAt ?? outcome.1?.nextDueAt { text += "; next call due \(next)" }
                 if status != "open" { text += "; the lead is \(status)" }
                 emit(text + "\n")
@@ -161,8 +171,8 @@ extension QueueCommand {
 /// `callops customers`: what the agent learns of a customer's family.
 struct CustomersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "customers", abstract: "Customers' households (family members for cross-selling) and their referrals.",
-        subcommands: [Family.self, Referral.self])
+        commandName: "customers", abstract: "Customers' households (family members for cross-selling), their referrals and programmes (121 / 121N).",
+        subcommands: [Family.self, Referral.self, Touch.self, ProgrammeList.self])
 
     struct Family: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A customer's family.", subcommands: [Add.self])

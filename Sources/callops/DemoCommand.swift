@@ -62,7 +62,8 @@ struct DemoCommand: ParsableCommand {
               \(summary.batches) lead batches from 3 vendors, \(summary.leads) leads accepted
               \(summary.calls) calls, \(summary.sales) sales, \(summary.cancellations) free-look cancellations, \(summary.crossSales) cross-sales
               \(summary.candidates) candidates sourced, \(summary.signed) signed (on probation, in pre-job training)
-              pay runs: \(summary.payRuns.joined(separator: ", "))
+              pay runs: \(summary.payRuns.joined(separator: ", ")); campaign \(summary.campaign): \(summary.campaignLines) campaign lines, \(summary.campaignPaid) yuan paid
+              customers: \(summary.departure.map { "\($0), \(summary.customersHandedOver) customers handed over; " } ?? "")\(summary.referrals) referrals, \(summary.touches) programme touches, \(summary.customersIn121) customers in their 121 window
               \(scoringLine(summary.scoring))
 
             Team seat report, this month to date:
@@ -84,6 +85,7 @@ struct DemoCommand: ParsableCommand {
               callops leads stats --by score-decile    how the leads of each decile of learned score went
               callops queue next --agent \(someone)      an agent's next calls, and why
               callops queue cross-sell --agent \(someone) customers to offer family cover
+              callops customers programme --agent \(someone) customers' 121 / 121N: steps done, due, overdue
               callops seats report --format html --out seats.html
               callops renewals due                     renewal premiums of the next 30 days
               callops renewals undelivered             policies not delivered within a week

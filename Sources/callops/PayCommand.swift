@@ -72,15 +72,24 @@ struct PayCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
         @Option(help: "YYYY-Qn, such as 2026-Q4.") var quarter: String
+        @Flag(help: "Record the promotions and demotions as ranks from the month after the quarter (once its last pay month is finalised).")
+        var apply = false
 
         func run() throws {
-            let context = try global.readingContext()
+            let context = try global.context(access: apply ? .readWrite : .readOnly)
             let parts = quarter.split(separator: "-")
             guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), parts[1].count == 2, parts[1].first == "Q",
                   let q = Int(parts[1].dropFirst()), (1...4).contains(q), let first = CivilDay(year: year, month: 3 * q - 2, day: 1) else {
                 throw CallOpsError.invalidValue(field: "--quarter", value: quarter, expected: "a quarter, YYYY-Qn, such as 2026-Q4")
             }
-            let rows = try context.db.read { db in try PayRun(settings: context.settings, clock: context.clock).review(db, quarter: first) }
+            let payRun = PayRun(settings: context.settings, clock: context.clock)
+            let (rows, applied) = apply
+                ? try context.db.transaction { db in (try payRun.review(db, quarter: first), try payRun.applyReview(db, quarter: first)) }
+                : (try context.db.read { db in try payRun.review(db, quarter: first) }, [])
+            for change in applied {
+                note("\(change.agentCode): \(change.from.rawValue) → \(change.to.rawValue) from \(change.month)\(change.changed ? "" : " (already applied)")")
+            }
+            if apply && applied.isEmpty { note("no promotion or demotion to apply for \(quarter)") }
             let table = CallOpsCore.Table(["agent", "name", "team", "rank", ">quarter FYC", ">keep", ">next rank", "verdict"], rows: rows.map {
                 [$0.agentCode, $0.name, $0.team, $0.tier.rawValue, $0.quarterFYC.description, $0.keep.description, $0.next?.description ?? "-", $0.verdict.rawValue]
             })

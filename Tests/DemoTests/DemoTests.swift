@@ -41,6 +41,12 @@ import Testing
         // Conversion falls with each call (calibrated on Bank Marketing).
         let attempts = try db.read { db in try ActivityFigures.byAttempt(db) }
         #expect(attempts.count > 5 && attempts[1].contactRate > attempts[5].contactRate)
+        // People and customers over time: an agent leaves mid-period and the customers are handed
+        // over; customers refer friends and get programme touches in their 121 window; the
+        // campaign's rewards are lines of the pay run.
+        #expect(summary.departure != nil && summary.customersHandedOver > 0, "\(summary.departure ?? "no departure")")
+        #expect(summary.referrals > 0 && summary.touches > 0 && summary.customersIn121 > 0, "\(summary)")
+        #expect(summary.campaignLines > 0 && summary.campaignPaid > .zero, "\(summary.campaign)")
     }
 
     @Test func oneSeedOneCenter() throws {
