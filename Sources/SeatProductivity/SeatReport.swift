@@ -293,8 +293,16 @@ public struct SeatReportBuilder {
         let workingDays = shares.reduce(0) { $0 + $1.days }
         let targets = try Planning.monthTargets(db, months: shares.map(\.month), rules: settings.planning)
         let payCost = try PayCost.perAgent(db, from: firstDay, through: lastDay)
-        // Agents who left before the period began are not part of it.
-        let present = agents.filter { $0.status != .left || (activity[$0.id]?.dials ?? 0) > 0 }
+        // An agent belongs to the period when employed on one of its days, or when it holds
+        // their calls, sales or pay lines: a leaver keeps the periods they worked (SPEC 7: sales
+        // stay with the selling agent), whatever their status today.
+        let tenures = try Roster.tenures(db)
+        let present = agents.filter { agent in
+            let a = activity[agent.id]
+            if (a?.dials ?? 0) > 0 || (a?.sales ?? 0) > 0 || payCost[agent.id] != nil { return true }
+            guard let leftOn = tenures[agent.id]?.leftOn else { return agent.status != .left }
+            return leftOn > firstDay
+        }
         // Each agent's tier on the period's last day (today for a period still running).
         let tiers = try Roster.tiers(db, on: clock.civilDay(min(clock.now, to.addingTimeInterval(-1))), rules: settings.roster, agents: present)
         var figures: [AgentFigures] = present.map { agent in
