@@ -293,13 +293,16 @@ public struct SeatReportBuilder {
         let workingDays = shares.reduce(0) { $0 + $1.days }
         let targets = try Planning.monthTargets(db, months: shares.map(\.month), rules: settings.planning)
         let payCost = try PayCost.perAgent(db, from: firstDay, through: lastDay)
-        // An agent belongs to the period when employed on one of its days, or when it holds
-        // their calls, sales or pay lines: a leaver keeps the periods they worked (SPEC 7: sales
-        // stay with the selling agent), whatever their status today.
+        // An agent belongs to the period when employed on one of its days (hired on or before its
+        // last, not gone by its first), or when it holds their calls, sales or pay lines: a leaver
+        // keeps the periods they worked (SPEC 7: sales stay with the selling agent), whatever
+        // their status today, and a later hire is not in its headcount.
         let tenures = try Roster.tenures(db)
         let present = agents.filter { agent in
             let a = activity[agent.id]
             if (a?.dials ?? 0) > 0 || (a?.sales ?? 0) > 0 || payCost[agent.id] != nil { return true }
+            // Hired after the period's last day: not in its headcount or 举绩率.
+            if let hired = CivilDay(agent.hireDate), hired > lastDay { return false }
             guard let leftOn = tenures[agent.id]?.leftOn else { return agent.status != .left }
             return leftOn > firstDay
         }

@@ -121,4 +121,21 @@ import Testing
         let december = try Self.report(cli, ["--month", "2026-12", "--compare", "none"], now: "2026-12-20T10:00")
         #expect(!Self.codes(december).contains("L1"))
     }
+
+    @Test func anAgentHiredAfterThePeriodIsNotInIt() throws {
+        let cli = try Self.s2()
+        defer { cli.cleanUp() }
+        // N1 was hired on 3 November: October's team Y is C3, C4 and L1.
+        let october = try Self.report(cli, ["--month", "2026-10", "--compare", "none", "--by", "tier"])
+        #expect(!Self.codes(october).contains("N1"))
+        let y = try #require((october["teams"] as? [[String: Any]])?.first { $0["team"] as? String == "Y" })
+        #expect(y["headcount"] as? Int == 3 && y["active_sellers"] as? Int == 0)
+        let tiers = (october["tiers"] as? [[String: Any]] ?? []).compactMap { $0["tier"] as? String }
+        #expect(!tiers.contains("new"), "\(tiers)")
+        // The same in the previous block of November.
+        let november = try Self.report(cli, ["--month", "2026-11"])
+        let previous = try #require((november["previous"] as? [String: Any])?["teams"] as? [[String: Any]])
+        #expect(previous.map { $0["headcount"] as? Int } == [2, 3])
+        #expect(((november["teams"] as? [[String: Any]])?.last?["headcount"] as? Int) == 4)
+    }
 }
