@@ -93,6 +93,7 @@ extension SeatReport: Encodable {
             case seatUtilization = "seat_utilization"
             case dials, contacts, contactRate = "contact_rate", effectiveCalls = "effective_calls", proposals, fyc
             case leadCost = "lead_cost", payCost = "pay_cost", payCostDraft = "pay_cost_draft", premiumPerYuan = "premium_per_yuan"
+            case leadsAllocated = "leads_allocated"
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
@@ -110,6 +111,7 @@ extension SeatReport: Encodable {
             try c.encode(t.payCost.yuan, forKey: .payCost)
             try c.encode(t.payCostIncludesDraft, forKey: .payCostDraft)
             try c.encode(t.premiumPerYuan.map(SeatReport.rounded), forKey: .premiumPerYuan)
+            try c.encode(t.leadsAllocated, forKey: .leadsAllocated)
         }
     }
 
@@ -213,6 +215,8 @@ extension SeatReport: Encodable {
             t.workingDays = f.workingDays
             if f.targets != nil { targeted.append(f) }
         }
+        // A lead recycled and allocated again in the period is one lead, not one per agent.
+        if !agents.isEmpty { t.leadsAllocated = center.leadsAllocated }
         if !targeted.isEmpty {
             var sum = PeriodTargets(effectiveCalls: 0, proposals: 0, sales: 0, premium: .zero, dailyEffectiveCalls: 0)
             for target in targeted.compactMap(\.targets) {

@@ -108,6 +108,8 @@ public struct TeamFigures: SellerFigures, Equatable, Sendable {
     public var leadCost = Money.zero
     public var payCost = Money.zero
     public var payCostIncludesDraft = false
+    /// Distinct leads allocated in the period: a lead recycled and allocated again counts once.
+    public var leadsAllocated = 0
 
     /// 人均产能.
     public var premiumPerAgent: Money? { headcount > 0 ? Money(fen: premium.fen / Int64(headcount)) : nil }
@@ -152,6 +154,8 @@ public struct TeamFigures: SellerFigures, Equatable, Sendable {
             c.leadCost += t.leadCost
             c.payCost += t.payCost
             c.payCostIncludesDraft = c.payCostIncludesDraft || t.payCostIncludesDraft
+            // Exact for one team; the builder counts the center's own distinct leads.
+            c.leadsAllocated += t.leadsAllocated
         }
         return c
     }
@@ -353,6 +357,7 @@ public struct SeatReportBuilder {
                 figures[i].flags.append("at_risk")
             }
             for i in members { teams[name]!.add(figures[i]) }
+            teams[name]!.leadsAllocated = try LeadStats.allocatedLeads(db, from: fromText, to: toText, agents: present.filter { $0.team == name }.map(\.id))
         }
         // Teams in the roster's order (一组, 二组, ...), agents by rank within each.
         let order = Dictionary(uniqueKeysWithValues: try Roster.teams(db).enumerated().map { ($1, $0) })
@@ -365,7 +370,9 @@ public struct SeatReportBuilder {
             let before = try build(db, from: previous.from, to: previous.to, team: team, withDays: false)
             earlier = SeatComparison(from: before.from, to: before.to, teams: before.teams, center: before.center)
         }
+        var center = TeamFigures.total(of: sortedTeams, name: "center")
+        center.leadsAllocated = try LeadStats.allocatedLeads(db, from: fromText, to: toText, agents: present.map(\.id))
         return SeatReport(from: fromText, to: toText, agents: figures, teams: sortedTeams, days: days,
-                          center: TeamFigures.total(of: sortedTeams, name: "center"), tiers: TierFigures.of(figures), previous: earlier)
+                          center: center, tiers: TierFigures.of(figures), previous: earlier)
     }
 }

@@ -138,4 +138,28 @@ import Testing
         #expect(previous.map { $0["headcount"] as? Int } == [2, 3])
         #expect(((november["teams"] as? [[String: Any]])?.last?["headcount"] as? Int) == 4)
     }
+
+    @Test func aLeadCostsOnceHoweverOftenItIsAllocated() throws {
+        let cli = try Self.s1()
+        defer { cli.cleanUp() }
+        // 11 idle leads back to the pool, then allocated again: 31 assignments of 20 leads.
+        #expect(try cli.run(["leads", "recycle"], now: "2026-11-06T09:00").status == 0)
+        #expect(try cli.run(["leads", "allocate", "--strategy", "even"], now: "2026-11-06T09:30").status == 0)
+        let month = try Self.report(cli, ["--month", "2026-11", "--by", "team", "--compare", "none"], now: "2026-11-06T23:00")
+        let center = try #require(month["center"] as? [String: Any])
+        // 20 leads at 2.50, bought once: never more than the batch cost.
+        #expect(center["lead_cost"] as? Double == 50 && center["leads_allocated"] as? Int == 20, "\(center)")
+        let teams = try #require(month["teams"] as? [[String: Any]])
+        #expect(teams.compactMap { $0["lead_cost"] as? Double }.reduce(0, +) == 50)
+        let agents = try #require(month["agents"] as? [[String: Any]])
+        #expect(agents.compactMap { $0["leads_allocated"] as? Int }.reduce(0, +) > 20)
+        // The agents table's total row counts each lead once too.
+        let table = try cli.run(["seats", "report", "--month", "2026-11", "--compare", "none"], now: "2026-11-06T23:00")
+        let total = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("center") })
+        let cells = total.split(separator: " ", omittingEmptySubsequences: true)
+        #expect(cells.count > 7 && cells[7] == "20", "\(total)")
+        // A week after the first allocation holds no first assignment: no lead cost.
+        let later = try Self.report(cli, ["--from", "2026-11-03", "--to", "2026-11-08", "--compare", "none"], now: "2026-11-06T23:00")
+        #expect((later["center"] as? [String: Any])?["lead_cost"] as? Double == 0)
+    }
 }
