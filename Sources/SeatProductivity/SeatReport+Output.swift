@@ -15,7 +15,7 @@ extension SeatReport: Encodable {
         try c.encode(teams.map { TeamJSON(t: $0) }, forKey: .teams)
         try c.encode(TeamJSON(t: center, isCenter: true), forKey: .center)
         try c.encode(tiers.map(TierJSON.init), forKey: .tiers)
-        if !days.isEmpty { try c.encode(days.map(DayJSON.init), forKey: .days) }
+        if daysCounted || !days.isEmpty { try c.encode(days.map(DayJSON.init), forKey: .days) }
         if let previous { try c.encode(PreviousJSON(p: previous, now: center), forKey: .previous) }
     }
 
@@ -184,6 +184,24 @@ extension SeatReport: Encodable {
             try c.encode(d.sales, forKey: .sales)
             try c.encode(d.premium.yuan, forKey: .premium)
         }
+    }
+
+    /// The CSV of `grouping`'s rows (SPEC section 3): the header is their JSON keys, the same
+    /// columns with no row at all (an empty center, a weekend's days).
+    public func csv(by grouping: Grouping) throws -> String {
+        let name = grouping.rawValue + "s"
+        let table = DataTable.main(of: try EncodedValue.of(self), preferred: name)
+        if table.name == name && !table.rows.isEmpty { return table.csv() }
+        // The columns come from a blank row of the kind the table holds.
+        let blank: EncodedValue
+        switch grouping {
+        case .agent: blank = try EncodedValue.of(AgentJSON(f: AgentFigures(agentCode: "", name: "", team: "", tier: .new)))
+        case .team: blank = try EncodedValue.of(TeamJSON(t: TeamFigures(team: "")))
+        case .day: blank = try EncodedValue.of(DayJSON(d: .empty("")))
+        case .tier: blank = try EncodedValue.of(TierJSON(t: TierFigures(tier: .new)))
+        }
+        let columns = DataTable.tables(of: .array([blank]))[0].columns
+        return DataTable(name: name, columns: columns, rows: []).csv()
     }
 
     /// How the table groups: per agent, per team, per day or per tier.

@@ -215,6 +215,9 @@ public struct SeatReport: Sendable {
     public var tiers: [TierFigures]
     /// The earlier period; nil with `--compare none`.
     public var previous: SeatComparison?
+    /// The days were counted (`withDays`): `days` is then in the JSON, `[]` for a period
+    /// without a working day or a call.
+    public var daysCounted = false
 }
 
 /// What the report is compared with (`--compare`).
@@ -373,6 +376,6 @@ public struct SeatReportBuilder {
         var center = TeamFigures.total(of: sortedTeams, name: "center")
         center.leadsAllocated = try LeadStats.allocatedLeads(db, from: fromText, to: toText, agents: present.map(\.id))
         return SeatReport(from: fromText, to: toText, agents: figures, teams: sortedTeams, days: days,
-                          center: center, tiers: TierFigures.of(figures), previous: earlier)
+                          center: center, tiers: TierFigures.of(figures), previous: earlier, daysCounted: withDays)
     }
 }

@@ -162,4 +162,19 @@ import Testing
         let later = try Self.report(cli, ["--from", "2026-11-03", "--to", "2026-11-08", "--compare", "none"], now: "2026-11-06T23:00")
         #expect((later["center"] as? [String: Any])?["lead_cost"] as? Double == 0)
     }
+
+    @Test func theDaysOfAWeekendWithoutCallsAreAnEmptyList() throws {
+        let cli = try Self.s1()
+        defer { cli.cleanUp() }
+        let weekend = ["seats", "report", "--from", "2026-11-14", "--to", "2026-11-15", "--by", "day"]
+        let json = try #require(try CLI.json(cli.run(weekend + ["--format", "json"], now: "2026-11-20T12:00")) as? [String: Any])
+        #expect((json["days"] as? [Any])?.isEmpty == true, "\(json.keys.sorted())")
+        // The CSV is the day table, its header alone, never the agents.
+        let csv = try cli.run(weekend + ["--format", "csv"], now: "2026-11-20T12:00")
+        let lines = csv.stdout.split(whereSeparator: \.isNewline)
+        #expect(csv.status == 0 && lines.count == 1 && lines.first?.hasPrefix("day,dials,contacts,") == true, "\(csv.stdout)")
+        // Without --by day, the JSON has no days.
+        let agents = try #require(try CLI.json(cli.run(Array(weekend.dropLast(2)) + ["--format", "json"], now: "2026-11-20T12:00")) as? [String: Any])
+        #expect(agents["days"] == nil)
+    }
 }
