@@ -60,26 +60,22 @@ extension SeatReport: Encodable {
             try c.encode(f.proposals, forKey: .proposals)
             try c.encode(f.fyc.yuan, forKey: .fyc)
             try c.encode(f.workingDays, forKey: .workingDays)
-            if let t = f.targets {
-                var targets = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .targets)
-                try targets.encode(SeatReport.rounded(t.effectiveCalls), forKey: .effectiveCalls)
-                try targets.encode(SeatReport.rounded(t.proposals), forKey: .proposals)
-                try targets.encode(SeatReport.rounded(t.sales), forKey: .sales)
-                try targets.encode(t.premium.yuan, forKey: .premium)
-                try targets.encode(t.dailyEffectiveCalls, forKey: .dailyEffectiveCalls)
-            } else {
-                try c.encodeNil(forKey: .targets)
-            }
-            if let a = f.attainmentBy {
-                var by = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .attainmentBy)
-                try by.encode(a.effectiveCalls, forKey: .effectiveCalls)
-                try by.encode(a.proposals, forKey: .proposals)
-                try by.encode(a.sales, forKey: .sales)
-                try by.encode(a.premium, forKey: .premium)
-                try by.encode(a.dailyEffectiveCalls, forKey: .dailyEffectiveCalls)
-            } else {
-                try c.encodeNil(forKey: .attainmentBy)
-            }
+            // Always objects, their members null without a target: the CSV's columns never
+            // change with the data (SPEC 3), and a script reads `targets.premium` either way.
+            let t = f.targets
+            var targets = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .targets)
+            try targets.encode(t.map { SeatReport.rounded($0.effectiveCalls) }, forKey: .effectiveCalls)
+            try targets.encode(t.map { SeatReport.rounded($0.proposals) }, forKey: .proposals)
+            try targets.encode(t.map { SeatReport.rounded($0.sales) }, forKey: .sales)
+            try targets.encode(t?.premium.yuan, forKey: .premium)
+            try targets.encode(t?.dailyEffectiveCalls, forKey: .dailyEffectiveCalls)
+            let a = f.attainmentBy
+            var by = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .attainmentBy)
+            try by.encode(a?.effectiveCalls, forKey: .effectiveCalls)
+            try by.encode(a?.proposals, forKey: .proposals)
+            try by.encode(a?.sales, forKey: .sales)
+            try by.encode(a?.premium, forKey: .premium)
+            try by.encode(a?.dailyEffectiveCalls, forKey: .dailyEffectiveCalls)
         }
     }
 

@@ -31,13 +31,6 @@ extension SeatReport {
             switch key {
             case "center":
                 if let row = named(value, totalLabel) { kept.append(("center", .array([row]))) }
-            case "agents":
-                // An agent without targets has null for the nested objects: no column of its own.
-                guard case let .array(list) = value else { continue }
-                kept.append((key, .array(list.map { row in
-                    guard case let .object(fields) = row else { return row }
-                    return .object(fields.filter { !(["targets", "attainment_by"].contains($0.0) && $0.1 == .null) })
-                })))
             case "previous":
                 // One row per team and the center, each with the earlier period's bounds.
                 guard case let .array(list) = rows(value["teams"], center: value["center"]) else { continue }

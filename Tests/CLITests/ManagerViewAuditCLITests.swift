@@ -177,4 +177,28 @@ import Testing
         let agents = try #require(try CLI.json(cli.run(Array(weekend.dropLast(2)) + ["--format", "json"], now: "2026-11-20T12:00")) as? [String: Any])
         #expect(agents["days"] == nil)
     }
+
+    @Test func theCSVColumnsNeverChangeWithTheData() throws {
+        let cli = try Self.s1()
+        defer { cli.cleanUp() }
+        func header(_ extra: [String], _ cli: CLI) throws -> String {
+            let result = try cli.run(["seats", "report", "--from", "2026-11-02", "--to", "2026-11-08", "--format", "csv"] + extra, now: "2026-11-08T12:00")
+            #expect(result.status == 0, "\(result.stderr)")
+            return String(result.stdout.split(whereSeparator: \.isNewline).first ?? "")
+        }
+        // B1 has no targets, T1's agents have: one header for all, the nested objects flattened.
+        let all = try header([], cli)
+        let columns = all.split(separator: ",").map(String.init)
+        #expect(columns.contains("targets_premium") && columns.contains("attainment_by_sales"))
+        #expect(!columns.contains("targets") && !columns.contains("attainment_by") && Set(columns).count == columns.count, "\(all)")
+        #expect(try header(["--team", "T2"], cli) == all && header(["--team", "T1"], cli) == all)
+        // B1's row: as many cells as the header, the targets empty.
+        let t2 = try cli.run(["seats", "report", "--from", "2026-11-02", "--to", "2026-11-08", "--format", "csv", "--team", "T2"], now: "2026-11-08T12:00")
+        let b1 = try #require(t2.stdout.split(whereSeparator: \.isNewline).dropFirst().first)
+        #expect(b1.hasPrefix("B1,") && b1.split(separator: ",", omittingEmptySubsequences: false).count == columns.count, "\(b1)")
+        // A center with nobody in it still prints the header.
+        let empty = try CLI()
+        defer { empty.cleanUp() }
+        #expect(try header([], empty) == all)
+    }
 }
