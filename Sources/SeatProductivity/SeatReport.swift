@@ -44,10 +44,10 @@ public struct AgentFigures: Equatable, Sendable {
     public var averageTalkSeconds: Double? { contacts > 0 ? Double(talkSeconds) / Double(contacts) : nil }
     public var dataUsageRate: Double? { leadsAllocated > 0 ? min(1, Double(leadsWorked) / Double(leadsAllocated)) : nil }
     /// 件均保费: premium per policy.
-    public var averagePremium: Money? { sales > 0 ? Money(fen: premium.fen / Int64(sales)) : nil }
+    public var averagePremium: Money? { premium.divided(by: sales) }
     /// Sales / leads worked.
     public var conversionRate: Double? { leadsWorked > 0 ? Double(sales) / Double(leadsWorked) : nil }
-    public var premiumPerLead: Money? { leadsAllocated > 0 ? Money(fen: premium.fen / Int64(leadsAllocated)) : nil }
+    public var premiumPerLead: Money? { premium.divided(by: leadsAllocated) }
 
     /// Each figure against its prorated target; nil without targets.
     public var attainmentBy: Attainment? {
@@ -87,7 +87,7 @@ extension SellerFigures {
     /// 人均件数.
     public var policiesPerAgent: Double? { headcount > 0 ? Double(sales) / Double(headcount) : nil }
     /// 件均保费.
-    public var averagePremium: Money? { sales > 0 ? Money(fen: premium.fen / Int64(sales)) : nil }
+    public var averagePremium: Money? { premium.divided(by: sales) }
 }
 
 /// A team's figures (SPEC section 8).
@@ -112,7 +112,7 @@ public struct TeamFigures: SellerFigures, Equatable, Sendable {
     public var leadsAllocated = 0
 
     /// 人均产能.
-    public var premiumPerAgent: Money? { headcount > 0 ? Money(fen: premium.fen / Int64(headcount)) : nil }
+    public var premiumPerAgent: Money? { premium.divided(by: headcount) }
     public var seatUtilization: Double? { seats > 0 ? Double(occupiedSeats) / Double(seats) : nil }
     public var contactRate: Double? { dials > 0 ? Double(contacts) / Double(dials) : nil }
     /// What was spent: lead cost and pay cost.

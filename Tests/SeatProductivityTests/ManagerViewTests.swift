@@ -274,3 +274,24 @@ extension ManagerViewTests {
         #expect(teams[1].report.teams.first?.seats == 2 && teams[1].report.agents.isEmpty && teams[1].report.days.count == 21)
     }
 }
+
+extension ManagerViewTests {
+    @Test func perHeadMoneyIsRoundedToTheFenNotCut() throws {
+        // 500.00 over 3 heads is 166.67; 1,000.00 over 7 leads 142.86; 6,000.00 over 23 260.87.
+        let team = TeamFigures(team: "Y", headcount: 3, activeSellers: 1, sales: 3, premium: Money(yuan: 500))
+        #expect(team.premiumPerAgent == Money(yuan: 166.67) && team.averagePremium == Money(yuan: 166.67))
+        var agent = AgentFigures(agentCode: "A2", name: "", team: "T1", tier: .general)
+        agent.premium = Money(yuan: 1_000)
+        agent.leadsAllocated = 7
+        agent.sales = 3
+        #expect(agent.premiumPerLead == Money(yuan: 142.86) && agent.averagePremium == Money(yuan: 333.33))
+        agent.premium = Money(yuan: 6_000)
+        agent.leadsAllocated = 23
+        #expect(agent.premiumPerLead == Money(yuan: 260.87))
+        // Half a fen goes away from zero, both ways; nothing over zero.
+        #expect(Money(fen: 5).divided(by: 2) == Money(fen: 3) && Money(fen: -5).divided(by: 2) == Money(fen: -3))
+        #expect(Money(fen: 4).divided(by: 3) == Money(fen: 1) && Money(fen: 100).divided(by: 0) == nil)
+        let tiers = TierFigures.of([agent])
+        #expect(tiers.first?.averagePremium == Money(yuan: 2_000))
+    }
+}
