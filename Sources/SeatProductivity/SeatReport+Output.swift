@@ -19,6 +19,17 @@ extension SeatReport: Encodable {
         if let previous { try c.encode(PreviousJSON(p: previous, now: center), forKey: .previous) }
     }
 
+    /// The days a period covers, as people read them: `[from, to)` from 2 November 00:00 to 9
+    /// November 00:00 is 2026-11-02 to 2026-11-08; an end inside a day (the month so far) keeps
+    /// that day. The JSON's `from`/`to` stay the exact bounds (SPEC section 13).
+    public static func daysCovered(from: String, to: String) -> (first: String, last: String) {
+        let first = String(from.prefix(10))
+        guard let end = CivilDay(String(to.prefix(10))) else { return (first, to) }
+        let midnight = to.count <= 10 || to.dropFirst(10).allSatisfy { "T0:.".contains($0) }
+        let last = midnight ? end.adding(days: -1) : end
+        return (first, max(first, last.description))
+    }
+
     /// A prorated target: two decimals (5/21 of 153 effective calls is 36.43).
     static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 

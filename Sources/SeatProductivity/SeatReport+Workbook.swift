@@ -27,14 +27,23 @@ extension SeatReport {
             return .array(list + [named(center, totalLabel)].compactMap { $0 })
         }
         var kept: [(String, EncodedValue)] = []
+        // People read the days covered: the exclusive end (9 November 00:00) is not one of them.
+        func days(_ from: EncodedValue?, _ to: EncodedValue?) -> [(String, EncodedValue)] {
+            guard case let .string(start)? = from, case let .string(end)? = to else { return [("from", from ?? .null), ("to", to ?? .null)] }
+            let covered = Self.daysCovered(from: start, to: end)
+            return [("from", .string(covered.first)), ("to", .string(covered.last))]
+        }
+        let bounds = days(EncodedValue.object(members)["from"], EncodedValue.object(members)["to"])
         for (key, value) in members {
             switch key {
+            case "from": kept.append(bounds[0])
+            case "to": kept.append(bounds[1])
             case "center":
                 if let row = named(value, totalLabel) { kept.append(("center", .array([row]))) }
             case "previous":
                 // One row per team and the center, each with the earlier period's bounds.
                 guard case let .array(list) = rows(value["teams"], center: value["center"]) else { continue }
-                let bounds = [("from", value["from"] ?? .null), ("to", value["to"] ?? .null)]
+                let bounds = days(value["from"], value["to"])
                 kept.append(("previous", .array(list.map { row in
                     guard case let .object(fields) = row else { return row }
                     return .object(bounds + fields)

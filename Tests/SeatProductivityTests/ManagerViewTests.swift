@@ -227,7 +227,7 @@ import Testing
         let html = report.html()
         #expect(html.contains("@page{size:A4") && html.contains("@media print") && html.contains("break-inside:avoid"))
         #expect(html.contains("Daily trend") && html.components(separatedBy: "aria-label=\"daily trend\"").count == 5)
-        #expect(html.contains("Tiers 职级") && html.contains("Compared with 对比 2026-11-02 – 2026-11-09") && html.contains("total 合计") && !html.contains("center 中心"))
+        #expect(html.contains("Tiers 职级") && html.contains("Compared with 对比 2026-11-02 – 2026-11-08") && html.contains("2026-11-09 – 2026-11-15") && !html.contains("2026-11-16") && !html.contains("T00:00") && html.contains("total 合计") && !html.contains("center 中心"))
         #expect(html.contains("Input and output 投入产出") && html.contains("<tr class=\"total\"><td class=\"l\">total</td>"))
         #expect(!html.contains("http") && !html.contains("<script"))
 
@@ -237,6 +237,11 @@ import Testing
         #expect(teams.rows.count == 1)
         let previous = try #require(tables.first { $0.name == "previous" })
         #expect(previous.columns.prefix(3).map(\.key) == ["from", "to", "team"] && previous.rows.map { $0[2] } == [.string("一组"), .string("total")])
+        // The days covered, not the exclusive end: 2 to 8 November before 9 to 15.
+        #expect(previous.rows.first?.prefix(2) == [.string("2026-11-02"), .string("2026-11-08")])
+        let summary = try #require(tables.first { $0.name == "summary" })
+        #expect(summary.rows.first { $0.first == .string("to") }?.last == .string("2026-11-15"))
+        #expect(SeatReport.daysCovered(from: "2026-12-01T00:00:00", to: "2026-12-05T12:00:00") == ("2026-12-01", "2026-12-05"))
         let agents = try #require(tables.first { $0.name == "agents" })
         #expect(agents.columns.contains { $0.key == "targets_premium" } && !agents.columns.contains { $0.key == "targets" })
         let charted = Set(report.workbookCharts.map(\.table))
