@@ -79,7 +79,7 @@ extension SeatReport: Encodable {
             try targets.encode(t.map { SeatReport.rounded($0.proposals) }, forKey: .proposals)
             try targets.encode(t.map { SeatReport.rounded($0.sales) }, forKey: .sales)
             try targets.encode(t?.premium.yuan, forKey: .premium)
-            try targets.encode(t?.dailyEffectiveCalls, forKey: .dailyEffectiveCalls)
+            try targets.encode(t.map { SeatReport.rounded($0.dailyEffectiveCalls) }, forKey: .dailyEffectiveCalls)
             let a = f.attainmentBy
             var by = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .attainmentBy)
             try by.encode(a?.effectiveCalls, forKey: .effectiveCalls)

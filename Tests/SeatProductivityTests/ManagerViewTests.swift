@@ -90,9 +90,10 @@ import Testing
         #expect(abs(t.effectiveCalls - (153.0 * 6 / 21 + 81.0 * 4 / 23)) < 1e-9)
         #expect(abs(t.sales - (17.0 * 6 / 21 + 9.0 * 4 / 23)) < 1e-9)
         // 33,333.33 × 6/21 = 9,523.81; 16,666.67 × 4/23 = 2,898.55.
-        #expect(t.premium == Money(yuan: 12_422.36) && t.dailyEffectiveCalls == 5 && a1.workingDays == 10)
-        // c4 (1 December, 200 s) is the one effective call: 1 / 10 days against 5 a day.
-        #expect(a1.effectiveCalls == 1 && a1.attainmentBy?.dailyEffectiveCalls == 0.02)
+        // The daily target weighted by working days: (8 × 6 + 5 × 4) / 10 = 6.8.
+        #expect(t.premium == Money(yuan: 12_422.36) && abs(t.dailyEffectiveCalls - 6.8) < 1e-12 && a1.workingDays == 10)
+        // c4 (1 December, 200 s) is the one effective call: 1 / 10 days against 6.8 a day.
+        #expect(a1.effectiveCalls == 1 && abs(a1.attainmentBy!.dailyEffectiveCalls! - 0.1 / 6.8) < 1e-12)
     }
 
     @Test func theCenterRowSumsCountsNeverAveragesRates() throws {
