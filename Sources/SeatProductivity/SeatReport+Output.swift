@@ -220,6 +220,33 @@ extension SeatReport: Encodable {
         return (change >= 0 ? "+" : "") + Render.percent(change)
     }
 
+    /// A key figure set beside the previous period's (SPEC section 8's levers and volume).
+    public struct KeyFigure: Sendable {
+        public let name: String
+        /// The figure as a number, for the change; nil where undefined.
+        public let value: @Sendable (TeamFigures) -> Double?
+        /// The figure as people read it.
+        public let text: @Sendable (TeamFigures) -> String
+    }
+
+    /// 举绩率, 人均件数, 件均保费, premium, sales and effective calls: what the terminal's team
+    /// table, the footers and the workbook set beside the previous period.
+    public static let keyFigures: [KeyFigure] = [
+        KeyFigure(name: "举绩率", value: { $0.activeSellerRate }, text: { Render.percent($0.activeSellerRate) }),
+        KeyFigure(name: "人均件数", value: { $0.policiesPerAgent }, text: { $0.policiesPerAgent.map { Render.number($0, digits: 2) } ?? "-" }),
+        KeyFigure(name: "件均保费", value: { $0.averagePremium.map { Double($0.fen) } }, text: { $0.averagePremium?.description ?? "-" }),
+        KeyFigure(name: "premium", value: { Double($0.premium.fen) }, text: { $0.premium.description }),
+        KeyFigure(name: "sales", value: { Double($0.sales) }, text: { String($0.sales) }),
+        KeyFigure(name: "effective calls", value: { Double($0.effectiveCalls) }, text: { String($0.effectiveCalls) }),
+    ]
+
+    /// The change of a key figure from `before` to `now`; nil where either is undefined or the
+    /// earlier one is zero.
+    static func change(_ figure: KeyFigure, _ now: TeamFigures, _ before: TeamFigures?) -> Double? {
+        guard let before, let was = figure.value(before), let is_ = figure.value(now) else { return nil }
+        return SeatComparison.change(is_, was)
+    }
+
     /// The agents' sum as one row (the center's, or the team's with `--team`): counts summed,
     /// rates from the sums; attainment over the agents who have targets.
     public var agentTotal: (figures: AgentFigures, attainment: Attainment?) {
@@ -277,7 +304,11 @@ extension SeatReport: Encodable {
         let centerName = totalLabel
         var footer = ["period \(from) to \(to)"]
         if let previous {
-            footer.append("previous \(previous.from) to \(previous.to): sales \(previous.center.sales) (\(Self.changeText(SeatComparison.change(Double(center.sales), Double(previous.center.sales))))), premium \(previous.center.premium) (\(Self.changeText(SeatComparison.change(Double(center.premium.fen), Double(previous.center.premium.fen))))), effective calls \(previous.center.effectiveCalls) (\(Self.changeText(SeatComparison.change(Double(center.effectiveCalls), Double(previous.center.effectiveCalls)))))")
+            // Each key figure of the center: now, before, and the change.
+            footer.append("previous \(previous.from) to \(previous.to), \(centerName) now / before (change):")
+            footer.append(Self.keyFigures.map { k in
+                "\(k.name) \(k.text(center)) / \(k.text(previous.center)) (\(Self.changeText(Self.change(k, center, previous.center))))"
+            }.joined(separator: ", "))
         }
         switch grouping {
         case .agent:
@@ -302,7 +333,7 @@ extension SeatReport: Encodable {
         case .team:
             var columns = ["team", ">headcount", ">active sellers", ">举绩率", ">proposals", ">sales", ">人均件数", ">premium", ">件均保费", ">人均产能",
                            ">seats used", ">fyc", ">lead cost", ">pay cost", ">premium/yuan"]
-            if previous != nil { columns += [">prev sales", ">sales Δ", ">prev premium", ">premium Δ"] }
+            if previous != nil { columns += Self.keyFigures.flatMap { [">prev \($0.name)", ">\($0.name) Δ"] } }
             var table = Table(columns)
             func row(_ t: TeamFigures, name: String, before: TeamFigures?) -> [String] {
                 var cells = [name, String(t.headcount), String(t.activeSellers), Render.percent(t.activeSellerRate), String(t.proposals), String(t.sales),
@@ -310,8 +341,7 @@ extension SeatReport: Encodable {
                              money(t.premiumPerAgent), Render.percent(t.seatUtilization), money(t.fyc), money(t.leadCost),
                              money(t.payCost) + (t.payCostIncludesDraft ? "*" : ""), t.premiumPerYuan.map { Render.number($0, digits: 2) } ?? "-"]
                 if previous != nil {
-                    cells += [before.map { String($0.sales) } ?? "-", Self.changeText(before.flatMap { SeatComparison.change(Double(t.sales), Double($0.sales)) }),
-                              money(before?.premium), Self.changeText(before.flatMap { SeatComparison.change(Double(t.premium.fen), Double($0.premium.fen)) })]
+                    cells += Self.keyFigures.flatMap { k in [before.map(k.text) ?? "-", Self.changeText(Self.change(k, t, before))] }
                 }
                 return cells
             }

@@ -167,7 +167,8 @@ import Testing
         #expect((previousJSON["center"] as? [String: Any])?["dials"] as? Int == 1 && (previousJSON["teams"] as? [Any])?.count == 1)
         // No sale in October: the change of sales is null, not infinite.
         #expect((previousJSON["change"] as? [String: Any])?["sales"] is NSNull)
-        #expect(month.table(by: .team).rows.last?.suffix(4) == ["0", "-", "0.00", "-"])
+        // Each key figure beside October's: 举绩率, 人均件数, 件均保费, premium, sales, effective calls.
+        #expect(month.table(by: .team).rows.last?.suffix(12) == ["0.0%", "-", "0.00", "-", "-", "-", "0.00", "-", "0", "-", "0", "-"])
         let none = try #require(try JSONSerialization.jsonObject(with: Data(Render.json(center.report(month: "2026-11")).utf8)) as? [String: Any])
         #expect(none["previous"] == nil && none["center"] != nil)
     }
@@ -299,5 +300,24 @@ extension ManagerViewTests {
         #expect(Money(fen: 4).divided(by: 3) == Money(fen: 1) && Money(fen: 100).divided(by: 0) == nil)
         let tiers = TierFigures.of([agent])
         #expect(tiers.first?.averagePremium == Money(yuan: 2_000))
+    }
+}
+
+extension ManagerViewTests {
+    @Test func everyTableSetsTheKeyFiguresBesideThePreviousPeriod() throws {
+        let center = try SmallCenter()
+        // December so far (c4, one effective call) against November (c1 and c5 effective, A2's sale).
+        let december = try center.report(month: "2026-12", compare: .previous)
+        let team = december.table(by: .team)
+        for name in ["举绩率", "人均件数", "件均保费", "premium", "sales", "effective calls"] {
+            #expect(team.columns.contains { $0.hasSuffix("prev \(name)") } && team.columns.contains { $0.hasSuffix("\(name) Δ") }, "\(name)")
+        }
+        let row = try #require(team.rows.last)
+        #expect(row.suffix(2) == ["2", "-50.0%"] && row.suffix(6).prefix(2) == ["300.00", "-100.0%"], "\(row)")
+        // The agents and the tiers carry the same figures for the center in their footer.
+        for grouping in [SeatReport.Grouping.agent, .tier] {
+            let footer = december.table(by: grouping).footer.joined(separator: "\n")
+            #expect(footer.contains("举绩率 0.0% / 33.3%") && footer.contains("件均保费 - / 300.00") && footer.contains("effective calls 1 / 2 (-50.0%)"), "\(footer)")
+        }
     }
 }
