@@ -11,7 +11,7 @@ extension SeatReport: Encodable {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(from, forKey: .from)
         try c.encode(to, forKey: .to)
-        try c.encode(agents.map(AgentJSON.init), forKey: .agents)
+        try c.encode(agents.map { AgentJSON(f: $0) }, forKey: .agents)
         try c.encode(teams.map { TeamJSON(t: $0) }, forKey: .teams)
         try c.encode(TeamJSON(t: center, isCenter: true), forKey: .center)
         try c.encode(tiers.map(TierJSON.init), forKey: .tiers)
@@ -35,6 +35,9 @@ extension SeatReport: Encodable {
 
     struct AgentJSON: Encodable {
         let f: AgentFigures
+        /// The total row (the workbook's): no tier or rank, its attainment over the agents who
+        /// have targets (`agentTotal`).
+        var total: (label: String, attainment: Attainment?)? = nil
         enum K: String, CodingKey {
             case agentCode = "agent_code", name, team, tier, dials, contacts, contactRate = "contact_rate", effectiveCalls = "effective_calls"
             case talkMinutes = "talk_minutes", avgTalkSeconds = "avg_talk_seconds", leadsAllocated = "leads_allocated"
@@ -47,10 +50,10 @@ extension SeatReport: Encodable {
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
-            try c.encode(f.agentCode, forKey: .agentCode)
+            try c.encode(total?.label ?? f.agentCode, forKey: .agentCode)
             try c.encode(f.name, forKey: .name)
             try c.encode(f.team, forKey: .team)
-            try c.encode(f.tier.rawValue, forKey: .tier)
+            try c.encode(total == nil ? f.tier.rawValue : nil, forKey: .tier)
             try c.encode(f.dials, forKey: .dials)
             try c.encode(f.contacts, forKey: .contacts)
             try c.encode(f.contactRate, forKey: .contactRate)
@@ -66,7 +69,7 @@ extension SeatReport: Encodable {
             try c.encode(f.premiumPerLead?.yuan, forKey: .premiumPerLead)
             try c.encode(f.dataUsageRate, forKey: .dataUsageRate)
             try c.encode(f.attainment, forKey: .attainment)
-            try c.encode(f.rankInTeam, forKey: .rank)
+            try c.encode(total == nil ? f.rankInTeam : nil, forKey: .rank)
             try c.encode(f.flags, forKey: .flags)
             try c.encode(f.proposals, forKey: .proposals)
             try c.encode(f.fyc.yuan, forKey: .fyc)
@@ -80,7 +83,7 @@ extension SeatReport: Encodable {
             try targets.encode(t.map { SeatReport.rounded($0.sales) }, forKey: .sales)
             try targets.encode(t?.premium.yuan, forKey: .premium)
             try targets.encode(t.map { SeatReport.rounded($0.dailyEffectiveCalls) }, forKey: .dailyEffectiveCalls)
-            let a = f.attainmentBy
+            let a = total.map(\.attainment) ?? f.attainmentBy
             var by = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .attainmentBy)
             try by.encode(a?.effectiveCalls, forKey: .effectiveCalls)
             try by.encode(a?.proposals, forKey: .proposals)

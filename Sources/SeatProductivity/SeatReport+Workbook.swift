@@ -48,11 +48,30 @@ extension SeatReport {
                     guard case let .object(fields) = row else { return row }
                     return .object(bounds + fields)
                 })))
+            case "agents":
+                // The agents' total under them, as in the terminal's table.
+                guard case let .array(list) = value, !agents.isEmpty else { kept.append((key, value)); continue }
+                let sum = agentTotal
+                kept.append((key, .array(list + [try EncodedValue.of(AgentJSON(f: sum.figures, total: (totalLabel, sum.attainment)))])))
             default: kept.append((key, value))
             }
         }
         members = kept
-        return DataTable.tables(of: .object(members)) + [funnelTable]
+        return DataTable.tables(of: .object(members)) + [changeTable].compactMap { $0 } + [funnelTable]
+    }
+
+    /// The center's key figures beside the previous period's, with the change; nil without a
+    /// comparison.
+    public var changeTable: DataTable? {
+        guard let previous else { return nil }
+        func number(_ value: Double?, money: Bool) -> EncodedValue { value.map { .double(money ? $0 / 100 : $0) } ?? .null }
+        let rows: [[EncodedValue]] = Self.keyFigures.map { k in
+            let money = k.name == "premium" || k.name == "件均保费"
+            return [.string(k.name), number(k.value(center), money: money), number(k.value(previous.center), money: money),
+                    Self.change(k, center, previous.center).map { .double($0) } ?? .null]
+        }
+        return DataTable(name: "change", columns: [.init(key: "figure", kind: .text), .init(key: "now", kind: .number),
+                                                   .init(key: "previous", kind: .number), .init(key: "change", kind: .rate)], rows: rows)
     }
 
     /// The HTML page's charts, natively: premium per agent, the call funnel, the daily trend and

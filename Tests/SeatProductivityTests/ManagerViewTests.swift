@@ -234,7 +234,7 @@ import Testing
         #expect(!html.contains("http") && !html.contains("<script"))
 
         let tables = try report.workbookTables()
-        #expect(tables.map(\.name) == ["summary", "agents", "teams", "center", "tiers", "days", "previous", "funnel"])
+        #expect(tables.map(\.name) == ["summary", "agents", "teams", "center", "tiers", "days", "previous", "change", "funnel"])
         let teams = try #require(tables.first { $0.name == "teams" })
         #expect(teams.rows.count == 1)
         let previous = try #require(tables.first { $0.name == "previous" })
@@ -246,6 +246,13 @@ import Testing
         #expect(SeatReport.daysCovered(from: "2026-12-01T00:00:00", to: "2026-12-05T12:00:00") == ("2026-12-01", "2026-12-05"))
         let agents = try #require(tables.first { $0.name == "agents" })
         #expect(agents.columns.contains { $0.key == "targets_premium" } && !agents.columns.contains { $0.key == "targets" })
+        // The agents' total row under them; the change of each key figure on a sheet of its own.
+        let code = try #require(agents.columns.firstIndex { $0.key == "agent_code" })
+        let dials = try #require(agents.columns.firstIndex { $0.key == "dials" })
+        #expect(agents.rows.count == 4 && agents.rows.last?[code] == .string("total"))
+        #expect(agents.rows.last?[dials] == .int(agents.rows.dropLast().reduce(0) { if case let .int(n) = $1[dials] { $0 + n } else { $0 } }))
+        let change = try #require(tables.first { $0.name == "change" })
+        #expect(change.rows.map { $0[0] } == ["举绩率", "人均件数", "件均保费", "premium", "sales", "effective calls"].map { .string($0) })
         let charted = Set(report.workbookCharts.map(\.table))
         #expect(charted.isSubset(of: Set(tables.map(\.name))) && charted.contains("tiers") && charted.contains("days"))
     }
