@@ -33,7 +33,7 @@ import Testing
             c12,B1,13800138017,2026-11-07T10:00,10,busy,,
 
             """)
-        for (arguments, now) in [
+        try steps(cli, [
             (["roster", "import", roster], "2026-11-01T09:00"),
             (["leads", "import", leads, "--source", "v", "--cost-per-lead", "2.50"], "2026-11-01T09:00"),
             (["leads", "allocate", "--strategy", "even"], "2026-11-02T08:00"),
@@ -43,10 +43,7 @@ import Testing
             (["plan", "targets", "--annual-income", "120000", "--agent", "A3", "--month", "2026-11"], "2026-11-07T20:00"),
             (["plan", "targets", "--annual-income", "60000", "--agent", "A1", "--month", "2026-10"], "2026-11-07T20:00"),
             (["pay", "run", "--month", "2026-11"], "2026-11-08T10:00"),
-        ] {
-            let result = try cli.run(arguments, now: now)
-            if result.status != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(arguments): \(result.stderr)"]) }
-        }
+        ])
         return cli
     }
 
@@ -78,17 +75,22 @@ import Testing
             n5,C3,13900139018,2026-11-05T10:00,100,connected,,
 
             """)
-        for (arguments, now) in [
+        try steps(cli, [
             (["roster", "import", roster], "2026-10-01T09:00"),
             (["leads", "import", leads, "--source", "v", "--cost-per-lead", "1"], "2026-10-01T09:00"),
             (["calls", "import", calls], "2026-11-06T20:00"),
             (["sales", "record", "--lead", "20", "--agent", "L1", "--product", "ACC01", "--premium", "800"], "2026-11-06T11:00"),
             (["roster", "leave", "--agent", "L1", "--date", "2026-11-10"], "2026-11-10T09:00"),
-        ] {
+        ])
+        return cli
+    }
+
+    /// Runs each setup step at its time; a step that fails stops the test with its message.
+    static func steps(_ cli: CLI, _ steps: [([String], String)]) throws {
+        for (arguments, now) in steps {
             let result = try cli.run(arguments, now: now)
             if result.status != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(arguments): \(result.stderr)"]) }
         }
-        return cli
     }
 
     static func report(_ cli: CLI, _ arguments: [String], now: String = "2026-11-20T10:00") throws -> [String: Any] {
