@@ -62,6 +62,18 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     public static func - (lhs: Money, rhs: Money) -> Money { Money(fen: saturating(lhs.fen.subtractingReportingOverflow(rhs.fen), sign: -rhs.fen.signum())) }
     public static func += (lhs: inout Money, rhs: Money) { lhs = lhs + rhs }
 
+    /// The amount shared over `count` (a per-head or per-policy figure), rounded half away from
+    /// zero to the fen: 500.00 over 3 is 166.67, not the 166.66 integer division gives; nil
+    /// for a count of zero.
+    public func divided(by count: Int) -> Money? {
+        guard count != 0 else { return nil }
+        let divisor = Int64(count)
+        var quotient = fen / divisor
+        let remainder = fen % divisor
+        if remainder.magnitude * 2 >= divisor.magnitude { quotient += (fen < 0) == (divisor < 0) ? 1 : -1 }
+        return Money(fen: quotient)
+    }
+
     private static func saturating(_ result: (partialValue: Int64, overflow: Bool), sign: Int64) -> Int64 {
         guard result.overflow else { return result.partialValue }
         return sign > 0 ? .max : .min

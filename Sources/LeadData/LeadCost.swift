@@ -4,15 +4,20 @@ import Foundation
 
 /// What the leads handed to each agent cost (投入, seed 002): the seat report's lead cost.
 public enum LeadCost {
-    /// Per agent over [from, to): the leads assigned to the agent in the period (each lead once
-    /// per agent), each at its batch's cost per lead.
+    /// Per agent over [from, to): each lead counts once, at its batch's cost per lead, to the
+    /// agent of its first assignment ever, when that falls in the period; a lead recycled and
+    /// allocated again costs nothing more (it was bought once).
     public static func allocatedPerAgent(_ db: Database, from: String, to: String) throws -> [Int64: Money] {
         var result: [Int64: Money] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT assigned.agent_id, SUM(lead_batch.cost_per_lead_fen)
-            FROM (SELECT DISTINCT agent_id, lead_id FROM lead_ledger WHERE event = 'assigned' AND at >= ? AND at < ?) AS assigned
+            FROM lead_ledger AS assigned
             JOIN lead ON lead.id = assigned.lead_id
             JOIN lead_batch ON lead_batch.id = lead.batch_id
+            WHERE assigned.event = 'assigned' AND assigned.at >= ? AND assigned.at < ?
+              AND NOT EXISTS (SELECT 1 FROM lead_ledger AS earlier
+                              WHERE earlier.lead_id = assigned.lead_id AND earlier.event = 'assigned'
+                                AND (earlier.at < assigned.at OR (earlier.at = assigned.at AND earlier.id < assigned.id)))
             GROUP BY assigned.agent_id
             """, arguments: [from, to]) {
             result[row[0]] = Money(fen: row[1] ?? 0)

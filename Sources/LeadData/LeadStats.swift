@@ -136,6 +136,19 @@ extension LeadStats {
 }
 
 extension LeadStats {
+    /// Distinct leads assigned over [from, to) to any of `agents` (to anyone when nil): a lead
+    /// recycled and allocated again in the period counts once (the seat report's total rows).
+    public static func allocatedLeads(_ db: Database, from: String, to: String, agents: [Int64]? = nil) throws -> Int {
+        var sql = "SELECT COUNT(DISTINCT lead_id) FROM lead_ledger WHERE event = 'assigned' AND at >= ? AND at < ?"
+        var arguments: StatementArguments = [from, to]
+        if let agents {
+            guard !agents.isEmpty else { return 0 }
+            sql += " AND agent_id IN (" + agents.map { _ in "?" }.joined(separator: ", ") + ")"
+            arguments += StatementArguments(agents)
+        }
+        return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+    }
+
     /// Leads accepted over every batch (plan sizing's leads per sale).
     public static func acceptedLeads(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(accepted), 0) FROM lead_batch") ?? 0

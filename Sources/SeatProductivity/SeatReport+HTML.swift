@@ -34,7 +34,7 @@ extension SeatReport {
               thead{display:table-header-group}section.agents{break-before:page}.wide{overflow:visible}
             }
             </style></head><body>
-            <h1>\(Self.esc(title))</h1><div class="period">\(Self.esc(from)) – \(Self.esc(to))\(previous.map { " · compared with 对比 \(Self.esc($0.from)) – \(Self.esc($0.to))" } ?? "")</div>
+            <h1>\(Self.esc(title))</h1><div class="period">\(Self.esc(Self.daysText(from: from, to: to)))\(previous.map { " · compared with 对比 \(Self.esc(Self.daysText(from: $0.from, to: $0.to)))" } ?? "")</div>
             <section><h2>Teams 团队</h2><div class="tiles">
 
             """
@@ -82,9 +82,15 @@ extension SeatReport {
         """
     }
 
+    /// A period's days for the page: `2026-11-02 – 2026-11-08`, one day alone.
+    static func daysText(from: String, to: String) -> String {
+        let days = daysCovered(from: from, to: to)
+        return days.first == days.last ? days.first : "\(days.first) – \(days.last)"
+    }
+
     /// The key figures beside the previous period's, per team and for the center.
     private func comparisonTable(_ previous: SeatComparison, money: (Money?) -> String) -> String {
-        var html = "<section><h2>Compared with 对比 \(Self.esc(String(previous.from.prefix(10)))) – \(Self.esc(String(previous.to.prefix(10))))</h2>\n<table><thead><tr><th class=\"l\">team</th>"
+        var html = "<section><h2>Compared with 对比 \(Self.esc(Self.daysText(from: previous.from, to: previous.to)))</h2>\n<table><thead><tr><th class=\"l\">team</th>"
         for figure in ["sales 件数", "premium 保费", "effective 有效通话", "proposals 建议书", "举绩率"] { html += "<th>\(figure)</th><th>previous</th><th>Δ</th>" }
         html += "</tr></thead>\n"
         func row(_ now: TeamFigures, _ before: TeamFigures?, name: String, total: Bool) -> String {

@@ -11,12 +11,23 @@ extension SeatReport: Encodable {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(from, forKey: .from)
         try c.encode(to, forKey: .to)
-        try c.encode(agents.map(AgentJSON.init), forKey: .agents)
+        try c.encode(agents.map { AgentJSON(f: $0) }, forKey: .agents)
         try c.encode(teams.map { TeamJSON(t: $0) }, forKey: .teams)
         try c.encode(TeamJSON(t: center, isCenter: true), forKey: .center)
         try c.encode(tiers.map(TierJSON.init), forKey: .tiers)
-        if !days.isEmpty { try c.encode(days.map(DayJSON.init), forKey: .days) }
+        if daysCounted || !days.isEmpty { try c.encode(days.map(DayJSON.init), forKey: .days) }
         if let previous { try c.encode(PreviousJSON(p: previous, now: center), forKey: .previous) }
+    }
+
+    /// The days a period covers, as people read them: `[from, to)` from 2 November 00:00 to 9
+    /// November 00:00 is 2026-11-02 to 2026-11-08; an end inside a day (the month so far) keeps
+    /// that day. The JSON's `from`/`to` stay the exact bounds (SPEC section 13).
+    public static func daysCovered(from: String, to: String) -> (first: String, last: String) {
+        let first = String(from.prefix(10))
+        guard let end = CivilDay(String(to.prefix(10))) else { return (first, to) }
+        let midnight = to.count <= 10 || to.dropFirst(10).allSatisfy { "T0:.".contains($0) }
+        let last = midnight ? end.adding(days: -1) : end
+        return (first, max(first, last.description))
     }
 
     /// A prorated target: two decimals (5/21 of 153 effective calls is 36.43).
@@ -24,6 +35,9 @@ extension SeatReport: Encodable {
 
     struct AgentJSON: Encodable {
         let f: AgentFigures
+        /// The total row (the workbook's): no tier or rank, its attainment over the agents who
+        /// have targets (`agentTotal`).
+        var total: (label: String, attainment: Attainment?)? = nil
         enum K: String, CodingKey {
             case agentCode = "agent_code", name, team, tier, dials, contacts, contactRate = "contact_rate", effectiveCalls = "effective_calls"
             case talkMinutes = "talk_minutes", avgTalkSeconds = "avg_talk_seconds", leadsAllocated = "leads_allocated"
@@ -37,10 +51,10 @@ extension SeatReport: Encodable {
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
-            try c.encode(f.agentCode, forKey: .agentCode)
+            try c.encode(total?.label ?? f.agentCode, forKey: .agentCode)
             try c.encode(f.name, forKey: .name)
             try c.encode(f.team, forKey: .team)
-            try c.encode(f.tier.rawValue, forKey: .tier)
+            try c.encode(total == nil ? f.tier.rawValue : nil, forKey: .tier)
             try c.encode(f.dials, forKey: .dials)
             try c.encode(f.contacts, forKey: .contacts)
             try c.encode(f.contactRate, forKey: .contactRate)
@@ -56,31 +70,27 @@ extension SeatReport: Encodable {
             try c.encode(f.premiumPerLead?.yuan, forKey: .premiumPerLead)
             try c.encode(f.dataUsageRate, forKey: .dataUsageRate)
             try c.encode(f.attainment, forKey: .attainment)
-            try c.encode(f.rankInTeam, forKey: .rank)
+            try c.encode(total == nil ? f.rankInTeam : nil, forKey: .rank)
             try c.encode(f.flags, forKey: .flags)
             try c.encode(f.proposals, forKey: .proposals)
             try c.encode(f.fyc.yuan, forKey: .fyc)
             try c.encode(f.workingDays, forKey: .workingDays)
-            if let t = f.targets {
-                var targets = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .targets)
-                try targets.encode(SeatReport.rounded(t.effectiveCalls), forKey: .effectiveCalls)
-                try targets.encode(SeatReport.rounded(t.proposals), forKey: .proposals)
-                try targets.encode(SeatReport.rounded(t.sales), forKey: .sales)
-                try targets.encode(t.premium.yuan, forKey: .premium)
-                try targets.encode(t.dailyEffectiveCalls, forKey: .dailyEffectiveCalls)
-            } else {
-                try c.encodeNil(forKey: .targets)
-            }
-            if let a = f.attainmentBy {
-                var by = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .attainmentBy)
-                try by.encode(a.effectiveCalls, forKey: .effectiveCalls)
-                try by.encode(a.proposals, forKey: .proposals)
-                try by.encode(a.sales, forKey: .sales)
-                try by.encode(a.premium, forKey: .premium)
-                try by.encode(a.dailyEffectiveCalls, forKey: .dailyEffectiveCalls)
-            } else {
-                try c.encodeNil(forKey: .attainmentBy)
-            }
+            // Always objects, their members null without a target: the CSV's columns never
+            // change with the data (SPEC 3), and a script reads `targets.premium` either way.
+            let t = f.targets
+            var targets = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .targets)
+            try targets.encode(t.map { SeatReport.rounded($0.effectiveCalls) }, forKey: .effectiveCalls)
+            try targets.encode(t.map { SeatReport.rounded($0.proposals) }, forKey: .proposals)
+            try targets.encode(t.map { SeatReport.rounded($0.sales) }, forKey: .sales)
+            try targets.encode(t?.premium.yuan, forKey: .premium)
+            try targets.encode(t.map { SeatReport.rounded($0.dailyEffectiveCalls) }, forKey: .dailyEffectiveCalls)
+            let a = total.map(\.attainment) ?? f.attainmentBy
+            var by = c.nestedContainer(keyedBy: TargetKeys.self, forKey: .attainmentBy)
+            try by.encode(a?.effectiveCalls, forKey: .effectiveCalls)
+            try by.encode(a?.proposals, forKey: .proposals)
+            try by.encode(a?.sales, forKey: .sales)
+            try by.encode(a?.premium, forKey: .premium)
+            try by.encode(a?.dailyEffectiveCalls, forKey: .dailyEffectiveCalls)
             try c.encode(f.referrals, forKey: .referrals)
             try c.encode(f.referralsTarget, forKey: .referralsTarget)
             try c.encode(f.programme121Rate, forKey: .programme121Rate)
@@ -97,6 +107,7 @@ extension SeatReport: Encodable {
             case seatUtilization = "seat_utilization"
             case dials, contacts, contactRate = "contact_rate", effectiveCalls = "effective_calls", proposals, fyc
             case leadCost = "lead_cost", payCost = "pay_cost", payCostDraft = "pay_cost_draft", premiumPerYuan = "premium_per_yuan"
+            case leadsAllocated = "leads_allocated"
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
@@ -114,6 +125,7 @@ extension SeatReport: Encodable {
             try c.encode(t.payCost.yuan, forKey: .payCost)
             try c.encode(t.payCostIncludesDraft, forKey: .payCostDraft)
             try c.encode(t.premiumPerYuan.map(SeatReport.rounded), forKey: .premiumPerYuan)
+            try c.encode(t.leadsAllocated, forKey: .leadsAllocated)
         }
     }
 
@@ -188,6 +200,24 @@ extension SeatReport: Encodable {
         }
     }
 
+    /// The CSV of `grouping`'s rows (SPEC section 3): the header is their JSON keys, the same
+    /// columns with no row at all (an empty center, a weekend's days).
+    public func csv(by grouping: Grouping) throws -> String {
+        let name = grouping.rawValue + "s"
+        let table = DataTable.main(of: try EncodedValue.of(self), preferred: name)
+        if table.name == name && !table.rows.isEmpty { return table.csv() }
+        // The columns come from a blank row of the kind the table holds.
+        let blank: EncodedValue
+        switch grouping {
+        case .agent: blank = try EncodedValue.of(AgentJSON(f: AgentFigures(agentCode: "", name: "", team: "", tier: .new)))
+        case .team: blank = try EncodedValue.of(TeamJSON(t: TeamFigures(team: "")))
+        case .day: blank = try EncodedValue.of(DayJSON(d: .empty("")))
+        case .tier: blank = try EncodedValue.of(TierJSON(t: TierFigures(tier: .new)))
+        }
+        let columns = DataTable.tables(of: .array([blank]))[0].columns
+        return DataTable(name: name, columns: columns, rows: []).csv()
+    }
+
     /// How the table groups: per agent, per team, per day or per tier.
     public enum Grouping: String, CaseIterable, Sendable { case agent, team, day, tier }
 
@@ -195,6 +225,33 @@ extension SeatReport: Encodable {
     static func changeText(_ change: Double?) -> String {
         guard let change, change.isFinite else { return "-" }
         return (change >= 0 ? "+" : "") + Render.percent(change)
+    }
+
+    /// A key figure set beside the previous period's (SPEC section 8's levers and volume).
+    public struct KeyFigure: Sendable {
+        public let name: String
+        /// The figure as a number, for the change; nil where undefined.
+        public let value: @Sendable (TeamFigures) -> Double?
+        /// The figure as people read it.
+        public let text: @Sendable (TeamFigures) -> String
+    }
+
+    /// 举绩率, 人均件数, 件均保费, premium, sales and effective calls: what the terminal's team
+    /// table, the footers and the workbook set beside the previous period.
+    public static let keyFigures: [KeyFigure] = [
+        KeyFigure(name: "举绩率", value: { $0.activeSellerRate }, text: { Render.percent($0.activeSellerRate) }),
+        KeyFigure(name: "人均件数", value: { $0.policiesPerAgent }, text: { $0.policiesPerAgent.map { Render.number($0, digits: 2) } ?? "-" }),
+        KeyFigure(name: "件均保费", value: { $0.averagePremium.map { Double($0.fen) } }, text: { $0.averagePremium?.description ?? "-" }),
+        KeyFigure(name: "premium", value: { Double($0.premium.fen) }, text: { $0.premium.description }),
+        KeyFigure(name: "sales", value: { Double($0.sales) }, text: { String($0.sales) }),
+        KeyFigure(name: "effective calls", value: { Double($0.effectiveCalls) }, text: { String($0.effectiveCalls) }),
+    ]
+
+    /// The change of a key figure from `before` to `now`; nil where either is undefined or the
+    /// earlier one is zero.
+    static func change(_ figure: KeyFigure, _ now: TeamFigures, _ before: TeamFigures?) -> Double? {
+        guard let before, let was = figure.value(before), let is_ = figure.value(now) else { return nil }
+        return SeatComparison.change(is_, was)
     }
 
     /// The agents' sum as one row (the center's, or the team's with `--team`): counts summed,
@@ -217,6 +274,8 @@ extension SeatReport: Encodable {
             t.workingDays = f.workingDays
             if f.targets != nil { targeted.append(f) }
         }
+        // A lead recycled and allocated again in the period is one lead, not one per agent.
+        if !agents.isEmpty { t.leadsAllocated = center.leadsAllocated }
         if !targeted.isEmpty {
             var sum = PeriodTargets(effectiveCalls: 0, proposals: 0, sales: 0, premium: .zero, dailyEffectiveCalls: 0)
             for target in targeted.compactMap(\.targets) {
@@ -252,7 +311,11 @@ extension SeatReport: Encodable {
         let centerName = totalLabel
         var footer = ["period \(from) to \(to)"]
         if let previous {
-            footer.append("previous \(previous.from) to \(previous.to): sales \(previous.center.sales) (\(Self.changeText(SeatComparison.change(Double(center.sales), Double(previous.center.sales))))), premium \(previous.center.premium) (\(Self.changeText(SeatComparison.change(Double(center.premium.fen), Double(previous.center.premium.fen))))), effective calls \(previous.center.effectiveCalls) (\(Self.changeText(SeatComparison.change(Double(center.effectiveCalls), Double(previous.center.effectiveCalls)))))")
+            // Each key figure of the center: now, before, and the change.
+            footer.append("previous \(previous.from) to \(previous.to), \(centerName) now / before (change):")
+            footer.append(Self.keyFigures.map { k in
+                "\(k.name) \(k.text(center)) / \(k.text(previous.center)) (\(Self.changeText(Self.change(k, center, previous.center))))"
+            }.joined(separator: ", "))
         }
         switch grouping {
         case .agent:
@@ -277,7 +340,7 @@ extension SeatReport: Encodable {
         case .team:
             var columns = ["team", ">headcount", ">active sellers", ">举绩率", ">proposals", ">sales", ">人均件数", ">premium", ">件均保费", ">人均产能",
                            ">seats used", ">fyc", ">lead cost", ">pay cost", ">premium/yuan"]
-            if previous != nil { columns += [">prev sales", ">sales Δ", ">prev premium", ">premium Δ"] }
+            if previous != nil { columns += Self.keyFigures.flatMap { [">prev \($0.name)", ">\($0.name) Δ"] } }
             var table = Table(columns)
             func row(_ t: TeamFigures, name: String, before: TeamFigures?) -> [String] {
                 var cells = [name, String(t.headcount), String(t.activeSellers), Render.percent(t.activeSellerRate), String(t.proposals), String(t.sales),
@@ -285,8 +348,7 @@ extension SeatReport: Encodable {
                              money(t.premiumPerAgent), Render.percent(t.seatUtilization), money(t.fyc), money(t.leadCost),
                              money(t.payCost) + (t.payCostIncludesDraft ? "*" : ""), t.premiumPerYuan.map { Render.number($0, digits: 2) } ?? "-"]
                 if previous != nil {
-                    cells += [before.map { String($0.sales) } ?? "-", Self.changeText(before.flatMap { SeatComparison.change(Double(t.sales), Double($0.sales)) }),
-                              money(before?.premium), Self.changeText(before.flatMap { SeatComparison.change(Double(t.premium.fen), Double($0.premium.fen)) })]
+                    cells += Self.keyFigures.flatMap { k in [before.map(k.text) ?? "-", Self.changeText(Self.change(k, t, before))] }
                 }
                 return cells
             }

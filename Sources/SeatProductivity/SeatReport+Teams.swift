@@ -39,7 +39,7 @@ extension SeatReportBuilder {
             }
             result.append((name, SeatReport(from: center.from, to: center.to, agents: agents, teams: teams,
                                             days: trend(Array(days.values), from: from, to: to),
-                                            center: TeamFigures.total(of: teams, name: "center"), tiers: TierFigures.of(agents), previous: earlier)))
+                                            center: TeamFigures.total(of: teams, name: "center"), tiers: TierFigures.of(agents), previous: earlier, daysCounted: true)))
         }
         return (center, result)
     }

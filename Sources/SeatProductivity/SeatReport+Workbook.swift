@@ -27,30 +27,51 @@ extension SeatReport {
             return .array(list + [named(center, totalLabel)].compactMap { $0 })
         }
         var kept: [(String, EncodedValue)] = []
+        // People read the days covered: the exclusive end (9 November 00:00) is not one of them.
+        func days(_ from: EncodedValue?, _ to: EncodedValue?) -> [(String, EncodedValue)] {
+            guard case let .string(start)? = from, case let .string(end)? = to else { return [("from", from ?? .null), ("to", to ?? .null)] }
+            let covered = Self.daysCovered(from: start, to: end)
+            return [("from", .string(covered.first)), ("to", .string(covered.last))]
+        }
+        let bounds = days(EncodedValue.object(members)["from"], EncodedValue.object(members)["to"])
         for (key, value) in members {
             switch key {
+            case "from": kept.append(bounds[0])
+            case "to": kept.append(bounds[1])
             case "center":
                 if let row = named(value, totalLabel) { kept.append(("center", .array([row]))) }
-            case "agents":
-                // An agent without targets has null for the nested objects: no column of its own.
-                guard case let .array(list) = value else { continue }
-                kept.append((key, .array(list.map { row in
-                    guard case let .object(fields) = row else { return row }
-                    return .object(fields.filter { !(["targets", "attainment_by"].contains($0.0) && $0.1 == .null) })
-                })))
             case "previous":
                 // One row per team and the center, each with the earlier period's bounds.
                 guard case let .array(list) = rows(value["teams"], center: value["center"]) else { continue }
-                let bounds = [("from", value["from"] ?? .null), ("to", value["to"] ?? .null)]
+                let bounds = days(value["from"], value["to"])
                 kept.append(("previous", .array(list.map { row in
                     guard case let .object(fields) = row else { return row }
                     return .object(bounds + fields)
                 })))
+            case "agents":
+                // The agents' total under them, as in the terminal's table.
+                guard case let .array(list) = value, !agents.isEmpty else { kept.append((key, value)); continue }
+                let sum = agentTotal
+                kept.append((key, .array(list + [try EncodedValue.of(AgentJSON(f: sum.figures, total: (totalLabel, sum.attainment)))])))
             default: kept.append((key, value))
             }
         }
         members = kept
-        return DataTable.tables(of: .object(members)) + [funnelTable]
+        return DataTable.tables(of: .object(members)) + [changeTable].compactMap { $0 } + [funnelTable]
+    }
+
+    /// The center's key figures beside the previous period's, with the change; nil without a
+    /// comparison.
+    public var changeTable: DataTable? {
+        guard let previous else { return nil }
+        func number(_ value: Double?, money: Bool) -> EncodedValue { value.map { .double(money ? $0 / 100 : $0) } ?? .null }
+        let rows: [[EncodedValue]] = Self.keyFigures.map { k in
+            let money = k.name == "premium" || k.name == "件均保费"
+            return [.string(k.name), number(k.value(center), money: money), number(k.value(previous.center), money: money),
+                    Self.change(k, center, previous.center).map { .double($0) } ?? .null]
+        }
+        return DataTable(name: "change", columns: [.init(key: "figure", kind: .text), .init(key: "now", kind: .number),
+                                                   .init(key: "previous", kind: .number), .init(key: "change", kind: .rate)], rows: rows)
     }
 
     /// The HTML page's charts, natively: premium per agent, the call funnel, the daily trend and

@@ -49,10 +49,10 @@ public struct AgentFigures: Equatable, Sendable {
     public var averageTalkSeconds: Double? { contacts > 0 ? Double(talkSeconds) / Double(contacts) : nil }
     public var dataUsageRate: Double? { leadsAllocated > 0 ? min(1, Double(leadsWorked) / Double(leadsAllocated)) : nil }
     /// 件均保费: premium per policy.
-    public var averagePremium: Money? { sales > 0 ? Money(fen: premium.fen / Int64(sales)) : nil }
+    public var averagePremium: Money? { premium.divided(by: sales) }
     /// Sales / leads worked.
     public var conversionRate: Double? { leadsWorked > 0 ? Double(sales) / Double(leadsWorked) : nil }
-    public var premiumPerLead: Money? { leadsAllocated > 0 ? Money(fen: premium.fen / Int64(leadsAllocated)) : nil }
+    public var premiumPerLead: Money? { premium.divided(by: leadsAllocated) }
 
     /// Each figure against its prorated target; nil without targets.
     public var attainmentBy: Attainment? {
@@ -92,7 +92,7 @@ extension SellerFigures {
     /// 人均件数.
     public var policiesPerAgent: Double? { headcount > 0 ? Double(sales) / Double(headcount) : nil }
     /// 件均保费.
-    public var averagePremium: Money? { sales > 0 ? Money(fen: premium.fen / Int64(sales)) : nil }
+    public var averagePremium: Money? { premium.divided(by: sales) }
 }
 
 /// A team's figures (SPEC section 8).
@@ -113,9 +113,11 @@ public struct TeamFigures: SellerFigures, Equatable, Sendable {
     public var leadCost = Money.zero
     public var payCost = Money.zero
     public var payCostIncludesDraft = false
+    /// Distinct leads allocated in the period: a lead recycled and allocated again counts once.
+    public var leadsAllocated = 0
 
     /// 人均产能.
-    public var premiumPerAgent: Money? { headcount > 0 ? Money(fen: premium.fen / Int64(headcount)) : nil }
+    public var premiumPerAgent: Money? { premium.divided(by: headcount) }
     public var seatUtilization: Double? { seats > 0 ? Double(occupiedSeats) / Double(seats) : nil }
     public var contactRate: Double? { dials > 0 ? Double(contacts) / Double(dials) : nil }
     /// What was spent: lead cost and pay cost.
@@ -157,6 +159,8 @@ public struct TeamFigures: SellerFigures, Equatable, Sendable {
             c.leadCost += t.leadCost
             c.payCost += t.payCost
             c.payCostIncludesDraft = c.payCostIncludesDraft || t.payCostIncludesDraft
+            // Exact for one team; the builder counts the center's own distinct leads.
+            c.leadsAllocated += t.leadsAllocated
         }
         return c
     }
@@ -216,6 +220,9 @@ public struct SeatReport: Sendable {
     public var tiers: [TierFigures]
     /// The earlier period; nil with `--compare none`.
     public var previous: SeatComparison?
+    /// The days were counted (`withDays`): `days` is then in the JSON, `[]` for a period
+    /// without a working day or a call.
+    public var daysCounted = false
 }
 
 /// What the report is compared with (`--compare`).
@@ -299,8 +306,19 @@ public struct SeatReportBuilder {
         let targets = try Planning.monthTargets(db, months: shares.map(\.month), rules: settings.planning)
         let payCost = try PayCost.perAgent(db, from: firstDay, through: lastDay)
         let programmes = try Programmes(settings: settings, clock: clock).seatFigures(db, from: firstDay, to: lastDay)
-        // Agents who left before the period began are not part of it.
-        let present = agents.filter { $0.status != .left || (activity[$0.id]?.dials ?? 0) > 0 }
+        // An agent belongs to the period when employed on one of its days (hired on or before its
+        // last, not gone by its first), or when it holds their calls, sales or pay lines: a leaver
+        // keeps the periods they worked (SPEC 7: sales stay with the selling agent), whatever
+        // their status today, and a later hire is not in its headcount.
+        let tenures = try Roster.tenures(db)
+        let present = agents.filter { agent in
+            let a = activity[agent.id]
+            if (a?.dials ?? 0) > 0 || (a?.sales ?? 0) > 0 || payCost[agent.id] != nil { return true }
+            // Hired after the period's last day: not in its headcount or 举绩率.
+            if let hired = CivilDay(agent.hireDate), hired > lastDay { return false }
+            guard let leftOn = tenures[agent.id]?.leftOn else { return agent.status != .left }
+            return leftOn > firstDay
+        }
         // Each agent's tier on the period's last day (today for a period still running).
         let tiers = try Roster.tiers(db, on: clock.civilDay(min(clock.now, to.addingTimeInterval(-1))), rules: settings.roster, agents: present)
         var figures: [AgentFigures] = present.map { agent in
@@ -351,6 +369,7 @@ public struct SeatReportBuilder {
                 figures[i].flags.append("at_risk")
             }
             for i in members { teams[name]!.add(figures[i]) }
+            teams[name]!.leadsAllocated = try LeadStats.allocatedLeads(db, from: fromText, to: toText, agents: present.filter { $0.team == name }.map(\.id))
         }
         // Teams in the roster's order (一组, 二组, ...), agents by rank within each.
         let order = Dictionary(uniqueKeysWithValues: try Roster.teams(db).enumerated().map { ($1, $0) })
@@ -363,7 +382,9 @@ public struct SeatReportBuilder {
             let before = try build(db, from: previous.from, to: previous.to, team: team, withDays: false)
             earlier = SeatComparison(from: before.from, to: before.to, teams: before.teams, center: before.center)
         }
+        var center = TeamFigures.total(of: sortedTeams, name: "center")
+        center.leadsAllocated = try LeadStats.allocatedLeads(db, from: fromText, to: toText, agents: present.map(\.id))
         return SeatReport(from: fromText, to: toText, agents: figures, teams: sortedTeams, days: days,
-                          center: TeamFigures.total(of: sortedTeams, name: "center"), tiers: TierFigures.of(figures), previous: earlier)
+                          center: center, tiers: TierFigures.of(figures), previous: earlier, daysCounted: withDays)
     }
 }

@@ -47,7 +47,7 @@ struct SeatsCommand: ParsableCommand {
             let text: String
             switch format {
             case .table: text = report.table(by: by).rendered()
-            case .csv: text = try Render.csv(report, main: by.rawValue + "s")
+            case .csv: text = try report.csv(by: by)
             case .json: text = try Render.json(report)
             case .html: text = report.html()
             case .xlsx:

@@ -20,6 +20,17 @@ import Testing
         #expect(PeriodTargets.prorate([:], shares: shares) == nil)
     }
 
+    @Test func theDailyTargetAcrossTwoMonthsIsWeightedByTheirWorkingDays() {
+        let october = CivilMonth("2026-10")!
+        let low = MonthTargets(premium: Money(yuan: 16_666.67), sales: 9, proposals: 27, effectiveCalls: 81, dailyEffectiveCalls: 5)
+        let high = MonthTargets(premium: Money(yuan: 33_333.33), sales: 17, proposals: 51, effectiveCalls: 153, dailyEffectiveCalls: 8)
+        // 26 October to 6 November: 5 working days at 5 a day, 5 at 8.
+        let shares = [WorkingDays.MonthShare(month: october, days: 5, monthDays: 22), WorkingDays.MonthShare(month: november, days: 5, monthDays: 21)]
+        #expect(PeriodTargets.prorate([october: low, november: high], shares: shares)?.dailyEffectiveCalls == 6.5)
+        // A month without targets does not pull the daily target down.
+        #expect(PeriodTargets.prorate([november: high], shares: shares)?.dailyEffectiveCalls == 8)
+    }
+
     @Test func rowsStoredBeforeProposalsWereKeptDeriveThem() throws {
         let db = try AppDatabase.inMemory(schema: BackOfficeSchema.migrations)
         try db.transaction { db in

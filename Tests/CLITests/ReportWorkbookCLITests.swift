@@ -40,7 +40,9 @@ import Testing
             let header = try #require(try reader.next(), "\(name): an empty sheet").fields
             var sheetRows: [[String]] = []
             while let record = try reader.next() { sheetRows.append(record.fields) }
-            #expect(sheetRows.count == rows.count, "\(name): \(sheetRows.count) rows in the sheet, \(rows.count) in the JSON")
+            // The seat report's agents sheet ends with their total row, as the terminal's table does.
+            let totalRow = name == "seats report" ? 1 : 0
+            #expect(sheetRows.count == rows.count + totalRow, "\(name): \(sheetRows.count) rows in the sheet, \(rows.count) in the JSON")
             var compared = 0
             for (row, values) in zip(rows, sheetRows) {
                 for (key, value) in row {

@@ -70,7 +70,11 @@ import Testing
         #expect(targets["sales"] as? Double == 4.05 && targets["premium"] as? Double == 7_936.51)
         #expect((a1JSON["attainment_by"] as? [String: Any])?["sales"] as? Double == 0)
         let a2JSON = try #require(agents.first { $0["agent_code"] as? String == "A2" })
-        #expect(a2JSON["targets"] is NSNull && a2JSON["attainment_by"] is NSNull && a2JSON["attainment"] is NSNull)
+        // Without targets the objects are still there, their members null (CSV columns stay put).
+        let a2Targets = try #require(a2JSON["targets"] as? [String: Any])
+        let a2By = try #require(a2JSON["attainment_by"] as? [String: Any])
+        #expect(a2Targets.keys.sorted() == targets.keys.sorted() && a2Targets.values.allSatisfy { $0 is NSNull })
+        #expect(a2By["sales"] is NSNull && a2By["premium"] is NSNull && a2JSON["attainment"] is NSNull)
         #expect(a2JSON["proposals"] as? Int == 1)
     }
 
@@ -86,9 +90,10 @@ import Testing
         #expect(abs(t.effectiveCalls - (153.0 * 6 / 21 + 81.0 * 4 / 23)) < 1e-9)
         #expect(abs(t.sales - (17.0 * 6 / 21 + 9.0 * 4 / 23)) < 1e-9)
         // 33,333.33 × 6/21 = 9,523.81; 16,666.67 × 4/23 = 2,898.55.
-        #expect(t.premium == Money(yuan: 12_422.36) && t.dailyEffectiveCalls == 5 && a1.workingDays == 10)
-        // c4 (1 December, 200 s) is the one effective call: 1 / 10 days against 5 a day.
-        #expect(a1.effectiveCalls == 1 && a1.attainmentBy?.dailyEffectiveCalls == 0.02)
+        // The daily target weighted by working days: (8 × 6 + 5 × 4) / 10 = 6.8.
+        #expect(t.premium == Money(yuan: 12_422.36) && abs(t.dailyEffectiveCalls - 6.8) < 1e-12 && a1.workingDays == 10)
+        // c4 (1 December, 200 s) is the one effective call: 1 / 10 days against 6.8 a day.
+        #expect(a1.effectiveCalls == 1 && abs(a1.attainmentBy!.dailyEffectiveCalls! - 0.1 / 6.8) < 1e-12)
     }
 
     @Test func theCenterRowSumsCountsNeverAveragesRates() throws {
@@ -162,7 +167,8 @@ import Testing
         #expect((previousJSON["center"] as? [String: Any])?["dials"] as? Int == 1 && (previousJSON["teams"] as? [Any])?.count == 1)
         // No sale in October: the change of sales is null, not infinite.
         #expect((previousJSON["change"] as? [String: Any])?["sales"] is NSNull)
-        #expect(month.table(by: .team).rows.last?.suffix(4) == ["0", "-", "0.00", "-"])
+        // Each key figure beside October's: 举绩率, 人均件数, 件均保费, premium, sales, effective calls.
+        #expect(month.table(by: .team).rows.last?.suffix(12) == ["0.0%", "-", "0.00", "-", "-", "-", "0.00", "-", "0", "-", "0", "-"])
         let none = try #require(try JSONSerialization.jsonObject(with: Data(Render.json(center.report(month: "2026-11")).utf8)) as? [String: Any])
         #expect(none["previous"] == nil && none["center"] != nil)
     }
@@ -223,18 +229,30 @@ import Testing
         let html = report.html()
         #expect(html.contains("@page{size:A4") && html.contains("@media print") && html.contains("break-inside:avoid"))
         #expect(html.contains("Daily trend") && html.components(separatedBy: "aria-label=\"daily trend\"").count == 5)
-        #expect(html.contains("Tiers 职级") && html.contains("Compared with 对比 2026-11-02 – 2026-11-09") && html.contains("total 合计") && !html.contains("center 中心"))
+        #expect(html.contains("Tiers 职级") && html.contains("Compared with 对比 2026-11-02 – 2026-11-08") && html.contains("2026-11-09 – 2026-11-15") && !html.contains("2026-11-16") && !html.contains("T00:00") && html.contains("total 合计") && !html.contains("center 中心"))
         #expect(html.contains("Input and output 投入产出") && html.contains("<tr class=\"total\"><td class=\"l\">total</td>"))
         #expect(!html.contains("http") && !html.contains("<script"))
 
         let tables = try report.workbookTables()
-        #expect(tables.map(\.name) == ["summary", "agents", "teams", "center", "tiers", "days", "previous", "funnel"])
+        #expect(tables.map(\.name) == ["summary", "agents", "teams", "center", "tiers", "days", "previous", "change", "funnel"])
         let teams = try #require(tables.first { $0.name == "teams" })
         #expect(teams.rows.count == 1)
         let previous = try #require(tables.first { $0.name == "previous" })
         #expect(previous.columns.prefix(3).map(\.key) == ["from", "to", "team"] && previous.rows.map { $0[2] } == [.string("一组"), .string("total")])
+        // The days covered, not the exclusive end: 2 to 8 November before 9 to 15.
+        #expect(previous.rows.first?.prefix(2) == [.string("2026-11-02"), .string("2026-11-08")])
+        let summary = try #require(tables.first { $0.name == "summary" })
+        #expect(summary.rows.first { $0.first == .string("to") }?.last == .string("2026-11-15"))
+        #expect(SeatReport.daysCovered(from: "2026-12-01T00:00:00", to: "2026-12-05T12:00:00") == ("2026-12-01", "2026-12-05"))
         let agents = try #require(tables.first { $0.name == "agents" })
         #expect(agents.columns.contains { $0.key == "targets_premium" } && !agents.columns.contains { $0.key == "targets" })
+        // The agents' total row under them; the change of each key figure on a sheet of its own.
+        let code = try #require(agents.columns.firstIndex { $0.key == "agent_code" })
+        let dials = try #require(agents.columns.firstIndex { $0.key == "dials" })
+        #expect(agents.rows.count == 4 && agents.rows.last?[code] == .string("total"))
+        #expect(agents.rows.last?[dials] == .int(agents.rows.dropLast().reduce(0) { if case let .int(n) = $1[dials] { $0 + n } else { $0 } }))
+        let change = try #require(tables.first { $0.name == "change" })
+        #expect(change.rows.map { $0[0] } == ["举绩率", "人均件数", "件均保费", "premium", "sales", "effective calls"].map { .string($0) })
         let charted = Set(report.workbookCharts.map(\.table))
         #expect(charted.isSubset(of: Set(tables.map(\.name))) && charted.contains("tiers") && charted.contains("days"))
     }
@@ -268,5 +286,45 @@ extension ManagerViewTests {
         }
         // 二组 has two seats and nobody in them.
         #expect(teams[1].report.teams.first?.seats == 2 && teams[1].report.agents.isEmpty && teams[1].report.days.count == 21)
+    }
+}
+
+extension ManagerViewTests {
+    @Test func perHeadMoneyIsRoundedToTheFenNotCut() throws {
+        // 500.00 over 3 heads is 166.67; 1,000.00 over 7 leads 142.86; 6,000.00 over 23 260.87.
+        let team = TeamFigures(team: "Y", headcount: 3, activeSellers: 1, sales: 3, premium: Money(yuan: 500))
+        #expect(team.premiumPerAgent == Money(yuan: 166.67) && team.averagePremium == Money(yuan: 166.67))
+        var agent = AgentFigures(agentCode: "A2", name: "", team: "T1", tier: .general)
+        agent.premium = Money(yuan: 1_000)
+        agent.leadsAllocated = 7
+        agent.sales = 3
+        #expect(agent.premiumPerLead == Money(yuan: 142.86) && agent.averagePremium == Money(yuan: 333.33))
+        agent.premium = Money(yuan: 6_000)
+        agent.leadsAllocated = 23
+        #expect(agent.premiumPerLead == Money(yuan: 260.87))
+        // Half a fen goes away from zero, both ways; nothing over zero.
+        #expect(Money(fen: 5).divided(by: 2) == Money(fen: 3) && Money(fen: -5).divided(by: 2) == Money(fen: -3))
+        #expect(Money(fen: 4).divided(by: 3) == Money(fen: 1) && Money(fen: 100).divided(by: 0) == nil)
+        let tiers = TierFigures.of([agent])
+        #expect(tiers.first?.averagePremium == Money(yuan: 2_000))
+    }
+}
+
+extension ManagerViewTests {
+    @Test func everyTableSetsTheKeyFiguresBesideThePreviousPeriod() throws {
+        let center = try SmallCenter()
+        // December so far (c4, one effective call) against November (c1 and c5 effective, A2's sale).
+        let december = try center.report(month: "2026-12", compare: .previous)
+        let team = december.table(by: .team)
+        for name in ["举绩率", "人均件数", "件均保费", "premium", "sales", "effective calls"] {
+            #expect(team.columns.contains { $0.hasSuffix("prev \(name)") } && team.columns.contains { $0.hasSuffix("\(name) Δ") }, "\(name)")
+        }
+        let row = try #require(team.rows.last)
+        #expect(row.suffix(2) == ["2", "-50.0%"] && row.suffix(6).prefix(2) == ["300.00", "-100.0%"], "\(row)")
+        // The agents and the tiers carry the same figures for the center in their footer.
+        for grouping in [SeatReport.Grouping.agent, .tier] {
+            let footer = december.table(by: grouping).footer.joined(separator: "\n")
+            #expect(footer.contains("举绩率 0.0% / 33.3%") && footer.contains("件均保费 - / 300.00") && footer.contains("effective calls 1 / 2 (-50.0%)"), "\(footer)")
+        }
     }
 }

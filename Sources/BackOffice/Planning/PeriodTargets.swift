@@ -26,11 +26,12 @@ public struct PeriodTargets: Equatable, Sendable {
     public var proposals: Double
     public var sales: Double
     public var premium: Money
-    /// Effective calls a working day (the latest month's target): compared with the period's
-    /// effective calls per working day.
-    public var dailyEffectiveCalls: Int
+    /// Effective calls a working day, each month's daily target weighted by the period's working
+    /// days in it (5 days at 5 and 5 at 8 is 6.5): compared with the period's effective calls
+    /// per working day.
+    public var dailyEffectiveCalls: Double
 
-    public init(effectiveCalls: Double, proposals: Double, sales: Double, premium: Money, dailyEffectiveCalls: Int) {
+    public init(effectiveCalls: Double, proposals: Double, sales: Double, premium: Money, dailyEffectiveCalls: Double) {
         self.effectiveCalls = effectiveCalls
         self.proposals = proposals
         self.sales = sales
@@ -42,6 +43,7 @@ public struct PeriodTargets: Equatable, Sendable {
     /// agent with none in any month the period touches has no targets (nil, not zero).
     public static func prorate(_ months: [CivilMonth: MonthTargets], shares: [WorkingDays.MonthShare]) -> PeriodTargets? {
         var result: PeriodTargets?
+        var dailyCalls = 0, days = 0
         for share in shares {
             guard let m = months[share.month] else { continue }
             let f = share.fraction
@@ -51,7 +53,9 @@ public struct PeriodTargets: Equatable, Sendable {
             t.sales += Double(m.sales) * f
             // Whole fen, rounded per month: 2,000.00 × 5/21 is 476.19.
             t.premium += Money(fen: Int64((Double(m.premium.fen) * f).rounded()))
-            t.dailyEffectiveCalls = m.dailyEffectiveCalls
+            dailyCalls += m.dailyEffectiveCalls * share.days
+            days += share.days
+            t.dailyEffectiveCalls = days > 0 ? Double(dailyCalls) / Double(days) : Double(m.dailyEffectiveCalls)
             result = t
         }
         return result
