@@ -25,11 +25,7 @@ extension Recycler {
             SELECT id FROM lead WHERE agent_id = ? AND status = 'open' AND callback_at IS NOT NULL ORDER BY callback_at, id
             """, arguments: [agent])
         for lead in callbacks {
-            let taker = try successor ?? Int64.fetchOne(db, sql: """
-                SELECT agent.id FROM agent LEFT JOIN lead ON lead.agent_id = agent.id AND lead.status = 'open' AND lead.callback_at IS NOT NULL
-                WHERE agent.team_id = ? AND agent.status = 'active' AND agent.id <> ?
-                GROUP BY agent.id HAVING COUNT(lead.id) < ? ORDER BY COUNT(lead.id), agent.code LIMIT 1
-                """, arguments: [team, agent, rules.maxOpenCallbacks])
+            let taker = try successor ?? callbackTaker(db, team: team, excluding: agent)
             guard let taker else {
                 try db.execute(sql: "UPDATE lead SET status = 'pool', agent_id = NULL, assigned_at = NULL WHERE id = ?", arguments: [lead])
                 try LeadLedger.record(db, lead: lead, event: "released", agent: agent, reason: "callback returned to the pool: its agent has left and no teammate has room", clock: clock)
