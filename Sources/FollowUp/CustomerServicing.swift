@@ -96,7 +96,7 @@ public enum CustomerServicing {
     }
 
     /// Hands one customer to a new servicing agent, with its ledger line.
-    public static func handOver(_ db: Database, customer: Int64, from: Int64?, to: Int64, reason: String, clock: Clock) throws {
+    public static func handOver(_ db: Database, customer: LeadID, from: AgentID?, to: AgentID, reason: String, clock: Clock) throws {
         try db.execute(sql: "UPDATE policy SET servicing_agent_id = ? WHERE lead_id = ?", arguments: [to, customer])
         try db.execute(sql: "INSERT INTO customer_ledger (lead_id, at, from_agent_id, to_agent_id, reason) VALUES (?, ?, ?, ?, ?)",
                        arguments: [customer, clock.nowTimestamp, from, to, reason])

@@ -17,7 +17,8 @@ extension Recycler {
     /// `successor` when given, else to the active teammate with the fewest open callbacks under
     /// `max_open_callbacks` (the pool when none has room); every other open lead to the pool.
     /// Each move has its ledger lines.
-    public func releaseLeads(_ db: Database, of agent: Int64, team: Int64, successor: Int64?) throws -> LeaverLeadsResult {
+    public func releaseLeads(_ db: Database, of leaver: AgentID, team: Int64, successor: AgentID?) throws -> LeaverLeadsResult {
+        let agent = leaver.rawValue
         var result = LeaverLeadsResult()
         let now = clock.nowTimestamp
         let rules = settings.leads.recycling
@@ -25,7 +26,7 @@ extension Recycler {
             SELECT id FROM lead WHERE agent_id = ? AND status = 'open' AND callback_at IS NOT NULL ORDER BY callback_at, id
             """, arguments: [agent])
         for lead in callbacks {
-            let taker = try successor ?? callbackTaker(db, team: team, excluding: agent)
+            let taker = try successor?.rawValue ?? callbackTaker(db, team: team, excluding: agent)
             guard let taker else {
                 try db.execute(sql: "UPDATE lead SET status = 'pool', agent_id = NULL, assigned_at = NULL WHERE id = ?", arguments: [lead])
                 try LeadLedger.record(db, lead: lead, event: "released", agent: agent, reason: "callback returned to the pool: its agent has left and no teammate has room", clock: clock)
