@@ -122,8 +122,8 @@ extension LeadDataSchema {
         Invariant("an open lead has an agent who has not left") { db in
             let left = try Roster.leftAgentIDs(db)
             let held = try Row.fetchAll(db, sql: """
-                SELECT id, agent_id FROM lead WHERE status = 'open' AND agent_id IN (\(databaseQuestionMarks(count: left.count))) ORDER BY id
-                """, arguments: StatementArguments(left))
+                SELECT id, agent_id FROM lead WHERE status = 'open' AND agent_id IN (SELECT value FROM json_each(?)) ORDER BY id
+                """, arguments: [jsonIDList(left)])
             let codes = try Roster.codes(db, ids: held.map { $0["agent_id"] as Int64 })
             return held.map { "lead \($0["id"] as Int64) is held by agent \(codes[$0["agent_id"]] ?? "?"), who has left" }
         },

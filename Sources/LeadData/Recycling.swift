@@ -113,8 +113,8 @@ public struct Recycler {
         let lockUntil = clock.timestamp(clock.adding(days: settings.leads.recycling.ownerLockDays, to: clock.now))
         let left = try Roster.leftAgentIDs(db)
         return try release(db, reason: "its agent has left", lockUntil: lockUntil, whereSQL: """
-            status = 'open' AND callback_at IS NULL AND agent_id IN (\(databaseQuestionMarks(count: left.count)))
-            """, arguments: StatementArguments(left))
+            status = 'open' AND callback_at IS NULL AND agent_id IN (SELECT value FROM json_each(?))
+            """, arguments: [jsonIDList(left)])
     }
 
     /// Moves the callbacks of agents who have left (and, with `overdueToo`, those overdue by more
@@ -126,9 +126,9 @@ public struct Recycler {
         let left = try Roster.leftAgentIDs(db)
         let callbacks = try Row.fetchAll(db, sql: """
             SELECT id, agent_id FROM lead
-            WHERE status = 'open' AND callback_at IS NOT NULL AND (agent_id IN (\(databaseQuestionMarks(count: left.count))) OR callback_at < ?)
+            WHERE status = 'open' AND callback_at IS NOT NULL AND (agent_id IN (SELECT value FROM json_each(?)) OR callback_at < ?)
             ORDER BY callback_at, id
-            """, arguments: StatementArguments(left) + [overdueBefore])
+            """, arguments: [jsonIDList(left), overdueBefore])
         let standings = try Roster.standings(db, ids: callbacks.map { $0["agent_id"] as Int64 })
         for row in callbacks {
             let lead: Int64 = row["id"], from: Int64 = row["agent_id"]

@@ -23,8 +23,7 @@ extension Roster {
         guard !ids.isEmpty else { return [:] }
         let teams = Dictionary(uniqueKeysWithValues: try TeamRecord.fetchAll(db).map { ($0.id!, $0.name) })
         var labels: [Int64: AgentLabel] = [:]
-        // The ids of one list are at most the roster's agents, well under SQLite's 32,766 variables.
-        for agent in try AgentRecord.fetchAll(db, keys: ids) {
+        for agent in try records(db, ids: ids) {
             labels[agent.id!] = AgentLabel(code: agent.code, team: teams[agent.teamID] ?? "")
         }
         return labels
@@ -45,11 +44,19 @@ extension Roster {
         let ids = Array(Set(ids))
         guard !ids.isEmpty else { return [:] }
         var standings: [Int64: AgentStanding] = [:]
-        for agent in try AgentRecord.fetchAll(db, keys: ids) {
+        for agent in try records(db, ids: ids) {
             let status = try StoredValue.enum(AgentStatus.self, agent.status, table: "agent", column: "status", id: String(agent.id!))
             standings[agent.id!] = AgentStanding(teamID: agent.teamID, status: status)
         }
         return standings
+    }
+
+    /// The agents with these ids: by key, or the whole roster when the ids would pass SQLite's
+    /// 32,766 variables (a center of more than 10,000 agents).
+    static func records(_ db: Database, ids: [Int64]) throws -> [AgentRecord] {
+        guard ids.count > 10_000 else { return try AgentRecord.fetchAll(db, keys: ids) }
+        let wanted = Set(ids)
+        return try AgentRecord.fetchAll(db).filter { wanted.contains($0.id!) }
     }
 
     /// The active agents of a team but one, by code: who can take over a teammate's work.
