@@ -1,5 +1,6 @@
 import CallOpsCore
 import CallOpsStore
+import FollowUp
 import Foundation
 import GRDB
 import LeadData
@@ -30,16 +31,16 @@ public struct DemoScoring: Sendable, Equatable {
     mutating func morning(_ db: Database, settings: Settings, clock: Clock, seed: UInt64) throws {
         let scoring = LeadScoring(settings: settings, clock: clock)
         if card == nil {
-            let sales = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lead WHERE status = 'won'") ?? 0
+            let sales = try Leads.count(db, status: .won)
             guard sales >= settings.leads.scoring.minSales else { return }
             card = try scoring.train(db, options: .init(seed: seed))
             trainedOn = clock.today
-            batchBeforeModel = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM lead_batch") ?? 0
+            batchBeforeModel = try Leads.lastBatchID(db)
             _ = try scoring.apply(db, batch: nil)
             scoredThrough = batchBeforeModel
         }
         // Later mornings score only the batches that arrived since (the model has not changed).
-        for batch in try Int64.fetchAll(db, sql: "SELECT id FROM lead_batch WHERE id > ? ORDER BY id", arguments: [scoredThrough]) {
+        for batch in try Leads.batchIDs(db, after: scoredThrough) {
             _ = try scoring.apply(db, batch: batch)
             scoredThrough = batch
         }
@@ -48,15 +49,22 @@ public struct DemoScoring: Sendable, Equatable {
     /// Measures the leads called first of every batch that arrived after the model.
     mutating func measure(_ db: Database) throws {
         guard card != nil else { return }
-        let row = try Row.fetchOne(db, sql: """
-            WITH first AS (
-                SELECT lead.id, lead.batch_id, lead.status, MIN(call.started_at) AS at
-                FROM lead JOIN call ON call.lead_id = lead.id WHERE lead.batch_id > ? GROUP BY lead.id),
-            ranked AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY batch_id ORDER BY at, id) AS k FROM first)
-            SELECT COUNT(*), COALESCE(SUM(ranked.status = 'won'), 0)
-            FROM ranked JOIN lead_batch b ON b.id = ranked.batch_id WHERE k <= (b.accepted + 1) / 2
-            """, arguments: [batchBeforeModel])!
-        firstCalled = row[0]
-        firstCalledSales = row[1]
+        // Each batch's leads in the order they were first called (time, then id): the first half
+        // of its accepted leads are the ones called first.
+        let leads = try Leads.leads(db, batchesAfter: batchBeforeModel)
+        let firstCall = try ActivityFigures.firstCalls(db, leads: leads.map(\.id))
+        let accepted = try Leads.accepted(db, batchesAfter: batchBeforeModel)
+        var called: [Int64: [(at: String, id: Int64, won: Bool)]] = [:]
+        for lead in leads {
+            guard let at = firstCall[lead.id] else { continue }
+            called[lead.batch, default: []].append((at, lead.id, lead.status == LeadStatus.won.rawValue))
+        }
+        firstCalled = 0
+        firstCalledSales = 0
+        for (batch, leads) in called {
+            let first = leads.sorted { ($0.at, $0.id) < ($1.at, $1.id) }.prefix(((accepted[batch] ?? 0) + 1) / 2)
+            firstCalled += first.count
+            firstCalledSales += first.filter(\.won).count
+        }
     }
 }

@@ -91,13 +91,11 @@ struct BulkCallImport {
 
     /// The index probes of `Probe`, prepared once.
     final class Prober {
-        private let leadByPhone: BulkStatement
-        private let leadExists: BulkStatement
+        private let leads: LeadProbe
         private let recorded: BulkStatement
 
         init(_ db: Database) throws {
-            leadByPhone = try BulkStatement(db, sql: "SELECT id FROM lead WHERE phone = ?")
-            leadExists = try BulkStatement(db, sql: "SELECT 1 FROM lead WHERE id = ?")
+            leads = try LeadProbe(db)
             recorded = try BulkStatement(db, sql: "SELECT 1 FROM call WHERE call_id = ?")
         }
 
@@ -105,14 +103,9 @@ struct BulkCallImport {
             recorded.bind(1, input.callID)
             var probe = Probe(lead: 0, recorded: try recorded.exists())
             if let id = input.leadID {
-                leadExists.bind(1, id)
-                if try leadExists.exists() { probe.lead = id }
+                if try leads.exists(id: id) { probe.lead = id }
             } else if let phone = input.phone {
-                leadByPhone.bind(1, phone)
-                if try leadByPhone.nextRow() {
-                    probe.lead = leadByPhone.int64(0) ?? 0
-                    leadByPhone.reset()
-                }
+                probe.lead = try leads.id(phone: phone) ?? 0
             }
             return probe
         }

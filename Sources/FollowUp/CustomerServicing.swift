@@ -18,6 +18,8 @@ public struct CustomerHandover: Encodable, Equatable, Sendable {
 public enum CustomerServicing {
     /// `policy.servicing_agent_id`, the seller by default, and `customer_ledger`.
     static let migration = Migration("followup.servicing") { db in
+        // cross-module SQL: a shipped migration (frozen, STYLE 10); its trigger reads the
+        // servicing agent's status inside SQLite on every policy insert, whoever inserts it.
         try db.execute(sql: """
             ALTER TABLE policy ADD COLUMN servicing_agent_id INTEGER REFERENCES agent(id);
             UPDATE policy SET servicing_agent_id = agent_id;
@@ -52,14 +54,28 @@ public enum CustomerServicing {
     }
 
     /// `callops check`: every customer has a servicing agent on the roster.
-    static let invariant = Invariant("every customer has a servicing agent", violationsSQL: """
-        SELECT 'customer (lead ' || policy.lead_id || ') '
-            || COALESCE('is served by agent ' || agent.code || ', who has left; hand the customer over with `callops roster leave`',
-                        'has no servicing agent recorded')
-        FROM policy LEFT JOIN agent ON agent.id = policy.servicing_agent_id
-        WHERE policy.status = 'in_force' AND (agent.id IS NULL OR agent.status = 'left')
-        GROUP BY policy.lead_id
-        """)
+    static let invariant = Invariant("every customer has a servicing agent") { db in
+        // One line per customer, from its first policy in force (as GROUP BY lead_id gave).
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT lead_id, servicing_agent_id FROM policy WHERE status = 'in_force' ORDER BY lead_id, id
+            """)
+        let standings = try Roster.standings(db, ids: rows.compactMap { $0["servicing_agent_id"] as Int64? })
+        let codes = try Roster.codes(db, ids: standings.filter { $0.value.status == .left }.keys)
+        var seen = Set<Int64>()
+        var lines: [String] = []
+        for row in rows {
+            let customer: Int64 = row["lead_id"]
+            let agent: Int64? = row["servicing_agent_id"]
+            let standing = agent.flatMap { standings[$0] }
+            guard standing == nil || standing?.status == .left, seen.insert(customer).inserted else { continue }
+            if let agent, let code = codes[agent] {
+                lines.append("customer (lead \(customer)) is served by agent \(code), who has left; hand the customer over with `callops roster leave`")
+            } else {
+                lines.append("customer (lead \(customer)) has no servicing agent recorded")
+            }
+        }
+        return lines
+    }
 
     /// The customers an agent serves (leads with a policy in force), by lead id.
     public static func customers(_ db: Database, servedBy agent: Int64) throws -> [Int64] {
@@ -80,7 +96,7 @@ public enum CustomerServicing {
     }
 
     /// Hands one customer to a new servicing agent, with its ledger line.
-    public static func handOver(_ db: Database, customer: Int64, from: Int64?, to: Int64, reason: String, clock: Clock) throws {
+    public static func handOver(_ db: Database, customer: LeadID, from: AgentID?, to: AgentID, reason: String, clock: Clock) throws {
         try db.execute(sql: "UPDATE policy SET servicing_agent_id = ? WHERE lead_id = ?", arguments: [to, customer])
         try db.execute(sql: "INSERT INTO customer_ledger (lead_id, at, from_agent_id, to_agent_id, reason) VALUES (?, ?, ?, ?, ?)",
                        arguments: [customer, clock.nowTimestamp, from, to, reason])
@@ -88,13 +104,16 @@ public enum CustomerServicing {
 
     /// A customer's hand-overs, oldest first, as lines of the lead's story (`leads why`).
     public static func history(_ db: Database, customer: Int64) throws -> [LeadLedger.Event] {
-        try LeadLedger.Event.fetchAll(db, sql: """
-            SELECT customer_ledger.at, 'handed_over' AS event, taker.code AS agent_code,
-                   'customer handed over from ' || COALESCE(giver.code, 'nobody') || ' to ' || taker.code || ': ' || customer_ledger.reason AS reason
-            FROM customer_ledger JOIN agent AS taker ON taker.id = customer_ledger.to_agent_id
-            LEFT JOIN agent AS giver ON giver.id = customer_ledger.from_agent_id
-            WHERE customer_ledger.lead_id = ? ORDER BY customer_ledger.id
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT at, from_agent_id, to_agent_id, reason FROM customer_ledger WHERE lead_id = ? ORDER BY id
             """, arguments: [customer])
+        let codes = try Roster.codes(db, ids: rows.flatMap { [$0["to_agent_id"], $0["from_agent_id"]].compactMap { $0 as Int64? } })
+        return rows.compactMap { row in
+            guard let taker = codes[row["to_agent_id"]] else { return nil }
+            let giver = (row["from_agent_id"] as Int64?).flatMap { codes[$0] } ?? "nobody"
+            return LeadLedger.Event(at: row["at"], event: "handed_over", agentCode: taker,
+                                    reason: "customer handed over from \(giver) to \(taker): \(row["reason"] as String)")
+        }
     }
 
     /// Whether the agent serves this customer (a policy of theirs in force).
@@ -106,9 +125,10 @@ public enum CustomerServicing {
 
     /// The agent code serving a customer now, nil when the lead is no customer.
     public static func servingAgent(_ db: Database, customer: Int64) throws -> String? {
-        try String.fetchOne(db, sql: """
-            SELECT agent.code FROM policy JOIN agent ON agent.id = policy.servicing_agent_id
-            WHERE policy.lead_id = ? AND policy.status = 'in_force' ORDER BY policy.id DESC LIMIT 1
-            """, arguments: [customer])
+        guard let agent = try Int64.fetchOne(db, sql: """
+            SELECT servicing_agent_id FROM policy
+            WHERE lead_id = ? AND status = 'in_force' AND servicing_agent_id IS NOT NULL ORDER BY id DESC LIMIT 1
+            """, arguments: [customer]) else { return nil }
+        return try Roster.codes(db, ids: [agent])[agent]
     }
 }

@@ -71,7 +71,7 @@ public struct Departure {
     private func handOver(_ db: Database, agent: Agent, leftOn: CivilDay, to taker: Agent?, reason: String?, seed: UInt64) throws -> DepartureResult {
         var result = DepartureResult(agentCode: agent.code, leftOn: leftOn.description, seed: seed)
         guard let team = try Roster.teamID(db, name: agent.team) else { return result }
-        let leads = try Recycler(settings: settings, clock: clock).releaseLeads(db, of: agent.id, team: team, successor: taker?.id)
+        let leads = try Recycler(settings: settings, clock: clock).releaseLeads(db, of: AgentID(agent.id), team: team, successor: taker.map { AgentID($0.id) })
         result.leadsReleased = leads.released
         result.callbacksMoved = leads.callbacksMoved
         result.callbacksToPool = leads.callbacksToPool
@@ -81,7 +81,7 @@ public struct Departure {
         let why = "agent \(agent.code) left on \(leftOn)" + (reason.map { " (\($0))" } ?? "")
         if let taker {
             for customer in customers {
-                try CustomerServicing.handOver(db, customer: customer, from: agent.id, to: taker.id, reason: why + ", named successor", clock: clock)
+                try CustomerServicing.handOver(db, customer: LeadID(customer), from: AgentID(agent.id), to: AgentID(taker.id), reason: why + ", named successor", clock: clock)
                 result.customersHandedOver.append(CustomerHandover(customer: customer, to: taker.code))
             }
             return result
@@ -96,7 +96,7 @@ public struct Departure {
         for customer in customers {
             let pick = Self.pick(teammates.map { (code: $0.code, customers: counts[$0.id] ?? 0) }, random: &random)
             let chosen = teammates.first { $0.code == pick }!
-            try CustomerServicing.handOver(db, customer: customer, from: agent.id, to: chosen.id,
+            try CustomerServicing.handOver(db, customer: LeadID(customer), from: AgentID(agent.id), to: AgentID(chosen.id),
                                            reason: why + ", to the teammate with the fewest customers (\(counts[chosen.id] ?? 0))", clock: clock)
             counts[chosen.id, default: 0] += 1
             result.customersHandedOver.append(CustomerHandover(customer: customer, to: chosen.code))

@@ -112,15 +112,26 @@ public enum FollowUpSchema {
     ]
 
     public static let invariants: [Invariant] = LeadDataSchema.invariants + [
-        Invariant("a policy's lead is won", violationsSQL: """
-            SELECT 'policy ' || policy.id || ' belongs to lead ' || lead.id || ', which is ' || lead.status
-            FROM policy JOIN lead ON lead.id = policy.lead_id WHERE lead.status <> 'won'
-            """),
-        Invariant("no call on a DNC number after it was listed", violationsSQL: """
-            SELECT 'call ' || call.call_id || ' at ' || call.started_at || ' reached a number listed at ' || dnc.added_at
-            FROM call JOIN lead ON lead.id = call.lead_id JOIN dnc ON dnc.phone = lead.phone
-            WHERE call.started_at > dnc.added_at AND call.disposition <> 'dnc'
-            """),
+        Invariant("a policy's lead is won") { db in
+            let policies = try Row.fetchAll(db, sql: "SELECT id, lead_id FROM policy ORDER BY id")
+            let statuses = try Leads.statuses(db, ids: policies.map { $0["lead_id"] as Int64 })
+            return policies.compactMap { row in
+                let lead: Int64 = row["lead_id"]
+                guard let status = statuses[lead], status != LeadStatus.won.rawValue else { return nil }
+                return "policy \(row["id"] as Int64) belongs to lead \(lead), which is \(status)"
+            }
+        },
+        Invariant("no call on a DNC number after it was listed") { db in
+            var lines: [String] = []
+            for (lead, listedAt) in try Leads.onDoNotCallList(db) {
+                for row in try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT call_id, started_at FROM call WHERE lead_id = ? AND started_at > ? AND disposition <> 'dnc' ORDER BY started_at, id
+                    """), arguments: [lead, listedAt]) {
+                    lines.append("call \(row["call_id"] as String) at \(row["started_at"] as String) reached a number listed at \(listedAt)")
+                }
+            }
+            return lines
+        },
         Invariant("a policy's recorded renewals run in order up to the last one paid", violationsSQL: """
             SELECT 'policy ' || policy.id || ' has ' || policy.renewals_paid || ' renewals paid but payments for '
                 || paid.low || ' to ' || paid.high || ' (' || paid.n || ' of them)'

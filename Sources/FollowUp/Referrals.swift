@@ -50,30 +50,15 @@ public struct Referrals {
         if try DoNotCall.contains(db, phone: phone) {
             throw CallOpsError.refused("\(PhoneNumber.mask(phone)) is on the do-not-call list; nothing was changed")
         }
-        if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM lead WHERE phone = ?", arguments: [phone]) {
+        if let existing = try Leads.id(db, phone: phone) {
             throw CallOpsError.refused("\(PhoneNumber.mask(phone)) is already lead \(existing); nothing was changed")
         }
-        let batch = try referralBatch(db)
         let graded = LeadGrading.grade(LeadProfile(), rules: settings.leads.grading)
         let extra = try note.map { String(decoding: try JSONSerialization.data(withJSONObject: ["note": $0], options: [.sortedKeys]), as: UTF8.self) }
-        let now = clock.nowTimestamp
-        try db.execute(sql: """
-            INSERT INTO lead (batch_id, phone, name, extra, grade, score, status, agent_id, assigned_at, class, referred_by)
-            VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, 'referral', ?)
-            """, arguments: [batch, phone, name, extra, graded.grade.rawValue, graded.score, agent.id, now, customer])
-        let lead = db.lastInsertedRowID
-        try db.execute(sql: "UPDATE lead_batch SET rows = rows + 1, accepted = accepted + 1 WHERE id = ?", arguments: [batch])
+        let lead = try Leads.addReferral(db, phone: phone, name: name, extra: extra, grade: graded.grade, score: graded.score,
+                                         agent: agent.id, referredBy: customer, clock: clock)
         try LeadLedger.record(db, lead: lead, event: "assigned", agent: agent.id,
                               reason: "referral from customer \(customer), to the agent who serves them", clock: clock)
         return ReferralResult(leadID: lead, agentCode: agent.code, referredBy: customer)
-    }
-
-    /// Referrals live in one batch of source `referral`, made on the first one.
-    private func referralBatch(_ db: Database) throws -> Int64 {
-        let name = "customers referral add"
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM lead_batch WHERE source = 'referral' AND file_name = ?", arguments: [name]) { return id }
-        try db.execute(sql: "INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('referral', ?, '', ?)",
-                       arguments: [name, clock.nowTimestamp])
-        return db.lastInsertedRowID
     }
 }

@@ -1,6 +1,7 @@
 import CallOpsCore
 import CallOpsStore
 import Foundation
+import LeadData
 import Roster
 
 /// How a policy's premium is paid: once a year, or each month.
@@ -155,9 +156,8 @@ public struct Renewals {
         let until = today.adding(days: days).description
         let graceFrom = today.adding(days: -rules.graceDays).description
         var sql = """
-            SELECT policy.id, policy.lead_id, agent.code AS agent_code, team.name AS team, lead.name AS customer, product, mode, policy.premium_fen,
-                   renewals_paid, next_due_on
-            FROM policy JOIN agent ON agent.id = policy.servicing_agent_id JOIN team ON team.id = agent.team_id JOIN lead ON lead.id = policy.lead_id
+            SELECT policy.id, policy.lead_id, policy.servicing_agent_id, product, mode, policy.premium_fen, renewals_paid, next_due_on
+            FROM policy
             WHERE policy.status = 'in_force' AND next_due_on BETWEEN ? AND ?
             """
         var arguments: StatementArguments = [graceFrom, until]
@@ -166,11 +166,15 @@ public struct Renewals {
             arguments += [agent]
         }
         sql += " ORDER BY next_due_on, policy.id"
-        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
+        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+        let agents = try Roster.labels(db, ids: rows.compactMap { $0["servicing_agent_id"] as Int64? })
+        let customers = try Leads.names(db, ids: rows.map { $0["lead_id"] as Int64 })
+        return try rows.compactMap { row in
+            guard let id: Int64 = row["servicing_agent_id"], let agent = agents[id] else { return nil }
             let due = try StoredValue.day(row, "next_due_on", table: "policy")
             let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
             return DuePremium(
-                policyID: row["id"], leadID: row["lead_id"], agentCode: row["agent_code"], team: row["team"], customer: row["customer"], product: row["product"],
+                policyID: row["id"], leadID: row["lead_id"], agentCode: agent.code, team: agent.team, customer: customers[row["lead_id"]], product: row["product"],
                 mode: mode.rawValue, installment: (row["renewals_paid"] as Int) + 1,
                 amount: RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: mode), dueOn: due.description,
                 graceUntil: due.adding(days: rules.graceDays).description, daysOverdue: due.days(to: today))
@@ -279,15 +283,18 @@ public struct Renewals {
 
     /// Policies not cancelled, not delivered, sold before `day`, oldest first.
     public func undelivered(_ db: Database, soldBefore day: CivilDay) throws -> [LateDelivery] {
-        try Row.fetchAll(db, sql: """
-            SELECT policy.id, agent.code AS agent_code, lead.name AS customer, product, sold_at
-            FROM policy JOIN agent ON agent.id = policy.agent_id JOIN lead ON lead.id = policy.lead_id
-            LEFT JOIN policy_delivery ON policy_delivery.policy_id = policy.id
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT policy.id, policy.agent_id, policy.lead_id, product, sold_at
+            FROM policy LEFT JOIN policy_delivery ON policy_delivery.policy_id = policy.id
             WHERE policy_delivery.policy_id IS NULL AND policy.status <> 'cancelled' AND sold_at < ?
             ORDER BY sold_at, policy.id
-            """, arguments: [day.description]).map { row in
+            """, arguments: [day.description])
+        let sellers = try Roster.codes(db, ids: rows.map { $0["agent_id"] as Int64 })
+        let customers = try Leads.names(db, ids: rows.map { $0["lead_id"] as Int64 })
+        return try rows.compactMap { row in
+            guard let seller = sellers[row["agent_id"]] else { return nil }
             let sold = try StoredValue.day(row, "sold_at", table: "policy")
-            return LateDelivery(policyID: row["id"], agentCode: row["agent_code"], customer: row["customer"], product: row["product"],
+            return LateDelivery(policyID: row["id"], agentCode: seller, customer: customers[row["lead_id"]], product: row["product"],
                                 soldOn: sold.description, daysSinceSale: sold.days(to: today))
         }
     }

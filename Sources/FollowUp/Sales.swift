@@ -127,12 +127,9 @@ public struct Sales {
 
     /// Policies in force sold in [soldFrom, soldTo).
     public func policies(_ db: Database, soldFrom: String, soldTo: String) throws -> [Policy] {
-        try Policy.fetchAll(db, sql: """
-            SELECT policy.id, lead_id, agent.code AS agent_code, product, line, premium_fen, mode, insured, insured_age, sold_at,
-                   policy.status, stabilized_at
-            FROM policy JOIN agent ON agent.id = policy.agent_id
-            WHERE policy.status = 'in_force' AND sold_at >= ? AND sold_at < ? ORDER BY policy.id
-            """, arguments: [soldFrom, soldTo])
+        try Self.withSellers(db, Row.fetchAll(db, sql: Self.policySelect + """
+             WHERE policy.status = 'in_force' AND sold_at >= ? AND sold_at < ? ORDER BY policy.id
+            """, arguments: [soldFrom, soldTo]))
     }
 
     /// Policies whose stabilisation call is due now: sold `stabilization_days` ago or more, still
@@ -140,13 +137,27 @@ public struct Sales {
     public func stabilizationsDue(_ db: Database, agent: Int64) throws -> [Policy] {
         let dueSince = clock.timestamp(clock.adding(days: -settings.sales.stabilizationDays, to: clock.now))
         let freeLookFrom = clock.timestamp(clock.adding(days: -settings.sales.freeLookDays, to: clock.startOfDay(clock.now)))
-        return try Policy.fetchAll(db.cachedStatement(sql: """
-            SELECT policy.id, lead_id, agent.code AS agent_code, product, line, premium_fen, mode, insured, insured_age, sold_at,
-                   policy.status, stabilized_at
-            FROM policy JOIN agent ON agent.id = policy.agent_id
-            WHERE policy.servicing_agent_id = ? AND policy.status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ? AND sold_at > ?
+        return try Self.withSellers(db, Row.fetchAll(db.cachedStatement(sql: Self.policySelect + """
+             WHERE policy.servicing_agent_id = ? AND policy.status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ? AND sold_at > ?
             ORDER BY sold_at
-            """), arguments: [agent, dueSince, freeLookFrom])
+            """), arguments: [agent, dueSince, freeLookFrom]))
+    }
+
+    /// A `Policy` row with the seller's id; `withSellers` puts in the code from the roster.
+    static let policySelect = """
+        SELECT policy.id, lead_id, '' AS agent_code, agent_id, product, line, premium_fen, mode, insured, insured_age, sold_at,
+               policy.status, stabilized_at
+        FROM policy
+        """
+
+    /// The policies of rows read with `policySelect`, each with its seller's agent code.
+    static func withSellers(_ db: Database, _ rows: [Row]) throws -> [Policy] {
+        let codes = try Roster.codes(db, ids: rows.map { $0["agent_id"] as Int64 })
+        return try rows.map { row in
+            var policy = try Policy(row: row)
+            policy.agentCode = codes[row["agent_id"]] ?? ""
+            return policy
+        }
     }
 }
 

@@ -119,10 +119,14 @@ extension LeadDataSchema {
             SELECT 'lead ' || lead.id || ' is open for agent ' || lead.agent_id || ' but its number is on the DNC list'
             FROM lead JOIN dnc ON dnc.phone = lead.phone WHERE lead.status IN ('open', 'pool')
             """),
-        Invariant("an open lead has an agent who has not left", violationsSQL: """
-            SELECT 'lead ' || lead.id || ' is held by agent ' || agent.code || ', who has left'
-            FROM lead JOIN agent ON agent.id = lead.agent_id WHERE lead.status = 'open' AND agent.status = 'left'
-            """),
+        Invariant("an open lead has an agent who has not left") { db in
+            let left = try Roster.leftAgentIDs(db)
+            let held = try Row.fetchAll(db, sql: """
+                SELECT id, agent_id FROM lead WHERE status = 'open' AND agent_id IN (SELECT value FROM json_each(?)) ORDER BY id
+                """, arguments: [jsonIDList(left)])
+            let codes = try Roster.codes(db, ids: held.map { $0["agent_id"] as Int64 })
+            return held.map { "lead \($0["id"] as Int64) is held by agent \(codes[$0["agent_id"]] ?? "?"), who has left" }
+        },
         Invariant("a lead is assigned once at a time", violationsSQL: """
             SELECT 'lead ' || lead_id || ' was assigned twice without a release in between'
             FROM (SELECT lead_id, event, LAG(event) OVER (PARTITION BY lead_id ORDER BY id) AS previous FROM lead_ledger

@@ -21,6 +21,13 @@ public enum LeadLedger {
             case at, event, reason
             case agentCode = "agent_code"
         }
+
+        public init(at: String, event: String, agentCode: String?, reason: String) {
+            self.at = at
+            self.event = event
+            self.agentCode = agentCode
+            self.reason = reason
+        }
     }
 
     /// Records an event.

@@ -17,7 +17,8 @@ extension Recycler {
     /// `successor` when given, else to the active teammate with the fewest open callbacks under
     /// `max_open_callbacks` (the pool when none has room); every other open lead to the pool.
     /// Each move has its ledger lines.
-    public func releaseLeads(_ db: Database, of agent: Int64, team: Int64, successor: Int64?) throws -> LeaverLeadsResult {
+    public func releaseLeads(_ db: Database, of leaver: AgentID, team: Int64, successor: AgentID?) throws -> LeaverLeadsResult {
+        let agent = leaver.rawValue
         var result = LeaverLeadsResult()
         let now = clock.nowTimestamp
         let rules = settings.leads.recycling
@@ -25,11 +26,7 @@ extension Recycler {
             SELECT id FROM lead WHERE agent_id = ? AND status = 'open' AND callback_at IS NOT NULL ORDER BY callback_at, id
             """, arguments: [agent])
         for lead in callbacks {
-            let taker = try successor ?? Int64.fetchOne(db, sql: """
-                SELECT agent.id FROM agent LEFT JOIN lead ON lead.agent_id = agent.id AND lead.status = 'open' AND lead.callback_at IS NOT NULL
-                WHERE agent.team_id = ? AND agent.status = 'active' AND agent.id <> ?
-                GROUP BY agent.id HAVING COUNT(lead.id) < ? ORDER BY COUNT(lead.id), agent.code LIMIT 1
-                """, arguments: [team, agent, rules.maxOpenCallbacks])
+            let taker = try successor?.rawValue ?? callbackTaker(db, team: team, excluding: agent)
             guard let taker else {
                 try db.execute(sql: "UPDATE lead SET status = 'pool', agent_id = NULL, assigned_at = NULL WHERE id = ?", arguments: [lead])
                 try LeadLedger.record(db, lead: lead, event: "released", agent: agent, reason: "callback returned to the pool: its agent has left and no teammate has room", clock: clock)

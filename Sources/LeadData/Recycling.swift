@@ -1,6 +1,7 @@
 import CallOpsCore
 import CallOpsStore
 import Foundation
+import Roster
 
 /// What a recycling run did (SPEC section 5, 数据回收).
 public struct RecycleResult: Encodable, Equatable, Sendable {
@@ -110,9 +111,10 @@ public struct Recycler {
 
     private func releaseLeaversLeads(_ db: Database) throws -> Int {
         let lockUntil = clock.timestamp(clock.adding(days: settings.leads.recycling.ownerLockDays, to: clock.now))
+        let left = try Roster.leftAgentIDs(db)
         return try release(db, reason: "its agent has left", lockUntil: lockUntil, whereSQL: """
-            status = 'open' AND callback_at IS NULL AND agent_id IN (SELECT id FROM agent WHERE status = 'left')
-            """, arguments: [])
+            status = 'open' AND callback_at IS NULL AND agent_id IN (SELECT value FROM json_each(?))
+            """, arguments: [jsonIDList(left)])
     }
 
     /// Moves the callbacks of agents who have left (and, with `overdueToo`, those overdue by more
@@ -121,24 +123,24 @@ public struct Recycler {
         let rules = settings.leads.recycling
         let now = clock.nowTimestamp
         let overdueBefore = overdueToo ? clock.timestamp(clock.now.addingTimeInterval(-Double(rules.overdueCallbackHours) * 3600)) : ""
+        let left = try Roster.leftAgentIDs(db)
         let callbacks = try Row.fetchAll(db, sql: """
-            SELECT lead.id, lead.agent_id, agent.team_id, agent.status = 'left' AS left_agent FROM lead JOIN agent ON agent.id = lead.agent_id
-            WHERE lead.status = 'open' AND lead.callback_at IS NOT NULL AND (agent.status = 'left' OR lead.callback_at < ?)
-            ORDER BY lead.callback_at, lead.id
-            """, arguments: [overdueBefore])
+            SELECT id, agent_id FROM lead
+            WHERE status = 'open' AND callback_at IS NOT NULL AND (agent_id IN (SELECT value FROM json_each(?)) OR callback_at < ?)
+            ORDER BY callback_at, id
+            """, arguments: [jsonIDList(left), overdueBefore])
+        let standings = try Roster.standings(db, ids: callbacks.map { $0["agent_id"] as Int64 })
         for row in callbacks {
             let lead: Int64 = row["id"], from: Int64 = row["agent_id"]
-            let why = (row["left_agent"] as Bool) ? "its agent has left" : "it is overdue by more than \(rules.overdueCallbackHours) hours"
-            let teammate = try Int64.fetchOne(db, sql: """
-                SELECT agent.id FROM agent LEFT JOIN lead ON lead.agent_id = agent.id AND lead.status = 'open' AND lead.callback_at IS NOT NULL
-                WHERE agent.team_id = ? AND agent.status = 'active' AND agent.id <> ?
-                GROUP BY agent.id HAVING COUNT(lead.id) < ? ORDER BY COUNT(lead.id), agent.code LIMIT 1
-                """, arguments: [row["team_id"], from, rules.maxOpenCallbacks])
+            guard let standing = standings[from] else { continue }
+            let leftAgent = standing.status == .left
+            let why = leftAgent ? "its agent has left" : "it is overdue by more than \(rules.overdueCallbackHours) hours"
+            let teammate = try callbackTaker(db, team: standing.teamID, excluding: from)
             guard let teammate else {
                 result.callbacksStuck += 1
                 // Nobody in the team has room: a leaver's callback goes back to the pool, whose
                 // next allocation gives it to whoever can keep the promise.
-                if row["left_agent"] as Bool {
+                if leftAgent {
                     try db.execute(sql: "UPDATE lead SET status = 'pool', agent_id = NULL, assigned_at = NULL WHERE id = ?", arguments: [lead])
                     try LeadLedger.record(db, lead: lead, event: "released", agent: from, reason: "callback returned to the pool: its agent has left and no teammate has room", clock: clock)
                 }
@@ -153,6 +155,18 @@ public struct Recycler {
             try LeadLedger.record(db, lead: lead, event: "assigned", agent: teammate, reason: "callback taken over from a teammate: \(why)", clock: clock)
             result.callbacksMoved += 1
         }
+    }
+
+    /// The active teammate with the fewest open callbacks under `max_open_callbacks` (by code on
+    /// a tie), nil when none has room: who takes over a callback.
+    func callbackTaker(_ db: Database, team: Int64, excluding agent: Int64) throws -> Int64? {
+        let teammates = try Roster.activeTeammates(db, team: team, excluding: agent)
+        guard !teammates.isEmpty else { return nil }
+        var held: [Int64: Int] = [:]
+        for teammate in teammates { held[teammate] = try LeadProgress.openCallbacks(db, agent: teammate) }
+        // `min` keeps the first of equals, and the teammates come by code.
+        return teammates.filter { held[$0, default: 0] < settings.leads.recycling.maxOpenCallbacks }
+            .min { held[$0, default: 0] < held[$1, default: 0] }
     }
 
     /// Sends matching open leads back to the pool with a ledger line each; returns how many.

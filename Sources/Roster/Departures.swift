@@ -86,11 +86,17 @@ extension Roster {
             throw CallOpsError.invalidValue(field: "--date", value: leftOn.description,
                                             expected: "a day up to today (\(clock.today)); record a departure on or after its first day away")
         }
-        if let earlier = try String.fetchOne(db, sql: "SELECT left_on FROM agent WHERE id = ? AND status = 'left'", arguments: [agent.id]) {
+        guard var stored = try AgentRecord.fetchOne(db, key: agent.id) else {
+            throw CallOpsError.notFound(kind: "agent", key: agent.code, hint: "see `callops roster list` for agent codes")
+        }
+        if stored.status == AgentStatus.left.rawValue, let earlier = stored.leftOn {
             throw CallOpsError.refused("agent \(agent.code) already left on \(earlier)")
         }
-        try db.execute(sql: "UPDATE agent SET status = 'left', left_on = ?, seat_id = NULL WHERE id = ?",
-                       arguments: [leftOn.description, agent.id])
+        try stored.updateChanges(db) {
+            $0.status = AgentStatus.left.rawValue
+            $0.leftOn = leftOn.description
+            $0.seatID = nil
+        }
         try db.execute(sql: "INSERT INTO agent_tenure_event (agent_id, kind, day, reason, recorded_at) VALUES (?, 'left', ?, ?, ?)",
                        arguments: [agent.id, leftOn.description, reason, clock.nowTimestamp])
     }

@@ -8,7 +8,7 @@ import GRDB
 extension Roster {
     /// Whether an agent with this code is on the roster (whatever the status).
     public static func agentExists(_ db: Database, code: String) throws -> Bool {
-        try AgentRow.filter(AgentRow.Columns.code == code).isEmpty(db) == false
+        try AgentRecord.filter(AgentRecord.Columns.code == code).isEmpty(db) == false
     }
 
     /// The name of the team with this row id.
@@ -20,12 +20,67 @@ extension Roster {
     }
 }
 
-/// The `agent` table's key columns, for existence and counts; `Agent` is the roster's joined view.
-struct AgentRow: TableRecord {
-    static let databaseTableName = "agent"
-    enum Columns {
-        static let id = Column("id")
-        static let code = Column("code")
+/// A row of `agent`, as stored: the roster's own reads and writes go through it; `Agent` is
+/// the joined view (team and seat by name) that other modules get.
+public struct AgentRecord: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "agent"
+    public var id: Int64?
+    public var code: String
+    public var name: String
+    public var teamID: Int64
+    /// `YYYY-MM-DD`.
+    public var hireDate: String
+    /// The tier the roster gives (`new`, `general`, `core`, `top`), nil when not given.
+    public var tier: String?
+    /// `active`, `probation` or `left`.
+    public var status: String
+    public var seatID: Int64?
+    public var dailyNewLeads: Int?
+    public var maxOpenLeads: Int?
+    /// The dialer login; nil on insert gives the agent code (a trigger).
+    public var dialerUser: String?
+    /// The first day away, for an agent who has left.
+    public var leftOn: String?
+    /// `agent` or `lead` (a team lead).
+    public var role: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, code, name, tier, status, role
+        case teamID = "team_id"
+        case hireDate = "hire_date"
+        case seatID = "seat_id"
+        case dailyNewLeads = "daily_new_leads"
+        case maxOpenLeads = "max_open_leads"
+        case dialerUser = "dialer_user"
+        case leftOn = "left_on"
+    }
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let code = Column(CodingKeys.code)
+        public static let name = Column(CodingKeys.name)
+        public static let teamID = Column(CodingKeys.teamID)
+        public static let hireDate = Column(CodingKeys.hireDate)
+        public static let tier = Column(CodingKeys.tier)
+        public static let status = Column(CodingKeys.status)
+        public static let seatID = Column(CodingKeys.seatID)
+        public static let dailyNewLeads = Column(CodingKeys.dailyNewLeads)
+        public static let maxOpenLeads = Column(CodingKeys.maxOpenLeads)
+        public static let dialerUser = Column(CodingKeys.dialerUser)
+        public static let leftOn = Column(CodingKeys.leftOn)
+        public static let role = Column(CodingKeys.role)
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension DerivableRequest<AgentRecord> {
+    /// Agents who have left.
+    public func left() -> Self { filter(AgentRecord.Columns.status == AgentStatus.left.rawValue) }
+
+    /// Active agents of a team (probation and leavers out).
+    public func active(inTeam team: Int64) -> Self {
+        filter(AgentRecord.Columns.teamID == team && AgentRecord.Columns.status == AgentStatus.active.rawValue)
     }
 }
 

@@ -83,6 +83,8 @@ extension Roster {
     static func monthSales(_ db: Database, month: CivilMonth, asOf: CivilDay) throws -> [Int64: MonthSales] {
         guard try db.tableExists("policy") else { return [:] }
         var sales: [Int64: MonthSales] = [:]
+        // cross-module SQL: not a measured path but the dependency direction (FollowUp stands on
+        // Roster); one grouped query per resolution, the way every tier in the center is worked out.
         let rows = try Row.fetchCursor(db, sql: """
             SELECT agent_id, COUNT(*), SUM(commission_fen) FROM policy
             WHERE sold_at >= ? AND sold_at < ? AND NOT (status = 'cancelled' AND COALESCE(cancelled_at, '') < ?)

@@ -2,6 +2,7 @@ import ArgumentParser
 import CallOpsCore
 import CallOpsStore
 import FollowUp
+import LeadData
 
 /// `callops backup FILE`: a consistent copy while the database is in use.
 struct BackupCommand: ParsableCommand {
@@ -18,7 +19,7 @@ struct BackupCommand: ParsableCommand {
         try context.db.backup(to: file)
         // The copy holds every number: audited once it is safely in place.
         try context.db.transaction { db in
-            let numbers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lead") ?? 0
+            let numbers = try Leads.count(db)
             try AuditLog.record(db, command: "backup \(file)", numbers: numbers, clock: context.clock)
         }
         emit("backed up \(Quoted.path(global.databasePath)) to \(Quoted.path(file)) (checked with quick_check)\n")

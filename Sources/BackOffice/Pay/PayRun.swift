@@ -262,20 +262,8 @@ public struct PayRun {
     func compute(_ db: Database, month first: CivilDay, basis: [Int64: Basis]?) throws -> [PayStatement] {
         let next = first.adding(months: 1)
         let last = next.adding(days: -1)
-        let range: StatementArguments = [first.description, next.description]
-        var sold: [Int64: (fyc: Int64, kept: Int)] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, SUM(commission_fen) AS fyc, SUM(NOT (status = 'cancelled' AND cancelled_at < ?2)) AS kept FROM policy
-            WHERE sold_at >= ?1 AND sold_at < ?2 GROUP BY agent_id
-            """, arguments: range) {
-            sold[row["agent_id"]] = (row["fyc"], row["kept"])
-        }
-        var clawed: [Int64: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, SUM(commission_fen) AS fyc FROM policy WHERE status = 'cancelled' AND cancelled_at >= ? AND cancelled_at < ? GROUP BY agent_id
-            """, arguments: range) {
-            clawed[row["agent_id"]] = row["fyc"]
-        }
+        let sold = try Sales.commissionSold(db, from: first.description, to: next.description)
+        let clawed = try Sales.commissionCancelled(db, from: first.description, to: next.description)
         let persistency = try Renewals(settings: settings, clock: clock).persistency(db, month: first)
         let tenures = try Roster.tenures(db)
         let agents = try Roster.agents(db)
@@ -351,13 +339,7 @@ public struct PayRun {
     /// free-look cancellations) against each rank's thresholds.
     public func review(_ db: Database, quarter first: CivilDay) throws -> [ReviewRow] {
         let next = first.adding(months: 3)
-        var fyc: [Int64: (Int64, Int)] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, SUM(commission_fen) AS fyc, COUNT(*) AS policies FROM policy
-            WHERE status <> 'cancelled' AND sold_at >= ? AND sold_at < ? GROUP BY agent_id
-            """, arguments: [first.description, next.description]) {
-            fyc[row["agent_id"]] = (row["fyc"], row["policies"])
-        }
+        let fyc = try Sales.commissionKept(db, from: first.description, to: next.description)
         let agents = try Roster.agents(db).filter { $0.status != .left }
         // The rank held at the quarter's end (today for a quarter in progress) is what is reviewed.
         let tiers = try Roster.tiers(db, on: min(next.adding(days: -1), today), rules: settings.roster, agents: agents)
