@@ -384,4 +384,22 @@ import Testing
         #expect(!terminal.stdout.contains("\u{1B}[2J") && !terminal.stdout.contains("\u{07}"))
         #expect(terminal.stdout.contains("\\x1B[2J"))
     }
+
+    // MARK: The audit after issue 14
+
+    /// Defect 12: the do-not-call file keeps the 1,000-character field limit (a 30 MB phone
+    /// field took 25 s to normalise), and the list is left unchanged.
+    @Test func aDoNotCallFileKeepsTheFieldLimit() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        let file = try cli.write("dnc.csv", "phone\n13900000001\n" + String(repeating: "1", count: 3_000_000) + "\n")
+        let started = Date()
+        let result = try cli.run(["leads", "dnc", "add", "--file", file])
+        #expect(Date().timeIntervalSince(started) < 5)
+        refused(result, naming: "dnc.csv:3")
+        #expect(result.stderr.contains("phone") && result.stderr.contains("has 3000000 characters; at most 1000"), "\(result.stderr)")
+        let listed = try CLI.json(cli.run(["leads", "dnc", "list", "--format", "json"])) as? [Any]
+        #expect(listed?.isEmpty == true)
+    }
 }
