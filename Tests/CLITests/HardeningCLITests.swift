@@ -402,4 +402,21 @@ import Testing
         let listed = try CLI.json(cli.run(["leads", "dnc", "list", "--format", "json"])) as? [Any]
         #expect(listed?.isEmpty == true)
     }
+
+    /// Defect 16: bidi overrides from data and the raw argument the parser refuses are escaped
+    /// on a terminal, never obeyed.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) to give callops a terminal"))
+    func bidiOverridesAndRefusedArgumentsAreEscapedOnTheTerminal() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run(["roster", "import", cli.write("roster.csv", roster)]).status == 0)
+        #expect(try cli.run(["leads", "import", cli.write("bidi.csv", "phone,name\n13900000051,\"A\u{202E}gpj.exe\u{2066}\"\n"), "--source", "v"]).status == 0)
+        let why = try cli.run(["-qec", "\(CLI.binary.path) leads why 1", "/dev/null"], executable: URL(fileURLWithPath: "/usr/bin/script"))
+        #expect(why.stdout.contains("gpj.exe"), "\(why.stdout)")
+        #expect(!why.stdout.contains("\u{202E}") && !why.stdout.contains("\u{2066}"), "\(why.stdout)")
+        #expect(why.stdout.contains("\\u{202E}gpj.exe\\u{2066}"), "\(why.stdout)")
+        let refusedArgument = try cli.run(["-qec", "\(CLI.binary.path) leads why $(printf '1\\033[2J')", "/dev/null"], executable: URL(fileURLWithPath: "/usr/bin/script"))
+        #expect(refusedArgument.stdout.contains("\\x1B[2J"), "\(refusedArgument.stdout)")
+        #expect(!refusedArgument.stdout.contains("\u{1B}"), "\(refusedArgument.stdout)")
+    }
 }
