@@ -419,4 +419,26 @@ import Testing
         #expect(refusedArgument.stdout.contains("\\x1B[2J"), "\(refusedArgument.stdout)")
         #expect(!refusedArgument.stdout.contains("\u{1B}"), "\(refusedArgument.stdout)")
     }
+
+    /// Defect 22: with `busy_wait_seconds = 2` the wait is said once and given up after about
+    /// 2 s (it was said twice and lasted 5 s).
+    @Test func theBusyWaitIsSaidOnceAndLastsTheConfiguredTime() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        let config = try cli.write("wait.toml", "[general]\nbusy_wait_seconds = 2\n")
+        let holder = try DatabaseQueue(path: database(cli))
+        var elapsed = 0.0
+        let result = try holder.writeWithoutTransaction { db -> CLI.Result in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            defer { try? db.execute(sql: "ROLLBACK") }
+            let started = Date()
+            let result = try cli.run(["leads", "dnc", "add", "13900000001", "--config", config])
+            elapsed = Date().timeIntervalSince(started)
+            return result
+        }
+        #expect(result.status == 1 && result.stderr.contains("busy"), "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "waiting for another callops run").count == 2, "\(result.stderr)")
+        #expect(elapsed >= 2 && elapsed < 3.5, "gave up after \(elapsed) s")
+    }
 }
