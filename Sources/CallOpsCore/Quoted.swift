@@ -17,8 +17,8 @@ public enum Quoted {
     /// A file path for a message: the same rules as a value.
     public static func path(_ text: String) -> String { value(text) }
 
-    /// `text` with every control character (C0, DEL, C1) written as `\n`, `\t`, `\r` or
-    /// `\xHH`, and the backslash-free rest unchanged; newlines too when `keepNewlines` is false.
+    /// `text` with every control character (C0, DEL, C1, bidi overrides and isolates) written as
+    /// `\n`, `\t`, `\r`, `\xHH` or `\u{HHHH}`, and the backslash-free rest unchanged; newlines too when `keepNewlines` is false.
     public static func escapingControls(_ text: String, keepNewlines: Bool = false) -> String {
         guard text.unicodeScalars.contains(where: { isControl($0) && !(keepNewlines && $0 == "\n") }) else { return text }
         var result = ""
@@ -32,7 +32,7 @@ public enum Quoted {
             case "\n": result += "\\n"
             case "\t": result += "\\t"
             case "\r": result += "\\r"
-            default: result += String(format: "\\x%02X", scalar.value)
+            default: result += scalar.value > 0xFF ? String(format: "\\u{%04X}", scalar.value) : String(format: "\\x%02X", scalar.value)
             }
         }
         return result
@@ -71,8 +71,12 @@ public enum Quoted {
         return result
     }
 
+    /// C0, DEL and C1 controls, and the bidirectional overrides, embeddings and isolates
+    /// (U+202A–U+202E, U+2066–U+2069): a name holding U+202E turns the rest of a terminal line
+    /// around, so it is shown as `\u{202E}`, never obeyed.
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
+            || (0x2066...0x2069).contains(scalar.value)
     }
 
     /// A sentence for an error from Foundation or the system, without its raw domain and code:

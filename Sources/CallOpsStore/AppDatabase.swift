@@ -66,13 +66,11 @@ public final class AppDatabase: Sendable {
         config.foreignKeysEnabled = true
         let waitBudget = max(0, busyWait)
         // SQLite asks again and again while another run holds the lock: sleep between asks,
-        // say so once, give up after the budget.
-        config.busyMode = .callback { tries in
-            if tries == 10 { onWait?() }
-            if Double(tries) * 0.05 >= waitBudget { return false }
-            usleep(50_000)
-            return true
-        }
+        // say so once, give up after the budget. One budget for the whole run, on the clock:
+        // a command meets the lock more than once (opening, then its transaction), and counting
+        // tries of 50 ms each per lock said it twice and gave up after 5 s with 2 configured.
+        let budget = BusyBudget(seconds: waitBudget, onWait: onWait)
+        config.busyMode = .callback { _ in budget.shouldRetry() }
         // SQLite checks each page's cells against the page's bounds as it reads it, so a damaged
         // page a command touches is found (SQLITE_CORRUPT, one clear line) before anything is
         // built on it. See README "Checking and keeping the database" for what it costs.
@@ -123,6 +121,40 @@ public final class AppDatabase: Sendable {
         }
         if access != .readOnly && kind != .callops { try database.stamp() }
         return database
+    }
+
+    /// How long this run still waits for another: on the clock from the first ask of a wait,
+    /// announced once per run after half a second.
+    final class BusyBudget: @unchecked Sendable {
+        private let lock = NSLock()
+        private var started: Date?
+        private var lastAsk: Date?
+        private var announced = false
+        private let seconds: TimeInterval
+        private let onWait: (@Sendable () -> Void)?
+
+        init(seconds: TimeInterval, onWait: (@Sendable () -> Void)?) {
+            self.seconds = seconds
+            self.onWait = onWait
+        }
+
+        /// Whether SQLite should ask again (after a short sleep) or give up with SQLITE_BUSY.
+        func shouldRetry() -> Bool {
+            let now = Date()
+            lock.lock()
+            // A wait that follows the last ask within a second is the same wait (SQLite gave up
+            // one statement and the command met the lock again); a later one is a new wait.
+            if started == nil || now.timeIntervalSince(lastAsk ?? now) > 1 { started = now }
+            lastAsk = now
+            let waited = now.timeIntervalSince(started!)
+            let announce = !announced && waited >= 0.5 && waited < seconds
+            if announce { announced = true }
+            lock.unlock()
+            if announce { onWait?() }
+            guard waited < seconds else { return false }
+            usleep(useconds_t(min(0.05, seconds - waited) * 1_000_000))
+            return true
+        }
     }
 
     /// A read-only open found schema steps not yet applied.

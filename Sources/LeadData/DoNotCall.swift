@@ -55,6 +55,12 @@ public enum DoNotCall {
                 column = phone
                 continue
             }
+            // The same field limit as every other import: a 30 MB phone field took 25 s to normalise.
+            if let (index, characters) = record.overlongField() {
+                let name = index == column ? "phone" : "field \(index + 1)"
+                throw CallOpsError.badInput(file: file, line: record.line, field: name,
+                                            message: "has \(characters) characters; at most \(InputRange.maximumFieldCharacters)")
+            }
             let raw = column < record.count ? record[column] : ""
             switch normalize(raw) {
             case let .success(digits): numbers.append(digits)

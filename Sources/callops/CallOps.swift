@@ -71,9 +71,11 @@ struct CallOps: ParsableCommand {
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }
             let words: [String] = fullMessage(for: error).components(separatedBy: " ")
-            let text = words.map { word -> String in
+            // The parser echoes the argument it refuses: escaped like any value from outside, so
+            // `leads why $'1\e[2J'` cannot clear the screen.
+            let text = Quoted.escapingControls(words.map { word -> String in
                 word.count > 80 ? word.prefix(80) + "…(\(word.count) characters)" : word
-            }.joined(separator: " ")
+            }.joined(separator: " "), keepNewlines: true)
             FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
             Foundation.exit(code.rawValue)
         }

@@ -384,4 +384,61 @@ import Testing
         #expect(!terminal.stdout.contains("\u{1B}[2J") && !terminal.stdout.contains("\u{07}"))
         #expect(terminal.stdout.contains("\\x1B[2J"))
     }
+
+    // MARK: The audit after issue 14
+
+    /// Defect 12: the do-not-call file keeps the 1,000-character field limit (a 30 MB phone
+    /// field took 25 s to normalise), and the list is left unchanged.
+    @Test func aDoNotCallFileKeepsTheFieldLimit() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        let file = try cli.write("dnc.csv", "phone\n13900000001\n" + String(repeating: "1", count: 3_000_000) + "\n")
+        let started = Date()
+        let result = try cli.run(["leads", "dnc", "add", "--file", file])
+        #expect(Date().timeIntervalSince(started) < 5)
+        refused(result, naming: "dnc.csv:3")
+        #expect(result.stderr.contains("phone") && result.stderr.contains("has 3000000 characters; at most 1000"), "\(result.stderr)")
+        let listed = try CLI.json(cli.run(["leads", "dnc", "list", "--format", "json"])) as? [Any]
+        #expect(listed?.isEmpty == true)
+    }
+
+    /// Defect 16: bidi overrides from data and the raw argument the parser refuses are escaped
+    /// on a terminal, never obeyed.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) to give callops a terminal"))
+    func bidiOverridesAndRefusedArgumentsAreEscapedOnTheTerminal() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run(["roster", "import", cli.write("roster.csv", roster)]).status == 0)
+        #expect(try cli.run(["leads", "import", cli.write("bidi.csv", "phone,name\n13900000051,\"A\u{202E}gpj.exe\u{2066}\"\n"), "--source", "v"]).status == 0)
+        let why = try cli.run(["-qec", "\(CLI.binary.path) leads why 1", "/dev/null"], executable: URL(fileURLWithPath: "/usr/bin/script"))
+        #expect(why.stdout.contains("gpj.exe"), "\(why.stdout)")
+        #expect(!why.stdout.contains("\u{202E}") && !why.stdout.contains("\u{2066}"), "\(why.stdout)")
+        #expect(why.stdout.contains("\\u{202E}gpj.exe\\u{2066}"), "\(why.stdout)")
+        let refusedArgument = try cli.run(["-qec", "\(CLI.binary.path) leads why $(printf '1\\033[2J')", "/dev/null"], executable: URL(fileURLWithPath: "/usr/bin/script"))
+        #expect(refusedArgument.stdout.contains("\\x1B[2J"), "\(refusedArgument.stdout)")
+        #expect(!refusedArgument.stdout.contains("\u{1B}"), "\(refusedArgument.stdout)")
+    }
+
+    /// Defect 22: with `busy_wait_seconds = 2` the wait is said once and given up after about
+    /// 2 s (it was said twice and lasted 5 s).
+    @Test func theBusyWaitIsSaidOnceAndLastsTheConfiguredTime() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        let config = try cli.write("wait.toml", "[general]\nbusy_wait_seconds = 2\n")
+        let holder = try DatabaseQueue(path: database(cli))
+        var elapsed = 0.0
+        let result = try holder.writeWithoutTransaction { db -> CLI.Result in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            defer { try? db.execute(sql: "ROLLBACK") }
+            let started = Date()
+            let result = try cli.run(["leads", "dnc", "add", "13900000001", "--config", config])
+            elapsed = Date().timeIntervalSince(started)
+            return result
+        }
+        #expect(result.status == 1 && result.stderr.contains("busy"), "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "waiting for another callops run").count == 2, "\(result.stderr)")
+        #expect(elapsed >= 2 && elapsed < 3.5, "gave up after \(elapsed) s")
+    }
 }

@@ -226,7 +226,9 @@ let csvSharedDataPresent = FileManager.default.fileExists(atPath: csvSharedData.
 
     /// Records longer than the reader's first buffer (bytes and field count) grow it.
     @Test func largeRecords() throws {
-        let long = String(repeating: "长", count: 5_000)
+        // 3,000 bytes: past the first buffer, within the field cap (a longer field is cut:
+        // `CSVFieldCapTests`).
+        let long = String(repeating: "长", count: 1_000)
         let many = (0..<100).map(String.init)
         let text = "a,b\n" + many.joined(separator: ",") + "\n\"" + long + "\",x\nc,d\n" + long + "\n"
         for chunk in [3, 1 << 20] {
@@ -357,5 +359,37 @@ let csvSharedDataPresent = FileManager.default.fileExists(atPath: csvSharedData.
             last = record
         }
         #expect(count == 21_220 && last?.count == 9 && last?[8] == "cellular")
+    }
+}
+
+/// Audit defect 12: a field past the character limit is cut, not kept, so a 300 MB cell costs
+/// no more memory than a 4 KB one, and the row is still refused for its length.
+@Suite struct CSVFieldCapTests {
+    @Test(arguments: [7, 1 << 20])
+    func aHugeFieldIsCutButStillCountedAsOverlong(chunk: Int) throws {
+        let cap = FieldSink.fieldByteCap
+        // 3,000 CJK characters (9,000 bytes) after a name, then a normal field and a normal row.
+        let huge = String(repeating: "张", count: 3_000)
+        var reader = try CSVReader(bytes: Array("phone,name,x\n13800138001,\"\(huge)\",ok\n13800138002,李,y\n".utf8), chunkSize: chunk)
+        _ = try reader.next()
+        let record = try #require(try reader.next())
+        #expect(record.count == 3 && record[0] == "13800138001" && record[2] == "ok")
+        #expect(record.bytes(1).count <= cap && record.bytes(1).count > cap - 4)
+        #expect(record[1].allSatisfy { $0 == "张" }, "a scalar is never split at the cut")
+        let overlong = try #require(record.overlongField())
+        #expect(overlong.index == 1 && overlong.characters == 3_000)
+        // The next record is whole and not marked.
+        let next = try #require(try reader.next())
+        #expect(next.fields == ["13800138002", "李", "y"] && next.overlongField() == nil)
+    }
+
+    @Test func aFieldAtTheLimitIsNotCut() throws {
+        // 1,000 four-byte characters: exactly the cap, kept whole and within the limit.
+        let wide = String(repeating: "😀", count: 1_000)
+        var reader = try CSVReader(bytes: Array("\(wide),\(String(repeating: "a", count: 1_001))\n".utf8), chunkSize: 5)
+        let record = try #require(try reader.next())
+        #expect(record[0] == wide)
+        let overlong = try #require(record.overlongField())
+        #expect(overlong.index == 1 && overlong.characters == 1_001)
     }
 }

@@ -109,7 +109,7 @@ public struct XLSXReader {
                 if width == 0 { width = sink.endCount }
                 while sink.endCount < width { sink.endField() }
                 buffer = sink.buffer
-                return CSVRecord(line: line, count: sink.endCount, buffer: sink.buffer)
+                return CSVRecord(line: line, count: sink.endCount, buffer: sink.buffer, cut: sink.cut)
             }
             return nil
         } catch let damage as ZipArchive.Damage {
