@@ -216,7 +216,7 @@ struct SalesCommand: ParsableCommand {
         @Option(help: "The lead id.") var lead: Int64
         @Option(help: "The selling agent's code.") var agent: String
         @Option(help: "A product code of the catalog (ACC01, CI01, MED01, LIFE01, PEN01, EDU01).") var product: String
-        @Option(parsing: .unconditional, help: "The annual premium, yuan.") var premium: Double
+        @Option(parsing: .unconditional, help: "The annual premium, yuan.", transform: decimalOption) var premium: Double
         @Option(help: "self, spouse, child or parent.") var insured: Insured = .self
         @Option(name: .customLong("insured-age"), help: "The insured's age (default: the lead's for self).") var insuredAge: Int?
         @Option(help: "annual or monthly.") var mode: String = "annual"

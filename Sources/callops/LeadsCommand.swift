@@ -21,7 +21,7 @@ struct LeadsCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
         @Argument(help: "The lead file.") var file: String
         @Option(help: "Where the leads came from (vendor, partner, referral).") var source: String
-        @Option(name: .customLong("cost-per-lead"), parsing: .unconditional, help: "What one lead cost, in yuan.") var costPerLead: Double = 0
+        @Option(name: .customLong("cost-per-lead"), parsing: .unconditional, help: "What one lead cost, in yuan.", transform: decimalOption) var costPerLead: Double = 0
         @Option(help: "auto (UTF-8, else GB18030), utf8 or gb18030.") var encoding: ImportOptions.Encoding = .auto
         @Option(help: "auto (a header row) or vicidial (VICIdial's 25 fields, no header).") var layout: ImportOptions.Layout = .auto
         @Option(help: "Write rejected rows here (CSV: line, reason, detail, row).") var rejects: String?

@@ -18,7 +18,7 @@ extension LeadsCommand {
             @OptionGroup var global: GlobalOptions
             @OptionGroup var output: FormatOption
             @Option(help: "Only leads closed on or after this day (YYYY-MM-DD).") var since: String?
-            @Option(help: "Share of closed leads kept out to measure the model. Default: the config's (0.2).") var holdout: Double?
+            @Option(parsing: .unconditional, help: "Share of closed leads kept out to measure the model. Default: the config's (0.2).", transform: decimalOption) var holdout: Double?
             @Option(help: "Seed of the hold-out split and the cross-validation folds.") var seed: UInt64 = 1
 
             func validate() throws {

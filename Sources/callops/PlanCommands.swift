@@ -79,9 +79,9 @@ extension PlanCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
         @Option(name: .customLong("class"), parsing: .singleValue, help: "A customer class NAME=CUSTOMERS:CONTACTS_A_YEAR, such as 存量=1200:4.") var classes: [String] = []
-        @Option(name: .customLong("contacts-per-agent-year"), help: "Contacts an agent makes a year (default: observed).") var contactsPerAgentYear: Double?
+        @Option(name: .customLong("contacts-per-agent-year"), parsing: .unconditional, help: "Contacts an agent makes a year (default: observed).", transform: decimalOption) var contactsPerAgentYear: Double?
         @Option(name: .customLong("target-sales"), parsing: .unconditional, help: "Sales wanted a month.") var targetSales: Int
-        @Option(name: .customLong("leads-per-sale"), help: "Leads a sale takes (default: observed, else 25).") var leadsPerSale: Double?
+        @Option(name: .customLong("leads-per-sale"), parsing: .unconditional, help: "Leads a sale takes (default: observed, else 25).", transform: decimalOption) var leadsPerSale: Double?
 
         func validate() throws {
             try InputRange.whole(targetSales, field: "--target-sales", in: 0...InputRange.maximumCount, what: "a number of sales a month")

@@ -21,11 +21,11 @@ public struct RewardTier: Codable, Equatable, Sendable {
         self.reward = reward
     }
 
-    /// `THRESHOLD:REWARD`, such as `50000:800`.
+    /// `THRESHOLD:REWARD`, such as `50000:800`: plain decimals (`DecimalText`).
     public init?(parsing text: String) {
         let parts = text.split(separator: ":")
-        guard parts.count == 2, let threshold = Double(parts[0]), let reward = Double(parts[1]), threshold > 0, reward >= 0,
-              threshold.isFinite, reward.isFinite else { return nil }
+        guard parts.count == 2, let threshold = DecimalText.parse(String(parts[0])), let reward = DecimalText.parse(String(parts[1])),
+              threshold > 0 else { return nil }
         self.init(threshold: threshold, reward: reward)
     }
 }

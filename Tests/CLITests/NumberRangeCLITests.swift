@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// The outside audit of issue 14, numbers and ranges: each reproduction on the built binary.
+@Suite(.serialized) struct NumberRangeCLITests {
+    /// One agent, two leads allocated.
+    func center(_ cli: CLI) throws {
+        #expect(try cli.run(["roster", "import", cli.write("roster.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")]).status == 0)
+        #expect(try cli.run(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,张三,30\n13900000002,李四,40\n"), "--source", "v"]).status == 0)
+        #expect(try cli.run(["leads", "allocate", "--seed", "1"]).status == 0)
+    }
+
+    /// An error, not a crash (a crash exits with the signal's number), naming `field`.
+    func refused(_ result: CLI.Result, naming field: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.status == 1 || result.status == 64, "status \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains(field), "\(result.stderr)", sourceLocation: sourceLocation)
+        #expect(!result.stderr.contains("Missing value"), "\(result.stderr)", sourceLocation: sourceLocation)
+    }
+
+    // MARK: 11: hexadecimal money
+
+    @Test func onlyPlainDecimalsAreMoney() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        for premium in ["0x1p8", "0x10", "nan", "inf", "1e2", "+5", "1_000"] {
+            refused(try cli.run(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", premium]), naming: "--premium")
+        }
+        refused(try cli.run(["plan", "targets", "--annual-income", "0x1p16"]), naming: "--annual-income")
+        let file = try cli.write("more.csv", "phone,name,age\n13900000021,丙,30\n")
+        refused(try cli.run(["leads", "import", file, "--source", "w", "--cost-per-lead", "0x10"]), naming: "--cost-per-lead")
+        // A lead's income of 0x10 is no income; a call file's premium of 0x10 is no sale.
+        let incomes = try cli.write("incomes.csv", "phone,name,age,income\n13900000031,丁,30,0x10\n")
+        #expect(try cli.run(["leads", "import", incomes, "--source", "w"]).status == 0)
+        #expect(try cli.sqlite("SELECT COALESCE(income_fen, 'none') FROM lead WHERE phone = '13900000031'") == "none\n")
+        let sales = try cli.write("sales.csv", "call_id,agent_code,lead_id,started_at,talk_seconds,disposition,product,premium\nc1,A001,1,2026-11-23T09:00:00,300,sale,ACC01,0x10\n")
+        let calls = try cli.run(["calls", "import", sales, "--format", "json"])
+        #expect((calls.stdout + calls.stderr).contains("premium"), "\(calls.stdout)\(calls.stderr)")
+        #expect(try cli.sqlite("SELECT COUNT(*) FROM policy") == "0\n")
+    }
+}
