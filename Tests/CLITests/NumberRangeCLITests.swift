@@ -17,6 +17,22 @@ import Testing
         #expect(!result.stderr.contains("Missing value"), "\(result.stderr)", sourceLocation: sourceLocation)
     }
 
+    // MARK: 5: campaign tiers
+
+    @Test func campaignTiersAreMoneyAndCountsInRange() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        let add = ["plan", "campaign", "add", "W", "--name", "x", "--from", "2026-11-01", "--to", "2026-11-20"]
+        for tier in ["1:1e300", "1e9:1e9", "100000001:5", "0x10:0x10", "1:100000001", "nan:1", "1:inf"] {
+            refused(try cli.run(add + ["--metric", "premium", "--tier", tier]), naming: "--tier")
+        }
+        refused(try cli.run(add + ["--metric", "policies", "--tier", "2.5:100"]), naming: "--tier")
+        let added = try cli.run(add + ["--metric", "premium", "--tier", "50000:800", "100000000:100000000"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try cli.run(["check"]).status == 0)
+    }
+
     // MARK: 11: hexadecimal money
 
     @Test func onlyPlainDecimalsAreMoney() throws {
