@@ -54,4 +54,45 @@ import Testing
         #expect((calls.stdout + calls.stderr).contains("premium"), "\(calls.stdout)\(calls.stderr)")
         #expect(try cli.sqlite("SELECT COUNT(*) FROM policy") == "0\n")
     }
+
+    // MARK: 6: stored values out of range
+
+    /// A stored number past its range is an error naming table, row and column, never a crash,
+    /// and `callops check` lists it.
+    func storedValueIsNamed(_ cli: CLI, _ update: String, naming: String, commands: [[String]], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        _ = try cli.sqlite(update)
+        for command in commands {
+            // A day later, so that the calls logged at the default --now fall in the seat report's period.
+            let result = try cli.run(command, now: "2026-11-24T10:00")
+            #expect(result.status == 1, "\(command): status \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
+            #expect(result.stderr.contains(naming) || result.stderr.contains("callops check"), "\(command): \(result.stderr)", sourceLocation: sourceLocation)
+        }
+        let check = try cli.run(["check"])
+        #expect(check.status != 0 && (check.stdout + check.stderr).contains(naming), "\(check.stdout)\(check.stderr)", sourceLocation: sourceLocation)
+    }
+
+    @Test func storedNumbersOutOfRangeAreErrorsAndCheckListsThem() throws {
+        for (update, naming, commands) in [
+            ("UPDATE policy SET premium_fen = 9223372036854775807, next_due_on = '2026-11-25'", "policy row 1",
+             [["renewals", "due"], ["daily", "--out", "d1"]]),
+            ("UPDATE policy SET renewals_paid = 9223372036854775807, next_due_on = '2026-11-25'", "policy row 1, column renewals_paid",
+             [["renewals", "due"], ["queue", "next", "--agent", "A001"], ["daily", "--out", "d2"]]),
+            ("UPDATE lead SET follow_ups = 9223372036854775807, stage = 'connected' WHERE id = 2", "lead row 2, column follow_ups",
+             [["queue", "next", "--agent", "A001"]]),
+            ("UPDATE call SET talk_seconds = 9223372036854775807", "talk_seconds",
+             [["seats", "report"], ["daily", "--out", "d3"]]),
+            ("UPDATE lead_batch SET cost_per_lead_fen = 9223372036854775807", "lead_batch row 1, column cost_per_lead_fen",
+             [["leads", "stats"]]),
+        ] as [(String, String, [[String]])] {
+            let cli = try CLI()
+            defer { cli.cleanUp() }
+            try center(cli)
+            #expect(try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "connected", "--talk-seconds", "60"]).status == 0)
+            #expect(try cli.run(["calls", "log", "--agent", "A001", "--lead", "2", "--disposition", "connected", "--talk-seconds", "60"]).status == 0)
+            let sale = try cli.run(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "1200", "--mode", "monthly"])
+            #expect(sale.status == 0, "\(sale.stderr)")
+            #expect(try cli.run(["check"]).status == 0)
+            try storedValueIsNamed(cli, update, naming: naming, commands: commands)
+        }
+    }
 }
