@@ -95,4 +95,27 @@ import Testing
             try storedValueIsNamed(cli, update, naming: naming, commands: commands)
         }
     }
+
+    // MARK: 7: planning rules in the config
+
+    @Test func planningRulesHaveRangesInConfigCheckAndEveryCommand() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        for (name, toml, key) in [
+            ("rate.toml", "[planning]\nfyc_rate_percent = 0.0\n", "planning.fyc_rate_percent"),
+            ("average.toml", "[planning]\naverage_premium = 0.0\n", "planning.average_premium"),
+            ("weeks.toml", "[planning]\nweeks_per_month = 0\n", "planning.weeks_per_month"),
+            ("workdays.toml", "[planning]\nworkdays_per_week = 0\n", "planning.workdays_per_week"),
+            ("products.toml", "[planning]\nproposals_per_sale = 100000000\neffective_calls_per_proposal = 100000000\nfyc_rate_percent = 0.000001\n",
+             "planning.fyc_rate_percent"),
+        ] {
+            let file = try cli.write(name, toml)
+            let check = try cli.run(["config", "check", "--config", file])
+            refused(check, naming: key)
+            #expect(check.stderr.contains("\(name):"), "\(check.stderr)")
+            refused(try cli.run(["plan", "targets", "--annual-income", "120000", "--config", file]), naming: key)
+        }
+        let targets = try cli.run(["plan", "targets", "--annual-income", "100000000", "--format", "json"])
+        #expect(targets.status == 0, "\(targets.stderr)")
+    }
 }
