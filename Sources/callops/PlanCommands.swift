@@ -121,7 +121,7 @@ extension PlanCommand {
                         leadsSource = "seed 003: \(rules.leadFunnel.first ?? 0) names for 1 sale (no sales to observe yet)"
                     }
                 }
-                return Sizing.plan(classes: parsed, contactsPerAgentYear: contacts!, contactsSource: contactsSource,
+                return try Sizing.plan(classes: parsed, contactsPerAgentYear: contacts!, contactsSource: contactsSource,
                                    targetSales: targetSales, leadsPerSale: leads!, leadsSource: leadsSource, funnel: rules.leadFunnel)
             }
             switch output.format {

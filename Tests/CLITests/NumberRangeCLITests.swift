@@ -118,4 +118,14 @@ import Testing
         let targets = try cli.run(["plan", "targets", "--annual-income", "100000000", "--format", "json"])
         #expect(targets.status == 0, "\(targets.stderr)")
     }
+
+    // MARK: 8: sizing
+
+    @Test func sizingBeyondACountIsAnError() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let sizing = try cli.run(["plan", "sizing", "--target-sales", "10", "--class", "x=100000000:100000000", "--contacts-per-agent-year", "0.000001"])
+        refused(sizing, naming: "seats")
+        #expect(sizing.stderr.contains("100000000"), "\(sizing.stderr)")
+    }
 }

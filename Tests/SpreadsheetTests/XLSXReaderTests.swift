@@ -138,5 +138,8 @@ func readAll(_ path: String, sheet: String? = nil) throws -> [[String]] {
         #expect(ExcelDate.iso(serial: 61, kind: .date, date1904: false) == "1900-03-01")
         #expect(ExcelDate.iso(serial: 44927, kind: .date, date1904: false) == "2023-01-01")
         #expect(ExcelDate.iso(serial: 46349.4375, kind: .dateTime, date1904: false) == "2026-11-23T10:30:00")
+        // A date-styled cell of 1e300 once trapped converting the serial to Int.
+        #expect(ExcelDate.iso(serial: 1e300, kind: .date, date1904: false) == "1e+300")
+        #expect(ExcelDate.iso(serial: -.infinity, kind: .date, date1904: false) == "-inf")
     }
 }

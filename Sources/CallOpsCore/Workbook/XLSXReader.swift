@@ -333,7 +333,9 @@ public struct XLSXReader {
                 case (UInt8(ascii: "n"), _):
                     let raw = UnsafeBufferPointer(start: window + value.lowerBound, count: value.count)
                     let kind = style < dateStyles.count ? dateStyles[style] : .none
-                    if kind != .none, let serial = Double(String(decoding: raw, as: UTF8.self)) {
+                    // A date serial beyond Excel's last day (9999-12-31, 2,958,465) or not finite
+                    // stays the number written: Int(serial) would trap on 1e300.
+                    if kind != .none, let serial = Double(String(decoding: raw, as: UTF8.self)), serial.isFinite, (0...2_958_466).contains(serial) {
                         scratch.append(contentsOf: ExcelDate.iso(serial: serial, kind: kind, date1904: date1904).utf8)
                     } else {
                         ExcelNumber.appendPlain(raw, to: &scratch)
