@@ -65,6 +65,7 @@ struct CallsCommand: ParsableCommand {
                 guard let at = context.clock.parse(callbackAt) else {
                     throw CallOpsError.invalidValue(field: "--callback-at", value: callbackAt, expected: "a local time such as 2026-11-24T15:00")
                 }
+                try InputRange.time(callbackAt, field: "--callback-at")
                 callback = at
             }
             let id = "log-\(agent)-\(lead)-\(context.clock.nowTimestamp)"

@@ -31,6 +31,7 @@ struct DailyCommand: ParsableCommand {
             guard let parsed = context.clock.parseDay(date) else {
                 throw CallOpsError.invalidValue(field: "--date", value: date, expected: "a day such as 2026-11-24")
             }
+            try InputRange.time(date, field: "--date")
             day = parsed
         }
         let summary = try NightlyBatch(settings: context.settings, timeZone: context.clock.timeZone).run(

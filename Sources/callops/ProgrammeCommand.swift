@@ -28,7 +28,7 @@ extension CustomersCommand {
             var day: CivilDay?
             if let date {
                 guard let parsed = CivilDay(date) else { throw CallOpsError.invalidValue(field: "--date", value: date, expected: "a day such as 2026-11-23") }
-                day = parsed
+                day = try InputRange.day(parsed, field: "--date", written: date)
             }
             let agent = try context.db.transaction { db in
                 try Programmes(settings: context.settings, clock: context.clock).touch(db, customer: customer, kind: kind, day: day, note: note)

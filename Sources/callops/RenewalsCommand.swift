@@ -135,5 +135,5 @@ func parseDay(_ text: String, option: String, shown: String? = nil, expected: St
     guard text.count == 10, let day = CivilDay(text) else {
         throw CallOpsError.invalidValue(field: option, value: shown ?? text, expected: expected)
     }
-    return day
+    return try InputRange.day(day, field: option, written: shown ?? text)
 }

@@ -22,6 +22,7 @@ extension RosterCommand {
 
         func validate() throws {
             if CivilDay(date) == nil { throw ValidationError("--date \"\(date)\" is not a real date; write YYYY-MM-DD, the first day away") }
+            try InputRange.day(CivilDay(date)!, field: "--date", written: date)
         }
 
         func run() throws {

@@ -128,4 +128,42 @@ import Testing
         refused(sizing, naming: "seats")
         #expect(sizing.stderr.contains("100000000"), "\(sizing.stderr)")
     }
+
+    // MARK: 14: counts and days have ranges
+
+    @Test func countsAndDaysHaveRanges() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        let header = "agent_code,name,team,hire_date,tier,daily_new_leads,max_open_leads\n"
+        for (row, field) in [("A002,王五,一组,2024-03-01,core,999999999999999999,5", "daily_new_leads"),
+                             ("A002,王五,一组,2024-03-01,core,5,9223372036854775807", "max_open_leads"),
+                             ("A002,王五,一组,0001-01-01,core,5,5", "hire_date"),
+                             ("A002,王五,一组,9999-12-31,core,5,5", "hire_date")] {
+            let result = try cli.run(["roster", "import", try cli.write("r2.csv", header + row + "\n")])
+            #expect(result.status != 0 && result.stderr.contains(field), "\(row): \(result.stderr)")
+        }
+        let calls = try cli.write("calls.csv", """
+            call_id,agent_code,lead_id,started_at,talk_seconds,disposition,callback_at
+            c1,A001,1,1900-01-01T09:00:00,60,connected,
+            c2,A001,1,2126-01-01T09:00:00,60,connected,
+            c3,A001,1,2026-11-23T09:00:00,60,callback,9999-12-31T10:00:00
+
+            """)
+        let imported = try cli.run(["calls", "import", calls, "--format", "json"])
+        #expect(imported.stdout.contains("started_at") && imported.stdout.contains("callback_at"), "\(imported.stdout)\(imported.stderr)")
+        #expect(try cli.sqlite("SELECT COUNT(*) FROM call") == "0\n")
+        refused(try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "callback", "--callback-at", "9999-12-31T10:00"]), naming: "--callback-at")
+        refused(try cli.run(["daily", "--date", "9999-12-31", "--out", "d"]), naming: "--date")
+        refused(try cli.run(["recruit", "add", "--name", "X", "--channel", "referral", "--date", "9999-12-31"]), naming: "--date")
+        refused(try cli.run(["plan", "campaign", "add", "W", "--name", "x", "--metric", "premium", "--from", "0001-01-01", "--to", "9999-12-31", "--tier", "1:1"]), naming: "--from")
+        refused(try cli.run(["seats", "report", "--by", "day", "--from", "0001-01-01", "--to", "9999-12-31"]), naming: "--from/--to")
+        refused(try cli.run(["seats", "report", "--by", "day", "--from", "2000-01-01", "--to", "2099-12-31"]), naming: "3660 days")
+        let decade = try cli.run(["seats", "report", "--by", "day", "--from", "2017-01-01", "--to", "2026-12-31", "--format", "json"])
+        #expect(decade.status == 0, "\(decade.stderr)")
+        // Values written past the ranges by another tool: check names them.
+        _ = try cli.sqlite("UPDATE agent SET daily_new_leads = 999999999999999999, max_open_leads = 9223372036854775807")
+        let check = try cli.run(["check"])
+        #expect(check.status != 0 && check.stderr.contains("daily_new_leads") && check.stderr.contains("max_open_leads"), "\(check.stdout)\(check.stderr)")
+    }
 }
