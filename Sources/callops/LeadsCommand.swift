@@ -81,10 +81,10 @@ struct LeadsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Option(help: "Only leads of this batch.") var batch: Int64?
+        @Option(parsing: .unconditional, help: "Only leads of this batch.") var batch: Int64?
         @Option(help: "Only agents of this team.") var team: String?
         @Option(help: "weighted (tier and smoothed conversion) or even. Default: the config's.") var strategy: AllocationOptions.Strategy?
-        @Option(help: "Random seed for ties. Default: drawn from the day, so ties rotate daily.") var seed: UInt64?
+        @Option(parsing: .unconditional, help: "Random seed for ties. Default: drawn from the day, so ties rotate daily.", transform: seedOption) var seed: UInt64?
         @Flag(name: .customLong("dry-run"), help: "Show the shares; write nothing.") var dryRun = false
 
         func run() throws {
@@ -201,7 +201,7 @@ struct LeadsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: ReportOutputOption
-        @Option(help: "Only this batch.") var batch: Int64?
+        @Option(parsing: .unconditional, help: "Only this batch.") var batch: Int64?
         @Option(help: "Only this source.") var source: String?
         @Option(help: "batch (default); attempt: contact and sale rate of the 1st, 2nd, ... call to a lead; class: warm, referral, cold; score-decile: outcomes per decile of learned score.")
         var by: String = "batch"

@@ -19,3 +19,12 @@ func decimalOption(_ text: String) throws -> Double {
     }
     return value
 }
+
+/// A `--seed` option: a whole number from 0 to 2^64 - 1, or a message saying so (`-1` was
+/// "Missing value", then ArgumentParser's bare "is invalid").
+func seedOption(_ text: String) throws -> UInt64 {
+    guard text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let seed = UInt64(text) else {
+        throw ValidationError("\"\(text)\" is not a seed: give a whole number from 0 to \(UInt64.max)")
+    }
+    return seed
+}

@@ -17,8 +17,8 @@ extension PlanCommand {
             @Argument(help: "The campaign's code.") var code: String
             @Option(help: "Its name.") var name: String
             @Option(help: "premium, policies, effective_calls or active_days (days with a sale).") var metric: CampaignMetric
-            @Option(help: "First day, YYYY-MM-DD.") var from: String
-            @Option(help: "Last day, YYYY-MM-DD.") var to: String
+            @Option(parsing: .unconditional, help: "First day, YYYY-MM-DD.") var from: String
+            @Option(parsing: .unconditional, help: "Last day, YYYY-MM-DD.") var to: String
             @Option(help: "Only this team (default: the whole center).") var team: String?
             @Option(parsing: .upToNextOption, help: "Reward tiers THRESHOLD:REWARD (yuan), such as 50000:800 100000:2000.") var tier: [String]
 

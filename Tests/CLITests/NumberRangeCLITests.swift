@@ -166,4 +166,23 @@ import Testing
         let check = try cli.run(["check"])
         #expect(check.status != 0 && check.stderr.contains("daily_new_leads") && check.stderr.contains("max_open_leads"), "\(check.stdout)\(check.stderr)")
     }
+
+    // MARK: 15: a negative number is a range message, not "Missing value"
+
+    @Test func negativeNumbersGetARangeMessage() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try center(cli)
+        refused(try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "connected", "--talk-seconds", "-1"]), naming: "--talk-seconds")
+        refused(try cli.run(["leads", "allocate", "--seed", "-1"]), naming: "seed")
+        refused(try cli.run(["seats", "report", "--month", "-1"]), naming: "--month")
+        refused(try cli.run(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "100", "--insured-age", "-1"]), naming: "--insured-age")
+        refused(try cli.run(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "-100"]), naming: "--premium")
+        refused(try cli.run(["renewals", "collect", "--policy", "1", "--amount", "-5"]), naming: "--amount")
+        refused(try cli.run(["renewals", "due", "--within", "-1"]), naming: "--within")
+        refused(try cli.run(["plan", "sizing", "--target-sales", "-1"]), naming: "--target-sales")
+        refused(try cli.run(["seats", "report", "--from", "-1", "--to", "2026-11-30"]), naming: "--from")
+        // The tiers take several values: a negative one is written --tier=-5:5.
+        refused(try cli.run(["plan", "campaign", "add", "W", "--name", "x", "--metric", "premium", "--from", "2026-11-01", "--to", "2026-11-20", "--tier=-5:5"]), naming: "--tier")
+    }
 }
