@@ -70,6 +70,7 @@ struct LeadsCommand: ParsableCommand {
                 (summary.dryRun ? "dry run: nothing was written. " : "batch \(summary.batchID.map(String.init) ?? "-"): ")
                     + "\(summary.fileName) from \(summary.source) (\(summary.encoding), \(summary.layout)); grades \(grades)"
             ]
+            table.footer.append("accepted rows kept without their income (not an amount): \(summary.unreadableIncome)")
             if let rejects, summary.rejectedTotal > 0 { table.footer.append("rejected rows written to \(rejects)") }
             emit(try Render.output(summary, table: table, format: output.format))
         }

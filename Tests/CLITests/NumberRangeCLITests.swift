@@ -185,4 +185,18 @@ import Testing
         // The tiers take several values: a negative one is written --tier=-5:5.
         refused(try cli.run(["plan", "campaign", "add", "W", "--name", "x", "--metric", "premium", "--from", "2026-11-01", "--to", "2026-11-20", "--tier=-5:5"]), naming: "--tier")
     }
+
+    // MARK: 20: a count is not money
+
+    @Test func unreadableIncomeIsACount() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let rows = (1...9).map { "1390000010\($0),甲,30,abc" }.joined(separator: "\n")
+        let file = try cli.write("incomes.csv", "phone,name,age,income\n" + rows + "\n")
+        let csv = try cli.run(["leads", "import", file, "--source", "w", "--format", "csv", "--dry-run"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(!csv.stdout.contains("9.00") && csv.stdout.contains("9"), "\(csv.stdout)")
+        let table = try cli.run(["leads", "import", file, "--source", "w"])
+        #expect(table.stdout.contains("kept without their income (not an amount): 9"), "\(table.stdout)")
+    }
 }
