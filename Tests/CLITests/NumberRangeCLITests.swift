@@ -31,6 +31,10 @@ import Testing
         let added = try cli.run(add + ["--metric", "premium", "--tier", "50000:800", "100000000:100000000"])
         #expect(added.status == 0, "\(added.stderr)")
         #expect(try cli.run(["check"]).status == 0)
+        // A tier written past the range by another tool: check names it.
+        _ = try cli.sqlite("UPDATE campaign SET tiers = '[{\"threshold\":1,\"reward\":1e300}]'")
+        let check = try cli.run(["check"])
+        #expect(check.status != 0 && check.stderr.contains("campaign row 1, column tiers"), "\(check.stdout)\(check.stderr)")
     }
 
     // MARK: 11: hexadecimal money
