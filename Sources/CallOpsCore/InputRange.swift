@@ -14,6 +14,50 @@ public enum InputRange {
     /// a row with a longer one is refused as malformed instead of storing megabytes.
     public static let maximumFieldCharacters = 1_000
 
+    /// Every day that enters callops (a file's date or time, a day or time option, a report's
+    /// period) lies from 2000-01-01 to 2099-12-31: a hire date of 0001-01-01 or a call in 2126
+    /// is a typo, and `daily --date 9999-12-31` recycled every lead.
+    public static let firstDay = CivilDay("2000-01-01")!
+    public static let lastDay = CivilDay("2099-12-31")!
+    /// The range as words, for messages and the README.
+    public static let dayRangeText = "from 2000-01-01 to 2099-12-31"
+    /// A report period is at most ten years (3,660 days): `seats report --by day` has at most
+    /// 3,660 rows (a period from 0001 to 9999 wrote 172 MB).
+    public static let maximumPeriodDays = 3_660
+
+    /// Whether `day` lies in the range days may take.
+    public static func contains(_ day: CivilDay) -> Bool { day >= firstDay && day <= lastDay }
+
+    /// `day` when it lies in the range, else an error naming `field` and the value as written.
+    @discardableResult
+    public static func day(_ day: CivilDay, field: String, written: String? = nil) throws -> CivilDay {
+        guard contains(day) else {
+            throw CallOpsError.invalidValue(field: field, value: written ?? day.description, expected: "a day \(dayRangeText)")
+        }
+        return day
+    }
+
+    /// A time or day written as text (`2026-11-24T15:00`) whose day is in range; the caller has
+    /// parsed it already.
+    public static func time(_ text: String, field: String) throws {
+        guard let day = CivilDay(text.prefix(10)) else { return }
+        try Self.day(day, field: field, written: text)
+    }
+
+    /// Whether a time written as text has its day in range (files: a reason for a rejected row).
+    public static func containsTime(_ text: String) -> Bool {
+        CivilDay(text.prefix(10)).map(contains) ?? false
+    }
+
+    /// A period [first, last] of days: both in range, at most `maximumPeriodDays` long.
+    public static func period(_ first: CivilDay, _ last: CivilDay, field: String) throws {
+        try day(first, field: field)
+        try day(last, field: field)
+        guard first.days(to: last) < maximumPeriodDays else {
+            throw CallOpsError.invalidValue(field: field, value: "\(first) to \(last)", expected: "a period of at most \(maximumPeriodDays) days (ten years)")
+        }
+    }
+
     /// A yuan amount from an option: finite, 0 or more (above 0 when `positive`), at most
     /// `Money.maximumYuan`.
     public static func yuan(_ value: Double, field: String, positive: Bool = false) throws -> Money {

@@ -33,11 +33,10 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     /// The amount in yuan, for JSON output and ratios.
     public var yuan: Double { Double(fen) / 100 }
 
-    /// Parses a yuan amount such as `2000`, `2,000.50` or `¥1999.9`; nil when it is not a number.
+    /// Parses a yuan amount such as `2000`, `2,000.50` or `¥1999.9` (`DecimalText`: no hex, no
+    /// exponent); nil when it is not a plain decimal or beyond 100,000,000 yuan either way.
     public init?(parsingYuan text: String) {
-        var cleaned = text.trimmingCharacters(in: .whitespaces)
-        cleaned.removeAll { $0 == "," || $0 == "¥" || $0 == "￥" }
-        guard !cleaned.isEmpty, let value = Double(cleaned), value.isFinite, abs(value) <= Self.maximumYuan else { return nil }
+        guard let value = DecimalText.parse(text, allowNegative: true), abs(value) <= Self.maximumYuan else { return nil }
         self.init(yuan: value)
     }
 

@@ -64,6 +64,21 @@ extension Settings {
         if general.dailyBatchMinutes == nil {
             throw fail("general.daily_batch_at", "\"\(general.dailyBatchAt)\" is not a local time of day such as 06:00")
         }
+        // The activity targets divide by these and multiply them (ActivityTargets.from): each has
+        // a range, positive where divided by, so the results stay in range.
+        let planningRanges: [(String, Double, ClosedRange<Double>, String)] = [
+            ("planning.fyc_rate_percent", planning.fycRatePercent, 0.1...100, "a percentage from 0.1 to 100"),
+            ("planning.average_premium", planning.averagePremium, 1...Money.maximumYuan, "yuan from 1 to 100,000,000"),
+            ("planning.proposals_per_sale", Double(planning.proposalsPerSale), 1...1_000, "a whole number from 1 to 1,000"),
+            ("planning.effective_calls_per_proposal", Double(planning.effectiveCallsPerProposal), 1...1_000, "a whole number from 1 to 1,000"),
+            ("planning.weeks_per_month", Double(planning.weeksPerMonth), 1...5, "a whole number from 1 to 5"),
+            ("planning.workdays_per_week", Double(planning.workdaysPerWeek), 1...7, "a whole number from 1 to 7"),
+            ("planning.observe_days", Double(planning.observeDays), 1...3_660, "a whole number of days from 1 to 3,660"),
+        ]
+        for (key, value, range, expected) in planningRanges where !range.contains(value) {
+            let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+            throw fail(key, "\(shown) is out of range: give \(expected)")
+        }
         if planning.leadFunnel.isEmpty || planning.leadFunnel.contains(where: { $0 <= 0 }) {
             throw fail("planning.lead_funnel", "needs the names at each step down to 1 sale, such as [25, 17, 7, 5, 4, 3, 1]")
         }

@@ -372,6 +372,10 @@ public final class AppDatabase: Sendable {
             return .refused("\(path) cannot be opened (\(error.message ?? "no access")); check the folder exists and is writable")
         case .SQLITE_READONLY:
             return .refused("\(path) is read-only; nothing was changed")
+        case .SQLITE_ERROR where error.message == "integer overflow":
+            // A SUM (a report's, or activity_day's trigger) over a stored number outside its
+            // range, written by another tool: name the statement and the way to find the value.
+            return .refused("\(path): a sum over stored values overflowed (\(Quoted.value(error.sql ?? "no statement"))): a stored number is out of its range; nothing was changed; run `callops check` to list it, then correct it or restore a backup")
         default:
             return .refused("\(path): database error: \(Quoted.value(error.message ?? "\(error.resultCode)")) (\(Quoted.value(error.sql ?? "no statement")))")
         }

@@ -24,7 +24,13 @@ public struct Invariant: Sendable {
     }
 
     /// The violations, each in words.
+    /// A rule whose query itself overflows (a SUM over a stored number out of its range) is
+    /// reported as a violation, so that `check` goes on to the range invariants that name the value.
     public func violations(_ db: Database) throws -> [String] {
-        try check(db).map { "\(name): \($0)" }
+        do {
+            return try check(db).map { "\(name): \($0)" }
+        } catch let error as DatabaseError where error.message == "integer overflow" {
+            return ["\(name): could not be checked: a sum over stored values overflowed; a stored number is out of its range (see the range lines)"]
+        }
     }
 }

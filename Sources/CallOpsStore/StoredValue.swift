@@ -93,6 +93,59 @@ public enum StoredValue {
     }
 }
 
+/// Stored numbers (SPEC section 12): every entry point range-checks them, so one outside these
+/// ranges was written by another tool; reading it is an error naming table, row and column, and
+/// arithmetic on it never traps.
+extension StoredValue {
+    /// The most fen a stored amount may be: 100,000,000 yuan.
+    public static let maximumFen: Int64 = 10_000_000_000
+    /// Amounts in fen: 0 to 100,000,000 yuan.
+    public static let fenRange: ClosedRange<Int64> = 0...maximumFen
+    /// Counts (follow-ups, renewals paid, rows): 0 to `InputRange.maximumCount`.
+    public static let countRange: ClosedRange<Int64> = 0...Int64(InputRange.maximumCount)
+    /// Talk seconds of one call: 0 to a day.
+    public static let talkSecondsRange: ClosedRange<Int64> = 0...Int64(InputRange.maximumTalkSeconds)
+
+    /// A whole number from the row's `column` within `range`; the row's `id` names it.
+    public static func integer(_ row: Row, _ column: String, table: String, in range: ClosedRange<Int64>) throws -> Int64 {
+        let value: DatabaseValue = row[column]
+        guard case .int64(let number) = value.storage, range.contains(number) else {
+            throw StoredValueError(table: table, row: key(row), column: column, value: text(row, column),
+                                   expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// An amount in fen from 0 to 100,000,000 yuan.
+    public static func money(_ row: Row, _ column: String, table: String) throws -> Money {
+        Money(fen: try integer(row, column, table: table, in: fenRange))
+    }
+
+    /// A count from 0 to `InputRange.maximumCount`.
+    public static func count(_ row: Row, _ column: String, table: String) throws -> Int {
+        Int(try integer(row, column, table: table, in: countRange))
+    }
+
+    /// A value already read (a record's field) within `range`.
+    @discardableResult
+    public static func checked<T: BinaryInteger>(_ value: T, in range: ClosedRange<T>, table: String, column: String, id: some CustomStringConvertible) throws -> T {
+        guard range.contains(value) else {
+            throw StoredValueError(table: table, row: id.description, column: column, value: String(value),
+                                   expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// `callops check` lines for an integer column outside `range` (one invariant per ranged column).
+    public static func outOfRange(table: String, column: String, range: ClosedRange<Int64>, key: String = "id", nullable: Bool = false) -> Invariant {
+        Invariant("\(table).\(column) is within \(range.lowerBound) to \(range.upperBound)", violationsSQL: """
+            SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not a whole number from \(range.lowerBound) to \(range.upperBound)'
+            FROM \(table)
+            WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(typeof(\(column)) <> 'integer' OR \(column) NOT BETWEEN \(range.lowerBound) AND \(range.upperBound))
+            """)
+    }
+}
+
 extension StoredValue {
     /// `callops check` lines for a text column of days that do not read as days. With a modifier
     /// SQLite's `date()` normalises 2026-02-30 to 2026-03-02, so a value is a day when it round-trips.

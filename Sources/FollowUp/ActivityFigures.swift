@@ -69,6 +69,17 @@ public enum ActivityFigures {
             result[id] = a
         }
         if let days = period.days {
+            // A call's talk seconds written past their range by another tool (the triggers sum
+            // them into activity_day as a real beyond 64 bits): an error naming the day and agent
+            // and pointing at `callops check`, which names the call, rather than a trap or a
+            // silently wrong total.
+            if let bad = try Row.fetchOne(db, sql: """
+                SELECT day || ' agent ' || agent_id AS id, talk_seconds FROM activity_day
+                WHERE day >= ? AND day < ? AND (typeof(talk_seconds) <> 'integer' OR talk_seconds NOT BETWEEN 0 AND ? * dials) LIMIT 1
+                """, arguments: [days.first, days.end, InputRange.maximumTalkSeconds]) {
+                throw StoredValueError(table: "activity_day", row: bad["id"], column: "talk_seconds", value: "\(bad["talk_seconds"] as DatabaseValue)",
+                                       expected: "at most 86,400 seconds a call (a call's talk_seconds is out of range)")
+            }
             for row in try Row.fetchAll(db, sql: """
                 SELECT agent_id, SUM(dials), SUM(contacts), SUM(effective_calls), SUM(talk_seconds), SUM(sales), SUM(premium_fen),
                        SUM(leads_worked)

@@ -102,6 +102,9 @@ public struct CallFileReader {
         guard let startedText = value("started_at"), let started = clock.parse(startedText) else {
             return reject("started_at", "\"\(Quoted.value(value("started_at") ?? ""))\" is not a local time such as 2026-11-23T10:15:00")
         }
+        guard InputRange.containsTime(startedText) else {
+            return reject("started_at", "\"\(Quoted.value(startedText))\" is not a time \(InputRange.dayRangeText)")
+        }
         guard let talk = value("talk_seconds").flatMap(InputRange.talkSeconds) else {
             return reject("talk_seconds", "\"\(Quoted.value(value("talk_seconds") ?? ""))\" is not a whole number of seconds from 0 to 86400")
         }
@@ -120,6 +123,7 @@ public struct CallFileReader {
         }
         if let text = value("callback_at") {
             guard let at = clock.parse(text) else { return reject("callback_at", "\"\(Quoted.value(text))\" is not a local time") }
+            guard InputRange.containsTime(text) else { return reject("callback_at", "\"\(Quoted.value(text))\" is not a time \(InputRange.dayRangeText)") }
             input.callbackAt = at
         }
         if disposition == .sale {

@@ -383,7 +383,9 @@ struct BulkCallImport {
         var state = CadenceState()
         state.outcome = CallRecorder.outcome(status: row.status)
         state.stage = Stage(rawValue: row.stage) ?? .new
-        state.followUps = row.followUps
+        // Clamped: a count written past its range by another tool (`callops check` lists it)
+        // must not trap the cadence's increment.
+        state.followUps = min(max(row.followUps, 0), InputRange.maximumCount)
         state.unanswered = row.unanswered
         state.lastContactAt = row.lastContactAt.flatMap(clock.parse)
         state.nextDueAt = row.nextDueAt.flatMap(clock.parse)

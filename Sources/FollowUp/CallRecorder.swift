@@ -132,7 +132,9 @@ public struct CallRecorder {
         var state = CadenceState()
         state.outcome = Self.outcome(status: lead.status)
         state.stage = Stage(rawValue: lead.stage) ?? .new
-        state.followUps = lead.followUps
+        // Clamped: a count written past its range by another tool (`callops check` lists it)
+        // must not trap the cadence's increment.
+        state.followUps = min(max(lead.followUps, 0), InputRange.maximumCount)
         state.unanswered = lead.unanswered
         state.lastContactAt = lead.lastContactAt.flatMap(clock.parse)
         state.nextDueAt = lead.nextDueAt.flatMap(clock.parse)

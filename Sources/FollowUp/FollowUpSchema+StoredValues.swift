@@ -16,5 +16,6 @@ extension FollowUpSchema {
             SELECT 'policy row ' || id || ': policy.premium_fen is ' || premium_fen
             FROM policy WHERE premium_fen NOT BETWEEN 0 AND 10000000000 OR typeof(premium_fen) <> 'integer'
             """),
+        StoredValue.outOfRange(table: "policy", column: "renewals_paid", range: StoredValue.countRange),
     ]
 }

@@ -103,7 +103,8 @@ public struct NextCallQueue {
         }
         for lead in try LeadProgress.openLeads(db, agent: agent.id) {
             let stage = Stage(rawValue: lead.stage) ?? .new
-            let coming: Int? = stage == .new ? nil : lead.followUps + 1
+            let followUps = try StoredValue.checked(lead.followUps, in: 0...InputRange.maximumCount, table: "lead", column: "follow_ups", id: lead.id)
+            let coming: Int? = stage == .new ? nil : followUps + 1
             let neverCalledSinceAssigned = lead.lastAttemptAt == nil || lead.lastAttemptAt! < (lead.assignedAt ?? "")
             if let callback = lead.callbackAt {
                 guard callback <= now else { continue }

@@ -144,10 +144,10 @@ extension Renewals {
             WHERE status IN ('in_force', 'lapsed') AND next_due_on <= ? AND (status = 'in_force' OR lapsed_on > ?)
             """, arguments: [to.description, first.description]) {
             let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
-            let amount = RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: mode)
+            let amount = RenewalRules.installment(annualPremium: try StoredValue.money(row, "premium_fen", table: "policy"), mode: mode)
             let sold = try StoredValue.day(row, "sold_at", table: "policy")
             let lapsedOn = (row["lapsed_on"] as String?).flatMap { CivilDay($0) }
-            var installment = (row["renewals_paid"] as Int) + 1
+            var installment = try StoredValue.count(row, "renewals_paid", table: "policy") + 1
             while true {
                 let due = RenewalRules.dueDay(soldOn: sold, mode: mode, installment: installment)
                 if due > to || lapsedOn.map({ due >= $0 }) == true { break }

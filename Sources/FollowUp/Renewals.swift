@@ -21,7 +21,7 @@ public enum RenewalRules {
 
     /// One premium: the annual premium, or a twelfth of it (to the fen) for a monthly policy.
     public static func installment(annualPremium: Money, mode: PremiumMode) -> Money {
-        mode == .annual ? annualPremium : Money(fen: (annualPremium.fen + 6) / 12)
+        mode == .annual ? annualPremium : Money(fen: annualPremium.fen / 12 + (annualPremium.fen % 12 + 6) / 12)
     }
 
     /// The first day without cover when the premium due on `due` is not paid.
@@ -175,8 +175,8 @@ public struct Renewals {
             let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
             return DuePremium(
                 policyID: row["id"], leadID: row["lead_id"], agentCode: agent.code, team: agent.team, customer: customers[row["lead_id"]], product: row["product"],
-                mode: mode.rawValue, installment: (row["renewals_paid"] as Int) + 1,
-                amount: RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: mode), dueOn: due.description,
+                mode: mode.rawValue, installment: try StoredValue.count(row, "renewals_paid", table: "policy") + 1,
+                amount: RenewalRules.installment(annualPremium: try StoredValue.money(row, "premium_fen", table: "policy"), mode: mode), dueOn: due.description,
                 graceUntil: due.adding(days: rules.graceDays).description, daysOverdue: due.days(to: today))
         }
     }
@@ -230,9 +230,9 @@ public struct Renewals {
             throw CallOpsError.refused("policy \(id) is \(status)\(when); nothing was collected (reinstating a lapsed policy is not handled here)")
         }
         let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
-        let installment = (row["renewals_paid"] as Int) + 1
+        let installment = try StoredValue.count(row, "renewals_paid", table: "policy") + 1
         let due = try StoredValue.day(row, "next_due_on", table: "policy")
-        let expected = RenewalRules.installment(annualPremium: Money(fen: row["premium_fen"]), mode: mode)
+        let expected = RenewalRules.installment(annualPremium: try StoredValue.money(row, "premium_fen", table: "policy"), mode: mode)
         guard amount == expected else {
             throw CallOpsError.invalidValue(field: "--amount", value: amount.description,
                                             expected: "premium \(installment) of policy \(id): \(expected) yuan, due on \(due)")

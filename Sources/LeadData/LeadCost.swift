@@ -8,6 +8,7 @@ public enum LeadCost {
     /// agent of its first assignment ever, when that falls in the period; a lead recycled and
     /// allocated again costs nothing more (it was bought once).
     public static func allocatedPerAgent(_ db: Database, from: String, to: String) throws -> [Int64: Money] {
+        try validateCosts(db)
         var result: [Int64: Money] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT assigned.agent_id, SUM(lead_batch.cost_per_lead_fen)
@@ -23,5 +24,16 @@ public enum LeadCost {
             result[row[0]] = Money(fen: row[1] ?? 0)
         }
         return result
+    }
+
+    /// Throws the error naming the first batch whose cost per lead is outside 0 to 100,000,000
+    /// yuan (written by another tool): the sums over it would overflow or saturate.
+    public static func validateCosts(_ db: Database) throws {
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT id, cost_per_lead_fen FROM lead_batch
+            WHERE typeof(cost_per_lead_fen) <> 'integer' OR cost_per_lead_fen NOT BETWEEN 0 AND ? LIMIT 1
+            """, arguments: [StoredValue.maximumFen]) {
+            _ = try StoredValue.money(row, "cost_per_lead_fen", table: "lead_batch")
+        }
     }
 }

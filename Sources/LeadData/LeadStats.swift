@@ -98,7 +98,8 @@ public struct BatchStats: Encodable, Equatable, Sendable, FetchableRecord, Decod
 public enum LeadStats {
     /// One row per batch, newest first; only one batch or one source when given.
     public static func batches(_ db: Database, batch: Int64? = nil, source: String? = nil) throws -> [BatchStats] {
-        try BatchStats.fetchAll(db, sql: """
+        try LeadCost.validateCosts(db)
+        return try BatchStats.fetchAll(db, sql: """
             SELECT b.id AS batch_id, b.source, b.file_name, b.received_at, b.rows, b.accepted, b.missing_phone, b.invalid_phone,
                 b.duplicate_in_file, b.duplicate_existing, b.dnc, b.out_of_age_range, b.malformed_row,
                 (SELECT COUNT(DISTINCT g.lead_id) FROM lead_ledger g JOIN lead x ON x.id = g.lead_id

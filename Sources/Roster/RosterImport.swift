@@ -135,6 +135,9 @@ public enum RosterImport {
             guard clock.parseDay(hireDate) != nil else {
                 throw fail("hire_date", "\"\(hireDate)\" is not a real date; write YYYY-MM-DD")
             }
+            guard InputRange.containsTime(hireDate) else {
+                throw fail("hire_date", "\"\(hireDate)\" is not a day \(InputRange.dayRangeText)")
+            }
             var row = RosterRow(
                 line: record.line, code: code, name: values["name"]!, team: values["team"]!,
                 hireDate: hireDate)
@@ -184,8 +187,8 @@ public enum RosterImport {
             }
             for name in ["daily_new_leads", "max_open_leads"] {
                 guard let text = field(name) else { continue }
-                guard let value = Int(text), value >= 0 else {
-                    throw fail(name, "\"\(text)\" is not a whole number of leads (0 or more)")
+                guard let value = Int(text), (0...InputRange.maximumCount).contains(value) else {
+                    throw fail(name, "\"\(text)\" is not a whole number of leads from 0 to \(InputRange.maximumCount)")
                 }
                 if name == "daily_new_leads" { row.dailyNewLeads = value } else { row.maxOpenLeads = value }
             }

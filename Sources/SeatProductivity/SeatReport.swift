@@ -248,6 +248,7 @@ public struct SeatReportBuilder {
             guard let start = CivilMonth(month).flatMap({ clock.parseDay($0.firstDay.description) }) else {
                 throw CallOpsError.invalidValue(field: "--month", value: month, expected: "a month such as 2026-11")
             }
+            try InputRange.time(month + "-01", field: "--month")
             return (start, clock.calendar.date(byAdding: .month, value: 1, to: start)!)
         }
         if from != nil || to != nil {
@@ -258,6 +259,8 @@ public struct SeatReportBuilder {
                 throw CallOpsError.invalidValue(field: "--to", value: to ?? "", expected: "a day such as 2026-11-30 (with --from)")
             }
             guard f <= t else { throw CallOpsError.invalidValue(field: "--to", value: to!, expected: "a day on or after --from") }
+            // Both days in range, at most ten years apart: --by day has at most 3,660 rows.
+            try InputRange.period(CivilDay(from!)!, CivilDay(to!)!, field: "--from/--to")
             return (f, clock.adding(days: 1, to: t))
         }
         let start = clock.calendar.date(from: clock.calendar.dateComponents([.year, .month], from: clock.now))!

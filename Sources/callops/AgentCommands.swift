@@ -45,10 +45,10 @@ struct CallsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "The agent's code.") var agent: String
-        @Option(help: "The lead id.") var lead: Int64
+        @Option(parsing: .unconditional, help: "The lead id.") var lead: Int64
         @Option(help: "no_answer, busy, invalid_number, connected, interested, callback, proposal, refused or dnc.") var disposition: Disposition
-        @Option(name: .customLong("talk-seconds"), help: "Seconds of conversation.") var talkSeconds: Int = 0
-        @Option(name: .customLong("callback-at"), help: "The time the customer chose, local (2026-11-24T15:00).") var callbackAt: String?
+        @Option(name: .customLong("talk-seconds"), parsing: .unconditional, help: "Seconds of conversation.") var talkSeconds: Int = 0
+        @Option(name: .customLong("callback-at"), parsing: .unconditional, help: "The time the customer chose, local (2026-11-24T15:00).") var callbackAt: String?
         @Option(help: "A note.") var note: String?
         @Option(help: "nurture: a nurturing touch of the customer's programme (counts when it reaches the customer).") var purpose: CallPurpose?
 
@@ -65,6 +65,7 @@ struct CallsCommand: ParsableCommand {
                 guard let at = context.clock.parse(callbackAt) else {
                     throw CallOpsError.invalidValue(field: "--callback-at", value: callbackAt, expected: "a local time such as 2026-11-24T15:00")
                 }
+                try InputRange.time(callbackAt, field: "--callback-at")
                 callback = at
             }
             let id = "log-\(agent)-\(lead)-\(context.clock.nowTimestamp)"
@@ -181,7 +182,7 @@ struct CustomersCommand: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Add a family member (spouse, child or parent) to a customer's household.")
 
             @OptionGroup var global: GlobalOptions
-            @Option(help: "The customer's lead id.") var lead: Int64
+            @Option(parsing: .unconditional, help: "The customer's lead id.") var lead: Int64
             @Option(help: "spouse, child or parent.") var relation: Insured
             @Option(parsing: .unconditional, help: "Age in years.") var age: Int
             @Option(help: "M or F (男/女).") var gender: String?
@@ -213,12 +214,12 @@ struct SalesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a sale: a policy from the catalog; the lead is won and a stabilisation call is due in 2 days.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The lead id.") var lead: Int64
+        @Option(parsing: .unconditional, help: "The lead id.") var lead: Int64
         @Option(help: "The selling agent's code.") var agent: String
         @Option(help: "A product code of the catalog (ACC01, CI01, MED01, LIFE01, PEN01, EDU01).") var product: String
-        @Option(parsing: .unconditional, help: "The annual premium, yuan.") var premium: Double
+        @Option(parsing: .unconditional, help: "The annual premium, yuan.", transform: decimalOption) var premium: Double
         @Option(help: "self, spouse, child or parent.") var insured: Insured = .self
-        @Option(name: .customLong("insured-age"), help: "The insured's age (default: the lead's for self).") var insuredAge: Int?
+        @Option(name: .customLong("insured-age"), parsing: .unconditional, help: "The insured's age (default: the lead's for self).") var insuredAge: Int?
         @Option(help: "annual or monthly.") var mode: String = "annual"
 
         func validate() throws {
@@ -248,7 +249,7 @@ struct SalesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a policy inside its free-look period (commission is clawed back).")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The policy id.") var policy: Int64
+        @Option(parsing: .unconditional, help: "The policy id.") var policy: Int64
         @Option(help: "Why the customer cancelled.") var reason: String
 
         func run() throws {

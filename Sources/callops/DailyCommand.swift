@@ -13,7 +13,7 @@ struct DailyCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: FormatOption
-    @Option(help: "The day to prepare, YYYY-MM-DD. Default: today.") var date: String?
+    @Option(parsing: .unconditional, help: "The day to prepare, YYYY-MM-DD. Default: today.") var date: String?
     @Option(help: "Where to write queues/ and reports/.") var out: String = "daily"
     @Flag(name: .customLong("reveal-phones"), help: "Write whole numbers in the queue files (recorded in the audit log).") var revealPhones = false
     @Option(help: "Also write the day's queues as this dialer's list: vicidial (dialer/vicidial_list.txt, numbers whole, audited).")
@@ -31,6 +31,7 @@ struct DailyCommand: ParsableCommand {
             guard let parsed = context.clock.parseDay(date) else {
                 throw CallOpsError.invalidValue(field: "--date", value: date, expected: "a day such as 2026-11-24")
             }
+            try InputRange.time(date, field: "--date")
             day = parsed
         }
         let summary = try NightlyBatch(settings: context.settings, timeZone: context.clock.timeZone).run(

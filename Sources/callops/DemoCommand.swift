@@ -14,12 +14,12 @@ struct DemoCommand: ParsableCommand {
     var db: String = "callops-demo.sqlite"
     @Option(name: .long, help: "The config file. Default: Config/callops.toml when present, else built-in defaults.")
     var config: String?
-    @Option(name: .long, help: "Fix the clock, local time; the demo's days end today by this clock.")
+    @Option(name: .long, parsing: .unconditional, help: "Fix the clock, local time; the demo's days end today by this clock.")
     var now: String?
-    @Option(help: "The random seed; the same seed builds the same center.") var seed: UInt64 = 7
-    @Option(help: "How many agents.") var agents: Int = 40
-    @Option(help: "How many leads the vendors send over the period.") var leads: Int = 8_000
-    @Option(help: "How many days of work to simulate, ending today.") var days: Int = 30
+    @Option(parsing: .unconditional, help: "The random seed; the same seed builds the same center.", transform: seedOption) var seed: UInt64 = 7
+    @Option(parsing: .unconditional, help: "How many agents.") var agents: Int = 40
+    @Option(parsing: .unconditional, help: "How many leads the vendors send over the period.") var leads: Int = 8_000
+    @Option(parsing: .unconditional, help: "How many days of work to simulate, ending today.") var days: Int = 30
     @Option(name: .customLong("rank-by"), help: "grade or score: how the floor orders fresh leads once it has a model. Default: the config's (grade).")
     var rankBy: String?
 

@@ -15,7 +15,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The config file. Default: Config/callops.toml when present, else the built-in defaults.")
     var config: String?
 
-    @Option(name: .long, help: "Fix the clock, local time (2026-11-23T10:00). Default: $CALLOPS_NOW, else now.")
+    @Option(name: .long, parsing: .unconditional, help: "Fix the clock, local time (2026-11-23T10:00). Default: $CALLOPS_NOW, else now.")
     var now: String?
 
     var databasePath: String {

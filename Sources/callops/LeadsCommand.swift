@@ -21,7 +21,7 @@ struct LeadsCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
         @Argument(help: "The lead file.") var file: String
         @Option(help: "Where the leads came from (vendor, partner, referral).") var source: String
-        @Option(name: .customLong("cost-per-lead"), parsing: .unconditional, help: "What one lead cost, in yuan.") var costPerLead: Double = 0
+        @Option(name: .customLong("cost-per-lead"), parsing: .unconditional, help: "What one lead cost, in yuan.", transform: decimalOption) var costPerLead: Double = 0
         @Option(help: "auto (UTF-8, else GB18030), utf8 or gb18030.") var encoding: ImportOptions.Encoding = .auto
         @Option(help: "auto (a header row) or vicidial (VICIdial's 25 fields, no header).") var layout: ImportOptions.Layout = .auto
         @Option(help: "Write rejected rows here (CSV: line, reason, detail, row).") var rejects: String?
@@ -70,6 +70,7 @@ struct LeadsCommand: ParsableCommand {
                 (summary.dryRun ? "dry run: nothing was written. " : "batch \(summary.batchID.map(String.init) ?? "-"): ")
                     + "\(summary.fileName) from \(summary.source) (\(summary.encoding), \(summary.layout)); grades \(grades)"
             ]
+            table.footer.append("accepted rows kept without their income (not an amount): \(summary.unreadableIncome)")
             if let rejects, summary.rejectedTotal > 0 { table.footer.append("rejected rows written to \(rejects)") }
             emit(try Render.output(summary, table: table, format: output.format))
         }
@@ -81,10 +82,10 @@ struct LeadsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Option(help: "Only leads of this batch.") var batch: Int64?
+        @Option(parsing: .unconditional, help: "Only leads of this batch.") var batch: Int64?
         @Option(help: "Only agents of this team.") var team: String?
         @Option(help: "weighted (tier and smoothed conversion) or even. Default: the config's.") var strategy: AllocationOptions.Strategy?
-        @Option(help: "Random seed for ties. Default: drawn from the day, so ties rotate daily.") var seed: UInt64?
+        @Option(parsing: .unconditional, help: "Random seed for ties. Default: drawn from the day, so ties rotate daily.", transform: seedOption) var seed: UInt64?
         @Flag(name: .customLong("dry-run"), help: "Show the shares; write nothing.") var dryRun = false
 
         func run() throws {
@@ -201,7 +202,7 @@ struct LeadsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: ReportOutputOption
-        @Option(help: "Only this batch.") var batch: Int64?
+        @Option(parsing: .unconditional, help: "Only this batch.") var batch: Int64?
         @Option(help: "Only this source.") var source: String?
         @Option(help: "batch (default); attempt: contact and sale rate of the 1st, 2nd, ... call to a lead; class: warm, referral, cold; score-decile: outcomes per decile of learned score.")
         var by: String = "batch"

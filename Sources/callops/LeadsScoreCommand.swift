@@ -17,9 +17,9 @@ extension LeadsCommand {
 
             @OptionGroup var global: GlobalOptions
             @OptionGroup var output: FormatOption
-            @Option(help: "Only leads closed on or after this day (YYYY-MM-DD).") var since: String?
-            @Option(help: "Share of closed leads kept out to measure the model. Default: the config's (0.2).") var holdout: Double?
-            @Option(help: "Seed of the hold-out split and the cross-validation folds.") var seed: UInt64 = 1
+            @Option(parsing: .unconditional, help: "Only leads closed on or after this day (YYYY-MM-DD).") var since: String?
+            @Option(parsing: .unconditional, help: "Share of closed leads kept out to measure the model. Default: the config's (0.2).", transform: decimalOption) var holdout: Double?
+            @Option(parsing: .unconditional, help: "Seed of the hold-out split and the cross-validation folds.", transform: seedOption) var seed: UInt64 = 1
 
             func validate() throws {
                 if let holdout, !(holdout >= 0.05 && holdout <= 0.5) {
@@ -68,7 +68,7 @@ extension LeadsCommand {
 
             @OptionGroup var global: GlobalOptions
             @OptionGroup var output: FormatOption
-            @Option(help: "Only leads of this batch.") var batch: Int64?
+            @Option(parsing: .unconditional, help: "Only leads of this batch.") var batch: Int64?
 
             func run() throws {
                 let context = try global.checkedContext()

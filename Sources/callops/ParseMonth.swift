@@ -1,3 +1,4 @@
+import ArgumentParser
 import CallOpsCore
 
 /// Reads a `YYYY-MM` option (`--month`) into a `CivilMonth`, or says what is expected.
@@ -6,4 +7,24 @@ func parseMonth(_ text: String, option: String = "--month") throws -> CivilMonth
         throw CallOpsError.invalidValue(field: option, value: text, expected: "a month, YYYY-MM")
     }
     return month
+}
+
+/// An option's decimal number through the one decimal parser (`DecimalText`): `0x10`, `0x1p8`,
+/// `1e3`, `nan`, `inf`, `+5` and `1_000` are refused instead of read the way Swift's
+/// `Double(String)` reads them. A minus passes so that the option's range check can say what the
+/// range is.
+func decimalOption(_ text: String) throws -> Double {
+    guard let value = DecimalText.parse(text, allowNegative: true) else {
+        throw ValidationError("\"\(text)\" is not a plain decimal number (digits with at most one dot, such as 2000 or 2,000.50; no exponent or hexadecimal)")
+    }
+    return value
+}
+
+/// A `--seed` option: a whole number from 0 to 2^64 - 1, or a message saying so (`-1` was
+/// "Missing value", then ArgumentParser's bare "is invalid").
+func seedOption(_ text: String) throws -> UInt64 {
+    guard text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let seed = UInt64(text) else {
+        throw ValidationError("\"\(text)\" is not a seed: give a whole number from 0 to \(UInt64.max)")
+    }
+    return seed
 }

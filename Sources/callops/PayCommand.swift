@@ -16,7 +16,7 @@ struct PayCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: ReportOutputOption
-        @Option(help: "YYYY-MM (default: this month).") var month: String?
+        @Option(parsing: .unconditional, help: "YYYY-MM (default: this month).") var month: String?
         @Flag(help: "Lock the month.") var finalize = false
 
         func run() throws {
@@ -50,7 +50,7 @@ struct PayCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: ReportOutputOption
         @Option(help: "The agent's code.") var agent: String
-        @Option(help: "YYYY-MM.") var month: String
+        @Option(parsing: .unconditional, help: "YYYY-MM.") var month: String
 
         func run() throws {
             let context = try global.readingContext()
@@ -71,7 +71,7 @@ struct PayCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Option(help: "YYYY-Qn, such as 2026-Q4.") var quarter: String
+        @Option(parsing: .unconditional, help: "YYYY-Qn, such as 2026-Q4.") var quarter: String
         @Flag(help: "Record the promotions and demotions as ranks from the month after the quarter (once its last pay month is finalised).")
         var apply = false
 

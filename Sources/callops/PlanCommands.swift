@@ -17,8 +17,8 @@ extension PlanCommand {
             @Argument(help: "The campaign's code.") var code: String
             @Option(help: "Its name.") var name: String
             @Option(help: "premium, policies, effective_calls or active_days (days with a sale).") var metric: CampaignMetric
-            @Option(help: "First day, YYYY-MM-DD.") var from: String
-            @Option(help: "Last day, YYYY-MM-DD.") var to: String
+            @Option(parsing: .unconditional, help: "First day, YYYY-MM-DD.") var from: String
+            @Option(parsing: .unconditional, help: "Last day, YYYY-MM-DD.") var to: String
             @Option(help: "Only this team (default: the whole center).") var team: String?
             @Option(parsing: .upToNextOption, help: "Reward tiers THRESHOLD:REWARD (yuan), such as 50000:800 100000:2000.") var tier: [String]
 
@@ -26,7 +26,7 @@ extension PlanCommand {
                 let context = try global.context()
                 let tiers = try tier.map { text in
                     guard let parsed = RewardTier(parsing: text) else {
-                        throw CallOpsError.invalidValue(field: "--tier", value: text, expected: "THRESHOLD:REWARD, such as 50000:800")
+                        throw CallOpsError.invalidValue(field: "--tier", value: text, expected: "THRESHOLD:REWARD in plain decimals, such as 50000:800, a threshold above 0 and a reward from 0, each up to 100,000,000")
                     }
                     return parsed
                 }
@@ -79,9 +79,9 @@ extension PlanCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
         @Option(name: .customLong("class"), parsing: .singleValue, help: "A customer class NAME=CUSTOMERS:CONTACTS_A_YEAR, such as 存量=1200:4.") var classes: [String] = []
-        @Option(name: .customLong("contacts-per-agent-year"), help: "Contacts an agent makes a year (default: observed).") var contactsPerAgentYear: Double?
+        @Option(name: .customLong("contacts-per-agent-year"), parsing: .unconditional, help: "Contacts an agent makes a year (default: observed).", transform: decimalOption) var contactsPerAgentYear: Double?
         @Option(name: .customLong("target-sales"), parsing: .unconditional, help: "Sales wanted a month.") var targetSales: Int
-        @Option(name: .customLong("leads-per-sale"), help: "Leads a sale takes (default: observed, else 25).") var leadsPerSale: Double?
+        @Option(name: .customLong("leads-per-sale"), parsing: .unconditional, help: "Leads a sale takes (default: observed, else 25).", transform: decimalOption) var leadsPerSale: Double?
 
         func validate() throws {
             try InputRange.whole(targetSales, field: "--target-sales", in: 0...InputRange.maximumCount, what: "a number of sales a month")
@@ -121,7 +121,7 @@ extension PlanCommand {
                         leadsSource = "seed 003: \(rules.leadFunnel.first ?? 0) names for 1 sale (no sales to observe yet)"
                     }
                 }
-                return Sizing.plan(classes: parsed, contactsPerAgentYear: contacts!, contactsSource: contactsSource,
+                return try Sizing.plan(classes: parsed, contactsPerAgentYear: contacts!, contactsSource: contactsSource,
                                    targetSales: targetSales, leadsPerSale: leads!, leadsSource: leadsSource, funnel: rules.leadFunnel)
             }
             switch output.format {

@@ -14,9 +14,9 @@ extension CustomersCommand {
             abstract: "Record a programme touch of a customer (养客): an event, a gift, information sent or a personal visit.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The customer's lead id.") var customer: Int64
+        @Option(parsing: .unconditional, help: "The customer's lead id.") var customer: Int64
         @Option(help: "event, gift, info or visit.") var kind: TouchKind
-        @Option(help: "The day of the touch (default today).") var date: String?
+        @Option(parsing: .unconditional, help: "The day of the touch (default today).") var date: String?
         @Option(help: "A note.") var note: String?
 
         func validate() throws {
@@ -28,7 +28,7 @@ extension CustomersCommand {
             var day: CivilDay?
             if let date {
                 guard let parsed = CivilDay(date) else { throw CallOpsError.invalidValue(field: "--date", value: date, expected: "a day such as 2026-11-23") }
-                day = parsed
+                day = try InputRange.day(parsed, field: "--date", written: date)
             }
             let agent = try context.db.transaction { db in
                 try Programmes(settings: context.settings, clock: context.clock).touch(db, customer: customer, kind: kind, day: day, note: note)

@@ -16,7 +16,7 @@ struct RecruitCommand: ParsableCommand {
         @Option(help: "The candidate's name.") var name: String
         @Option(help: "referral, job_site, campus or agency.") var channel: RecruitChannel
         @Option(help: "The candidate's phone.") var phone: String?
-        @Option(help: "The day, YYYY-MM-DD (default: today).") var date: String?
+        @Option(parsing: .unconditional, help: "The day, YYYY-MM-DD (default: today).") var date: String?
 
         func run() throws {
             let context = try global.context()
@@ -32,8 +32,8 @@ struct RecruitCommand: ParsableCommand {
             discussion: "Signing creates the agent on probation, hired that day, and enrols the pre-job course: give --agent-code and --team (and --seat, --course when needed).")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The candidate id.") var candidate: Int64
-        @Option(help: "The day, YYYY-MM-DD (default: today).") var date: String?
+        @Option(parsing: .unconditional, help: "The candidate id.") var candidate: Int64
+        @Option(parsing: .unconditional, help: "The day, YYYY-MM-DD (default: today).") var date: String?
         @Option(name: .customLong("agent-code"), help: "Signing: the new agent's code.") var agentCode: String?
         @Option(help: "Signing: the team.") var team: String?
         @Option(help: "Signing: a seat.") var seat: String?
@@ -60,9 +60,9 @@ struct RecruitCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Drop a candidate, with the reason.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The candidate id.") var candidate: Int64
+        @Option(parsing: .unconditional, help: "The candidate id.") var candidate: Int64
         @Option(help: "Why.") var reason: String
-        @Option(help: "The day, YYYY-MM-DD (default: today).") var date: String?
+        @Option(parsing: .unconditional, help: "The day, YYYY-MM-DD (default: today).") var date: String?
 
         func run() throws {
             let context = try global.context()
@@ -95,8 +95,8 @@ struct RecruitCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: ReportOutputOption
-        @Option(help: "Candidates sourced from this day, YYYY-MM-DD (default: the first ever).") var from: String?
-        @Option(help: "...to this day (default: today).") var to: String?
+        @Option(parsing: .unconditional, help: "Candidates sourced from this day, YYYY-MM-DD (default: the first ever).") var from: String?
+        @Option(parsing: .unconditional, help: "...to this day (default: today).") var to: String?
         @Flag(help: "Retention instead: per channel and signing month, the share of hires still on the roster 3, 6 and 12 months later.")
         var retention = false
 

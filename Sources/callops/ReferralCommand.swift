@@ -14,7 +14,7 @@ extension CustomersCommand {
 
             @OptionGroup var global: GlobalOptions
             @OptionGroup var output: FormatOption
-            @Option(help: "The referring customer's lead id.") var customer: Int64
+            @Option(parsing: .unconditional, help: "The referring customer's lead id.") var customer: Int64
             @Option(help: "The referred person's name.") var name: String
             @Option(help: "The referred person's mobile number.") var phone: String
             @Option(help: "A note for the agent.") var note: String?

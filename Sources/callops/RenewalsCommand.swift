@@ -14,8 +14,8 @@ struct RenewalsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record that a policy reached the customer (保单递送).")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The policy id.") var policy: Int64
-        @Option(help: "The day it was delivered, YYYY-MM-DD (default: today).") var date: String?
+        @Option(parsing: .unconditional, help: "The policy id.") var policy: Int64
+        @Option(parsing: .unconditional, help: "The day it was delivered, YYYY-MM-DD (default: today).") var date: String?
 
         func run() throws {
             let context = try global.context()
@@ -69,9 +69,9 @@ struct RenewalsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a policy's next renewal premium as paid.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The policy id.") var policy: Int64
-        @Option(help: "The amount paid, yuan: the premium due.") var amount: String
-        @Option(help: "The day it was paid, YYYY-MM-DD (default: today).") var date: String?
+        @Option(parsing: .unconditional, help: "The policy id.") var policy: Int64
+        @Option(parsing: .unconditional, help: "The amount paid, yuan: the premium due.") var amount: String
+        @Option(parsing: .unconditional, help: "The day it was paid, YYYY-MM-DD (default: today).") var date: String?
 
         func run() throws {
             let context = try global.context()
@@ -92,7 +92,7 @@ struct RenewalsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: ReportOutputOption
-        @Option(help: "YYYY-MM (default: this month, to date).") var month: String?
+        @Option(parsing: .unconditional, help: "YYYY-MM (default: this month, to date).") var month: String?
 
         func run() throws {
             let context = try global.readingContext()
@@ -135,5 +135,5 @@ func parseDay(_ text: String, option: String, shown: String? = nil, expected: St
     guard text.count == 10, let day = CivilDay(text) else {
         throw CallOpsError.invalidValue(field: option, value: shown ?? text, expected: expected)
     }
-    return day
+    return try InputRange.day(day, field: option, written: shown ?? text)
 }

@@ -13,15 +13,16 @@ extension RosterCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
         @Option(help: "The agent who leaves.") var agent: String
-        @Option(help: "The first day away, YYYY-MM-DD (the last day worked is the day before).") var date: String
+        @Option(parsing: .unconditional, help: "The first day away, YYYY-MM-DD (the last day worked is the day before).") var date: String
         @Option(help: "Hand every customer and callback to this agent (default: customers one at a time to the teammate with the fewest).")
         var to: String?
         @Option(help: "Why the agent leaves, kept in the history.") var reason: String?
-        @Option(help: "Seed that breaks ties between equally loaded teammates (default: drawn from the agent and the day).")
+        @Option(parsing: .unconditional, help: "Seed that breaks ties between equally loaded teammates (default: drawn from the agent and the day).", transform: seedOption)
         var seed: UInt64?
 
         func validate() throws {
             if CivilDay(date) == nil { throw ValidationError("--date \"\(date)\" is not a real date; write YYYY-MM-DD, the first day away") }
+            try InputRange.day(CivilDay(date)!, field: "--date", written: date)
         }
 
         func run() throws {

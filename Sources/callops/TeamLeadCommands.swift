@@ -19,9 +19,9 @@ struct SeatsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this team.") var team: String?
-        @Option(help: "First day (with --to).") var from: String?
-        @Option(help: "Last day, inclusive (with --from).") var to: String?
-        @Option(help: "A whole month, YYYY-MM. Default: this month up to now.") var month: String?
+        @Option(parsing: .unconditional, help: "First day (with --to).") var from: String?
+        @Option(parsing: .unconditional, help: "Last day, inclusive (with --from).") var to: String?
+        @Option(parsing: .unconditional, help: "A whole month, YYYY-MM. Default: this month up to now.") var month: String?
         @Option(help: "agent, team, day or tier.") var by: SeatReport.Grouping = .agent
         @Option(help: "previous (the month before a --month, the same number of days before --from/--to, the same span of last month for this month so far), last-year or none.") var compare: SeatCompare = .previous
         @Option(help: "table, json, csv, html or xlsx (xlsx with --out).") var format: ReportFormat = .table
@@ -74,9 +74,9 @@ struct PlanCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Option(name: .customLong("annual-income"), parsing: .unconditional, help: "The annual income goal, yuan.") var annualIncome: Double
+        @Option(name: .customLong("annual-income"), parsing: .unconditional, help: "The annual income goal, yuan.", transform: decimalOption) var annualIncome: Double
         @Option(help: "Store the targets for this agent...") var agent: String?
-        @Option(help: "...and this month, YYYY-MM (default: this month).") var month: String?
+        @Option(parsing: .unconditional, help: "...and this month, YYYY-MM (default: this month).") var month: String?
 
         func validate() throws {
             _ = try InputRange.yuan(annualIncome, field: "--annual-income", positive: true)

@@ -57,9 +57,9 @@ struct TrainingCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "The course code.") var course: String
         @Option(help: "The agent's code.") var agent: String?
-        @Option(help: "The candidate id (before signing).") var candidate: Int64?
+        @Option(parsing: .unconditional, help: "The candidate id (before signing).") var candidate: Int64?
         @Option(help: "passed or failed.") var result: String
-        @Option(help: "Score, 0 to 100.") var score: Int?
+        @Option(parsing: .unconditional, help: "Score, 0 to 100.") var score: Int?
 
         func validate() throws {
             if !["passed", "failed"].contains(result) { throw ValidationError("--result is passed or failed") }

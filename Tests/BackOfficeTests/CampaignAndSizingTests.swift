@@ -22,15 +22,27 @@ import Testing
     }
 
     /// Seed 004's five steps and seed 003's 50 names a month for 2 sales.
-    @Test func sizingBySeedNumbers() {
+    @Test func sizingBySeedNumbers() throws {
         let classes = [CustomerClass(parsing: "存量=1200:4")!, CustomerClass(parsing: "新客=3000:6")!]
-        let plan = Sizing.plan(classes: classes, contactsPerAgentYear: 10_000, contactsSource: "given", targetSales: 2, leadsPerSale: 25, leadsSource: "seed")
+        let plan = try Sizing.plan(classes: classes, contactsPerAgentYear: 10_000, contactsSource: "given", targetSales: 2, leadsPerSale: 25, leadsSource: "seed")
         #expect(plan.yearlyContacts == 22_800 && plan.seats == 3)
         #expect(plan.leadsPerMonth == 50 && plan.funnel == [50, 34, 14, 10, 8, 6, 2])
         // Exactly enough contacts for two agents needs two seats, not three.
-        #expect(Sizing.plan(classes: [CustomerClass(name: "x", customers: 100, contactsPerYear: 200)], contactsPerAgentYear: 10_000,
+        #expect(try Sizing.plan(classes: [CustomerClass(name: "x", customers: 100, contactsPerYear: 200)], contactsPerAgentYear: 10_000,
                             contactsSource: "", targetSales: 0, leadsPerSale: 25, leadsSource: "").seats == 2)
         #expect(CustomerClass(parsing: "存量=1200") == nil && CustomerClass(parsing: "=1:2") == nil && CustomerClass(parsing: "a=-1:2") == nil)
+    }
+
+    /// Audit 8: in-range inputs whose quotient is beyond any count crashed on Int(Double).
+    @Test func sizingBeyondACountIsAnErrorNotATrap() throws {
+        let huge = [CustomerClass(parsing: "x=100000000:100000000")!]
+        #expect(throws: CallOpsError.self) {
+            try Sizing.plan(classes: huge, contactsPerAgentYear: 0.000001, contactsSource: "given", targetSales: 10, leadsPerSale: 25, leadsSource: "")
+        }
+        #expect(throws: CallOpsError.self) {
+            try Sizing.plan(classes: [], contactsPerAgentYear: 1, contactsSource: "", targetSales: 100_000_000, leadsPerSale: 100_000_000, leadsSource: "")
+        }
+        #expect(CustomerClass(parsing: "x=1:0x10") == nil && CustomerClass(parsing: "x=1:1e3") == nil)
     }
 
     @Test func standingsFromTheRecords() throws {

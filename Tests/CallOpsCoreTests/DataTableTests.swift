@@ -43,6 +43,7 @@ import Testing
         ("premium", ColumnKind.money), ("avg_premium", .money), ("cost_per_sale", .money), ("due_amount", .money), ("fyc", .money),
         ("contact_rate", .rate), ("attainment", .rate), ("variable_share", .rate), ("seat_utilization", .rate), ("persistency", .rate),
         ("premium_per_yuan", .number), ("talk_minutes", .number), ("policies_per_agent", .number),
+        ("unreadable_income", .number), ("income", .money), ("rewards", .money),
     ])
     func numberKinds(key: String, kind: ColumnKind) {
         #expect(ColumnKind.ofNumber(key: key) == kind)

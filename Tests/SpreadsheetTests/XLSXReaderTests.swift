@@ -87,6 +87,54 @@ func readAll(_ path: String, sheet: String? = nil) throws -> [[String]] {
         #expect("\(error!)".hasPrefix("cut.xlsx: is not a complete xlsx workbook (truncated or corrupt"))
     }
 
+    /// A two-row workbook whose sheet XML `edit` changes, zipped back with zip(1).
+    func editedWorkbook(_ folder: TempFolder, _ name: String, edit: (String) -> String) throws -> String {
+        let path = folder.file(name)
+        let book = try WorkbookWriter(path: path, streaming: false)
+        let sheet = book.addSheet("s")
+        sheet.text(0, 0, "name")
+        sheet.text(1, 0, "张三")
+        try book.close()
+        let unpacked = folder.file(name + ".d")
+        func run(_ tool: String, _ arguments: [String]) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: unpacked)
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+        }
+        try FileManager.default.createDirectory(atPath: unpacked, withIntermediateDirectories: true)
+        try run("/usr/bin/unzip", ["-q", path])
+        let xml = unpacked + "/xl/worksheets/sheet1.xml"
+        try edit(try String(contentsOfFile: xml, encoding: .utf8)).write(toFile: xml, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: path)
+        try run("/usr/bin/zip", ["-q", "-r", path, "."])
+        return path
+    }
+
+    /// Audit 13: bad indexes were read silently or misquoted; each is refused as written.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/zip") && FileManager.default.isExecutableFile(atPath: "/usr/bin/unzip")),
+          arguments: [
+            ("<v>1</v>", "<v>-1</v>", "shared string \"-1\""),
+            ("<v>1</v>", "<v>99999999999999999999</v>", "shared string \"99999999999999999999\""),
+            ("<row r=\"2\"", "<row r=\"-5\"", "row number \"-5\""),
+            ("<row r=\"2\"", "<row r=\"99999999999\"", "row number \"99999999999\""),
+            ("<row r=\"2\"", "<row r=\"0\"", "row number \"0\""),
+          ])
+    func badIndexesAreRefusedAsWritten(from: String, to: String, message: String) throws {
+        let folder = TempFolder()
+        let path = try editedWorkbook(folder, "bad.xlsx") { xml in
+            #expect(xml.contains(from), "\(xml)")
+            return xml.replacingOccurrences(of: from, with: to)
+        }
+        let error = #expect(throws: CallOpsError.self) { try readAll(path) }
+        #expect("\(error.map { "\($0)" } ?? "")".contains(message), "\(String(describing: error))")
+        // The same workbook unedited reads.
+        #expect(try readAll(try editedWorkbook(folder, "good.xlsx") { $0 }) == [["name"], ["张三"]])
+    }
+
     @Test func refusesADamagedSheet() throws {
         let folder = TempFolder()
         let path = folder.file("bad.xlsx")
@@ -138,5 +186,8 @@ func readAll(_ path: String, sheet: String? = nil) throws -> [[String]] {
         #expect(ExcelDate.iso(serial: 61, kind: .date, date1904: false) == "1900-03-01")
         #expect(ExcelDate.iso(serial: 44927, kind: .date, date1904: false) == "2023-01-01")
         #expect(ExcelDate.iso(serial: 46349.4375, kind: .dateTime, date1904: false) == "2026-11-23T10:30:00")
+        // A date-styled cell of 1e300 once trapped converting the serial to Int.
+        #expect(ExcelDate.iso(serial: 1e300, kind: .date, date1904: false) == "1e+300")
+        #expect(ExcelDate.iso(serial: -.infinity, kind: .date, date1904: false) == "-inf")
     }
 }

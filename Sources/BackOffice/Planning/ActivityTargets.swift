@@ -29,17 +29,25 @@ public struct ActivityTargets: Codable, Equatable, Sendable {
     /// premium⌉; proposals = 3 × sales; effective calls = 3 × proposals; weekly = ⌈monthly / 4⌉;
     /// daily = ⌈weekly / 5⌉. For 120,000: 10,000, 33,333.33, 17, 51, 153, 39, 8.
     public static func from(annualIncome: Money, rules: Settings.PlanningRules) -> ActivityTargets {
-        let fyc = Money(fen: (annualIncome.fen + 6) / 12)
-        let premium = Money(fenClamping: Double(fyc.fen) * 100 / rules.fycRatePercent)
-        let average = Money(yuan: rules.averagePremium)
-        let sales = Int((premium.fen + average.fen - 1) / average.fen)
-        let proposals = sales * rules.proposalsPerSale
-        let effective = proposals * rules.effectiveCallsPerProposal
-        let weekly = (effective + rules.weeksPerMonth - 1) / rules.weeksPerMonth
-        let daily = (weekly + rules.workdaysPerWeek - 1) / rules.workdaysPerWeek
+        // The config loader keeps every rule in range (a rate from 0.1%, divisors from 1); the
+        // arithmetic still cannot trap: computed in floating point, each count clamped.
+        let fyc = Money(fen: annualIncome.fen / 12 + (annualIncome.fen % 12 + 6) / 12)
+        let premium = Money(fenClamping: Double(fyc.fen) * 100 / max(rules.fycRatePercent, 0.1))
+        let average = max(Money(yuan: rules.averagePremium).fen, 1)
+        let sales = roundedUp(Double(premium.fen) / Double(average))
+        let proposals = roundedUp(Double(sales) * Double(rules.proposalsPerSale))
+        let effective = roundedUp(Double(proposals) * Double(rules.effectiveCallsPerProposal))
+        let weekly = roundedUp(Double(effective) / Double(max(rules.weeksPerMonth, 1)))
+        let daily = roundedUp(Double(weekly) / Double(max(rules.workdaysPerWeek, 1)))
         return ActivityTargets(annualIncome: annualIncome, monthlyFYC: fyc, monthlyPremium: premium, monthlySales: sales,
                                monthlyProposals: proposals, monthlyEffectiveCalls: effective, weeklyEffectiveCalls: weekly,
                                dailyEffectiveCalls: daily)
+    }
+
+    /// ⌈value⌉ as a count, clamped to 0...10^15 (not a number is 0): never traps.
+    static func roundedUp(_ value: Double) -> Int {
+        guard value > 0 else { return 0 }
+        return value >= 1e15 ? 1_000_000_000_000_000 : Int(value.rounded(.up))
     }
 
     /// Money in yuan, as the JSON contract reads (SPEC section 13).

@@ -21,11 +21,13 @@ public struct RewardTier: Codable, Equatable, Sendable {
         self.reward = reward
     }
 
-    /// `THRESHOLD:REWARD`, such as `50000:800`.
+    /// `THRESHOLD:REWARD`, such as `50000:800`: plain decimals (`DecimalText`), a threshold above 0
+    /// and a reward from 0, both up to 100,000,000 (yuan for money, a count otherwise); a count
+    /// metric's threshold is whole (`Campaigns.add` checks that, knowing the metric).
     public init?(parsing text: String) {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let threshold = Double(parts[0]), let reward = Double(parts[1]), threshold > 0, reward >= 0,
-              threshold.isFinite, reward.isFinite else { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let threshold = DecimalText.parse(String(parts[0])), let reward = DecimalText.parse(String(parts[1])),
+              threshold > 0, threshold <= Money.maximumYuan, reward <= Money.maximumYuan else { return nil }
         self.init(threshold: threshold, reward: reward)
     }
 }
@@ -114,6 +116,17 @@ public enum Campaigns {
         }
         guard to >= from else { throw CallOpsError.invalidValue(field: "--to", value: to.description, expected: "a day on or after --from (\(from))") }
         guard !tiers.isEmpty else { throw CallOpsError.invalidValue(field: "--tier", value: "", expected: "at least one THRESHOLD:REWARD, such as 50000:800") }
+        // The tiers are stored and read back by every pay run: one out of range here became a
+        // campaign line of Int64.max fen and overflowed the SUMs of pay_line afterwards.
+        for tier in tiers {
+            let text = "\(Render.number(tier.threshold, digits: 2)):\(Render.number(tier.reward, digits: 2))"
+            guard tier.threshold > 0, tier.threshold <= Money.maximumYuan, tier.reward >= 0, tier.reward <= Money.maximumYuan,
+                  metric == .premium || tier.threshold == tier.threshold.rounded() else {
+                throw CallOpsError.invalidValue(field: "--tier", value: text, expected: metric == .premium
+                    ? "THRESHOLD:REWARD with a threshold above 0 and a reward from 0, both up to 100,000,000 yuan"
+                    : "THRESHOLD:REWARD with a whole threshold from 1 to \(InputRange.maximumCount) \(metric.rawValue) and a reward from 0 up to 100,000,000 yuan")
+            }
+        }
         let sorted = tiers.sorted { $0.threshold < $1.threshold }
         guard Set(sorted.map(\.threshold)).count == sorted.count, zip(sorted, sorted.dropFirst()).allSatisfy({ $0.reward <= $1.reward }) else {
             throw CallOpsError.invalidValue(field: "--tier", value: tiers.map { "\($0.threshold):\($0.reward)" }.joined(separator: " "),

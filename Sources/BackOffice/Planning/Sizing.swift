@@ -23,7 +23,7 @@ public struct CustomerClass: Equatable, Sendable {
         let halves = text.split(separator: "=", maxSplits: 1)
         guard halves.count == 2, !halves[0].isEmpty else { return nil }
         let numbers = halves[1].split(separator: ":")
-        guard numbers.count == 2, let customers = Int(numbers[0]), let contacts = Double(numbers[1]), (0...InputRange.maximumCount).contains(customers), contacts >= 0, contacts <= Double(InputRange.maximumCount) else {
+        guard numbers.count == 2, let customers = Int(numbers[0]), let contacts = DecimalText.parse(String(numbers[1])), (0...InputRange.maximumCount).contains(customers), contacts >= 0, contacts <= Double(InputRange.maximumCount) else {
             return nil
         }
         self.init(name: String(halves[0]), customers: customers, contactsPerYear: contacts)
@@ -76,17 +76,31 @@ public enum Sizing {
     ///   - funnel: `planning.lead_funnel`, seed 003's 25 : 17 : 7 : 5 : 4 : 3 : 1 by default.
     public static func plan(classes: [CustomerClass], contactsPerAgentYear: Double, contactsSource: String,
                             targetSales: Int, leadsPerSale: Double, leadsSource: String,
-                            funnel: [Int] = Settings.PlanningRules().leadFunnel) -> SizingPlan {
+                            funnel: [Int] = Settings.PlanningRules().leadFunnel) throws -> SizingPlan {
         let lines = classes.map {
             SizingPlan.ClassLine(name: $0.name, customers: $0.customers, contactsPerYear: $0.contactsPerYear,
                                  yearlyContacts: Double($0.customers) * $0.contactsPerYear)
         }
         let yearly = lines.reduce(0) { $0 + $1.yearlyContacts }
-        let seats = contactsPerAgentYear > 0 ? Int((yearly / contactsPerAgentYear - 1e-9).rounded(.up)) : 0
+        // Each input is in range, but their quotient need not be (100,000,000 customers contacted
+        // 100,000,000 times a year by agents making 0.000001 contacts): a count past
+        // `InputRange.maximumCount` is an error, never an Int(Double) conversion that traps.
+        let seats = try count(contactsPerAgentYear > 0 ? yearly / contactsPerAgentYear : 0, of: "seats")
+        let leads = try count(Double(targetSales) * leadsPerSale, of: "leads a month")
         return SizingPlan(classes: lines, yearlyContacts: yearly, contactsPerAgentYear: contactsPerAgentYear, contactsSource: contactsSource,
-                          seats: max(0, seats), targetSales: targetSales, leadsPerSale: leadsPerSale, leadsSource: leadsSource,
-                          leadsPerMonth: Int((Double(targetSales) * leadsPerSale - 1e-9).rounded(.up)),
-                          funnel: funnel.map { $0 * targetSales })
+                          seats: seats, targetSales: targetSales, leadsPerSale: leadsPerSale, leadsSource: leadsSource,
+                          leadsPerMonth: leads,
+                          funnel: funnel.map { Int(min(Double($0) * Double(targetSales), 1e15)) })
+    }
+
+    /// ⌈value⌉ (less a hair for rounding noise) as a count up to `InputRange.maximumCount`.
+    static func count(_ value: Double, of what: String) throws -> Int {
+        let rounded = (value - 1e-9).rounded(.up)
+        guard rounded.isFinite, rounded <= Double(InputRange.maximumCount) else {
+            throw CallOpsError.invalidValue(field: "the sizing inputs", value: value.isFinite ? Render.number(value, digits: 0) : String(value),
+                                            expected: "inputs that give at most \(InputRange.maximumCount) \(what)")
+        }
+        return max(0, Int(rounded))
     }
 
     /// Contacts per agent per working day over [from, to): contacts over the agent-days with a

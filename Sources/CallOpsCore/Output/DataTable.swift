@@ -12,6 +12,10 @@ public enum ColumnKind: Sendable, Equatable {
         guard let last = words.last else { return .number }
         if ["rate", "share", "attainment", "persistency", "conversion", "utilization"].contains(last) || words.first == "attainment" { return .rate }
         if key.hasSuffix("per_yuan") { return .number }
+        // A count of rows about money is a count: `unreadable_income` (rows kept without their
+        // income) printed as 9.00 yuan.
+        let countWords: Set<String> = ["unreadable", "count", "rows", "missing", "rejected"]
+        if words.contains(where: countWords.contains) { return .number }
         let moneyWords: Set<String> = ["premium", "amount", "total", "cost", "fyc", "income", "issued", "force", "pay", "salary", "bonus", "commission", "reward", "rewards"]
         return words.contains(where: moneyWords.contains) ? .money : .number
     }

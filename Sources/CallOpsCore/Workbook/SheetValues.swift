@@ -43,6 +43,8 @@ struct SharedStrings {
 /// since 1904-01-01 (the 1904 system), the fraction the time of day.
 enum ExcelDate {
     static func iso(serial: Double, kind: XLSXReader.DateStyle, date1904: Bool) -> String {
+        // Past Excel's last day (9999-12-31) or not finite: the number, never a trapping Int(serial).
+        guard serial.isFinite, (0...2_958_466).contains(serial) else { return String(serial) }
         var days = Int(serial.rounded(.down))
         var seconds = Int(((serial - Double(days)) * 86_400).rounded())
         if seconds >= 86_400 { days += 1; seconds -= 86_400 }

@@ -197,11 +197,12 @@ public struct XLSXReader {
                 if try !refill() { throw ZipArchive.Damage(reason: "is truncated (its sheet ends inside a row)") }
                 continue
             }
-            let number = rowAttribute(from: open + 4, to: tagEnd) ?? rowNumber + 1
+            let attribute = rowAttribute(from: open + 4, to: tagEnd)
             // Rows are numbered 1 to 1,048,576, in order (the fuzzer's `r="0"` gave a line 0):
-            // anything else is a damaged sheet, not a line number to put in a message.
-            guard number > rowNumber, number <= 1_048_576 else {
-                throw ZipArchive.Damage(reason: "is corrupt (row number \(number) after row \(rowNumber); rows go from 1 to 1,048,576 in order)")
+            // anything else is a damaged sheet, not a line number to put in a message; it is
+            // named as written (`r="-5"` was read as 5, `r="99999999999"` as 999999999).
+            guard let number = attribute.map({ $0.number }) ?? rowNumber + 1, number > rowNumber, number <= 1_048_576 else {
+                throw ZipArchive.Damage(reason: "is corrupt (row number \(Self.shown(attribute?.written ?? "")) after row \(rowNumber); rows go from 1 to 1,048,576 in order)")
             }
             if window[tagEnd - 1] == Self.slash {
                 rowNumber = number
@@ -225,22 +226,33 @@ public struct XLSXReader {
     }
 
     /// The `r` attribute of a row's start tag (its number), read in place.
-    private func rowAttribute(from: Int, to: Int) -> Int? {
+    /// The row's `r` attribute: nil without one, else its value as written and the number when
+    /// it is plain digits from 1 to 1,048,576 (`-5`, `0` and `99999999999` are not).
+    private func rowAttribute(from: Int, to: Int) -> (written: String, number: Int?)? {
         var i = from
         while i + 3 < to {
             if (window[i] == 32 || window[i] == 9 || window[i] == 10 || window[i] == 13) && window[i + 1] == UInt8(ascii: "r")
                 && window[i + 2] == UInt8(ascii: "=") && (window[i + 3] == Self.quote || window[i + 3] == Self.apostrophe) {
-                var j = i + 4, value = 0, digits = 0
-                while j < to, window[j] >= 48, window[j] <= 57, digits < 9 {
-                    value = value * 10 + Int(window[j] - 48)
-                    j += 1
-                    digits += 1
-                }
-                return digits > 0 ? value : nil
+                let quote = window[i + 3]
+                var j = i + 4
+                while j < to, window[j] != quote { j += 1 }
+                let written = String(decoding: UnsafeBufferPointer(start: window + i + 4, count: j - i - 4), as: UTF8.self)
+                return (written, Self.wholeNumber(written, upTo: 1_048_576))
             }
             i += 1
         }
         return nil
+    }
+
+    /// `text` as a whole number from 0 to `maximum` when it is nothing but ASCII digits.
+    static func wholeNumber(_ text: String, upTo maximum: Int) -> Int? {
+        guard !text.isEmpty, text.utf8.count <= 9, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(text), value <= maximum else { return nil }
+        return value
+    }
+
+    /// A value from the sheet for a message: as written, cut to 40 characters.
+    static func shown(_ text: String) -> String {
+        text.count > 40 ? "\"" + text.prefix(40) + "…\"" : "\"" + text + "\""
     }
 
     private func findRowEnd(from: Int) -> Int? {
@@ -321,19 +333,21 @@ public struct XLSXReader {
             } else if let value = elementText("<v", from: tagEnd + 1, to: close) {
                 switch (type, typeSecond) {
                 case (UInt8(ascii: "s"), 0):
-                    var index = 0
-                    for b in UnsafeBufferPointer(start: window + value.lowerBound, count: value.count) where b >= 48 && b <= 57 {
-                        // Capped, so a 30-digit index is a missing string, not an overflow.
-                        index = min(index * 10 + Int(b - 48), Int(Int32.max))
+                    // Plain digits only: `-1` was read as string 1, and a 20-digit index was
+                    // reported as 2147483647; both are named as written.
+                    let written = String(decoding: UnsafeBufferPointer(start: window + value.lowerBound, count: value.count), as: UTF8.self)
+                    guard let index = Self.wholeNumber(written, upTo: Int(Int32.max)), let text = strings[index] else {
+                        throw ZipArchive.Damage(reason: "is corrupt (row \(line) names shared string \(Self.shown(written)), which is missing)")
                     }
-                    guard let text = strings[index] else { throw ZipArchive.Damage(reason: "is corrupt (row \(line) names shared string \(index), which is missing)") }
                     scratch.append(contentsOf: text)
                 case (UInt8(ascii: "b"), _):
                     scratch.append(contentsOf: window[value.lowerBound] == UInt8(ascii: "1") ? Array("TRUE".utf8) : Array("FALSE".utf8))
                 case (UInt8(ascii: "n"), _):
                     let raw = UnsafeBufferPointer(start: window + value.lowerBound, count: value.count)
                     let kind = style < dateStyles.count ? dateStyles[style] : .none
-                    if kind != .none, let serial = Double(String(decoding: raw, as: UTF8.self)) {
+                    // A date serial beyond Excel's last day (9999-12-31, 2,958,465) or not finite
+                    // stays the number written: Int(serial) would trap on 1e300.
+                    if kind != .none, let serial = Double(String(decoding: raw, as: UTF8.self)), serial.isFinite, (0...2_958_466).contains(serial) {
                         scratch.append(contentsOf: ExcelDate.iso(serial: serial, kind: kind, date1904: date1904).utf8)
                     } else {
                         ExcelNumber.appendPlain(raw, to: &scratch)

@@ -72,13 +72,13 @@ public enum LeadProfileParsing {
         // The usual case, plain digits, without building a new string.
         if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return Double(text).flatMap { $0 <= Money.maximumYuan ? $0 : nil } }
         var cleaned = trimmed(text)
-        cleaned.removeAll { $0 == "," || $0 == "¥" || $0 == "￥" || $0 == "元" }
+        if cleaned.hasSuffix("元") { cleaned.removeLast() }
         var factor = 1.0
         if cleaned.hasSuffix("万") {
             factor = 10_000
             cleaned.removeLast()
         }
-        guard let value = Double(cleaned), value.isFinite, value >= 0, value * factor <= Money.maximumYuan else { return nil }
+        guard let value = DecimalText.parse(cleaned), value * factor <= Money.maximumYuan else { return nil }
         return value * factor
     }
 
