@@ -40,6 +40,13 @@ public final class OutputFile {
         if target.isDirectory {
             throw CallOpsError.refused("\(option) \(shown) is a folder; name a file to write")
         }
+        // The folder it lands in must be there, so a command that also writes the database
+        // learns before it changes anything that the file could not be put in place.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var folderInfo = stat()
+        guard stat(folder, &folderInfo) == 0, (folderInfo.st_mode & S_IFMT) == S_IFDIR else {
+            throw CallOpsError.badFile(file: shown, message: "cannot be written: its folder \(Quoted.path(folder)) does not exist")
+        }
         if let database, database != ":memory:" {
             for side in ["", "-wal", "-shm", "-journal"] where target.same(as: FileIdentity(database + side)) {
                 throw CallOpsError.refused("\(option) \(shown) is the database\(side.isEmpty ? "" : "'s \(side) file"); nothing was written; choose another file")
@@ -145,15 +152,30 @@ public final class OutputFile {
     /// for people (`bom`) starts with the UTF-8 byte order mark.
     public static func write(_ text: String, to path: String, option: String, database: String?, inputs: [String] = [],
                              isPrivate: Bool = false, bom: Bool = false) throws {
+        try stage(text, to: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate, bom: bom).commit()
+    }
+
+    /// Writes `text` to the temporary file beside `path` and flushes it, without putting it in
+    /// place: a command that also changes the database calls `commit` inside its transaction,
+    /// so a file that cannot be written rolls the transaction back (SPEC section 3).
+    public static func stage(_ text: String, to path: String, option: String, database: String?, inputs: [String] = [],
+                             isPrivate: Bool = false, bom: Bool = false) throws -> OutputFile {
         let file = try OutputFile(path: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate)
         try file.write((bom ? utf8BOM : "") + text)
-        try file.commit()
+        try file.synchronize()
+        return file
     }
 
     /// For a writer that wants a path of its own (libxlsxwriter): `produce` writes the
     /// temporary file, which is then given its mode and renamed into place.
     public static func write(to path: String, option: String, database: String?, inputs: [String] = [], isPrivate: Bool = false,
                              _ produce: (String) throws -> Void) throws {
+        try stage(to: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate, produce).commit()
+    }
+
+    /// `produce` writes the temporary file beside `path`; `commit` puts it in place.
+    public static func stage(to path: String, option: String, database: String?, inputs: [String] = [], isPrivate: Bool = false,
+                             _ produce: (String) throws -> Void) throws -> OutputFile {
         let file = try OutputFile(path: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate)
         do {
             try produce(file.temporary)
@@ -161,7 +183,7 @@ public final class OutputFile {
             file.discard()
             throw error
         }
-        try file.commit()
+        return file
     }
 }
 
@@ -182,7 +204,8 @@ struct FileIdentity {
             inode = UInt64(info.st_ino)
             isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
             url = url.resolvingSymlinksInPath()
-            isSQLite = !isDirectory && Self.startsLikeSQLite(path)
+            let head = isDirectory ? Data() : Self.head(path)
+            isSQLite = head == Data("SQLite format 3\0".utf8)
         } else {
             device = nil
             inode = nil
@@ -199,10 +222,9 @@ struct FileIdentity {
         return canonical == other.canonical
     }
 
-    private static func startsLikeSQLite(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    private static func head(_ path: String) -> Data {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return Data() }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 16)) ?? Data()
-        return head == Data("SQLite format 3\0".utf8)
+        return (try? handle.read(upToCount: 16)) ?? Data()
     }
 }

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+/// The audit after issue 14: a command that writes the database and a file completes or changes
+/// nothing (SPEC section 3), and a failed output is said truthfully and never audited as shown.
+@Suite(.serialized) struct OutputBeforeCommitCLITests {
+
+    @Test func payRunWithAnOutThatCannotBeWrittenStoresNothing() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        let path = cli.database
+        let attempts: [([String], String)] = [
+            (["pay", "run", "--month", "2026-09", "--out", path], "2026-11-23T10:00"),
+            (["pay", "run", "--month", "2026-11", "--finalize", "--format", "xlsx", "--out", "/nonexistent/dir/x.xlsx"], "2026-12-02T10:00"),
+            (["pay", "run", "--month", "2026-11", "--finalize", "--format", "csv", "--out", "missing/x.csv"], "2026-12-02T10:00"),
+        ]
+        for (command, now) in attempts {
+            let before = cli.bytes(path)
+            let result = try cli.run(command, now: now)
+            #expect(result.status != 0, "\(command) was not refused")
+            #expect(try cli.sqlite("SELECT count(*) FROM pay_run") == "0\n", "\(command) stored a pay run")
+            #expect(cli.bytes(path) == before, "\(command) changed the database")
+        }
+        // The same run with a file it can write stores the month and writes the file.
+        try cli.ok(["pay", "run", "--month", "2026-11", "--finalize", "--format", "csv", "--out", "p.csv"], now: "2026-12-02T10:00")
+        #expect(try cli.sqlite("SELECT month, status FROM pay_run") == "2026-11|final\n")
+        #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("p.csv").path))
+    }
+}
