@@ -44,8 +44,8 @@ struct LeadsCommand: ParsableCommand {
             options.layout = layout
             options.rejectsPath = rejects
             options.sheet = sheet
-            if let rejects, let config = global.configPath {
-                try OutputFile.check(rejects, option: "--rejects", database: global.databasePath, inputs: [file, config])
+            if let rejects {
+                try OutputFile.check(rejects, option: "--rejects", database: global.databasePath, inputs: [file] + (global.configPath.map { [$0] } ?? []))
             }
             if let leadClass {
                 guard let given = LeadClass(text: leadClass) else {

@@ -27,4 +27,23 @@ import Testing
         #expect(try cli.sqlite("SELECT month, status FROM pay_run") == "2026-11|final\n")
         #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("p.csv").path))
     }
+
+    @Test func leadsImportWithRejectsThatCannotBePutInPlaceImportsNothing() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        let path = cli.database
+        let file = try cli.write("l2.csv", "phone,name\n13800138001,a\nbad,b\n")
+        let leads = try cli.sqlite("SELECT count(*) FROM lead")
+        for rejects in ["rr/", "missing/r.csv"] {
+            let before = cli.bytes(path)
+            let result = try cli.run(["leads", "import", file, "--source", "t", "--rejects", rejects])
+            #expect(result.status != 0, "--rejects \(rejects) was not refused")
+            #expect(try cli.sqlite("SELECT count(*) FROM lead") == leads, "--rejects \(rejects) imported leads")
+            #expect(cli.bytes(path) == before, "--rejects \(rejects) changed the database")
+        }
+        // Then the file imports (it was never recorded as imported), with its rejects.
+        try cli.ok(["leads", "import", file, "--source", "t", "--rejects", "r.csv"])
+        #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("r.csv").path))
+    }
 }

@@ -37,7 +37,7 @@ public final class OutputFile {
             }
         }
         let target = FileIdentity(path)
-        if target.isDirectory {
+        if target.isDirectory || path.hasSuffix("/") {
             throw CallOpsError.refused("\(option) \(shown) is a folder; name a file to write")
         }
         // The folder it lands in must be there, so a command that also writes the database
