@@ -12,6 +12,6 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let context = try global.context(access: .create)
         let steps = try context.db.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        emit("\(global.databasePath) is ready (\(steps.count) schema steps, latest \(steps.last ?? "-")).\n")
+        try emit("\(global.databasePath) is ready (\(steps.count) schema steps, latest \(steps.last ?? "-")).\n")
     }
 }

@@ -21,7 +21,7 @@ struct BackupCommand: ParsableCommand {
             let numbers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lead") ?? 0
             try AuditLog.record(db, command: "backup \(file)", numbers: numbers, clock: context.clock)
         }
-        emit("backed up \(Quoted.path(global.databasePath)) to \(Quoted.path(file)) (checked with quick_check)\n")
+        try emit("backed up \(Quoted.path(global.databasePath)) to \(Quoted.path(file)) (checked with quick_check)\n")
     }
 }
 
@@ -43,12 +43,12 @@ struct CheckCommand: ParsableCommand {
                 try AuditLog.record(db, command: "check --repair-aggregates (\(wrong) agent-days rebuilt)", numbers: 0, clock: context.clock)
                 return wrong
             }
-            emit("rebuilt the per-agent-day activity from the calls and policies: \(wrong) agent-days were wrong\n")
+            try emit("rebuilt the per-agent-day activity from the calls and policies: \(wrong) agent-days were wrong\n")
         }
         var problems = try context.db.integrityProblems()
         problems += try context.db.read { db in try Invariants.violations(db) }
         if problems.isEmpty {
-            emit("ok: integrity check passed, \(Invariants.names.count) invariants hold (\(Invariants.names.joined(separator: "; ")))\n")
+            try emit("ok: integrity check passed, \(Invariants.names.count) invariants hold (\(Invariants.names.joined(separator: "; ")))\n")
         } else {
             throw CallOpsError.refused("\(problems.count) problems found:\n  " + problems.joined(separator: "\n  "))
         }

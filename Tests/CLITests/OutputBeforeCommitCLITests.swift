@@ -46,4 +46,19 @@ import Testing
         try cli.ok(["leads", "import", file, "--source", "t", "--rejects", "r.csv"])
         #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("r.csv").path))
     }
+
+    @Test func aFailedWriteToStdoutIsAnErrorAndIsNotAudited() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        let audited = try cli.sqlite("SELECT count(*) FROM audit_log")
+        for command in [["roster", "list"], ["queue", "next", "--agent", "A001", "--reveal-phones"], ["leads", "dnc", "list", "--reveal-phones"]] {
+            // stdout is /dev/full: every write fails with ENOSPC.
+            let result = try cli.run(["-c", "exec \"$0\" \"$@\" > /dev/full", CLI.binary.path] + command, executable: URL(fileURLWithPath: "/bin/sh"))
+            #expect(result.status == 1, "\(command): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("stdout cannot be written"), "\(command): \(result.stderr)")
+            #expect(!result.stderr.contains("Fatal error"), "\(command): \(result.stderr)")
+            #expect(try cli.sqlite("SELECT count(*) FROM audit_log") == audited, "\(command) was audited although nothing was shown")
+        }
+    }
 }
