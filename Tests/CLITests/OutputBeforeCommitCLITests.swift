@@ -61,4 +61,20 @@ import Testing
             #expect(try cli.sqlite("SELECT count(*) FROM audit_log") == audited, "\(command) was audited although nothing was shown")
         }
     }
+
+    @Test func outNeverLandsOnAnotherDatabasesSideFiles() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write("o3.sqlite", "")
+        let wal = try cli.write("o3.sqlite-wal", bytes: [0x37, 0x7f, 0x06, 0x82] + [UInt8](repeating: 0, count: 28))
+        let loose = try cli.write("loose.bin", bytes: [0x37, 0x7f, 0x06, 0x83] + [UInt8](repeating: 0, count: 28))
+        let shm = try cli.write("o3.sqlite-shm", bytes: [UInt8](repeating: 0, count: 64))
+        let journal = try cli.write("o3.sqlite-journal", bytes: [UInt8](repeating: 1, count: 64))
+        for target in [wal, loose, shm, journal] {
+            let before = cli.bytes(target)
+            let result = try cli.run(["seats", "report", "--format", "csv", "--out", target])
+            #expect(result.status != 0, "--out \(target) was not refused")
+            #expect(cli.bytes(target) == before, "--out \(target) was written")
+        }
+    }
 }

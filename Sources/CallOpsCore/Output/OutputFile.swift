@@ -58,6 +58,17 @@ public final class OutputFile {
         if target.isSQLite {
             throw CallOpsError.refused("\(option) \(shown) is a SQLite database; callops never writes over one; nothing was written; choose another file")
         }
+        // Another database's side file: writing over its -wal, -shm or -journal loses that
+        // database's data (a WAL starts 377f0682 or 377f0683).
+        if target.isWAL {
+            throw CallOpsError.refused("\(option) \(shown) is a SQLite write-ahead log; callops never writes over one; nothing was written; choose another file")
+        }
+        for side in ["-wal", "-shm", "-journal"] where path.hasSuffix(side) && target.inode != nil {
+            let main = String(path.dropLast(side.count))
+            if FileManager.default.fileExists(atPath: main) {
+                throw CallOpsError.refused("\(option) \(shown) is the \(side) file of \(Quoted.path(main)); callops never writes over a database's files; nothing was written; choose another file")
+            }
+        }
     }
 
     /// Starts writing `path` (after `check`): a temporary file beside it, 0600 until it is in place.
@@ -195,6 +206,7 @@ struct FileIdentity {
     let inode: UInt64?
     let isDirectory: Bool
     let isSQLite: Bool
+    let isWAL: Bool
 
     init(_ path: String) {
         var url = URL(fileURLWithPath: path).standardizedFileURL
@@ -206,11 +218,13 @@ struct FileIdentity {
             url = url.resolvingSymlinksInPath()
             let head = isDirectory ? Data() : Self.head(path)
             isSQLite = head == Data("SQLite format 3\0".utf8)
+            isWAL = head.count >= 4 && [Data([0x37, 0x7f, 0x06, 0x82]), Data([0x37, 0x7f, 0x06, 0x83])].contains(head.prefix(4))
         } else {
             device = nil
             inode = nil
             isDirectory = false
             isSQLite = false
+            isWAL = false
             // A file yet to be written: its folder may be a link.
             url = url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent)
         }
