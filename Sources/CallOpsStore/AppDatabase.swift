@@ -62,6 +62,10 @@ public final class AppDatabase: Sendable {
                 "\(Quoted.path(path)) \(what); nothing was changed; create the database with `callops init --db \(Quoted.path(path))` (or `callops demo`), or check --db and $CALLOPS_DB")
         }
         if kind == .missing { try DatabaseFile.createPrivate(path) }
+        // An empty file init takes over becomes the database: private like a new one (SPEC 12).
+        if kind == .empty && access == .create && chmod(path, 0o600) != 0 {
+            throw CallOpsError.refused("\(Quoted.path(path)) cannot be made private (chmod 0600: \(String(cString: strerror(errno)))); nothing was changed")
+        }
         var config = Configuration()
         config.foreignKeysEnabled = true
         let waitBudget = max(0, busyWait)

@@ -18,4 +18,14 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: target + "-journal"), "\(target): a -journal was left")
         }
     }
+
+    @Test func initMakesAnEmptyFilePrivate() throws {
+        let cli = try CLI(database: false)
+        defer { cli.cleanUp() }
+        let path = try cli.write("empty.sqlite", "")
+        #expect(chmod(path, 0o644) == 0)
+        try cli.ok(["init", "--db", path])
+        let mode = try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        #expect(mode == 0o600, "mode \(String(mode, radix: 8))")
+    }
 }
