@@ -155,6 +155,13 @@ public final class OutputFile {
                                                            : "cannot be written (\(Quoted.describe(error)))")
     }
 
+    /// Whether the filesystem that holds `path` has no space left.
+    static func diskIsFull(_ path: String) -> Bool {
+        var info = statvfs()
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return statvfs(folder, &info) == 0 && info.f_bavail == 0
+    }
+
     /// The UTF-8 byte order mark that CSV files written for people start with (SPEC section 3):
     /// Excel and WPS on Chinese Windows read the file as UTF-8 only when it is there.
     public static let utf8BOM = "\u{FEFF}"
@@ -190,6 +197,10 @@ public final class OutputFile {
         let file = try OutputFile(path: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate)
         do {
             try produce(file.temporary)
+        } catch let CallOpsError.badFile(named, message) where named == file.temporary || named == Quoted.path(file.temporary) {
+            // The writer names the hidden temporary file; the user named `path`.
+            file.discard()
+            throw CallOpsError.badFile(file: Quoted.path(path), message: diskIsFull(path) ? "cannot be written: the disk is full; free some space and run the command again" : message)
         } catch {
             file.discard()
             throw error
