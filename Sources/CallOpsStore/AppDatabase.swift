@@ -62,6 +62,10 @@ public final class AppDatabase: Sendable {
                 "\(Quoted.path(path)) \(what); nothing was changed; create the database with `callops init --db \(Quoted.path(path))` (or `callops demo`), or check --db and $CALLOPS_DB")
         }
         if kind == .missing { try DatabaseFile.createPrivate(path) }
+        // An empty file init takes over becomes the database: private like a new one (SPEC 12).
+        if kind == .empty && access == .create && chmod(path, 0o600) != 0 {
+            throw CallOpsError.refused("\(Quoted.path(path)) cannot be made private (chmod 0600: \(String(cString: strerror(errno)))); nothing was changed")
+        }
         var config = Configuration()
         config.foreignKeysEnabled = true
         let waitBudget = max(0, busyWait)
@@ -269,6 +273,12 @@ public final class AppDatabase: Sendable {
         }
     }
 
+    /// Runs a read-only `body` as `read` does, but a failure comes as SQLite gave it (a damaged
+    /// page as SQLITE_CORRUPT), for `callops check`, which reports it as a finding.
+    public func inspect<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.read(body)
+    }
+
     /// Runs `body` on a read-only connection of its own, which sees what is committed (WAL lets
     /// it read while this database's connection writes); nil without running it for an
     /// in-memory database. A second thread uses it to look things up during a long write.
@@ -345,14 +355,57 @@ public final class AppDatabase: Sendable {
         }
     }
 
-    /// SQLite's integrity check: an empty list means the file is sound.
-    public func integrityProblems() throws -> [String] {
-        try read { db in
-            let rows = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            let fk = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
-            return rows.filter { $0 != "ok" }
-                + fk.map { "foreign key broken in \($0[0] as String? ?? "?") row \($0[1] as Int64? ?? 0)" }
+    /// SQLite's integrity check: an empty list means the file is sound. On a damaged file each
+    /// finding is a line (the first `limit`, then how many more); a check that cannot finish is
+    /// a finding too, never thrown, so `callops check` always shows what it found.
+    public func integrityProblems(limit: Int = 20) -> [String] {
+        var problems: [String] = []
+        do {
+            let rows = try inspect { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") }.filter { $0 != "ok" }
+            problems += rows.prefix(limit)
+            if rows.count > limit { problems.append("(more integrity_check findings not shown)") }
+        } catch {
+            problems.append("integrity_check could not finish: \(Self.sqliteMessage(error))")
         }
+        do {
+            let fk = try inspect { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
+            problems += fk.prefix(limit).map { "foreign key broken in \($0[0] as String? ?? "?") row \($0[1] as Int64? ?? 0)" }
+            if fk.count > limit { problems.append("(\(fk.count - limit) more broken foreign keys not shown)") }
+        } catch {
+            problems.append("foreign_key_check could not finish: \(Self.sqliteMessage(error))")
+        }
+        return problems
+    }
+
+    /// SQLite's integrity check of a callops file too damaged to open as a database (its schema
+    /// or stamp cannot be read), for `callops check`: nil when it is not a damaged SQLite file
+    /// (missing, empty, another kind of file) or SQLite finds nothing wrong. Writes forbidden.
+    public static func damageFound(path: String, limit: Int = 20) -> [String]? {
+        // Only a regular file is read (opening a FIFO to read would wait for a writer).
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var head = [UInt8](repeating: 0, count: 16)
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        head = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
+        try? handle.close()
+        guard head == Array("SQLite format 3\0".utf8) else { return nil }
+        var config = Configuration()
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            let rows = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") }.filter { $0 != "ok" }
+            if rows.isEmpty { return nil }
+            return Array(rows.prefix(limit)) + (rows.count > limit ? ["(more integrity_check findings not shown)"] : [])
+        } catch {
+            return ["integrity_check could not finish: \(sqliteMessage(error))"]
+        }
+    }
+
+    /// SQLite's own words for a failure (a damaged page), without GRDB's wrapping.
+    public static func sqliteMessage(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        return "\(error)"
     }
 
     /// Turns SQLite's codes into a sentence that says what to do. A damaged file (SQLite finds a

@@ -34,6 +34,15 @@ enum DatabaseFile: Equatable {
         if (info.st_mode & S_IFMT) == S_IFDIR {
             throw CallOpsError.refused("\(shown) is a folder, not a database file; choose a file with --db")
         }
+        // What a link points at: a device (/dev/null, /dev/zero), a FIFO or a socket is no
+        // database, and SQLite would fail on it with a raw I/O error and leave a -journal beside it.
+        var target = stat()
+        if stat(path, &target) == 0, (target.st_mode & S_IFMT) != S_IFREG {
+            if (target.st_mode & S_IFMT) == S_IFDIR {
+                throw CallOpsError.refused("\(shown) is a folder, not a database file; choose a file with --db")
+            }
+            throw CallOpsError.refused("\(shown) is not a regular file (a device, a FIFO or a socket); nothing was changed; choose a database file with --db")
+        }
         if info.st_size == 0 { return .empty }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CallOpsError.refused("\(shown) cannot be read (no permission); check its permissions")

@@ -131,7 +131,7 @@ struct LeadFileFormat: Sendable {
 
 /// Writes rejected rows for the data officer to fix: line, reason, detail, then the row. The
 /// rows hold phone numbers: the file is created 0600, never over the database or the file being
-/// imported, and appears only whole, once the import has committed.
+/// imported, and appears only whole, put in place as the import's last step before it commits.
 struct RejectsWriter {
     let path: String
     private let file: OutputFile
@@ -162,7 +162,8 @@ struct RejectsWriter {
         try file.synchronize()
     }
 
-    /// Puts the file in place (after the import has committed).
+    /// Puts the file in place (the import's last step before its commit, so a file that cannot
+    /// be put in place rolls the import back).
     func commit() throws { try file.commit() }
 
     /// Drops the file; an existing file of that name stays as it was.

@@ -106,12 +106,13 @@ public struct LeadImporter {
                 return hash
             }
             try rejects?.finish()
+            // The rejects file is put in place before the import commits: one that cannot be
+            // rolls the import back, so the command completes or changes nothing (SPEC section 3).
+            try rejects?.commit()
             return done
         }
-        // The rejects file is put in place once the import has committed (or, for a dry run,
-        // been rolled back), then its numbers are audited: a dry run's too.
+        // Its numbers are audited once it is in place: a dry run's too.
         if let rejects {
-            try rejects.commit()
             if rejects.count > 0 {
                 try db.transaction { db in
                     try AuditLog.record(db, command: "leads import\(options.dryRun ? " --dry-run" : "") --rejects \(rejects.path)", numbers: rejects.count, clock: clock)

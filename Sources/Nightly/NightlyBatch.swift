@@ -80,7 +80,7 @@ public struct NightlyBatch {
             do {
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             } catch {
-                throw CallOpsError.badFile(file: dir.path, message: "cannot be created (\(error.localizedDescription))")
+                throw CallOpsError.badFile(file: dir.path, message: "cannot be created (\(Quoted.describe(error)))")
             }
         }
         var files: [(String, String)] = []

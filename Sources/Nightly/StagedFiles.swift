@@ -20,7 +20,7 @@ final class StagedFiles {
             try FileManager.default.createDirectory(at: staging.appendingPathComponent("new"), withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: staging.appendingPathComponent("old"), withIntermediateDirectories: true)
         } catch {
-            throw CallOpsError.badFile(file: folder.path, message: "cannot hold the batch's files (\(error.localizedDescription))")
+            throw CallOpsError.badFile(file: folder.path, message: "cannot hold the batch's files (\(Quoted.describe(error)))")
         }
     }
 
@@ -92,7 +92,7 @@ final class StagedFiles {
                 try manager.moveItem(at: staging.appendingPathComponent("new").appendingPathComponent(name), to: target)
             } catch {
                 restore()
-                throw CallOpsError.badFile(file: target.path, message: "cannot be written (\(error.localizedDescription))")
+                throw CallOpsError.badFile(file: target.path, message: "cannot be written (\(Quoted.describe(error)))")
             }
         }
     }

@@ -35,7 +35,7 @@ struct CallsCommand: ParsableCommand {
             table.append([summary.rows, summary.imported, summary.alreadyImported, summary.onOthersLeads, summary.sales, summary.rejected.count].map(String.init))
             table.footer = summary.rejected.prefix(20).map { "\((file as NSString).lastPathComponent):\($0.line): \($0.field): \($0.reason)" }
             if summary.rejected.count > 20 { table.footer.append("... and \(summary.rejected.count - 20) more (see --format json)") }
-            emit(try Render.output(summary, table: table, format: output.format))
+            try emit(try Render.output(summary, table: table, format: output.format))
             for warning in summary.warnings { note("\((file as NSString).lastPathComponent):\(warning.line): \(warning.field): \(warning.reason)") }
         }
     }
@@ -93,7 +93,7 @@ struct CallsCommand: ParsableCommand {
                 if purpose == .nurture && notes.isEmpty { text += ", a nurturing touch" }
                 if status == "open", let next = outcome.1?.callbackAt ?? outcome.1?.nextDueAt { text += "; next call due \(next)" }
                 if status != "open" { text += "; the lead is \(status)" }
-                emit(text + "\n")
+                try emit(text + "\n")
             }
         }
     }
@@ -124,11 +124,7 @@ struct QueueCommand: ParsableCommand {
             var entries = try context.db.read { db in
                 try NextCallQueue(settings: context.settings, clock: context.clock).entries(db, agent: agent, limit: limit)
             }
-            if revealPhones {
-                try context.db.transaction { db in
-                    try AuditLog.record(db, command: "queue next --agent \(agent) --reveal-phones", numbers: entries.count, clock: context.clock)
-                }
-            } else {
+            if !revealPhones {
                 for i in entries.indices { entries[i].phone = PhoneNumber.mask(entries[i].phone) }
             }
             let windows = try CallingWindows(context.settings.cadence.windows)
@@ -138,7 +134,13 @@ struct QueueCommand: ParsableCommand {
             let table = Table(["lead", "name", "phone", "grade", "why", "due", "purpose"], rows: entries.map {
                 [String($0.leadID), $0.name ?? "-", $0.phone, $0.grade, $0.why, $0.dueAt, $0.purpose]
             })
-            emit(try Render.output(entries, table: table, format: output.format))
+            try emit(try Render.output(entries, table: table, format: output.format))
+            // Audited once the numbers were written out: a failed write exported nothing.
+            if revealPhones {
+                try context.db.transaction { db in
+                    try AuditLog.record(db, command: "queue next --agent \(agent) --reveal-phones", numbers: entries.count, clock: context.clock)
+                }
+            }
         }
     }
 }
@@ -164,7 +166,7 @@ extension QueueCommand {
             let table = Table(["lead", "customer", "rank", "member", ">age", "line", "product", "reason"], rows: entries.map {
                 [String($0.leadID), $0.customer ?? "-", String($0.rank), $0.member, $0.memberAge.map(String.init) ?? "?", $0.line, $0.product, $0.reason]
             })
-            emit(try Render.output(entries, table: table, format: output.format))
+            try emit(try Render.output(entries, table: table, format: output.format))
         }
     }
 }
@@ -198,7 +200,7 @@ struct CustomersCommand: ParsableCommand {
                 try context.db.transaction { db in
                     try Households(settings: context.settings, clock: context.clock).addMember(db, lead: lead, relation: relation, age: age, gender: parsed)
                 }
-                emit("added the \(relation.rawValue) (\(age)) to lead \(lead)'s household\n")
+                try emit("added the \(relation.rawValue) (\(age)) to lead \(lead)'s household\n")
             }
         }
     }
@@ -241,7 +243,7 @@ struct SalesCommand: ParsableCommand {
                     at: context.clock.now)
             }
             let due = context.clock.day(context.clock.adding(days: context.settings.sales.stabilizationDays, to: context.clock.now))
-            emit("policy \(id) recorded; stabilisation call due \(due), inside the \(context.settings.sales.freeLookDays)-day free-look\n")
+            try emit("policy \(id) recorded; stabilisation call due \(due), inside the \(context.settings.sales.freeLookDays)-day free-look\n")
         }
     }
 
@@ -255,7 +257,7 @@ struct SalesCommand: ParsableCommand {
         func run() throws {
             let context = try global.context()
             try context.db.transaction { db in try Sales(settings: context.settings, clock: context.clock).cancel(db, policy: policy, reason: reason) }
-            emit("policy \(policy) cancelled in free-look: \(reason)\n")
+            try emit("policy \(policy) cancelled in free-look: \(reason)\n")
         }
     }
 }

@@ -56,7 +56,7 @@ struct DemoCommand: ParsableCommand {
         }
         progress.finish()
         let tiers = Tier.allCases.map { "\($0.rawValue) \(summary.agentsByTier[$0, default: 0])" }.joined(separator: ", ")
-        emit("""
+        try emit("""
             Demo center built in \(db) (seed \(seed), \(summary.firstDay) to \(clock.nowTimestamp)):
               \(summary.teams) teams, \(summary.seats) seats, \(summary.agents) agents (working: \(tiers))
               \(summary.batches) lead batches from 3 vendors, \(summary.leads) leads accepted
@@ -72,12 +72,12 @@ struct DemoCommand: ParsableCommand {
         var arguments = ["--db", db, "--now", clock.nowTimestamp]
         if let config { arguments += ["--config", config] }
         try SeatsCommand.Report.parse(arguments + ["--by", "team"]).run()
-        emit("\n")
+        try emit("\n")
         try SeatsCommand.Report.parse(arguments).run()
         let someone = try AppDatabase.open(path: db, schema: CallOpsSchema.all, access: .readOnly).read { db in
             try Roster.agents(db).first { $0.status == .active }?.code
         } ?? "A001"
-        emit("""
+        try emit("""
 
             Where to look next (add --db \(db)):
               callops leads stats                      each vendor's batches: cost per sale, data usage

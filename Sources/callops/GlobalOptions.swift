@@ -129,13 +129,25 @@ struct FormatOption: ParsableArguments {
 extension OutputFormat: ExpressibleByArgument {}
 
 /// Writes a command's output to stdout; on a terminal, control characters from data (a lead
-/// named with escape sequences) are shown escaped, never obeyed.
-func emit(_ text: String) {
-    if isatty(STDOUT_FILENO) == 1 {
-        FileHandle.standardOutput.write(Data(Quoted.escapingControls(text, keepNewlines: true).utf8))
-        return
+/// named with escape sequences) are shown escaped, never obeyed. A write that fails (a full
+/// disk, a closed pipe) throws, so a command that audits what it showed records it only after
+/// the output was written.
+func emit(_ text: String) throws {
+    let shown = isatty(STDOUT_FILENO) == 1 ? Quoted.escapingControls(text, keepNewlines: true) : text
+    let bytes = Array(shown.utf8)
+    var written = 0
+    while written < bytes.count {
+        let count = bytes.withUnsafeBytes { buffer in
+            Glibc.write(STDOUT_FILENO, buffer.baseAddress! + written, buffer.count - written)
+        }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else {
+            let reason = errno == ENOSPC ? "the disk is full" : String(cString: strerror(errno))
+            // Not "nothing was changed": a command that writes the database has committed by now.
+            throw CallOpsError.refused("stdout cannot be written (\(reason)); the output is incomplete")
+        }
+        written += count
     }
-    FileHandle.standardOutput.write(Data(text.utf8))
 }
 
 /// Writes a warning or note to stderr (never stdout, which JSON mode keeps clean).

@@ -10,8 +10,14 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        // An existing database that SQLite finds damaged is refused before anything is written
+        // to it: bringing it "up to date" would call it ready.
+        if let problems = AppDatabase.damageFound(path: global.databasePath, limit: 3) {
+            throw CallOpsError.refused(
+                "\(Quoted.path(global.databasePath)) is damaged (\(Quoted.value(problems.joined(separator: "; ")))); nothing was changed; run `callops check --db \(Quoted.path(global.databasePath))` to see the damage, and restore the database from a backup (callops backup)")
+        }
         let context = try global.context(access: .create)
         let steps = try context.db.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        emit("\(global.databasePath) is ready (\(steps.count) schema steps, latest \(steps.last ?? "-")).\n")
+        try emit("\(global.databasePath) is ready (\(steps.count) schema steps, latest \(steps.last ?? "-")).\n")
     }
 }

@@ -44,8 +44,8 @@ struct LeadsCommand: ParsableCommand {
             options.layout = layout
             options.rejectsPath = rejects
             options.sheet = sheet
-            if let rejects, let config = global.configPath {
-                try OutputFile.check(rejects, option: "--rejects", database: global.databasePath, inputs: [file, config])
+            if let rejects {
+                try OutputFile.check(rejects, option: "--rejects", database: global.databasePath, inputs: [file] + (global.configPath.map { [$0] } ?? []))
             }
             if let leadClass {
                 guard let given = LeadClass(text: leadClass) else {
@@ -72,7 +72,7 @@ struct LeadsCommand: ParsableCommand {
             ]
             table.footer.append("accepted rows kept without their income (not an amount): \(summary.unreadableIncome)")
             if let rejects, summary.rejectedTotal > 0 { table.footer.append("rejected rows written to \(rejects)") }
-            emit(try Render.output(summary, table: table, format: output.format))
+            try emit(try Render.output(summary, table: table, format: output.format))
         }
     }
 
@@ -109,7 +109,7 @@ struct LeadsCommand: ParsableCommand {
                 "\(result.dryRun ? "dry run, nothing written: would allocate" : "allocated") \(result.allocated); left in the pool \(result.unallocated)"
                     + (reasons.isEmpty ? "" : " (\(reasons))") + "; strategy \(result.strategy), seed \(result.seed)"
             ]
-            emit(try Render.output(result, table: table, format: output.format))
+            try emit(try Render.output(result, table: table, format: output.format))
         }
     }
 
@@ -132,7 +132,7 @@ struct LeadsCommand: ParsableCommand {
             let table = Table(
                 [">idle", ">exhausted", ">retired", ">from leavers", ">callbacks moved", ">callbacks stuck"],
                 rows: [[result.idle, result.exhausted, result.retired, result.fromLeavers, result.callbacksMoved, result.callbacksStuck].map(String.init)])
-            emit(try Render.output(result, table: table, format: output.format))
+            try emit(try Render.output(result, table: table, format: output.format))
             if dryRun { note("dry run: nothing was written") }
         }
     }
@@ -169,7 +169,7 @@ struct LeadsCommand: ParsableCommand {
                     try DoNotCall.add(db, phones: numbers, source: file.map { ($0 as NSString).lastPathComponent } ?? source, clock: context.clock)
                 }
                 let table = Table([">added", ">already listed", ">leads closed"], rows: [[result.added, result.alreadyListed, result.leadsClosed].map(String.init)])
-                emit(try Render.output(result, table: table, format: output.format))
+                try emit(try Render.output(result, table: table, format: output.format))
             }
         }
 
@@ -183,15 +183,17 @@ struct LeadsCommand: ParsableCommand {
             func run() throws {
                 let context = try global.context(access: revealPhones ? .readWrite : .readOnly)
                 var entries = try context.db.read(DoNotCall.entries)
+                if !revealPhones {
+                    for i in entries.indices { entries[i].phone = PhoneNumber.mask(entries[i].phone) }
+                }
+                let table = Table(["phone", "added", "source"], rows: entries.map { [$0.phone, $0.addedAt, $0.source] })
+                try emit(try Render.output(entries, table: table, format: output.format))
+                // Audited once the numbers were written out: a failed write exported nothing.
                 if revealPhones {
                     try context.db.transaction { db in
                         try AuditLog.record(db, command: "leads dnc list --reveal-phones", numbers: entries.count, clock: context.clock)
                     }
-                } else {
-                    for i in entries.indices { entries[i].phone = PhoneNumber.mask(entries[i].phone) }
                 }
-                let table = Table(["phone", "added", "source"], rows: entries.map { [$0.phone, $0.addedAt, $0.source] })
-                emit(try Render.output(entries, table: table, format: output.format))
             }
         }
     }
@@ -262,11 +264,11 @@ struct LeadsCommand: ParsableCommand {
             let story = try context.db.read { db in try LeadStory.tell(db, lead: lead, settings: context.settings, clock: context.clock) }
             let explanation = story.explanation
             if output.format == .json {
-                emit(try Render.json(story))
+                try emit(try Render.json(story))
                 return
             }
             if output.format == .csv {
-                emit(try Render.csv(explanation, main: "history"))
+                try emit(try Render.csv(explanation, main: "history"))
                 return
             }
             var text = """
@@ -288,7 +290,7 @@ struct LeadsCommand: ParsableCommand {
             if let learned = explanation.learnedScore { queues.append(learned.words) }
             text += table.rendered() + "\ncalls\n" + calls.rendered() + (story.policies.isEmpty ? "" : "\npolicies\n" + policies.rendered())
                 + "\n" + queues.joined(separator: "\n") + "\n"
-            emit(text)
+            try emit(text)
         }
     }
 }

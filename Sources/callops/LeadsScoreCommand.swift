@@ -32,12 +32,12 @@ extension LeadsCommand {
                 let card = try LeadScoring(settings: context.settings, clock: context.clock)
                     .train(context.db, options: .init(since: since, holdout: holdout, seed: seed))
                 if output.format == .json {
-                    emit(try Render.json(card))
+                    try emit(try Render.json(card))
                     return
                 }
                 if output.format == .csv {
                     // The rows of the card's main array, keys and raw values as its JSON (SPEC section 3).
-                    emit(Table(["decile", "leads", "predicted", "observed"], rows: card.deciles.map {
+                    try emit(Table(["decile", "leads", "predicted", "observed"], rows: card.deciles.map {
                         [String($0.decile), String($0.leads), String($0.predicted), String($0.observed)]
                     }).csv())
                     return
@@ -58,7 +58,7 @@ extension LeadsCommand {
                     """
                 text += table.rendered()
                 text += "\nthe ten strongest features:\n" + card.features.map { "  " + $0.words }.joined(separator: "\n") + "\n"
-                emit(text)
+                try emit(text)
             }
         }
 
@@ -76,7 +76,7 @@ extension LeadsCommand {
                 let table = Table([">model", ">scored", ">mean score"], rows: [[
                     String(result.modelID), String(result.scored), result.meanScore.map { String(format: "%.4f", $0) } ?? "-",
                 ]])
-                emit(try Render.output(result, table: table, format: output.format))
+                try emit(try Render.output(result, table: table, format: output.format))
             }
         }
     }

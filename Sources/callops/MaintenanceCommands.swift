@@ -22,7 +22,7 @@ struct BackupCommand: ParsableCommand {
             let numbers = try Leads.count(db)
             try AuditLog.record(db, command: "backup \(file)", numbers: numbers, clock: context.clock)
         }
-        emit("backed up \(Quoted.path(global.databasePath)) to \(Quoted.path(file)) (checked with quick_check)\n")
+        try emit("backed up \(Quoted.path(global.databasePath)) to \(Quoted.path(file)) (checked with quick_check)\n")
     }
 }
 
@@ -37,19 +37,35 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         // Only the repair writes; a plain check works on a read-only file.
-        let context = repairAggregates ? try global.context() : try global.readingContext()
+        let context: Context
+        do {
+            context = repairAggregates ? try global.context() : try global.readingContext()
+        } catch {
+            // Too damaged to open as a database: SQLite's findings still show what is wrong.
+            guard !repairAggregates, let problems = AppDatabase.damageFound(path: global.databasePath) else { throw error }
+            throw CallOpsError.refused("\(problems.count) problems found (the invariants cannot run: the database cannot be opened):\n  " + problems.joined(separator: "\n  "))
+        }
         if repairAggregates {
             let wrong = try context.db.transaction { db in
                 let wrong = try ActivityAggregate.rebuild(db)
                 try AuditLog.record(db, command: "check --repair-aggregates (\(wrong) agent-days rebuilt)", numbers: 0, clock: context.clock)
                 return wrong
             }
-            emit("rebuilt the per-agent-day activity from the calls and policies: \(wrong) agent-days were wrong\n")
+            try emit("rebuilt the per-agent-day activity from the calls and policies: \(wrong) agent-days were wrong\n")
         }
-        var problems = try context.db.integrityProblems()
-        problems += try context.db.read { db in try Invariants.violations(db) }
+        // SQLite's findings first; then each invariant that can run. On a damaged file an
+        // invariant that reads a damaged page is reported as one, never thrown, so the
+        // integrity check's findings are always shown.
+        var problems = context.db.integrityProblems()
+        for invariant in Invariants.all {
+            do {
+                problems += try context.db.inspect { db in try invariant.violations(db) }
+            } catch {
+                problems.append("\(invariant.name): could not be checked (\(AppDatabase.sqliteMessage(error)))")
+            }
+        }
         if problems.isEmpty {
-            emit("ok: integrity check passed, \(Invariants.names.count) invariants hold (\(Invariants.names.joined(separator: "; ")))\n")
+            try emit("ok: integrity check passed, \(Invariants.names.count) invariants hold (\(Invariants.names.joined(separator: "; ")))\n")
         } else {
             throw CallOpsError.refused("\(problems.count) problems found:\n  " + problems.joined(separator: "\n  "))
         }

@@ -21,24 +21,33 @@ struct PayCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.checkedContext()
+            // An --out that cannot be written is refused before the month is stored or locked.
+            try output.check(global: global)
             let day = try month.map { try parseMonth($0).firstDay } ?? context.clock.civilToday
-            let result = try context.db.transaction { db in try PayRun(settings: context.settings, clock: context.clock).run(db, month: day, finalize: finalize) }
-            let table = CallOpsCore.Table(
-                ["agent", "name", "team", "rank", ">base", ">commission", ">tier bonus", ">selling", ">clawback", ">adjust", ">total", ">variable"],
-                rows: result.statements.map { s in
-                    [s.agentCode, s.name, s.team, s.tier.rawValue, s.sum(.base).description, s.sum(.commission).description, s.sum(.tierBonus).description,
-                     s.sum(.sellingBonus).description, s.sum(.clawback).description, s.sum(.adjustment).description, s.total.description,
-                     Render.percent(s.variableShare)]
-                })
-            try output.present(global: global, result) {
-                let rules = context.settings.pay
-                let total = result.statements.reduce(Money.zero) { $0 + $1.total }
-                var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan; variable share \(Render.percent(result.variableShare))"
-                if result.outsideBand {
-                    text += String(format: " — outside the %.0f%%–%.0f%% that works best (seed 004)", rules.variableShareMin * 100, rules.variableShareMax * 100)
+            // The file is written beside its place and renamed into place as the transaction's
+            // last step: one that cannot be written rolls the run back (SPEC section 3).
+            let (result, staged) = try context.db.transaction { db in
+                let result = try PayRun(settings: context.settings, clock: context.clock).run(db, month: day, finalize: finalize)
+                let table = CallOpsCore.Table(
+                    ["agent", "name", "team", "rank", ">base", ">commission", ">tier bonus", ">selling", ">clawback", ">adjust", ">total", ">variable"],
+                    rows: result.statements.map { s in
+                        [s.agentCode, s.name, s.team, s.tier.rawValue, s.sum(.base).description, s.sum(.commission).description, s.sum(.tierBonus).description,
+                         s.sum(.sellingBonus).description, s.sum(.clawback).description, s.sum(.adjustment).description, s.total.description,
+                         Render.percent(s.variableShare)]
+                    })
+                let staged = try output.stage(global: global, result) {
+                    let rules = context.settings.pay
+                    let total = result.statements.reduce(Money.zero) { $0 + $1.total }
+                    var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan; variable share \(Render.percent(result.variableShare))"
+                    if result.outsideBand {
+                        text += String(format: " — outside the %.0f%%–%.0f%% that works best (seed 004)", rules.variableShareMin * 100, rules.variableShareMax * 100)
+                    }
+                    return text + "\n\n" + table.rendered()
                 }
-                return text + "\n\n" + table.rendered()
+                try staged.place()
+                return (result, staged)
             }
+            try staged.show()
             // The band warnings go to stderr in every format (stdout stays data in json and csv).
             for warning in result.bandWarnings(rules: context.settings.pay) { note(warning) }
         }
@@ -93,7 +102,7 @@ struct PayCommand: ParsableCommand {
             let table = CallOpsCore.Table(["agent", "name", "team", "rank", ">quarter FYC", ">keep", ">next rank", "verdict"], rows: rows.map {
                 [$0.agentCode, $0.name, $0.team, $0.tier.rawValue, $0.quarterFYC.description, $0.keep.description, $0.next?.description ?? "-", $0.verdict.rawValue]
             })
-            emit(try Render.output(rows, table: table, format: output.format))
+            try emit(try Render.output(rows, table: table, format: output.format))
         }
     }
 }

@@ -34,7 +34,7 @@ extension PlanCommand {
                 try context.db.transaction { db in
                     try Campaigns.add(db, code: code, name: name, metric: metric, from: first, to: last, team: team, tiers: tiers)
                 }
-                emit("campaign \(code) added: \(metric.rawValue) from \(first) to \(last), \(team ?? "the whole center"), \(tiers.count) tiers\n")
+                try emit("campaign \(code) added: \(metric.rawValue) from \(first) to \(last), \(team ?? "the whole center"), \(tiers.count) tiers\n")
             }
         }
 
@@ -125,13 +125,13 @@ extension PlanCommand {
                                    targetSales: targetSales, leadsPerSale: leads!, leadsSource: leadsSource, funnel: rules.leadFunnel)
             }
             switch output.format {
-            case .json: emit(try Render.json(plan))
+            case .json: try emit(try Render.json(plan))
             case .csv, .table:
                 let table = CallOpsCore.Table(["class", ">customers", ">contacts a year", ">yearly contacts"], rows: plan.classes.map {
                     [$0.name, String($0.customers), Render.number($0.contactsPerYear), Render.number($0.yearlyContacts, digits: 0)]
                 } + [["all", "", "", Render.number(plan.yearlyContacts, digits: 0)]])
-                if output.format == .csv { emit(try Render.csv(plan, main: "classes")); return }
-                emit(table.rendered() + """
+                if output.format == .csv { try emit(try Render.csv(plan, main: "classes")); return }
+                try emit(table.rendered() + """
 
                     contacts an agent makes a year: \(Render.number(plan.contactsPerAgentYear, digits: 0)) (\(plan.contactsSource))
                     seats needed: \(plan.seats)

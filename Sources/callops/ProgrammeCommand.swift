@@ -33,7 +33,7 @@ extension CustomersCommand {
             let agent = try context.db.transaction { db in
                 try Programmes(settings: context.settings, clock: context.clock).touch(db, customer: customer, kind: kind, day: day, note: note)
             }
-            emit("recorded a \(kind.rawValue) touch of customer \(customer) on \(day?.description ?? context.clock.day(context.clock.now)) (serving agent \(agent))\n")
+            try emit("recorded a \(kind.rawValue) touch of customer \(customer) on \(day?.description ?? context.clock.day(context.clock.now)) (serving agent \(agent))\n")
         }
     }
 
@@ -75,7 +75,7 @@ extension CustomersCommand {
                  step($0.steps.care), step($0.steps.touches), step($0.steps.attempts), String($0.steps.referrals.done) + ($0.steps.referrals.required > 0 ? "/\($0.steps.referrals.required)" : ""),
                  $0.complete ? "yes" : "no", $0.overdue.map(\.rawValue).joined(separator: " ")]
             })
-            emit(try Render.output(rows, table: table, format: output.format))
+            try emit(try Render.output(rows, table: table, format: output.format))
         }
     }
 }

@@ -22,7 +22,7 @@ struct RecruitCommand: ParsableCommand {
             let context = try global.context()
             let day = try date.map { try parseDay($0, option: "--date") } ?? context.clock.civilToday
             let id = try context.db.transaction { db in try Recruiting.add(db, name: name, channel: channel, phone: phone, on: day) }
-            emit("candidate \(id) added (\(channel.rawValue), sourced on \(day))\n")
+            try emit("candidate \(id) added (\(channel.rawValue), sourced on \(day))\n")
         }
     }
 
@@ -49,9 +49,9 @@ struct RecruitCommand: ParsableCommand {
             let signing = agentCode.map { Recruiting.Signing(agentCode: $0, team: team!, seat: seat, course: course) }
             let stage = try context.db.transaction { db in try Recruiting.advance(db, candidate: candidate, on: day, signing: signing, course: course) }
             if stage == .signed, let agentCode {
-                emit("candidate \(candidate) signed on \(day): agent \(agentCode) on probation in \(team!), with the pre-job course and its result carried over\n")
+                try emit("candidate \(candidate) signed on \(day): agent \(agentCode) on probation in \(team!), with the pre-job course and its result carried over\n")
             } else {
-                emit("candidate \(candidate) is at \(stage.rawValue) since \(day)\n")
+                try emit("candidate \(candidate) is at \(stage.rawValue) since \(day)\n")
             }
         }
     }
@@ -68,7 +68,7 @@ struct RecruitCommand: ParsableCommand {
             let context = try global.context()
             let day = try date.map { try parseDay($0, option: "--date") } ?? context.clock.civilToday
             try context.db.transaction { db in try Recruiting.drop(db, candidate: candidate, reason: reason, on: day) }
-            emit("candidate \(candidate) dropped on \(day): \(reason)\n")
+            try emit("candidate \(candidate) dropped on \(day): \(reason)\n")
         }
     }
 
@@ -85,7 +85,7 @@ struct RecruitCommand: ParsableCommand {
             let table = CallOpsCore.Table(["id", "name", "channel", "stage", "since", ">days", "dropped", "reason", "agent"], rows: list.map {
                 [String($0.id), $0.name, $0.channel, $0.stage, $0.since, String($0.daysInStage), $0.dropped ?? "", $0.dropReason ?? "", $0.agentCode ?? ""]
             })
-            emit(try Render.output(list, table: table, format: output.format))
+            try emit(try Render.output(list, table: table, format: output.format))
         }
     }
 

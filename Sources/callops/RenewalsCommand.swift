@@ -21,7 +21,7 @@ struct RenewalsCommand: ParsableCommand {
             let context = try global.context()
             let day = try date.map { try parseDay($0, option: "--date") }
             try context.db.transaction { db in try Renewals(settings: context.settings, clock: context.clock).deliver(db, policy: policy, on: day) }
-            emit("policy \(policy) delivered on \(day?.description ?? context.clock.today)\n")
+            try emit("policy \(policy) delivered on \(day?.description ?? context.clock.today)\n")
         }
     }
 
@@ -34,7 +34,7 @@ struct RenewalsCommand: ParsableCommand {
         func run() throws {
             let context = try global.readingContext()
             let late = try context.db.read { db in try Renewals(settings: context.settings, clock: context.clock).lateDeliveries(db) }
-            emit(try Render.output(late, table: lateTable(late), format: output.format))
+            try emit(try Render.output(late, table: lateTable(late), format: output.format))
         }
     }
 
@@ -59,9 +59,9 @@ struct RenewalsCommand: ParsableCommand {
                 return (try renewals.lapsedUnwritten(db), try renewals.due(db, within: within ?? context.settings.renewals.dueWithinDays, agent: agentID))
             }
             if lapsed > 0 && output.format == .table {
-                emit("\(lapsed) policies lapsed (a premium unpaid past its \(context.settings.renewals.graceDays)-day grace; the nightly run records it)\n")
+                try emit("\(lapsed) policies lapsed (a premium unpaid past its \(context.settings.renewals.graceDays)-day grace; the nightly run records it)\n")
             }
-            emit(try Render.output(due, table: dueTable(due), format: output.format))
+            try emit(try Render.output(due, table: dueTable(due), format: output.format))
         }
     }
 
@@ -82,7 +82,7 @@ struct RenewalsCommand: ParsableCommand {
             let done = try context.db.transaction { db in
                 try Renewals(settings: context.settings, clock: context.clock).collect(db, policy: policy, amount: money, on: day)
             }
-            emit("policy \(policy): premium \(done.installment) (\(done.amount) yuan, due \(done.dueOn)) paid on \(done.paidOn); next due \(done.nextDueOn)\n")
+            try emit("policy \(policy): premium \(done.installment) (\(done.amount) yuan, due \(done.dueOn)) paid on \(done.paidOn); next due \(done.nextDueOn)\n")
         }
     }
 

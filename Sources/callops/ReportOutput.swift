@@ -27,16 +27,50 @@ struct ReportOutputOption: ParsableArguments {
     ///   - global: the run's database and config, which an `--out` must never name (SPEC section 12).
     func present<T: Encodable>(global: GlobalOptions, _ value: T, main: String? = nil, extra: [DataTable] = [], charts: [Chart] = [],
                                text: () throws -> String) throws {
+        let staged = try stage(global: global, value, main: main, extra: extra, charts: charts, text: text)
+        try staged.place()
+        try staged.show()
+    }
+
+    /// Refuses an `--out` that cannot be written before a command changes anything.
+    func check(global: GlobalOptions) throws {
+        if let out { try OutputFile.check(out, option: "--out", database: global.databasePath, inputs: global.configPath.map { [$0] } ?? []) }
+    }
+
+    /// Renders `value` as `present` does, but only stages it: an `--out` file is written beside
+    /// its place and flushed; `place` (inside the command's transaction) renames it into place,
+    /// `show` (after the commit) prints the text or says where the file went.
+    func stage<T: Encodable>(global: GlobalOptions, _ value: T, main: String? = nil, extra: [DataTable] = [], charts: [Chart] = [],
+                             text: () throws -> String) throws -> Staged {
+        let inputs = global.configPath.map { [$0] } ?? []
         let output: String
         switch format {
         case .table: output = try text()
         case .json: output = try Render.json(value)
         case .csv: output = try Render.csv(value, main: main)
         case .xlsx:
-            try Self.writeWorkbook(DataTable.tables(of: try EncodedValue.of(value)) + extra, charts: charts, to: out!, global: global)
-            return
+            let tables = DataTable.tables(of: try EncodedValue.of(value)) + extra
+            return Staged(file: try OutputFile.stage(to: out!, option: "--out", database: global.databasePath, inputs: inputs) { path in
+                try ReportWorkbook.write(tables, charts: charts, to: path)
+            }, text: nil)
         }
-        try Self.deliver(output, to: out, csv: format == .csv, global: global)
+        guard let out else { return Staged(file: nil, text: output) }
+        return Staged(file: try OutputFile.stage(output, to: out, option: "--out", database: global.databasePath, inputs: inputs, bom: format == .csv),
+                      text: nil)
+    }
+
+    /// A report ready to land: a file written beside its place, or text for stdout.
+    struct Staged {
+        let file: OutputFile?
+        let text: String?
+
+        /// Renames the file into place (nothing for stdout).
+        func place() throws { try file?.commit() }
+
+        /// Prints the text, or notes the file written.
+        func show() throws {
+            if let file { note("wrote \(file.path)") } else if let text { try emit(text) }
+        }
     }
 
     /// Prints `text`, or writes it to `out` (a CSV file for people with a BOM first).
@@ -45,7 +79,7 @@ struct ReportOutputOption: ParsableArguments {
             try OutputFile.write(text, to: out, option: "--out", database: global.databasePath, inputs: global.configPath.map { [$0] } ?? [], bom: csv)
             note("wrote \(out)")
         } else {
-            emit(text)
+            try emit(text)
         }
     }
 

@@ -50,7 +50,7 @@ struct RosterCommand: ParsableCommand {
                 table.footer.append("other agents who left: \(released.fromLeavers) leads back to the pool, \(released.callbacksMoved) callbacks moved to a teammate"
                     + (released.callbacksStuck > 0 ? ", \(released.callbacksStuck) callbacks to the pool (no teammate with room)" : ""))
             }
-            emit(try Render.output(summary, table: table, format: output.format))
+            try emit(try Render.output(summary, table: table, format: output.format))
         }
     }
 
@@ -124,7 +124,7 @@ struct RosterCommand: ParsableCommand {
             }
             let utilisation = seats.seats == 0 ? "-" : Render.percent(Double(seats.occupied) / Double(seats.seats))
             table.footer = ["\(lines.count) agents; seats \(seats.occupied)/\(seats.seats) occupied (\(utilisation))"]
-            emit(try Render.output(lines, table: table, format: output.format))
+            try emit(try Render.output(lines, table: table, format: output.format))
         }
     }
 
@@ -143,7 +143,7 @@ struct RosterCommand: ParsableCommand {
         func run() throws {
             let context = try global.context()
             let added = try context.db.transaction { db in try Roster.addSeats(db, codes: codes, team: team) }
-            emit("\(added) seats added to \(team) (\(codes.count - added) already existed).\n")
+            try emit("\(added) seats added to \(team) (\(codes.count - added) already existed).\n")
         }
     }
 }

@@ -98,7 +98,7 @@ struct PlanCommand: ParsableCommand {
                 ["proposals", String(targets.monthlyProposals), "", ""],
                 ["effective calls", String(targets.monthlyEffectiveCalls), String(targets.weeklyEffectiveCalls), String(targets.dailyEffectiveCalls)],
             ])
-            emit(try Render.output(targets, table: table, format: output.format))
+            try emit(try Render.output(targets, table: table, format: output.format))
         }
     }
 }

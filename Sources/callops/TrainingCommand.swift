@@ -25,7 +25,7 @@ struct TrainingCommand: ParsableCommand {
         func run() throws {
             let context = try global.context()
             try context.db.transaction { db in try Training.addCourse(db, code: code, name: name, kind: kind) }
-            emit("course \(code) added (\(kind.rawValue))\n")
+            try emit("course \(code) added (\(kind.rawValue))\n")
         }
     }
 
@@ -47,7 +47,7 @@ struct TrainingCommand: ParsableCommand {
                 candidate.isEmpty ? try Training.enroll(db, course: course, agents: agent, on: context.clock.today)
                     : try Training.enroll(db, course: course, candidates: candidate, on: context.clock.today)
             }
-            emit("\(added) enrolled in \(course) (\(agent.count + candidate.count - added) already were)\n")
+            try emit("\(added) enrolled in \(course) (\(agent.count + candidate.count - added) already were)\n")
         }
     }
 
@@ -75,7 +75,7 @@ struct TrainingCommand: ParsableCommand {
                     try Training.complete(db, course: course, agent: agent!, passed: result == "passed", score: score, on: context.clock.today)
                 }
             }
-            emit("\(agent ?? "candidate \(candidate!)"): \(result) \(course)\n")
+            try emit("\(agent ?? "candidate \(candidate!)"): \(result) \(course)\n")
         }
     }
 

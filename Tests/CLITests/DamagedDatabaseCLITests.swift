@@ -61,6 +61,33 @@ import Testing
         #expect(try cli.run(["check"]).status != 0)
     }
 
+    /// `callops check` on a damaged file shows SQLite's findings and the invariants that could
+    /// run, never the refusal that sends the user to `callops check` (the audit after issue 14).
+    @Test func checkShowsTheDamage() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try largerCenter(cli)
+        let pristine = try #require(cli.bytes(cli.database))
+        let (page, pageSize) = try DatabaseQueue(path: cli.database).read { db in
+            (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1 OFFSET 3") ?? 0,
+             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
+        }
+        for (offset, count) in [(pristine.count / 2, 65_536), (pristine.count / 8, 65_536), ((page - 1) * pageSize, pageSize)] {
+            try pristine.write(to: URL(fileURLWithPath: cli.database))
+            try damage(cli.database, at: offset, count: count, seed: UInt64(offset))
+            let result = try cli.run(["check"])
+            #expect(result.status == 1, "damage at \(offset): \(result.stderr)")
+            #expect(result.stderr.contains("problems found"), "damage at \(offset): \(result.stderr)")
+            #expect(!result.stderr.contains("to see the damage"), "damage at \(offset): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count < 80, "damage at \(offset): \(result.stderr.count) characters")
+            // init does not call a damaged database ready, and leaves it as it was.
+            let damaged = cli.bytes(cli.database)
+            let again = try cli.run(["init"])
+            #expect(again.status == 1 && again.stderr.contains("damaged"), "init on damage at \(offset): \(again.stdout) \(again.stderr)")
+            #expect(cli.bytes(cli.database) == damaged, "init changed the damaged file")
+        }
+    }
+
     @Test func aCallOnADamagedPageIsRefusedCleanly() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }

@@ -371,6 +371,15 @@ import Testing
         #expect(daily.status != 0 && daily.stderr.contains("--out") && !daily.stderr.contains("NSCocoaErrorDomain"), "\(daily.stderr)")
     }
 
+    /// A folder that cannot be made (/proc refuses one) is named in our own words, not Foundation's.
+    @Test func dailyOutWhereNoFolderCanBeMadeNamesThePath() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let daily = try cli.run(["daily", "--out", "/proc/x"])
+        #expect(daily.status != 0 && daily.stderr.contains("/proc/x"), "\(daily.stderr)")
+        #expect(!daily.stderr.contains("The operation could not be completed") && !daily.stderr.contains("doesn't exist"), "\(daily.stderr)")
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) to give callops a terminal"))
     func controlCharactersFromDataNeverReachTheTerminalRaw() throws {
         let cli = try CLI()

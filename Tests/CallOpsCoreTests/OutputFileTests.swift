@@ -13,6 +13,23 @@ import Testing
 
     func mode(_ path: String) throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? -1 }
 
+    /// A writer that fails names its temporary file; the error names the file the user asked for.
+    @Test func aFailedWriterIsReportedUnderTheOutPath() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("r.xlsx").path
+        var temporary = ""
+        #expect {
+            try OutputFile.write(to: path, option: "--out", database: nil) { given in
+                temporary = given
+                throw CallOpsError.badFile(file: given, message: "cannot be written (zip error)")
+            }
+        } throws: { error in
+            "\(error)".contains(path) && !"\(error)".contains(".callops-")
+        }
+        #expect(!temporary.isEmpty && !FileManager.default.fileExists(atPath: temporary))
+    }
+
     @Test func refusesTheDatabaseItsSideFilesInputsSQLiteFilesAndFolders() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -37,8 +37,15 @@ public final class OutputFile {
             }
         }
         let target = FileIdentity(path)
-        if target.isDirectory {
+        if target.isDirectory || path.hasSuffix("/") {
             throw CallOpsError.refused("\(option) \(shown) is a folder; name a file to write")
+        }
+        // The folder it lands in must be there, so a command that also writes the database
+        // learns before it changes anything that the file could not be put in place.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var folderInfo = stat()
+        guard stat(folder, &folderInfo) == 0, (folderInfo.st_mode & S_IFMT) == S_IFDIR else {
+            throw CallOpsError.badFile(file: shown, message: "cannot be written: its folder \(Quoted.path(folder)) does not exist")
         }
         if let database, database != ":memory:" {
             for side in ["", "-wal", "-shm", "-journal"] where target.same(as: FileIdentity(database + side)) {
@@ -50,6 +57,17 @@ public final class OutputFile {
         }
         if target.isSQLite {
             throw CallOpsError.refused("\(option) \(shown) is a SQLite database; callops never writes over one; nothing was written; choose another file")
+        }
+        // Another database's side file: writing over its -wal, -shm or -journal loses that
+        // database's data (a WAL starts 377f0682 or 377f0683).
+        if target.isWAL {
+            throw CallOpsError.refused("\(option) \(shown) is a SQLite write-ahead log; callops never writes over one; nothing was written; choose another file")
+        }
+        for side in ["-wal", "-shm", "-journal"] where path.hasSuffix(side) && target.inode != nil {
+            let main = String(path.dropLast(side.count))
+            if FileManager.default.fileExists(atPath: main) {
+                throw CallOpsError.refused("\(option) \(shown) is the \(side) file of \(Quoted.path(main)); callops never writes over a database's files; nothing was written; choose another file")
+            }
         }
     }
 
@@ -137,6 +155,13 @@ public final class OutputFile {
                                                            : "cannot be written (\(Quoted.describe(error)))")
     }
 
+    /// Whether the filesystem that holds `path` has no space left.
+    static func diskIsFull(_ path: String) -> Bool {
+        var info = statvfs()
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return statvfs(folder, &info) == 0 && info.f_bavail == 0
+    }
+
     /// The UTF-8 byte order mark that CSV files written for people start with (SPEC section 3):
     /// Excel and WPS on Chinese Windows read the file as UTF-8 only when it is there.
     public static let utf8BOM = "\u{FEFF}"
@@ -145,23 +170,42 @@ public final class OutputFile {
     /// for people (`bom`) starts with the UTF-8 byte order mark.
     public static func write(_ text: String, to path: String, option: String, database: String?, inputs: [String] = [],
                              isPrivate: Bool = false, bom: Bool = false) throws {
+        try stage(text, to: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate, bom: bom).commit()
+    }
+
+    /// Writes `text` to the temporary file beside `path` and flushes it, without putting it in
+    /// place: a command that also changes the database calls `commit` inside its transaction,
+    /// so a file that cannot be written rolls the transaction back (SPEC section 3).
+    public static func stage(_ text: String, to path: String, option: String, database: String?, inputs: [String] = [],
+                             isPrivate: Bool = false, bom: Bool = false) throws -> OutputFile {
         let file = try OutputFile(path: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate)
         try file.write((bom ? utf8BOM : "") + text)
-        try file.commit()
+        try file.synchronize()
+        return file
     }
 
     /// For a writer that wants a path of its own (libxlsxwriter): `produce` writes the
     /// temporary file, which is then given its mode and renamed into place.
     public static func write(to path: String, option: String, database: String?, inputs: [String] = [], isPrivate: Bool = false,
                              _ produce: (String) throws -> Void) throws {
+        try stage(to: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate, produce).commit()
+    }
+
+    /// `produce` writes the temporary file beside `path`; `commit` puts it in place.
+    public static func stage(to path: String, option: String, database: String?, inputs: [String] = [], isPrivate: Bool = false,
+                             _ produce: (String) throws -> Void) throws -> OutputFile {
         let file = try OutputFile(path: path, option: option, database: database, inputs: inputs, isPrivate: isPrivate)
         do {
             try produce(file.temporary)
+        } catch let CallOpsError.badFile(named, message) where named == file.temporary || named == Quoted.path(file.temporary) {
+            // The writer names the hidden temporary file; the user named `path`.
+            file.discard()
+            throw CallOpsError.badFile(file: Quoted.path(path), message: diskIsFull(path) ? "cannot be written: the disk is full; free some space and run the command again" : message)
         } catch {
             file.discard()
             throw error
         }
-        try file.commit()
+        return file
     }
 }
 
@@ -173,6 +217,7 @@ struct FileIdentity {
     let inode: UInt64?
     let isDirectory: Bool
     let isSQLite: Bool
+    let isWAL: Bool
 
     init(_ path: String) {
         var url = URL(fileURLWithPath: path).standardizedFileURL
@@ -182,12 +227,15 @@ struct FileIdentity {
             inode = UInt64(info.st_ino)
             isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
             url = url.resolvingSymlinksInPath()
-            isSQLite = !isDirectory && Self.startsLikeSQLite(path)
+            let head = isDirectory ? Data() : Self.head(path)
+            isSQLite = head == Data("SQLite format 3\0".utf8)
+            isWAL = head.count >= 4 && [Data([0x37, 0x7f, 0x06, 0x82]), Data([0x37, 0x7f, 0x06, 0x83])].contains(head.prefix(4))
         } else {
             device = nil
             inode = nil
             isDirectory = false
             isSQLite = false
+            isWAL = false
             // A file yet to be written: its folder may be a link.
             url = url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent)
         }
@@ -199,10 +247,9 @@ struct FileIdentity {
         return canonical == other.canonical
     }
 
-    private static func startsLikeSQLite(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    private static func head(_ path: String) -> Data {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return Data() }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 16)) ?? Data()
-        return head == Data("SQLite format 3\0".utf8)
+        return (try? handle.read(upToCount: 16)) ?? Data()
     }
 }
