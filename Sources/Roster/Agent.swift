@@ -1,4 +1,5 @@
 import CallOpsCore
+import CallOpsStore
 import Foundation
 import GRDB
 
@@ -30,6 +31,24 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
         case dailyNewLeads = "daily_new_leads"
         case maxOpenLeads = "max_open_leads"
         case dialerUser = "dialer_user"
+    }
+
+    /// Read from a row of `Roster.agentSelect`: the status and the tier through `StoredValue`, so a
+    /// value no callops writes is an error naming table agent, the row and the column, not a
+    /// decoding error from Codable.
+    public init(row: Row) throws {
+        id = row["id"]
+        code = row["code"]
+        name = row["name"]
+        team = row["team"]
+        hireDate = row["hire_date"]
+        let tier: DatabaseValue = row["tier"]
+        rosterTier = tier.isNull ? nil : try StoredValue.enum(Tier.self, row, "tier", table: "agent")
+        status = try StoredValue.enum(AgentStatus.self, row, "status", table: "agent")
+        seat = row["seat"]
+        dailyNewLeads = row["daily_new_leads"]
+        maxOpenLeads = row["max_open_leads"]
+        dialerUser = row["dialer_user"]
     }
 
     /// Days since the hire date, on the clock's day.

@@ -52,4 +52,25 @@ import Testing
         let overflow = try cli.run(["check"])
         #expect(overflow.status != 0 && overflow.stderr.contains("call.talk_seconds is 9223372036854775807"), "\(overflow.stderr)")
     }
+
+    /// Audit 3: an agent's status or tier no callops writes was a Codable DecodingError.
+    @Test func aBadAgentStatusOrTierNamesTheRowAndColumn() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        try damage(cli, "UPDATE agent SET status = 'bogus' WHERE code = 'A001'")
+        for command in [["roster", "list"], ["seats", "report"], ["queue", "next", "--agent", "A001"]] {
+            let result = try cli.run(command)
+            #expect(result.status == 1, "\(command)")
+            #expect(result.stderr.contains("agent row 1, column status: \"bogus\" is not one of active, probation, left"), "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("callops check") && !result.stderr.contains("DecodingError"), "\(command): \(result.stderr)")
+        }
+        try damage(cli, "UPDATE agent SET status = 'active', tier = 'boss' WHERE code = 'A001'")
+        for command in [["roster", "list"], ["seats", "report"]] {
+            let result = try cli.run(command)
+            #expect(result.status == 1, "\(command)")
+            #expect(result.stderr.contains("agent row 1, column tier: \"boss\" is not one of new, general, core, top"), "\(command): \(result.stderr)")
+        }
+    }
+
 }
