@@ -73,4 +73,18 @@ import Testing
         }
     }
 
+    /// Audit 4: a bad sale day named the lead's id as the policy row.
+    @Test func aBadSaleDayNamesThePolicyRow() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        // Lead 2's policy is policy 1: the ids differ.
+        #expect(try cli.run(["sales", "record", "--lead", "2", "--agent", "A001", "--product", "ACC01", "--premium", "300"]).status == 0)
+        try damage(cli, "UPDATE policy SET sold_at = 'garbage' WHERE id = 1")
+        for command in [["seats", "report"]] {
+            let result = try cli.run(command)
+            #expect(result.status == 1, "\(command)")
+            #expect(result.stderr.contains("policy row 1, column sold_at: \"garbage\""), "\(command): \(result.stderr)")
+        }
+    }
 }
