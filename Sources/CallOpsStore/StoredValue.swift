@@ -57,6 +57,30 @@ public enum StoredValue {
         try `enum`(type, text(row, column), table: table, column: column, id: key(row))
     }
 
+    /// An integer from the row's `column` (an id, an amount in fen); the row's `id` names it.
+    /// GRDB's non-optional `row[column]` traps on text in an integer column; this throws instead.
+    public static func int64(_ row: Row, _ column: String, table: String) throws -> Int64 {
+        try value(Int64.self, row, column, table: table, expected: "an integer")
+    }
+
+    /// An integer or NULL from the row's `column`; text or a fraction is the named error.
+    public static func optionalInt64(_ row: Row, _ column: String, table: String) throws -> Int64? {
+        let stored: DatabaseValue = row[column]
+        return stored.isNull ? nil : try int64(row, column, table: table)
+    }
+
+    /// Any value GRDB converts (an integer, a text, a real) from the row's `column`, or the named
+    /// error when the stored value does not convert: the generic door other reads can adopt.
+    public static func value<T: DatabaseValueConvertible>(
+        _ type: T.Type, _ row: Row, _ column: String, table: String, expected: String
+    ) throws -> T {
+        let stored: DatabaseValue = row[column]
+        guard let decoded = T.fromDatabaseValue(stored) else {
+            throw StoredValueError(table: table, row: key(row), column: column, value: text(row, column), expected: expected)
+        }
+        return decoded
+    }
+
     /// A day from a text value already read (`id` names the row).
     public static func day(_ value: String, table: String, column: String, id: some CustomStringConvertible) throws -> CivilDay {
         guard let day = CivilDay(value) else {

@@ -10,6 +10,8 @@ import Testing
         let queue = try DatabaseQueue(path: cli.folder.appendingPathComponent("test.sqlite").path)
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            // As the sqlite3 shell, which leaves foreign keys off: text ids reference no row.
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
             try db.execute(sql: sql)
         }
         try queue.close()
@@ -86,5 +88,25 @@ import Testing
             #expect(result.status == 1, "\(command)")
             #expect(result.stderr.contains("policy row 1, column sold_at: \"garbage\""), "\(command): \(result.stderr)")
         }
+    }
+
+    /// Audit 2: text in an integer column trapped in GRDB's non-optional subscript (signal 4).
+    @Test func textInAnIntegerColumnIsANamedErrorNotACrash() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        #expect(try cli.run(["sales", "record", "--lead", "2", "--agent", "A001", "--product", "ACC01", "--premium", "300"]).status == 0)
+        try damage(cli, "UPDATE policy SET premium_fen = 'abc' WHERE id = 1")
+        let premium = try cli.run(["leads", "why", "2"])
+        #expect(premium.status == 1 && premium.stderr.contains("policy row 1, column premium_fen: \"abc\" is not an integer"), "\(premium.stderr)")
+        try damage(cli, "UPDATE policy SET premium_fen = 30000, agent_id = 'x' WHERE id = 1")
+        for command in [["pay", "run", "--month", "2026-11"], ["leads", "why", "2"]] {
+            let result = try cli.run(command)
+            #expect(result.status == 1 && result.stderr.contains("policy row 1, column agent_id: \"x\" is not an integer"), "\(command): \(result.stderr)")
+        }
+        try damage(cli, "UPDATE policy SET agent_id = 1 WHERE id = 1")
+        try damage(cli, "UPDATE lead SET agent_id = 'zz' WHERE id = 1")
+        let owner = try cli.run(["leads", "why", "1"])
+        #expect(owner.status == 1 && owner.stderr.contains("lead row 1, column agent_id: \"zz\" is not an integer"), "\(owner.stderr)")
     }
 }
