@@ -78,6 +78,14 @@ public enum Roster {
         return try Agent.fetchAll(db, sql: agentSelect + " ORDER BY team.id, agent.code")
     }
 
+    /// The agents who may take work on `day`: every agent (of `team`) hired on or before it. An
+    /// agent imported ahead of the hire date is on the roster but takes no leads yet.
+    public static func agents(_ db: Database, team: String? = nil, hiredBy day: CivilDay) throws -> [Agent] {
+        try agents(db, team: team).filter { agent in
+            try StoredValue.day(agent.hireDate, table: "agent", column: "hire_date", id: agent.id) <= day
+        }
+    }
+
     /// The agent with this code, or an error that says how to find the codes.
     public static func agent(_ db: Database, code: String) throws -> Agent {
         guard let agent = try Agent.fetchOne(db.cachedStatement(sql: agentSelect + " WHERE agent.code = ?"), arguments: [code]) else {
