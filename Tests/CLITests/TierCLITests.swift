@@ -56,4 +56,22 @@ import Testing
         let gen = try #require(again.first { $0["agent_code"] as? String == "GEN" })
         #expect(gen["tier"] as? String == "top" && gen["tier_source"] as? String == "roster")
     }
+
+    /// Audit 7: `roster tiers` shows the tier history the nightly batch and pay runs record.
+    @Test func rosterTiersShowsAnAgentsHistory() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")]).status == 0)
+        let empty = try cli.run(["roster", "tiers", "--agent", "A001", "--format", "json"], now: "2026-12-03T10:00")
+        #expect(empty.status == 0 && empty.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || empty.stdout.contains("[]"), "\(empty.stdout)")
+        #expect(try cli.run(["pay", "run", "--month", "2026-11"], now: "2026-12-03T10:00").status == 0)
+        let json = try cli.run(["roster", "tiers", "--agent", "A001", "--format", "json"], now: "2026-12-03T10:00")
+        #expect(json.status == 0, "\(json.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: String]]
+        #expect(rows == [["month": "2026-11", "tier": "core", "source": "roster", "why": "set in the roster", "as_of": "2026-11-30"]], "\(json.stdout)")
+        let csv = try cli.run(["roster", "tiers", "--agent", "A001", "--format", "csv"], now: "2026-12-03T10:00")
+        #expect(csv.status == 0 && csv.stdout.contains("2026-11,core,roster,set in the roster,2026-11-30"), "\(csv.stdout)")
+        let unknown = try cli.run(["roster", "tiers", "--agent", "ZZ"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no agent \"ZZ\""), "\(unknown.stderr)")
+    }
 }
