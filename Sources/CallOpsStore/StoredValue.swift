@@ -131,6 +131,26 @@ extension StoredValue {
             """)
     }
 
+    /// `callops check` lines for an integer column holding text, a real or (unless `nullable`) NULL.
+    public static func badIntegers(table: String, column: String, key: String = "id", nullable: Bool = false) -> Invariant {
+        Invariant("\(table).\(column) holds integers", violationsSQL: """
+            SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not an integer'
+            FROM \(table)
+            WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR typeof(\(column)) <> 'integer')
+            """)
+    }
+
+    /// `callops check` lines for a text column of local times (`YYYY-MM-DDTHH:MM[:SS]`) that do not
+    /// read as times: the value must be a prefix of its own normalised form (2026-02-30 is not).
+    public static func badTimes(table: String, column: String, key: String = "id", nullable: Bool = false) -> Invariant {
+        Invariant("\(table).\(column) holds local times", violationsSQL: """
+            SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not a local time (YYYY-MM-DDTHH:MM:SS)'
+            FROM \(table)
+            WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR typeof(\(column)) <> 'text' OR length(\(column)) NOT IN (16, 19)
+                OR substr(strftime('%Y-%m-%dT%H:%M:%S', \(column), '+0 days'), 1, length(\(column))) IS NOT \(column))
+            """)
+    }
+
     /// `callops check` lines for a text column whose values are outside an enum's cases.
     public static func badCases<E: RawRepresentable & CaseIterable>(
         _ type: E.Type, table: String, column: String, key: String = "id", nullable: Bool = false

@@ -109,4 +109,29 @@ import Testing
         let owner = try cli.run(["leads", "why", "1"])
         #expect(owner.status == 1 && owner.stderr.contains("lead row 1, column agent_id: \"zz\" is not an integer"), "\(owner.stderr)")
     }
+
+    /// Audit 5: statuses, stages and roles no callops writes read silently as exhausted, new or
+    /// agent; now the named error. Check lists a daily quota that is not an integer and a call
+    /// time that is not a time.
+    @Test func unknownStagesAreNamedAndCheckListsBadQuotasAndCallTimes() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        #expect(try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "connected", "--talk-seconds", "90"]).status == 0)
+        #expect(try cli.run(["check"]).status == 0)
+        try damage(cli, "UPDATE lead SET stage = 'bogus' WHERE id = 2")
+        let queue = try cli.run(["queue", "next", "--agent", "A001"])
+        #expect(queue.status == 1 && queue.stderr.contains("lead row 2, column stage: \"bogus\" is not one of"), "\(queue.stderr)")
+        let call = try cli.run(["calls", "log", "--agent", "A001", "--lead", "2", "--disposition", "connected", "--talk-seconds", "30"])
+        #expect(call.status == 1 && call.stderr.contains("lead row 2, column stage: \"bogus\""), "\(call.stderr)")
+        try damage(cli, "UPDATE lead SET stage = 'new' WHERE id = 2")
+        try damage(cli, "UPDATE agent SET role = 'boss' WHERE code = 'A001'")
+        let list = try cli.run(["roster", "list"])
+        #expect(list.status == 1 && list.stderr.contains("agent row 1, column role: \"boss\""), "\(list.stderr)")
+        try damage(cli, "UPDATE agent SET role = 'agent', daily_new_leads = 'lots' WHERE code = 'A001'")
+        try damage(cli, "UPDATE call SET started_at = 'yesterday'")
+        let check = try cli.run(["check"])
+        #expect(check.status != 0 && check.stderr.contains("agent row 1, column daily_new_leads: \"lots\" is not an integer"), "\(check.stderr)")
+        #expect(check.stderr.contains("call row 1, column started_at: \"yesterday\" is not a local time"), "\(check.stderr)")
+    }
 }
