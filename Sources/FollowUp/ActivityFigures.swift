@@ -50,11 +50,11 @@ public enum ActivityFigures {
         var result: [Int64: AgentActivity] = [:]
         // Agents with a policy sold before `to` are listed whatever they did in the period (their latest sale).
         for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, MAX(CASE WHEN status <> 'cancelled' THEN sold_at END) FROM policy WHERE sold_at < ? GROUP BY agent_id
+            SELECT MIN(id) AS id, agent_id, MAX(CASE WHEN status <> 'cancelled' THEN sold_at END) AS last_sale FROM policy WHERE sold_at < ? GROUP BY agent_id
             """, arguments: [to]) {
-            let id: Int64 = row[0]
+            let id = try StoredValue.int64(row, "agent_id", table: "policy")
             var a = AgentActivity(agentID: id)
-            a.lastSaleAt = row[1]
+            a.lastSaleAt = row["last_sale"]
             result[id] = a
         }
         func add(_ row: Row) {

@@ -100,7 +100,7 @@ import Testing
         let premium = try cli.run(["leads", "why", "2"])
         #expect(premium.status == 1 && premium.stderr.contains("policy row 1, column premium_fen: \"abc\" is not an integer"), "\(premium.stderr)")
         try damage(cli, "UPDATE policy SET premium_fen = 30000, agent_id = 'x' WHERE id = 1")
-        for command in [["pay", "run", "--month", "2026-11"], ["leads", "why", "2"]] {
+        for command in [["pay", "run", "--month", "2026-11"], ["leads", "why", "2"], ["seats", "report", "--from", "2026-11-01", "--to", "2026-11-30"]] {
             let result = try cli.run(command)
             #expect(result.status == 1 && result.stderr.contains("policy row 1, column agent_id: \"x\" is not an integer"), "\(command): \(result.stderr)")
         }
