@@ -57,6 +57,30 @@ public enum StoredValue {
         try `enum`(type, text(row, column), table: table, column: column, id: key(row))
     }
 
+    /// An integer from the row's `column` (an id, an amount in fen); the row's `id` names it.
+    /// GRDB's non-optional `row[column]` traps on text in an integer column; this throws instead.
+    public static func int64(_ row: Row, _ column: String, table: String) throws -> Int64 {
+        try value(Int64.self, row, column, table: table, expected: "an integer")
+    }
+
+    /// An integer or NULL from the row's `column`; text or a fraction is the named error.
+    public static func optionalInt64(_ row: Row, _ column: String, table: String) throws -> Int64? {
+        let stored: DatabaseValue = row[column]
+        return stored.isNull ? nil : try int64(row, column, table: table)
+    }
+
+    /// Any value GRDB converts (an integer, a text, a real) from the row's `column`, or the named
+    /// error when the stored value does not convert: the generic door other reads can adopt.
+    public static func value<T: DatabaseValueConvertible>(
+        _ type: T.Type, _ row: Row, _ column: String, table: String, expected: String
+    ) throws -> T {
+        let stored: DatabaseValue = row[column]
+        guard let decoded = T.fromDatabaseValue(stored) else {
+            throw StoredValueError(table: table, row: key(row), column: column, value: text(row, column), expected: expected)
+        }
+        return decoded
+    }
+
     /// A day from a text value already read (`id` names the row).
     public static func day(_ value: String, table: String, column: String, id: some CustomStringConvertible) throws -> CivilDay {
         guard let day = CivilDay(value) else {
@@ -157,6 +181,26 @@ extension StoredValue {
             FROM \(table)
             WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR typeof(\(column)) <> 'text'
                 OR date(substr(\(column), 1, 10), '+0 days') IS NOT substr(\(column), 1, 10))
+            """)
+    }
+
+    /// `callops check` lines for an integer column holding text, a real or (unless `nullable`) NULL.
+    public static func badIntegers(table: String, column: String, key: String = "id", nullable: Bool = false) -> Invariant {
+        Invariant("\(table).\(column) holds integers", violationsSQL: """
+            SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not an integer'
+            FROM \(table)
+            WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR typeof(\(column)) <> 'integer')
+            """)
+    }
+
+    /// `callops check` lines for a text column of local times (`YYYY-MM-DDTHH:MM[:SS]`) that do not
+    /// read as times: the value must be a prefix of its own normalised form (2026-02-30 is not).
+    public static func badTimes(table: String, column: String, key: String = "id", nullable: Bool = false) -> Invariant {
+        Invariant("\(table).\(column) holds local times", violationsSQL: """
+            SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not a local time (YYYY-MM-DDTHH:MM:SS)'
+            FROM \(table)
+            WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR typeof(\(column)) <> 'text' OR length(\(column)) NOT IN (16, 19)
+                OR substr(strftime('%Y-%m-%dT%H:%M:%S', \(column), '+0 days'), 1, length(\(column))) IS NOT \(column))
             """)
     }
 

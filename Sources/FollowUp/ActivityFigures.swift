@@ -50,11 +50,11 @@ public enum ActivityFigures {
         var result: [Int64: AgentActivity] = [:]
         // Agents with a policy sold before `to` are listed whatever they did in the period (their latest sale).
         for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, MAX(CASE WHEN status <> 'cancelled' THEN sold_at END) FROM policy WHERE sold_at < ? GROUP BY agent_id
+            SELECT MIN(id) AS id, agent_id, MAX(CASE WHEN status <> 'cancelled' THEN sold_at END) AS last_sale FROM policy WHERE sold_at < ? GROUP BY agent_id
             """, arguments: [to]) {
-            let id: Int64 = row[0]
+            let id = try StoredValue.int64(row, "agent_id", table: "policy")
             var a = AgentActivity(agentID: id)
-            a.lastSaleAt = row[1]
+            a.lastSaleAt = row["last_sale"]
             result[id] = a
         }
         func add(_ row: Row) {
@@ -212,9 +212,11 @@ public enum ActivityFigures {
         }
     }
 
-    /// Rates by attempt number over every call (optionally one batch's or source's leads).
-    public static func byAttempt(_ db: Database, leadFilterSQL: String? = nil, arguments: StatementArguments = []) throws -> [AttemptRate] {
-        let filter = leadFilterSQL.map { "WHERE lead_id IN (\($0))" } ?? ""
+    /// Rates by attempt number over every call, or over the calls of `leads` (ids from
+    /// `LeadStats.leadIDs`), passed as one JSON array through `json_each`.
+    public static func byAttempt(_ db: Database, leads: [Int64]? = nil) throws -> [AttemptRate] {
+        let filter = leads == nil ? "" : "WHERE lead_id IN (SELECT value FROM json_each(?))"
+        let arguments: StatementArguments = leads.map { ["[" + $0.map(String.init).joined(separator: ",") + "]"] } ?? []
         return try Row.fetchAll(db, sql: """
             SELECT attempt, COUNT(*) AS calls, SUM(contact) AS contacts, SUM(disposition = 'sale') AS sales
             FROM (SELECT ROW_NUMBER() OVER (PARTITION BY lead_id ORDER BY started_at, id) AS attempt, contact, disposition

@@ -381,8 +381,8 @@ struct BulkCallImport {
     private func load(lead id: Int64, firstAt: Date, reader: LeadProgress.CadenceReader, existingCalls: BulkStatement) throws -> LeadReplay? {
         guard let row = try reader.lead(id: id) else { return nil }
         var state = CadenceState()
-        state.outcome = CallRecorder.outcome(status: row.status)
-        state.stage = Stage(rawValue: row.stage) ?? .new
+        state.outcome = try CallRecorder.outcome(status: row.status, lead: id)
+        state.stage = try StoredValue.enum(Stage.self, row.stage, table: "lead", column: "stage", id: id)
         // Clamped: a count written past its range by another tool (`callops check` lists it)
         // must not trap the cadence's increment.
         state.followUps = min(max(row.followUps, 0), InputRange.maximumCount)
@@ -495,7 +495,7 @@ struct BulkCallImport {
             lead.status = LeadStatus.won.rawValue
             lead.sellers.append(agent.id)
         }
-        lead.state.outcome = CallRecorder.outcome(status: lead.status)
+        lead.state.outcome = try CallRecorder.outcome(status: lead.status, lead: id)
         // The lead counts among its agent's open callbacks while open with a callback held.
         let holds = lead.status == "open" && lead.state.callbackAt != nil ? lead.agent : nil
         if holds != lead.holds {

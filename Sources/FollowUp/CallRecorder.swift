@@ -86,7 +86,7 @@ public struct CallRecorder {
         let attemptsToday = try Int.fetchOne(
             db.cachedStatement(sql: "SELECT COUNT(*) FROM call WHERE lead_id = ? AND started_at >= ? AND started_at < ?"),
             arguments: [lead.id, day, clock.day(clock.adding(days: 1, to: input.startedAt))]) ?? 0
-        let before = state(of: lead)
+        let before = try state(of: lead)
         // An agent holds at most `max_open_callbacks` (SPEC section 5); past it the customer's time
         // is kept as a follow-up due then.
         var callbackRoom = true
@@ -128,10 +128,11 @@ public struct CallRecorder {
     }
 
     /// The cadence state a lead row holds.
-    func state(of lead: LeadProgress.Snapshot) -> CadenceState {
+    /// A status or stage no callops writes is the error naming the lead's row and column.
+    func state(of lead: LeadProgress.Snapshot) throws -> CadenceState {
         var state = CadenceState()
-        state.outcome = Self.outcome(status: lead.status)
-        state.stage = Stage(rawValue: lead.stage) ?? .new
+        state.outcome = try Self.outcome(status: lead.status, lead: lead.id)
+        state.stage = try StoredValue.enum(Stage.self, lead.stage, table: "lead", column: "stage", id: lead.id)
         // Clamped: a count written past its range by another tool (`callops check` lists it)
         // must not trap the cadence's increment.
         state.followUps = min(max(lead.followUps, 0), InputRange.maximumCount)
@@ -143,8 +144,11 @@ public struct CallRecorder {
     }
 
     /// Where the cadence of a lead with this status stands: only an `open` lead's cadence runs.
-    static func outcome(status: String) -> CadenceOutcome {
-        status == "open" ? .open : CadenceOutcome(rawValue: status) ?? .exhausted
+    /// A known status that ends no cadence (`pool`, `retired`) reads as exhausted, as before; a
+    /// status no callops writes is the error naming the lead's row (it read as exhausted silently).
+    static func outcome(status: String, lead id: Int64) throws -> CadenceOutcome {
+        let known = try StoredValue.enum(LeadStatus.self, status, table: "lead", column: "status", id: id)
+        return known == .open ? .open : CadenceOutcome(rawValue: known.rawValue) ?? .exhausted
     }
 
     /// The error of a call whose lead is not found.

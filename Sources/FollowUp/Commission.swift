@@ -9,10 +9,10 @@ extension Sales {
     public static func commissionSold(_ db: Database, from: String, to: String) throws -> [Int64: (fyc: Int64, kept: Int)] {
         var sold: [Int64: (fyc: Int64, kept: Int)] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, SUM(commission_fen) AS fyc, SUM(NOT (status = 'cancelled' AND cancelled_at < ?2)) AS kept FROM policy
+            SELECT MIN(id) AS id, agent_id, SUM(commission_fen) AS fyc, SUM(NOT (status = 'cancelled' AND cancelled_at < ?2)) AS kept FROM policy
             WHERE sold_at >= ?1 AND sold_at < ?2 GROUP BY agent_id
             """, arguments: [from, to]) {
-            sold[row["agent_id"]] = (row["fyc"], row["kept"])
+            sold[try StoredValue.int64(row, "agent_id", table: "policy")] = (row["fyc"], row["kept"])
         }
         return sold
     }
@@ -21,9 +21,9 @@ extension Sales {
     public static func commissionCancelled(_ db: Database, from: String, to: String) throws -> [Int64: Int64] {
         var clawed: [Int64: Int64] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, SUM(commission_fen) AS fyc FROM policy WHERE status = 'cancelled' AND cancelled_at >= ? AND cancelled_at < ? GROUP BY agent_id
+            SELECT MIN(id) AS id, agent_id, SUM(commission_fen) AS fyc FROM policy WHERE status = 'cancelled' AND cancelled_at >= ? AND cancelled_at < ? GROUP BY agent_id
             """, arguments: [from, to]) {
-            clawed[row["agent_id"]] = row["fyc"]
+            clawed[try StoredValue.int64(row, "agent_id", table: "policy")] = row["fyc"]
         }
         return clawed
     }
@@ -32,10 +32,10 @@ extension Sales {
     public static func commissionKept(_ db: Database, from: String, to: String) throws -> [Int64: (fyc: Int64, policies: Int)] {
         var kept: [Int64: (fyc: Int64, policies: Int)] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, SUM(commission_fen) AS fyc, COUNT(*) AS policies FROM policy
+            SELECT MIN(id) AS id, agent_id, SUM(commission_fen) AS fyc, COUNT(*) AS policies FROM policy
             WHERE status <> 'cancelled' AND sold_at >= ? AND sold_at < ? GROUP BY agent_id
             """, arguments: [from, to]) {
-            kept[row["agent_id"]] = (row["fyc"], row["policies"])
+            kept[try StoredValue.int64(row, "agent_id", table: "policy")] = (row["fyc"], row["policies"])
         }
         return kept
     }

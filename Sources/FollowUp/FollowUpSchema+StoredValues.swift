@@ -4,6 +4,7 @@ extension FollowUpSchema {
     /// `callops check`: policy days, times and modes that must decode when read back.
     public static let storedValueChecks: [Invariant] = [
         StoredValue.badDays(table: "policy", column: "sold_at"),
+        StoredValue.badTimes(table: "call", column: "started_at"),
         StoredValue.badDays(table: "policy", column: "next_due_on", nullable: true),
         StoredValue.badCases(PremiumMode.self, table: "policy", column: "mode"),
         // Numbers every entry point range-checks (SPEC section 12); one written past them by an

@@ -104,13 +104,15 @@ public struct LeadStory: Encodable, Sendable {
         let policyRows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, agent_id, product, premium_fen, mode, insured, sold_at, status FROM policy WHERE lead_id = ? ORDER BY id
             """), arguments: [id])
-        let policies = policyRows.map { row in
-            PolicyLine(policyID: row["id"], agentCode: codes[row["agent_id"]] ?? "?", product: row["product"], premium: Money(fen: row["premium_fen"]),
+        // Agent and premium through StoredValue: text in these integer columns is a named error, not a trap.
+        let policies = try policyRows.map { row in
+            PolicyLine(policyID: row["id"], agentCode: codes[try StoredValue.int64(row, "agent_id", table: "policy")] ?? "?", product: row["product"],
+                       premium: Money(fen: try StoredValue.int64(row, "premium_fen", table: "policy")),
                        mode: row["mode"], insured: row["insured"], soldAt: row["sold_at"], status: row["status"])
         }
         // Every agent who may hold work for this lead: its owner, and the agents of its policies.
         var agents: [(id: Int64, code: String)] = []
-        for agentID in [try LeadProgress.lead(db, id: id)?.agentID] + policyRows.map({ $0["agent_id"] as Int64? }) {
+        for agentID in [try LeadProgress.lead(db, id: id)?.agentID] + (try policyRows.map({ try StoredValue.optionalInt64($0, "agent_id", table: "policy") })) {
             if let agentID, let code = codes[agentID], !agents.contains(where: { $0.id == agentID }) { agents.append((agentID, code)) }
         }
         var queues: [String] = []

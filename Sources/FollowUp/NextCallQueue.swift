@@ -102,7 +102,7 @@ public struct NextCallQueue {
                 dueAt: contact.dueAt, purpose: contact.purpose, why: "programme", policyID: nil)))
         }
         for lead in try LeadProgress.openLeads(db, agent: agent.id) {
-            let stage = Stage(rawValue: lead.stage) ?? .new
+            let stage = try StoredValue.enum(Stage.self, lead.stage, table: "lead", column: "stage", id: lead.id)
             let followUps = try StoredValue.checked(lead.followUps, in: 0...InputRange.maximumCount, table: "lead", column: "follow_ups", id: lead.id)
             let coming: Int? = stage == .new ? nil : followUps + 1
             let neverCalledSinceAssigned = lead.lastAttemptAt == nil || lead.lastAttemptAt! < (lead.assignedAt ?? "")

@@ -230,10 +230,11 @@ public struct Programmes {
     private func firstSales(_ db: Database, customer: Int64? = nil) throws -> [Int64: CivilDay] {
         var firsts: [Int64: CivilDay] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT lead_id, MIN(sold_at) AS first FROM policy WHERE status <> 'cancelled' AND (?1 IS NULL OR lead_id = ?1) GROUP BY lead_id
+            SELECT lead_id, MIN(sold_at) AS first, id FROM policy WHERE status <> 'cancelled' AND (?1 IS NULL OR lead_id = ?1) GROUP BY lead_id
             """, arguments: [customer]) {
-            let first: String = row["first"], lead: Int64 = row["lead_id"]
-            firsts[lead] = try StoredValue.day(String(first.prefix(10)), table: "policy", column: "sold_at", id: lead)
+            // SQLite gives the bare `id` of the row that holds the MIN: the policy an error names.
+            let first: String = row["first"], lead: Int64 = row["lead_id"], policy: Int64 = row["id"]
+            firsts[lead] = try StoredValue.day(String(first.prefix(10)), table: "policy", column: "sold_at", id: policy)
         }
         return firsts
     }
@@ -253,12 +254,12 @@ public struct Programmes {
         // The customers in scope, with their first sale and servicing agent.
         let scope = """
             WITH firsts AS (
-                SELECT lead_id, MIN(sold_at) AS first_sold FROM policy
+                SELECT lead_id, MIN(sold_at) AS first_sold, id AS first_policy FROM policy
                 WHERE status <> 'cancelled'
                   AND (?1 IS NULL OR lead_id IN (SELECT lead_id FROM policy WHERE servicing_agent_id = ?1 AND status = 'in_force'))
                 GROUP BY lead_id
             ), customers AS (
-                SELECT firsts.lead_id, firsts.first_sold,
+                SELECT firsts.lead_id, firsts.first_sold, firsts.first_policy,
                        (SELECT servicing_agent_id FROM policy AS p WHERE p.lead_id = firsts.lead_id AND p.status = 'in_force'
                         ORDER BY p.id DESC LIMIT 1) AS agent
                 FROM firsts WHERE EXISTS (SELECT 1 FROM policy AS p WHERE p.lead_id = firsts.lead_id AND p.status = 'in_force'
@@ -267,10 +268,12 @@ public struct Programmes {
             """
         var facts: [Int64: CustomerFacts] = [:]
         var firstSold: [Int64: String] = [:]
-        for row in try Row.fetchAll(db, sql: scope + "SELECT lead_id, first_sold, agent FROM customers ORDER BY lead_id", arguments: [single]) {
+        for row in try Row.fetchAll(db, sql: scope + "SELECT lead_id, first_sold, first_policy, agent FROM customers ORDER BY lead_id", arguments: [single]) {
             let id: Int64 = row["lead_id"], agent: Int64 = row["agent"], first: String = row["first_sold"]
             if let agents, !agents.contains(agent) { continue }
-            let day = try StoredValue.day(String(first.prefix(10)), table: "policy", column: "sold_at", id: id)
+            // The policy's id names the row (the lead's id named a different policy).
+            let policy: Int64 = row["first_policy"]
+            let day = try StoredValue.day(String(first.prefix(10)), table: "policy", column: "sold_at", id: policy)
             facts[id] = CustomerFacts(customer: id, agent: agent, facts: ProgrammeFacts(firstSale: day))
             firstSold[id] = first
         }

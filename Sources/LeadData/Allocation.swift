@@ -209,7 +209,8 @@ public struct Allocator {
     /// Agents who may take leads now, with their room for this run (0 when full) and their weight.
     func eligibleSeats(_ db: Database, options: AllocationOptions, strategy: AllocationOptions.Strategy) throws -> [AllocationSeat] {
         let rules = settings.leads.allocation
-        let agents = try Roster.agents(db, team: options.team).filter { agent in
+        // Only agents hired by today: a future hire on the roster gets no leads before the hire date.
+        let agents = try Roster.agents(db, team: options.team, hiredBy: clock.civilToday).filter { agent in
             switch agent.status {
             case .active: true
             case .probation: !rules.trainingGate || options.trainedProbationers.contains(agent.code)

@@ -36,7 +36,7 @@ public struct LeadExplanation: Encodable, Sendable {
             throw CallOpsError.notFound(kind: "lead", key: String(id), hint: "lead ids are in `callops queue next` and the rejects and stats outputs")
         }
         let status = try StoredValue.enum(LeadStatus.self, row["status"], table: "lead", column: "status", id: id)
-        let owner = try (row["agent_id"] as Int64?).map { try Roster.agent(db, id: $0) }
+        let owner = try StoredValue.optionalInt64(row, "agent_id", table: "lead").map { try Roster.agent(db, id: $0) }
         let agentCode = owner?.code
         var explanation = LeadExplanation(
             leadID: id, name: row["name"],

@@ -119,15 +119,15 @@ public enum LeadStats {
 }
 
 extension LeadStats {
-    /// SQL selecting the ids of one batch's or one source's leads, for figures kept by other modules.
-    public static func leadFilter(batch: Int64?, source: String?) -> (sql: String, arguments: StatementArguments)? {
-        switch (batch, source) {
-        case (nil, nil): return nil
-        case let (batch?, nil): return ("SELECT id FROM lead WHERE batch_id = ?", [batch])
-        case let (nil, source?): return ("SELECT lead.id FROM lead JOIN lead_batch ON lead_batch.id = lead.batch_id WHERE lead_batch.source = ?", [source])
-        case let (batch?, source?):
-            return ("SELECT lead.id FROM lead JOIN lead_batch ON lead_batch.id = lead.batch_id WHERE lead.batch_id = ? AND lead_batch.source = ?", [batch, source])
-        }
+    /// The ids of one batch's or one source's leads (both: the batch's, if it is that source's),
+    /// for figures kept by other modules; nil when neither is given (every lead). Ids cross the
+    /// module boundary, never SQL text naming `lead` or `lead_batch`.
+    public static func leadIDs(_ db: Database, batch: Int64?, source: String?) throws -> [Int64]? {
+        guard batch != nil || source != nil else { return nil }
+        return try Int64.fetchAll(db, sql: """
+            SELECT lead.id FROM lead JOIN lead_batch ON lead_batch.id = lead.batch_id
+            WHERE (?1 IS NULL OR lead.batch_id = ?1) AND (?2 IS NULL OR lead_batch.source = ?2) ORDER BY lead.id
+            """, arguments: [batch, source])
     }
 
     /// Leads allocated per agent over [from, to): distinct leads of the allocation grants.

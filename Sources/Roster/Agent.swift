@@ -1,4 +1,5 @@
 import CallOpsCore
+import CallOpsStore
 import Foundation
 import GRDB
 
@@ -32,6 +33,24 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
         case dialerUser = "dialer_user"
     }
 
+    /// Read from a row of `Roster.agentSelect`: the status and the tier through `StoredValue`, so a
+    /// value no callops writes is an error naming table agent, the row and the column, not a
+    /// decoding error from Codable.
+    public init(row: Row) throws {
+        id = row["id"]
+        code = row["code"]
+        name = row["name"]
+        team = row["team"]
+        hireDate = row["hire_date"]
+        let tier: DatabaseValue = row["tier"]
+        rosterTier = tier.isNull ? nil : try StoredValue.enum(Tier.self, row, "tier", table: "agent")
+        status = try StoredValue.enum(AgentStatus.self, row, "status", table: "agent")
+        seat = row["seat"]
+        dailyNewLeads = row["daily_new_leads"]
+        maxOpenLeads = row["max_open_leads"]
+        dialerUser = row["dialer_user"]
+    }
+
     /// Days since the hire date, on the clock's day.
     public func daysEmployed(clock: Clock) -> Int {
         guard let hired = clock.parseDay(hireDate) else { return 0 }
@@ -57,6 +76,14 @@ public enum Roster {
             return try Agent.fetchAll(db, sql: agentSelect + " WHERE team.name = ? ORDER BY agent.code", arguments: [team])
         }
         return try Agent.fetchAll(db, sql: agentSelect + " ORDER BY team.id, agent.code")
+    }
+
+    /// The agents who may take work on `day`: every agent (of `team`) hired on or before it. An
+    /// agent imported ahead of the hire date is on the roster but takes no leads yet.
+    public static func agents(_ db: Database, team: String? = nil, hiredBy day: CivilDay) throws -> [Agent] {
+        try agents(db, team: team).filter { agent in
+            try StoredValue.day(agent.hireDate, table: "agent", column: "hire_date", id: agent.id) <= day
+        }
     }
 
     /// The agent with this code, or an error that says how to find the codes.

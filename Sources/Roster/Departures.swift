@@ -55,7 +55,7 @@ extension Roster {
         for row in try Row.fetchAll(db, sql: "SELECT id, role, left_on FROM agent") {
             let id: Int64 = row["id"]
             result[id] = AgentTenure(
-                agentID: id, role: AgentRole(rawValue: row["role"] as String) ?? .agent,
+                agentID: id, role: try StoredValue.enum(AgentRole.self, row, "role", table: "agent"),
                 leftOn: (row["left_on"] as String?).flatMap { CivilDay($0) })
         }
         return result

@@ -8,6 +8,8 @@ extension RosterSchema {
         StoredValue.badDays(table: "agent", column: "hire_date"),
         StoredValue.outOfRange(table: "agent", column: "daily_new_leads", range: StoredValue.countRange, nullable: true),
         StoredValue.outOfRange(table: "agent", column: "max_open_leads", range: StoredValue.countRange, nullable: true),
+        StoredValue.badIntegers(table: "agent", column: "daily_new_leads", nullable: true),
+        StoredValue.badIntegers(table: "agent", column: "max_open_leads", nullable: true),
         StoredValue.badCases(AgentStatus.self, table: "agent", column: "status"),
         StoredValue.badCases(Tier.self, table: "agent", column: "tier", nullable: true),
         StoredValue.badCases(Tier.self, table: "tier_review", column: "tier", key: "agent_id || ' ' || month"),

@@ -230,8 +230,9 @@ struct LeadsCommand: ParsableCommand {
                 return
             }
             if by == "attempt" {
-                let filter = LeadStats.leadFilter(batch: batch, source: source)
-                let rates = try context.db.read { db in try ActivityFigures.byAttempt(db, leadFilterSQL: filter?.sql, arguments: filter?.arguments ?? []) }
+                let rates = try context.db.read { db in
+                    try ActivityFigures.byAttempt(db, leads: LeadStats.leadIDs(db, batch: batch, source: source))
+                }
                 let table = Table([">attempt", ">calls", ">contacts", ">contact rate", ">sales", ">sale rate"], rows: rates.map {
                     [String($0.attempt), String($0.calls), String($0.contacts), Render.percent($0.contactRate), String($0.sales), Render.percent($0.saleRate)]
                 })

@@ -9,7 +9,7 @@ import Roster
 struct RosterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster", abstract: "Agents, teams and seats: import the roster, list it, add seats.",
-        subcommands: [Import.self, List.self, Seats.self, Leave.self])
+        subcommands: [Import.self, List.self, Tiers.self, Seats.self, Leave.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -125,6 +125,35 @@ struct RosterCommand: ParsableCommand {
             let utilisation = seats.seats == 0 ? "-" : Render.percent(Double(seats.occupied) / Double(seats.seats))
             table.footer = ["\(lines.count) agents; seats \(seats.occupied)/\(seats.seats) occupied (\(utilisation))"]
             try emit(try Render.output(lines, table: table, format: output.format))
+        }
+    }
+
+    struct Tiers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One agent's tier history: each month's tier as recorded, its source and why.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(help: "The agent's code.") var agent: String
+
+        struct Line: Encodable {
+            let month, tier, source, why, asOf: String
+            enum CodingKeys: String, CodingKey {
+                case month, tier, source, why
+                case asOf = "as_of"
+            }
+        }
+
+        func run() throws {
+            let context = try global.readingContext()
+            let history = try context.db.read { db in try Roster.tierHistory(db, agent: agent) }
+            let lines = history.map {
+                Line(month: $0.month.description, tier: $0.tier.rawValue, source: $0.source.rawValue, why: $0.why, asOf: $0.asOf.description)
+            }
+            var table = Table(["month", "tier", "source", "why", "as of"])
+            for line in lines { table.append([line.month, line.tier, line.source, line.why, line.asOf]) }
+            table.footer = ["\(lines.count) months recorded for \(agent)"]
+            emit(try Render.output(lines, table: table, format: output.format))
         }
     }
 

@@ -56,4 +56,47 @@ import Testing
         let gen = try #require(again.first { $0["agent_code"] as? String == "GEN" })
         #expect(gen["tier"] as? String == "top" && gen["tier_source"] as? String == "roster")
     }
+
+    /// Audit 7: `roster tiers` shows the tier history the nightly batch and pay runs record.
+    @Test func rosterTiersShowsAnAgentsHistory() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")]).status == 0)
+        let empty = try cli.run(["roster", "tiers", "--agent", "A001", "--format", "json"], now: "2026-12-03T10:00")
+        #expect(empty.status == 0 && empty.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || empty.stdout.contains("[]"), "\(empty.stdout)")
+        #expect(try cli.run(["pay", "run", "--month", "2026-11"], now: "2026-12-03T10:00").status == 0)
+        let json = try cli.run(["roster", "tiers", "--agent", "A001", "--format", "json"], now: "2026-12-03T10:00")
+        #expect(json.status == 0, "\(json.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: String]]
+        #expect(rows == [["month": "2026-11", "tier": "core", "source": "roster", "why": "set in the roster", "as_of": "2026-11-30"]], "\(json.stdout)")
+        let csv = try cli.run(["roster", "tiers", "--agent", "A001", "--format", "csv"], now: "2026-12-03T10:00")
+        #expect(csv.status == 0 && csv.stdout.contains("2026-11,core,roster,set in the roster,2026-11-30"), "\(csv.stdout)")
+        let unknown = try cli.run(["roster", "tiers", "--agent", "ZZ"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no agent \"ZZ\""), "\(unknown.stderr)")
+    }
+
+    /// Audit 6: a draft pay run froze the tier of its day; a later free-look cancellation changed
+    /// it for roster list but the draft's slip still said the old rank.
+    @Test func aDraftSlipShowsTheTierOfNow() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,status\nA10,张伟,一组,2025-01-01,active\n")]).status == 0)
+        _ = try cli.run(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,甲,30\n13900000002,乙,40\n"), "--source", "v"], now: "2026-11-20T09:00")
+        // November (December's assessment month): 2 policies, FYC 6,000 + 4,000: top.
+        for (lead, premium) in [("1", "20000"), ("2", "13333.34")] {
+            let sold = try cli.run(["sales", "record", "--lead", lead, "--agent", "A10", "--product", "CI01", "--premium", premium], now: "2026-11-25T10:00")
+            #expect(sold.status == 0, "\(sold.stderr)")
+        }
+        #expect(try cli.run(["pay", "run", "--month", "2026-12"], now: "2026-12-03T10:00").status == 0)
+        func rank(_ now: String) throws -> (slip: String?, roster: String?) {
+            let slip = try CLI.json(cli.run(["pay", "slip", "--agent", "A10", "--month", "2026-12", "--format", "json"], now: now)) as? [String: Any]
+            let list = try CLI.json(cli.run(["roster", "list", "--format", "json"], now: now)) as? [[String: Any]]
+            return (slip?["rank"] as? String, list?.first?["tier"] as? String)
+        }
+        #expect(try rank("2026-12-03T10:00") == ("top", "top"))
+        // Cancelled in free-look on December 5th: November keeps 1 policy, FYC 6,000: core.
+        let cancelled = try cli.run(["sales", "cancel", "--policy", "2", "--reason", "free-look"], now: "2026-12-05T10:00")
+        #expect(cancelled.status == 0, "\(cancelled.stderr)")
+        #expect(try rank("2026-12-10T10:00") == ("core", "core"))
+    }
 }

@@ -180,6 +180,23 @@ import Testing
             """)
     }
 
+    /// SQL text crossing a module boundary escapes the scan above (the caller's literal names no
+    /// table): no public function outside CallOpsStore takes or returns SQL text. Ids cross instead.
+    @Test func noPublicFunctionTakesOrReturnsSQLText() throws {
+        let pattern = try NSRegularExpression(pattern: #"public[^(]*func [^{]*(sql: String|[A-Za-z]*SQL[A-Za-z]*: String|-> \(sql: String|SQL\(|sql\()"#)
+        var found: [String] = []
+        let files = FileManager.default.enumerator(at: Self.sources, includingPropertiesForKeys: nil)!
+        for case let url as URL in files where url.pathExtension == "swift" {
+            let path = url.path.replacingOccurrences(of: Self.sources.path + "/", with: "")
+            guard !path.hasPrefix("CallOpsStore/"), !path.hasPrefix("callops-bench/") else { continue }
+            for (number, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let text = String(line)
+                if pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil { found.append("\(path):\(number + 1): \(text)") }
+            }
+        }
+        #expect(found.isEmpty, "public functions that pass SQL text between modules:\n\(found.joined(separator: "\n"))")
+    }
+
     @Test func everyTableHasItsOwnerAndForeignKeysPointDown() throws {
         var created: [String: String] = [:]
         for (module, path, source) in try Self.sourceFiles() {

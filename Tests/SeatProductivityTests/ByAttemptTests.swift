@@ -58,4 +58,33 @@ import Testing
         // Conversion falls with each call: the first call converts best.
         #expect(rates[0].saleRate > rates[4].saleRate)
     }
+
+    /// `leads stats --by attempt --batch/--source`: LeadData gives the ids, FollowUp counts their calls.
+    @Test func oneBatchOrSourceCountsOnlyItsLeadsCalls() throws {
+        let db = try AppDatabase.inMemory(schema: FollowUpSchema.migrations)
+        try db.transaction { db in
+            try db.execute(sql: """
+                INSERT INTO team (name) VALUES ('t');
+                INSERT INTO agent (code, name, team_id, hire_date, status) VALUES ('A1', 'a', 1, '2020-01-01', 'active');
+                INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('web', 'a.csv', 'x', '2026-01-01T00:00:00');
+                INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('fair', 'b.csv', 'y', '2026-01-01T00:00:00');
+                INSERT INTO lead (id, batch_id, phone, grade, score, status) VALUES (1, 1, '13000000001', 'B', 0, 'pool');
+                INSERT INTO lead (id, batch_id, phone, grade, score, status) VALUES (2, 2, '13000000002', 'B', 0, 'pool');
+                INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective) VALUES
+                    ('a1', 1, 1, '2026-01-02T10:00:00', 60, 'connected', 1, 1),
+                    ('b1', 2, 1, '2026-01-02T10:00:00', 60, 'connected', 1, 1),
+                    ('b2', 2, 1, '2026-01-02T11:00:00', 60, 'sale', 1, 1);
+                """)
+        }
+        try db.read { db in
+            #expect(try ActivityFigures.byAttempt(db).map(\.calls) == [2, 1])
+            #expect(try LeadStats.leadIDs(db, batch: nil, source: nil) == nil)
+            let web = try LeadStats.leadIDs(db, batch: nil, source: "web")
+            #expect(web == [1])
+            #expect(try ActivityFigures.byAttempt(db, leads: web).map(\.calls) == [1])
+            let fair = try LeadStats.leadIDs(db, batch: 2, source: nil)
+            #expect(try ActivityFigures.byAttempt(db, leads: fair).map(\.sales) == [0, 1])
+            #expect(try ActivityFigures.byAttempt(db, leads: LeadStats.leadIDs(db, batch: 1, source: "fair")).isEmpty)
+        }
+    }
 }

@@ -328,9 +328,12 @@ public struct PayRun {
                     amount: Money(fen: $0["amount_fen"]), detail: $0["detail"], forMonth: $0["for_month"])
         }
         // The rank and days the month was paid on; an agent with only adjustments has none stored.
+        // A final run keeps the rank it paid; a draft shows the rank the tier rule gives now, the
+        // one roster list, the seat report and allocation show (a free-look cancellation after
+        // the draft changes it; the draft's stored rank would be stale).
         let stored = try Row.fetchOne(db, sql: "SELECT tier, employed_days FROM pay_basis WHERE month = ? AND agent_id = ?", arguments: [first.monthText, agent.id])
-        let tier = try stored.map { try StoredValue.enum(Tier.self, $0["tier"], table: "pay_basis", column: "tier", id: "\(first.monthText) \(agent.id)") }
-            ?? Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster).tier
+        let paid = try stored.map { try StoredValue.enum(Tier.self, $0["tier"], table: "pay_basis", column: "tier", id: "\(first.monthText) \(agent.id)") }
+        let tier = try (status == "final" ? paid : nil) ?? Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster).tier
         return PaySlip(status: status, month: first.civilMonth, daysEmployed: stored?["employed_days"] ?? 0,
                        statement: PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, lines: lines, basis: nil))
     }

@@ -16,7 +16,7 @@ public enum LeadRanking {
     /// model's own scores count (a lead scored by an older model, one that may have lost to the
     /// grades, is unscored here). One primary-key read, so a queue stays an index seek however
     /// large the lead table.
-    public static func expectedPremiumSQL(_ db: Database, settings: Settings) throws -> String? {
+    static func expectedPremiumSQL(_ db: Database, settings: Settings) throws -> String? {
         guard let model = try rankingModel(db, settings: settings) else { return nil }
         return "(CASE WHEN lead.propensity_model_id = \(model.id) THEN lead.propensity END) * \(model.classPremium)"
     }
