@@ -153,7 +153,7 @@ struct RosterCommand: ParsableCommand {
             var table = Table(["month", "tier", "source", "why", "as of"])
             for line in lines { table.append([line.month, line.tier, line.source, line.why, line.asOf]) }
             table.footer = ["\(lines.count) months recorded for \(agent)"]
-            emit(try Render.output(lines, table: table, format: output.format))
+            try emit(Render.output(lines, table: table, format: output.format))
         }
     }
 
