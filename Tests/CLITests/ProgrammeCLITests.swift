@@ -66,4 +66,25 @@ import Testing
         let march = try #require(try CLI.json(cli.run(["seats", "report", "--month", "2027-02", "--format", "json"], now: "2027-03-01T11:00")) as? [String: Any])
         #expect((march["agents"] as? [[String: Any]])?.first?["programme_121_rate"] as? Double == 0)
     }
+
+    /// A programme contact and a renewal premium are due on a day; the queue and daily's queue
+    /// CSV give that day's first calling slot, never its midnight (SPEC section 6).
+    @Test func programmeAndRenewalContactsAreDueInsideTheCallingWindows() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
+        try cli.ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,客户1,31\n13900000002,客户2,40\n"), "--source", "v"])
+        try cli.ok(["leads", "allocate", "--seed", "1"])
+        try cli.ok(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"])
+        try cli.ok(["sales", "record", "--lead", "2", "--agent", "A001", "--product", "ACC01", "--premium", "300", "--mode", "monthly"])
+        let queue = try #require(try CLI.json(cli.run(["queue", "next", "--agent", "A001", "--format", "json"], now: "2027-02-10T10:00")) as? [[String: Any]])
+        let due = queue.map { "\($0["reason"] as? String ?? "") \($0["due_at"] as? String ?? "")" }
+        // The default windows open at 09:00.
+        #expect(due.contains { $0.hasPrefix("programme ") && $0.hasSuffix("T09:00:00") } && due.contains { $0.hasPrefix("renewal ") && $0.hasSuffix("T09:00:00") }, "\(due)")
+        #expect(!due.contains { $0.hasSuffix("T00:00:00") }, "\(due)")
+        let out = cli.folder.appendingPathComponent("daily").path
+        try cli.ok(["daily", "--date", "2027-02-10", "--out", out], now: "2027-02-09T22:00")
+        let csv = try String(contentsOfFile: out + "/queues/A001.csv", encoding: .utf8)
+        #expect(csv.contains("programme") && csv.contains("renewal") && !csv.contains("T00:00:00"), "\(csv)")
+    }
 }
