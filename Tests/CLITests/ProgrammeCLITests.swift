@@ -1,3 +1,4 @@
+import CallOpsCore
 import Foundation
 import Testing
 
@@ -86,5 +87,36 @@ import Testing
         try cli.ok(["daily", "--date", "2027-02-10", "--out", out], now: "2027-02-09T22:00")
         let csv = try String(contentsOfFile: out + "/queues/A001.csv", encoding: .utf8)
         #expect(csv.contains("programme") && csv.contains("renewal") && !csv.contains("T00:00:00"), "\(csv)")
+    }
+
+    /// The people-facing seat reports (the terminal table, daily's seats and team CSV and HTML)
+    /// show referrals against the target and the 121 rate, as JSON does (SPEC section 7).
+    @Test func theSeatTablesShowReferralsAndThe121Rate() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
+        try cli.ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,客户1,31\n"), "--source", "v"])
+        try cli.ok(["leads", "allocate", "--seed", "1"])
+        try cli.ok(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"])
+        try cli.ok(["customers", "referral", "add", "--customer", "1", "--name", "王五", "--phone", "13900000009"], now: "2026-11-28T10:00")
+        let table = try cli.ok(["seats", "report"], now: "2026-11-28T11:00").stdout
+        let lines = table.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first { $0.hasPrefix("agent") })
+        let a001 = try #require(lines.first { $0.hasPrefix("A001") })
+        #expect(header.contains("referrals") && header.contains("121 done") && a001.contains("1/4"), "\(table)")
+        // Lined up: the referrals figure ends where its heading does.
+        let column = try #require(header.range(of: "referrals")).upperBound
+        let figure = try #require(a001.range(of: "1/4")).upperBound
+        #expect(Table.displayWidth(String(header[..<column])) == Table.displayWidth(String(a001[..<figure])), "\(table)")
+        let out = cli.folder.appendingPathComponent("daily").path
+        try cli.ok(["daily", "--date", "2026-11-29", "--out", out], now: "2026-11-28T22:00")
+        let reports = try FileManager.default.contentsOfDirectory(atPath: out + "/reports").filter {
+            ($0.hasPrefix("seats-") || $0.hasPrefix("team-")) && ($0.hasSuffix(".csv") || $0.hasSuffix(".html"))
+        }
+        #expect(reports.count == 4, "\(reports)")
+        for name in reports {
+            let text = try String(contentsOfFile: out + "/reports/" + name, encoding: .utf8)
+            #expect(text.contains("referrals") && text.contains("121 done") && text.contains("1/4"), "\(name): \(text.prefix(600))")
+        }
     }
 }
