@@ -43,4 +43,20 @@ import Testing
         let slip = try #require(try CLI.json(cli.run(["pay", "slip", "--agent", "A001", "--month", "2027-01", "--format", "json"], now: "2027-01-20T09:00")) as? [String: Any])
         #expect(slip["rank"] as? String == "core")
     }
+
+    /// A month's rank, and so its base, is the month's own (taken on its last day), not the
+    /// day the run happens: a draft mid-month and the run after it agree (SPEC sections 4 and 9).
+    @Test func aMonthsRankDoesNotDependOnWhenThePayRunHappens() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date\nC001,一,T3,2025-01-01\nC002,二,T3,2026-11-19\n")], now: "2026-10-01T09:00")
+        var slips: [String] = []
+        for now in ["2026-12-15T21:00", "2027-01-05T10:00"] {
+            try cli.ok(["pay", "run", "--month", "2026-12"], now: now)
+            let slip = try #require(try CLI.json(cli.run(["pay", "slip", "--agent", "C002", "--month", "2026-12", "--format", "json"], now: now)) as? [String: Any])
+            let lines = (slip["lines"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "base" }.map { "\($0["amount"] ?? "")" }
+            slips.append("\(slip["rank"] as? String ?? "") \(lines)")
+        }
+        #expect(slips[0] == slips[1] && slips[0].hasPrefix("general "), "\(slips)")
+    }
 }
