@@ -109,6 +109,7 @@ public struct Programmes {
         guard kind != .call else {
             throw CallOpsError.invalidValue(field: "--kind", value: "call", expected: "event, gift, info or visit (a nurture call is `calls log --purpose nurture`)")
         }
+        try CustomerServicing.requireLead(db, customer)
         guard let serving = try CustomerServicing.servingAgent(db, customer: customer) else {
             throw CallOpsError.refused("lead \(customer) has no policy in force, so it is in no customer programme; nothing was changed")
         }

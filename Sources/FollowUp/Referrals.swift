@@ -34,6 +34,7 @@ public struct Referrals {
     /// Records a referral in the caller's transaction, through the import's phone checks
     /// (a mainland mobile, not on the do-not-call list, not already a lead).
     public func add(_ db: Database, customer: Int64, name: String, phone raw: String, note: String?) throws -> ReferralResult {
+        try CustomerServicing.requireLead(db, customer)
         guard let serving = try CustomerServicing.servingAgent(db, customer: customer) else {
             throw CallOpsError.refused("lead \(customer) has no policy in force, so it is no customer to refer anyone; see `callops queue cross-sell --agent A` for customers")
         }

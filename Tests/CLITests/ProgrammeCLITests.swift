@@ -119,4 +119,22 @@ import Testing
             #expect(text.contains("referrals") && text.contains("121 done") && text.contains("1/4"), "\(name): \(text.prefix(600))")
         }
     }
+
+    /// A customer id that names no lead is refused as no lead, not as a lead without a policy.
+    @Test func anUnknownCustomerIsNoLead() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
+        try cli.ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,客户1,31\n"), "--source", "v"])
+        try cli.ok(["leads", "allocate", "--seed", "1"])
+        try cli.ok(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"])
+        let leads = try cli.sqlite("SELECT COUNT(*) FROM lead")
+        for (arguments, words) in [(["customers", "touch", "--customer", "999", "--kind", "gift"], "no lead \"999\""),
+                                   (["customers", "referral", "add", "--customer", "99", "--name", "x", "--phone", "13911111111"], "no lead \"99\"")] {
+            let refused = try cli.run(arguments, now: "2026-11-27T11:00")
+            #expect(refused.status != 0 && refused.stderr.contains(words) && !refused.stderr.contains("no policy in force"), "\(arguments): \(refused.stderr)")
+        }
+        #expect(try cli.sqlite("SELECT COUNT(*) FROM lead") == leads)
+        #expect(try cli.sqlite("SELECT COUNT(*) FROM customer_touch") == "0\n")
+    }
 }
