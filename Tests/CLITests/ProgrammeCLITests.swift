@@ -137,4 +137,19 @@ import Testing
         #expect(try cli.sqlite("SELECT COUNT(*) FROM lead") == leads)
         #expect(try cli.sqlite("SELECT COUNT(*) FROM customer_touch") == "0\n")
     }
+
+    /// A referral's number that is already a lead is that lead, even when it is also on the
+    /// do-not-call list: the import's order of checks (duplicate_existing first).
+    @Test func aReferralThatIsAlreadyALeadOnTheDNCListIsThatLead() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
+        try cli.ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,客户1,31\n13900000002,客户2,40\n"), "--source", "v"])
+        try cli.ok(["leads", "allocate", "--seed", "1"])
+        try cli.ok(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"])
+        try cli.ok(["leads", "dnc", "add", "13900000002"])
+        let refused = try cli.run(["customers", "referral", "add", "--customer", "1", "--name", "推", "--phone", "13900000002"], now: "2026-11-27T11:00")
+        #expect(refused.status != 0 && refused.stderr.contains("is already lead 2") && !refused.stderr.contains("do-not-call"), "\(refused.stderr)")
+        #expect(try cli.sqlite("SELECT COUNT(*) FROM lead") == "2\n")
+    }
 }
