@@ -152,4 +152,13 @@ import Testing
         #expect(refused.status != 0 && refused.stderr.contains("is already lead 2") && !refused.stderr.contains("do-not-call"), "\(refused.stderr)")
         #expect(try cli.sqlite("SELECT COUNT(*) FROM lead") == "2\n")
     }
+
+    /// `customers touch --help` lists only the kinds the option takes (`call` is a nurture call,
+    /// refused here and logged with `calls log --purpose nurture`).
+    @Test func theTouchHelpListsOnlyTheKindsItTakes() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let help = try cli.ok(["customers", "touch", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("values: event, gift, info, visit)") && !help.contains("visit, call"), "\(help)")
+    }
 }
