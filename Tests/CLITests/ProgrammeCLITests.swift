@@ -73,10 +73,7 @@ import Testing
     @Test func programmeAndRenewalContactsAreDueInsideTheCallingWindows() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
-        try cli.ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,客户1,31\n13900000002,客户2,40\n"), "--source", "v"])
-        try cli.ok(["leads", "allocate", "--seed", "1"])
-        try cli.ok(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"])
+        try cli.oneCustomer(leads: "13900000001,客户1,31\n13900000002,客户2,40\n")
         try cli.ok(["sales", "record", "--lead", "2", "--agent", "A001", "--product", "ACC01", "--premium", "300", "--mode", "monthly"])
         let queue = try #require(try CLI.json(cli.run(["queue", "next", "--agent", "A001", "--format", "json"], now: "2027-02-10T10:00")) as? [[String: Any]])
         let due = queue.map { "\($0["reason"] as? String ?? "") \($0["due_at"] as? String ?? "")" }
@@ -94,10 +91,7 @@ import Testing
     @Test func theSeatTablesShowReferralsAndThe121Rate() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
-        try cli.ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,客户1,31\n"), "--source", "v"])
-        try cli.ok(["leads", "allocate", "--seed", "1"])
-        try cli.ok(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"])
+        try cli.oneCustomer(leads: "13900000001,客户1,31\n")
         try cli.ok(["customers", "referral", "add", "--customer", "1", "--name", "王五", "--phone", "13900000009"], now: "2026-11-28T10:00")
         let table = try cli.ok(["seats", "report"], now: "2026-11-28T11:00").stdout
         let lines = table.split(separator: "\n").map(String.init)
@@ -124,10 +118,7 @@ import Testing
     @Test func anUnknownCustomerIsNoLead() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
-        try cli.ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,客户1,31\n"), "--source", "v"])
-        try cli.ok(["leads", "allocate", "--seed", "1"])
-        try cli.ok(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"])
+        try cli.oneCustomer(leads: "13900000001,客户1,31\n")
         let leads = try cli.sqlite("SELECT COUNT(*) FROM lead")
         for (arguments, words) in [(["customers", "touch", "--customer", "999", "--kind", "gift"], "no lead \"999\""),
                                    (["customers", "referral", "add", "--customer", "99", "--name", "x", "--phone", "13911111111"], "no lead \"99\"")] {
@@ -143,10 +134,7 @@ import Testing
     @Test func aReferralThatIsAlreadyALeadOnTheDNCListIsThatLead() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
-        try cli.ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,客户1,31\n13900000002,客户2,40\n"), "--source", "v"])
-        try cli.ok(["leads", "allocate", "--seed", "1"])
-        try cli.ok(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"])
+        try cli.oneCustomer(leads: "13900000001,客户1,31\n13900000002,客户2,40\n")
         try cli.ok(["leads", "dnc", "add", "13900000002"])
         let refused = try cli.run(["customers", "referral", "add", "--customer", "1", "--name", "推", "--phone", "13900000002"], now: "2026-11-27T11:00")
         #expect(refused.status != 0 && refused.stderr.contains("is already lead 2") && !refused.stderr.contains("do-not-call"), "\(refused.stderr)")
