@@ -149,4 +149,22 @@ import Testing
         let help = try cli.ok(["customers", "touch", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(help.contains("values: event, gift, info, visit)") && !help.contains("visit, call"), "\(help)")
     }
+
+    /// `calls log --disposition sale` records the call and its policy, as a sale row of a call
+    /// file does; a sale without its product and premium is no policy and is refused (SPEC 6).
+    @Test func aLoggedSaleCallRecordsItsPolicy() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneCustomer(leads: "13900000001,客户1,31\n13900000002,客户2,40\n")
+        for (arguments, words) in [(["--disposition", "sale"], "--product"), (["--disposition", "sale", "--product", "ACC01"], "--premium"),
+                                   (["--disposition", "connected", "--product", "ACC01", "--premium", "300"], "--disposition sale")] {
+            let refused = try cli.run(["calls", "log", "--agent", "A001", "--lead", "2"] + arguments, now: "2026-11-24T10:00")
+            #expect(refused.status != 0 && refused.stderr.contains(words), "\(arguments): \(refused.stderr)")
+        }
+        #expect(try cli.sqlite("SELECT COUNT(*) FROM call") == "0\n")
+        try cli.ok(["calls", "log", "--agent", "A001", "--lead", "2", "--disposition", "sale", "--talk-seconds", "300",
+                    "--product", "ACC01", "--premium", "300", "--mode", "monthly"], now: "2026-11-24T10:00")
+        #expect(try cli.sqlite("SELECT lead_id, product FROM policy ORDER BY id") == "1|ACC01\n2|ACC01\n")
+        #expect(try cli.sqlite("SELECT lead_id, disposition FROM call") == "2|sale\n")
+    }
 }
