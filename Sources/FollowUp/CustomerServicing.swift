@@ -123,6 +123,14 @@ public enum CustomerServicing {
             """), arguments: [customer, agent]) ?? false
     }
 
+    /// Refuses a lead id that names no lead, so an unknown customer is not mistaken for a lead
+    /// without a policy.
+    public static func requireLead(_ db: Database, _ customer: Int64) throws {
+        guard try LeadProgress.lead(db, id: customer) != nil else {
+            throw CallOpsError.notFound(kind: "lead", key: String(customer), hint: "see `callops customers programme` for customers; nothing was changed")
+        }
+    }
+
     /// The agent code serving a customer now, nil when the lead is no customer.
     public static func servingAgent(_ db: Database, customer: Int64) throws -> String? {
         guard let agent = try Int64.fetchOne(db, sql: """

@@ -90,7 +90,7 @@ public struct NextCallQueue {
             let when = premium.daysOverdue > 0 ? "was due on \(premium.dueOn), grace until \(premium.graceUntil)" : "due on \(premium.dueOn)"
             entries.append((1, 1, QueueEntry(
                 leadID: lead.id, name: lead.name, phone: lead.phone, grade: lead.grade, reason: .renewal, followUp: nil,
-                dueAt: premium.dueOn + "T00:00:00",
+                dueAt: firstSlot(premium.dueOn, windows),
                 purpose: "renewal: premium \(premium.installment) of \(premium.product), \(premium.amount) yuan, \(when)",
                 why: "renewal", policyID: premium.policyID)))
         }
@@ -99,7 +99,7 @@ public struct NextCallQueue {
             guard let lead = try LeadProgress.lead(db, id: contact.leadID), !(try DoNotCall.contains(db, phone: lead.phone)) else { continue }
             entries.append((1, 2, QueueEntry(
                 leadID: lead.id, name: lead.name, phone: lead.phone, grade: lead.grade, reason: .programme, followUp: nil,
-                dueAt: contact.dueAt, purpose: contact.purpose, why: "programme", policyID: nil)))
+                dueAt: firstSlot(contact.dueOn, windows), purpose: contact.purpose, why: "programme", policyID: nil)))
         }
         for lead in try LeadProgress.openLeads(db, agent: agent.id) {
             let stage = try StoredValue.enum(Stage.self, lead.stage, table: "lead", column: "stage", id: lead.id)
@@ -129,6 +129,13 @@ public struct NextCallQueue {
             return a.entry.leadID < b.entry.leadID
         }
         return try paced(db, entries.map(\.entry), limit: limit)
+    }
+
+    /// A contact due on a day is due at that day's first calling slot (SPEC section 6: the
+    /// calling windows bound every due time), never at its midnight.
+    private func firstSlot(_ day: String, _ windows: CallingWindows) -> String {
+        guard let date = clock.parseDay(day) else { return day }
+        return clock.timestamp(windows.firstOpen(onDayOf: date, clock: clock))
     }
 
     /// The rows that may be called now, in order, one a customer: every kind of row keeps to the

@@ -109,6 +109,7 @@ public struct Programmes {
         guard kind != .call else {
             throw CallOpsError.invalidValue(field: "--kind", value: "call", expected: "event, gift, info or visit (a nurture call is `calls log --purpose nurture`)")
         }
+        try CustomerServicing.requireLead(db, customer)
         guard let serving = try CustomerServicing.servingAgent(db, customer: customer) else {
             throw CallOpsError.refused("lead \(customer) has no policy in force, so it is in no customer programme; nothing was changed")
         }
@@ -164,8 +165,8 @@ public struct Programmes {
     }
 
     /// The programme contacts due for an agent's customers now, for the next-call queue: lead,
-    /// the time it became due and the call's purpose.
-    public func queueContacts(_ db: Database, agent: Int64) throws -> [(leadID: Int64, dueAt: String, purpose: String)] {
+    /// the day it became due and the call's purpose.
+    public func queueContacts(_ db: Database, agent: Int64) throws -> [(leadID: Int64, dueOn: String, purpose: String)] {
         let today = try today()
         // The queue runs many times a day, and a customer sold less than
         // `daysBeforeAnythingDue` ago (31 days by default) has nothing due: the facts are read only
@@ -185,7 +186,7 @@ public struct Programmes {
                 return "\(Self.words(name, window.kind)) \(step.done)/\(step.required)"
             }
             let late = progress.overdue.isEmpty ? "" : ", overdue: " + progress.overdue.map { Self.words($0, window.kind) }.joined(separator: ", ")
-            return (customer.customer, dueOn.description + "T00:00:00",
+            return (customer.customer, dueOn.description,
                     "programme \(window.kind.rawValue): \(open.joined(separator: ", ")) by \(deadline)\(late)")
         }
     }

@@ -32,8 +32,9 @@ public struct Referrals {
     }
 
     /// Records a referral in the caller's transaction, through the import's phone checks
-    /// (a mainland mobile, not on the do-not-call list, not already a lead).
+    /// in the import's order (a mainland mobile, not already a lead, not on the do-not-call list).
     public func add(_ db: Database, customer: Int64, name: String, phone raw: String, note: String?) throws -> ReferralResult {
+        try CustomerServicing.requireLead(db, customer)
         guard let serving = try CustomerServicing.servingAgent(db, customer: customer) else {
             throw CallOpsError.refused("lead \(customer) has no policy in force, so it is no customer to refer anyone; see `callops queue cross-sell --agent A` for customers")
         }
@@ -47,11 +48,13 @@ public struct Referrals {
         case let .invalid(why): throw CallOpsError.invalidValue(field: "--phone", value: raw, expected: "a mainland mobile number (\(why))")
         case let .valid(digits): phone = digits
         }
-        if try DoNotCall.contains(db, phone: phone) {
-            throw CallOpsError.refused("\(PhoneNumber.mask(phone)) is on the do-not-call list; nothing was changed")
-        }
+        // The import's order of checks: a number already a lead is that lead (duplicate_existing)
+        // even when it is also on the do-not-call list.
         if let existing = try Leads.id(db, phone: phone) {
             throw CallOpsError.refused("\(PhoneNumber.mask(phone)) is already lead \(existing); nothing was changed")
+        }
+        if try DoNotCall.contains(db, phone: phone) {
+            throw CallOpsError.refused("\(PhoneNumber.mask(phone)) is on the do-not-call list; nothing was changed")
         }
         let graded = LeadGrading.grade(LeadProfile(), rules: settings.leads.grading)
         let extra = try note.map { String(decoding: try JSONSerialization.data(withJSONObject: ["note": $0], options: [.sortedKeys]), as: UTF8.self) }

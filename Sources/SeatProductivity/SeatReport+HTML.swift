@@ -141,7 +141,7 @@ extension SeatReport {
     private func agentTable(money: (Money?) -> String) -> String {
         var html = "<section class=\"agents\"><h2>Agents 坐席</h2>\n<div class=\"wide\"><table><thead><tr><th class=\"l\">agent</th><th class=\"l\">name</th><th class=\"l\">team</th><th class=\"l\">tier</th>"
         html += "<th>dials</th><th>contacts</th><th>effective</th><th>talk min</th><th>proposals</th><th>sales</th><th>premium</th><th>件均保费</th>"
-        html += "<th>conversion</th><th>calls att.</th><th>calls/day att.</th><th>proposals att.</th><th>sales att.</th><th>premium att.</th><th>rank</th><th class=\"l\">flags</th></tr></thead>\n"
+        html += "<th>conversion</th><th>calls att.</th><th>calls/day att.</th><th>proposals att.</th><th>sales att.</th><th>premium att.</th><th>referrals 转介绍</th><th>121 done</th><th>rank</th><th class=\"l\">flags</th></tr></thead>\n"
         func row(_ f: AgentFigures, _ by: Attainment?, code: String, rank: String, total: Bool) -> String {
             let cls = total ? " class=\"total\"" : f.flags.isEmpty ? "" : " class=\"flagged\""
             var cells = "<tr\(cls)><td class=\"l\">\(Self.esc(code))</td><td class=\"l\">\(Self.esc(f.name))</td><td class=\"l\">\(Self.esc(f.team))</td>"
@@ -149,12 +149,13 @@ extension SeatReport {
             cells += "<td>\(Render.number(f.talkMinutes))</td><td>\(f.proposals)</td><td>\(f.sales)</td><td>\(money(f.premium))</td><td>\(money(f.averagePremium))</td>"
             cells += "<td>\(Render.percent(f.conversionRate))</td><td>\(Render.percent(by?.effectiveCalls))</td><td>\(Render.percent(by?.dailyEffectiveCalls))</td>"
             cells += "<td>\(Render.percent(by?.proposals))</td><td>\(Render.percent(by?.sales))</td><td>\(Render.percent(by?.premium))</td>"
+            cells += "<td>\(referralsText(f))</td><td>\(Render.percent(f.programme121Rate))</td>"
             return cells + "<td>\(rank)</td><td class=\"l flag\">\(f.flags.joined(separator: " "))</td></tr>\n"
         }
         for f in agents { html += row(f, f.attainmentBy, code: f.agentCode, rank: String(f.rankInTeam), total: false) }
         if !agents.isEmpty {
             let total = agentTotal
-            html += row(total.figures, total.attainment, code: totalLabel, rank: "", total: true)
+            html += row(agentsReferrals(total.figures), total.attainment, code: totalLabel, rank: "", total: true)
         }
         return html + "</table></div></section>\n"
     }

@@ -302,6 +302,18 @@ extension SeatReport: Encodable {
         return (t, attainment)
     }
 
+    /// Referrals received against the target (SPEC section 7: "against the seed's 4"), `5/4`.
+    func referralsText(_ f: AgentFigures) -> String { "\(f.referrals)/\(f.referralsTarget)" }
+
+    /// The agents' sum with their referrals and targets added up (the 121 rate has no sum: none).
+    func agentsReferrals(_ total: AgentFigures) -> AgentFigures {
+        var t = total
+        t.referrals = agents.reduce(0) { $0 + $1.referrals }
+        t.referralsTarget = agents.reduce(0) { $0 + $1.referralsTarget }
+        t.programme121Rate = nil
+        return t
+    }
+
     /// What the row of the agents' or teams' sum is called: `total` for one team, else `center`.
     public var totalLabel: String { teams.count == 1 ? "total" : "center" }
 
@@ -321,19 +333,19 @@ extension SeatReport: Encodable {
         case .agent:
             var table = Table(["agent", "name", "team", "tier", ">dials", ">contacts", ">contact %", ">effective", ">talk min", ">avg talk s",
                                ">allocated", ">worked", ">usage", ">proposals", ">sales", ">premium", ">avg premium", ">premium/lead", ">conversion",
-                               ">calls att.", ">calls/day att.", ">proposals att.", ">sales att.", ">attainment", ">rank", "flags"])
+                               ">calls att.", ">calls/day att.", ">proposals att.", ">sales att.", ">attainment", ">referrals", ">121 done", ">rank", "flags"])
             func row(_ f: AgentFigures, by: Attainment?, code: String, rank: String) -> [String] {
                 [code, f.name, f.team, code == centerName ? "" : f.tier.rawValue, String(f.dials), String(f.contacts), Render.percent(f.contactRate),
                  String(f.effectiveCalls), Render.number(f.talkMinutes), f.averageTalkSeconds.map { Render.number($0, digits: 0) } ?? "-",
                  String(f.leadsAllocated), String(f.leadsWorked), Render.percent(f.dataUsageRate), String(f.proposals), String(f.sales), money(f.premium),
                  money(f.averagePremium), money(f.premiumPerLead), Render.percent(f.conversionRate),
                  Render.percent(by?.effectiveCalls), Render.percent(by?.dailyEffectiveCalls), Render.percent(by?.proposals), Render.percent(by?.sales),
-                 Render.percent(f.attainment), rank, f.flags.joined(separator: " ")]
+                 Render.percent(f.attainment), referralsText(f), Render.percent(f.programme121Rate), rank, f.flags.joined(separator: " ")]
             }
             for f in agents { table.append(row(f, by: f.attainmentBy, code: f.agentCode, rank: String(f.rankInTeam))) }
             if !agents.isEmpty {
                 let total = agentTotal
-                table.append(row(total.figures, by: total.attainment, code: centerName, rank: ""))
+                table.append(row(agentsReferrals(total.figures), by: total.attainment, code: centerName, rank: ""))
             }
             table.footer = footer
             return table

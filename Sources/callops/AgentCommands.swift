@@ -41,19 +41,33 @@ struct CallsCommand: ParsableCommand {
     }
 
     struct Log: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record one call now (a sale is recorded with `callops sales record`).")
+        static let configuration = CommandConfiguration(abstract: "Record one call now (a sale names its policy: --product and --premium).")
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "The agent's code.") var agent: String
         @Option(parsing: .unconditional, help: "The lead id.") var lead: Int64
-        @Option(help: "no_answer, busy, invalid_number, connected, interested, callback, proposal, refused or dnc.") var disposition: Disposition
+        @Option(help: "no_answer, busy, invalid_number, connected, interested, callback, proposal, sale, refused or dnc.") var disposition: Disposition
         @Option(name: .customLong("talk-seconds"), parsing: .unconditional, help: "Seconds of conversation.") var talkSeconds: Int = 0
         @Option(name: .customLong("callback-at"), parsing: .unconditional, help: "The time the customer chose, local (2026-11-24T15:00).") var callbackAt: String?
         @Option(help: "A note.") var note: String?
         @Option(help: "nurture: a nurturing touch of the customer's programme (counts when it reaches the customer).") var purpose: CallPurpose?
+        @Option(help: "With --disposition sale: the policy's product code.") var product: String?
+        @Option(parsing: .unconditional, help: "With --disposition sale: the annual premium, yuan.", transform: decimalOption) var premium: Double?
+        @Option(help: "With --disposition sale: self, spouse, child or parent.") var insured: Insured = .self
+        @Option(name: .customLong("insured-age"), parsing: .unconditional, help: "With --disposition sale: the insured's age.") var insuredAge: Int?
+        @Option(help: "With --disposition sale: annual or monthly.") var mode: String = "annual"
 
         func validate() throws {
-            if disposition == .sale { throw ValidationError("record a sale with `callops sales record --lead L --agent A --product P --premium X`") }
+            // A sale is a policy (as a sale row of a call file): it names its product and premium.
+            if disposition == .sale && (product == nil || premium == nil) {
+                throw ValidationError("--disposition sale records a policy: give --product P and --premium X (or use `callops sales record`)")
+            }
+            if disposition != .sale && (product != nil || premium != nil) {
+                throw ValidationError("--product and --premium go with --disposition sale, not \(disposition.rawValue)")
+            }
+            if let premium { _ = try InputRange.yuan(premium, field: "--premium", positive: true) }
+            if let insuredAge { try InputRange.whole(insuredAge, field: "--insured-age", in: 0...130, what: "an age in years") }
+            if !["annual", "monthly"].contains(mode) { throw ValidationError("--mode is annual or monthly") }
             try InputRange.whole(talkSeconds, field: "--talk-seconds", in: 0...InputRange.maximumTalkSeconds, what: "seconds of conversation")
             if disposition == .callback && callbackAt == nil { throw ValidationError("a callback needs --callback-at, the time the customer chose") }
         }
@@ -70,7 +84,10 @@ struct CallsCommand: ParsableCommand {
             }
             let id = "log-\(agent)-\(lead)-\(context.clock.nowTimestamp)"
             let input = CallInput(callID: id, agentCode: agent, leadID: lead, startedAt: context.clock.now, talkSeconds: talkSeconds,
-                                  disposition: disposition, callbackAt: callback, note: note)
+                                  disposition: disposition, callbackAt: callback,
+                                  sale: product.map { SaleInput(product: $0, premium: Money(yuan: premium ?? 0), insured: insured, insuredAge: insuredAge,
+                                                                monthly: mode == "monthly") },
+                                  note: note)
             var notes: [String] = []
             let outcome = try context.db.transaction { db -> (CallOutcome, LeadProgress.Snapshot?) in
                 if purpose == .nurture, try CustomerServicing.servingAgent(db, customer: lead) == nil {

@@ -5,7 +5,11 @@ import Foundation
 import Roster
 
 extension CallPurpose: ExpressibleByArgument {}
-extension TouchKind: ExpressibleByArgument {}
+extension TouchKind: ExpressibleByArgument {
+    /// `call` is stored for nurture calls but never given here (`calls log --purpose nurture`), so
+    /// the help does not offer it.
+    public static var allValueStrings: [String] { allCases.filter { $0 != .call }.map(\.rawValue) }
+}
 
 extension CustomersCommand {
     /// `callops customers touch` (SPEC section 7, customer programmes).

@@ -10,6 +10,15 @@ extension CLI {
         return result
     }
 
+    /// A center with one customer: core agent A001 of team 一组, the leads (`phone,name,age`
+    /// rows) allocated to them, and lead 1 sold ACC01 for 300 yuan on the default clock.
+    func oneCustomer(leads: String) throws {
+        try ok(["roster", "import", write("r.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
+        try ok(["leads", "import", write("l.csv", "phone,name,age\n" + leads), "--source", "v"])
+        try ok(["leads", "allocate", "--seed", "1"])
+        try ok(["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "300"])
+    }
+
     /// What the sqlite3 shell prints for a query on the test database (outside tools read it so).
     func sqlite(_ query: String) throws -> String {
         let process = Process()

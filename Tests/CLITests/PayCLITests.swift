@@ -27,7 +27,7 @@ import Testing
         let locked = try cli.run(["pay", "run", "--month", "2026-10"], now: "2026-11-02T09:00")
         #expect(locked.status != 0 && locked.stderr.contains("locked"))
         let review = try #require(try CLI.json(cli.run(["pay", "review", "--quarter", "2026-Q4", "--format", "json"], now: "2026-12-31T20:00")) as? [[String: Any]])
-        #expect(review.map { $0["verdict"] as? String } == ["warn", "demote"])
+        #expect(review.map { $0["verdict"] as? String } == ["warn", "keep"]) // A002 is general: no rank below it (SPEC section 4)
         let badQuarter = try cli.run(["pay", "review", "--quarter", "2026-Q5"])
         #expect(badQuarter.status != 0 && badQuarter.stderr.contains("--quarter"))
         let noRun = try cli.run(["pay", "slip", "--agent", "A001", "--month", "2026-09"])

@@ -103,7 +103,7 @@ import Testing
         #expect(try center.queue().filter { $0.reason == .programme }.isEmpty)
         try center.at("2027-02-05T10:00")
         let due = try center.queue().filter { $0.reason == .programme }
-        #expect(due.map(\.leadID) == [1] && due[0].dueAt == "2027-02-04T00:00:00", "\(due)")
+        #expect(due.map(\.leadID) == [1] && due[0].dueAt == "2027-02-04T09:00:00", "\(due)")
         #expect(due[0].purpose.hasPrefix("programme 121: nurturing touches 1/2, conversion attempt 0/1 by 2027-02-18"))
 
         // A1 leaves: the programme, its queue and its touches go to A2.

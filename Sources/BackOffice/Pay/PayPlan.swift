@@ -146,13 +146,14 @@ public enum PayPlan {
     }
 
     /// The quarter's review: reaching the next rank's keep threshold promotes; reaching one's
-    /// own keeps; within `warn_share` of it warns; below demotes (a new hire is never demoted,
-    /// a top seller never promoted).
+    /// own keeps; within `warn_share` of it warns; below demotes (a top seller is never
+    /// promoted, and nobody is demoted below `general`: `new` is only the first 30 days, SPEC
+    /// section 4, so a `general` or `new` agent below the threshold keeps the rank).
     public static func review(tier: Tier, quarterFYC: Money, rules: Settings.PayRules) -> ReviewVerdict {
         let keep = Money(yuan: rules.keepQuarterFYC[tier])
         if let next = Tier.allCases.first(where: { $0 > tier }), quarterFYC >= Money(yuan: rules.keepQuarterFYC[next]) { return .promote }
         if quarterFYC >= keep { return .keep }
         if quarterFYC >= Money(yuan: rules.keepQuarterFYC[tier] * rules.warnShare) { return .warn }
-        return tier == .new ? .keep : .demote
+        return tier <= .general ? .keep : .demote
     }
 }

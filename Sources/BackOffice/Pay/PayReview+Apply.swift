@@ -36,7 +36,8 @@ extension PayRun {
             let to: Tier?
             switch row.verdict {
             case .promote: to = Tier.allCases.first { $0 > row.tier }
-            case .demote: to = Tier.allCases.last { $0 < row.tier }
+            // A demotion stops at general: `new` is tenure, not a rank (SPEC section 4).
+            case .demote: to = Tier.allCases.last { $0 < row.tier && $0 >= .general }
             case .keep, .warn: to = nil
             }
             guard let to else { continue }

@@ -241,10 +241,13 @@ public struct PayRun {
         return PayRunResult(month: first.monthText, status: finalize ? "final" : "draft", statements: statements, variableShare: share, outsideBand: outside)
     }
 
-    /// The day a month's rank is taken on: its last day, or today for the month in progress
-    /// (so a draft shows the tier `roster list` shows today).
+    /// The day a month's rank is taken on: its last day, whenever the run happens. SPEC section
+    /// 4 derives the tier for a day from the last complete month before it, which for every day
+    /// of the month is the month before, so the last day only decides `new` (the first 30 days)
+    /// and a review's rank "from its month on"; the clock must not (a draft mid-month and the
+    /// final run after it pay the same base).
     func rankDay(_ first: CivilDay) -> CivilDay {
-        min(first.adding(months: 1).adding(days: -1), today)
+        first.adding(months: 1).adding(days: -1)
     }
 
     /// What an agent's month is judged on besides the sales.
