@@ -15,6 +15,9 @@ struct SharedStrings {
                       b[i + 3] == UInt8(ascii: ">") || b[i + 3] == 32 || b[i + 3] == UInt8(ascii: "/") else { i += 1; continue }
                 var j = i + 3
                 while j < n && b[j] != UInt8(ascii: ">") { j += 1 }
+                // A start tag cut off at the end of the part (`<si ` and nothing after): no text.
+                // The fuzzer found the range past the end that this used to slice.
+                guard j < n else { break }
                 if b[j - 1] == UInt8(ascii: "/") {
                     ends.append(bytes.count)
                     i = j + 1

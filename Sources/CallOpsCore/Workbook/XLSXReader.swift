@@ -274,7 +274,7 @@ public struct XLSXReader {
         var i = from
         var column = -1
         var scratch: [UInt8] = []
-        while i < to, let open = find(Self.lt, from: i), open < to {
+        while i < to, let open = find(Self.lt, from: i), open + 2 < to {
             let next = window[open + 1]
             guard next == UInt8(ascii: "c"), Self.endsName(window[open + 2]) else {
                 i = open + 1

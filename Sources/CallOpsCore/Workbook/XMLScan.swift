@@ -144,7 +144,8 @@ enum XMLScan {
             if i + 2 < n && b[i + 1] == UInt8(ascii: "t") && (b[i + 2] == UInt8(ascii: ">") || b[i + 2] == 32) {
                 var j = i + 2
                 while j < n && b[j] != UInt8(ascii: ">") { j += 1 }
-                if j > 0 && b[j - 1] == UInt8(ascii: "/") { i = j + 1; continue }
+                guard j < n else { return }
+                if b[j - 1] == UInt8(ascii: "/") { i = j + 1; continue }
                 let textStart = j + 1
                 var k = textStart
                 while k < n && b[k] != UInt8(ascii: "<") { k += 1 }
