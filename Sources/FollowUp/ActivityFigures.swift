@@ -229,3 +229,7 @@ public enum ActivityFigures {
         }
     }
 }
+
+extension ActivityFigures.AttemptRate: TabularRow {
+    public static var blank: ActivityFigures.AttemptRate { ActivityFigures.AttemptRate(attempt: 0, calls: 0, contacts: 0, sales: 0, contactRate: 0, saleRate: 0) }
+}

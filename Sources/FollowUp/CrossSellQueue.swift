@@ -106,3 +106,7 @@ public struct Households {
         return entries
     }
 }
+
+extension CrossSellEntry: TabularRow {
+    public static var blank: CrossSellEntry { CrossSellEntry(leadID: 0, customer: "", member: "", memberAge: 0, line: "", product: "", reason: "", rank: 0) }
+}

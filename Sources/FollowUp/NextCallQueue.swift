@@ -183,3 +183,9 @@ public struct NextCallQueue {
                           dueAt: due, purpose: purpose, why: why, policyID: nil)
     }
 }
+
+extension QueueEntry: TabularRow {
+    public static var blank: QueueEntry {
+        QueueEntry(leadID: 0, name: "", phone: "", grade: "", reason: .new, followUp: 1, dueAt: "", purpose: "", why: "", policyID: 0)
+    }
+}

@@ -367,3 +367,12 @@ public enum CallPurpose: String, CaseIterable, Sendable {
     /// A nurturing touch of a customer programme (seed 003: 养客).
     case nurture
 }
+
+extension ProgrammeRow: TabularRow {
+    public static var blank: ProgrammeRow {
+        let step = ProgrammeStep(done: 0, required: 0)
+        return ProgrammeRow(customer: 0, name: "", agentCode: "", programme: .newCustomer, windowStart: "", windowEnd: "",
+                            steps: Steps(care: step, touches: step, attempts: step, referrals: step), complete: false, overdue: [], due: [],
+                            daysLeft: 0, nextDeadline: "")
+    }
+}

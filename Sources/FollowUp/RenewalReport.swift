@@ -182,3 +182,7 @@ extension Renewals {
                              agents: agentLines, teams: teamLines, center: center, lateDeliveries: try lateDeliveries(db))
     }
 }
+
+extension RenewalFigures: TabularRow {
+    public static var blank: RenewalFigures { RenewalFigures(agentCode: "", team: "") }
+}

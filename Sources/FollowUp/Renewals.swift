@@ -308,3 +308,14 @@ public struct Renewals {
         return row
     }
 }
+
+extension DuePremium: TabularRow {
+    public static var blank: DuePremium {
+        DuePremium(policyID: 0, leadID: 0, agentCode: "", team: "", customer: "", product: "", mode: "", installment: 0, amount: .zero,
+                   dueOn: "", graceUntil: "", daysOverdue: 0)
+    }
+}
+
+extension LateDelivery: TabularRow {
+    public static var blank: LateDelivery { LateDelivery(policyID: 0, agentCode: "", customer: "", product: "", soldOn: "", daysSinceSale: 0) }
+}

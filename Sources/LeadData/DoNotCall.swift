@@ -102,3 +102,7 @@ public enum DoNotCall {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM dnc WHERE phone = ?", arguments: [phone]) ?? false
     }
 }
+
+extension DoNotCall.Entry: TabularRow {
+    public static var blank: DoNotCall.Entry { DoNotCall.Entry(phone: "", addedAt: "", source: "") }
+}

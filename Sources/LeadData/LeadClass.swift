@@ -81,3 +81,7 @@ extension LeadStats {
         return LeadClass.allCases.map { rows[$0.rawValue] ?? ClassStats(leadClass: $0.rawValue, leads: 0, allocated: 0, dialed: 0, contacted: 0, sold: 0, premium: .zero) }
     }
 }
+
+extension ClassStats: TabularRow {
+    public static var blank: ClassStats { ClassStats(leadClass: "", leads: 0, allocated: 0, dialed: 0, contacted: 0, sold: 0, premium: .zero) }
+}

@@ -155,3 +155,11 @@ extension LeadStats {
         try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(accepted), 0) FROM lead_batch") ?? 0
     }
 }
+
+extension BatchStats: TabularRow {
+    public static var blank: BatchStats {
+        BatchStats(batchID: 0, source: "", fileName: "", receivedAt: "", rows: 0, accepted: 0, missingPhone: 0, invalidPhone: 0, duplicateInFile: 0,
+                   duplicateExisting: 0, dnc: 0, outOfAgeRange: 0, malformedRow: 0, allocated: 0, dialed: 0, contacted: 0, effective: 0,
+                   interested: 0, sold: 0, premiumFen: 0, costFen: 0)
+    }
+}

@@ -101,7 +101,7 @@ public enum ReportWorkbook {
             }
             sheet.text(row, column, text)
             return text
-        case .array, .object:
+        case .array, .object, .noRows:
             let text = CSVText.raw(value, kind: .text)
             sheet.text(row, column, text)
             return text

@@ -55,7 +55,8 @@ extension PlanCommand {
                     [String($0.rank), $0.agentCode, $0.name, $0.team, show($0.value), $0.tier.map(String.init) ?? "-",
                      Money(yuan: $0.reward).description, $0.toNextTier.map(show) ?? "-"]
                 })
-                try output.present(global: global, result, charts: [
+                // CSV shows the standings (the tiers come before them in the JSON, and are its summary).
+                try output.present(global: global, result, main: "standings", charts: [
                     ReportOutputOption.Chart(title: "\(result.metric.rawValue) per agent", table: "standings", category: "name", values: ["value"], horizontal: true),
                 ]) {
                     let tiers = result.tiers.enumerated().map { "\($0.offset + 1): \(show($0.element.threshold)) → \(Money(yuan: $0.element.reward))" }

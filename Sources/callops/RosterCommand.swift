@@ -61,7 +61,9 @@ struct RosterCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
         @Option(help: "Only this team.") var team: String?
 
-        struct Line: Encodable {
+        struct Line: TabularRow {
+            static let blank = Line(agentCode: "", name: "", team: "", hireDate: "", tier: "", tierSource: "", tierWhy: "", status: "", seat: "",
+                                    dailyNewLeads: 0, maxOpenLeads: 0, dialerUser: "", role: "", leftOn: "")
             let agentCode, name, team, hireDate, tier, tierSource, tierWhy, status: String
             let seat: String?
             let dailyNewLeads, maxOpenLeads: Int
@@ -136,7 +138,8 @@ struct RosterCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
         @Option(help: "The agent's code.") var agent: String
 
-        struct Line: Encodable {
+        struct Line: TabularRow {
+            static let blank = Line(month: "", tier: "", source: "", why: "", asOf: "")
             let month, tier, source, why, asOf: String
             enum CodingKeys: String, CodingKey {
                 case month, tier, source, why

@@ -55,4 +55,38 @@ import Testing
         #expect(DataTable.dateKind("2026-11-23T10:00:05") == .dateTime)
         #expect(DataTable.dateKind("2026-11") == nil && DataTable.dateKind("13800138000") == nil)
     }
+
+    struct PayLine: TabularRow {
+        static let blank = PayLine(kind: "", amount: 0)
+        let kind: String
+        let amount: Double
+    }
+
+    struct Statement: TabularRow {
+        static let blank = Statement(agentCode: "", total: 0, lines: [.blank])
+        let agentCode: String
+        let total: Double
+        let lines: [PayLine]
+        enum CodingKeys: String, CodingKey { case agentCode = "agent_code", total, lines }
+    }
+
+    struct Run: Encodable {
+        let month = "2026-11"
+        let statements: [Statement]
+    }
+
+    @Test func noRowsStillNameTheirColumns() throws {
+        // An empty list of rows: the header from the blank row, no row, and still `[]` in JSON.
+        let none: [Statement] = []
+        #expect(try EncodedValue.of(none) == .array([]))
+        let tables = DataTable.tables(of: try EncodedValue.of(none))
+        #expect(tables.map(\.name) == ["rows", "lines"])
+        #expect(tables[0].csv() == "agent_code,total\n" && tables[1].csv() == "agent_code,kind,amount\n")
+        // Inside an object: its main table keeps its columns.
+        #expect(try Render.csv(Run(statements: [])) == "agent_code,total\n")
+        // A row whose own list is empty: the list's table keeps its columns, and the rows stay whole.
+        let run = DataTable.tables(of: try EncodedValue.of(Run(statements: [Statement(agentCode: "A001", total: 5, lines: [])])))
+        #expect(run.map(\.name) == ["summary", "statements", "lines"])
+        #expect(run[1].csv() == "agent_code,total\nA001,5.00\n" && run[2].csv() == "agent_code,kind,amount\n")
+    }
 }

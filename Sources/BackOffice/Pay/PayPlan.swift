@@ -157,3 +157,7 @@ public enum PayPlan {
         return tier <= .general ? .keep : .demote
     }
 }
+
+extension PayLine: TabularRow {
+    public static var blank: PayLine { PayLine(kind: .base, amount: .zero, detail: "", forMonth: "") }
+}

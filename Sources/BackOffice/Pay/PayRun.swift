@@ -359,3 +359,13 @@ public struct PayRun {
         }
     }
 }
+
+extension PayStatement: TabularRow {
+    public static var blank: PayStatement { PayStatement(agentCode: "", name: "", team: "", tier: .new, lines: []) }
+}
+
+extension ReviewRow: TabularRow {
+    public static var blank: ReviewRow {
+        ReviewRow(agentCode: "", name: "", team: "", tier: .new, quarterFYC: .zero, keep: .zero, next: .zero, verdict: .keep)
+    }
+}

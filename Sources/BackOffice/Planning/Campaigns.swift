@@ -180,3 +180,11 @@ public enum Campaigns {
                                  tiers: tiers, standings: standings, rewards: standings.reduce(0) { $0 + $1.reward })
     }
 }
+
+extension Standing: TabularRow {
+    public static var blank: Standing { Standing(rank: 0, agentCode: "", name: "", team: "", value: 0, tier: 0, reward: 0, toNextTier: 0) }
+}
+
+extension RewardTier: TabularRow {
+    public static var blank: RewardTier { RewardTier(threshold: 0, reward: 0) }
+}

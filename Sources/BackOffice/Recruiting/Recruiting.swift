@@ -281,3 +281,17 @@ public enum Recruiting {
         return row
     }
 }
+
+extension Candidate: TabularRow {
+    public static var blank: Candidate {
+        Candidate(id: 0, name: "", channel: "", stage: "", since: "", daysInStage: 0, dropped: "", dropReason: "", agentCode: "")
+    }
+}
+
+extension RecruitFunnel: TabularRow {
+    public static var blank: RecruitFunnel { RecruitFunnel(channel: "", stages: [], dropped: 0) }
+}
+
+extension FunnelStage: TabularRow {
+    public static var blank: FunnelStage { FunnelStage(stage: "", reached: 0, conversion: 0, now: 0, averageDays: 0) }
+}

@@ -105,3 +105,7 @@ extension Recruiting {
         }
     }
 }
+
+extension RetentionRow: TabularRow {
+    public static var blank: RetentionRow { RetentionRow(channel: "", month: "", signed: 0, retained3m: 0, retained6m: 0, retained12m: 0) }
+}

@@ -40,3 +40,7 @@ extension Training {
         }
     }
 }
+
+extension RegularizationCandidate: TabularRow {
+    public static var blank: RegularizationCandidate { RegularizationCandidate(agentCode: "", name: "", team: "", hireDate: "", daysEmployed: 0, salesLast30Days: 0) }
+}

@@ -116,3 +116,7 @@ public enum Training {
             """)
     }
 }
+
+extension CourseStanding: TabularRow {
+    public static var blank: CourseStanding { CourseStanding(course: "", name: "", kind: "", enrolled: 0, passed: 0, failed: 0, averageScore: 0) }
+}

@@ -54,6 +54,7 @@ public struct DataTable: Sendable, Equatable {
     public static func tables(of value: EncodedValue) -> [DataTable] {
         switch value {
         case let .array(elements): return tables(named: "rows", elements)
+        case let .noRows(shape): return tables(named: "rows", [], shape: shape)
         case let .object(members):
             var tables: [DataTable] = []
             var summary: [(String, EncodedValue)] = []
@@ -61,6 +62,8 @@ public struct DataTable: Sendable, Equatable {
                 if case let .array(elements) = member, elements.isEmpty || elements.contains(where: isObject) {
                     // An empty list is an empty table (no agents this month), still a sheet of its own.
                     tables += Self.tables(named: key, elements)
+                } else if case let .noRows(shape) = member {
+                    tables += Self.tables(named: key, [], shape: shape)
                 } else if case let .array(elements) = member {
                     if !elements.isEmpty { summary.append((key, scalarText(member))) }
                 } else {
@@ -95,10 +98,14 @@ public struct DataTable: Sendable, Equatable {
         return false
     }
 
-    /// The table of `elements` and the tables of the arrays of objects inside them.
-    static func tables(named name: String, _ elements: [EncodedValue]) -> [DataTable] {
+    /// The table of `elements` and the tables of the arrays of objects inside them; with no
+    /// elements, the tables a `shape` row would give, without their rows (the header stays).
+    static func tables(named name: String, _ elements: [EncodedValue], shape: EncodedValue? = nil) -> [DataTable] {
+        if elements.isEmpty, let shape {
+            return tables(named: name, [shape]).map { DataTable(name: $0.name, columns: $0.columns, rows: []) }
+        }
         var parents: [EncodedValue] = []
-        var children: [(String, [EncodedValue])] = []
+        var children: [(String, [EncodedValue], EncodedValue?)] = []
         for element in elements {
             guard case let .object(members) = element else {
                 parents.append(element)
@@ -106,20 +113,28 @@ public struct DataTable: Sendable, Equatable {
             }
             let lead = members.first { if case .array = $0.1 { false } else { !isObject($0.1) } }
             var kept: [(String, EncodedValue)] = []
+            func led(_ item: EncodedValue) -> EncodedValue? {
+                guard case let .object(fields) = item else { return nil }
+                return .object((lead.map { [$0] } ?? []) + fields.filter { $0.0 != lead?.0 })
+            }
             for (key, member) in members {
                 if case let .array(items) = member, items.contains(where: isObject) {
-                    let rows: [EncodedValue] = items.compactMap { item in
-                        guard case let .object(fields) = item else { return nil }
-                        return .object((lead.map { [$0] } ?? []) + fields.filter { $0.0 != lead?.0 })
+                    let rows = items.compactMap(led)
+                    if let i = children.firstIndex(where: { $0.0 == key }) { children[i].1 += rows } else { children.append((key, rows, nil)) }
+                } else if case let .noRows(shape) = member {
+                    // A row whose list is empty (a slip with no lines): the list's table keeps its columns.
+                    if let i = children.firstIndex(where: { $0.0 == key }) {
+                        children[i].2 = children[i].2 ?? led(shape)
+                    } else {
+                        children.append((key, [], led(shape)))
                     }
-                    if let i = children.firstIndex(where: { $0.0 == key }) { children[i].1 += rows } else { children.append((key, rows)) }
                 } else {
                     kept.append((key, member))
                 }
             }
             parents.append(.object(kept))
         }
-        return [table(named: name, parents)] + children.flatMap { tables(named: $0.0, $0.1) }
+        return [table(named: name, parents)] + children.flatMap { tables(named: $0.0, $0.1, shape: $0.2) }
     }
 
     static func table(named name: String, _ elements: [EncodedValue]) -> DataTable {
@@ -143,13 +158,14 @@ public struct DataTable: Sendable, Equatable {
         switch value {
         case let .object(members):
             return members.flatMap { key, member in flatten(member, prefix: prefix.map { "\($0)_\(key)" } ?? key) }
-        case .array: return [(prefix ?? "value", scalarText(value))]
+        case .array, .noRows: return [(prefix ?? "value", scalarText(value))]
         default: return [(prefix ?? "value", value)]
         }
     }
 
     /// A list inside a row (flags, tags) as one text.
     private static func scalarText(_ value: EncodedValue) -> EncodedValue {
+        if case .noRows = value { return .string("") }
         guard case let .array(elements) = value else { return value }
         return .string(elements.map { CSVText.raw($0, kind: .text) }.joined(separator: " "))
     }
@@ -164,7 +180,7 @@ public struct DataTable: Sendable, Equatable {
             case .int: this = ColumnKind.ofNumber(key: key) == .money ? .money : .integer
             case .double: this = ColumnKind.ofNumber(key: key)
             case let .string(text): this = Self.dateKind(text) ?? .text
-            case .array, .object: this = .text
+            case .array, .object, .noRows: this = .text
             }
             if let known = kind, known != this {
                 if [known, this].allSatisfy({ [.integer, .number, .money, .rate].contains($0) }) {
@@ -221,7 +237,7 @@ public enum CSVText {
             }
         case let .string(s): return s
         case let .array(elements): return elements.map { raw($0, kind: .text) }.joined(separator: " ")
-        case .object: return ""
+        case .object, .noRows: return ""
         }
     }
 

@@ -11,6 +11,9 @@ public indirect enum EncodedValue: Sendable, Equatable {
     case string(String)
     case array([EncodedValue])
     case object([(String, EncodedValue)])
+    /// An empty list of `TabularRow`s: no rows, but the encoded blank row that gives their
+    /// columns (JSON writes it `[]` like any empty list).
+    case noRows(shape: EncodedValue)
 
     public static func == (a: EncodedValue, b: EncodedValue) -> Bool {
         switch (a, b) {
@@ -21,6 +24,9 @@ public indirect enum EncodedValue: Sendable, Equatable {
         case let (.string(x), .string(y)): x == y
         case let (.array(x), .array(y)): x == y
         case let (.object(x), .object(y)): x.map(\.0) == y.map(\.0) && x.map(\.1) == y.map(\.1)
+        case let (.noRows(x), .noRows(y)): x == y
+        // The same JSON: an empty list, whether or not its row kind is known.
+        case let (.noRows, .array(y)), let (.array(y), .noRows): y.isEmpty
         default: false
         }
     }
@@ -63,6 +69,7 @@ private final class Node {
         case let v as UInt32: scalar = .int(Int64(v))
         case let v as Double: scalar = .double(v)
         case let v as Float: scalar = .double(Double(v))
+        case let rows as any TabularRowList where rows.isEmpty: scalar = .noRows(shape: try type(of: rows).shape())
         case let dictionary as [String: any Encodable]:
             // A dictionary's order is its hash's, new every run: sorted keys, as the JSON has them.
             isObject = true

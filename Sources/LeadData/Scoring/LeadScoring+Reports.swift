@@ -93,3 +93,7 @@ extension LeadScoring {
                                     reasons: model.model.reasons(record, count: 3))
     }
 }
+
+extension ScoreDecileStats: TabularRow {
+    public static var blank: ScoreDecileStats { ScoreDecileStats(decile: 0, leads: 0, predicted: 0, contacted: 0, sold: 0, premiumFen: 0) }
+}
