@@ -70,6 +70,10 @@ struct CallOps: ParsableCommand {
             // value it quotes cut to 80 characters (a 5,000-digit lead id once filled the screen).
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }
+            if let hint = hyphenatedValueHint(fullMessage(for: error), arguments: CommandLine.arguments.dropFirst()) {
+                FileHandle.standardError.write(Data("Error: \(Quoted.message(hint))\n".utf8))
+                Foundation.exit(code.rawValue)
+            }
             let words: [String] = fullMessage(for: error).components(separatedBy: " ")
             // The parser echoes the argument it refuses: escaped like any value from outside, so
             // `leads why $'1\e[2J'` cannot clear the screen.
@@ -81,5 +85,30 @@ struct CallOps: ParsableCommand {
         }
         FileHandle.standardError.write(Data("Error: \(Quoted.message(message))\n".utf8))
         Foundation.exit(ExitCode.failure.rawValue)
+    }
+
+    /// What to write when a value starting with `-` was read as an option (`--tier -5:5`,
+    /// `--note -late`): the parser only says "Missing value" or "Unknown option"; the value is
+    /// given joined to its option, `--tier=-5:5`, which the parser reads as a value. Nil for
+    /// any other refusal.
+    static func hyphenatedValueHint(_ message: String, arguments: ArraySlice<String>) -> String? {
+        let words = Array(arguments)
+        func hint(option: String, value: String) -> String {
+            "\(option) takes a value, and \(Quoted.value(value)) starts with '-', so it was read as an option; write the value joined to its option with '=': \(option)=\(value)"
+        }
+        if let range = message.range(of: "Missing value for '--") {
+            // "Missing value for '--tier <tier>'": the option is the word after the quote.
+            let option = "--" + message[range.upperBound...].prefix { $0 != " " && $0 != "'" }
+            guard let i = words.firstIndex(of: option), i + 1 < words.count, words[i + 1].hasPrefix("-") else { return nil }
+            return hint(option: option, value: words[i + 1])
+        }
+        if let range = message.range(of: "Unknown option '-") {
+            // A list option (`--tier 100:1 -5:5`) stops at the value: it is the unknown "option".
+            let value = "-" + message[range.upperBound...].prefix { $0 != "'" }
+            guard let i = words.firstIndex(of: value), value.dropFirst().first.map({ $0.isNumber }) == true,
+                  let option = words[..<i].last(where: { $0.hasPrefix("--") && !$0.contains("=") }) else { return nil }
+            return hint(option: option, value: value)
+        }
+        return nil
     }
 }
