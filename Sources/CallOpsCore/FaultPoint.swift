@@ -13,4 +13,12 @@ public enum FaultPoint {
         guard let armed, armed == name.description else { return }
         kill(getpid(), SIGKILL)
     }
+
+    /// The failure a test asks for at `name` with `CALLOPS_FAULT=NAME:KIND` (`full` for a full
+    /// disk, `io` for an I/O error), or nil: the code at the point throws the error SQLite or the
+    /// system would, so a test sees the failure path of a run that fails rather than dies.
+    public static func failure(at name: StaticString) -> String? {
+        guard let armed, armed.hasPrefix(name.description + ":") else { return nil }
+        return String(armed.dropFirst(name.description.count + 1))
+    }
 }

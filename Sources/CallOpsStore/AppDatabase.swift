@@ -255,6 +255,10 @@ public final class AppDatabase: Sendable {
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
+                    if !dryRun, let kind = FaultPoint.failure(at: "transaction.commit") {
+                        // A commit that fails as SQLite's would on a full disk or a failing one.
+                        throw DatabaseError(resultCode: kind == "full" ? .SQLITE_FULL : .SQLITE_IOERR, message: "\(kind) (injected)")
+                    }
                     return dryRun ? .rollback : .commit
                 }
                 return result!

@@ -163,8 +163,13 @@ struct RejectsWriter {
     }
 
     /// Puts the file in place (the import's last step before its commit, so a file that cannot
-    /// be put in place rolls the import back).
-    func commit() throws { try file.commit() }
+    /// be put in place rolls the import back); `revert` takes it back if the commit then fails,
+    /// `settle` keeps it once the import has committed.
+    func place() throws { try file.place() }
+
+    func revert() { file.revert() }
+
+    func settle() { file.settle() }
 
     /// Drops the file; an existing file of that name stays as it was.
     func discard() { file.discard() }

@@ -94,23 +94,30 @@ public struct LeadImporter {
         // This import owns its transaction, so what is committed is every lead but its own:
         // the reading thread may ask a connection of its own whether a number is a lead.
         let committed = db
-        summary = try db.transaction(dryRun: options.dryRun) { db in
-            let sameSize = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM lead_batch WHERE file_bytes = ? OR file_bytes IS NULL)",
-                                             arguments: [fileBytes]) ?? true
-            if !options.force && sameSize { try refuseIfImported(db, fileName: fileName, hash: fingerprint.value().sha256) }
-            let done = try importFile(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, options: options, summary: summary,
-                                      rejects: &rejects, progress: progress, committed: committed) {
-                let (hash, whole) = try fingerprint.value()
-                // A workbook's XML is UTF-8 inside its zip, whatever the zip's bytes look like.
-                if options.encoding == .auto && !format.workbook && whole != encoding { throw EncodingMismatch(encoding: whole) }
-                return hash
+        do {
+            summary = try db.transaction(dryRun: options.dryRun) { db in
+                let sameSize = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM lead_batch WHERE file_bytes = ? OR file_bytes IS NULL)",
+                                                 arguments: [fileBytes]) ?? true
+                if !options.force && sameSize { try refuseIfImported(db, fileName: fileName, hash: fingerprint.value().sha256) }
+                let done = try importFile(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, options: options, summary: summary,
+                                          rejects: &rejects, progress: progress, committed: committed) {
+                    let (hash, whole) = try fingerprint.value()
+                    // A workbook's XML is UTF-8 inside its zip, whatever the zip's bytes look like.
+                    if options.encoding == .auto && !format.workbook && whole != encoding { throw EncodingMismatch(encoding: whole) }
+                    return hash
+                }
+                try rejects?.finish()
+                // The rejects file is put in place before the import commits: one that cannot be
+                // rolls the import back, so the command completes or changes nothing (SPEC section 3).
+                try rejects?.place()
+                return done
             }
-            try rejects?.finish()
-            // The rejects file is put in place before the import commits: one that cannot be
-            // rolls the import back, so the command completes or changes nothing (SPEC section 3).
-            try rejects?.commit()
-            return done
+        } catch {
+            // The commit failed after the file was placed: it goes too (an earlier file returns).
+            rejects?.revert()
+            throw error
         }
+        rejects?.settle()
         // Its numbers are audited once it is in place: a dry run's too.
         if let rejects {
             if rejects.count > 0 {

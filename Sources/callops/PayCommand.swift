@@ -25,28 +25,38 @@ struct PayCommand: ParsableCommand {
             try output.check(global: global)
             let day = try month.map { try parseMonth($0).firstDay } ?? context.clock.civilToday
             // The file is written beside its place and renamed into place as the transaction's
-            // last step: one that cannot be written rolls the run back (SPEC section 3).
-            let (result, staged) = try context.db.transaction { db in
-                let result = try PayRun(settings: context.settings, clock: context.clock).run(db, month: day, finalize: finalize)
-                let table = CallOpsCore.Table(
-                    ["agent", "name", "team", "rank", ">base", ">commission", ">tier bonus", ">selling", ">clawback", ">adjust", ">total", ">variable"],
-                    rows: result.statements.map { s in
-                        [s.agentCode, s.name, s.team, s.tier.rawValue, s.sum(.base).description, s.sum(.commission).description, s.sum(.tierBonus).description,
-                         s.sum(.sellingBonus).description, s.sum(.clawback).description, s.sum(.adjustment).description, s.total.description,
-                         Render.percent(s.variableShare)]
-                    })
-                let staged = try output.stage(global: global, result) {
-                    let rules = context.settings.pay
-                    let total = result.statements.reduce(Money.zero) { $0 + $1.total }
-                    var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan; variable share \(Render.percent(result.variableShare))"
-                    if result.outsideBand {
-                        text += String(format: " — outside the %.0f%%–%.0f%% that works best (seed 004)", rules.variableShareMin * 100, rules.variableShareMax * 100)
+            // last step: one that cannot be written rolls the run back (SPEC section 3), and a
+            // commit that fails after it takes the file back, so a failed run leaves neither.
+            var placed: ReportOutputOption.Staged?
+            let (result, staged): (PayRunResult, ReportOutputOption.Staged)
+            do {
+                (result, staged) = try context.db.transaction { db in
+                    let result = try PayRun(settings: context.settings, clock: context.clock).run(db, month: day, finalize: finalize)
+                    let table = CallOpsCore.Table(
+                        ["agent", "name", "team", "rank", ">base", ">commission", ">tier bonus", ">selling", ">clawback", ">adjust", ">total", ">variable"],
+                        rows: result.statements.map { s in
+                            [s.agentCode, s.name, s.team, s.tier.rawValue, s.sum(.base).description, s.sum(.commission).description, s.sum(.tierBonus).description,
+                             s.sum(.sellingBonus).description, s.sum(.clawback).description, s.sum(.adjustment).description, s.total.description,
+                             Render.percent(s.variableShare)]
+                        })
+                    let staged = try output.stage(global: global, result) {
+                        let rules = context.settings.pay
+                        let total = result.statements.reduce(Money.zero) { $0 + $1.total }
+                        var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan; variable share \(Render.percent(result.variableShare))"
+                        if result.outsideBand {
+                            text += String(format: " — outside the %.0f%%–%.0f%% that works best (seed 004)", rules.variableShareMin * 100, rules.variableShareMax * 100)
+                        }
+                        return text + "\n\n" + table.rendered()
                     }
-                    return text + "\n\n" + table.rendered()
+                    try staged.place()
+                    placed = staged
+                    return (result, staged)
                 }
-                try staged.place()
-                return (result, staged)
+            } catch {
+                placed?.revert()
+                throw error
             }
+            staged.settle()
             try staged.show()
             // The band warnings go to stderr in every format (stdout stays data in json and csv).
             for warning in result.bandWarnings(rules: context.settings.pay) { note(warning) }

@@ -29,6 +29,7 @@ struct ReportOutputOption: ParsableArguments {
                                text: () throws -> String) throws {
         let staged = try stage(global: global, value, main: main, extra: extra, charts: charts, text: text)
         try staged.place()
+        staged.settle()
         try staged.show()
     }
 
@@ -64,8 +65,15 @@ struct ReportOutputOption: ParsableArguments {
         let file: OutputFile?
         let text: String?
 
-        /// Renames the file into place (nothing for stdout).
-        func place() throws { try file?.commit() }
+        /// Renames the file into place (nothing for stdout), keeping the file it replaces until
+        /// `settle` (the transaction committed) or `revert` (it failed).
+        func place() throws { try file?.place() }
+
+        /// The command's change is committed: the file stays.
+        func settle() { file?.settle() }
+
+        /// The command's change failed after the file was placed: the earlier file returns.
+        func revert() { file?.revert() }
 
         /// Prints the text, or notes the file written.
         func show() throws {

@@ -14,6 +14,9 @@ public final class OutputFile {
     private let handle: FileHandle
     private let mode: mode_t
     private var finished = false
+    /// After `place`: the file it replaced, kept under a hidden name until `settle` or `revert`.
+    private var replaced: String?
+    private var placed = false
 
     /// Refuses `path` when writing there would destroy something: the database `database` (or
     /// its side files), one of `inputs`, a SQLite file, a folder, or an empty name.
@@ -95,7 +98,11 @@ public final class OutputFile {
         handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
-    deinit { if !finished { discard() } }
+    deinit {
+        // A file placed whose transaction never said it committed (an error unwound past it).
+        if placed { revert() }
+        if !finished { discard() }
+    }
 
     /// Appends `data` to the temporary file.
     public func write(_ data: Data) throws {
@@ -136,6 +143,51 @@ public final class OutputFile {
             unlink(temporary)
             throw CallOpsError.badFile(file: Quoted.path(path), message: "cannot be put in place (\(reason))")
         }
+    }
+
+    /// Puts the file in place as `commit` does, inside a transaction that has yet to commit:
+    /// the file it replaces is kept (a hard link under a hidden name), so `revert` can undo the
+    /// placing when the commit fails, and a failed run leaves neither the file nor the change.
+    /// Call `settle` once the transaction has committed.
+    public func place() throws {
+        guard !finished else { return }
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            let kept = temporary + ".old"
+            guard link(path, kept) == 0 else {
+                let reason = String(cString: strerror(errno))
+                discard()
+                throw CallOpsError.badFile(file: Quoted.path(path), message: "cannot be replaced safely (\(reason)); nothing was changed")
+            }
+            replaced = kept
+        }
+        do {
+            try commit()
+        } catch {
+            if let replaced { unlink(replaced) }
+            replaced = nil
+            throw error
+        }
+        placed = true
+    }
+
+    /// Takes back what `place` did: the earlier file returns, or the new one goes.
+    public func revert() {
+        guard placed else { return }
+        placed = false
+        if let replaced {
+            rename(replaced, path)
+        } else {
+            unlink(path)
+        }
+        replaced = nil
+    }
+
+    /// Forgets the file `place` replaced: the new one stays.
+    public func settle() {
+        placed = false
+        if let replaced { unlink(replaced) }
+        replaced = nil
     }
 
     /// Drops the temporary file; the file at `path` stays as it was.
