@@ -55,11 +55,24 @@ public final class AppDatabase: Sendable {
     public static func open(
         path: String, schema: [Migration], access: Access, busyWait: TimeInterval = 600, onWait: (@Sendable () -> Void)? = nil
     ) throws -> AppDatabase {
-        let kind = try DatabaseFile.probe(path)
+        // Taken before anything opens the file: what this run finds is not its own to remove.
+        let sideFiles = DatabaseSideFiles(path)
+        let kind: DatabaseFile
+        do {
+            kind = try DatabaseFile.probe(path)
+        } catch {
+            sideFiles.removeUnused()
+            throw error
+        }
         if access != .create, kind == .missing || kind == .empty {
             let what = kind == .missing ? "does not exist" : "is empty, not a callops database"
             throw CallOpsError.refused(
                 "\(Quoted.path(path)) \(what); nothing was changed; create the database with `callops init --db \(Quoted.path(path))` (or `callops demo`), or check --db and $CALLOPS_DB")
+        }
+        // A command that writes, on a file this process cannot write: SQLite would open it
+        // read-only, make a -wal and a -shm it cannot remove, then fail at the first write.
+        if access != .readOnly && kind != .missing && !FileManager.default.isWritableFile(atPath: path) {
+            throw CallOpsError.refused("\(Quoted.path(path)) is read-only; nothing was changed; commands that only list or report work on it, the others need it writable")
         }
         if kind == .missing { try DatabaseFile.createPrivate(path) }
         // An empty file init takes over becomes the database: private like a new one (SPEC 12).
@@ -102,18 +115,35 @@ public final class AppDatabase: Sendable {
             }
         }
         let database: AppDatabase
-        // A read-only file in a folder this process cannot write, with no -wal beside it (so no
-        // run is writing it): SQLite could not make the -shm file a WAL reader needs, so it is
-        // opened as immutable, which needs none.
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let immutable = config.readonly && !FileManager.default.isWritableFile(atPath: folder)
-            && !FileManager.default.fileExists(atPath: path + "-wal")
-        let openPath = immutable ? "file:" + (URL(fileURLWithPath: path).standardizedFileURL.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1" : path
+        // A file this process cannot write, read by a command that only reads. Opened the usual
+        // way, SQLite (in WAL mode) creates a -wal and a -shm beside it that a read-only
+        // connection can never remove: new files left behind (or, in a folder it cannot write,
+        // no open at all). The choices were:
+        // - read-only with WAL: needs the -shm, so it creates the files: refused;
+        // - checking for an existing -wal: one exists while another run has the database open
+        //   (a WAL connection keeps it until the last one closes), and then the -shm is that
+        //   run's and SQLite must share it to see its writes: the usual read-only open;
+        // - `immutable=1` when there is no -wal: SQLite takes no lock, uses no -shm, creates no
+        //   file. It is only correct while nobody writes the file, and a writer with the
+        //   permission this process lacks could start during the read: its checkpoint would
+        //   change pages under a reader that never looks. So the file's stamp (inode, size,
+        //   modification time in nanoseconds) is taken at open and checked after every read;
+        //   a change refuses the result (`read`), which is never built on a file in motion.
+        //   A writer that only appended to its new -wal has not touched the file, and the
+        //   snapshot read is the committed state when the read began.
+        // So: immutable when the file is read-only here and no -wal exists; otherwise as usual.
+        let openPath = config.readonly ? DatabaseFile.readOnlyOpenPath(path) : path
+        let immutable = openPath != path
+        let stamp = immutable ? DatabaseFileStamp(path) : nil
         do {
             let queue = try DatabaseQueue(path: openPath, configuration: config)
-            database = try AppDatabase(queue, path: path, schema: schema, migrate: access != .readOnly, busyWait: waitBudget)
+            database = try AppDatabase(queue, path: path, schema: schema, migrate: access != .readOnly, busyWait: waitBudget, stamp: stamp)
         } catch let error as DatabaseError {
+            sideFiles.removeUnused()
             throw Self.explain(error, path: path, busyWait: waitBudget)
+        } catch let refusal as CallOpsError {
+            sideFiles.removeUnused()
+            throw refusal
         } catch let pending as PendingMigrations {
             guard FileManager.default.isWritableFile(atPath: path) else {
                 throw CallOpsError.refused(
@@ -193,10 +223,15 @@ public final class AppDatabase: Sendable {
         }
     }
 
-    private init(_ writer: any DatabaseWriter, path: String, schema: [Migration], migrate: Bool, busyWait: TimeInterval) throws {
+    /// For a connection opened `immutable`: the file as it was then, which every read checks.
+    private let openedStamp: DatabaseFileStamp?
+
+    private init(_ writer: any DatabaseWriter, path: String, schema: [Migration], migrate: Bool, busyWait: TimeInterval,
+                 stamp: DatabaseFileStamp? = nil) throws {
         self.writer = writer
         self.path = path
         self.busyWait = busyWait
+        openedStamp = stamp
         var migrator = DatabaseMigrator()
         var seen = Set<String>()
         for step in Self.storeSchema + schema where seen.insert(step.name).inserted {
@@ -271,10 +306,20 @@ public final class AppDatabase: Sendable {
     /// Runs a read-only `body` on a consistent snapshot.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try writer.read(body)
+            let result = try writer.read(body)
+            try checkUnchanged()
+            return result
         } catch let error as DatabaseError {
+            try checkUnchanged()
             throw Self.explain(error, path: path, busyWait: busyWait)
         }
+    }
+
+    /// For an immutable connection: refuses what was read when another run wrote the file
+    /// meanwhile (see `open`), rather than a result built on pages that changed under it.
+    private func checkUnchanged() throws {
+        guard let openedStamp, DatabaseFileStamp(path) != openedStamp else { return }
+        throw CallOpsError.refused("\(Quoted.path(path)) was changed by another run while this command read it; nothing was changed; run the command again")
     }
 
     /// Runs a read-only `body` as `read` does, but a failure comes as SQLite gave it (a damaged
@@ -423,6 +468,12 @@ public final class AppDatabase: Sendable {
                 "\(path) is not a readable callops database: it is damaged (SQLite: \(Quoted.value(error.message ?? "corrupt"))); nothing was changed; run `callops check --db \(path)` to see the damage, and restore the database from a backup (callops backup) or choose another --db")
         case .SQLITE_FULL:
             return .refused("\(path): the disk is full; nothing was changed; free some space and run the command again")
+        case .SQLITE_IOERR where OutputFile.diskIsFull(rawPath):
+            // SQLite reports a write that found no space in the WAL or the journal as an I/O
+            // error ("disk I/O error"), not SQLITE_FULL: the disk says which it was.
+            return .refused("\(path): the disk is full; nothing was changed; free some space and run the command again")
+        case .SQLITE_IOERR:
+            return .refused("\(path): the disk failed to read or write it (SQLite: \(Quoted.value(error.message ?? "disk I/O error"))); nothing was changed; check the disk, then run `callops check --db \(path)`")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return .refused("\(path) is busy: another callops run held it for more than \(Int(busyWait)) seconds (general.busy_wait_seconds); nothing was changed; try again when it has finished")
         case .SQLITE_CANTOPEN:

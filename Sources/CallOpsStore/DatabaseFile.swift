@@ -73,7 +73,7 @@ enum DatabaseFile: Equatable {
         var config = Configuration()
         config.readonly = true
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: readOnlyOpenPath(path), configuration: config)
             defer { try? queue.close() }
             return try queue.read { db in
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -93,12 +93,22 @@ enum DatabaseFile: Equatable {
     private static func ownTables(_ path: String) throws -> Bool {
         var config = Configuration()
         config.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: config)
+        let queue = try DatabaseQueue(path: readOnlyOpenPath(path), configuration: config)
         defer { try? queue.close() }
         return try queue.read { db in
             guard try db.tableExists("grdb_migrations") else { return false }
             return !ownSteps.isDisjoint(with: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
         }
+    }
+
+    /// How a read-only connection opens `path`: as an `immutable=1` URI when this process
+    /// cannot write the file and no -wal is beside it (no run has it open), so that SQLite
+    /// creates no -wal and -shm it could never remove; else the path itself. See
+    /// `AppDatabase.open` for why an immutable open is safe only with its reads checked.
+    static func readOnlyOpenPath(_ path: String) -> String {
+        guard !FileManager.default.isWritableFile(atPath: path), !FileManager.default.fileExists(atPath: path + "-wal") else { return path }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute) + "?immutable=1"
     }
 
     private static func foreign(_ shown: String) -> CallOpsError {

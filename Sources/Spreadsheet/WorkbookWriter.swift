@@ -25,7 +25,7 @@ public final class WorkbookWriter {
     public init(path: String, streaming: Bool = false, created: Date? = nil) throws {
         var options = lxw_workbook_options()
         options.constant_memory = streaming ? 1 : 0
-        guard let workbook = workbook_new_opt(path, &options) else {
+        guard let workbook = Self.quietly({ workbook_new_opt(path, &options) }) else {
             throw CallOpsError.badFile(file: path, message: "cannot be written (check the folder exists and is writable)")
         }
         if let created {
@@ -55,7 +55,7 @@ public final class WorkbookWriter {
     }
 
     deinit {
-        if !closed { workbook_close(workbook) }
+        if !closed { _ = Self.quietly { workbook_close(workbook) } }
     }
 
     /// A sheet named `name` (cut to Excel's 31 characters, its forbidden characters replaced,
@@ -98,10 +98,33 @@ public final class WorkbookWriter {
     /// Writes the file.
     public func close() throws {
         closed = true
-        let status = workbook_close(workbook)
+        let (status, code) = Self.quietly { (workbook_close(workbook), errno) }
         guard status == LXW_NO_ERROR else {
+            if code == ENOSPC || code == EDQUOT {
+                throw CallOpsError.badFile(file: path, message: "cannot be written: the disk is full; free some space and run the command again")
+            }
             throw CallOpsError.badFile(file: path, message: "cannot be written (\(String(cString: lxw_strerror(status))))")
         }
+    }
+
+    /// Runs `body` with stderr sent to /dev/null: libxlsxwriter prints its own `[ERROR] ...`
+    /// lines there (two on a full disk), while its return code already says what failed, which
+    /// `close` puts in one message (SPEC section 3: one line on stderr). The batch CLI writes a
+    /// workbook on its main thread with nothing else printing meanwhile.
+    static func quietly<T>(_ body: () -> T) -> T {
+        fflush(nil)
+        let saved = dup(STDERR_FILENO)
+        let null = open("/dev/null", O_WRONLY)
+        if saved >= 0 && null >= 0 { dup2(null, STDERR_FILENO) }
+        defer {
+            if saved >= 0 {
+                fflush(nil)
+                dup2(saved, STDERR_FILENO)
+                Glibc.close(saved)
+            }
+            if null >= 0 { Glibc.close(null) }
+        }
+        return body()
     }
 }
 

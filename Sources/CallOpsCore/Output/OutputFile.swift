@@ -208,7 +208,7 @@ public final class OutputFile {
     }
 
     /// Whether the filesystem that holds `path` has no space left.
-    static func diskIsFull(_ path: String) -> Bool {
+    public static func diskIsFull(_ path: String) -> Bool {
         var info = statvfs()
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return statvfs(folder, &info) == 0 && info.f_bavail == 0
