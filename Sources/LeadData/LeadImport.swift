@@ -82,6 +82,12 @@ public struct LeadImporter {
         let encoding: TextEncoding
     }
 
+    /// Records in the audit log the numbers a rejects file holds (none when it holds none).
+    private func auditRejects(_ db: Database, _ rejects: RejectsWriter?, dryRun: Bool) throws {
+        guard let rejects, rejects.count > 0 else { return }
+        try AuditLog.record(db, command: "leads import\(dryRun ? " --dry-run" : "") --rejects \(rejects.path)", numbers: rejects.count, clock: clock)
+    }
+
     private func attempt(
         path: String, fileName: String, fileBytes: Int, encoding: TextEncoding, fingerprint: BackgroundWork<(sha256: String, encoding: TextEncoding)>,
         options: ImportOptions, db: AppDatabase, progress: ProgressBar?
@@ -110,22 +116,20 @@ public struct LeadImporter {
                 // The rejects file is put in place before the import commits: one that cannot be
                 // rolls the import back, so the command completes or changes nothing (SPEC section 3).
                 try rejects?.place()
+                // Its numbers are audited once it is in place, in the import's own transaction:
+                // the file, the import and the audit line stand or fall together.
+                if !options.dryRun { try auditRejects(db, rejects, dryRun: false) }
                 return done
             }
+            // A dry run's transaction is rolled back: its file is audited on its own.
+            if options.dryRun { try db.transaction { db in try auditRejects(db, rejects, dryRun: true) } }
         } catch {
-            // The commit failed after the file was placed: it goes too (an earlier file returns).
+            // The commit (or the audit) failed after the file was placed: it goes too (an
+            // earlier file of that name returns).
             rejects?.revert()
             throw error
         }
         rejects?.settle()
-        // Its numbers are audited once it is in place: a dry run's too.
-        if let rejects {
-            if rejects.count > 0 {
-                try db.transaction { db in
-                    try AuditLog.record(db, command: "leads import\(options.dryRun ? " --dry-run" : "") --rejects \(rejects.path)", numbers: rejects.count, clock: clock)
-                }
-            }
-        }
         // A dry run wrote no batch.
         if options.dryRun { summary.batchID = nil }
         progress?.finish()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CallOpsCore
 import CallOpsStore
 import FollowUp
@@ -17,10 +18,16 @@ struct BackupCommand: ParsableCommand {
         let context = try global.context()
         try OutputFile.check(file, option: "backup FILE", database: global.databasePath)
         try context.db.backup(to: file)
-        // The copy holds every number: audited once it is safely in place.
-        try context.db.transaction { db in
-            let numbers = try Leads.count(db)
-            try AuditLog.record(db, command: "backup \(file)", numbers: numbers, clock: context.clock)
+        // The copy holds every number: audited once it is safely in place, and taken back when
+        // the audit cannot be written (a copy of every number, unaudited, must not stay).
+        do {
+            try context.db.transaction { db in
+                let numbers = try Leads.count(db)
+                try AuditLog.record(db, command: "backup \(file)", numbers: numbers, clock: context.clock)
+            }
+        } catch {
+            unlink(file)
+            throw error
         }
         try emit("backed up \(Quoted.path(global.databasePath)) to \(Quoted.path(file)) (checked with quick_check)\n")
     }

@@ -41,8 +41,16 @@ import Testing
         #expect(refused.status == 1 && refused.stderr.contains("the disk is full") && refused.stderr.contains("nothing was changed"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("rejects.csv").path))
         #expect(try cli.sqlite("SELECT count(*) FROM lead_batch") == "0\n")
+        // A dry run's file is audited in a transaction of its own: no audit, no file.
+        #expect(try run(cli, ["leads", "import", leads, "--source", "v", "--dry-run", "--rejects", "rejects.csv"], fault: "transaction.commit:io").status == 1)
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("rejects.csv").path))
+        // A backup holds every number: unaudited, it does not stay.
+        #expect(try run(cli, ["backup", "copy.sqlite"], fault: "transaction.commit:io").status == 1)
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("copy.sqlite").path))
+        #expect(try cli.sqlite("SELECT count(*) FROM audit_log") == "0\n")
         try cli.ok(["leads", "import", leads, "--source", "v", "--rejects", "rejects.csv"])
         #expect(try String(contentsOf: cli.folder.appendingPathComponent("rejects.csv"), encoding: .utf8).contains("12345"))
+        #expect(try cli.sqlite("SELECT numbers FROM audit_log WHERE command LIKE 'leads import --rejects%'") == "1\n")
     }
 
     @Test func aReadOnlyDatabaseGetsNoFilesBesideIt() throws {
