@@ -40,6 +40,30 @@ func temporaryFolder() throws -> URL {
         }
     }
 
+    /// An immutable reader checks the file's stamp after each read (see `AppDatabase.open`): a
+    /// read leaves it as it was; another run's commit, once checkpointed into the file, changes it.
+    @Test func theFileStampSeesAnotherRunsWriteButNotAReader() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("c.sqlite").path
+        try AppDatabase.open(path: path, schema: first).close()
+        let stamp = try #require(DatabaseFileStamp(path))
+        let reader = try AppDatabase.open(path: path, schema: first, access: .readOnly)
+        _ = try reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM thing") }
+        try reader.close()
+        #expect(DatabaseFileStamp(path) == stamp)
+        let writer = try AppDatabase.open(path: path, schema: first, access: .readWrite)
+        try writer.transaction { db in try db.execute(sql: "INSERT INTO thing (name) VALUES ('a')") }
+        try writer.close()
+        #expect(DatabaseFileStamp(path) != stamp)
+        // A file this process cannot write, with no -wal beside it, is read immutable (root
+        // writes any file: for it the path stays as it is).
+        #expect(chmod(path, 0o444) == 0)
+        #expect(DatabaseFile.readOnlyOpenPath(path).hasSuffix("?immutable=1") == (getuid() != 0))
+        #expect(FileManager.default.createFile(atPath: path + "-wal", contents: Data()))
+        #expect(DatabaseFile.readOnlyOpenPath(path) == path)
+    }
+
     @Test func refusesADatabaseFromANewerVersion() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
