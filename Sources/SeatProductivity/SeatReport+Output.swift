@@ -33,7 +33,8 @@ extension SeatReport: Encodable {
     /// A prorated target: two decimals (5/21 of 153 effective calls is 36.43).
     static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 
-    struct AgentJSON: Encodable {
+    struct AgentJSON: TabularRow {
+        static var blank: AgentJSON { AgentJSON(f: AgentFigures(agentCode: "", name: "", team: "", tier: .new)) }
         let f: AgentFigures
         /// The total row (the workbook's): no tier or rank, its attainment over the agents who
         /// have targets (`agentTotal`).
@@ -97,7 +98,8 @@ extension SeatReport: Encodable {
         }
     }
 
-    struct TeamJSON: Encodable {
+    struct TeamJSON: TabularRow {
+        static var blank: TeamJSON { TeamJSON(t: TeamFigures(team: "")) }
         let t: TeamFigures
         /// The center row: `"team": null` (SPEC section 13).
         var isCenter = false
@@ -150,7 +152,8 @@ extension SeatReport: Encodable {
         try c.encode(f.averagePremium?.yuan, forKey: .avgPremium)
     }
 
-    struct TierJSON: Encodable {
+    struct TierJSON: TabularRow {
+        static var blank: TierJSON { TierJSON(t: TierFigures(tier: .new)) }
         let t: TierFigures
         enum K: String, SellerKeys {
             case tier, headcount, activeSellers = "active_sellers", activeSellerRate = "active_seller_rate", sales, premium
@@ -185,7 +188,8 @@ extension SeatReport: Encodable {
         }
     }
 
-    struct DayJSON: Encodable {
+    struct DayJSON: TabularRow {
+        static var blank: DayJSON { DayJSON(d: .empty("")) }
         let d: DayActivity
         enum K: String, CodingKey { case day, dials, contacts, contactRate = "contact_rate", effectiveCalls = "effective_calls", sales, premium }
         func encode(to encoder: any Encoder) throws {
@@ -201,21 +205,14 @@ extension SeatReport: Encodable {
     }
 
     /// The CSV of `grouping`'s rows (SPEC section 3): the header is their JSON keys, the same
-    /// columns with no row at all (an empty center, a weekend's days).
+    /// columns with no row at all (an empty center, a weekend's days: each row kind names its
+    /// columns, `TabularRow`).
     public func csv(by grouping: Grouping) throws -> String {
         let name = grouping.rawValue + "s"
         let table = DataTable.main(of: try EncodedValue.of(self), preferred: name)
-        if table.name == name && !table.rows.isEmpty { return table.csv() }
-        // The columns come from a blank row of the kind the table holds.
-        let blank: EncodedValue
-        switch grouping {
-        case .agent: blank = try EncodedValue.of(AgentJSON(f: AgentFigures(agentCode: "", name: "", team: "", tier: .new)))
-        case .team: blank = try EncodedValue.of(TeamJSON(t: TeamFigures(team: "")))
-        case .day: blank = try EncodedValue.of(DayJSON(d: .empty("")))
-        case .tier: blank = try EncodedValue.of(TierJSON(t: TierFigures(tier: .new)))
-        }
-        let columns = DataTable.tables(of: .array([blank]))[0].columns
-        return DataTable(name: name, columns: columns, rows: []).csv()
+        if table.name == name { return table.csv() }
+        // The one table the JSON may leave out: the days of a report not counted by day.
+        return DataTable.tables(of: .noRows(shape: try EncodedValue.of(DayJSON.blank)))[0].csv()
     }
 
     /// How the table groups: per agent, per team, per day or per tier.

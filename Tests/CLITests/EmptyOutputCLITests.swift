@@ -27,6 +27,14 @@ import Testing
         (["renewals", "due"], "policy_id,lead_id,agent_code,team,customer,product,mode,installment,amount,due_on,grace_until,days_overdue"),
         (["renewals", "report"], "agent_code,team,due,due_amount,collected,collected_amount,collection_rate,lapses,lapsed_premium,cohort_issued,"
             + "cohort_in_force,persistency"),
+        (["seats", "report"], "agent_code,name,team,tier,dials,contacts,contact_rate,effective_calls,talk_minutes,avg_talk_seconds,leads_allocated,"
+            + "leads_worked,sales,premium,avg_premium,conversion_rate,premium_per_lead,data_usage_rate,attainment,rank,flags,proposals,fyc,working_days,"
+            + "targets_effective_calls,targets_proposals,targets_sales,targets_premium,targets_daily_effective_calls,attainment_by_effective_calls,"
+            + "attainment_by_proposals,attainment_by_sales,attainment_by_premium,attainment_by_daily_effective_calls,referrals,referrals_target,"
+            + "programme_121_rate"),
+        (["seats", "report", "--by", "team"], "team,headcount,active_sellers,active_seller_rate,sales,premium,policies_per_agent,avg_premium,"
+            + "premium_per_agent,seat_utilization,dials,contacts,contact_rate,effective_calls,proposals,fyc,lead_cost,pay_cost,pay_cost_draft,"
+            + "premium_per_yuan,leads_allocated"),
         (["seats", "report", "--by", "tier"], "tier,headcount,active_sellers,active_seller_rate,sales,premium,policies_per_agent,avg_premium,premium_share"),
     ]
 
