@@ -102,12 +102,21 @@ struct CallOps: ParsableCommand {
             guard let i = words.firstIndex(of: option), i + 1 < words.count, words[i + 1].hasPrefix("-") else { return nil }
             return hint(option: option, value: words[i + 1])
         }
+        if message.contains("Missing expected argument '<"),
+           let value = words.first(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0 != "-h" }) {
+            // A command's own argument (a lead id, a file) that starts with '-': callops has no
+            // one-dash options, so it was meant as the argument.
+            return "\(Quoted.value(value)) starts with '-', so it was read as an option; write the command's options first, then `--`, then the argument: -- \(value)"
+        }
         if let range = message.range(of: "Unknown option '-") {
             // A list option (`--tier 100:1 -5:5`) stops at the value: it is the unknown "option".
             let value = "-" + message[range.upperBound...].prefix { $0 != "'" }
+            // Between the option and the value only its other values, never a command's name
+            // (`--db x leads import -5.csv` is no value of --db).
             guard let i = words.firstIndex(of: value), value.dropFirst().first.map({ $0.isNumber }) == true,
-                  let option = words[..<i].last(where: { $0.hasPrefix("--") && !$0.contains("=") }) else { return nil }
-            return hint(option: option, value: value)
+                  let o = words[..<i].lastIndex(where: { $0.hasPrefix("-") }), words[o].hasPrefix("--"), !words[o].contains("="),
+                  words[(o + 1)..<i].allSatisfy({ word in !word.allSatisfy { $0.isLowercase || $0 == "-" } }) else { return nil }
+            return hint(option: words[o], value: value)
         }
         return nil
     }

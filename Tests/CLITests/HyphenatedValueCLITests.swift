@@ -27,5 +27,13 @@ import Testing
         #expect(note.stderr.contains("--note=-late"), "\(note.stderr)")
         try cli.ok(["calls", "log", "--lead", "1", "--agent", "A001", "--disposition", "no_answer", "--note=-late"])
         #expect(try cli.sqlite("SELECT note FROM call") == "-late\n")
+        // A command's own argument: after `--`. A command name before it is no option's value.
+        let file = try cli.write("-5.csv", "phone,name,age\n13900000002,李四,40\n")
+        let positional = try cli.run(["--db", "test.sqlite", "leads", "import", "-5.csv", "--source", "w"])
+        #expect(positional.stderr == "Error: -5.csv starts with '-', so it was read as an option; write the command's options first, then `--`, then the argument: -- -5.csv\n",
+                "\(positional.stderr)")
+        #expect(file.hasSuffix("-5.csv"))
+        try cli.ok(["leads", "import", "--source", "w", "--", "-5.csv"])
+        #expect(try cli.sqlite("SELECT count(*) FROM lead") == "2\n")
     }
 }
