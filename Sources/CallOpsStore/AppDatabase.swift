@@ -325,7 +325,9 @@ public final class AppDatabase: Sendable {
     /// Runs a read-only `body` as `read` does, but a failure comes as SQLite gave it (a damaged
     /// page as SQLITE_CORRUPT), for `callops check`, which reports it as a finding.
     public func inspect<T>(_ body: (Database) throws -> T) throws -> T {
-        try writer.read(body)
+        let result = try writer.read(body)
+        try checkUnchanged()
+        return result
     }
 
     /// Runs `body` on a read-only connection of its own, which sees what is committed (WAL lets

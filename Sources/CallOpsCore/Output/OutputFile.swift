@@ -207,11 +207,13 @@ public final class OutputFile {
                                                            : "cannot be written (\(Quoted.describe(error)))")
     }
 
-    /// Whether the filesystem that holds `path` has no space left.
+    /// Whether the filesystem that holds `path` is full, asked after a write failed: less than
+    /// 1 MB left counts, since the write that failed needed more than was left (SQLite's -shm
+    /// alone takes 32 KB, a workbook's zip its whole size), not necessarily every last block.
     public static func diskIsFull(_ path: String) -> Bool {
         var info = statvfs()
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return statvfs(folder, &info) == 0 && info.f_bavail == 0
+        return statvfs(folder, &info) == 0 && UInt64(info.f_bavail) * UInt64(info.f_frsize) < 1 << 20
     }
 
     /// The UTF-8 byte order mark that CSV files written for people start with (SPEC section 3):
