@@ -111,16 +111,24 @@ public final class ZipArchive {
     /// A pull stream of an entry's bytes.
     public func stream(_ entry: Entry) throws -> EntryStream { try EntryStream(archive: self, entry: entry) }
 
+    /// The most of a small part read whole: a workbook's list of sheets and styles are a few
+    /// kilobytes; a larger one is a damaged (or hostile) file, not memory to spend.
+    static let maximumPartBytes = 16 << 20
+
     /// An entry's whole bytes (the small parts of a workbook: its list of sheets, styles).
     public func contents(of entry: Entry) throws -> [UInt8] {
         let stream = try stream(entry)
         var out: [UInt8] = []
-        out.reserveCapacity(entry.uncompressedSize)
+        // The directory's size is the file's word, not a fact: a forged 4 GB is not reserved.
+        out.reserveCapacity(min(entry.uncompressedSize, 1 << 16))
         let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
         defer { chunk.deallocate() }
         while true {
             let n = try stream.read(into: chunk, capacity: 1 << 16)
             if n == 0 { break }
+            guard out.count + n <= Self.maximumPartBytes else {
+                throw Damage(reason: "is corrupt (its part \(entry.name) is over \(Self.maximumPartBytes >> 20) MB)")
+            }
             out.append(contentsOf: UnsafeBufferPointer(start: chunk, count: n))
         }
         return out
