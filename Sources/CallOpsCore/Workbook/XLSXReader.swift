@@ -253,10 +253,13 @@ public struct XLSXReader {
                     style = s
                 }
             }
+            let cellColumn = reference ?? column + 1
+            // Cells without a reference count on from the last: past XFD too, or 300 MB of
+            // `<c/>` would pad a row to 75 million fields.
+            if cellColumn >= Self.maximumColumns { outOfRange = true }
             if outOfRange {
                 throw ZipArchive.Damage(reason: "is corrupt (row \(line) has a cell past column XFD or with a style index out of range)")
             }
-            let cellColumn = reference ?? column + 1
             guard cellColumn > column else { throw ZipArchive.Damage(reason: "is corrupt (row \(line) has its cells out of order)") }
             column = cellColumn
             let closes = window.selfClosing(tagEnd)
