@@ -21,6 +21,16 @@ import Testing
         try book.close()
     }
 
+    /// A one-sheet workbook at `path` with `header` in A1 and the rows `fill` writes.
+    func oneColumnBook(_ path: String, streaming: Bool, header: String, fill: (SheetWriter) -> Void) throws -> String {
+        let book = try WorkbookWriter(path: path, streaming: streaming)
+        let sheet = book.addSheet("s")
+        sheet.text(0, 0, header)
+        fill(sheet)
+        try book.close()
+        return path
+    }
+
     @Test(arguments: [true, false]) func anOverlongCellIsCutAndCountedWhole(streaming: Bool) throws {
         let folder = TempFolder()
         let path = folder.file("long.xlsx")
@@ -52,12 +62,9 @@ import Testing
 
     @Test func aRowOverTheBoundIsRefusedNamingItsFileAndRow() throws {
         let folder = TempFolder()
-        let path = folder.file("wide.xlsx")
-        let book = try WorkbookWriter(path: path, streaming: true)
-        let sheet = book.addSheet("s")
-        sheet.text(0, 0, "phone")
-        for c in 0..<40 { sheet.text(1, c, String(repeating: "x", count: 900)) }
-        try book.close()
+        let path = try oneColumnBook(folder.file("wide.xlsx"), streaming: true, header: "phone") { sheet in
+            for c in 0..<40 { sheet.text(1, c, String(repeating: "x", count: 900)) }
+        }
         var reader = try XLSXReader(path: path, maximumRowBytes: 10_000)
         _ = try reader.next()
         let error = #expect(throws: CallOpsError.self) { _ = try reader.next() }
@@ -72,13 +79,10 @@ import Testing
     /// straddle its refills read the same as anywhere else.
     @Test func sharedStringsAcrossManyWindowsReadWhole() throws {
         let folder = TempFolder()
-        let path = folder.file("many.xlsx")
-        let book = try WorkbookWriter(path: path, streaming: false)
-        let sheet = book.addSheet("s")
-        sheet.text(0, 0, "name")
         let rows = 60_000
-        for r in 1...rows { sheet.text(r, 0, "张&三<\(r)>李四") }
-        try book.close()
+        let path = try oneColumnBook(folder.file("many.xlsx"), streaming: false, header: "name") { sheet in
+            for r in 1...rows { sheet.text(r, 0, "张&三<\(r)>李四") }
+        }
         let read = try readAll(path)
         #expect(read.count == rows + 1)
         #expect(read.enumerated().dropFirst().allSatisfy { $0.element == ["张&三<\($0.offset)>李四"] })

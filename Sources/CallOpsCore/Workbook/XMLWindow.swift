@@ -23,6 +23,9 @@ final class XMLWindow {
 
     init(stream: EntryStream) {
         self.stream = stream
+        // A small part (most shared strings) gets a small window; the size is the archive's
+        // word, checked against what inflates when the part ends.
+        capacity = max(4096, min(capacity, stream.expectedSize + 16))
         bytes = .allocate(capacity: capacity)
     }
 
