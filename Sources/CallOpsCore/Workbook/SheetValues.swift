@@ -37,7 +37,7 @@ struct SharedStrings {
     /// String `index`'s kept bytes and the scalars left out of it, or nil past the last.
     subscript(index: Int) -> (text: ArraySlice<UInt8>, scalarsLeftOut: Int)? {
         guard index >= 0 && index < ends.count else { return nil }
-        return (bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]], leftOut[index] ?? 0)
+        return (bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]], leftOut.isEmpty ? 0 : leftOut[index] ?? 0)
     }
 
     var count: Int { ends.count }

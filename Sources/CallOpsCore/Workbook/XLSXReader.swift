@@ -290,6 +290,8 @@ public struct XLSXReader {
                         if window.selfClosing(valueTag) { continue }
                         window.start = valueTag + 1
                         try window.text(into: &cell)
+                        // Most cells are `<v>...</v></c>`: past the end tag at once.
+                        if window.matches("</v>", at: window.start) { window.start += 4 }
                     }
                 }
                 if !sawValue { continue }
@@ -305,8 +307,7 @@ public struct XLSXReader {
                 guard let index = Self.wholeNumber(written, upTo: Int(Int32.max)), let shared = strings[index] else {
                     throw ZipArchive.Damage(reason: "is corrupt (row \(line) names shared string \(Self.shown(written)), which is missing)")
                 }
-                scratch.append(contentsOf: shared.text)
-                try scratch.withUnsafeBufferPointer { try self.put($0, leftOut: shared.scalarsLeftOut, column: cellColumn, line: line, into: &sink) }
+                try shared.text.withUnsafeBufferPointer { try self.put($0, leftOut: shared.scalarsLeftOut, column: cellColumn, line: line, into: &sink) }
             case (false, UInt8(ascii: "b"), _):
                 try (value.first == UInt8(ascii: "1") ? Self.trueText : Self.falseText).withUnsafeBufferPointer {
                     try self.put($0, leftOut: 0, column: cellColumn, line: line, into: &sink)
