@@ -165,7 +165,8 @@ final class XMLWindow {
 
     /// The text of the `<t>` elements from `start` up to the end tag `close` (`</si`, `</c>`),
     /// phonetic runs (`<rPh>...</rPh>`) left out, into `sink`; `start` is left after `close`.
-    /// False when the part ends first.
+    /// False when the part ends first, or a row ends first (`start` left at its `</row`), so a
+    /// cell left open never runs on into the next row.
     func collectText(until close: StaticString, into sink: inout FieldSink) throws -> Bool {
         while try nextTag() {
             let open = start
@@ -173,6 +174,7 @@ final class XMLWindow {
                 start = open + close.utf8CodeUnitCount
                 return true
             }
+            if matches("</row", at: open) { return false }
             if matches("<t", at: open) && endsName(at: open + 2) {
                 guard let tagEnd = try tagEnd("has a text tag over 4 MB") else { return false }
                 let closes = selfClosing(tagEnd)
