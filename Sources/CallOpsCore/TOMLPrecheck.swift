@@ -90,7 +90,16 @@ enum TOMLPrecheck {
                         line += 1
                     }
                     if c == "\"" && s[i] == "\\" { i += 2; continue }
-                    if starts(close, at: i) { i += close.count; break }
+                    if starts(close, at: i) {
+                        // A multi-line string's last three quotes close it: up to two before
+                        // them are its text (`'''x''''` is `x'`). Closing at the first three
+                        // read the fourth as a new string, and the fuzzer found toml++ then
+                        // parsing a header this check had taken for string text.
+                        var run = close.count
+                        while triple && run < 5 && i + run < s.count && s[i + run] == c { run += 1 }
+                        i += run
+                        break
+                    }
                     i += 1
                 }
                 if atKey { afterSegment = true }

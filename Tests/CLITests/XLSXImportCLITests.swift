@@ -104,4 +104,45 @@ import Testing
         let stats = try CLI.json(cli.run(["leads", "stats", "--format", "json"])) as? [Any]
         #expect(stats?.isEmpty == true)
     }
+
+    /// Issue 14: an oversized cell, inline or shared, is cut by the reader and its row refused
+    /// by name with its true length, never a crash or a 30,000-character error line.
+    @Test func anOversizedCellIsRefusedByNameNotEchoed() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let long = String(repeating: "名", count: 30_000)
+        // Shared strings (libxlsxwriter's default mode): a lead file with one name too long.
+        let leads = cli.folder.appendingPathComponent("leads.xlsx").path
+        let book = try WorkbookWriter(path: leads, streaming: false)
+        let sheet = book.addSheet("名单")
+        for (c, name) in ["手机号", "姓名", "年龄"].enumerated() { sheet.text(0, c, name) }
+        for (r, name) in ["张三", long, "王五"].enumerated() {
+            sheet.number(r + 1, 0, Double(13_900_000_001 + r))
+            sheet.text(r + 1, 1, name)
+            sheet.number(r + 1, 2, 30)
+        }
+        try book.close()
+        let imported = try cli.run(["leads", "import", "leads.xlsx", "--source", "v", "--format", "json", "--rejects", "rejects.csv"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let summary = try #require(try CLI.json(imported) as? [String: Any])
+        #expect(summary["accepted"] as? Int == 2)
+        #expect((summary["rejected"] as? [String: Any])?["malformed_row"] as? Int == 1)
+        let rejects = try String(contentsOfFile: cli.folder.appendingPathComponent("rejects.csv").path, encoding: .utf8)
+        #expect(rejects.contains("3,malformed_row,\"field \"\"姓名\"\" has 30000 characters; at most 1000\""), "\(rejects.prefix(300))")
+
+        // Inline strings (constant-memory mode): a do-not-call list whose second number is 30,000 digits.
+        let dnc = cli.folder.appendingPathComponent("dnc.xlsx").path
+        let list = try WorkbookWriter(path: dnc, streaming: true)
+        let numbers = list.addSheet("dnc")
+        numbers.text(0, 0, "phone")
+        numbers.text(1, 0, "13900000001")
+        numbers.text(2, 0, String(repeating: "1", count: 30_000))
+        try list.close()
+        let refused = try cli.run(["leads", "dnc", "add", "--file", "dnc.xlsx"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("dnc.xlsx:3: phone: has 30000 characters; at most 1000"), "\(refused.stderr.prefix(300))")
+        #expect(refused.stderr.utf8.count < 300 && !refused.stderr.contains("Fatal"), "\(refused.stderr.prefix(300))")
+        let listed = try CLI.json(cli.run(["leads", "dnc", "list", "--format", "json"])) as? [Any]
+        #expect(listed?.isEmpty == true)
+    }
 }

@@ -164,6 +164,27 @@ struct FieldSink {
         cutting = false
     }
 
+    /// Empties the sink to fill it again (for a scratch sink whose buffer no record shares).
+    mutating func removeAll() {
+        byteCount = 0
+        endCount = 0
+        fieldStart = 0
+        cutting = false
+        cut = nil
+    }
+
+    /// The bytes written so far.
+    var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: bytes, count: byteCount) }
+
+    /// The field being written was cut before it came here (an xlsx cell copied from a cut
+    /// shared string): counts the `scalars` left out as if they had been appended.
+    mutating func noteLeftOut(scalars: Int) {
+        guard scalars > 0 else { return }
+        cutting = true
+        if cut == nil { cut = Cut(index: endCount, scalarsLeftOut: 0) }
+        if cut!.index == endCount { cut!.scalarsLeftOut += scalars }
+    }
+
     /// Keeps what fits under the cap (whole scalars only) and counts the scalars of the rest.
     @inline(never) private mutating func appendCut(_ source: UnsafePointer<UInt8>, _ count: Int) {
         var kept = 0

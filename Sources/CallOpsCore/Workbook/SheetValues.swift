@@ -1,42 +1,43 @@
 import Foundation
 
-/// A workbook's shared strings, all in one byte buffer.
+/// A workbook's shared strings, all in one byte buffer, read from the part through a bounded
+/// window: each string keeps at most `FieldSink.fieldByteCap` bytes and counts the Unicode
+/// scalars it left out, so a 300 MB string costs no more memory than a 4 KB one and the cell
+/// that names it is still refused for its length (`CSVRecord.overlongField`).
 struct SharedStrings {
     private var bytes: [UInt8] = []
     private var ends: [Int] = []
+    /// The scalars left out of each cut string, by index.
+    private var leftOut: [Int: Int] = [:]
 
-    init(xml: [UInt8]) {
-        xml.withUnsafeBufferPointer { b in
-            var i = 0
-            let n = b.count
-            var scratch: [UInt8] = []
-            while i < n {
-                guard b[i] == UInt8(ascii: "<"), i + 3 < n, b[i + 1] == UInt8(ascii: "s"), b[i + 2] == UInt8(ascii: "i"),
-                      b[i + 3] == UInt8(ascii: ">") || b[i + 3] == 32 || b[i + 3] == UInt8(ascii: "/") else { i += 1; continue }
-                var j = i + 3
-                while j < n && b[j] != UInt8(ascii: ">") { j += 1 }
-                // A start tag cut off at the end of the part (`<si ` and nothing after): no text.
-                // The fuzzer found the range past the end that this used to slice.
-                guard j < n else { break }
-                if b[j - 1] == UInt8(ascii: "/") {
-                    ends.append(bytes.count)
-                    i = j + 1
-                    continue
-                }
-                var k = j + 1
-                while k + 4 < n && !(b[k] == UInt8(ascii: "<") && b[k + 1] == UInt8(ascii: "/") && b[k + 2] == UInt8(ascii: "s") && b[k + 3] == UInt8(ascii: "i") && b[k + 4] == UInt8(ascii: ">")) { k += 1 }
-                scratch.removeAll(keepingCapacity: true)
-                XMLScan.collectText(UnsafeBufferPointer(rebasing: b[(j + 1)..<min(k, n)]), into: &scratch)
-                bytes.append(contentsOf: scratch)
-                ends.append(bytes.count)
-                i = k + 5
+    init() {}
+
+    init(stream: EntryStream) throws {
+        let window = XMLWindow(stream: stream)
+        var sink = FieldSink(FieldBuffer(byteCapacity: 256, endCapacity: 1))
+        while try window.nextTag() {
+            let open = window.start
+            guard window.matches("<si", at: open), window.endsName(at: open + 3) else {
+                window.start = open + 1
+                continue
             }
+            // A start tag cut off at the end of the part (`<si ` and nothing after): no text.
+            guard let tagEnd = try window.tagEnd("is corrupt (its shared strings have a tag over 4 MB)") else { break }
+            let closes = window.selfClosing(tagEnd)
+            window.start = tagEnd + 1
+            sink.removeAll()
+            // A string cut off at the end of the part keeps the text it has.
+            if !closes { _ = try window.collectText(until: "</si>", into: &sink) }
+            bytes.append(contentsOf: sink.written)
+            if let cut = sink.cut { leftOut[ends.count] = cut.scalarsLeftOut }
+            ends.append(bytes.count)
         }
     }
 
-    subscript(index: Int) -> ArraySlice<UInt8>? {
+    /// String `index`'s kept bytes and the scalars left out of it, or nil past the last.
+    subscript(index: Int) -> (text: ArraySlice<UInt8>, scalarsLeftOut: Int)? {
         guard index >= 0 && index < ends.count else { return nil }
-        return bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+        return (bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]], leftOut.isEmpty ? 0 : leftOut[index] ?? 0)
     }
 
     var count: Int { ends.count }

@@ -7,31 +7,33 @@ import Foundation
 /// decimal digits (`1.38001380000E10` is `13800138000`, never rounded through a Double), and
 /// numbers in a date format ISO dates (`2026-11-23`, or `2026-11-23T10:15:00` with a time).
 ///
-/// The sheet's XML is inflated a megabyte at a time and scanned byte by byte for `<row>` and
-/// `<c>` elements (a pull scanner of its own: Foundation's XMLParser calls back per element and
-/// builds Strings for every name and attribute). The shared strings live in one byte buffer.
+/// The sheet's XML is inflated a megabyte at a time into a bounded window (`XMLWindow`) and
+/// scanned tag by tag for `<row>` and `<c>` elements (a pull scanner of its own: Foundation's
+/// XMLParser calls back per element and builds Strings for every name and attribute). A cell's
+/// text streams through a `FieldSink` that keeps `FieldSink.fieldByteCap` bytes and counts the
+/// rest, as the CSV reader does, so memory stays bounded whatever the cells hold: an overlong
+/// cell comes out cut and marked, for the importers to reject by name, and a row holding more
+/// than `maximumRowBytes` is refused naming it. The shared strings live in one byte buffer.
 public struct XLSXReader {
     /// The sheets of the workbook, in the workbook's order.
     public let sheetNames: [String]
     /// The sheet being read.
     public let sheetName: String
-    private let stream: EntryStream
+    private let window: XMLWindow
     private let strings: SharedStrings
     /// Per style index: whether its number format shows a date or a time.
     private let dateStyles: [DateStyle]
     private let date1904: Bool
-    private var window: UnsafeMutablePointer<UInt8>
-    private var capacity = 1 << 20
-    private var start = 0
-    private var end = 0
-    private var inputDone = false
     private var inSheetData = false
     private var sheetDone = false
     private var rowNumber = 0
     /// The first non-empty row's field count: shorter rows are padded to it.
     private var width = 0
     private var buffer = FieldBuffer(byteCapacity: 1024, endCapacity: 32)
-    private let keeper: WindowKeeper
+    /// One cell's text as read (capped), and its value as written out (a number's digits).
+    private var cell = FieldSink(FieldBuffer(byteCapacity: 256, endCapacity: 1))
+    private var scratch: [UInt8] = []
+    private let rowLimit: Int
 
     enum DateStyle { case none, date, dateTime, time }
 
@@ -39,6 +41,12 @@ public struct XLSXReader {
     /// - Throws: `CallOpsError.badFile` naming the file and what is wrong (truncated, corrupt,
     ///   encrypted, no such sheet).
     public init(path: String, sheet: String? = nil) throws {
+        try self.init(path: path, sheet: sheet, maximumRowBytes: Self.maximumRowBytes)
+    }
+
+    /// `maximumRowBytes` lets tests refuse a row without writing 16 MB of it.
+    init(path: String, sheet: String? = nil, maximumRowBytes: Int) throws {
+        rowLimit = maximumRowBytes
         let file = (path as NSString).lastPathComponent
         do {
             let archive = try ZipArchive(path: path)
@@ -72,16 +80,13 @@ public struct XLSXReader {
             sheetName = chosen.name
             guard let sheetEntry = entry(chosen.path) else { throw ZipArchive.Damage(reason: "is corrupt (sheet \"\(chosen.name)\" is missing)") }
             let sharedPath = targets.values.first { $0.type.hasSuffix("/sharedStrings") }?.target ?? "xl/sharedStrings.xml"
-            strings = try entry(sharedPath).map { SharedStrings(xml: try archive.contents(of: $0)) } ?? SharedStrings(xml: [])
+            strings = try entry(sharedPath).map { try SharedStrings(stream: archive.stream($0)) } ?? SharedStrings()
             let stylesPath = targets.values.first { $0.type.hasSuffix("/styles") }?.target ?? "xl/styles.xml"
             dateStyles = try entry(stylesPath).map { Self.dateStyles(xml: try archive.contents(of: $0)) } ?? []
-            stream = try archive.stream(sheetEntry)
+            window = XMLWindow(stream: try archive.stream(sheetEntry))
         } catch let damage as ZipArchive.Damage {
             throw CallOpsError.badFile(file: file, message: damage.reason)
         }
-        window = .allocate(capacity: capacity)
-        keeper = WindowKeeper()
-        keeper.pointer = window
         self.file = file
     }
 
@@ -93,17 +98,17 @@ public struct XLSXReader {
     }
 
     /// Compressed bytes read so far, for progress.
-    public var bytesRead: Int { stream.bytesRead }
+    public var bytesRead: Int { window.bytesRead }
 
     /// The next non-empty row, or nil at the end of the sheet.
     public mutating func next() throws -> CSVRecord? {
         do {
-            while let (rowStart, rowEnd, line) = try nextRow() {
+            while let line = try openRow() {
                 if !isKnownUniquelyReferenced(&buffer) {
-                    buffer = FieldBuffer(byteCapacity: buffer.byteCapacity, endCapacity: buffer.endCapacity)
+                    buffer = FieldBuffer(byteCapacity: min(buffer.byteCapacity, 1 << 16), endCapacity: buffer.endCapacity)
                 }
                 var sink = FieldSink(buffer)
-                try parseCells(from: rowStart, to: rowEnd, line: line, into: &sink)
+                try readCells(line: line, into: &sink)
                 buffer = sink.buffer
                 if sink.endCount == 0 { continue }
                 if width == 0 { width = sink.endCount }
@@ -119,124 +124,67 @@ public struct XLSXReader {
 
     // MARK: - The sheet's rows
 
-    private static let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), slash = UInt8(ascii: "/"), quote = UInt8(ascii: "\""),
-        apostrophe = UInt8(ascii: "'")
+    private static let slash = UInt8(ascii: "/"), quote = UInt8(ascii: "\""), apostrophe = UInt8(ascii: "'")
 
-    /// Reads more of the sheet, keeping the unparsed bytes from `start`; false at the end.
-    private mutating func refill() throws -> Bool {
-        if inputDone { return false }
-        if start > 0 {
-            (window).update(from: window + start, count: end - start)
-            end -= start
-            start = 0
-        }
-        if end == capacity {
-            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-            larger.update(from: window, count: end)
-            window.deallocate()
-            window = larger
-            keeper.pointer = larger
-            capacity *= 2
-        }
-        let n = try stream.read(into: window + end, capacity: capacity - end)
-        if n == 0 {
-            inputDone = true
-            return false
-        }
-        end += n
-        return true
-    }
+    /// The most cell text one row may hold (its cells cut at `FieldSink.fieldByteCap` each): far
+    /// more than any real row, far less than memory. 16,384 cells of the cap would be 64 MB.
+    static let maximumRowBytes = 16 << 20
 
-    /// Index of the first `byte` in `from..<end`, or nil.
-    @inline(__always) private func find(_ byte: UInt8, from: Int) -> Int? {
-        guard from < end, let hit = memchr(window + from, Int32(byte), end - from) else { return nil }
-        return window.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-    }
-
-    @inline(__always) private func matches(_ text: StaticString, at i: Int) -> Bool {
-        let n = text.utf8CodeUnitCount
-        guard i + n <= end else { return false }
-        return memcmp(window + i, text.utf8Start, n) == 0
-    }
-
-    /// Finds the next `<row>...</row>` whole in the window: its content's span and number.
-    private mutating func nextRow() throws -> (Int, Int, Int)? {
+    /// Reads to the start tag of the next row with content, past it; its number, or nil at the
+    /// end of the sheet.
+    private mutating func openRow() throws -> Int? {
         if sheetDone { return nil }
-        while true {
-            guard let open = find(Self.lt, from: start) else {
-                start = end
-                if try !refill() { return nil }
-                continue
-            }
-            // Names are short: make sure the tag's head is in the window.
-            if open + 16 > end && !inputDone {
-                start = open
-                if try refill() { continue }
-            }
+        while try window.nextTag() {
+            let open = window.start
             if !inSheetData {
-                if matches("<sheetData", at: open) {
+                if window.matches("<sheetData", at: open) {
                     inSheetData = true
-                } else if matches("</worksheet", at: open) {
+                } else if window.matches("</worksheet", at: open) {
                     sheetDone = true
                     return nil
                 }
-                start = open + 1
+                window.start = open + 1
                 continue
             }
-            if matches("</sheetData", at: open) {
+            if window.matches("</sheetData", at: open) {
                 sheetDone = true
                 return nil
             }
-            guard matches("<row", at: open), open + 4 < end, Self.endsName(window[open + 4]) else {
-                start = open + 1
+            guard window.matches("<row", at: open), window.endsName(at: open + 4) else {
+                window.start = open + 1
                 continue
             }
-            // The whole row must be in the window: its end tag, or a self-closing start tag.
-            guard let tagEnd = find(Self.gt, from: open) else {
-                start = open
-                if try !refill() { throw ZipArchive.Damage(reason: "is truncated (its sheet ends inside a row)") }
-                continue
+            guard let tagEnd = try window.tagEnd("is corrupt (a row's start tag after row \(rowNumber) is over 4 MB)") else {
+                throw ZipArchive.Damage(reason: "is truncated (its sheet ends inside a row)")
             }
-            let attribute = rowAttribute(from: open + 4, to: tagEnd)
+            let start = window.start
+            let attribute = rowAttribute(from: start + 4, to: tagEnd)
             // Rows are numbered 1 to 1,048,576, in order (the fuzzer's `r="0"` gave a line 0):
             // anything else is a damaged sheet, not a line number to put in a message; it is
             // named as written (`r="-5"` was read as 5, `r="99999999999"` as 999999999).
             guard let number = attribute.map({ $0.number }) ?? rowNumber + 1, number > rowNumber, number <= 1_048_576 else {
                 throw ZipArchive.Damage(reason: "is corrupt (row number \(Self.shown(attribute?.written ?? "")) after row \(rowNumber); rows go from 1 to 1,048,576 in order)")
             }
-            if window[tagEnd - 1] == Self.slash {
-                rowNumber = number
-                start = tagEnd + 1
-                continue
-            }
-            if let close = findRowEnd(from: tagEnd + 1) {
-                rowNumber = number
-                start = close + 6
-                return (tagEnd + 1, close, number)
-            }
-            // The row runs past the window: read on and look at it again from its start.
-            start = open
-            if try !refill() { throw ZipArchive.Damage(reason: "is truncated (its sheet ends inside row \(number))") }
+            rowNumber = number
+            let closes = window.selfClosing(tagEnd)
+            window.start = tagEnd + 1
+            if !closes { return number }
         }
+        return nil
     }
 
-    /// Whether `byte` ends an element's name (`<c r=...`, `<c>`, `<c/>`).
-    @inline(__always) private static func endsName(_ byte: UInt8) -> Bool {
-        byte == gt || byte == 32 || byte == slash || byte == 9 || byte == 10 || byte == 13
-    }
-
-    /// The `r` attribute of a row's start tag (its number), read in place.
     /// The row's `r` attribute: nil without one, else its value as written and the number when
     /// it is plain digits from 1 to 1,048,576 (`-5`, `0` and `99999999999` are not).
     private func rowAttribute(from: Int, to: Int) -> (written: String, number: Int?)? {
+        let w = window.bytes
         var i = from
         while i + 3 < to {
-            if (window[i] == 32 || window[i] == 9 || window[i] == 10 || window[i] == 13) && window[i + 1] == UInt8(ascii: "r")
-                && window[i + 2] == UInt8(ascii: "=") && (window[i + 3] == Self.quote || window[i + 3] == Self.apostrophe) {
-                let quote = window[i + 3]
+            if (w[i] == 32 || w[i] == 9 || w[i] == 10 || w[i] == 13) && w[i + 1] == UInt8(ascii: "r")
+                && w[i + 2] == UInt8(ascii: "=") && (w[i + 3] == Self.quote || w[i + 3] == Self.apostrophe) {
+                let quote = w[i + 3]
                 var j = i + 4
-                while j < to, window[j] != quote { j += 1 }
-                let written = String(decoding: UnsafeBufferPointer(start: window + i + 4, count: j - i - 4), as: UTF8.self)
+                while j < to, w[j] != quote { j += 1 }
+                let written = String(decoding: UnsafeBufferPointer(start: w + i + 4, count: j - i - 4), as: UTF8.self)
                 return (written, Self.wholeNumber(written, upTo: 1_048_576))
             }
             i += 1
@@ -255,39 +203,36 @@ public struct XLSXReader {
         text.count > 40 ? "\"" + text.prefix(40) + "…\"" : "\"" + text + "\""
     }
 
-    private func findRowEnd(from: Int) -> Int? {
-        var i = from
-        while let open = find(Self.lt, from: i) {
-            if matches("</row>", at: open) { return open }
-            i = open + 1
-        }
-        return nil
-    }
-
     /// Excel's columns: A to XFD.
     private static let maximumColumns = 16_384
     /// More cell styles than any workbook holds (Excel's limit is 64,000).
     private static let maximumStyles = 1_000_000
 
-    /// Writes the cells of the row's content `from..<to` into `sink`, each in its column.
-    private func parseCells(from: Int, to: Int, line: Int, into sink: inout FieldSink) throws {
-        var i = from
+    /// Reads the cells of the row just opened, to its end tag, into `sink`, each in its column.
+    private mutating func readCells(line: Int, into sink: inout FieldSink) throws {
         var column = -1
-        var scratch: [UInt8] = []
-        while i < to, let open = find(Self.lt, from: i), open + 2 < to {
-            let next = window[open + 1]
-            guard next == UInt8(ascii: "c"), Self.endsName(window[open + 2]) else {
-                i = open + 1
+        while true {
+            guard try window.nextTag() else { throw ZipArchive.Damage(reason: "is truncated (its sheet ends inside row \(line))") }
+            let open = window.start
+            if window.matches("</row", at: open) {
+                window.start = open + 5
+                return
+            }
+            guard window.matches("<c", at: open), window.endsName(at: open + 2) else {
+                window.start = open + 1
                 continue
             }
-            guard let tagEnd = find(Self.gt, from: open), tagEnd < to else { throw ZipArchive.Damage(reason: "is corrupt (row \(line) has a broken cell)") }
+            guard let tagEnd = try window.tagEnd("is corrupt (row \(line) has a cell tag over 4 MB)") else {
+                throw ZipArchive.Damage(reason: "is corrupt (row \(line) has a broken cell)")
+            }
+            let cellStart = window.start
             var reference: Int?
             var type = UInt8(ascii: "n"), typeSecond: UInt8 = 0
             var style = 0
             // Columns run from A to XFD (16,384) and style indexes are small: the fuzzer's
             // `CUUUUUUU1` padded a row to billions of fields, and longer ones overflowed.
             var outOfRange = false
-            XMLScan.attributes(UnsafeBufferPointer(start: window + open + 2, count: tagEnd - open - 2)) { name, value in
+            XMLScan.attributes(UnsafeBufferPointer(start: window.bytes + cellStart + 2, count: tagEnd - cellStart - 2)) { name, value in
                 if name.count == 1 && name[0] == UInt8(ascii: "r") {
                     var col = 0
                     for b in value {
@@ -308,82 +253,100 @@ public struct XLSXReader {
                     style = s
                 }
             }
+            let cellColumn = reference ?? column + 1
+            // Cells without a reference count on from the last: past XFD too, or 300 MB of
+            // `<c/>` would pad a row to 75 million fields.
+            if cellColumn >= Self.maximumColumns { outOfRange = true }
             if outOfRange {
                 throw ZipArchive.Damage(reason: "is corrupt (row \(line) has a cell past column XFD or with a style index out of range)")
             }
-            let cellColumn = reference ?? column + 1
             guard cellColumn > column else { throw ZipArchive.Damage(reason: "is corrupt (row \(line) has its cells out of order)") }
             column = cellColumn
-            if window[tagEnd - 1] == Self.slash {
-                i = tagEnd + 1
-                continue
-            }
-            // The cell's content runs to `</c>`.
-            var close = tagEnd + 1
-            while true {
-                guard let lt = find(Self.lt, from: close), lt < to else { throw ZipArchive.Damage(reason: "is corrupt (row \(line) has an unclosed cell)") }
-                if matches("</c>", at: lt) { close = lt; break }
-                close = lt + 1
-            }
-            i = close + 4
-            scratch.removeAll(keepingCapacity: true)
+            let closes = window.selfClosing(tagEnd)
+            window.start = tagEnd + 1
+            if closes { continue }
             let isInline = type == UInt8(ascii: "i")
+            cell.removeAll()
+            // The cell's content runs to `</c>`: an inline string's `<t>` texts, else its first `<v>`.
             if isInline {
-                collectText(from: tagEnd + 1, to: close, into: &scratch)
-            } else if let value = elementText("<v", from: tagEnd + 1, to: close) {
-                switch (type, typeSecond) {
-                case (UInt8(ascii: "s"), 0):
-                    // Plain digits only: `-1` was read as string 1, and a 20-digit index was
-                    // reported as 2147483647; both are named as written.
-                    let written = String(decoding: UnsafeBufferPointer(start: window + value.lowerBound, count: value.count), as: UTF8.self)
-                    guard let index = Self.wholeNumber(written, upTo: Int(Int32.max)), let text = strings[index] else {
-                        throw ZipArchive.Damage(reason: "is corrupt (row \(line) names shared string \(Self.shown(written)), which is missing)")
-                    }
-                    scratch.append(contentsOf: text)
-                case (UInt8(ascii: "b"), _):
-                    scratch.append(contentsOf: window[value.lowerBound] == UInt8(ascii: "1") ? Array("TRUE".utf8) : Array("FALSE".utf8))
-                case (UInt8(ascii: "n"), _):
-                    let raw = UnsafeBufferPointer(start: window + value.lowerBound, count: value.count)
-                    let kind = style < dateStyles.count ? dateStyles[style] : .none
-                    // A date serial beyond Excel's last day (9999-12-31, 2,958,465) or not finite
-                    // stays the number written: Int(serial) would trap on 1e300.
-                    if kind != .none, let serial = Double(String(decoding: raw, as: UTF8.self)), serial.isFinite, (0...2_958_466).contains(serial) {
-                        scratch.append(contentsOf: ExcelDate.iso(serial: serial, kind: kind, date1904: date1904).utf8)
-                    } else {
-                        ExcelNumber.appendPlain(raw, to: &scratch)
-                    }
-                default:
-                    // `str` (a formula's text), `e` (an error such as #N/A), `d` (an ISO date).
-                    XMLScan.unescape(UnsafeBufferPointer(start: window + value.lowerBound, count: value.count), into: &scratch)
+                guard try window.collectText(until: "</c>", into: &cell) else {
+                    throw ZipArchive.Damage(reason: "is corrupt (row \(line) has an unclosed cell)")
                 }
+            } else {
+                var sawValue = false
+                while true {
+                    guard try window.nextTag(), !window.matches("</row", at: window.start) else {
+                        throw ZipArchive.Damage(reason: "is corrupt (row \(line) has an unclosed cell)")
+                    }
+                    let at = window.start
+                    if window.matches("</c>", at: at) {
+                        window.start = at + 4
+                        break
+                    }
+                    window.start = at + 1
+                    if !sawValue && window.matches("<v", at: at) && window.endsName(at: at + 2) {
+                        sawValue = true
+                        guard let valueTag = try window.tagEnd("is corrupt (row \(line) has a value tag over 4 MB)") else { continue }
+                        if window.selfClosing(valueTag) { continue }
+                        window.start = valueTag + 1
+                        try window.text(into: &cell)
+                        // Most cells are `<v>...</v></c>`: past the end tag at once.
+                        if window.matches("</v>", at: window.start) { window.start += 4 }
+                    }
+                }
+                if !sawValue { continue }
             }
-            if scratch.isEmpty { continue }
-            while sink.endCount < cellColumn { sink.endField() }
-            scratch.withUnsafeBufferPointer { sink.append($0.baseAddress, $0.count) }
-            sink.endField()
+            let value = cell.written
+            let leftOut = cell.cut?.scalarsLeftOut ?? 0
+            scratch.removeAll(keepingCapacity: true)
+            switch (isInline, type, typeSecond) {
+            case (false, UInt8(ascii: "s"), 0):
+                // Plain digits only: `-1` was read as string 1, and a 20-digit index was
+                // reported as 2147483647; both are named as written.
+                let written = String(decoding: value, as: UTF8.self)
+                guard let index = Self.wholeNumber(written, upTo: Int(Int32.max)), let shared = strings[index] else {
+                    throw ZipArchive.Damage(reason: "is corrupt (row \(line) names shared string \(Self.shown(written)), which is missing)")
+                }
+                try shared.text.withUnsafeBufferPointer { try self.put($0, leftOut: shared.scalarsLeftOut, column: cellColumn, line: line, into: &sink) }
+            case (false, UInt8(ascii: "b"), _):
+                try (value.first == UInt8(ascii: "1") ? Self.trueText : Self.falseText).withUnsafeBufferPointer {
+                    try self.put($0, leftOut: 0, column: cellColumn, line: line, into: &sink)
+                }
+            case (false, UInt8(ascii: "n"), _):
+                let kind = style < dateStyles.count ? dateStyles[style] : .none
+                // A date serial beyond Excel's last day (9999-12-31, 2,958,465) or not finite
+                // stays the number written: Int(serial) would trap on 1e300.
+                if kind != .none, leftOut == 0, let serial = Double(String(decoding: value, as: UTF8.self)), serial.isFinite,
+                   (0...2_958_466).contains(serial) {
+                    scratch.append(contentsOf: ExcelDate.iso(serial: serial, kind: kind, date1904: date1904).utf8)
+                } else {
+                    ExcelNumber.appendPlain(value, to: &scratch)
+                }
+                try scratch.withUnsafeBufferPointer { try self.put($0, leftOut: leftOut, column: cellColumn, line: line, into: &sink) }
+            default:
+                // Inline strings, `str` (a formula's text), `e` (an error such as #N/A), `d` (an
+                // ISO date): the text as written.
+                try put(value, leftOut: leftOut, column: cellColumn, line: line, into: &sink)
+            }
         }
     }
 
-    /// The text span of the first `<v>` (or other element named `tag`) in `from..<to`.
-    private func elementText(_ tag: StaticString, from: Int, to: Int) -> Range<Int>? {
-        var i = from
-        while let open = find(Self.lt, from: i), open < to {
-            if matches(tag, at: open), let tagEnd = find(Self.gt, from: open), tagEnd < to {
-                let after = window[open + tag.utf8CodeUnitCount]
-                if after == Self.gt || after == UInt8(ascii: " ") || after == Self.slash {
-                    if window[tagEnd - 1] == Self.slash { return nil }
-                    guard let close = find(Self.lt, from: tagEnd + 1), close <= to else { return nil }
-                    return (tagEnd + 1)..<close
-                }
-            }
-            i = open + 1
-        }
-        return nil
-    }
+    /// `bytes` for a message: whole megabytes, or bytes below one.
+    static func megabytes(_ bytes: Int) -> String { bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes) bytes" }
 
-    /// The concatenated `<t>` texts of an inline string, phonetic runs (`<rPh>`) left out.
-    private func collectText(from: Int, to: Int, into out: inout [UInt8]) {
-        XMLScan.collectText(UnsafeBufferPointer(start: window + from, count: to - from), into: &out)
+    private static let trueText = Array("TRUE".utf8), falseText = Array("FALSE".utf8)
+
+    /// Writes one cell's text (and the scalars left out of it) into its column; an empty cell
+    /// is no field. Refuses the row once it holds more than `maximumRowBytes`.
+    private func put(_ text: UnsafeBufferPointer<UInt8>, leftOut: Int, column: Int, line: Int, into sink: inout FieldSink) throws {
+        if text.isEmpty && leftOut == 0 { return }
+        while sink.endCount < column { sink.endField() }
+        sink.append(text.baseAddress, text.count)
+        sink.noteLeftOut(scalars: leftOut)
+        sink.endField()
+        if sink.byteCount > rowLimit {
+            throw ZipArchive.Damage(reason: "has a row too large to read: row \(line) holds over \(Self.megabytes(rowLimit)) of text by column \(column + 1); split its cells or save the sheet as CSV")
+        }
     }
 
     // MARK: - Styles
@@ -433,10 +396,4 @@ public struct XLSXReader {
         default: return .none
         }
     }
-}
-
-/// Frees the sheet's window when the last copy of a reader goes.
-final class WindowKeeper {
-    var pointer: UnsafeMutablePointer<UInt8>?
-    deinit { pointer?.deallocate() }
 }

@@ -127,33 +127,4 @@ enum XMLScan {
             }
         }
     }
-
-    /// The text of every `<t>` in `b`, in order, skipping phonetic runs (`<rPh>...</rPh>`).
-    static func collectText(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        var i = 0
-        let n = b.count
-        while i < n {
-            guard b[i] == UInt8(ascii: "<") else { i += 1; continue }
-            if i + 4 < n && b[i + 1] == UInt8(ascii: "r") && b[i + 2] == UInt8(ascii: "P") && b[i + 3] == UInt8(ascii: "h") {
-                // Skip to `</rPh>`.
-                var j = i + 4
-                while j + 5 < n && !(b[j] == UInt8(ascii: "<") && b[j + 1] == UInt8(ascii: "/") && b[j + 2] == UInt8(ascii: "r") && b[j + 3] == UInt8(ascii: "P")) { j += 1 }
-                i = j + 1
-                continue
-            }
-            if i + 2 < n && b[i + 1] == UInt8(ascii: "t") && (b[i + 2] == UInt8(ascii: ">") || b[i + 2] == 32) {
-                var j = i + 2
-                while j < n && b[j] != UInt8(ascii: ">") { j += 1 }
-                guard j < n else { return }
-                if b[j - 1] == UInt8(ascii: "/") { i = j + 1; continue }
-                let textStart = j + 1
-                var k = textStart
-                while k < n && b[k] != UInt8(ascii: "<") { k += 1 }
-                unescape(UnsafeBufferPointer(rebasing: b[textStart..<k]), into: &out)
-                i = k
-                continue
-            }
-            i += 1
-        }
-    }
 }

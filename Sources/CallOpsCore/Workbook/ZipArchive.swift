@@ -111,16 +111,24 @@ public final class ZipArchive {
     /// A pull stream of an entry's bytes.
     public func stream(_ entry: Entry) throws -> EntryStream { try EntryStream(archive: self, entry: entry) }
 
+    /// The most of a small part read whole: a workbook's list of sheets and styles are a few
+    /// kilobytes; a larger one is a damaged (or hostile) file, not memory to spend.
+    static let maximumPartBytes = 16 << 20
+
     /// An entry's whole bytes (the small parts of a workbook: its list of sheets, styles).
     public func contents(of entry: Entry) throws -> [UInt8] {
         let stream = try stream(entry)
         var out: [UInt8] = []
-        out.reserveCapacity(entry.uncompressedSize)
+        // The directory's size is the file's word, not a fact: a forged 4 GB is not reserved.
+        out.reserveCapacity(min(entry.uncompressedSize, 1 << 16))
         let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
         defer { chunk.deallocate() }
         while true {
             let n = try stream.read(into: chunk, capacity: 1 << 16)
             if n == 0 { break }
+            guard out.count + n <= Self.maximumPartBytes else {
+                throw Damage(reason: "is corrupt (its part \(entry.name) is over \(Self.maximumPartBytes >> 20) MB)")
+            }
             out.append(contentsOf: UnsafeBufferPointer(start: chunk, count: n))
         }
         return out
@@ -134,7 +142,8 @@ public final class EntryStream {
     private let entry: ZipArchive.Entry
     private let z: UnsafeMutablePointer<z_stream>
     /// Compressed bytes, read a chunk at a time; its address never changes (zlib keeps it).
-    private let input = UnsafeMutablePointer<UInt8>.allocate(capacity: EntryStream.inputChunk)
+    private let input: UnsafeMutablePointer<UInt8>
+    private let inputCapacity: Int
     private var streamEnded = false
     private var nextInput: Int
     private let inputEnd: Int
@@ -143,6 +152,8 @@ public final class EntryStream {
     private var finished = false
     /// Compressed bytes read so far (for progress).
     public private(set) var bytesRead = 0
+    /// The entry's size inflated, as the directory gives it (checked at the end).
+    var expectedSize: Int { entry.uncompressedSize }
     private static let inputChunk = 1 << 18
 
     init(archive: ZipArchive, entry: ZipArchive.Entry) throws {
@@ -159,6 +170,9 @@ public final class EntryStream {
         nextInput = entry.localHeaderOffset + 30 + Int(ZipArchive.u16(header, 26)) + Int(ZipArchive.u16(header, 28))
         inputEnd = nextInput + entry.compressedSize
         guard inputEnd <= archive.fileSize else { throw ZipArchive.Damage(reason: "is truncated (\(entry.name) runs past the end of the file)") }
+        // A part's compressed bytes are read a chunk at a time, no larger than the part.
+        inputCapacity = max(1, min(Self.inputChunk, entry.compressedSize))
+        input = .allocate(capacity: inputCapacity)
         z = .allocate(capacity: 1)
         z.initialize(to: z_stream())
         if entry.method == 8 {
@@ -193,7 +207,7 @@ public final class EntryStream {
             z.pointee.avail_out = UInt32(capacity)
             while z.pointee.avail_out > 0 {
                 if z.pointee.avail_in == 0 {
-                    let count = min(Self.inputChunk, inputEnd - nextInput)
+                    let count = min(inputCapacity, inputEnd - nextInput)
                     guard count > 0 else {
                         throw ZipArchive.Damage(reason: "is truncated or corrupt (\(entry.name) ends before its data does)")
                     }
