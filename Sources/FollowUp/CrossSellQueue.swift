@@ -61,8 +61,11 @@ public struct Households {
     /// policies sold by then and not yet cancelled or lapsed).
     public func household(_ db: Database, lead: LeadProgress.Snapshot, asOf: String? = nil) throws -> Household {
         var members = [HouseholdMember(relation: "self", age: lead.age)]
-        let known = try Row.fetchAll(db, sql: "SELECT relation, age FROM family_member WHERE lead_id = ? ORDER BY relation, age DESC", arguments: [lead.id])
-        for row in known { members.append(HouseholdMember(relation: row["relation"], age: row["age"])) }
+        let known = try Row.fetchAll(db, sql: "SELECT id, relation, age FROM family_member WHERE lead_id = ? ORDER BY relation, age DESC", arguments: [lead.id])
+        for row in known {
+            members.append(HouseholdMember(relation: try StoredValue.string(row, "relation", table: "family_member"),
+                                           age: try StoredValue.value(Int.self, row, "age", table: "family_member")))
+        }
         // The lead file's marital status and children count stand in for members not yet named.
         if lead.married == true && !members.contains(where: { $0.relation == "spouse" }) {
             members.append(HouseholdMember(relation: "spouse", age: nil))

@@ -57,15 +57,15 @@ public enum CustomerServicing {
     static let invariant = Invariant("every customer has a servicing agent") { db in
         // One line per customer, from its first policy in force (as GROUP BY lead_id gave).
         let rows = try Row.fetchAll(db, sql: """
-            SELECT lead_id, servicing_agent_id FROM policy WHERE status = 'in_force' ORDER BY lead_id, id
+            SELECT id, lead_id, servicing_agent_id FROM policy WHERE status = 'in_force' ORDER BY lead_id, id
             """)
-        let standings = try Roster.standings(db, ids: rows.compactMap { $0["servicing_agent_id"] as Int64? })
+        let standings = try Roster.standings(db, ids: rows.compactMap { try StoredValue.optionalInt64($0, "servicing_agent_id", table: "policy") })
         let codes = try Roster.codes(db, ids: standings.filter { $0.value.status == .left }.keys)
         var seen = Set<Int64>()
         var lines: [String] = []
         for row in rows {
-            let customer: Int64 = row["lead_id"]
-            let agent: Int64? = row["servicing_agent_id"]
+            let customer = try StoredValue.int64(row, "lead_id", table: "policy")
+            let agent = try StoredValue.optionalInt64(row, "servicing_agent_id", table: "policy")
             let standing = agent.flatMap { standings[$0] }
             guard standing == nil || standing?.status == .left, seen.insert(customer).inserted else { continue }
             if let agent, let code = codes[agent] {
@@ -88,10 +88,13 @@ public enum CustomerServicing {
     public static func customerCounts(_ db: Database, agents: [Int64]) throws -> [Int64: Int] {
         var counts = Dictionary(uniqueKeysWithValues: agents.map { ($0, 0) })
         let rows = try Row.fetchAll(db, sql: """
-            SELECT servicing_agent_id AS agent, COUNT(DISTINCT lead_id) AS n FROM policy
+            SELECT MIN(id) AS id, servicing_agent_id AS agent, COUNT(DISTINCT lead_id) AS n FROM policy
             WHERE status = 'in_force' GROUP BY servicing_agent_id
             """)
-        for row in rows where counts[row["agent"]] != nil { counts[row["agent"]] = row["n"] }
+        for row in rows {
+            guard let agent = try StoredValue.optional(Int64.self, row, "agent", table: "policy"), counts[agent] != nil else { continue }
+            counts[agent] = try StoredValue.value(Int.self, row, "n", table: "policy")
+        }
         return counts
     }
 
@@ -105,14 +108,17 @@ public enum CustomerServicing {
     /// A customer's hand-overs, oldest first, as lines of the lead's story (`leads why`).
     public static func history(_ db: Database, customer: Int64) throws -> [LeadLedger.Event] {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT at, from_agent_id, to_agent_id, reason FROM customer_ledger WHERE lead_id = ? ORDER BY id
+            SELECT id, at, from_agent_id, to_agent_id, reason FROM customer_ledger WHERE lead_id = ? ORDER BY id
             """, arguments: [customer])
-        let codes = try Roster.codes(db, ids: rows.flatMap { [$0["to_agent_id"], $0["from_agent_id"]].compactMap { $0 as Int64? } })
-        return rows.compactMap { row in
-            guard let taker = codes[row["to_agent_id"]] else { return nil }
-            let giver = (row["from_agent_id"] as Int64?).flatMap { codes[$0] } ?? "nobody"
-            return LeadLedger.Event(at: row["at"], event: "handed_over", agentCode: taker,
-                                    reason: "customer handed over from \(giver) to \(taker): \(row["reason"] as String)")
+        let table = "customer_ledger"
+        let givers = try rows.map { try StoredValue.optionalInt64($0, "from_agent_id", table: table) }
+        let takers = try rows.map { try StoredValue.int64($0, "to_agent_id", table: table) }
+        let codes = try Roster.codes(db, ids: givers.compactMap { $0 } + takers)
+        return try zip(rows, zip(givers, takers)).compactMap { row, agents in
+            guard let taker = codes[agents.1] else { return nil }
+            let giver = agents.0.flatMap { codes[$0] } ?? "nobody"
+            return LeadLedger.Event(at: try StoredValue.string(row, "at", table: table), event: "handed_over", agentCode: taker,
+                                    reason: "customer handed over from \(giver) to \(taker): \(try StoredValue.string(row, "reason", table: table))")
         }
     }
 

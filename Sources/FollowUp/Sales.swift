@@ -9,6 +9,13 @@ public enum Insured: String, Codable, CaseIterable, Sendable {
     case `self`, spouse, child, parent
 }
 
+/// Where a policy stands (`policy.status`): in force, cancelled in its free-look period, or lapsed
+/// for an unpaid renewal premium.
+public enum PolicyStatus: String, Codable, CaseIterable, Sendable {
+    case inForce = "in_force"
+    case cancelled, lapsed
+}
+
 /// A sale as the agent records it.
 public struct SaleInput: Sendable {
     public var product: String
@@ -50,6 +57,24 @@ public struct Policy: Codable, Equatable, Sendable, FetchableRecord {
         case insuredAge = "insured_age"
         case soldAt = "sold_at"
         case stabilizedAt = "stabilized_at"
+    }
+
+    /// A row of `Sales.policySelect`. Each column through `StoredValue`: GRDB's Codable decoding
+    /// gives an error that names neither table nor row for text in an integer column.
+    public init(row: Row) throws {
+        let table = "policy"
+        id = try StoredValue.int64(row, "id", table: table)
+        leadID = try StoredValue.int64(row, "lead_id", table: table)
+        agentCode = try StoredValue.string(row, "agent_code", table: table)
+        product = try StoredValue.string(row, "product", table: table)
+        line = try StoredValue.string(row, "line", table: table)
+        premiumFen = try StoredValue.money(row, "premium_fen", table: table).fen
+        mode = try StoredValue.string(row, "mode", table: table)
+        insured = try StoredValue.string(row, "insured", table: table)
+        insuredAge = try StoredValue.optional(Int.self, row, "insured_age", table: table)
+        soldAt = try StoredValue.string(row, "sold_at", table: table)
+        status = try StoredValue.string(row, "status", table: table)
+        stabilizedAt = try StoredValue.optional(String.self, row, "stabilized_at", table: table)
     }
 }
 
@@ -112,8 +137,9 @@ public struct Sales {
         guard let row = try Row.fetchOne(db, sql: "SELECT id, lead_id, premium_fen, sold_at, status FROM policy WHERE id = ?", arguments: [id]) else {
             throw CallOpsError.notFound(kind: "policy", key: String(id), hint: "policy ids are printed by `callops sales record`")
         }
-        guard (row["status"] as String) == "in_force" else {
-            throw CallOpsError.refused("policy \(id) is \(row["status"] as String), not in force; nothing was changed")
+        let status = try StoredValue.enum(PolicyStatus.self, row, "status", table: "policy")
+        guard status == .inForce else {
+            throw CallOpsError.refused("policy \(id) is \(status.rawValue), not in force; nothing was changed")
         }
         let sold = try StoredValue.time(row, "sold_at", clock: clock, table: "policy")
         let lastDay = clock.adding(days: settings.sales.freeLookDays, to: clock.startOfDay(sold))
@@ -122,7 +148,8 @@ public struct Sales {
         }
         try db.execute(sql: "UPDATE policy SET status = 'cancelled', cancelled_at = ?, cancel_reason = ? WHERE id = ?",
                        arguments: [clock.nowTimestamp, reason, id])
-        try LeadProgress.removePremium(db, lead: row["lead_id"], premium: Money(fen: row["premium_fen"]))
+        try LeadProgress.removePremium(db, lead: try StoredValue.int64(row, "lead_id", table: "policy"),
+                                       premium: try StoredValue.money(row, "premium_fen", table: "policy"))
     }
 
     /// Policies in force sold in [soldFrom, soldTo).
@@ -152,10 +179,11 @@ public struct Sales {
 
     /// The policies of rows read with `policySelect`, each with its seller's agent code.
     static func withSellers(_ db: Database, _ rows: [Row]) throws -> [Policy] {
-        let codes = try Roster.codes(db, ids: rows.map { $0["agent_id"] as Int64 })
-        return try rows.map { row in
+        let sellers = try rows.map { try StoredValue.int64($0, "agent_id", table: "policy") }
+        let codes = try Roster.codes(db, ids: sellers)
+        return try zip(rows, sellers).map { row, seller in
             var policy = try Policy(row: row)
-            policy.agentCode = codes[row["agent_id"]] ?? ""
+            policy.agentCode = codes[seller] ?? ""
             return policy
         }
     }
