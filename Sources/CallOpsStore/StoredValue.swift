@@ -224,7 +224,8 @@ extension StoredValue {
 extension StoredValue {
     /// What a stored `T` should look like, in words, for an error.
     static func expectation<T>(_ type: T.Type) -> String {
-        switch type {
+        if let described = type as? any StoredValueDescribed.Type { return described.storedExpectation }
+        return switch type {
         case is String.Type: "text"
         case is Bool.Type: "0 or 1"
         case is Double.Type: "a number"

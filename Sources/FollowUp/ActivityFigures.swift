@@ -79,7 +79,7 @@ public enum ActivityFigures {
                 SELECT day || ' agent ' || agent_id AS id, talk_seconds FROM activity_day
                 WHERE day >= ? AND day < ? AND (typeof(talk_seconds) <> 'integer' OR talk_seconds NOT BETWEEN 0 AND ? * dials) LIMIT 1
                 """, arguments: [days.first, days.end, InputRange.maximumTalkSeconds]) {
-                throw StoredValueError(table: "activity_day", row: bad["id"], column: "talk_seconds", value: "\(bad["talk_seconds"] as DatabaseValue)",
+                throw StoredValueError(table: "activity_day", row: StoredValue.text(bad, "id"), column: "talk_seconds", value: StoredValue.text(bad, "talk_seconds"),
                                        expected: "at most 86,400 seconds a call (a call's talk_seconds is out of range)")
             }
             for row in try Row.fetchAll(db, sql: """

@@ -49,3 +49,10 @@ extension FollowUpSchema {
         StoredValue.badDays(table: "customer_touch", column: "on_day"),
     ]
 }
+
+// The module's stored statuses read as cases (or the named error) in records and `StoredValue`.
+extension PolicyStatus: StoredCase {}
+extension PremiumMode: StoredCase {}
+extension Insured: StoredCase {}
+extension Disposition: StoredCase {}
+extension TouchKind: StoredCase {}
