@@ -101,24 +101,20 @@ public enum CustomerServicing {
     /// Hands one customer to a new servicing agent, with its ledger line.
     public static func handOver(_ db: Database, customer: LeadID, from: AgentID?, to: AgentID, reason: String, clock: Clock) throws {
         try db.execute(sql: "UPDATE policy SET servicing_agent_id = ? WHERE lead_id = ?", arguments: [to, customer])
-        try db.execute(sql: "INSERT INTO customer_ledger (lead_id, at, from_agent_id, to_agent_id, reason) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [customer, clock.nowTimestamp, from, to, reason])
+        var entry = CustomerLedgerEntry(leadID: customer.rawValue, at: clock.nowTimestamp, fromAgentID: from?.rawValue, toAgentID: to.rawValue, reason: reason)
+        try entry.insert(db)
     }
 
     /// A customer's hand-overs, oldest first, as lines of the lead's story (`leads why`).
     public static func history(_ db: Database, customer: Int64) throws -> [LeadLedger.Event] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, at, from_agent_id, to_agent_id, reason FROM customer_ledger WHERE lead_id = ? ORDER BY id
-            """, arguments: [customer])
-        let table = "customer_ledger"
-        let givers = try rows.map { try StoredValue.optionalInt64($0, "from_agent_id", table: table) }
-        let takers = try rows.map { try StoredValue.int64($0, "to_agent_id", table: table) }
-        let codes = try Roster.codes(db, ids: givers.compactMap { $0 } + takers)
-        return try zip(rows, zip(givers, takers)).compactMap { row, agents in
-            guard let taker = codes[agents.1] else { return nil }
-            let giver = agents.0.flatMap { codes[$0] } ?? "nobody"
-            return LeadLedger.Event(at: try StoredValue.string(row, "at", table: table), event: "handed_over", agentCode: taker,
-                                    reason: "customer handed over from \(giver) to \(taker): \(try StoredValue.string(row, "reason", table: table))")
+        let entries = try CustomerLedgerEntry.filter(CustomerLedgerEntry.Columns.leadID == customer)
+            .order(CustomerLedgerEntry.Columns.id).fetchAll(db)
+        let codes = try Roster.codes(db, ids: entries.flatMap { [$0.toAgentID] + ($0.fromAgentID.map { [$0] } ?? []) })
+        return entries.compactMap { entry in
+            guard let taker = codes[entry.toAgentID] else { return nil }
+            let giver = entry.fromAgentID.flatMap { codes[$0] } ?? "nobody"
+            return LeadLedger.Event(at: entry.at, event: "handed_over", agentCode: taker,
+                                    reason: "customer handed over from \(giver) to \(taker): \(entry.reason)")
         }
     }
 
