@@ -122,8 +122,8 @@ public struct Programmes {
             throw CallOpsError.invalidValue(field: "--date", value: on.description, expected: "a day from the first policy's sale (\(first)) on")
         }
         let agent = try Roster.agent(db, code: serving)
-        try db.execute(sql: "INSERT INTO customer_touch (lead_id, agent_id, kind, on_day, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [customer, agent.id, kind.rawValue, on.description, note, clock.nowTimestamp])
+        var touch = CustomerTouch(leadID: customer, agentID: agent.id, kind: kind, onDay: on, note: note, recordedAt: clock.nowTimestamp)
+        try touch.insert(db)
         return serving
     }
 
@@ -133,12 +133,14 @@ public struct Programmes {
     public func recordNurtureCall(_ db: Database, callID: String) throws -> Bool {
         guard let call = try Row.fetchOne(db, sql: "SELECT id, lead_id, agent_id, started_at, contact, note FROM call WHERE call_id = ?",
                                           arguments: [callID]) else { return false }
-        let lead: Int64 = call["lead_id"]
-        guard call["contact"] as Bool, try CustomerServicing.servingAgent(db, customer: lead) != nil else { return false }
-        let at: String = call["started_at"]
-        try db.execute(sql: """
-            INSERT INTO customer_touch (lead_id, agent_id, kind, on_day, note, call_id, recorded_at) VALUES (?, ?, 'call', ?, ?, ?, ?)
-            """, arguments: [lead, call["agent_id"] as Int64, String(at.prefix(10)), call["note"] as String?, call["id"] as Int64, clock.nowTimestamp])
+        let lead = try StoredValue.int64(call, "lead_id", table: "call")
+        guard try StoredValue.value(Bool.self, call, "contact", table: "call"),
+              try CustomerServicing.servingAgent(db, customer: lead) != nil else { return false }
+        var touch = CustomerTouch(leadID: lead, agentID: try StoredValue.int64(call, "agent_id", table: "call"), kind: .call,
+                                  onDay: try StoredValue.day(call, "started_at", table: "call"),
+                                  note: try StoredValue.optional(String.self, call, "note", table: "call"),
+                                  callID: try StoredValue.int64(call, "id", table: "call"), recordedAt: clock.nowTimestamp)
+        try touch.insert(db)
         return true
     }
 
