@@ -250,9 +250,8 @@ public struct Renewals {
         }
         let soldOn = try StoredValue.day(row, "sold_at", table: "policy")
         let next = RenewalRules.dueDay(soldOn: soldOn, mode: mode, installment: installment + 1)
-        try db.execute(sql: """
-            INSERT INTO renewal_payment (policy_id, installment, due_on, amount_fen, paid_on, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [id, installment, due.description, amount.fen, paid.description, clock.nowTimestamp])
+        var payment = RenewalPayment(policyID: id, installment: installment, dueOn: due, amount: amount, paidOn: paid, recordedAt: clock.nowTimestamp)
+        try payment.insert(db)
         try db.execute(sql: "UPDATE policy SET renewals_paid = ?, next_due_on = ? WHERE id = ?", arguments: [installment, next.description, id])
         return Collection(policyID: id, installment: installment, amount: amount, dueOn: due.description, paidOn: paid.description,
                           nextDueOn: next.description)
@@ -268,14 +267,13 @@ public struct Renewals {
         guard try StoredValue.enum(PolicyStatus.self, row, "status", table: "policy") != .cancelled else {
             throw CallOpsError.refused("policy \(id) was cancelled in its free-look period; there is nothing to deliver")
         }
-        if let earlier = try String.fetchOne(db, sql: "SELECT delivered_on FROM policy_delivery WHERE policy_id = ?", arguments: [id]) {
-            throw CallOpsError.refused("policy \(id) was delivered on \(earlier); nothing was changed")
+        if let earlier = try PolicyDelivery.fetchOne(db, key: id) {
+            throw CallOpsError.refused("policy \(id) was delivered on \(earlier.deliveredOn); nothing was changed")
         }
         guard try delivered >= StoredValue.day(row, "sold_at", table: "policy") else {
             throw CallOpsError.invalidValue(field: "--date", value: delivered.description, expected: "a day on or after the sale (\(try StoredValue.string(row, "sold_at", table: "policy")))")
         }
-        try db.execute(sql: "INSERT INTO policy_delivery (policy_id, delivered_on, recorded_at) VALUES (?, ?, ?)",
-                       arguments: [id, delivered.description, clock.nowTimestamp])
+        try PolicyDelivery(policyID: id, deliveredOn: delivered, recordedAt: clock.nowTimestamp).insert(db)
     }
 
     /// Policies in force or lapsed sold more than `delivery_days` ago and not delivered, oldest first.
