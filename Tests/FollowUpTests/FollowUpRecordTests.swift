@@ -70,6 +70,12 @@ import Testing
             #expect(try StoredValue.value(PremiumMode.self, row, "mode", table: "policy") == .monthly)
             #expect(try StoredValue.value(Insured.self, row, "insured", table: "policy") == .self)
             #expect(try StoredValue.value(Disposition.self, row, "disposition", table: "call") == .sale)
+            // The sale's row, written by its record, reads back whole; the trigger put in the servicing agent.
+            let policy = try #require(try StoredPolicy.fetchOne(db, key: 1))
+            #expect(policy.leadID == 1 && policy.agentID == 1 && policy.servicingAgentID == 1 && policy.product == "ACC01")
+            #expect(policy.premium == Money(yuan: 1_200) && policy.mode == .monthly && policy.insured == .self && policy.status == .inForce)
+            #expect(policy.soldAt == "2026-11-20T10:05:00" && policy.nextDueOn == CivilDay("2026-12-20") && policy.renewalsPaid == 0)
+            #expect(policy.lapsedOn == nil && policy.cancelledAt == nil && policy.commission.fen > 0)
             let odd = try #require(try Row.fetchOne(db, sql: "SELECT 1 AS id, 'gone' AS status"))
             #expect(throws: StoredValueError(table: "policy", row: "1", column: "status", value: "gone", expected: "one of in_force, cancelled, lapsed")) {
                 try StoredValue.value(PolicyStatus.self, odd, "status", table: "policy")
