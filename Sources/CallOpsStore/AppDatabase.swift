@@ -420,7 +420,7 @@ public final class AppDatabase: Sendable {
         }
         do {
             let fk = try inspect { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
-            problems += fk.prefix(limit).map { "foreign key broken in \($0[0] as String? ?? "?") row \($0[1] as Int64? ?? 0)" }
+            problems += fk.prefix(limit).map { "foreign key broken in \(StoredValue.text($0, "table")) row \(StoredValue.text($0, "rowid"))" }
             if fk.count > limit { problems.append("(\(fk.count - limit) more broken foreign keys not shown)") }
         } catch {
             problems.append("foreign_key_check could not finish: \(Self.sqliteMessage(error))")

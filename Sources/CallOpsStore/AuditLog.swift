@@ -19,6 +19,16 @@ public enum AuditLog {
             case recordedAt = "recorded_at"
             case osUser = "os_user"
         }
+
+        /// A row of `audit_log`, each column through `StoredValue`: a value another tool wrote
+        /// is an error naming the row and column (GRDB's Codable decoding names neither).
+        public init(row: Row) throws {
+            at = try StoredValue.string(row, "at", table: "audit_log")
+            recordedAt = try StoredValue.optional(String.self, row, "recorded_at", table: "audit_log")
+            osUser = try StoredValue.string(row, "os_user", table: "audit_log")
+            command = try StoredValue.string(row, "command", table: "audit_log")
+            numbers = try StoredValue.count(row, "numbers", table: "audit_log")
+        }
     }
 
     /// Records that `command` showed or wrote `numbers` phone numbers, by the OS account, at the
@@ -33,7 +43,7 @@ public enum AuditLog {
 
     /// The whole log, newest first.
     public static func entries(_ db: Database) throws -> [Entry] {
-        try Entry.fetchAll(db, sql: "SELECT at, recorded_at, os_user, command, numbers FROM audit_log ORDER BY id DESC")
+        try Entry.fetchAll(db, sql: "SELECT id, at, recorded_at, os_user, command, numbers FROM audit_log ORDER BY id DESC")
     }
 
     /// The OS account running this process, from its real user id (not `$USER`, which anyone

@@ -27,8 +27,8 @@ public struct StoredValueError: Error, Equatable, CustomStringConvertible, Senda
 /// Decoding of stored values with an error, never a crash: the only doors from a `Row` column
 /// to a `CivilDay`, a timestamp or a status enum.
 public enum StoredValue {
-    /// The column as text (NULL reads as empty, which no decoder accepts).
-    static func text(_ row: Row, _ column: String) -> String {
+    /// The column as text, for a message (NULL reads as `NULL`, which no decoder accepts).
+    public static func text(_ row: Row, _ column: String) -> String {
         let value: DatabaseValue = row[column]
         return value.isNull ? "NULL" : String.fromDatabaseValue(value) ?? value.description
     }
@@ -214,5 +214,60 @@ extension StoredValue {
             FROM \(table)
             WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR \(column) NOT IN (\(list)))
             """)
+    }
+}
+
+/// Reads for the columns of grouped queries and for text and optional columns: the same named
+/// error as `value(_:_:_:table:expected:)` where GRDB's subscripts (`row[0] as Int64`,
+/// `row["status"] as String`, `row["x"] as Int64?`) are a `try!` that traps on a value that
+/// does not convert (text in an integer column, a fraction from a SUM over one).
+extension StoredValue {
+    /// What a stored `T` should look like, in words, for an error.
+    static func expectation<T>(_ type: T.Type) -> String {
+        if let described = type as? any StoredValueDescribed.Type { return described.storedExpectation }
+        return switch type {
+        case is String.Type: "text"
+        case is Bool.Type: "0 or 1"
+        case is Double.Type: "a number"
+        default: "an integer"
+        }
+    }
+
+    /// The value at `index` of a grouped query (named by its column as the query wrote it).
+    public static func value<T: DatabaseValueConvertible>(_ type: T.Type, _ row: Row, at index: Int, table: String) throws -> T {
+        let stored: DatabaseValue = row[index]
+        guard let decoded = T.fromDatabaseValue(stored) else {
+            throw StoredValueError(table: table, row: key(row), column: Array(row.columnNames)[index],
+                                   value: stored.isNull ? "NULL" : String.fromDatabaseValue(stored) ?? stored.description, expected: expectation(T.self))
+        }
+        return decoded
+    }
+
+    /// The value at `index` of a grouped query, or nil for NULL (a SUM over no row).
+    public static func optional<T: DatabaseValueConvertible>(_ type: T.Type, _ row: Row, at index: Int, table: String) throws -> T? {
+        let stored: DatabaseValue = row[index]
+        return stored.isNull ? nil : try value(type, row, at: index, table: table)
+    }
+
+    /// The row's `column` converted to `T`, with the error naming table, row and column.
+    public static func value<T: DatabaseValueConvertible>(_ type: T.Type, _ row: Row, _ column: String, table: String) throws -> T {
+        try value(type, row, column, table: table, expected: expectation(T.self))
+    }
+
+    /// The row's `column` converted to `T`, or nil for NULL.
+    public static func optional<T: DatabaseValueConvertible>(_ type: T.Type, _ row: Row, _ column: String, table: String) throws -> T? {
+        let stored: DatabaseValue = row[column]
+        return stored.isNull ? nil : try value(type, row, column, table: table)
+    }
+
+    /// The row's text `column` (a status, a code, a stored time kept as text).
+    public static func string(_ row: Row, _ column: String, table: String) throws -> String {
+        try value(String.self, row, column, table: table)
+    }
+
+    /// A day or NULL from the row's `column`.
+    public static func optionalDay(_ row: Row, _ column: String, table: String) throws -> CivilDay? {
+        let stored: DatabaseValue = row[column]
+        return stored.isNull ? nil : try day(row, column, table: table)
     }
 }

@@ -33,13 +33,15 @@ extension ActivityFigures {
                 SELECT agent_id, lead_id FROM policy WHERE sold_at >= ?1 AND sold_at < ?2 AND status <> 'cancelled')
             GROUP BY agent_id
             """, arguments: [from, to]) {
-            result[row[0], default: AgentProposals()].proposals = row[1]
+            result[try StoredValue.value(Int64.self, row, at: 0, table: "call and policy"), default: AgentProposals()].proposals =
+                try StoredValue.value(Int.self, row, at: 1, table: "call and policy")
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT agent_id, SUM(commission_fen) FROM policy
             WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' GROUP BY agent_id
             """, arguments: [from, to]) {
-            result[row[0], default: AgentProposals()].fyc = Money(fen: row[1])
+            result[try StoredValue.value(Int64.self, row, at: 0, table: "policy"), default: AgentProposals()].fyc =
+                Money(fen: try StoredValue.value(Int64.self, row, at: 1, table: "policy"))
         }
         return result
     }
@@ -62,18 +64,21 @@ extension ActivityFigures {
             SELECT agent_id, substr(started_at, 1, 10) AS day, COUNT(*), SUM(contact), SUM(effective)
             FROM call WHERE started_at >= ? AND started_at < ? GROUP BY agent_id, day
             """, arguments: [from, to]) {
-            let day: String = row[1]
-            result[row[0], default: [:]][day] = DayActivity(day: day, dials: row[2], contacts: row[3], effectiveCalls: row[4])
+            let day = try StoredValue.value(String.self, row, at: 1, table: "call")
+            result[try StoredValue.value(Int64.self, row, at: 0, table: "call"), default: [:]][day] = DayActivity(
+                day: day, dials: try StoredValue.value(Int.self, row, at: 2, table: "call"),
+                contacts: try StoredValue.value(Int.self, row, at: 3, table: "call"), effectiveCalls: try StoredValue.value(Int.self, row, at: 4, table: "call"))
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT agent_id, substr(sold_at, 1, 10) AS day, COUNT(*), SUM(premium_fen)
             FROM policy WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' GROUP BY agent_id, day
             """, arguments: [from, to]) {
-            let day: String = row[1]
-            var d = result[row[0]]?[day] ?? .empty(day)
-            d.sales = row[2]
-            d.premium = Money(fen: row[3])
-            result[row[0], default: [:]][day] = d
+            let agent = try StoredValue.value(Int64.self, row, at: 0, table: "policy")
+            let day = try StoredValue.value(String.self, row, at: 1, table: "policy")
+            var d = result[agent]?[day] ?? .empty(day)
+            d.sales = try StoredValue.value(Int.self, row, at: 2, table: "policy")
+            d.premium = Money(fen: try StoredValue.value(Int64.self, row, at: 3, table: "policy"))
+            result[agent, default: [:]][day] = d
         }
         return result
     }

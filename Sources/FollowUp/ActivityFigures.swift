@@ -37,8 +37,8 @@ public enum ActivityFigures {
             SELECT SUM(contacts), COUNT(*) FROM (
                 SELECT SUM(contact) AS contacts FROM call WHERE started_at >= ? AND started_at < ?
                 GROUP BY agent_id, substr(started_at, 1, 10))
-            """, arguments: [from, to]), let days = row[1] as Int?, days > 0 else { return nil }
-        return Double(row[0] as Int? ?? 0) / Double(days)
+            """, arguments: [from, to]), let days = try StoredValue.optional(Int.self, row, at: 1, table: "call"), days > 0 else { return nil }
+        return Double(try StoredValue.optional(Int.self, row, at: 0, table: "call") ?? 0) / Double(days)
     }
 
     /// Per agent over [from, to): calls and sales (cancelled ones do not count). Whole days come
@@ -54,18 +54,20 @@ public enum ActivityFigures {
             """, arguments: [to]) {
             let id = try StoredValue.int64(row, "agent_id", table: "policy")
             var a = AgentActivity(agentID: id)
-            a.lastSaleAt = row["last_sale"]
+            a.lastSaleAt = try StoredValue.optional(String.self, row, "last_sale", table: "policy")
             result[id] = a
         }
-        func add(_ row: Row) {
-            let id: Int64 = row[0]
+        // `table` names where the sums came from (activity_day, or call and policy at the edges).
+        func add(_ row: Row, table: String) throws {
+            func sum(_ index: Int) throws -> Int { try StoredValue.optional(Int.self, row, at: index, table: table) ?? 0 }
+            let id = try StoredValue.value(Int64.self, row, at: 0, table: table)
             var a = result[id] ?? AgentActivity(agentID: id)
-            a.dials += row[1] ?? 0
-            a.contacts += row[2] ?? 0
-            a.effectiveCalls += row[3] ?? 0
-            a.talkSeconds += row[4] ?? 0
-            a.sales += row[5] ?? 0
-            a.premium += Money(fen: row[6] ?? 0)
+            a.dials += try sum(1)
+            a.contacts += try sum(2)
+            a.effectiveCalls += try sum(3)
+            a.talkSeconds += try sum(4)
+            a.sales += try sum(5)
+            a.premium += Money(fen: Int64(try sum(6)))
             result[id] = a
         }
         if let days = period.days {
@@ -77,7 +79,7 @@ public enum ActivityFigures {
                 SELECT day || ' agent ' || agent_id AS id, talk_seconds FROM activity_day
                 WHERE day >= ? AND day < ? AND (typeof(talk_seconds) <> 'integer' OR talk_seconds NOT BETWEEN 0 AND ? * dials) LIMIT 1
                 """, arguments: [days.first, days.end, InputRange.maximumTalkSeconds]) {
-                throw StoredValueError(table: "activity_day", row: bad["id"], column: "talk_seconds", value: "\(bad["talk_seconds"] as DatabaseValue)",
+                throw StoredValueError(table: "activity_day", row: StoredValue.text(bad, "id"), column: "talk_seconds", value: StoredValue.text(bad, "talk_seconds"),
                                        expected: "at most 86,400 seconds a call (a call's talk_seconds is out of range)")
             }
             for row in try Row.fetchAll(db, sql: """
@@ -85,8 +87,11 @@ public enum ActivityFigures {
                        SUM(leads_worked)
                 FROM activity_day WHERE day >= ? AND day < ? GROUP BY agent_id HAVING SUM(dials) > 0 OR SUM(sales) > 0
                 """, arguments: [days.first, days.end]) {
-                add(row)
-                if period.monthAnchored { result[row[0] as Int64]!.leadsWorked = row[7] }
+                try add(row, table: "activity_day")
+                if period.monthAnchored {
+                    result[try StoredValue.value(Int64.self, row, at: 0, table: "activity_day")]?.leadsWorked =
+                        try StoredValue.optional(Int.self, row, at: 7, table: "activity_day") ?? 0
+                }
             }
         }
         for edge in period.edges {
@@ -100,7 +105,7 @@ public enum ActivityFigures {
                     FROM policy WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' GROUP BY agent_id)
                 GROUP BY agent_id
                 """, arguments: [edge.from, edge.to, edge.from, edge.to]) {
-                add(row)
+                try add(row, table: "call and policy")
             }
         }
         if period.monthAnchored {
@@ -112,14 +117,14 @@ public enum ActivityFigures {
                                     AND p.started_at >= ? AND p.started_at < ?)
                     GROUP BY agent_id
                     """, arguments: [edge.from, edge.to, from, edge.from]) {
-                    result[row[0] as Int64]?.leadsWorked += row[1] as Int
+                    result[try StoredValue.value(Int64.self, row, at: 0, table: "call")]?.leadsWorked += try StoredValue.value(Int.self, row, at: 1, table: "call")
                 }
             }
         } else {
             for row in try Row.fetchAll(db, sql: """
                 SELECT agent_id, COUNT(DISTINCT lead_id) FROM call WHERE started_at >= ? AND started_at < ? GROUP BY agent_id
                 """, arguments: [from, to]) {
-                result[row[0] as Int64]?.leadsWorked = row[1]
+                result[try StoredValue.value(Int64.self, row, at: 0, table: "call")]?.leadsWorked = try StoredValue.value(Int.self, row, at: 1, table: "call")
             }
         }
         return result
@@ -136,11 +141,11 @@ public enum ActivityFigures {
             FROM policy WHERE sold_at < ? GROUP BY agent_id
             """, arguments: [from, from, to])
         while let row = try sales.next() {
-            let id: Int64 = row[0]
+            let id = try StoredValue.value(Int64.self, row, at: 0, table: "policy")
             var a = AgentActivity(agentID: id)
-            a.sales = row[1] ?? 0
-            a.premium = Money(fen: row[2] ?? 0)
-            a.lastSaleAt = row[3]
+            a.sales = try StoredValue.optional(Int.self, row, at: 1, table: "policy") ?? 0
+            a.premium = Money(fen: try StoredValue.optional(Int64.self, row, at: 2, table: "policy") ?? 0)
+            a.lastSaleAt = try StoredValue.optional(String.self, row, at: 3, table: "policy")
             result[id] = a
         }
         return result
@@ -153,7 +158,7 @@ public enum ActivityFigures {
             SELECT agent_id, COUNT(DISTINCT substr(sold_at, 1, 10)) FROM policy
             WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' GROUP BY agent_id
             """, arguments: [from, to]) {
-            result[row[0]] = row[1]
+            result[try StoredValue.value(Int64.self, row, at: 0, table: "policy")] = try StoredValue.value(Int.self, row, at: 1, table: "policy")
         }
         return result
     }
@@ -164,14 +169,15 @@ public enum ActivityFigures {
         let filter = agents.map { "AND agent_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         let period = ActivityPeriod(from: from, to: to)
         var days: [String: DayActivity] = [:]
-        func add(_ row: Row) {
-            let day: String = row[0]
+        func add(_ row: Row, table: String) throws {
+            func sum(_ index: Int) throws -> Int { try StoredValue.optional(Int.self, row, at: index, table: table) ?? 0 }
+            let day = try StoredValue.value(String.self, row, at: 0, table: table)
             var d = days[day] ?? DayActivity(day: day)
-            d.dials += row[1] ?? 0
-            d.contacts += row[2] ?? 0
-            d.effectiveCalls += row[3] ?? 0
-            d.sales += row[4] ?? 0
-            d.premium += Money(fen: row[5] ?? 0)
+            d.dials += try sum(1)
+            d.contacts += try sum(2)
+            d.effectiveCalls += try sum(3)
+            d.sales += try sum(4)
+            d.premium += Money(fen: Int64(try sum(5)))
             days[day] = d
         }
         if let whole = period.days {
@@ -179,7 +185,7 @@ public enum ActivityFigures {
                 SELECT day, SUM(dials), SUM(contacts), SUM(effective_calls), SUM(sales), SUM(premium_fen)
                 FROM activity_day WHERE day >= ? AND day < ? \(filter) GROUP BY day HAVING SUM(dials) > 0 OR SUM(sales) > 0
                 """, arguments: [whole.first, whole.end]) {
-                add(row)
+                try add(row, table: "activity_day")
             }
         }
         for edge in period.edges {
@@ -190,7 +196,7 @@ public enum ActivityFigures {
                 SELECT substr(sold_at, 1, 10) AS day, 0, 0, 0, COUNT(*), SUM(premium_fen)
                 FROM policy WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' \(filter) GROUP BY day
                 """, arguments: [edge.from, edge.to, edge.from, edge.to]) {
-                add(row)
+                try add(row, table: "call and policy")
             }
         }
         return days.values.sorted { $0.day < $1.day }
@@ -223,8 +229,10 @@ public enum ActivityFigures {
                   FROM call \(filter))
             GROUP BY attempt ORDER BY attempt
             """, arguments: arguments).map { row in
-            let calls: Int = row["calls"], contacts: Int = row["contacts"], sales: Int = row["sales"]
-            return AttemptRate(attempt: row["attempt"], calls: calls, contacts: contacts, sales: sales,
+            let calls = try StoredValue.value(Int.self, row, "calls", table: "call")
+            let contacts = try StoredValue.value(Int.self, row, "contacts", table: "call")
+            let sales = try StoredValue.value(Int.self, row, "sales", table: "call")
+            return AttemptRate(attempt: try StoredValue.value(Int.self, row, "attempt", table: "call"), calls: calls, contacts: contacts, sales: sales,
                                contactRate: Double(contacts) / Double(calls), saleRate: Double(sales) / Double(calls))
         }
     }

@@ -101,6 +101,8 @@ public struct CallRecorder {
         let servesCustomer = try lead.status == "won" && CustomerServicing.serves(db, agent: agent.id, customer: lead.id)
         let othersLead = lead.agentID != agent.id && !servesCustomer
 
+        // The call's row stays one cached statement, not a record: every call of `calls log`, of
+        // the non-bulk import and of the demo's simulated month is written here.
         try db.cachedStatement(sql: """
             INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective, follow_up,
                               callback_at, note, on_others_lead)

@@ -12,7 +12,7 @@ extension Sales {
             SELECT MIN(id) AS id, agent_id, SUM(commission_fen) AS fyc, SUM(NOT (status = 'cancelled' AND cancelled_at < ?2)) AS kept FROM policy
             WHERE sold_at >= ?1 AND sold_at < ?2 GROUP BY agent_id
             """, arguments: [from, to]) {
-            sold[try StoredValue.int64(row, "agent_id", table: "policy")] = (row["fyc"], row["kept"])
+            sold[try StoredValue.int64(row, "agent_id", table: "policy")] = (try StoredValue.value(Int64.self, row, "fyc", table: "policy"), try StoredValue.value(Int.self, row, "kept", table: "policy"))
         }
         return sold
     }
@@ -23,7 +23,7 @@ extension Sales {
         for row in try Row.fetchAll(db, sql: """
             SELECT MIN(id) AS id, agent_id, SUM(commission_fen) AS fyc FROM policy WHERE status = 'cancelled' AND cancelled_at >= ? AND cancelled_at < ? GROUP BY agent_id
             """, arguments: [from, to]) {
-            clawed[try StoredValue.int64(row, "agent_id", table: "policy")] = row["fyc"]
+            clawed[try StoredValue.int64(row, "agent_id", table: "policy")] = try StoredValue.value(Int64.self, row, "fyc", table: "policy")
         }
         return clawed
     }
@@ -35,7 +35,7 @@ extension Sales {
             SELECT MIN(id) AS id, agent_id, SUM(commission_fen) AS fyc, COUNT(*) AS policies FROM policy
             WHERE status <> 'cancelled' AND sold_at >= ? AND sold_at < ? GROUP BY agent_id
             """, arguments: [from, to]) {
-            kept[try StoredValue.int64(row, "agent_id", table: "policy")] = (row["fyc"], row["policies"])
+            kept[try StoredValue.int64(row, "agent_id", table: "policy")] = (try StoredValue.value(Int64.self, row, "fyc", table: "policy"), try StoredValue.value(Int.self, row, "policies", table: "policy"))
         }
         return kept
     }

@@ -52,8 +52,8 @@ public struct Households {
         guard try LeadProgress.lead(db, id: lead) != nil else {
             throw CallOpsError.notFound(kind: "lead", key: String(lead), hint: "see `callops queue cross-sell --agent A` for customers")
         }
-        try db.execute(sql: "INSERT INTO family_member (lead_id, relation, age, gender) VALUES (?, ?, ?, ?)",
-                       arguments: [lead, relation.rawValue, age, gender?.rawValue])
+        var member = FamilyMember(leadID: lead, relation: relation, age: age, gender: gender?.rawValue)
+        try member.insert(db)
     }
 
     /// The household of a lead: the customer, the family the lead file and the agent told us of,
@@ -61,8 +61,9 @@ public struct Households {
     /// policies sold by then and not yet cancelled or lapsed).
     public func household(_ db: Database, lead: LeadProgress.Snapshot, asOf: String? = nil) throws -> Household {
         var members = [HouseholdMember(relation: "self", age: lead.age)]
-        let known = try Row.fetchAll(db, sql: "SELECT relation, age FROM family_member WHERE lead_id = ? ORDER BY relation, age DESC", arguments: [lead.id])
-        for row in known { members.append(HouseholdMember(relation: row["relation"], age: row["age"])) }
+        for known in try FamilyMember.of(lead: lead.id).fetchAll(db) {
+            members.append(HouseholdMember(relation: known.relation.rawValue, age: known.age))
+        }
         // The lead file's marital status and children count stand in for members not yet named.
         if lead.married == true && !members.contains(where: { $0.relation == "spouse" }) {
             members.append(HouseholdMember(relation: "spouse", age: nil))
@@ -71,16 +72,17 @@ public struct Households {
         for _ in namedChildren..<max(namedChildren, lead.children ?? 0) { members.append(HouseholdMember(relation: "child", age: nil)) }
         var premium = Money.zero
         let policies = try Row.fetchAll(db, sql: """
-            SELECT line, insured, insured_age, premium_fen FROM policy WHERE lead_id = ?1
+            SELECT id, line, insured, insured_age, premium_fen FROM policy WHERE lead_id = ?1
             AND CASE WHEN ?2 IS NULL THEN status = 'in_force'
                      ELSE sold_at <= ?2 AND (status = 'in_force' OR COALESCE(cancelled_at, lapsed_on) > ?2) END
             """, arguments: [lead.id, asOf])
         for policy in policies {
-            premium += Money(fen: policy["premium_fen"])
-            let relation: String = policy["insured"], age: Int? = policy["insured_age"]
+            premium += try StoredValue.money(policy, "premium_fen", table: "policy")
+            let relation = try StoredValue.string(policy, "insured", table: "policy")
+            let age = try StoredValue.optional(Int.self, policy, "insured_age", table: "policy")
             let index = members.firstIndex { $0.relation == relation && (age == nil || $0.age == nil || $0.age == age) }
                 ?? { members.append(HouseholdMember(relation: relation, age: age)); return members.count - 1 }()
-            members[index].lines.insert(policy["line"])
+            members[index].lines.insert(try StoredValue.string(policy, "line", table: "policy"))
         }
         return Household(members: members, annualPremium: premium, income: lead.incomeFen.map { Money(fen: $0) })
     }

@@ -57,15 +57,15 @@ public enum CustomerServicing {
     static let invariant = Invariant("every customer has a servicing agent") { db in
         // One line per customer, from its first policy in force (as GROUP BY lead_id gave).
         let rows = try Row.fetchAll(db, sql: """
-            SELECT lead_id, servicing_agent_id FROM policy WHERE status = 'in_force' ORDER BY lead_id, id
+            SELECT id, lead_id, servicing_agent_id FROM policy WHERE status = 'in_force' ORDER BY lead_id, id
             """)
-        let standings = try Roster.standings(db, ids: rows.compactMap { $0["servicing_agent_id"] as Int64? })
+        let standings = try Roster.standings(db, ids: rows.compactMap { try StoredValue.optionalInt64($0, "servicing_agent_id", table: "policy") })
         let codes = try Roster.codes(db, ids: standings.filter { $0.value.status == .left }.keys)
         var seen = Set<Int64>()
         var lines: [String] = []
         for row in rows {
-            let customer: Int64 = row["lead_id"]
-            let agent: Int64? = row["servicing_agent_id"]
+            let customer = try StoredValue.int64(row, "lead_id", table: "policy")
+            let agent = try StoredValue.optionalInt64(row, "servicing_agent_id", table: "policy")
             let standing = agent.flatMap { standings[$0] }
             guard standing == nil || standing?.status == .left, seen.insert(customer).inserted else { continue }
             if let agent, let code = codes[agent] {
@@ -88,31 +88,33 @@ public enum CustomerServicing {
     public static func customerCounts(_ db: Database, agents: [Int64]) throws -> [Int64: Int] {
         var counts = Dictionary(uniqueKeysWithValues: agents.map { ($0, 0) })
         let rows = try Row.fetchAll(db, sql: """
-            SELECT servicing_agent_id AS agent, COUNT(DISTINCT lead_id) AS n FROM policy
+            SELECT MIN(id) AS id, servicing_agent_id AS agent, COUNT(DISTINCT lead_id) AS n FROM policy
             WHERE status = 'in_force' GROUP BY servicing_agent_id
             """)
-        for row in rows where counts[row["agent"]] != nil { counts[row["agent"]] = row["n"] }
+        for row in rows {
+            guard let agent = try StoredValue.optional(Int64.self, row, "agent", table: "policy"), counts[agent] != nil else { continue }
+            counts[agent] = try StoredValue.value(Int.self, row, "n", table: "policy")
+        }
         return counts
     }
 
     /// Hands one customer to a new servicing agent, with its ledger line.
     public static func handOver(_ db: Database, customer: LeadID, from: AgentID?, to: AgentID, reason: String, clock: Clock) throws {
         try db.execute(sql: "UPDATE policy SET servicing_agent_id = ? WHERE lead_id = ?", arguments: [to, customer])
-        try db.execute(sql: "INSERT INTO customer_ledger (lead_id, at, from_agent_id, to_agent_id, reason) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [customer, clock.nowTimestamp, from, to, reason])
+        var entry = CustomerLedgerEntry(leadID: customer.rawValue, at: clock.nowTimestamp, fromAgentID: from?.rawValue, toAgentID: to.rawValue, reason: reason)
+        try entry.insert(db)
     }
 
     /// A customer's hand-overs, oldest first, as lines of the lead's story (`leads why`).
     public static func history(_ db: Database, customer: Int64) throws -> [LeadLedger.Event] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT at, from_agent_id, to_agent_id, reason FROM customer_ledger WHERE lead_id = ? ORDER BY id
-            """, arguments: [customer])
-        let codes = try Roster.codes(db, ids: rows.flatMap { [$0["to_agent_id"], $0["from_agent_id"]].compactMap { $0 as Int64? } })
-        return rows.compactMap { row in
-            guard let taker = codes[row["to_agent_id"]] else { return nil }
-            let giver = (row["from_agent_id"] as Int64?).flatMap { codes[$0] } ?? "nobody"
-            return LeadLedger.Event(at: row["at"], event: "handed_over", agentCode: taker,
-                                    reason: "customer handed over from \(giver) to \(taker): \(row["reason"] as String)")
+        let entries = try CustomerLedgerEntry.filter(CustomerLedgerEntry.Columns.leadID == customer)
+            .order(CustomerLedgerEntry.Columns.id).fetchAll(db)
+        let codes = try Roster.codes(db, ids: entries.flatMap { [$0.toAgentID] + ($0.fromAgentID.map { [$0] } ?? []) })
+        return entries.compactMap { entry in
+            guard let taker = codes[entry.toAgentID] else { return nil }
+            let giver = entry.fromAgentID.flatMap { codes[$0] } ?? "nobody"
+            return LeadLedger.Event(at: entry.at, event: "handed_over", agentCode: taker,
+                                    reason: "customer handed over from \(giver) to \(taker): \(entry.reason)")
         }
     }
 

@@ -18,5 +18,41 @@ extension FollowUpSchema {
             FROM policy WHERE premium_fen NOT BETWEEN 0 AND 10000000000 OR typeof(premium_fen) <> 'integer'
             """),
         StoredValue.outOfRange(table: "policy", column: "renewals_paid", range: StoredValue.countRange),
+        // Every other column the module reads back as a number, a day, a time or a case: one
+        // that another tool wrote as text is a named error when read, and listed here.
+        StoredValue.badIntegers(table: "policy", column: "lead_id"),
+        StoredValue.badIntegers(table: "policy", column: "agent_id"),
+        StoredValue.badIntegers(table: "policy", column: "servicing_agent_id", nullable: true),
+        StoredValue.badIntegers(table: "policy", column: "commission_fen"),
+        StoredValue.badIntegers(table: "policy", column: "insured_age", nullable: true),
+        StoredValue.badCases(PolicyStatus.self, table: "policy", column: "status"),
+        StoredValue.badCases(Insured.self, table: "policy", column: "insured"),
+        StoredValue.badDays(table: "policy", column: "lapsed_on", nullable: true),
+        StoredValue.badTimes(table: "policy", column: "stabilized_at", nullable: true),
+        StoredValue.badTimes(table: "policy", column: "cancelled_at", nullable: true),
+        StoredValue.badIntegers(table: "call", column: "lead_id"),
+        StoredValue.badIntegers(table: "call", column: "agent_id"),
+        StoredValue.badIntegers(table: "call", column: "contact"),
+        StoredValue.badIntegers(table: "call", column: "effective"),
+        StoredValue.badIntegers(table: "call", column: "follow_up", nullable: true),
+        StoredValue.badCases(Disposition.self, table: "call", column: "disposition"),
+        StoredValue.badTimes(table: "call", column: "callback_at", nullable: true),
+        StoredValue.badIntegers(table: "family_member", column: "age"),
+        StoredValue.badIntegers(table: "renewal_payment", column: "amount_fen"),
+        StoredValue.badDays(table: "renewal_payment", column: "paid_on"),
+        StoredValue.badDays(table: "renewal_payment", column: "due_on"),
+        StoredValue.badDays(table: "policy_delivery", column: "delivered_on", key: "policy_id"),
+        StoredValue.badIntegers(table: "customer_ledger", column: "from_agent_id", nullable: true),
+        StoredValue.badIntegers(table: "customer_ledger", column: "to_agent_id"),
+        StoredValue.badIntegers(table: "customer_touch", column: "lead_id"),
+        StoredValue.badCases(TouchKind.self, table: "customer_touch", column: "kind"),
+        StoredValue.badDays(table: "customer_touch", column: "on_day"),
     ]
 }
+
+// The module's stored statuses read as cases (or the named error) in records and `StoredValue`.
+extension PolicyStatus: StoredCase {}
+extension PremiumMode: StoredCase {}
+extension Insured: StoredCase {}
+extension Disposition: StoredCase {}
+extension TouchKind: StoredCase {}

@@ -97,12 +97,14 @@ public enum FollowUpSchema {
                                       UNION ALL SELECT MAX(substr(sold_at, 1, 10)) FROM policy)
                 """).flatMap { CivilDay($0) }
             for row in try Row.fetchAll(db, sql: "SELECT id, sold_at, mode FROM policy") {
-                guard let sold = CivilDay(row["sold_at"] as String), let mode = PremiumMode(rawValue: row["mode"]) else { continue }
+                // A row that does not decode keeps its defaults here; `callops check` lists it.
+                guard let sold = (try? StoredValue.string(row, "sold_at", table: "policy")).flatMap({ CivilDay($0) }),
+                      let mode = (try? StoredValue.string(row, "mode", table: "policy")).flatMap(PremiumMode.init(rawValue:)) else { continue }
                 var installment = 1
                 while let lastActive, RenewalRules.dueDay(soldOn: sold, mode: mode, installment: installment) < lastActive { installment += 1 }
                 try db.execute(sql: "UPDATE policy SET renewals_paid = ?, next_due_on = ? WHERE id = ?",
                                arguments: [installment - 1, RenewalRules.dueDay(soldOn: sold, mode: mode, installment: installment).description,
-                                           row["id"] as Int64])
+                                           try StoredValue.int64(row, "id", table: "policy")])
             }
         },
         CustomerServicing.migration,
@@ -114,11 +116,12 @@ public enum FollowUpSchema {
     public static let invariants: [Invariant] = LeadDataSchema.invariants + [
         Invariant("a policy's lead is won") { db in
             let policies = try Row.fetchAll(db, sql: "SELECT id, lead_id FROM policy ORDER BY id")
-            let statuses = try Leads.statuses(db, ids: policies.map { $0["lead_id"] as Int64 })
-            return policies.compactMap { row in
-                let lead: Int64 = row["lead_id"]
-                guard let status = statuses[lead], status != LeadStatus.won.rawValue else { return nil }
-                return "policy \(row["id"] as Int64) belongs to lead \(lead), which is \(status)"
+            // A lead_id that is not an integer is listed by the range lines (`badIntegers`), not here.
+            let leads = policies.map { row in try? StoredValue.int64(row, "lead_id", table: "policy") }
+            let statuses = try Leads.statuses(db, ids: leads.compactMap { $0 })
+            return zip(policies, leads).compactMap { row, lead in
+                guard let lead, let status = statuses[lead], status != LeadStatus.won.rawValue else { return nil }
+                return "policy \(StoredValue.text(row, "id")) belongs to lead \(lead), which is \(status)"
             }
         },
         Invariant("no call on a DNC number after it was listed") { db in
@@ -127,7 +130,7 @@ public enum FollowUpSchema {
                 for row in try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT call_id, started_at FROM call WHERE lead_id = ? AND started_at > ? AND disposition <> 'dnc' ORDER BY started_at, id
                     """), arguments: [lead, listedAt]) {
-                    lines.append("call \(row["call_id"] as String) at \(row["started_at"] as String) reached a number listed at \(listedAt)")
+                    lines.append("call \(StoredValue.text(row, "call_id")) at \(StoredValue.text(row, "started_at")) reached a number listed at \(listedAt)")
                 }
             }
             return lines

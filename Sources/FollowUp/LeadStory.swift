@@ -96,19 +96,25 @@ public struct LeadStory: Encodable, Sendable {
         }
         let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
         let calls = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT started_at, agent_id, disposition, talk_seconds, follow_up, callback_at, note FROM call WHERE lead_id = ? ORDER BY started_at, id
+            SELECT id, started_at, agent_id, disposition, talk_seconds, follow_up, callback_at, note FROM call WHERE lead_id = ? ORDER BY started_at, id
             """), arguments: [id]).map { row in
-            CallLine(at: row["started_at"], agentCode: codes[row["agent_id"]] ?? "?", disposition: row["disposition"], talkSeconds: row["talk_seconds"],
-                     followUp: row["follow_up"], callbackAt: row["callback_at"], note: row["note"])
+            CallLine(at: try StoredValue.string(row, "started_at", table: "call"), agentCode: codes[try StoredValue.int64(row, "agent_id", table: "call")] ?? "?",
+                     disposition: try StoredValue.string(row, "disposition", table: "call"),
+                     talkSeconds: Int(try StoredValue.integer(row, "talk_seconds", table: "call", in: StoredValue.talkSecondsRange)),
+                     followUp: try StoredValue.optional(Int.self, row, "follow_up", table: "call"),
+                     callbackAt: try StoredValue.optional(String.self, row, "callback_at", table: "call"),
+                     note: try StoredValue.optional(String.self, row, "note", table: "call"))
         }
         let policyRows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, agent_id, product, premium_fen, mode, insured, sold_at, status FROM policy WHERE lead_id = ? ORDER BY id
             """), arguments: [id])
         // Agent and premium through StoredValue: text in these integer columns is a named error, not a trap.
         let policies = try policyRows.map { row in
-            PolicyLine(policyID: row["id"], agentCode: codes[try StoredValue.int64(row, "agent_id", table: "policy")] ?? "?", product: row["product"],
+            PolicyLine(policyID: try StoredValue.int64(row, "id", table: "policy"), agentCode: codes[try StoredValue.int64(row, "agent_id", table: "policy")] ?? "?",
+                       product: try StoredValue.string(row, "product", table: "policy"),
                        premium: Money(fen: try StoredValue.int64(row, "premium_fen", table: "policy")),
-                       mode: row["mode"], insured: row["insured"], soldAt: row["sold_at"], status: row["status"])
+                       mode: try StoredValue.string(row, "mode", table: "policy"), insured: try StoredValue.string(row, "insured", table: "policy"),
+                       soldAt: try StoredValue.string(row, "sold_at", table: "policy"), status: try StoredValue.string(row, "status", table: "policy"))
         }
         // Every agent who may hold work for this lead: its owner, and the agents of its policies.
         var agents: [(id: Int64, code: String)] = []

@@ -122,8 +122,8 @@ public struct Programmes {
             throw CallOpsError.invalidValue(field: "--date", value: on.description, expected: "a day from the first policy's sale (\(first)) on")
         }
         let agent = try Roster.agent(db, code: serving)
-        try db.execute(sql: "INSERT INTO customer_touch (lead_id, agent_id, kind, on_day, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [customer, agent.id, kind.rawValue, on.description, note, clock.nowTimestamp])
+        var touch = CustomerTouch(leadID: customer, agentID: agent.id, kind: kind, onDay: on, note: note, recordedAt: clock.nowTimestamp)
+        try touch.insert(db)
         return serving
     }
 
@@ -133,12 +133,14 @@ public struct Programmes {
     public func recordNurtureCall(_ db: Database, callID: String) throws -> Bool {
         guard let call = try Row.fetchOne(db, sql: "SELECT id, lead_id, agent_id, started_at, contact, note FROM call WHERE call_id = ?",
                                           arguments: [callID]) else { return false }
-        let lead: Int64 = call["lead_id"]
-        guard call["contact"] as Bool, try CustomerServicing.servingAgent(db, customer: lead) != nil else { return false }
-        let at: String = call["started_at"]
-        try db.execute(sql: """
-            INSERT INTO customer_touch (lead_id, agent_id, kind, on_day, note, call_id, recorded_at) VALUES (?, ?, 'call', ?, ?, ?, ?)
-            """, arguments: [lead, call["agent_id"] as Int64, String(at.prefix(10)), call["note"] as String?, call["id"] as Int64, clock.nowTimestamp])
+        let lead = try StoredValue.int64(call, "lead_id", table: "call")
+        guard try StoredValue.value(Bool.self, call, "contact", table: "call"),
+              try CustomerServicing.servingAgent(db, customer: lead) != nil else { return false }
+        var touch = CustomerTouch(leadID: lead, agentID: try StoredValue.int64(call, "agent_id", table: "call"), kind: .call,
+                                  onDay: try StoredValue.day(call, "started_at", table: "call"),
+                                  note: try StoredValue.optional(String.self, call, "note", table: "call"),
+                                  callID: try StoredValue.int64(call, "id", table: "call"), recordedAt: clock.nowTimestamp)
+        try touch.insert(db)
         return true
     }
 
@@ -234,7 +236,8 @@ public struct Programmes {
             SELECT lead_id, MIN(sold_at) AS first, id FROM policy WHERE status <> 'cancelled' AND (?1 IS NULL OR lead_id = ?1) GROUP BY lead_id
             """, arguments: [customer]) {
             // SQLite gives the bare `id` of the row that holds the MIN: the policy an error names.
-            let first: String = row["first"], lead: Int64 = row["lead_id"], policy: Int64 = row["id"]
+            let first = try StoredValue.string(row, "first", table: "policy"), lead = try StoredValue.int64(row, "lead_id", table: "policy")
+            let policy = try StoredValue.int64(row, "id", table: "policy")
             firsts[lead] = try StoredValue.day(String(first.prefix(10)), table: "policy", column: "sold_at", id: policy)
         }
         return firsts
@@ -269,27 +272,28 @@ public struct Programmes {
             """
         var facts: [Int64: CustomerFacts] = [:]
         var firstSold: [Int64: String] = [:]
-        for row in try Row.fetchAll(db, sql: scope + "SELECT lead_id, first_sold, first_policy, agent FROM customers ORDER BY lead_id", arguments: [single]) {
-            let id: Int64 = row["lead_id"], agent: Int64 = row["agent"], first: String = row["first_sold"]
+        for row in try Row.fetchAll(db, sql: scope + "SELECT lead_id, first_sold, first_policy AS id, agent FROM customers ORDER BY lead_id", arguments: [single]) {
+            // The first policy's id names the row (the lead's id named a different policy).
+            let id = try StoredValue.int64(row, "lead_id", table: "policy"), first = try StoredValue.string(row, "first_sold", table: "policy")
+            let agent = try StoredValue.value(Int64.self, row, "agent", table: "policy", expected: "an agent id (servicing_agent_id)")
             if let agents, !agents.contains(agent) { continue }
-            // The policy's id names the row (the lead's id named a different policy).
-            let policy: Int64 = row["first_policy"]
+            let policy = try StoredValue.int64(row, "id", table: "policy")
             let day = try StoredValue.day(String(first.prefix(10)), table: "policy", column: "sold_at", id: policy)
             facts[id] = CustomerFacts(customer: id, agent: agent, facts: ProgrammeFacts(firstSale: day))
             firstSold[id] = first
         }
         guard !facts.isEmpty else { return [] }
-        func day(_ text: String) -> CivilDay? { CivilDay(text.prefix(10)) }
 
         // Policies: due days of renewal premiums, and later policies as conversions.
         let horizon = try today().adding(days: 400)
         var dueDays: [Int64: [CivilDay]] = [:]
         for row in try Row.fetchAll(db, sql: scope + """
-            SELECT policy.lead_id, policy.sold_at, policy.mode, policy.status FROM policy JOIN customers ON customers.lead_id = policy.lead_id
+            SELECT policy.id, policy.lead_id, policy.sold_at, policy.mode, policy.status FROM policy JOIN customers ON customers.lead_id = policy.lead_id
             WHERE policy.status <> 'cancelled'
             """, arguments: [single]) {
-            let id: Int64 = row["lead_id"]
-            guard facts[id] != nil, let sold = day(row["sold_at"]), let mode = PremiumMode(rawValue: row["mode"]) else { continue }
+            let id = try StoredValue.int64(row, "lead_id", table: "policy")
+            guard facts[id] != nil else { continue }
+            let sold = try StoredValue.day(row, "sold_at", table: "policy"), mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
             if sold > facts[id]!.facts.firstSale { facts[id]!.facts.attempts.append(sold) }
             // Due days far enough ahead for every window up to a year past today.
             var installment = 1
@@ -304,15 +308,16 @@ public struct Programmes {
         // Calls after the first sale: care contacts, renewal reminders, conversion attempts.
         let households = Households(settings: settings, clock: clock)
         for row in try Row.fetchAll(db, sql: scope + """
-            SELECT call.lead_id, call.started_at, call.disposition, call.contact, customer_touch.id IS NOT NULL AS nurture
+            SELECT call.id, call.lead_id, call.started_at, call.disposition, call.contact, customer_touch.id IS NOT NULL AS nurture
             FROM call JOIN customers ON customers.lead_id = call.lead_id AND call.started_at > customers.first_sold
             LEFT JOIN customer_touch ON customer_touch.call_id = call.id
             ORDER BY call.lead_id, call.started_at
             """, arguments: [single]) {
-            let id: Int64 = row["lead_id"]
-            let at: String = row["started_at"]
-            guard facts[id] != nil, let on = day(at) else { continue }
-            let contact: Bool = row["contact"], nurture: Bool = row["nurture"], disposition: String = row["disposition"]
+            let id = try StoredValue.int64(row, "lead_id", table: "call")
+            guard facts[id] != nil else { continue }
+            let at = try StoredValue.string(row, "started_at", table: "call"), on = try StoredValue.day(row, "started_at", table: "call")
+            let contact = try StoredValue.value(Bool.self, row, "contact", table: "call"), nurture = try StoredValue.value(Bool.self, row, "nurture", table: "customer_touch")
+            let disposition = try StoredValue.string(row, "disposition", table: "call")
             if contact && !nurture {
                 facts[id]!.facts.careContacts.append(on)
                 let reminder = (dueDays[id] ?? []).contains { due in
@@ -327,25 +332,27 @@ public struct Programmes {
         }
 
         for row in try Row.fetchAll(db, sql: scope + """
-            SELECT customer_touch.lead_id, customer_touch.kind, customer_touch.on_day FROM customer_touch
+            SELECT customer_touch.id, customer_touch.lead_id, customer_touch.kind, customer_touch.on_day FROM customer_touch
             JOIN customers ON customers.lead_id = customer_touch.lead_id
             """, arguments: [single]) {
-            let id: Int64 = row["lead_id"]
-            guard facts[id] != nil, let on = day(row["on_day"]) else { continue }
-            if row["kind"] as String == TouchKind.visit.rawValue { facts[id]!.facts.visits.append(on) } else { facts[id]!.facts.touches.append(on) }
+            let id = try StoredValue.int64(row, "lead_id", table: "customer_touch")
+            guard facts[id] != nil else { continue }
+            let on = try StoredValue.day(row, "on_day", table: "customer_touch")
+            if try StoredValue.enum(TouchKind.self, row, "kind", table: "customer_touch") == .visit { facts[id]!.facts.visits.append(on) } else { facts[id]!.facts.touches.append(on) }
         }
 
         for row in try Row.fetchAll(db, sql: scope + """
-            SELECT policy.lead_id, renewal_payment.paid_on FROM renewal_payment JOIN policy ON policy.id = renewal_payment.policy_id
+            SELECT renewal_payment.id, policy.lead_id, renewal_payment.paid_on FROM renewal_payment JOIN policy ON policy.id = renewal_payment.policy_id
             JOIN customers ON customers.lead_id = policy.lead_id
             """, arguments: [single]) {
-            let id: Int64 = row["lead_id"]
-            guard facts[id] != nil, let on = day(row["paid_on"]) else { continue }
+            let id = try StoredValue.int64(row, "lead_id", table: "policy")
+            guard facts[id] != nil else { continue }
+            let on = try StoredValue.day(row, "paid_on", table: "renewal_payment")
             facts[id]!.facts.renewalServices.append(on)
         }
 
         for referral in try CustomerLeads.referralsGiven(db) {
-            guard facts[referral.customer] != nil, let on = day(referral.at) else { continue }
+            guard facts[referral.customer] != nil, let on = CivilDay(referral.at.prefix(10)) else { continue }
             facts[referral.customer]!.facts.referrals.append(on)
         }
         return facts.keys.sorted().map { facts[$0]! }

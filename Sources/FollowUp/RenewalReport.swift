@@ -92,14 +92,15 @@ extension Renewals {
         for row in try Row.fetchAll(db, sql: policyAsOfToday + """
             SELECT id, agent_id, premium_fen, sold_at, status, lapsed_on FROM policy WHERE status <> 'cancelled' AND sold_at >= ? AND sold_at < ?
             """, arguments: [first.description, first.adding(months: 1).description]) {
-            let premium = Money(fen: row["premium_fen"])
+            let premium = try StoredValue.money(row, "premium_fen", table: "policy")
             let measured = try StoredValue.day(row, "sold_at", table: "policy").adding(months: rules.persistencyMonths)
-            let lapsedOn = (row["lapsed_on"] as String?).flatMap { CivilDay($0) }
-            let inForce = (row["status"] as String) == "in_force" || (lapsedOn.map { $0 > measured } ?? false)
-            var line = result[row["agent_id"], default: (.zero, .zero)]
+            let lapsedOn = try StoredValue.optionalDay(row, "lapsed_on", table: "policy")
+            let inForce = try StoredValue.enum(PolicyStatus.self, row, "status", table: "policy") == .inForce || (lapsedOn.map { $0 > measured } ?? false)
+            let agent = try StoredValue.int64(row, "agent_id", table: "policy")
+            var line = result[agent, default: (.zero, .zero)]
             line.issued += premium
             if inForce { line.inForce += premium }
-            result[row["agent_id"]] = line
+            result[agent] = line
         }
         return result
     }
@@ -128,14 +129,16 @@ extension Renewals {
         let window: StatementArguments = [first.description, to.description]
 
         for row in try Row.fetchAll(db, sql: policyAsOfToday + """
-            SELECT policy.agent_id, renewal_payment.amount_fen FROM renewal_payment JOIN policy ON policy.id = renewal_payment.policy_id
+            SELECT renewal_payment.id, policy.agent_id, renewal_payment.amount_fen FROM renewal_payment JOIN policy ON policy.id = renewal_payment.policy_id
             WHERE renewal_payment.due_on BETWEEN ? AND ?
             """, arguments: window) {
-            let amount = Money(fen: row["amount_fen"])
-            figures[row["agent_id"], default: RenewalFigures()].due += 1
-            figures[row["agent_id"], default: RenewalFigures()].dueAmount += amount
-            figures[row["agent_id"], default: RenewalFigures()].collected += 1
-            figures[row["agent_id"], default: RenewalFigures()].collectedAmount += amount
+            // The row named is the payment's; its agent is its policy's.
+            let amount = try StoredValue.money(row, "amount_fen", table: "renewal_payment")
+            let agent = try StoredValue.int64(row, "agent_id", table: "policy")
+            figures[agent, default: RenewalFigures()].due += 1
+            figures[agent, default: RenewalFigures()].dueAmount += amount
+            figures[agent, default: RenewalFigures()].collected += 1
+            figures[agent, default: RenewalFigures()].collectedAmount += amount
         }
         // Unpaid premiums: from the next one due, every one falling due by the period's end (a
         // monthly policy in grace has more than one), up to the day its policy lapsed.
@@ -146,22 +149,24 @@ extension Renewals {
             let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
             let amount = RenewalRules.installment(annualPremium: try StoredValue.money(row, "premium_fen", table: "policy"), mode: mode)
             let sold = try StoredValue.day(row, "sold_at", table: "policy")
-            let lapsedOn = (row["lapsed_on"] as String?).flatMap { CivilDay($0) }
+            let lapsedOn = try StoredValue.optionalDay(row, "lapsed_on", table: "policy")
+            let agent = try StoredValue.int64(row, "agent_id", table: "policy")
             var installment = try StoredValue.count(row, "renewals_paid", table: "policy") + 1
             while true {
                 let due = RenewalRules.dueDay(soldOn: sold, mode: mode, installment: installment)
                 if due > to || lapsedOn.map({ due >= $0 }) == true { break }
                 if due >= first {
-                    figures[row["agent_id"], default: RenewalFigures()].due += 1
-                    figures[row["agent_id"], default: RenewalFigures()].dueAmount += amount
+                    figures[agent, default: RenewalFigures()].due += 1
+                    figures[agent, default: RenewalFigures()].dueAmount += amount
                 }
                 installment += 1
             }
         }
-        for row in try Row.fetchAll(db, sql: policyAsOfToday + "SELECT agent_id, premium_fen FROM policy WHERE status = 'lapsed' AND lapsed_on BETWEEN ? AND ?",
+        for row in try Row.fetchAll(db, sql: policyAsOfToday + "SELECT id, agent_id, premium_fen FROM policy WHERE status = 'lapsed' AND lapsed_on BETWEEN ? AND ?",
                                     arguments: window) {
-            figures[row["agent_id"], default: RenewalFigures()].lapses += 1
-            figures[row["agent_id"], default: RenewalFigures()].lapsedPremium += Money(fen: row["premium_fen"])
+            let agent = try StoredValue.int64(row, "agent_id", table: "policy")
+            figures[agent, default: RenewalFigures()].lapses += 1
+            figures[agent, default: RenewalFigures()].lapsedPremium += try StoredValue.money(row, "premium_fen", table: "policy")
         }
         for (agent, cohort) in try cohort(db, soldIn: cohortFirst) {
             figures[agent, default: RenewalFigures()].cohortIssued += cohort.issued

@@ -119,7 +119,7 @@ public struct Renewals {
         let rows = try Row.fetchAll(db, sql: "SELECT id, next_due_on FROM policy WHERE status = 'in_force' AND next_due_on < ?", arguments: [before])
         for row in rows {
             let lapsed = try RenewalRules.lapseDay(due: StoredValue.day(row, "next_due_on", table: "policy"), graceDays: rules.graceDays)
-            try db.execute(sql: "UPDATE policy SET status = 'lapsed', lapsed_on = ? WHERE id = ?", arguments: [lapsed.description, row["id"] as Int64])
+            try db.execute(sql: "UPDATE policy SET status = 'lapsed', lapsed_on = ? WHERE id = ?", arguments: [lapsed.description, try StoredValue.int64(row, "id", table: "policy")])
         }
         return rows.count
     }
@@ -167,14 +167,16 @@ public struct Renewals {
         }
         sql += " ORDER BY next_due_on, policy.id"
         let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
-        let agents = try Roster.labels(db, ids: rows.compactMap { $0["servicing_agent_id"] as Int64? })
-        let customers = try Leads.names(db, ids: rows.map { $0["lead_id"] as Int64 })
+        let agents = try Roster.labels(db, ids: rows.compactMap { try StoredValue.optionalInt64($0, "servicing_agent_id", table: "policy") })
+        let customers = try Leads.names(db, ids: rows.map { try StoredValue.int64($0, "lead_id", table: "policy") })
         return try rows.compactMap { row in
-            guard let id: Int64 = row["servicing_agent_id"], let agent = agents[id] else { return nil }
+            guard let id = try StoredValue.optionalInt64(row, "servicing_agent_id", table: "policy"), let agent = agents[id] else { return nil }
+            let lead = try StoredValue.int64(row, "lead_id", table: "policy")
             let due = try StoredValue.day(row, "next_due_on", table: "policy")
             let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
             return DuePremium(
-                policyID: row["id"], leadID: row["lead_id"], agentCode: agent.code, team: agent.team, customer: customers[row["lead_id"]], product: row["product"],
+                policyID: try StoredValue.int64(row, "id", table: "policy"), leadID: lead, agentCode: agent.code, team: agent.team, customer: customers[lead],
+                product: try StoredValue.string(row, "product", table: "policy"),
                 mode: mode.rawValue, installment: try StoredValue.count(row, "renewals_paid", table: "policy") + 1,
                 amount: RenewalRules.installment(annualPremium: try StoredValue.money(row, "premium_fen", table: "policy"), mode: mode), dueOn: due.description,
                 graceUntil: due.adding(days: rules.graceDays).description, daysOverdue: due.days(to: today))
@@ -220,14 +222,14 @@ public struct Renewals {
             throw CallOpsError.invalidValue(field: "--date", value: paid.description, expected: "a day no later than today (\(today))")
         }
         let row = try policyRow(db, id)
-        var status: String = row["status"]
-        if status == "lapsed", let lapsedOn = (row["lapsed_on"] as String?).flatMap({ CivilDay($0) }), paid < lapsedOn {
-            status = "in_force"
+        var status = try StoredValue.enum(PolicyStatus.self, row, "status", table: "policy")
+        if status == .lapsed, let lapsedOn = try StoredValue.optionalDay(row, "lapsed_on", table: "policy"), paid < lapsedOn {
+            status = .inForce
             try db.execute(sql: "UPDATE policy SET status = 'in_force', lapsed_on = NULL WHERE id = ?", arguments: [id])
         }
-        guard status == "in_force" else {
-            let when = (row["lapsed_on"] as String?).map { " on \($0)" } ?? ""
-            throw CallOpsError.refused("policy \(id) is \(status)\(when); nothing was collected (reinstating a lapsed policy is not handled here)")
+        guard status == .inForce else {
+            let when = try StoredValue.optionalDay(row, "lapsed_on", table: "policy").map { " on \($0)" } ?? ""
+            throw CallOpsError.refused("policy \(id) is \(status.rawValue)\(when); nothing was collected (reinstating a lapsed policy is not handled here)")
         }
         let mode = try StoredValue.enum(PremiumMode.self, row, "mode", table: "policy")
         let installment = try StoredValue.count(row, "renewals_paid", table: "policy") + 1
@@ -238,7 +240,7 @@ public struct Renewals {
                                             expected: "premium \(installment) of policy \(id): \(expected) yuan, due on \(due)")
         }
         guard try paid >= StoredValue.day(row, "sold_at", table: "policy") else {
-            throw CallOpsError.invalidValue(field: "--date", value: paid.description, expected: "a day on or after the sale (\(row["sold_at"] as String))")
+            throw CallOpsError.invalidValue(field: "--date", value: paid.description, expected: "a day on or after the sale (\(try StoredValue.string(row, "sold_at", table: "policy")))")
         }
         guard paid.days(to: due) <= rules.advanceDays else {
             throw CallOpsError.refused("premium \(installment) of policy \(id) is due on \(due); it is taken at most \(rules.advanceDays) days early, from \(due.adding(days: -rules.advanceDays)); nothing was collected")
@@ -248,9 +250,8 @@ public struct Renewals {
         }
         let soldOn = try StoredValue.day(row, "sold_at", table: "policy")
         let next = RenewalRules.dueDay(soldOn: soldOn, mode: mode, installment: installment + 1)
-        try db.execute(sql: """
-            INSERT INTO renewal_payment (policy_id, installment, due_on, amount_fen, paid_on, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [id, installment, due.description, amount.fen, paid.description, clock.nowTimestamp])
+        var payment = RenewalPayment(policyID: id, installment: installment, dueOn: due, amount: amount, paidOn: paid, recordedAt: clock.nowTimestamp)
+        try payment.insert(db)
         try db.execute(sql: "UPDATE policy SET renewals_paid = ?, next_due_on = ? WHERE id = ?", arguments: [installment, next.description, id])
         return Collection(policyID: id, installment: installment, amount: amount, dueOn: due.description, paidOn: paid.description,
                           nextDueOn: next.description)
@@ -263,17 +264,16 @@ public struct Renewals {
             throw CallOpsError.invalidValue(field: "--date", value: delivered.description, expected: "a day no later than today (\(today))")
         }
         let row = try policyRow(db, id)
-        guard (row["status"] as String) != "cancelled" else {
+        guard try StoredValue.enum(PolicyStatus.self, row, "status", table: "policy") != .cancelled else {
             throw CallOpsError.refused("policy \(id) was cancelled in its free-look period; there is nothing to deliver")
         }
-        if let earlier = try String.fetchOne(db, sql: "SELECT delivered_on FROM policy_delivery WHERE policy_id = ?", arguments: [id]) {
-            throw CallOpsError.refused("policy \(id) was delivered on \(earlier); nothing was changed")
+        if let earlier = try PolicyDelivery.fetchOne(db, key: id) {
+            throw CallOpsError.refused("policy \(id) was delivered on \(earlier.deliveredOn); nothing was changed")
         }
         guard try delivered >= StoredValue.day(row, "sold_at", table: "policy") else {
-            throw CallOpsError.invalidValue(field: "--date", value: delivered.description, expected: "a day on or after the sale (\(row["sold_at"] as String))")
+            throw CallOpsError.invalidValue(field: "--date", value: delivered.description, expected: "a day on or after the sale (\(try StoredValue.string(row, "sold_at", table: "policy")))")
         }
-        try db.execute(sql: "INSERT INTO policy_delivery (policy_id, delivered_on, recorded_at) VALUES (?, ?, ?)",
-                       arguments: [id, delivered.description, clock.nowTimestamp])
+        try PolicyDelivery(policyID: id, deliveredOn: delivered, recordedAt: clock.nowTimestamp).insert(db)
     }
 
     /// Policies in force or lapsed sold more than `delivery_days` ago and not delivered, oldest first.
@@ -289,12 +289,13 @@ public struct Renewals {
             WHERE policy_delivery.policy_id IS NULL AND policy.status <> 'cancelled' AND sold_at < ?
             ORDER BY sold_at, policy.id
             """, arguments: [day.description])
-        let sellers = try Roster.codes(db, ids: rows.map { $0["agent_id"] as Int64 })
-        let customers = try Leads.names(db, ids: rows.map { $0["lead_id"] as Int64 })
+        let sellers = try Roster.codes(db, ids: rows.map { try StoredValue.int64($0, "agent_id", table: "policy") })
+        let customers = try Leads.names(db, ids: rows.map { try StoredValue.int64($0, "lead_id", table: "policy") })
         return try rows.compactMap { row in
-            guard let seller = sellers[row["agent_id"]] else { return nil }
+            guard let seller = sellers[try StoredValue.int64(row, "agent_id", table: "policy")] else { return nil }
             let sold = try StoredValue.day(row, "sold_at", table: "policy")
-            return LateDelivery(policyID: row["id"], agentCode: seller, customer: customers[row["lead_id"]], product: row["product"],
+            return LateDelivery(policyID: try StoredValue.int64(row, "id", table: "policy"), agentCode: seller,
+                                customer: customers[try StoredValue.int64(row, "lead_id", table: "policy")], product: try StoredValue.string(row, "product", table: "policy"),
                                 soldOn: sold.description, daysSinceSale: sold.days(to: today))
         }
     }

@@ -9,6 +9,13 @@ public enum Insured: String, Codable, CaseIterable, Sendable {
     case `self`, spouse, child, parent
 }
 
+/// Where a policy stands (`policy.status`): in force, cancelled in its free-look period, or lapsed
+/// for an unpaid renewal premium.
+public enum PolicyStatus: String, Codable, CaseIterable, Sendable {
+    case inForce = "in_force"
+    case cancelled, lapsed
+}
+
 /// A sale as the agent records it.
 public struct SaleInput: Sendable {
     public var product: String
@@ -51,6 +58,24 @@ public struct Policy: Codable, Equatable, Sendable, FetchableRecord {
         case soldAt = "sold_at"
         case stabilizedAt = "stabilized_at"
     }
+
+    /// A row of `Sales.policySelect`. Each column through `StoredValue`: GRDB's Codable decoding
+    /// gives an error that names neither table nor row for text in an integer column.
+    public init(row: Row) throws {
+        let table = "policy"
+        id = try StoredValue.int64(row, "id", table: table)
+        leadID = try StoredValue.int64(row, "lead_id", table: table)
+        agentCode = try StoredValue.string(row, "agent_code", table: table)
+        product = try StoredValue.string(row, "product", table: table)
+        line = try StoredValue.string(row, "line", table: table)
+        premiumFen = try StoredValue.money(row, "premium_fen", table: table).fen
+        mode = try StoredValue.string(row, "mode", table: table)
+        insured = try StoredValue.string(row, "insured", table: table)
+        insuredAge = try StoredValue.optional(Int.self, row, "insured_age", table: table)
+        soldAt = try StoredValue.string(row, "sold_at", table: table)
+        status = try StoredValue.string(row, "status", table: table)
+        stabilizedAt = try StoredValue.optional(String.self, row, "stabilized_at", table: table)
+    }
 }
 
 /// Policies: sales, stabilisation (稳单) and free-look cancellations (SPEC section 7).
@@ -77,13 +102,11 @@ public struct Sales {
         let (product, age) = try check(sale, leadAge: lead.age)
         let commission = Money(fenClamping: Double(sale.premium.fen) * product.commissionRate)
         let mode: PremiumMode = sale.monthly ? .monthly : .annual
-        try db.execute(sql: """
-            INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, mode, insured, insured_age, commission_fen, sold_at, next_due_on)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [lead.id, agent.id, product.code, product.line, sale.premium.fen, mode.rawValue,
-                             sale.insured.rawValue, age, commission.fen, clock.timestamp(at),
-                             RenewalRules.dueDay(soldOn: CivilDay(clock.day(at))!, mode: mode, installment: 1).description])
-        let id = db.lastInsertedRowID
+        var policy = StoredPolicy(leadID: lead.id, agentID: agent.id, product: product.code, line: product.line, premium: sale.premium, mode: mode,
+                                  insured: sale.insured, insuredAge: age, commission: commission, soldAt: clock.timestamp(at),
+                                  nextDueOn: RenewalRules.dueDay(soldOn: CivilDay(clock.day(at))!, mode: mode, installment: 1))
+        try policy.insert(db)
+        let id = policy.id!
         let current = try LeadProgress.lead(db, id: lead.id)!
         if current.status != "won" {
             try LeadLedger.close(db, lead: lead.id, agent: agent.id, status: .won, reason: "sold \(product.code) by \(agent.code)",
@@ -109,20 +132,25 @@ public struct Sales {
 
     /// Cancels a policy inside the free-look period (the pay run claws back its commission).
     public func cancel(_ db: Database, policy id: Int64, reason: String) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, lead_id, premium_fen, sold_at, status FROM policy WHERE id = ?", arguments: [id]) else {
+        guard var policy = try StoredPolicy.fetchOne(db, key: id) else {
             throw CallOpsError.notFound(kind: "policy", key: String(id), hint: "policy ids are printed by `callops sales record`")
         }
-        guard (row["status"] as String) == "in_force" else {
-            throw CallOpsError.refused("policy \(id) is \(row["status"] as String), not in force; nothing was changed")
+        guard policy.status == .inForce else {
+            throw CallOpsError.refused("policy \(id) is \(policy.status.rawValue), not in force; nothing was changed")
         }
-        let sold = try StoredValue.time(row, "sold_at", clock: clock, table: "policy")
+        let sold = try StoredValue.time(policy.soldAt, clock: clock, table: "policy", column: "sold_at", id: id)
+        // The premium is taken off the lead's total: one past every entry point's range (another tool's) is the named error.
+        try StoredValue.checked(policy.premium.fen, in: StoredValue.fenRange, table: "policy", column: "premium_fen", id: id)
         let lastDay = clock.adding(days: settings.sales.freeLookDays, to: clock.startOfDay(sold))
         guard clock.now < lastDay else {
             throw CallOpsError.refused("policy \(id) was sold on \(clock.day(sold)); its \(settings.sales.freeLookDays)-day free-look ended on \(clock.day(clock.adding(days: -1, to: lastDay))); a later cancellation is a surrender, not handled here")
         }
-        try db.execute(sql: "UPDATE policy SET status = 'cancelled', cancelled_at = ?, cancel_reason = ? WHERE id = ?",
-                       arguments: [clock.nowTimestamp, reason, id])
-        try LeadProgress.removePremium(db, lead: row["lead_id"], premium: Money(fen: row["premium_fen"]))
+        policy.status = .cancelled
+        policy.cancelledAt = clock.nowTimestamp
+        policy.cancelReason = reason
+        try policy.update(db, columns: [StoredPolicy.CodingKeys.status.rawValue, StoredPolicy.CodingKeys.cancelledAt.rawValue,
+                                        StoredPolicy.CodingKeys.cancelReason.rawValue])
+        try LeadProgress.removePremium(db, lead: policy.leadID, premium: policy.premium)
     }
 
     /// Policies in force sold in [soldFrom, soldTo).
@@ -152,10 +180,11 @@ public struct Sales {
 
     /// The policies of rows read with `policySelect`, each with its seller's agent code.
     static func withSellers(_ db: Database, _ rows: [Row]) throws -> [Policy] {
-        let codes = try Roster.codes(db, ids: rows.map { $0["agent_id"] as Int64 })
-        return try rows.map { row in
+        let sellers = try rows.map { try StoredValue.int64($0, "agent_id", table: "policy") }
+        let codes = try Roster.codes(db, ids: sellers)
+        return try zip(rows, sellers).map { row, seller in
             var policy = try Policy(row: row)
-            policy.agentCode = codes[row["agent_id"]] ?? ""
+            policy.agentCode = codes[seller] ?? ""
             return policy
         }
     }
