@@ -85,7 +85,7 @@ public enum DoNotCall {
             }
             result.added += 1
             if let row = try Row.fetchOne(find, arguments: [phone]) {
-                try LeadLedger.close(db, lead: row["id"], agent: row["agent_id"], status: .dnc, reason: "number added to the do-not-call list (\(source))", clock: clock)
+                try LeadLedger.close(db, lead: row["id"], agent: try StoredValue.optionalInt64(row, "agent_id", table: "lead"), status: .dnc, reason: "number added to the do-not-call list (\(source))", clock: clock)
                 result.leadsClosed += 1
             }
         }

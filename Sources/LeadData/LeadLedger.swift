@@ -55,9 +55,9 @@ public enum LeadLedger {
     public static func history(_ db: Database, lead: Int64) throws -> [Event] {
         let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
         return try Row.fetchAll(db, sql: """
-            SELECT at, event, agent_id, reason FROM lead_ledger WHERE lead_id = ? ORDER BY id
+            SELECT id, at, event, agent_id, reason FROM lead_ledger WHERE lead_id = ? ORDER BY id
             """, arguments: [lead]).map { row in
-            Event(at: row["at"], event: row["event"], agentCode: (row["agent_id"] as Int64?).flatMap { codes[$0] }, reason: row["reason"])
+            try Event(at: row["at"], event: row["event"], agentCode: try StoredValue.optionalInt64(row, "agent_id", table: "lead_ledger").flatMap { codes[$0] }, reason: row["reason"])
         }
     }
 }

@@ -63,7 +63,7 @@ public enum Leads {
     public static func accepted(_ db: Database, batchesAfter batch: Int64) throws -> [Int64: Int] {
         var accepted: [Int64: Int] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, accepted FROM lead_batch WHERE id > ?", arguments: [batch]) {
-            accepted[row["id"]] = row["accepted"]
+            accepted[row["id"]] = try StoredValue.count(row, "accepted", table: "lead_batch")
         }
         return accepted
     }
@@ -71,7 +71,7 @@ public enum Leads {
     /// The leads of the batches newer than `batch`: id, batch and status.
     public static func leads(_ db: Database, batchesAfter batch: Int64) throws -> [(id: Int64, batch: Int64, status: String)] {
         try Row.fetchAll(db, sql: "SELECT id, batch_id, status FROM lead WHERE batch_id > ?", arguments: [batch])
-            .map { ($0["id"], $0["batch_id"], $0["status"]) }
+            .map { ($0["id"], try StoredValue.int64($0, "batch_id", table: "lead"), $0["status"]) }
     }
 
     /// Adds a referred person as an open `referral` lead of `agent`, in the one batch of source

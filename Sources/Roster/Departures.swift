@@ -56,15 +56,18 @@ extension Roster {
             let id: Int64 = row["id"]
             result[id] = AgentTenure(
                 agentID: id, role: try StoredValue.enum(AgentRole.self, row, "role", table: "agent"),
-                leftOn: (row["left_on"] as String?).flatMap { CivilDay($0) })
+                leftOn: try StoredValue.value(String?.self, row, "left_on", table: "agent", expected: "a day (YYYY-MM-DD) or NULL")
+                    .map { try StoredValue.day($0, table: "agent", column: "left_on", id: id) })
         }
         return result
     }
 
     /// Every departure and return, oldest first.
     public static func tenureEvents(_ db: Database) throws -> [TenureEvent] {
-        try Row.fetchAll(db, sql: "SELECT agent_id, kind, day FROM agent_tenure_event ORDER BY day, id").compactMap { row in
-            CivilDay(row["day"] as String).map { TenureEvent(agentID: row["agent_id"], kind: row["kind"], day: $0) }
+        try Row.fetchAll(db, sql: "SELECT id, agent_id, kind, day FROM agent_tenure_event ORDER BY day, id").map { row in
+            TenureEvent(agentID: try StoredValue.int64(row, "agent_id", table: "agent_tenure_event"),
+                        kind: try StoredValue.value(String.self, row, "kind", table: "agent_tenure_event", expected: "left or returned"),
+                        day: try StoredValue.day(row, "day", table: "agent_tenure_event"))
         }
     }
 

@@ -71,6 +71,49 @@ public struct AgentRecord: Codable, Equatable, Sendable, FetchableRecord, Mutabl
         public static let role = Column(CodingKeys.role)
     }
 
+    public init(id: Int64? = nil, code: String, name: String, teamID: Int64, hireDate: String, tier: String? = nil, status: String,
+                seatID: Int64? = nil, dailyNewLeads: Int? = nil, maxOpenLeads: Int? = nil, dialerUser: String? = nil,
+                leftOn: String? = nil, role: String = AgentRole.agent.rawValue) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.teamID = teamID
+        self.hireDate = hireDate
+        self.tier = tier
+        self.status = status
+        self.seatID = seatID
+        self.dailyNewLeads = dailyNewLeads
+        self.maxOpenLeads = maxOpenLeads
+        self.dialerUser = dialerUser
+        self.leftOn = leftOn
+        self.role = role
+    }
+
+    /// Reads the integer columns through `StoredValue`: through `Decodable` text in `team_id` or
+    /// a quota read as 0 (and NULL as a decoding error naming no row); now the named error.
+    public init(row: Row) throws {
+        let table = Self.databaseTableName
+        id = try StoredValue.int64(row, "id", table: table)
+        code = try StoredValue.value(String.self, row, "code", table: table, expected: "an agent code")
+        name = try StoredValue.value(String.self, row, "name", table: table, expected: "a name")
+        teamID = try StoredValue.int64(row, "team_id", table: table)
+        hireDate = try StoredValue.value(String.self, row, "hire_date", table: table, expected: "a day (YYYY-MM-DD)")
+        tier = try StoredValue.value(String?.self, row, "tier", table: table, expected: "a tier or NULL")
+        status = try StoredValue.value(String.self, row, "status", table: table, expected: "a status")
+        seatID = try StoredValue.optionalInt64(row, "seat_id", table: table)
+        dailyNewLeads = try Self.optionalCount(row, "daily_new_leads")
+        maxOpenLeads = try Self.optionalCount(row, "max_open_leads")
+        dialerUser = try StoredValue.value(String?.self, row, "dialer_user", table: table, expected: "a dialer login or NULL")
+        leftOn = try StoredValue.value(String?.self, row, "left_on", table: table, expected: "a day (YYYY-MM-DD) or NULL")
+        role = try StoredValue.value(String.self, row, "role", table: table, expected: "a role")
+    }
+
+    /// NULL, or a count within `StoredValue.countRange`.
+    static func optionalCount(_ row: Row, _ column: String) throws -> Int? {
+        let stored: DatabaseValue = row[column]
+        return stored.isNull ? nil : try StoredValue.count(row, column, table: databaseTableName)
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

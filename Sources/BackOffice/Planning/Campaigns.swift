@@ -153,10 +153,14 @@ public enum Campaigns {
             throw CallOpsError.notFound(kind: "campaign", key: code, hint: "campaigns are added with `callops plan campaign add`")
         }
         let metric = try StoredValue.enum(CampaignMetric.self, row, "metric", table: "campaign")
-        let tiers = try JSONDecoder().decode([RewardTier].self, from: Data((row["tiers"] as String).utf8))
-        let from: String = row["from_day"]
+        let stored = try StoredValue.value(String.self, row, "tiers", table: "campaign", expected: "a JSON list of reward tiers")
+        guard let tiers = try? JSONDecoder().decode([RewardTier].self, from: Data(stored.utf8)) else {
+            throw StoredValueError(table: "campaign", row: String(row["id"] as Int64), column: "tiers", value: String(stored.prefix(80)),
+                                   expected: "a JSON list of reward tiers ({\"threshold\", \"reward\"})")
+        }
+        let from = try StoredValue.day(row, "from_day", table: "campaign").description
         let until = try min(StoredValue.day(row, "to_day", table: "campaign"), today).adding(days: 1).description
-        let team = try (row["team_id"] as Int64?).map { try Roster.teamName(db, id: $0) }
+        let team = try StoredValue.optionalInt64(row, "team_id", table: "campaign").map { try Roster.teamName(db, id: $0) }
         let agents = try Roster.agents(db, team: team).filter { $0.status != .left }
         var values: [Int64: Double] = [:]
         switch metric {

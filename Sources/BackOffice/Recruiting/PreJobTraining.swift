@@ -101,7 +101,7 @@ extension Training {
         guard let row = try Row.fetchOne(db, sql: "SELECT id, agent_id FROM candidate WHERE id = ?", arguments: [id]) else {
             throw CallOpsError.notFound(kind: "candidate", key: String(id), hint: "see `callops recruit list`")
         }
-        let agentID: Int64? = row["agent_id"]
+        let agentID = try StoredValue.optionalInt64(row, "agent_id", table: "candidate")
         return try agentID.map { try Roster.agent(db, id: $0).code }
     }
 }

@@ -231,9 +231,11 @@ public enum Recruiting {
             let stage = try StoredValue.enum(RecruitStage.self, row, "stage", table: "candidate")
             if !all && (dropped != nil || stage == .signed) { return nil }
             let since = try StoredValue.day(row, "stage_since", table: "candidate")
-            return (stage, Candidate(id: row["id"], name: row["name"], channel: row["channel"], stage: stage.rawValue, since: since.description,
-                                     daysInStage: since.days(to: dropped.flatMap { CivilDay($0) } ?? today), dropped: dropped,
-                                     dropReason: row["drop_reason"], agentCode: (row["agent_id"] as Int64?).flatMap { codes[$0] }))
+            let id: Int64 = row["id"]
+            let droppedOn = try dropped.map { try StoredValue.day($0, table: "candidate", column: "dropped_on", id: id) }
+            return (stage, Candidate(id: id, name: row["name"], channel: row["channel"], stage: stage.rawValue, since: since.description,
+                                     daysInStage: since.days(to: droppedOn ?? today), dropped: dropped,
+                                     dropReason: row["drop_reason"], agentCode: try StoredValue.optionalInt64(row, "agent_id", table: "candidate").flatMap { codes[$0] }))
         }
         .sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.map(\.1)
     }
@@ -250,9 +252,12 @@ public enum Recruiting {
         for row in rows {
             let id: Int64 = row["id"]
             if people[id] == nil {
-                people[id] = Person(channel: row["channel"], current: try StoredValue.enum(RecruitStage.self, row, "current", table: "candidate"), dropped: row["dropped_on"] as String? != nil)
+                people[id] = Person(channel: row["channel"], current: try StoredValue.enum(RecruitStage.self, row["current"], table: "candidate", column: "stage", id: id),
+                                    dropped: row["dropped_on"] as String? != nil)
             }
-            if let stage = RecruitStage(rawValue: row["stage"]) { people[id]!.entered[stage] = CivilDay(row["entered_on"] as String) }
+            let key = "\(id) \(row["stage"] as String)"
+            let stage = try StoredValue.enum(RecruitStage.self, row["stage"], table: "candidate_stage", column: "stage", id: key)
+            people[id]!.entered[stage] = try StoredValue.day(row["entered_on"], table: "candidate_stage", column: "entered_on", id: key)
         }
         func funnel(_ channel: String, _ group: [Person]) -> RecruitFunnel {
             let stages = RecruitStage.allCases
