@@ -24,13 +24,16 @@ import Testing
     }
 
     /// Writes `sql` past the CHECK constraints (foreign keys deferred), runs `read`, rolls both
-    /// back, and expects the named error.
+    /// back, and expects the named error; `callops check` (the back office's stored-value checks)
+    /// lists the value by the same table and column.
     func expectNamed(_ db: AppDatabase, damage sql: String, table: String, column: String, value: String? = nil,
                      sourceLocation: SourceLocation = #_sourceLocation, _ read: (Database) throws -> Void) throws {
         try db.transaction(dryRun: true) { db in
             try db.execute(sql: "PRAGMA defer_foreign_keys = ON; PRAGMA ignore_check_constraints = ON")
             defer { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") }
             try db.execute(sql: sql)
+            let listed = try BackOfficeSchema.storedValueChecks.flatMap { try $0.violations(db) }
+            #expect(listed.contains { $0.contains("\(table) row ") && $0.contains("column \(column):") }, "\(sql): check lists \(listed)", sourceLocation: sourceLocation)
             #expect(sourceLocation: sourceLocation) { try read(db) } throws: { error in
                 guard let error = error as? StoredValueError else { return false }
                 return error.table == table && error.column == column && (value == nil || error.value == value)

@@ -9,7 +9,8 @@ import Testing
 
 /// Writes `sql` as an outside tool would (past the CHECK constraints, foreign keys deferred),
 /// runs `read` on the damaged database and rolls both back: the read must throw the
-/// `StoredValueError` naming `table` and `column`, never trap.
+/// `StoredValueError` naming `table` and `column`, never trap, and `callops check` (the modules'
+/// stored-value checks) must list the value by the same table and column.
 func expectStoredValueError(
     _ db: AppDatabase, damage sql: String, table: String, column: String, value: String? = nil,
     sourceLocation: SourceLocation = #_sourceLocation, _ read: (Database) throws -> Void
@@ -18,6 +19,8 @@ func expectStoredValueError(
         try db.execute(sql: "PRAGMA defer_foreign_keys = ON; PRAGMA ignore_check_constraints = ON")
         defer { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") }
         try db.execute(sql: sql)
+        let listed = try (RosterSchema.storedValueChecks + LeadDataSchema.storedValueChecks).flatMap { try $0.violations(db) }
+        #expect(listed.contains { $0.contains("\(table) row ") && $0.contains("column \(column):") }, "\(sql): check lists \(listed)", sourceLocation: sourceLocation)
         do {
             try read(db)
             Issue.record("\(sql): read without an error", sourceLocation: sourceLocation)
