@@ -99,7 +99,7 @@ public struct Allocator {
         let seed = seed(options)
         var random = SeededRandom(seed: seed)
         var result = AllocationResult(strategy: strategy.rawValue, seed: seed, dryRun: options.dryRun)
-        if let batch = options.batch, try Bool.fetchOne(db, sql: "SELECT 1 FROM lead_batch WHERE id = ?", arguments: [batch]) == nil {
+        if let batch = options.batch, try !LeadBatchRecord.exists(db, key: batch) {
             throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
         }
         let eligible = try eligibleSeats(db, options: options, strategy: strategy)

@@ -231,3 +231,56 @@ public struct TierHistoryRecord: Codable, Equatable, Sendable, FetchableRecord, 
             asOf: try StoredValue.day(asOf, table: Self.databaseTableName, column: "as_of", id: key))
     }
 }
+
+/// A row of `agent_tenure_event`: a departure or a return (append-only; retention counts from it).
+public struct TenureEventRecord: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "agent_tenure_event"
+    public var id: Int64?
+    public var agentID: Int64
+    /// `left` or `returned`.
+    public var kind: String
+    /// `YYYY-MM-DD`: the first day away, or the day back.
+    public var day: String
+    public var reason: String?
+    public var recordedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, day, reason
+        case agentID = "agent_id"
+        case recordedAt = "recorded_at"
+    }
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let agentID = Column(CodingKeys.agentID)
+        public static let kind = Column(CodingKeys.kind)
+        public static let day = Column(CodingKeys.day)
+    }
+
+    public init(id: Int64? = nil, agentID: Int64, kind: String, day: String, reason: String?, recordedAt: String) {
+        self.id = id
+        self.agentID = agentID
+        self.kind = kind
+        self.day = day
+        self.reason = reason
+        self.recordedAt = recordedAt
+    }
+
+    /// Reads the row through `StoredValue`: text in `agent_id` is the error naming the row.
+    public init(row: Row) throws {
+        let table = Self.databaseTableName
+        id = try StoredValue.int64(row, "id", table: table)
+        agentID = try StoredValue.int64(row, "agent_id", table: table)
+        kind = try StoredValue.value(String.self, row, "kind", table: table, expected: "left or returned")
+        day = try StoredValue.value(String.self, row, "day", table: table, expected: "a day (YYYY-MM-DD)")
+        reason = try StoredValue.value(String?.self, row, "reason", table: table, expected: "a reason or NULL")
+        recordedAt = try StoredValue.value(String.self, row, "recorded_at", table: table, expected: "a local time")
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The event with its day decoded, or the error naming the row and column.
+    func event() throws -> TenureEvent {
+        TenureEvent(agentID: agentID, kind: kind, day: try StoredValue.day(day, table: Self.databaseTableName, column: "day", id: id ?? 0))
+    }
+}

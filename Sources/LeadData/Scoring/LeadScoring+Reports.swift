@@ -63,7 +63,7 @@ extension LeadScoring {
     /// trained: the model is judged on the calls made after it (SPEC section 5), not on what it
     /// may have learned from.
     public static func deciles(_ db: Database, batch: Int64?) throws -> [ScoreDecileStats] {
-        if let batch, try Bool.fetchOne(db, sql: "SELECT 1 FROM lead_batch WHERE id = ?", arguments: [batch]) == nil {
+        if let batch, try !LeadBatchRecord.exists(db, key: batch) {
             throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
         }
         return try ScoreDecileStats.fetchAll(db, sql: """
