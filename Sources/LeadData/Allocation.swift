@@ -99,7 +99,7 @@ public struct Allocator {
         let seed = seed(options)
         var random = SeededRandom(seed: seed)
         var result = AllocationResult(strategy: strategy.rawValue, seed: seed, dryRun: options.dryRun)
-        if let batch = options.batch, try Bool.fetchOne(db, sql: "SELECT 1 FROM lead_batch WHERE id = ?", arguments: [batch]) == nil {
+        if let batch = options.batch, try !LeadBatchRecord.exists(db, key: batch) {
             throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
         }
         let eligible = try eligibleSeats(db, options: options, strategy: strategy)
@@ -181,7 +181,7 @@ public struct Allocator {
         let now = clock.nowTimestamp
         var leads: [PoolLead] = []
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, grade, CASE WHEN locked_until > ? THEN locked_agent_id END AS locked, recycle_count > 0
+            SELECT id, grade, CASE WHEN locked_until > ? THEN locked_agent_id END AS locked_agent_id, recycle_count > 0
             FROM lead WHERE status = 'pool' AND (?2 IS NULL OR batch_id = ?2)
             ORDER BY \(try LeadRanking.poolOrder(db, settings: settings))
             """, arguments: [now, batch])
@@ -190,17 +190,26 @@ public struct Allocator {
         while let row = try rows.next() {
             let id: Int64 = row[0]
             if row[3] as Bool { recycled[id] = leads.count }
-            leads.append(PoolLead(id: id, grade: try StoredValue.enum(LeadGrade.self, row[1], table: "lead", column: "grade", id: id), lockedAgent: row[2]))
+            // By index, not by name: this loop reads every pool lead (a million in the benchmark).
+            let locked: DatabaseValue = row[2]
+            let lockedAgent: Int64?
+            switch locked.storage {
+            case .null: lockedAgent = nil
+            case .int64(let agent): lockedAgent = agent
+            default:
+                throw StoredValueError(table: "lead", row: String(id), column: "locked_agent_id", value: String.fromDatabaseValue(locked) ?? locked.description, expected: "an integer")
+            }
+            leads.append(PoolLead(id: id, grade: try StoredValue.enum(LeadGrade.self, row[1], table: "lead", column: "grade", id: id), lockedAgent: lockedAgent))
         }
         let ids = Array(recycled.keys)
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[start..<min(start + 500, ids.count)])
             let holders = try Row.fetchCursor(db, sql: """
-                SELECT lead_id, agent_id FROM lead_ledger
+                SELECT lead_id, agent_id, id FROM lead_ledger
                 WHERE event = 'assigned' AND agent_id IS NOT NULL AND lead_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))
                 """, arguments: StatementArguments(chunk))
             while let row = try holders.next() {
-                if let i = recycled[row[0]] { leads[i].formerHolders.insert(row[1]) }
+                if let i = recycled[row[0]] { leads[i].formerHolders.insert(try StoredValue.int64(row, "agent_id", table: "lead_ledger")) }
             }
         }
         return leads
@@ -219,7 +228,7 @@ public struct Allocator {
         }
         let dayStart = clock.timestamp(clock.startOfDay(clock.now))
         let allocatedToday = try AllocationGrants.givenSince(db, from: dayStart)
-        let openLeads = try countByAgent(db, sql: "SELECT agent_id, COUNT(*) FROM lead WHERE status = 'open' GROUP BY agent_id", arguments: [])
+        let openLeads = try countByAgent(db, sql: "SELECT agent_id, COUNT(*), MIN(id) AS id FROM lead WHERE status = 'open' GROUP BY agent_id", arguments: [])
         let performance = try recentPerformance(db)
         var teamTotals: [String: (sales: Int, worked: Int)] = [:]
         for agent in agents {
@@ -253,17 +262,17 @@ public struct Allocator {
         let since = clock.timestamp(clock.adding(days: -settings.leads.allocation.conversionDays, to: clock.now))
         var result: [Int64: (Int, Int)] = [:]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT agent_id, SUM(status = 'won'), COUNT(*) FROM lead
+            SELECT agent_id, SUM(status = 'won'), COUNT(*), MIN(id) AS id FROM lead
             WHERE agent_id IS NOT NULL AND attempts > 0 AND last_attempt_at >= ? GROUP BY agent_id
             """, arguments: [since])
-        while let row = try rows.next() { result[row[0]] = (row[1], row[2]) }
+        while let row = try rows.next() { result[try StoredValue.int64(row, "agent_id", table: "lead")] = (row[1], row[2]) }
         return result
     }
 
     private func countByAgent(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Int64: Int] {
         var counts: [Int64: Int] = [:]
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try rows.next() { counts[row[0]] = row[1] }
+        while let row = try rows.next() { counts[try StoredValue.int64(row, "agent_id", table: "lead")] = row[1] }
         return counts
     }
 

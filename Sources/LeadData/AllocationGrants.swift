@@ -49,8 +49,8 @@ public enum AllocationGrants {
     /// Leads given to each agent since `from` (each grant's count: a lead given twice counts twice).
     static func givenSince(_ db: Database, from: String) throws -> [Int64: Int] {
         var result: [Int64: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT agent_id, SUM(leads) FROM allocation_grant WHERE at >= ? GROUP BY agent_id", arguments: [from]) {
-            result[row[0]] = row[1]
+        for row in try Row.fetchAll(db, sql: "SELECT agent_id, SUM(leads), MIN(id) AS id FROM allocation_grant WHERE at >= ? GROUP BY agent_id", arguments: [from]) {
+            result[try StoredValue.int64(row, "agent_id", table: "allocation_grant")] = row[1]
         }
         return result
     }
@@ -59,10 +59,10 @@ public enum AllocationGrants {
     static func distinctLeads(_ db: Database, from: String, to: String) throws -> [Int64: Int] {
         var result: [Int64: Int] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT g.agent_id, COUNT(DISTINCT j.value) FROM allocation_grant AS g, json_each(g.lead_ids) AS j
+            SELECT g.agent_id, COUNT(DISTINCT j.value), MIN(g.id) AS id FROM allocation_grant AS g, json_each(g.lead_ids) AS j
             WHERE g.at >= ? AND g.at < ? GROUP BY g.agent_id
             """, arguments: [from, to]) {
-            result[row[0]] = row[1]
+            result[try StoredValue.int64(row, "agent_id", table: "allocation_grant")] = row[1]
         }
         return result
     }

@@ -21,10 +21,10 @@ public enum CustomerLeads {
     /// in (its first assignment), oldest first.
     public static func referralsGiven(_ db: Database) throws -> [(customer: Int64, at: String)] {
         try Row.fetchAll(db, sql: """
-            SELECT lead.referred_by AS customer, MIN(lead_ledger.at) AS at
+            SELECT lead.referred_by, MIN(lead_ledger.at) AS at, lead.id
             FROM lead JOIN lead_ledger ON lead_ledger.lead_id = lead.id AND lead_ledger.event = 'assigned'
             WHERE lead.referred_by IS NOT NULL GROUP BY lead.id ORDER BY at, lead.id
-            """).map { (customer: $0["customer"], at: $0["at"]) }
+            """).map { (customer: try StoredValue.int64($0, "referred_by", table: "lead"), at: $0["at"]) }
     }
 
     /// Referral leads (class `referral`) each agent received between two times (inclusive): by
@@ -32,12 +32,12 @@ public enum CustomerLeads {
     public static func referralsReceived(_ db: Database, from: String, through: String) throws -> [Int64: Int] {
         var counts: [Int64: Int] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT first.agent_id AS agent, COUNT(*) AS n FROM (
+            SELECT first.agent_id, COUNT(*) AS n FROM (
                 SELECT lead_ledger.agent_id, MIN(lead_ledger.at) AS at FROM lead JOIN lead_ledger ON lead_ledger.lead_id = lead.id
                 WHERE lead.class = 'referral' AND lead_ledger.event = 'assigned' GROUP BY lead.id
             ) AS first WHERE first.at >= ? AND first.at <= ? AND first.agent_id IS NOT NULL GROUP BY first.agent_id
             """, arguments: [from, through]) {
-            counts[row["agent"]] = row["n"]
+            counts[try StoredValue.int64(row, "agent_id", table: "lead_ledger")] = row["n"]
         }
         return counts
     }

@@ -19,7 +19,9 @@ public enum DoNotCall {
     }
 
     /// One entry of the list.
-    public struct Entry: Encodable, Equatable, Sendable, FetchableRecord, Decodable {
+    /// A row of `dnc` (its columns are text, which `Decodable` reads without a trap).
+    public struct Entry: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+        public static let databaseTableName = "dnc"
         public var phone: String
         public var addedAt: String
         public var source: String
@@ -27,6 +29,18 @@ public enum DoNotCall {
         enum CodingKeys: String, CodingKey {
             case phone, source
             case addedAt = "added_at"
+        }
+
+        public enum Columns {
+            public static let phone = Column(CodingKeys.phone)
+            public static let addedAt = Column(CodingKeys.addedAt)
+            public static let source = Column(CodingKeys.source)
+        }
+
+        public init(phone: String, addedAt: String, source: String) {
+            self.phone = phone
+            self.addedAt = addedAt
+            self.source = source
         }
     }
 
@@ -75,6 +89,7 @@ public enum DoNotCall {
     public static func add(_ db: Database, phones: [String], source: String, clock: Clock) throws -> AddResult {
         var result = AddResult()
         let now = clock.nowTimestamp
+        // One prepared statement for a whole list (a DNC file runs to hundreds of thousands of numbers).
         let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO dnc (phone, added_at, source) VALUES (?, ?, ?)")
         let find = try db.makeStatement(sql: "SELECT id, agent_id FROM lead WHERE phone = ? AND status IN ('pool', 'open', 'exhausted')")
         for phone in phones {
@@ -85,7 +100,7 @@ public enum DoNotCall {
             }
             result.added += 1
             if let row = try Row.fetchOne(find, arguments: [phone]) {
-                try LeadLedger.close(db, lead: row["id"], agent: row["agent_id"], status: .dnc, reason: "number added to the do-not-call list (\(source))", clock: clock)
+                try LeadLedger.close(db, lead: row["id"], agent: try StoredValue.optionalInt64(row, "agent_id", table: "lead"), status: .dnc, reason: "number added to the do-not-call list (\(source))", clock: clock)
                 result.leadsClosed += 1
             }
         }
@@ -94,12 +109,12 @@ public enum DoNotCall {
 
     /// The list, newest first.
     public static func entries(_ db: Database) throws -> [Entry] {
-        try Entry.fetchAll(db, sql: "SELECT phone, added_at, source FROM dnc ORDER BY added_at DESC, phone")
+        try Entry.order(Entry.Columns.addedAt.desc, Entry.Columns.phone).fetchAll(db)
     }
 
     /// Whether a number is on the list.
     public static func contains(_ db: Database, phone: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM dnc WHERE phone = ?", arguments: [phone]) ?? false
+        try Entry.exists(db, key: phone)
     }
 }
 

@@ -11,7 +11,7 @@ public enum LeadCost {
         try validateCosts(db)
         var result: [Int64: Money] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT assigned.agent_id, SUM(lead_batch.cost_per_lead_fen)
+            SELECT assigned.agent_id, SUM(lead_batch.cost_per_lead_fen), MIN(assigned.id) AS id
             FROM lead_ledger AS assigned
             JOIN lead ON lead.id = assigned.lead_id
             JOIN lead_batch ON lead_batch.id = lead.batch_id
@@ -21,7 +21,7 @@ public enum LeadCost {
                                 AND (earlier.at < assigned.at OR (earlier.at = assigned.at AND earlier.id < assigned.id)))
             GROUP BY assigned.agent_id
             """, arguments: [from, to]) {
-            result[row[0]] = Money(fen: row[1] ?? 0)
+            result[try StoredValue.int64(row, "agent_id", table: "lead_ledger")] = Money(fen: row[1] ?? 0)
         }
         return result
     }

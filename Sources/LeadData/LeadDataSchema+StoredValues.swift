@@ -11,5 +11,39 @@ extension LeadDataSchema {
         StoredValue.outOfRange(table: "lead", column: "income_fen", range: StoredValue.fenRange, nullable: true),
         StoredValue.outOfRange(table: "lead", column: "premium_fen", range: StoredValue.fenRange, nullable: true),
         StoredValue.outOfRange(table: "lead_batch", column: "cost_per_lead_fen", range: StoredValue.fenRange),
-    ]
+        // Every integer column a command reads back (LeadProgress, the allocation, `leads why`,
+        // `leads stats`, the recycling, the scoring).
+        StoredValue.badIntegers(table: "lead", column: "batch_id"),
+        StoredValue.badIntegers(table: "lead", column: "score"),
+        StoredValue.badIntegers(table: "lead", column: "agent_id", nullable: true),
+        // The schema's CHECK says so, but an outside tool can write past it; the allocation then stops on it.
+        Invariant("an open lead has an agent", violationsSQL: """
+            SELECT 'lead row ' || id || ', column agent_id: "NULL" is not an agent, and the lead is open' FROM lead WHERE status = 'open' AND agent_id IS NULL
+            """),
+        StoredValue.badIntegers(table: "lead", column: "locked_agent_id", nullable: true),
+        StoredValue.badIntegers(table: "lead", column: "referred_by", nullable: true),
+        StoredValue.badIntegers(table: "lead", column: "propensity_model_id", nullable: true),
+        StoredValue.badIntegers(table: "lead", column: "age", nullable: true),
+        StoredValue.badIntegers(table: "lead", column: "children", nullable: true),
+        StoredValue.badIntegers(table: "lead", column: "married", nullable: true),
+        StoredValue.outOfRange(table: "lead", column: "attempts", range: StoredValue.countRange),
+        StoredValue.outOfRange(table: "lead", column: "unanswered", range: StoredValue.countRange),
+        StoredValue.outOfRange(table: "lead", column: "recycle_count", range: StoredValue.countRange),
+        badNumbers(table: "lead", column: "propensity"),
+        StoredValue.badIntegers(table: "lead_ledger", column: "agent_id", nullable: true),
+        StoredValue.badIntegers(table: "allocation_grant", column: "agent_id"),
+        badNumbers(table: "lead_model", column: "auc"),
+        badNumbers(table: "lead_model", column: "grade_auc"),
+    ] + ["rows", "accepted", "missing_phone", "invalid_phone", "duplicate_in_file", "duplicate_existing", "dnc", "out_of_age_range", "malformed_row"].map {
+        StoredValue.outOfRange(table: "lead_batch", column: $0, range: StoredValue.countRange)
+    }
+
+    /// `callops check` lines for a nullable REAL column holding text or a blob (a fraction from 0 to 1).
+    static func badNumbers(table: String, column: String) -> Invariant {
+        Invariant("\(table).\(column) holds numbers from 0 to 1", violationsSQL: """
+            SELECT '\(table) row ' || id || ', column \(column): "' || \(column) || '" is not a number from 0 to 1'
+            FROM \(table)
+            WHERE \(column) IS NOT NULL AND (typeof(\(column)) NOT IN ('real', 'integer') OR \(column) NOT BETWEEN 0 AND 1)
+            """)
+    }
 }

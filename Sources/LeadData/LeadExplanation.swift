@@ -40,15 +40,15 @@ public struct LeadExplanation: Encodable, Sendable {
         let agentCode = owner?.code
         var explanation = LeadExplanation(
             leadID: id, name: row["name"],
-            batch: "batch \(row["batch_id"] as Int64) from \(row["source"] as String) (\(row["file_name"] as String), received \(row["received_at"] as String))",
-            grade: row["grade"], score: row["score"], status: status.rawValue, owner: agentCode,
+            batch: "batch \(try StoredValue.int64(row, "batch_id", table: "lead")) from \(row["source"] as String) (\(row["file_name"] as String), received \(row["received_at"] as String))",
+            grade: row["grade"], score: Int(try StoredValue.int64(row, "score", table: "lead")), status: status.rawValue, owner: agentCode,
             history: try LeadLedger.history(db, lead: id), queueNow: "")
-        explanation.queueNow = queueReason(row: row, status: status, agentCode: agentCode, ownerLeft: owner?.status == .left, clock: clock, windows: windows)
+        explanation.queueNow = try queueReason(row: row, status: status, agentCode: agentCode, ownerLeft: owner?.status == .left, clock: clock, windows: windows)
         explanation.learnedScore = try LeadScoring.explain(db, lead: id)
         return explanation
     }
 
-    private static func queueReason(row: Row, status: LeadStatus, agentCode: String?, ownerLeft: Bool, clock: Clock, windows: CallingWindows) -> String {
+    private static func queueReason(row: Row, status: LeadStatus, agentCode: String?, ownerLeft: Bool, clock: Clock, windows: CallingWindows) throws -> String {
         if (row["on_dnc"] as Int?) != nil { return "not queued: the number is on the do-not-call list" }
         switch status {
         case .pool:
@@ -73,7 +73,7 @@ public struct LeadExplanation: Encodable, Sendable {
         if !windows.contains(clock.now, clock: clock) {
             return "not queued now: outside the calling window; it is due again at \(clock.timestamp(windows.nextOpen(atOrAfter: clock.now, clock: clock))) in agent \(owner)'s queue"
         }
-        if (row["attempts"] as Int) == 0 || (row["last_attempt_at"] as String?).map({ $0 < (row["assigned_at"] as String? ?? "") }) == true {
+        if try StoredValue.count(row, "attempts", table: "lead") == 0 || (row["last_attempt_at"] as String?).map({ $0 < (row["assigned_at"] as String? ?? "") }) == true {
             return "in agent \(owner)'s queue now: a fresh lead, grade \(row["grade"] as String)"
         }
         return "in agent \(owner)'s queue now: due since \(due ?? "its assignment")"

@@ -144,8 +144,8 @@ public struct LeadImporter {
     }
 
     private func refuseIfImported(_ db: Database, fileName: String, hash: String) throws {
-        if let earlier = try Row.fetchOne(db, sql: "SELECT id, received_at FROM lead_batch WHERE file_hash = ? ORDER BY id LIMIT 1", arguments: [hash]) {
-            throw CallOpsError.refused("\(fileName) was already imported as batch \(earlier["id"] as Int64) on \(earlier["received_at"] as String) (same SHA-256); nothing was changed; use --force to import it again")
+        if let earlier = try LeadBatchRecord.filter(LeadBatchRecord.Columns.fileHash == hash).order(LeadBatchRecord.Columns.id).fetchOne(db) {
+            throw CallOpsError.refused("\(fileName) was already imported as batch \(earlier.id ?? 0) on \(earlier.receivedAt) (same SHA-256); nothing was changed; use --force to import it again")
         }
     }
 
@@ -171,21 +171,30 @@ public struct LeadImporter {
         finish: () throws -> String
     ) throws -> ImportSummary {
         var summary = start
-        try db.execute(
-            sql: "INSERT INTO lead_batch (source, file_name, file_hash, file_bytes, received_at, cost_per_lead_fen) VALUES (?, ?, '', ?, ?, ?)",
-            arguments: [options.source, summary.fileName, fileBytes, clock.nowTimestamp, options.costPerLead.fen])
-        let batchID = db.lastInsertedRowID
+        // The batch's own row through its record (one insert and one update an import); the
+        // leads go in by the measured bulk statements of `insertRows`.
+        var batch = LeadBatchRecord(source: options.source, fileName: summary.fileName, fileBytes: Int64(fileBytes), receivedAt: clock.nowTimestamp,
+                                    costPerLead: options.costPerLead)
+        try batch.insert(db)
+        let batchID = batch.id ?? db.lastInsertedRowID
         var format = format
         format.defaultClass = options.leadClass ?? .cold
         try insertRows(db, path: path, fileBytes: fileBytes, encoding: encoding, format: format, batchID: batchID, summary: &summary,
                        rejects: &rejects, progress: progress, committed: committed)
         let hash = try finish()
-        try db.execute(sql: """
-            UPDATE lead_batch SET file_hash = ?, rows = ?, accepted = ?, missing_phone = ?, invalid_phone = ?, duplicate_in_file = ?,
-                duplicate_existing = ?, dnc = ?, out_of_age_range = ?, malformed_row = ? WHERE id = ?
-            """, arguments: [hash, summary.rows, summary.accepted, summary.rejected[.missingPhone], summary.rejected[.invalidPhone],
-                             summary.rejected[.duplicateInFile], summary.rejected[.duplicateExisting], summary.rejected[.dnc],
-                             summary.rejected[.outOfAgeRange], summary.rejected[.malformedRow], batchID])
+        let rejected = summary.rejected
+        try batch.updateChanges(db) {
+            $0.fileHash = hash
+            $0.rows = summary.rows
+            $0.accepted = summary.accepted
+            $0.missingPhone = rejected[.missingPhone] ?? 0
+            $0.invalidPhone = rejected[.invalidPhone] ?? 0
+            $0.duplicateInFile = rejected[.duplicateInFile] ?? 0
+            $0.duplicateExisting = rejected[.duplicateExisting] ?? 0
+            $0.dnc = rejected[.dnc] ?? 0
+            $0.outOfAgeRange = rejected[.outOfAgeRange] ?? 0
+            $0.malformedRow = rejected[.malformedRow] ?? 0
+        }
         summary.batchID = batchID
         return summary
     }

@@ -30,7 +30,8 @@ public enum LeadLedger {
         }
     }
 
-    /// Records an event.
+    /// Records an event. A cached statement, not `LeadLedgerRecord.insert`: it runs once per
+    /// allocated lead and per call of the call import (the measured paths).
     public static func record(_ db: Database, lead: Int64, event: String, agent: Int64?, reason: String, clock: Clock) throws {
         try db.cachedStatement(sql: "INSERT INTO lead_ledger (lead_id, at, event, agent_id, reason) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [lead, clock.nowTimestamp, event, agent, reason])
@@ -54,10 +55,8 @@ public enum LeadLedger {
     /// A lead's history, oldest first.
     public static func history(_ db: Database, lead: Int64) throws -> [Event] {
         let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
-        return try Row.fetchAll(db, sql: """
-            SELECT at, event, agent_id, reason FROM lead_ledger WHERE lead_id = ? ORDER BY id
-            """, arguments: [lead]).map { row in
-            Event(at: row["at"], event: row["event"], agentCode: (row["agent_id"] as Int64?).flatMap { codes[$0] }, reason: row["reason"])
+        return try LeadLedgerRecord.all().forLead(lead).fetchAll(db).map { line in
+            Event(at: line.at, event: line.event, agentCode: line.agentID.flatMap { codes[$0] }, reason: line.reason)
         }
     }
 }

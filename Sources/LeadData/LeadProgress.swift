@@ -6,7 +6,7 @@ import Foundation
 /// a call changed, and the lead's status, ledger and statistics follow.
 public enum LeadProgress {
     /// A lead as the cadence needs it.
-    public struct Snapshot: Equatable, Sendable, FetchableRecord, Decodable {
+    public struct Snapshot: Equatable, Sendable, FetchableRecord {
         public var id: Int64
         public var phone: String
         public var name: String?
@@ -28,16 +28,32 @@ public enum LeadProgress {
         public var children: Int?
         public var incomeFen: Int64?
 
-        enum CodingKeys: String, CodingKey {
-            case id, phone, name, grade, status, stage, attempts, unanswered, age, gender, married, children
-            case agentID = "agent_id"
-            case assignedAt = "assigned_at"
-            case followUps = "follow_ups"
-            case lastAttemptAt = "last_attempt_at"
-            case lastContactAt = "last_contact_at"
-            case nextDueAt = "next_due_at"
-            case callbackAt = "callback_at"
-            case incomeFen = "income_fen"
+        /// Reads every column through `StoredValue`: text in an integer column, a count past its
+        /// range or NULL where a value must be is the error naming the lead and the column (GRDB's
+        /// `Decodable` read trapped or read text as 0, and a count near Int.max trapped the cadence's `+ 1`).
+        public init(row: Row) throws {
+            let table = "lead"
+            id = try StoredValue.int64(row, "id", table: table)
+            phone = try StoredValue.value(String.self, row, "phone", table: table, expected: "a phone number")
+            name = try StoredValue.value(String?.self, row, "name", table: table, expected: "a name or NULL")
+            grade = try StoredValue.enum(LeadGrade.self, row, "grade", table: table).rawValue
+            status = try StoredValue.enum(LeadStatus.self, row, "status", table: table).rawValue
+            agentID = try StoredValue.optionalInt64(row, "agent_id", table: table)
+            assignedAt = try StoredValue.value(String?.self, row, "assigned_at", table: table, expected: "a local time or NULL")
+            stage = try StoredValue.value(String.self, row, "stage", table: table, expected: "a cadence stage")
+            attempts = try StoredValue.count(row, "attempts", table: table)
+            followUps = try StoredValue.count(row, "follow_ups", table: table)
+            unanswered = try StoredValue.count(row, "unanswered", table: table)
+            lastAttemptAt = try StoredValue.value(String?.self, row, "last_attempt_at", table: table, expected: "a local time or NULL")
+            lastContactAt = try StoredValue.value(String?.self, row, "last_contact_at", table: table, expected: "a local time or NULL")
+            nextDueAt = try StoredValue.value(String?.self, row, "next_due_at", table: table, expected: "a local time or NULL")
+            callbackAt = try StoredValue.value(String?.self, row, "callback_at", table: table, expected: "a local time or NULL")
+            age = try StoredValue.value(Int?.self, row, "age", table: table, expected: "an integer or NULL")
+            gender = try StoredValue.value(String?.self, row, "gender", table: table, expected: "M, F or NULL")
+            married = try StoredValue.value(Bool?.self, row, "married", table: table, expected: "0, 1 or NULL")
+            children = try StoredValue.value(Int?.self, row, "children", table: table, expected: "an integer or NULL")
+            incomeFen = try StoredValue.optionalInt64(row, "income_fen", table: table)
+            if let incomeFen { try StoredValue.checked(incomeFen, in: StoredValue.fenRange, table: table, column: "income_fen", id: id) }
         }
     }
 
@@ -140,9 +156,9 @@ extension LeadProgress {
     public static func openCallbacksByAgent(_ db: Database) throws -> [Int64: Int] {
         var counts: [Int64: Int] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, COUNT(*) FROM lead WHERE status = 'open' AND callback_at IS NOT NULL AND agent_id IS NOT NULL GROUP BY agent_id
+            SELECT agent_id, COUNT(*), MIN(id) AS id FROM lead WHERE status = 'open' AND callback_at IS NOT NULL AND agent_id IS NOT NULL GROUP BY agent_id
             """) {
-            counts[row[0]] = row[1]
+            counts[try StoredValue.int64(row, "agent_id", table: "lead")] = row[1]
         }
         return counts
     }

@@ -3,7 +3,7 @@ import CallOpsStore
 import Foundation
 
 /// How a batch (and so its vendor) performed: from rows bought to premium sold.
-public struct BatchStats: Encodable, Equatable, Sendable, FetchableRecord, Decodable {
+public struct BatchStats: Encodable, Equatable, Sendable, FetchableRecord {
     public var batchID: Int64
     public var source: String
     public var fileName: String
@@ -43,6 +43,20 @@ public struct BatchStats: Encodable, Equatable, Sendable, FetchableRecord, Decod
         case allocated, dialed, contacted, effective, interested, sold
         case premiumFen = "premium_fen"
         case costFen = "cost_fen"
+    }
+
+    /// Reads the batch's stored columns through `LeadBatchRecord` (text in a count of
+    /// `lead_batch` read as 0 through `Decodable`); the figures summed by the query are SQL's own.
+    public init(row: Row) throws {
+        let batch = try LeadBatchRecord(row: row)
+        batchID = batch.id ?? 0
+        (source, fileName, receivedAt) = (batch.source, batch.fileName, batch.receivedAt)
+        (rows, accepted, missingPhone, invalidPhone, duplicateInFile) = (batch.rows, batch.accepted, batch.missingPhone, batch.invalidPhone, batch.duplicateInFile)
+        (duplicateExisting, dnc, outOfAgeRange, malformedRow) = (batch.duplicateExisting, batch.dnc, batch.outOfAgeRange, batch.malformedRow)
+        (allocated, dialed, contacted) = (row["allocated"], row["dialed"], row["contacted"])
+        (effective, interested, sold) = (row["effective"], row["interested"], row["sold"])
+        premiumFen = try StoredValue.int64(row, "premium_fen", table: "lead")
+        costFen = batch.costPerLeadFen * Int64(batch.rows)
     }
 
     public var premium: Money { Money(fen: premiumFen) }
@@ -100,8 +114,7 @@ public enum LeadStats {
     public static func batches(_ db: Database, batch: Int64? = nil, source: String? = nil) throws -> [BatchStats] {
         try LeadCost.validateCosts(db)
         return try BatchStats.fetchAll(db, sql: """
-            SELECT b.id AS batch_id, b.source, b.file_name, b.received_at, b.rows, b.accepted, b.missing_phone, b.invalid_phone,
-                b.duplicate_in_file, b.duplicate_existing, b.dnc, b.out_of_age_range, b.malformed_row,
+            SELECT b.*,
                 (SELECT COUNT(DISTINCT g.lead_id) FROM lead_ledger g JOIN lead x ON x.id = g.lead_id
                     WHERE x.batch_id = b.id AND g.event = 'assigned') AS allocated,
                 COALESCE(SUM(l.attempts > 0), 0) AS dialed,
@@ -109,8 +122,7 @@ public enum LeadStats {
                 COALESCE(SUM(l.effective_at IS NOT NULL), 0) AS effective,
                 COALESCE(SUM(l.interested_at IS NOT NULL), 0) AS interested,
                 COALESCE(SUM(l.status = 'won'), 0) AS sold,
-                COALESCE(SUM(l.premium_fen), 0) AS premium_fen,
-                b.cost_per_lead_fen * b.rows AS cost_fen
+                COALESCE(SUM(l.premium_fen), 0) AS premium_fen
             FROM lead_batch b LEFT JOIN lead l ON l.batch_id = b.id
             WHERE (?1 IS NULL OR b.id = ?1) AND (?2 IS NULL OR b.source = ?2)
             GROUP BY b.id ORDER BY b.id DESC

@@ -51,19 +51,20 @@ public enum Leads {
 
     /// The newest batch's id (0 when there is none).
     public static func lastBatchID(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM lead_batch") ?? 0
+        try LeadBatchRecord.select(max(LeadBatchRecord.Columns.id), as: Int64.self).fetchOne(db) ?? 0
     }
 
     /// The batches newer than `batch`, oldest first.
     public static func batchIDs(_ db: Database, after batch: Int64) throws -> [Int64] {
-        try Int64.fetchAll(db, sql: "SELECT id FROM lead_batch WHERE id > ? ORDER BY id", arguments: [batch])
+        try LeadBatchRecord.filter(LeadBatchRecord.Columns.id > batch).order(LeadBatchRecord.Columns.id)
+            .select(LeadBatchRecord.Columns.id, as: Int64.self).fetchAll(db)
     }
 
     /// The accepted leads of each batch newer than `batch`.
     public static func accepted(_ db: Database, batchesAfter batch: Int64) throws -> [Int64: Int] {
         var accepted: [Int64: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, accepted FROM lead_batch WHERE id > ?", arguments: [batch]) {
-            accepted[row["id"]] = row["accepted"]
+        for record in try LeadBatchRecord.filter(LeadBatchRecord.Columns.id > batch).fetchAll(db) {
+            accepted[record.id ?? 0] = record.accepted
         }
         return accepted
     }
@@ -71,7 +72,7 @@ public enum Leads {
     /// The leads of the batches newer than `batch`: id, batch and status.
     public static func leads(_ db: Database, batchesAfter batch: Int64) throws -> [(id: Int64, batch: Int64, status: String)] {
         try Row.fetchAll(db, sql: "SELECT id, batch_id, status FROM lead WHERE batch_id > ?", arguments: [batch])
-            .map { ($0["id"], $0["batch_id"], $0["status"]) }
+            .map { ($0["id"], try StoredValue.int64($0, "batch_id", table: "lead"), $0["status"]) }
     }
 
     /// Adds a referred person as an open `referral` lead of `agent`, in the one batch of source
@@ -87,16 +88,15 @@ public enum Leads {
             VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, 'referral', ?)
             """, arguments: [batch, phone, name, extra, grade.rawValue, score, agent, clock.nowTimestamp, customer])
         let lead = db.lastInsertedRowID
-        try db.execute(sql: "UPDATE lead_batch SET rows = rows + 1, accepted = accepted + 1 WHERE id = ?", arguments: [batch])
+        try LeadBatchRecord.filter(key: batch).updateAll(db, LeadBatchRecord.Columns.rows += 1, LeadBatchRecord.Columns.accepted += 1)
         return lead
     }
 
     /// Referrals live in one batch of source `referral`, made on the first one.
     private static func referralBatch(_ db: Database, clock: Clock) throws -> Int64 {
         let name = "customers referral add"
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM lead_batch WHERE source = 'referral' AND file_name = ?", arguments: [name]) { return id }
-        try db.execute(sql: "INSERT INTO lead_batch (source, file_name, file_hash, received_at) VALUES ('referral', ?, '', ?)",
-                       arguments: [name, clock.nowTimestamp])
-        return db.lastInsertedRowID
+        if let id = try LeadBatchRecord.filter(LeadBatchRecord.Columns.source == "referral" && LeadBatchRecord.Columns.fileName == name)
+            .select(LeadBatchRecord.Columns.id, as: Int64.self).fetchOne(db) { return id }
+        return try LeadBatchRecord(source: "referral", fileName: name, receivedAt: clock.nowTimestamp).inserted(db).id ?? db.lastInsertedRowID
     }
 }

@@ -76,7 +76,8 @@ public struct Recycler {
             SELECT id, agent_id, recycle_count FROM lead WHERE status = 'exhausted' AND closed_at <= ? ORDER BY id
             """, arguments: [cooledBefore])
         for row in exhausted {
-            let lead: Int64 = row["id"], agent: Int64? = row["agent_id"], count: Int = row["recycle_count"]
+            let lead: Int64 = row["id"], agent = try StoredValue.optionalInt64(row, "agent_id", table: "lead")
+            let count = try StoredValue.count(row, "recycle_count", table: "lead")
             if let agent {
                 try LeadLedger.record(db, lead: lead, event: "released", agent: agent, reason: "exhausted \(rules.cooldownDays) days ago", clock: clock)
             }
@@ -129,9 +130,9 @@ public struct Recycler {
             WHERE status = 'open' AND callback_at IS NOT NULL AND (agent_id IN (SELECT value FROM json_each(?)) OR callback_at < ?)
             ORDER BY callback_at, id
             """, arguments: [jsonIDList(left), overdueBefore])
-        let standings = try Roster.standings(db, ids: callbacks.map { $0["agent_id"] as Int64 })
+        let standings = try Roster.standings(db, ids: callbacks.map { try StoredValue.int64($0, "agent_id", table: "lead") })
         for row in callbacks {
-            let lead: Int64 = row["id"], from: Int64 = row["agent_id"]
+            let lead: Int64 = row["id"], from = try StoredValue.int64(row, "agent_id", table: "lead")
             guard let standing = standings[from] else { continue }
             let leftAgent = standing.status == .left
             let why = leftAgent ? "its agent has left" : "it is overdue by more than \(rules.overdueCallbackHours) hours"

@@ -37,18 +37,19 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
     /// value no callops writes is an error naming table agent, the row and the column, not a
     /// decoding error from Codable.
     public init(row: Row) throws {
-        id = row["id"]
-        code = row["code"]
-        name = row["name"]
+        id = try StoredValue.int64(row, "id", table: "agent")
+        code = try StoredValue.value(String.self, row, "code", table: "agent", expected: "an agent code")
+        name = try StoredValue.value(String.self, row, "name", table: "agent", expected: "a name")
         team = row["team"]
         hireDate = row["hire_date"]
         let tier: DatabaseValue = row["tier"]
         rosterTier = tier.isNull ? nil : try StoredValue.enum(Tier.self, row, "tier", table: "agent")
         status = try StoredValue.enum(AgentStatus.self, row, "status", table: "agent")
         seat = row["seat"]
-        dailyNewLeads = row["daily_new_leads"]
-        maxOpenLeads = row["max_open_leads"]
-        dialerUser = row["dialer_user"]
+        // Through GRDB text here read as 0, a quota of no leads: now the named error.
+        dailyNewLeads = try AgentRecord.optionalCount(row, "daily_new_leads")
+        maxOpenLeads = try AgentRecord.optionalCount(row, "max_open_leads")
+        dialerUser = try StoredValue.value(String.self, row, "dialer_user", table: "agent", expected: "a dialer login")
     }
 
     /// Days since the hire date, on the clock's day.

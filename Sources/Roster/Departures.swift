@@ -52,20 +52,18 @@ extension Roster {
     /// Every agent's role and leaving day, by agent id.
     public static func tenures(_ db: Database) throws -> [Int64: AgentTenure] {
         var result: [Int64: AgentTenure] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, role, left_on FROM agent") {
-            let id: Int64 = row["id"]
+        for agent in try AgentRecord.fetchAll(db) {
+            let id = agent.id ?? 0
             result[id] = AgentTenure(
-                agentID: id, role: try StoredValue.enum(AgentRole.self, row, "role", table: "agent"),
-                leftOn: (row["left_on"] as String?).flatMap { CivilDay($0) })
+                agentID: id, role: try StoredValue.enum(AgentRole.self, agent.role, table: "agent", column: "role", id: id),
+                leftOn: try agent.leftOn.map { try StoredValue.day($0, table: "agent", column: "left_on", id: id) })
         }
         return result
     }
 
     /// Every departure and return, oldest first.
     public static func tenureEvents(_ db: Database) throws -> [TenureEvent] {
-        try Row.fetchAll(db, sql: "SELECT agent_id, kind, day FROM agent_tenure_event ORDER BY day, id").compactMap { row in
-            CivilDay(row["day"] as String).map { TenureEvent(agentID: row["agent_id"], kind: row["kind"], day: $0) }
-        }
+        try TenureEventRecord.order(TenureEventRecord.Columns.day, TenureEventRecord.Columns.id).fetchAll(db).map { try $0.event() }
     }
 
     /// Records that an agent leaves: `left_on` is the first day away, status `left`, the seat
@@ -97,14 +95,14 @@ extension Roster {
             $0.leftOn = leftOn.description
             $0.seatID = nil
         }
-        try db.execute(sql: "INSERT INTO agent_tenure_event (agent_id, kind, day, reason, recorded_at) VALUES (?, 'left', ?, ?, ?)",
-                       arguments: [agent.id, leftOn.description, reason, clock.nowTimestamp])
+        var event = TenureEventRecord(agentID: agent.id, kind: "left", day: leftOn.description, reason: reason, recordedAt: clock.nowTimestamp)
+        try event.insert(db)
     }
 
     /// Records that an agent who had left is back on the roster from `day`.
     static func recordReturn(_ db: Database, agentID: Int64, day: CivilDay, reason: String, clock: Clock) throws {
-        try db.execute(sql: "UPDATE agent SET left_on = NULL WHERE id = ?", arguments: [agentID])
-        try db.execute(sql: "INSERT INTO agent_tenure_event (agent_id, kind, day, reason, recorded_at) VALUES (?, 'returned', ?, ?, ?)",
-                       arguments: [agentID, day.description, reason, clock.nowTimestamp])
+        try AgentRecord.filter(key: agentID).updateAll(db, AgentRecord.Columns.leftOn.set(to: nil))
+        var event = TenureEventRecord(agentID: agentID, kind: "returned", day: day.description, reason: reason, recordedAt: clock.nowTimestamp)
+        try event.insert(db)
     }
 }

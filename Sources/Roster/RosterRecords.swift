@@ -71,6 +71,49 @@ public struct AgentRecord: Codable, Equatable, Sendable, FetchableRecord, Mutabl
         public static let role = Column(CodingKeys.role)
     }
 
+    public init(id: Int64? = nil, code: String, name: String, teamID: Int64, hireDate: String, tier: String? = nil, status: String,
+                seatID: Int64? = nil, dailyNewLeads: Int? = nil, maxOpenLeads: Int? = nil, dialerUser: String? = nil,
+                leftOn: String? = nil, role: String = AgentRole.agent.rawValue) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.teamID = teamID
+        self.hireDate = hireDate
+        self.tier = tier
+        self.status = status
+        self.seatID = seatID
+        self.dailyNewLeads = dailyNewLeads
+        self.maxOpenLeads = maxOpenLeads
+        self.dialerUser = dialerUser
+        self.leftOn = leftOn
+        self.role = role
+    }
+
+    /// Reads the integer columns through `StoredValue`: through `Decodable` text in `team_id` or
+    /// a quota read as 0 (and NULL as a decoding error naming no row); now the named error.
+    public init(row: Row) throws {
+        let table = Self.databaseTableName
+        id = try StoredValue.int64(row, "id", table: table)
+        code = try StoredValue.value(String.self, row, "code", table: table, expected: "an agent code")
+        name = try StoredValue.value(String.self, row, "name", table: table, expected: "a name")
+        teamID = try StoredValue.int64(row, "team_id", table: table)
+        hireDate = try StoredValue.value(String.self, row, "hire_date", table: table, expected: "a day (YYYY-MM-DD)")
+        tier = try StoredValue.value(String?.self, row, "tier", table: table, expected: "a tier or NULL")
+        status = try StoredValue.value(String.self, row, "status", table: table, expected: "a status")
+        seatID = try StoredValue.optionalInt64(row, "seat_id", table: table)
+        dailyNewLeads = try Self.optionalCount(row, "daily_new_leads")
+        maxOpenLeads = try Self.optionalCount(row, "max_open_leads")
+        dialerUser = try StoredValue.value(String?.self, row, "dialer_user", table: table, expected: "a dialer login or NULL")
+        leftOn = try StoredValue.value(String?.self, row, "left_on", table: table, expected: "a day (YYYY-MM-DD) or NULL")
+        role = try StoredValue.value(String.self, row, "role", table: table, expected: "a role")
+    }
+
+    /// NULL, or a count within `StoredValue.countRange`.
+    static func optionalCount(_ row: Row, _ column: String) throws -> Int? {
+        let stored: DatabaseValue = row[column]
+        return stored.isNull ? nil : try StoredValue.count(row, column, table: databaseTableName)
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
@@ -186,5 +229,58 @@ public struct TierHistoryRecord: Codable, Equatable, Sendable, FetchableRecord, 
             source: try StoredValue.enum(TierSource.self, source, table: Self.databaseTableName, column: "source", id: key),
             why: why,
             asOf: try StoredValue.day(asOf, table: Self.databaseTableName, column: "as_of", id: key))
+    }
+}
+
+/// A row of `agent_tenure_event`: a departure or a return (append-only; retention counts from it).
+public struct TenureEventRecord: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "agent_tenure_event"
+    public var id: Int64?
+    public var agentID: Int64
+    /// `left` or `returned`.
+    public var kind: String
+    /// `YYYY-MM-DD`: the first day away, or the day back.
+    public var day: String
+    public var reason: String?
+    public var recordedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, day, reason
+        case agentID = "agent_id"
+        case recordedAt = "recorded_at"
+    }
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let agentID = Column(CodingKeys.agentID)
+        public static let kind = Column(CodingKeys.kind)
+        public static let day = Column(CodingKeys.day)
+    }
+
+    public init(id: Int64? = nil, agentID: Int64, kind: String, day: String, reason: String?, recordedAt: String) {
+        self.id = id
+        self.agentID = agentID
+        self.kind = kind
+        self.day = day
+        self.reason = reason
+        self.recordedAt = recordedAt
+    }
+
+    /// Reads the row through `StoredValue`: text in `agent_id` is the error naming the row.
+    public init(row: Row) throws {
+        let table = Self.databaseTableName
+        id = try StoredValue.int64(row, "id", table: table)
+        agentID = try StoredValue.int64(row, "agent_id", table: table)
+        kind = try StoredValue.value(String.self, row, "kind", table: table, expected: "left or returned")
+        day = try StoredValue.value(String.self, row, "day", table: table, expected: "a day (YYYY-MM-DD)")
+        reason = try StoredValue.value(String?.self, row, "reason", table: table, expected: "a reason or NULL")
+        recordedAt = try StoredValue.value(String.self, row, "recorded_at", table: table, expected: "a local time")
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The event with its day decoded, or the error naming the row and column.
+    func event() throws -> TenureEvent {
+        TenureEvent(agentID: agentID, kind: kind, day: try StoredValue.day(day, table: Self.databaseTableName, column: "day", id: id ?? 0))
     }
 }

@@ -86,12 +86,12 @@ extension Roster {
         // cross-module SQL: not a measured path but the dependency direction (FollowUp stands on
         // Roster); one grouped query per resolution, the way every tier in the center is worked out.
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT agent_id, COUNT(*), SUM(commission_fen) FROM policy
+            SELECT agent_id, COUNT(*), SUM(commission_fen), MIN(id) AS id FROM policy
             WHERE sold_at >= ? AND sold_at < ? AND NOT (status = 'cancelled' AND COALESCE(cancelled_at, '') < ?)
             GROUP BY agent_id
             """, arguments: [month.firstDay.description, month.adding(months: 1).firstDay.description, asOf.adding(days: 1).description])
         while let row = try rows.next() {
-            sales[row[0]] = MonthSales(policies: row[1], fyc: Money(fen: row[2]))
+            sales[try StoredValue.int64(row, "agent_id", table: "policy")] = MonthSales(policies: row[1], fyc: Money(fen: row[2]))
         }
         return sales
     }

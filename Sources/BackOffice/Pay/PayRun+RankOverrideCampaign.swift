@@ -29,10 +29,11 @@ extension PayRun {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'campaign'") == true else { return [:] }
         let ids = Dictionary(uniqueKeysWithValues: agents.map { ($0.code, $0.id) })
         var lines: [Int64: [PayLine]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT code, to_day FROM campaign WHERE to_day >= ? AND to_day < ? ORDER BY to_day, code",
-                                    arguments: [first.description, first.adding(months: 1).description]) {
-            guard let end = CivilDay(row["to_day"] as String) else { continue }
-            let campaign = try Campaigns.standings(db, code: row["code"], today: end)
+        let ending = CampaignRecord.filter(CampaignRecord.Columns.toDay >= first.description && CampaignRecord.Columns.toDay < first.adding(months: 1).description)
+            .order(CampaignRecord.Columns.toDay, CampaignRecord.Columns.code)
+        for record in try ending.fetchAll(db) {
+            let end = try StoredValue.day(record.toDay, table: CampaignRecord.databaseTableName, column: "to_day", id: record.id ?? 0)
+            let campaign = try Campaigns.standings(db, code: record.code, today: end)
             for standing in campaign.standings where standing.reward > 0 {
                 guard let id = ids[standing.agentCode] else { continue }
                 lines[id, default: []].append(PayLine(

@@ -181,22 +181,26 @@ public struct PayRun {
         let finals = try String.fetchAll(db, sql: "SELECT month FROM pay_run WHERE status = 'final' AND month < ? ORDER BY month", arguments: [first.monthText])
         for final in finals {
             let basis = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
-                SELECT agent_id, tier, employed_days, month_days FROM pay_basis WHERE month = ?
+                SELECT month || ' ' || agent_id AS id, agent_id, tier, employed_days, month_days FROM pay_basis WHERE month = ?
                 """, arguments: [final]).map { row in
-                let tier = try StoredValue.enum(Tier.self, row["tier"], table: "pay_basis", column: "tier", id: "\(final) \(row["agent_id"] as Int64)")
-                return (row["agent_id"] as Int64, Basis(tier: tier, employedDays: row["employed_days"], monthDays: row["month_days"]))
+                let agent = try StoredValue.int64(row, "agent_id", table: "pay_basis")
+                let key = "\(final) \(agent)"
+                let tier = try StoredValue.enum(Tier.self, row["tier"], table: "pay_basis", column: "tier", id: key)
+                return (agent, Basis(tier: tier,
+                                     employedDays: Int(try StoredValue.integer(row, "employed_days", table: "pay_basis", in: 0...31)),
+                                     monthDays: Int(try StoredValue.integer(row, "month_days", table: "pay_basis", in: 28...31))))
             })
             let finalMonth = try StoredValue.month(final, table: "pay_run", column: "month", id: final)
             let recomputed = try compute(db, month: finalMonth.firstDay, basis: basis)
             let paid = try Row.fetchAll(db, sql: """
-                SELECT pay_line.agent_id, SUM(pay_line.amount_fen) AS paid FROM pay_line
+                SELECT pay_line.agent_id, SUM(pay_line.amount_fen) AS paid, MIN(pay_line.id) AS id FROM pay_line
                 JOIN pay_run ON pay_run.month = pay_line.month AND pay_run.status = 'final'
                 WHERE (pay_line.month = ? AND pay_line.for_month IS NULL) OR pay_line.for_month = ?
                 GROUP BY pay_line.agent_id
                 """, arguments: [final, final])
             let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
-            var owed: [String: Int64] = Dictionary(uniqueKeysWithValues: paid.compactMap { row in
-                codes[row["agent_id"]].map { ($0, -(row["paid"] as Int64)) }
+            var owed: [String: Int64] = Dictionary(uniqueKeysWithValues: try paid.compactMap { row in
+                codes[try StoredValue.int64(row, "agent_id", table: "pay_line")].map { ($0, -(row["paid"] as Int64)) }
             })
             for statement in recomputed {
                 owed[statement.agentCode, default: 0] += PayPlan.total(statement.lines.filter { $0.kind != .adjustment }).fen

@@ -111,7 +111,7 @@ public enum Campaigns {
 
     public static func add(_ db: Database, code: String, name: String, metric: CampaignMetric, from: CivilDay, to: CivilDay,
                            team: String?, tiers: [RewardTier]) throws {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM campaign WHERE code = ?", arguments: [code]) == true {
+        if try CampaignRecord.filter(CampaignRecord.Columns.code == code).isEmpty(db) == false {
             throw CallOpsError.refused("campaign \(code) exists already; choose another code")
         }
         guard to >= from else { throw CallOpsError.invalidValue(field: "--to", value: to.description, expected: "a day on or after --from (\(from))") }
@@ -139,24 +139,20 @@ public enum Campaigns {
             }
             teamID = id
         }
-        let json = String(decoding: try JSONEncoder().encode(sorted), as: UTF8.self)
-        try db.execute(sql: "INSERT INTO campaign (code, name, metric, from_day, to_day, team_id, tiers) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [code, name, metric.rawValue, from.description, to.description, teamID, json])
+        var record = try CampaignRecord(code: code, name: name, metric: metric, from: from, to: to, teamID: teamID, tiers: sorted)
+        try record.insert(db)
     }
 
     /// The standings now: every agent in scope who has not left, by the metric over the campaign's
     /// days up to today.
     public static func standings(_ db: Database, code: String, today: CivilDay) throws -> CampaignStandings {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT * FROM campaign WHERE code = ?
-            """, arguments: [code]) else {
+        guard let record = try CampaignRecord.filter(CampaignRecord.Columns.code == code).fetchOne(db) else {
             throw CallOpsError.notFound(kind: "campaign", key: code, hint: "campaigns are added with `callops plan campaign add`")
         }
-        let metric = try StoredValue.enum(CampaignMetric.self, row, "metric", table: "campaign")
-        let tiers = try JSONDecoder().decode([RewardTier].self, from: Data((row["tiers"] as String).utf8))
-        let from: String = row["from_day"]
-        let until = try min(StoredValue.day(row, "to_day", table: "campaign"), today).adding(days: 1).description
-        let team = try (row["team_id"] as Int64?).map { try Roster.teamName(db, id: $0) }
+        let (metric, firstDay, lastDay, tiers) = try record.decoded()
+        let from = firstDay.description
+        let until = min(lastDay, today).adding(days: 1).description
+        let team = try record.teamID.map { try Roster.teamName(db, id: $0) }
         let agents = try Roster.agents(db, team: team).filter { $0.status != .left }
         var values: [Int64: Double] = [:]
         switch metric {
@@ -176,7 +172,7 @@ public enum Campaigns {
             return Standing(rank: rank, agentCode: entry.0.code, name: entry.0.name, team: entry.0.team, value: entry.1, tier: tier,
                             reward: reward, toNextTier: toNext)
         }
-        return CampaignStandings(code: code, name: row["name"], metric: metric, from: from, to: row["to_day"], scope: team ?? "center",
+        return CampaignStandings(code: code, name: record.name, metric: metric, from: from, to: record.toDay, scope: team ?? "center",
                                  tiers: tiers, standings: standings, rewards: standings.reduce(0) { $0 + $1.reward })
     }
 }

@@ -98,10 +98,9 @@ extension Training {
 
     /// The agent code a candidate signed as, nil before signing (the agent read through Roster).
     private static func signedAgentCode(_ db: Database, _ id: Int64) throws -> String? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, agent_id FROM candidate WHERE id = ?", arguments: [id]) else {
+        guard let candidate = try CandidateRecord.fetchOne(db, key: id) else {
             throw CallOpsError.notFound(kind: "candidate", key: String(id), hint: "see `callops recruit list`")
         }
-        let agentID: Int64? = row["agent_id"]
-        return try agentID.map { try Roster.agent(db, id: $0).code }
+        return try candidate.agentID.map { try Roster.agent(db, id: $0).code }
     }
 }

@@ -132,10 +132,8 @@ public enum Recruiting {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw CallOpsError.invalidValue(field: "--name", value: name, expected: "the candidate's name")
         }
-        try db.execute(sql: "INSERT INTO candidate (name, phone, channel, stage, stage_since) VALUES (?, ?, ?, 'sourced', ?)",
-                       arguments: [name, phone, channel.rawValue, day.description])
-        let id = db.lastInsertedRowID
-        try db.execute(sql: "INSERT INTO candidate_stage (candidate_id, stage, entered_on) VALUES (?, 'sourced', ?)", arguments: [id, day.description])
+        let id = try CandidateRecord(name: name, phone: phone, channel: channel, on: day).inserted(db).id ?? db.lastInsertedRowID
+        try CandidateStageRecord(candidateID: id, stage: .sourced, on: day).insert(db)
         return id
     }
 
@@ -160,15 +158,15 @@ public enum Recruiting {
     /// one). Signing needs `signing`: the agent is created on probation, hired on `day`, and
     /// keeps the candidate's course results (else is enrolled in the pre-job course).
     public static func advance(_ db: Database, candidate id: Int64, on day: CivilDay, signing: Signing? = nil, course: String? = nil) throws -> RecruitStage {
-        let row = try candidateRow(db, id)
-        guard row["dropped_on"] as String? == nil else {
-            throw CallOpsError.refused("candidate \(id) was dropped on \(row["dropped_on"] as String) (\(row["drop_reason"] as String)); nothing was changed")
+        let candidate = try candidateRecord(db, id)
+        if let dropped = candidate.droppedOn {
+            throw CallOpsError.refused("candidate \(id) was dropped on \(dropped) (\(candidate.dropReason ?? "")); nothing was changed")
         }
-        let stage = try StoredValue.enum(RecruitStage.self, row, "stage", table: "candidate")
+        let stage = try candidate.currentStage()
         guard let next = stage.next else {
             throw CallOpsError.refused("candidate \(id) has signed already; nothing was changed")
         }
-        let since = try StoredValue.day(row, "stage_since", table: "candidate")
+        let since = try candidate.since()
         guard day >= since else {
             throw CallOpsError.invalidValue(field: "--date", value: day.description, expected: "a day on or after \(since), when \(stage.rawValue) began")
         }
@@ -180,11 +178,12 @@ public enum Recruiting {
             guard let signing else {
                 throw CallOpsError.invalidValue(field: "--agent-code", value: "", expected: "the new agent's code and --team to sign candidate \(id)")
             }
-            agentID = try sign(db, candidate: id, name: row["name"], signing: signing, on: day)
+            agentID = try sign(db, candidate: id, name: candidate.name, signing: signing, on: day)
         }
-        try db.execute(sql: "UPDATE candidate SET stage = ?, stage_since = ?, agent_id = COALESCE(?, agent_id) WHERE id = ?",
-                       arguments: [next.rawValue, day.description, agentID, id])
-        try db.execute(sql: "INSERT INTO candidate_stage (candidate_id, stage, entered_on) VALUES (?, ?, ?)", arguments: [id, next.rawValue, day.description])
+        try CandidateRecord.filter(key: id).updateAll(db, CandidateRecord.Columns.stage.set(to: next.rawValue),
+                                                      CandidateRecord.Columns.stageSince.set(to: day.description),
+                                                      CandidateRecord.Columns.agentID.set(to: agentID ?? candidate.agentID))
+        try CandidateStageRecord(candidateID: id, stage: next, on: day).insert(db)
         return next
     }
 
@@ -205,35 +204,37 @@ public enum Recruiting {
 
     /// Drops a candidate with a reason.
     public static func drop(_ db: Database, candidate id: Int64, reason: String, on day: CivilDay) throws {
-        let row = try candidateRow(db, id)
-        guard row["dropped_on"] as String? == nil else {
-            throw CallOpsError.refused("candidate \(id) was dropped on \(row["dropped_on"] as String) already; nothing was changed")
+        let candidate = try candidateRecord(db, id)
+        if let dropped = candidate.droppedOn {
+            throw CallOpsError.refused("candidate \(id) was dropped on \(dropped) already; nothing was changed")
         }
-        guard (row["stage"] as String) != RecruitStage.signed.rawValue else {
+        guard candidate.stage != RecruitStage.signed.rawValue else {
             throw CallOpsError.refused("candidate \(id) has signed; a leaver is marked `left` in the roster instead")
         }
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw CallOpsError.invalidValue(field: "--reason", value: reason, expected: "why the candidate was dropped")
         }
-        let since = try StoredValue.day(row, "stage_since", table: "candidate")
+        let since = try candidate.since()
         guard day >= since else {
-            throw CallOpsError.invalidValue(field: "--date", value: day.description, expected: "a day on or after \(since), when \(row["stage"] as String) began")
+            throw CallOpsError.invalidValue(field: "--date", value: day.description, expected: "a day on or after \(since), when \(candidate.stage) began")
         }
-        try db.execute(sql: "UPDATE candidate SET dropped_on = ?, drop_reason = ? WHERE id = ?", arguments: [day.description, reason, id])
+        try CandidateRecord.filter(key: id).updateAll(db, CandidateRecord.Columns.droppedOn.set(to: day.description),
+                                                      CandidateRecord.Columns.dropReason.set(to: reason))
     }
 
     /// Candidates, those in the funnel first by stage; dropped and signed ones only when asked.
     public static func list(_ db: Database, today: CivilDay, all: Bool = false) throws -> [Candidate] {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM candidate ORDER BY candidate.id")
+        let candidates = try CandidateRecord.order(CandidateRecord.Columns.id).fetchAll(db)
         let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
-        return try rows.compactMap { row -> (RecruitStage, Candidate)? in
-            let dropped: String? = row["dropped_on"]
-            let stage = try StoredValue.enum(RecruitStage.self, row, "stage", table: "candidate")
-            if !all && (dropped != nil || stage == .signed) { return nil }
-            let since = try StoredValue.day(row, "stage_since", table: "candidate")
-            return (stage, Candidate(id: row["id"], name: row["name"], channel: row["channel"], stage: stage.rawValue, since: since.description,
-                                     daysInStage: since.days(to: dropped.flatMap { CivilDay($0) } ?? today), dropped: dropped,
-                                     dropReason: row["drop_reason"], agentCode: (row["agent_id"] as Int64?).flatMap { codes[$0] }))
+        return try candidates.compactMap { candidate -> (RecruitStage, Candidate)? in
+            let stage = try candidate.currentStage()
+            if !all && (candidate.droppedOn != nil || stage == .signed) { return nil }
+            let since = try candidate.since()
+            let id = candidate.id ?? 0
+            let droppedOn = try candidate.droppedOn.map { try StoredValue.day($0, table: "candidate", column: "dropped_on", id: id) }
+            return (stage, Candidate(id: id, name: candidate.name, channel: candidate.channel, stage: stage.rawValue, since: since.description,
+                                     daysInStage: since.days(to: droppedOn ?? today), dropped: candidate.droppedOn,
+                                     dropReason: candidate.dropReason, agentCode: candidate.agentID.flatMap { codes[$0] }))
         }
         .sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.map(\.1)
     }
@@ -250,9 +251,12 @@ public enum Recruiting {
         for row in rows {
             let id: Int64 = row["id"]
             if people[id] == nil {
-                people[id] = Person(channel: row["channel"], current: try StoredValue.enum(RecruitStage.self, row, "current", table: "candidate"), dropped: row["dropped_on"] as String? != nil)
+                people[id] = Person(channel: row["channel"], current: try StoredValue.enum(RecruitStage.self, row["current"], table: "candidate", column: "stage", id: id),
+                                    dropped: row["dropped_on"] as String? != nil)
             }
-            if let stage = RecruitStage(rawValue: row["stage"]) { people[id]!.entered[stage] = CivilDay(row["entered_on"] as String) }
+            let key = "\(id) \(row["stage"] as String)"
+            let stage = try StoredValue.enum(RecruitStage.self, row["stage"], table: "candidate_stage", column: "stage", id: key)
+            people[id]!.entered[stage] = try StoredValue.day(row["entered_on"], table: "candidate_stage", column: "entered_on", id: key)
         }
         func funnel(_ channel: String, _ group: [Person]) -> RecruitFunnel {
             let stages = RecruitStage.allCases
@@ -274,8 +278,8 @@ public enum Recruiting {
         return result
     }
 
-    private static func candidateRow(_ db: Database, _ id: Int64) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM candidate WHERE id = ?", arguments: [id]) else {
+    private static func candidateRecord(_ db: Database, _ id: Int64) throws -> CandidateRecord {
+        guard let row = try CandidateRecord.fetchOne(db, key: id) else {
             throw CallOpsError.notFound(kind: "candidate", key: String(id), hint: "see `callops recruit list`")
         }
         return row

@@ -91,14 +91,14 @@ extension Recruiting {
         let events = Dictionary(grouping: try Roster.tenureEvents(db), by: \.agentID)
         let tenures = try Roster.tenures(db)
         let rows = try Row.fetchAll(db, sql: """
-            SELECT candidate.channel, candidate.agent_id, s.entered_on FROM candidate
+            SELECT candidate.id, candidate.channel, candidate.agent_id, s.entered_on FROM candidate
             JOIN candidate_stage AS s ON s.candidate_id = candidate.id AND s.stage = 'signed'
             WHERE candidate.agent_id IS NOT NULL ORDER BY candidate.id
             """)
         let status = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.status) })
-        return rows.compactMap { row in
-            let agent: Int64 = row["agent_id"]
-            guard let signed = CivilDay(row["entered_on"] as String) else { return nil }
+        return try rows.map { row in
+            let agent = try StoredValue.int64(row, "agent_id", table: "candidate")
+            let signed = try StoredValue.day(row["entered_on"], table: "candidate_stage", column: "entered_on", id: "\(row["id"] as Int64) signed")
             let moves = (events[agent] ?? []).map { (kind: $0.kind, day: $0.day) }
             let leftWithoutDay = status[agent] == .left && tenures[agent]?.leftOn == nil && !moves.contains { $0.kind == "left" }
             return Hire(channel: row["channel"], signedOn: signed, events: moves, leftWithoutDay: leftWithoutDay)

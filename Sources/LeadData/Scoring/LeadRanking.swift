@@ -28,7 +28,9 @@ public enum LeadRanking {
             let row = try Row.fetchOne(db, sql: """
                 SELECT id, auc, grade_auc, json_extract(card, '$.class_premiums') FROM lead_model WHERE id = (SELECT MAX(id) FROM lead_model)
                 """),
-            let id = row[0] as Int64?, let auc = row[1] as Double?, auc > (row[2] as Double? ?? 0.5)
+            let id = row[0] as Int64?,
+            let auc = try StoredValue.value(Double?.self, row, "auc", table: "lead_model", expected: "a number from 0 to 1 or NULL"),
+            auc > (try StoredValue.value(Double?.self, row, "grade_auc", table: "lead_model", expected: "a number from 0 to 1 or NULL") ?? 0.5)
         else { return nil }
         let stored = ((row[3] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Double]) ?? [:]
         let all = stored["*"] ?? settings.planning.averagePremium

@@ -63,7 +63,7 @@ extension LeadScoring {
     /// trained: the model is judged on the calls made after it (SPEC section 5), not on what it
     /// may have learned from.
     public static func deciles(_ db: Database, batch: Int64?) throws -> [ScoreDecileStats] {
-        if let batch, try Bool.fetchOne(db, sql: "SELECT 1 FROM lead_batch WHERE id = ?", arguments: [batch]) == nil {
+        if let batch, try !LeadBatchRecord.exists(db, key: batch) {
             throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
         }
         return try ScoreDecileStats.fetchAll(db, sql: """
@@ -82,9 +82,9 @@ extension LeadScoring {
     /// The lead's score and its three strongest reasons, from the model that scored it (else
     /// the newest); nil when no model exists.
     public static func explain(_ db: Database, lead id: Int64) throws -> LeadScoreExplanation? {
-        let row = try Row.fetchOne(db, sql: "SELECT propensity, propensity_model_id FROM lead WHERE id = ?", arguments: [id])
-        let storedScore: Double? = row?[0]
-        let modelID: Int64? = row?[1]
+        let row = try Row.fetchOne(db, sql: "SELECT id, propensity, propensity_model_id FROM lead WHERE id = ?", arguments: [id])
+        let storedScore = try row.flatMap { try StoredValue.value(Double?.self, $0, "propensity", table: "lead", expected: "a number from 0 to 1 or NULL") }
+        let modelID = try row.flatMap { try StoredValue.optionalInt64($0, "propensity_model_id", table: "lead") }
         guard let model = try modelID.flatMap({ try stored(db, id: $0) }) ?? newest(db),
             let record = try record(db, lead: id)
         else { return nil }

@@ -97,7 +97,7 @@ public struct LeadScoring {
         guard let stored = try Self.newest(db) else {
             throw CallOpsError.refused("leads score apply: no model yet; train one first with `callops leads score train`")
         }
-        if let batch, try Bool.fetchOne(db, sql: "SELECT 1 FROM lead_batch WHERE id = ?", arguments: [batch]) == nil {
+        if let batch, try !LeadBatchRecord.exists(db, key: batch) {
             throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
         }
         let read = try Self.readLeads(db, whereSQL: "lead.status IN ('open', 'pool') AND (?1 IS NULL OR lead.batch_id = ?1)", arguments: [batch])

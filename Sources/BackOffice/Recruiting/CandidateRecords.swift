@@ -1,0 +1,109 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import GRDB
+
+/// A row of `candidate`: someone in the recruiting funnel, and the agent they signed as.
+public struct CandidateRecord: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "candidate"
+    public var id: Int64?
+    public var name: String
+    public var phone: String?
+    /// A `RecruitChannel`'s raw value.
+    public var channel: String
+    /// A `RecruitStage`'s raw value.
+    public var stage: String
+    /// `YYYY-MM-DD`: the day the stage began.
+    public var stageSince: String
+    public var droppedOn: String?
+    public var dropReason: String?
+    public var agentID: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, phone, channel, stage
+        case stageSince = "stage_since"
+        case droppedOn = "dropped_on"
+        case dropReason = "drop_reason"
+        case agentID = "agent_id"
+    }
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let stage = Column(CodingKeys.stage)
+        public static let stageSince = Column(CodingKeys.stageSince)
+        public static let droppedOn = Column(CodingKeys.droppedOn)
+        public static let dropReason = Column(CodingKeys.dropReason)
+        public static let agentID = Column(CodingKeys.agentID)
+    }
+
+    /// A new candidate at `sourced` on `day`.
+    public init(name: String, phone: String?, channel: RecruitChannel, on day: CivilDay) {
+        self.name = name
+        self.phone = phone
+        self.channel = channel.rawValue
+        self.stage = RecruitStage.sourced.rawValue
+        self.stageSince = day.description
+    }
+
+    /// Reads the row through `StoredValue`: text in `agent_id` is the error naming the candidate.
+    public init(row: Row) throws {
+        let table = Self.databaseTableName
+        id = try StoredValue.int64(row, "id", table: table)
+        name = try StoredValue.value(String.self, row, "name", table: table, expected: "a name")
+        phone = try StoredValue.value(String?.self, row, "phone", table: table, expected: "a phone number or NULL")
+        channel = try StoredValue.value(String.self, row, "channel", table: table, expected: "a channel")
+        stage = try StoredValue.value(String.self, row, "stage", table: table, expected: "a stage")
+        stageSince = try StoredValue.value(String.self, row, "stage_since", table: table, expected: "a day (YYYY-MM-DD)")
+        droppedOn = try StoredValue.value(String?.self, row, "dropped_on", table: table, expected: "a day (YYYY-MM-DD) or NULL")
+        dropReason = try StoredValue.value(String?.self, row, "drop_reason", table: table, expected: "a reason or NULL")
+        agentID = try StoredValue.optionalInt64(row, "agent_id", table: table)
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The stage decoded, or the error naming the candidate and the column.
+    func currentStage() throws -> RecruitStage {
+        try StoredValue.enum(RecruitStage.self, stage, table: Self.databaseTableName, column: "stage", id: id ?? 0)
+    }
+
+    /// The day the stage began, or the error naming the candidate and the column.
+    func since() throws -> CivilDay {
+        try StoredValue.day(stageSince, table: Self.databaseTableName, column: "stage_since", id: id ?? 0)
+    }
+}
+
+/// A row of `candidate_stage`: a stage a candidate reached and the day.
+public struct CandidateStageRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "candidate_stage"
+    public var candidateID: Int64
+    /// A `RecruitStage`'s raw value.
+    public var stage: String
+    /// `YYYY-MM-DD`.
+    public var enteredOn: String
+
+    enum CodingKeys: String, CodingKey {
+        case stage
+        case candidateID = "candidate_id"
+        case enteredOn = "entered_on"
+    }
+
+    public enum Columns {
+        public static let candidateID = Column(CodingKeys.candidateID)
+        public static let stage = Column(CodingKeys.stage)
+        public static let enteredOn = Column(CodingKeys.enteredOn)
+    }
+
+    public init(candidateID: Int64, stage: RecruitStage, on day: CivilDay) {
+        self.candidateID = candidateID
+        self.stage = stage.rawValue
+        self.enteredOn = day.description
+    }
+
+    /// Reads the row through `StoredValue`: text in `candidate_id` is the named error.
+    public init(row: Row) throws {
+        let table = Self.databaseTableName
+        candidateID = try StoredValue.int64(row, "candidate_id", table: table)
+        stage = try StoredValue.value(String.self, row, "stage", table: table, expected: "a stage")
+        enteredOn = try StoredValue.value(String.self, row, "entered_on", table: table, expected: "a day (YYYY-MM-DD)")
+    }
+}

@@ -1,0 +1,115 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import GRDB
+import Roster
+import Testing
+
+@testable import BackOffice
+
+/// The back office's tables read back through `StoredValue`: a value written outside callops
+/// (the sqlite3 shell, a script) is the error naming table, row and column, never a crash.
+@Suite struct BackOfficeStoredValueTests {
+    let settings = Settings.defaults
+
+    /// A center of one agent, read and damaged in one rolled-back transaction per case.
+    func center() throws -> AppDatabase {
+        let db = try AppDatabase.inMemory(schema: BackOfficeSchema.migrations)
+        _ = try db.transaction { db in
+            try RosterImport.apply(db, roster: RosterFile(rows: [
+                RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: .active)
+            ], hasSeatColumn: false), file: "test")
+        }
+        return db
+    }
+
+    /// Writes `sql` past the CHECK constraints (foreign keys deferred), runs `read`, rolls both
+    /// back, and expects the named error; `callops check` (the back office's stored-value checks)
+    /// lists the value by the same table and column.
+    func expectNamed(_ db: AppDatabase, damage sql: String, table: String, column: String, value: String? = nil,
+                     sourceLocation: SourceLocation = #_sourceLocation, _ read: (Database) throws -> Void) throws {
+        try db.transaction(dryRun: true) { db in
+            try db.execute(sql: "PRAGMA defer_foreign_keys = ON; PRAGMA ignore_check_constraints = ON")
+            defer { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") }
+            try db.execute(sql: sql)
+            let listed = try BackOfficeSchema.storedValueChecks.flatMap { try $0.violations(db) }
+            #expect(listed.contains { $0.contains("\(table) row ") && $0.contains("column \(column):") }, "\(sql): check lists \(listed)", sourceLocation: sourceLocation)
+            #expect(sourceLocation: sourceLocation) { try read(db) } throws: { error in
+                guard let error = error as? StoredValueError else { return false }
+                return error.table == table && error.column == column && (value == nil || error.value == value)
+                    && error.description.contains("callops check")
+            }
+        }
+    }
+
+    @Test func payBadValuesAreNamed() throws {
+        let db = try center()
+        let run = "INSERT INTO pay_run (month, status, run_at, total_fen) VALUES ('2026-10', 'draft', '2026-11-01T00:00:00', 100);"
+        try expectNamed(db, damage: run + "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail) VALUES ('2026-10', 'x', 'base', 100, 'd')",
+                        table: "pay_line", column: "agent_id", value: "x") { db in
+            _ = try PayCost.perAgent(db, from: CivilDay("2026-10-01")!, through: CivilDay("2026-10-31")!)
+        }
+        try expectNamed(db, damage: run.replacingOccurrences(of: "2026-10", with: "2026-13")
+                        + "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail) VALUES ('2026-13', 1, 'base', 100, 'd')",
+                        table: "pay_line", column: "month", value: "2026-13") { db in
+            _ = try PayCost.perAgent(db, from: CivilDay("2026-10-01")!, through: CivilDay("2027-01-31")!)
+        }
+    }
+
+    @Test func campaignBadValuesAreNamed() throws {
+        let db = try center()
+        let insert = "INSERT INTO campaign (code, name, metric, from_day, to_day, team_id, tiers) VALUES ('C1', 'c', 'premium', "
+        let tiers = "'[{\"threshold\":1,\"reward\":10}]'"
+        try expectNamed(db, damage: insert + "'2026-11-31', '2026-11-30', NULL, \(tiers))", table: "campaign", column: "from_day", value: "2026-11-31") { db in
+            _ = try Campaigns.standings(db, code: "C1", today: CivilDay("2026-11-23")!)
+        }
+        try expectNamed(db, damage: insert + "'2026-11-01', '2026-11-30', 'team one', \(tiers))", table: "campaign", column: "team_id") { db in
+            _ = try Campaigns.standings(db, code: "C1", today: CivilDay("2026-11-23")!)
+        }
+        try expectNamed(db, damage: insert + "'2026-11-01', '2026-11-30', NULL, 'lots of money')", table: "campaign", column: "tiers") { db in
+            _ = try Campaigns.standings(db, code: "C1", today: CivilDay("2026-11-23")!)
+        }
+        // The pay run's campaign lines read the end day (a bad one was skipped without a word).
+        try expectNamed(db, damage: insert + "'2026-11-01', '2026-11-3x', NULL, \(tiers))", table: "campaign", column: "to_day") { db in
+            _ = try PayRun(settings: settings, clock: Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)).campaignLines(db, month: CivilDay("2026-11-01")!, agents: Roster.agents(db))
+        }
+    }
+
+    @Test func targetBadValuesAreNamed() throws {
+        let db = try center()
+        let insert = """
+            INSERT INTO activity_target (agent_id, month, annual_income_fen, monthly_premium_fen, monthly_sales, monthly_effective_calls) VALUES
+            """
+        let months = [CivilMonth("2026-11")!]
+        try expectNamed(db, damage: insert + "(1, '2026-11', 100, 100, 'some', 10)", table: "activity_target", column: "monthly_sales", value: "some") { db in
+            _ = try Planning.monthTargets(db, months: months, rules: settings.planning)
+        }
+        try expectNamed(db, damage: insert + "('A001', '2026-11', 100, 100, 1, 10)", table: "activity_target", column: "agent_id") { db in
+            _ = try Planning.monthTargets(db, months: months, rules: settings.planning)
+        }
+        try expectNamed(db, damage: insert + "(1, '2026-11', 100, 100.5, 1, 10)", table: "activity_target", column: "monthly_premium_fen") { db in
+            _ = try Planning.monthTargets(db, months: months, rules: settings.planning)
+        }
+    }
+
+    @Test func candidateBadValuesAreNamed() throws {
+        let db = try center()
+        let candidate = "INSERT INTO candidate (id, name, channel, stage, stage_since, agent_id) VALUES (1, '乙', 'campus', 'signed', '2026-11-01', "
+        try expectNamed(db, damage: candidate + "'A001')", table: "candidate", column: "agent_id", value: "A001") { db in
+            _ = try Recruiting.list(db, today: CivilDay("2026-11-23")!, all: true)
+        }
+        let sourced = "INSERT INTO candidate_stage (candidate_id, stage, entered_on) VALUES (1, 'sourced', '2026-11-01');"
+        try expectNamed(db, damage: candidate + "NULL);" + sourced + "INSERT INTO candidate_stage VALUES (1, 'signed', 'then')",
+                        table: "candidate_stage", column: "entered_on", value: "then") { db in
+            _ = try Recruiting.funnels(db, from: CivilDay("2026-11-01")!, to: CivilDay("2026-11-30")!)
+        }
+        try expectNamed(db, damage: candidate + "NULL);" + sourced + "INSERT INTO candidate_stage VALUES (1, 'hired', '2026-11-02')",
+                        table: "candidate_stage", column: "stage", value: "hired") { db in
+            _ = try Recruiting.funnels(db, from: CivilDay("2026-11-01")!, to: CivilDay("2026-11-30")!)
+        }
+        try expectNamed(db, damage: candidate + "'x');" + sourced + "INSERT INTO candidate_stage VALUES (1, 'signed', '2026-11-03')",
+                        table: "candidate", column: "agent_id") { db in
+            _ = try Recruiting.hires(db)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import CallOpsCore
+import CallOpsStore
+import Foundation
+import GRDB
+import Roster
+import Testing
+
+@testable import LeadData
+
+/// Writes `sql` as an outside tool would (past the CHECK constraints, foreign keys deferred),
+/// runs `read` on the damaged database and rolls both back: the read must throw the
+/// `StoredValueError` naming `table` and `column`, never trap, and `callops check` (the modules'
+/// stored-value checks) must list the value by the same table and column.
+func expectStoredValueError(
+    _ db: AppDatabase, damage sql: String, table: String, column: String, value: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation, _ read: (Database) throws -> Void
+) throws {
+    try db.transaction(dryRun: true) { db in
+        try db.execute(sql: "PRAGMA defer_foreign_keys = ON; PRAGMA ignore_check_constraints = ON")
+        defer { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") }
+        try db.execute(sql: sql)
+        let listed = try (RosterSchema.storedValueChecks + LeadDataSchema.storedValueChecks).flatMap { try $0.violations(db) }
+        #expect(listed.contains { $0.contains("\(table) row ") && $0.contains("column \(column):") }, "\(sql): check lists \(listed)", sourceLocation: sourceLocation)
+        do {
+            try read(db)
+            Issue.record("\(sql): read without an error", sourceLocation: sourceLocation)
+        } catch let error as StoredValueError {
+            #expect(error.table == table && error.column == column, "\(error)", sourceLocation: sourceLocation)
+            if let value { #expect(error.value == value, "\(error)", sourceLocation: sourceLocation) }
+            #expect(error.description.contains("callops check"), sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// The lead data's tables read back through `StoredValue`: a value written outside callops is
+/// the error naming table, row and column (SPEC section 12), never a crash.
+@Suite struct LeadDataStoredValueTests {
+    func center() throws -> LeadFixture {
+        let f = try LeadFixture()
+        try f.roster([RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: .active)])
+        _ = try f.importLeads(f.write("leads.csv", "phone,age\n\(LeadFixture.phone(1)),35\n\(LeadFixture.phone(2)),40\n"))
+        return f
+    }
+
+    @Test func aLeadsBadValuesAreNamed() throws {
+        let f = try center()
+        // The cadence's window onto the lead (LeadProgress.Snapshot, once Decodable).
+        for (column, damage) in [("attempts", "attempts = 'abc'"), ("agent_id", "agent_id = 'zz'"), ("status", "status = 'bogus'"),
+                                 ("grade", "grade = 'Z'"), ("follow_ups", "follow_ups = 9223372036854775807"), ("age", "age = 'old'"),
+                                 ("income_fen", "income_fen = -5")] {
+            try expectStoredValueError(f.db, damage: "UPDATE lead SET \(damage) WHERE id = 1", table: "lead", column: column) { db in
+                _ = try LeadProgress.lead(db, id: 1)
+            }
+        }
+        #expect(try f.db.read { db in try LeadProgress.lead(db, id: 1) }?.attempts == 0)
+        // `leads why` reads the score and the batch through StoredValue.
+        try expectStoredValueError(f.db, damage: "UPDATE lead SET score = 'high' WHERE id = 2", table: "lead", column: "score", value: "high") { db in
+            _ = try LeadExplanation.explain(db, lead: 2, clock: f.clock, windows: try CallingWindows(f.settings.cadence.windows))
+        }
+        // An open lead without an agent (past the CHECK) stops the allocation with its name.
+        try expectStoredValueError(f.db, damage: "UPDATE lead SET status = 'open', agent_id = NULL WHERE id = 1", table: "lead", column: "agent_id", value: "NULL") { db in
+            _ = try Allocator(settings: f.settings, clock: f.clock).allocate(db, options: AllocationOptions())
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE lead SET status = 'pool', locked_agent_id = 'x', locked_until = '9999-12-31T00:00:00' WHERE id = 1",
+                                   table: "lead", column: "locked_agent_id") { db in
+            _ = try Allocator(settings: f.settings, clock: f.clock).allocate(db, options: AllocationOptions())
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE lead SET status = 'exhausted', closed_at = '2026-01-01T00:00:00', recycle_count = 'many' WHERE id = 1",
+                                   table: "lead", column: "recycle_count") { db in
+            _ = try Recycler(settings: f.settings, clock: f.clock).recycle(db)
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE lead SET propensity = 'likely' WHERE id = 1", table: "lead", column: "propensity") { db in
+            _ = try LeadScoring.explain(db, lead: 1)
+        }
+    }
+
+    @Test func aBatchsLedgersAndGrantsBadValuesAreNamed() throws {
+        let f = try center()
+        try expectStoredValueError(f.db, damage: "UPDATE lead_batch SET rows = 'many'", table: "lead_batch", column: "rows", value: "many") { db in
+            _ = try LeadStats.batches(db)
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE lead_batch SET cost_per_lead_fen = 'cheap'", table: "lead_batch", column: "cost_per_lead_fen") { db in
+            _ = try LeadStats.batches(db)
+        }
+        try expectStoredValueError(f.db, damage: "INSERT INTO lead_ledger (lead_id, at, event, agent_id, reason) VALUES (1, '2026-11-23T09:00:00', 'assigned', 'x', 'r')",
+                                   table: "lead_ledger", column: "agent_id", value: "x") { db in
+            _ = try LeadLedger.history(db, lead: 1)
+        }
+        try expectStoredValueError(f.db, damage: "INSERT INTO allocation_grant (at, agent_id, leads, lead_ids) VALUES ('2026-11-23T09:00:00', 'x', 1, '[1]')",
+                                   table: "allocation_grant", column: "agent_id") { db in
+            _ = try AllocationGrants.givenSince(db, from: "2026-11-23T00:00:00")
+        }
+        var settings = f.settings
+        settings.leads.rankBy = "score"
+        try expectStoredValueError(f.db, damage: """
+            INSERT INTO lead_model (trained_at, leads, sales, auc, grade_auc, card, model) VALUES ('2026-11-01T00:00:00', 10, 1, 'good', 0.5, '{}', '{}')
+            """, table: "lead_model", column: "auc", value: "good") { db in
+            _ = try LeadRanking.rankingModel(db, settings: settings)
+        }
+        #expect(try f.db.read { db in try LeadStats.batches(db) }.first?.rows == 2)
+    }
+}
+
+/// The roster's tables read back through `StoredValue`.
+@Suite struct RosterStoredValueTests {
+    @Test func anAgentsBadValuesAreNamed() throws {
+        let f = try LeadFixture()
+        try f.roster([RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: .active)])
+        // Through GRDB text in a quota read as 0: an agent silently given no leads.
+        try expectStoredValueError(f.db, damage: "UPDATE agent SET daily_new_leads = 'lots'", table: "agent", column: "daily_new_leads", value: "lots") { db in
+            _ = try Roster.agents(db)
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE agent SET max_open_leads = -1", table: "agent", column: "max_open_leads") { db in
+            _ = try Roster.agent(db, code: "A001")
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE agent SET team_id = 'x'", table: "agent", column: "team_id") { db in
+            _ = try Roster.standings(db, ids: [1])
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE agent SET left_on = '2026-02-30'", table: "agent", column: "left_on", value: "2026-02-30") { db in
+            _ = try Roster.tenures(db)
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE agent SET status = 'bogus'", table: "agent", column: "status") { db in
+            _ = try Roster.agents(db)
+        }
+        try expectStoredValueError(f.db, damage: """
+            INSERT INTO agent_tenure_event (agent_id, kind, day, reason, recorded_at) VALUES (1, 'left', 'soon', NULL, '2026-11-23T10:00:00')
+            """, table: "agent_tenure_event", column: "day", value: "soon") { db in
+            _ = try Roster.tenureEvents(db)
+        }
+        try expectStoredValueError(f.db, damage: """
+            INSERT INTO agent_tenure_event (agent_id, kind, day, reason, recorded_at) VALUES ('one', 'left', '2026-11-01', NULL, '2026-11-23T10:00:00')
+            """, table: "agent_tenure_event", column: "agent_id") { db in
+            _ = try Roster.tenureEvents(db)
+        }
+        #expect(try f.db.read { db in try Roster.agents(db) }.map(\.code) == ["A001"])
+    }
+}
