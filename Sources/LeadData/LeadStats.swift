@@ -45,20 +45,6 @@ public struct BatchStats: Encodable, Equatable, Sendable, FetchableRecord {
         case costFen = "cost_fen"
     }
 
-    /// Reads the batch's stored columns through `LeadBatchRecord` (text in a count of
-    /// `lead_batch` read as 0 through `Decodable`); the figures summed by the query are SQL's own.
-    public init(row: Row) throws {
-        let batch = try LeadBatchRecord(row: row)
-        batchID = batch.id ?? 0
-        (source, fileName, receivedAt) = (batch.source, batch.fileName, batch.receivedAt)
-        (rows, accepted, missingPhone, invalidPhone, duplicateInFile) = (batch.rows, batch.accepted, batch.missingPhone, batch.invalidPhone, batch.duplicateInFile)
-        (duplicateExisting, dnc, outOfAgeRange, malformedRow) = (batch.duplicateExisting, batch.dnc, batch.outOfAgeRange, batch.malformedRow)
-        (allocated, dialed, contacted) = (row["allocated"], row["dialed"], row["contacted"])
-        (effective, interested, sold) = (row["effective"], row["interested"], row["sold"])
-        premiumFen = try StoredValue.int64(row, "premium_fen", table: "lead")
-        costFen = batch.costPerLeadFen * Int64(batch.rows)
-    }
-
     public var premium: Money { Money(fen: premiumFen) }
     public var cost: Money { Money(fen: costFen) }
     /// Cost per sale; nil when nothing sold.
@@ -165,6 +151,22 @@ extension LeadStats {
     /// Leads accepted over every batch (plan sizing's leads per sale).
     public static func acceptedLeads(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(accepted), 0) FROM lead_batch") ?? 0
+    }
+}
+
+extension BatchStats {
+    /// Reads the batch's stored columns through `LeadBatchRecord` (text in a count of
+    /// `lead_batch` read as 0 through `Decodable`); the figures summed by the query are SQL's own.
+    public init(row: Row) throws {
+        let batch = try LeadBatchRecord(row: row)
+        batchID = batch.id ?? 0
+        (source, fileName, receivedAt) = (batch.source, batch.fileName, batch.receivedAt)
+        (rows, accepted, missingPhone, invalidPhone, duplicateInFile) = (batch.rows, batch.accepted, batch.missingPhone, batch.invalidPhone, batch.duplicateInFile)
+        (duplicateExisting, dnc, outOfAgeRange, malformedRow) = (batch.duplicateExisting, batch.dnc, batch.outOfAgeRange, batch.malformedRow)
+        (allocated, dialed, contacted) = (row["allocated"], row["dialed"], row["contacted"])
+        (effective, interested, sold) = (row["effective"], row["interested"], row["sold"])
+        premiumFen = try StoredValue.int64(row, "premium_fen", table: "lead")
+        costFen = batch.costPerLeadFen * Int64(batch.rows)
     }
 }
 
