@@ -180,6 +180,106 @@ import Testing
         #expect(after == before.filter { ($0["dials"] as Int) != 0 || ($0["sales"] as Int) != 0 || ($0["proposals"] as Int) != 0 })
     }
 
+    /// The bulk calls import moves `activity_day` by deltas it sums itself (the call table's
+    /// insert trigger set aside): after each import the table is what a rebuild from the raw
+    /// tables gives (`check --repair-aggregates`), row for row, with sales, cancellations, calls
+    /// earlier than the agent's first on the lead that month (and later ones already there),
+    /// proposals before and after policies, and calls across a month's end. An import that fails
+    /// leaves the trigger and the table as they were.
+    @Test func aBulkImportsAggregateEqualsARebuild() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-aggregate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let settings = Settings.defaults
+        let clock = try Clock(fixed: "2026-11-23T21:00", timeZone: Self.zone)
+        let db = try CallImportBulkTests.center(at: folder.appendingPathComponent("a.sqlite").path, settings: settings, clock: clock)
+        let importer = CallImport(settings: settings, clock: clock)
+        func stored() throws -> [Row] {
+            try db.read { db in try Row.fetchAll(db, sql: "\(ActivityAggregate.storedSQL) ORDER BY day, agent_id") }
+        }
+        func trigger() throws -> Int {
+            try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'activity_call_insert'") ?? 0 }
+        }
+        /// The table equals a fresh count: nothing for the check, nothing for the repair to mend,
+        /// the same rows after the repair.
+        func equalsRebuild(_ step: String) throws {
+            #expect(try Self.differences(db).isEmpty, "\(step)")
+            let before = try stored()
+            #expect(try db.transaction { db in try ActivityAggregate.rebuild(db) } == 0, "\(step)")
+            #expect(try stored() == before, "\(step)")
+            #expect(try trigger() == 1, "\(step)")
+        }
+
+        let first = folder.appendingPathComponent("day1.csv").path, second = folder.appendingPathComponent("day2.csv").path
+        try CallImportBulkTests.callFile(at: first, rows: 8_000, seed: 11, idOffset: 0)
+        try CallImportBulkTests.callFile(at: second, rows: 8_000, seed: 12, idOffset: 20_000)
+        let day1 = try db.transaction { db in try importer.run(db, path: first) }
+        #expect(day1.imported > 6_000 && day1.sales > 20)
+        try equalsRebuild("first import")
+
+        // Cancellations of this import's sales; calls and sales later in the month than the
+        // next file's (so its calls come before the agents' first ones on those leads), some
+        // proposals among them.
+        let sales = Sales(settings: settings, clock: clock)
+        let sold = try db.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM policy WHERE sold_at >= '2026-11-20' ORDER BY id") }
+        for id in sold.prefix(sold.count / 2) { try db.transaction { db in try sales.cancel(db, policy: id, reason: "free look") } }
+        try db.transaction { db in
+            try db.execute(sql: """
+                INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective)
+                SELECT 'late-' || id, id, agent_id, '2026-11-23T1' || (id % 10) || ':00:00', 90, CASE id % 3 WHEN 0 THEN 'proposal' ELSE 'connected' END, 1, 1
+                FROM lead WHERE id % 5 = 0 AND agent_id IS NOT NULL;
+                """)
+        }
+        let recorder = try CallRecorder(settings: settings, clock: clock)
+        let open = try db.read { db in try Row.fetchAll(db, sql: "SELECT id, agent_id FROM lead WHERE status = 'open' AND id % 7 = 0 ORDER BY id LIMIT 60") }
+        for (n, row) in open.enumerated() {
+            try db.transaction { db in
+                let agent = try Roster.agent(db, id: row[1])
+                let at = try clock.parse("2026-11-23T20:\(10 + n % 40):00")!
+                if n % 2 == 0 {
+                    _ = try sales.create(db, lead: try LeadProgress.lead(db, id: row[0])!, agent: agent,
+                                         sale: SaleInput(product: "ACC01", premium: Money(yuan: 400), insuredAge: 35), at: at)
+                } else {
+                    _ = try recorder.record(db, CallInput(callID: "log-\(n)", agentCode: agent.code, leadID: row[0], startedAt: at,
+                                                          talkSeconds: 60, disposition: .proposal))
+                }
+            }
+        }
+        try equalsRebuild("cancellations and later calls")
+
+        // The second file, then calls across the month's end and before everything else in November.
+        let day2 = try db.transaction { db in try importer.run(db, path: second) }
+        #expect(day2.imported > 6_000 && day2.sales > 20)
+        try equalsRebuild("second import")
+        let edges = folder.appendingPathComponent("edges.csv").path
+        var text = "call_id,agent_code,phone,lead_id,started_at,talk_seconds,disposition,callback_at,product,premium,insured,note\n"
+        for (n, lead) in stride(from: 3, to: 6_000, by: 13).enumerated() {
+            let at = ["2026-10-31T23:59:00", "2026-11-01T00:00:30", "2026-11-19T10:00:00", "2026-11-23T20:59:00"][n % 4]
+            let disposition = ["proposal", "connected", "no_answer", "proposal", "sale"][n % 5]
+            let sale = disposition == "sale" ? "ACC01,500,self" : ",,"
+            text += "E\(n),A\(1 + lead % 40),,\(lead),\(at),\(disposition == "no_answer" ? 0 : 75),\(disposition),,\(sale),\n"
+        }
+        try text.write(toFile: edges, atomically: true, encoding: .utf8)
+        let edge = try db.transaction { db in try importer.run(db, path: edges) }
+        #expect(edge.imported > 300 && edge.sales > 10, "\(edge.rejected.prefix(3))")
+        try equalsRebuild("calls across the month's end")
+        #expect(try db.read { db in try Int.fetchOne(db, sql: "SELECT SUM(leads_worked) FROM activity_day WHERE day = '2026-10-31'") ?? 0 } > 50)
+
+        // An import that fails after its calls are in: nothing of it stays, the trigger included.
+        let kept = try stored()
+        let third = folder.appendingPathComponent("day3.csv").path
+        try CallImportBulkTests.callFile(at: third, rows: 2_000, seed: 13, idOffset: 40_000)
+        struct Abandoned: Error {}
+        #expect(throws: Abandoned.self) {
+            try db.transaction { db in
+                _ = try importer.run(db, path: third)
+                throw Abandoned()
+            }
+        }
+        #expect(try stored() == kept)
+        try equalsRebuild("a failed import")
+    }
+
     /// A database made before the aggregate: the migration fills it from the calls and policies.
     @Test func theMigrationFillsItFromExistingData() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-aggregate-\(UUID().uuidString)")
