@@ -563,9 +563,9 @@ struct BulkCallImport {
             try LeadLedger.close(db, lead: effect.lead, agent: effect.leadAgent, status: ended.status, reason: ended.reason, clock: callClock)
         }
         if effect.stabilizes {
-            try db.execute(sql: "UPDATE policy SET stabilized_at = ? WHERE lead_id = ? AND status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ?",
-                           arguments: [clock.timestamp(call.at), effect.lead,
-                                       clock.timestamp(clock.adding(days: -settings.sales.stabilizationDays, to: call.at))])
+            try db.cachedStatement(sql: "UPDATE policy SET stabilized_at = ? WHERE lead_id = ? AND status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ?")
+                .execute(arguments: [clock.timestamp(call.at), effect.lead,
+                                     clock.timestamp(clock.adding(days: -settings.sales.stabilizationDays, to: call.at))])
         }
         guard effect.doNotCall || effect.sale, let lead = try LeadProgress.lead(db, id: effect.lead) else { return }
         if effect.doNotCall {

@@ -77,10 +77,13 @@ public struct Sales {
         let (product, age) = try check(sale, leadAge: lead.age)
         let commission = Money(fenClamping: Double(sale.premium.fen) * product.commissionRate)
         let mode: PremiumMode = sale.monthly ? .monthly : .annual
-        try db.execute(sql: """
+        // A cached statement: preparing it compiles the policy table's `activity_day` triggers,
+        // GRDB's authorizer called for every column they read; prepared once per sale, that was
+        // about 9% of a bulk calls import's CPU (perf, 100,000 calls, 2026-11-29).
+        try db.cachedStatement(sql: """
             INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, mode, insured, insured_age, commission_fen, sold_at, next_due_on)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [lead.id, agent.id, product.code, product.line, sale.premium.fen, mode.rawValue,
+            """).execute(arguments: [lead.id, agent.id, product.code, product.line, sale.premium.fen, mode.rawValue,
                              sale.insured.rawValue, age, commission.fen, clock.timestamp(at),
                              RenewalRules.dueDay(soldOn: CivilDay(clock.day(at))!, mode: mode, installment: 1).description])
         let id = db.lastInsertedRowID
