@@ -141,6 +141,19 @@ struct BulkCallImport {
         /// The agent among whose open callbacks the lead counts (an open lead holding a
         /// callback), or nil.
         var holds: Int64?
+        /// Per agent and month, the day of the agent's first call on the lead (`worked`) and of
+        /// their first proposal event (`proposed`: a proposal call or a policy not cancelled),
+        /// the table's from the month of the lead's first call here on, then as this import's
+        /// calls move them: what `activity_day`'s month-anchored counts need.
+        var worked: [AgentMonth: String] = [:]
+        var proposed: [AgentMonth: String] = [:]
+        /// Whether the lead's policies are in `proposed` yet (read at its first proposal call).
+        var policiesRead = false
+    }
+
+    struct AgentMonth: Hashable {
+        var agent: Int64
+        var month: Substring
     }
 
     /// Records read together; `probes` (one per record, when the reading thread could ask a
@@ -331,12 +344,15 @@ struct BulkCallImport {
         // Taken before anything is written: the counts then move only with the replayed calls.
         var openCallbacks = try LeadProgress.openCallbacksByAgent(db)
         var effects: [Effect] = []
-        let existingCalls = try BulkStatement(db, sql: "SELECT started_at FROM call WHERE lead_id = ? AND started_at >= ?")
+        let existingCalls = try BulkStatement(db, sql: "SELECT started_at, agent_id, disposition FROM call WHERE lead_id = ? AND started_at >= ?")
+        let existingPolicies = try BulkStatement(db, sql: "SELECT sold_at, agent_id FROM policy WHERE lead_id = ? AND status <> 'cancelled' AND sold_at >= ?")
+        var deltas = ActivityAggregate.CallDeltas()
         let writer = try LeadProgress.ProgressWriter(db)
         for (n, (lead, rank)) in recordedRanks.enumerated() {
             if n % 4_096 == 0 { progress?.update(30 + 40 * n / recordedRanks.count) }
             try replay(db, lead: lead, rank: rank, order: order, calls: &calls, extras: extras, agents: agents, reader: leads,
-                       existingCalls: existingCalls, replays: &replays, openCallbacks: &openCallbacks, effects: &effects, summary: &summary)
+                       existing: (existingCalls, existingPolicies), replays: &replays, openCallbacks: &openCallbacks, effects: &effects,
+                       deltas: &deltas, summary: &summary)
             if last[Int(rank)], let replay = replays.removeValue(forKey: lead) {
                 try writer.write(LeadProgress.Progress(lead: lead, attempts: replay.attempts, lastAttemptAt: replay.lastAttemptAt,
                                                        cadence: replay.lastOpen, effectiveAt: replay.effectiveAt, interestedAt: replay.interestedAt))
@@ -345,30 +361,35 @@ struct BulkCallImport {
         recordedRanks = []
         last = []
 
-        // 4. The calls in time order, then the effects that make rows of their own.
-        let insert = try BulkStatement(db, sql: """
-            INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective, follow_up,
-                              callback_at, note, on_others_lead)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        // 4. The calls in time order, `activity_day` moved by the deltas summed in the replay
+        // instead of a trigger per call; then the effects that make rows of their own.
         progress?.update(70)
-        for (n, i) in order.enumerated() {
-            if n % 4_096 == 0 { progress?.update(70 + 30 * n / order.count) }
-            let call = calls[Int(i)]
-            guard call.recorded, case let .success(agent) = agents[Int(call.agent)] else { continue }
-            insert.bind(1, call.callID)
-            insert.bind(2, call.lead)
-            insert.bind(3, agent.id)
-            insert.bind(4, clock.timestamp(call.at))
-            insert.bind(5, Int64(call.talk))
-            insert.bind(6, call.disposition.rawValue)
-            insert.bind(7, Int64(call.contact ? 1 : 0))
-            insert.bind(8, Int64(call.effective ? 1 : 0))
-            insert.bind(9, call.followUp < 0 ? nil : Int64(call.followUp))
-            insert.bind(10, call.callbackAt.isNaN ? nil : clock.timestamp(Date(timeIntervalSinceReferenceDate: call.callbackAt)))
-            insert.bind(11, call.extra < 0 ? nil : extras[Int(call.extra)].note)
-            insert.bind(12, Int64(call.othersLead ? 1 : 0))
-            try insert.step()
+        try ActivityAggregate.insertingCalls(db) {
+            let insert = try BulkStatement(db, sql: """
+                INSERT INTO call (call_id, lead_id, agent_id, started_at, talk_seconds, disposition, contact, effective, follow_up,
+                                  callback_at, note, on_others_lead)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for (n, i) in order.enumerated() {
+                if n % 4_096 == 0 { progress?.update(70 + 30 * n / order.count) }
+                let call = calls[Int(i)]
+                guard call.recorded, case let .success(agent) = agents[Int(call.agent)] else { continue }
+                insert.bind(1, call.callID)
+                insert.bind(2, call.lead)
+                insert.bind(3, agent.id)
+                insert.bind(4, clock.timestamp(call.at))
+                insert.bind(5, Int64(call.talk))
+                insert.bind(6, call.disposition.rawValue)
+                insert.bind(7, Int64(call.contact ? 1 : 0))
+                insert.bind(8, Int64(call.effective ? 1 : 0))
+                insert.bind(9, call.followUp < 0 ? nil : Int64(call.followUp))
+                insert.bind(10, call.callbackAt.isNaN ? nil : clock.timestamp(Date(timeIntervalSinceReferenceDate: call.callbackAt)))
+                insert.bind(11, call.extra < 0 ? nil : extras[Int(call.extra)].note)
+                insert.bind(12, Int64(call.othersLead ? 1 : 0))
+                try insert.step()
+            }
+            FaultPoint.reach("calls.import.after-inserts")
+            return deltas
         }
         effects.sort { $0.rank < $1.rank }
         for effect in effects {
@@ -392,12 +413,19 @@ struct BulkCallImport {
         state.callbackAt = row.callbackAt.flatMap(clock.parse)
         var replay = LeadReplay(state: state, status: row.status, agent: row.agentID)
         replay.holds = row.status == "open" && row.callbackAt != nil ? row.agentID : nil
-        // The one-by-one import counts the day's calls in the table, whatever their time.
+        // The one-by-one import counts the day's calls in the table, whatever their time; read
+        // from the month's first day, for the first calls and proposals of each agent that month.
+        let firstDay = clock.day(firstAt)
         existingCalls.bind(1, id)
-        existingCalls.bind(2, clock.day(firstAt))
+        existingCalls.bind(2, String(firstDay.prefix(7)))
         var existing: [String: Int] = [:]
         while try existingCalls.nextRow() {
-            if let at = existingCalls.text(0) { existing[String(at.prefix(10)), default: 0] += 1 }
+            guard let at = existingCalls.text(0), let agent = existingCalls.int64(1) else { continue }
+            let day = String(at.prefix(10))
+            if day >= firstDay { existing[day, default: 0] += 1 }
+            let key = AgentMonth(agent: agent, month: day.prefix(7))
+            replay.worked[key] = min(replay.worked[key] ?? day, day)
+            if existingCalls.text(2) == Disposition.proposal.rawValue { replay.proposed[key] = min(replay.proposed[key] ?? day, day) }
         }
         replay.existingOnDay = existing.isEmpty ? nil : existing
         return replay
@@ -407,8 +435,9 @@ struct BulkCallImport {
     /// `replays` from the lead's first call on, and keeps what the call does beyond that for later.
     private func replay(
         _ db: Database, lead id: Int64, rank: Int32, order: [Int32], calls: inout [Pending], extras: [Extra],
-        agents: [Result<Agent, CallOpsError>], reader: LeadProgress.CadenceReader, existingCalls: BulkStatement,
-        replays: inout [Int64: LeadReplay], openCallbacks: inout [Int64: Int], effects: inout [Effect], summary: inout CallImportSummary
+        agents: [Result<Agent, CallOpsError>], reader: LeadProgress.CadenceReader, existing: (calls: BulkStatement, policies: BulkStatement),
+        replays: inout [Int64: LeadReplay], openCallbacks: inout [Int64: Int], effects: inout [Effect],
+        deltas: inout ActivityAggregate.CallDeltas, summary: inout CallImportSummary
     ) throws {
         let i = Int(order[Int(rank)])
         var call = calls[i]
@@ -417,7 +446,7 @@ struct BulkCallImport {
         if let known = replays[id] {
             lead = known
         } else {
-            guard let loaded = try load(lead: id, firstAt: call.at, reader: reader, existingCalls: existingCalls) else { return }
+            guard let loaded = try load(lead: id, firstAt: call.at, reader: reader, existingCalls: existing.calls) else { return }
             lead = loaded
         }
         // An agent's open callbacks: the table's count before the import, then as the calls change it.
@@ -459,6 +488,26 @@ struct BulkCallImport {
         call.othersLead = lead.agent != agent.id && !servesCustomer
         call.recorded = true
         calls[i] = call
+        // What the call adds to `activity_day`, as its trigger would have added it.
+        let callDay = String(at.prefix(10))
+        deltas.call(agent: agent.id, day: callDay, contact: call.contact, effective: call.effective, talk: Int(call.talk))
+        let pair = AgentMonth(agent: agent.id, month: callDay.prefix(7))
+        lead.worked[pair] = deltas.first(\.leadsWorked, agent: agent.id, day: callDay, first: lead.worked[pair])
+        if call.disposition == .proposal {
+            if !lead.policiesRead {
+                // Policies sold before this import (this import's sales come after its calls,
+                // through the policy table's own trigger).
+                lead.policiesRead = true
+                existing.policies.bind(1, id)
+                existing.policies.bind(2, String(callDay.prefix(7)))
+                while try existing.policies.nextRow() {
+                    guard let at = existing.policies.text(0), let agent = existing.policies.int64(1) else { continue }
+                    let day = String(at.prefix(10)), key = AgentMonth(agent: agent, month: day.prefix(7))
+                    lead.proposed[key] = min(lead.proposed[key] ?? day, day)
+                }
+            }
+            lead.proposed[pair] = deltas.first(\.proposals, agent: agent.id, day: callDay, first: lead.proposed[pair])
+        }
         summary.imported += 1
         if call.othersLead { summary.onOthersLeads += 1 }
         var effect = Effect(rank: rank, call: Int32(i), lead: id, leadAgent: lead.agent)
@@ -514,9 +563,9 @@ struct BulkCallImport {
             try LeadLedger.close(db, lead: effect.lead, agent: effect.leadAgent, status: ended.status, reason: ended.reason, clock: callClock)
         }
         if effect.stabilizes {
-            try db.execute(sql: "UPDATE policy SET stabilized_at = ? WHERE lead_id = ? AND status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ?",
-                           arguments: [clock.timestamp(call.at), effect.lead,
-                                       clock.timestamp(clock.adding(days: -settings.sales.stabilizationDays, to: call.at))])
+            try db.cachedStatement(sql: "UPDATE policy SET stabilized_at = ? WHERE lead_id = ? AND status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ?")
+                .execute(arguments: [clock.timestamp(call.at), effect.lead,
+                                     clock.timestamp(clock.adding(days: -settings.sales.stabilizationDays, to: call.at))])
         }
         guard effect.doNotCall || effect.sale, let lead = try LeadProgress.lead(db, id: effect.lead) else { return }
         if effect.doNotCall {

@@ -82,6 +82,39 @@ import Testing
         #expect(stats?.compactMap { $0["accepted"] as? Int } == [40_000, 40_000])
     }
 
+    /// The calls import drops `activity_day`'s call insert trigger inside its transaction while it
+    /// inserts: killed with the calls inserted, it leaves the triggers, no call, and a table that agrees.
+    @Test func aCallsImportKilledMidwayLeavesTheTriggers() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        let database = cli.database
+        func triggers() throws -> [String] {
+            try DatabaseQueue(path: database).read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'activity%' ORDER BY name")
+            }
+        }
+        let before = try triggers()
+        #expect(before.count == 6)
+        var text = "call_id,agent_code,phone,started_at,talk_seconds,disposition\n"
+        for n in 0..<200 { text += "K\(n),A001,1390000000\(1 + n % 2),2026-11-\(String(format: "%02d", 2 + n % 20))T10:\(String(format: "%02d", n % 60)):00,\(n % 3 == 0 ? 0 : 80),\(n % 3 == 0 ? "no_answer" : "connected")\n" }
+        let file = try cli.write("calls.csv", text)
+        let run = try start(cli, ["calls", "import", file], environment: ["CALLOPS_FAULT": "calls.import.after-inserts"])
+        run.waitUntilExit()
+        #expect(run.terminationReason == .uncaughtSignal && run.terminationStatus == SIGKILL, "the import was not killed at the fault point")
+        #expect(try triggers() == before)
+        #expect(try DatabaseQueue(path: database).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call") } == 0)
+        #expect(try cli.run(["check"]).status == 0)
+        // The same file then imports whole, and the check finds the table in step.
+        #expect(try cli.run(["calls", "import", file]).status == 0)
+        let (dials, calls) = try DatabaseQueue(path: database).read { db in
+            (try Int.fetchOne(db, sql: "SELECT SUM(dials) FROM activity_day"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call"))
+        }
+        #expect(dials == calls && (calls ?? 0) > 100)
+        #expect(try triggers() == before)
+        #expect(try cli.run(["check"]).status == 0)
+    }
+
     @Test func aRunKilledMidwayLeavesNothing() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
