@@ -135,17 +135,11 @@ extension LeadStats {
 }
 
 extension LeadStats {
-    /// Distinct leads assigned over [from, to) to any of `agents` (to anyone when nil): a lead
-    /// recycled and allocated again in the period counts once (the seat report's total rows).
-    public static func allocatedLeads(_ db: Database, from: String, to: String, agents: [Int64]? = nil) throws -> Int {
-        var sql = "SELECT COUNT(DISTINCT lead_id) FROM lead_ledger WHERE event = 'assigned' AND at >= ? AND at < ?"
-        var arguments: StatementArguments = [from, to]
-        if let agents {
-            guard !agents.isEmpty else { return 0 }
-            sql += " AND agent_id IN (" + agents.map { _ in "?" }.joined(separator: ", ") + ")"
-            arguments += StatementArguments(agents)
-        }
-        return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+    /// Distinct leads assigned over [from, to) to any agent of each group (the seat report's
+    /// team and center rows), in the groups' order: a lead recycled and allocated again in the
+    /// period counts once. One read of the period's allocation grants for all the groups.
+    public static func allocatedLeads(_ db: Database, from: String, to: String, groups: [[Int64]]) throws -> [Int] {
+        try AllocationGrants.distinctLeads(db, from: from, to: to, groups: groups)
     }
 
     /// Leads accepted over every batch (plan sizing's leads per sale).

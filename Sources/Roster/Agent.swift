@@ -124,6 +124,21 @@ public enum Roster {
         return (row["seats"], row["occupied"])
     }
 
+    /// Each team's seats and how many are occupied, by team name, in one grouped read (the seat
+    /// report's team rows); a team without seats is not listed.
+    public static func seatCountsByTeam(_ db: Database) throws -> [String: (seats: Int, occupied: Int)] {
+        var result: [String: (seats: Int, occupied: Int)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT team.name, COUNT(*) AS seats, COUNT(agent.id) AS occupied
+            FROM seat JOIN team ON team.id = seat.team_id
+            LEFT JOIN agent ON agent.seat_id = seat.id
+            GROUP BY team.id
+            """) {
+            result[row[0]] = (row["seats"], row["occupied"])
+        }
+        return result
+    }
+
     /// Creates the team if it does not exist; returns its id.
     @discardableResult
     public static func ensureTeam(_ db: Database, name: String) throws -> Int64 {

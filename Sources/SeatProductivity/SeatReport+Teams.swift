@@ -16,10 +16,12 @@ extension SeatReportBuilder {
         let perAgentDay = try ActivityFigures.perAgentDay(db, from: center.from, to: center.to)
         let ids = Dictionary(try Roster.agents(db).map { ($0.code, $0.id) }, uniquingKeysWith: { a, _ in a })
         var result: [(String, SeatReport)] = []
+        let seatCounts = try Roster.seatCountsByTeam(db)
+        let agentsOf = Dictionary(grouping: center.agents, by: \.team)
         for name in try Roster.teams(db) {
-            let seats = try Roster.seatCounts(db, team: name)
+            let seats = seatCounts[name] ?? (0, 0)
             let empty = TeamFigures(team: name, seats: seats.seats, occupiedSeats: seats.occupied)
-            let agents = center.agents.filter { $0.team == name }
+            let agents = agentsOf[name] ?? []
             var days: [String: DayActivity] = [:]
             for agent in agents {
                 for (day, d) in ids[agent.agentCode].flatMap({ perAgentDay[$0] }) ?? [:] {
