@@ -18,6 +18,20 @@ import Testing
                                 dailyNewLeads: daily, maxOpenLeads: 500) }
     }
 
+    /// `n` agents of one team and `leads` leads in the pool, on 2026-11-23 at 08:00.
+    func center(agents n: Int, daily: Int, leads: Int) throws -> LeadFixture {
+        let f = try LeadFixture(now: "2026-11-23T08:00")
+        try f.roster(agents(n, daily: daily))
+        _ = try f.importLeads(f.write("leads.csv", rows(leads)))
+        return f
+    }
+
+    func seeded(_ seed: UInt64) -> AllocationOptions {
+        var options = AllocationOptions()
+        options.seed = seed
+        return options
+    }
+
     /// Leads per agent in the ledger's assignments since `from`, counted by lead.
     func ledgerCounts(_ f: LeadFixture, from: String) throws -> [Int64: Int] {
         try f.db.read { db in
@@ -28,11 +42,8 @@ import Testing
     }
 
     @Test func grantsFollowTheLedgerAndAnswerPerAgentCounts() throws {
-        let f = try LeadFixture(now: "2026-11-23T08:00")
-        try f.roster(agents(7, daily: 30))
-        _ = try f.importLeads(f.write("leads.csv", rows(400)))
-        var options = AllocationOptions()
-        options.seed = 3
+        let f = try center(agents: 7, daily: 30, leads: 400)
+        let options = seeded(3)
         let first = try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
         try f.at("2026-11-23T14:00")
         let second = try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
@@ -68,11 +79,8 @@ import Testing
     /// the grants, against the ledger's `COUNT(DISTINCT)` per group: groups that overlap, an
     /// empty one, a lead given to two agents of a group, and a period that leaves out a run.
     @Test func distinctLeadsPerGroupAgreeWithTheLedger() throws {
-        let f = try LeadFixture(now: "2026-11-23T08:00")
-        try f.roster(agents(5, daily: 20))
-        _ = try f.importLeads(f.write("leads.csv", rows(300)))
-        var options = AllocationOptions()
-        options.seed = 5
+        let f = try center(agents: 5, daily: 20, leads: 300)
+        let options = seeded(5)
         _ = try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
         try f.at("2026-11-24T08:00")
         _ = try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
