@@ -345,6 +345,9 @@ public struct Allocator {
         // A million moved leads touch the lead table, two of its indexes and the ledger's; with
         // SQLite's default 2 MB cache they spill to the WAL and are read back (measured).
         if assignments.count > 10_000 { try db.execute(sql: "PRAGMA cache_size = -65536") }
+        // Back to SQLite's default after: `daily` goes on in the same connection (every agent's
+        // queue), which otherwise filled the 64 MB too.
+        defer { if assignments.count > 10_000 { try? db.execute(sql: "PRAGMA cache_size = -2000") } }
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS allocation_decision (lead_id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL, reason TEXT NOT NULL);
             DELETE FROM allocation_decision;
