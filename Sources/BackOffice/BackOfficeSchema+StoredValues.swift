@@ -12,6 +12,10 @@ extension BackOfficeSchema {
         StoredValue.badCases(PayLineKind.self, table: "pay_line", column: "kind"),
         StoredValue.badIntegers(table: "pay_line", column: "agent_id"),
         badMonths(table: "pay_line", column: "month"),
+        badMonths(table: "pay_line", column: "for_month", nullable: true),
+        badMonths(table: "pay_basis", column: "month", key: "month || ' ' || agent_id"),
+        StoredValue.badCases(PayRunStatus.self, table: "pay_run", column: "status", key: "month"),
+        StoredValue.badIntegers(table: "pay_run", column: "total_fen", key: "month"),
         StoredValue.badIntegers(table: "pay_basis", column: "agent_id", key: "month || ' ' || agent_id"),
         StoredValue.outOfRange(table: "pay_basis", column: "employed_days", range: 0...31, key: "month || ' ' || agent_id"),
         StoredValue.outOfRange(table: "pay_basis", column: "month_days", range: 28...31, key: "month || ' ' || agent_id"),
@@ -41,12 +45,12 @@ extension BackOfficeSchema {
     ]
 
     /// `callops check` lines for a text column of months (`YYYY-MM`, month 01 to 12).
-    static func badMonths(table: String, column: String, key: String = "id") -> Invariant {
+    static func badMonths(table: String, column: String, key: String = "id", nullable: Bool = false) -> Invariant {
         Invariant("\(table).\(column) holds months", violationsSQL: """
             SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not a month (YYYY-MM)'
             FROM \(table)
-            WHERE \(column) IS NULL OR typeof(\(column)) <> 'text' OR length(\(column)) <> 7
-                OR date(\(column) || '-01', '+0 days') IS NOT \(column) || '-01'
+            WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR typeof(\(column)) <> 'text' OR length(\(column)) <> 7
+                OR date(\(column) || '-01', '+0 days') IS NOT \(column) || '-01')
             """)
     }
 }

@@ -56,6 +56,23 @@ import Testing
         }
     }
 
+    /// Each pay table's column, damaged, is named by the slip `callops pay slip` prints.
+    @Test func payRecordBadValuesAreNamed() throws {
+        let db = try center()
+        let payRun = PayRun(settings: settings, clock: try Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!))
+        func slip(_ db: Database) throws { _ = try payRun.slip(db, agent: "A001", month: CivilDay("2026-10-01")!) }
+        let run = "INSERT INTO pay_run (month, status, run_at, total_fen) VALUES ('2026-10', 'draft', '2026-11-01T00:00:00', 100);"
+        let line = "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail, for_month) VALUES ('2026-10', 1, "
+        try expectNamed(db, damage: run.replacingOccurrences(of: "'draft'", with: "'closed'"), table: "pay_run", column: "status", value: "closed", slip)
+        try expectNamed(db, damage: run + line + "'base', 'abc', 'd', NULL)", table: "pay_line", column: "amount_fen", value: "abc", slip)
+        try expectNamed(db, damage: run + line + "'bonus', 100, 'd', NULL)", table: "pay_line", column: "kind", value: "bonus", slip)
+        try expectNamed(db, damage: run + line + "'adjustment', 100, 'd', 'Oct')", table: "pay_line", column: "for_month", value: "Oct", slip)
+        let basis = "INSERT INTO pay_basis (month, agent_id, tier, employed_days, month_days) VALUES ('2026-10', 1, "
+        try expectNamed(db, damage: run + basis + "'star', 31, 31)", table: "pay_basis", column: "tier", value: "star", slip)
+        try expectNamed(db, damage: run + basis + "'core', 40, 31)", table: "pay_basis", column: "employed_days", value: "40", slip)
+        try expectNamed(db, damage: run + basis + "'core', 'all', 31)", table: "pay_basis", column: "employed_days", value: "all", slip)
+    }
+
     @Test func campaignBadValuesAreNamed() throws {
         let db = try center()
         let insert = "INSERT INTO campaign (code, name, metric, from_day, to_day, team_id, tiers) VALUES ('C1', 'c', 'premium', "
