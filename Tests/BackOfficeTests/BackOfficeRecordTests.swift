@@ -45,6 +45,34 @@ import Testing
         }
     }
 
+    /// A month's targets stored through the record, in SPEC section 2's columns, read back as the seat report reads them.
+    @Test func activityTargetsRoundTrip() throws {
+        let db = try AppDatabase.inMemory(schema: BackOfficeSchema.migrations)
+        let rules = Settings.defaults.planning
+        try db.transaction { db in
+            try RosterImport.apply(db, roster: RosterFile(rows: [
+                RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: .active)
+            ], hasSeatColumn: false), file: "test")
+            let targets = ActivityTargets.from(annualIncome: Money(yuan: 120_000), rules: rules)
+            try Planning.store(db, agent: "A001", month: "2026-11", targets: targets)
+            // Stored again, it replaces the month's row.
+            try Planning.store(db, agent: "A001", month: "2026-11", targets: targets)
+            let record = try #require(try ActivityTargetRecord.fetchOne(db))
+            #expect(try ActivityTargetRecord.fetchCount(db) == 1)
+            #expect(record == ActivityTargetRecord(agentID: 1, month: CivilMonth("2026-11")!, targets: targets))
+            let stored = try #require(try Row.fetchOne(db, sql: """
+                SELECT month, typeof(agent_id) AS a, typeof(annual_income_fen) AS i, typeof(monthly_premium_fen) AS p, typeof(monthly_sales) AS s,
+                       typeof(monthly_effective_calls) AS e, typeof(monthly_proposals) AS pr, typeof(daily_effective_calls) AS d FROM activity_target
+                """))
+            #expect(stored["month"] as String == "2026-11")
+            for column in ["a", "i", "p", "s", "e", "pr", "d"] { #expect(stored[column] as String == "integer", "\(column)") }
+            let read = try Planning.monthTargets(db, months: [CivilMonth("2026-11")!], rules: rules)[1]?[CivilMonth("2026-11")!]
+            #expect(read == MonthTargets(premium: targets.monthlyPremium, sales: targets.monthlySales, proposals: targets.monthlyProposals,
+                                         effectiveCalls: targets.monthlyEffectiveCalls, dailyEffectiveCalls: targets.dailyEffectiveCalls))
+            #expect(throws: CallOpsError.self) { try Planning.store(db, agent: "A001", month: "2026-1", targets: targets) }
+        }
+    }
+
     @Test func aCampaignAndACandidateRoundTrip() throws {
         let db = try AppDatabase.inMemory(schema: BackOfficeSchema.migrations)
         try db.transaction { db in

@@ -107,6 +107,13 @@ import Testing
         try expectNamed(db, damage: insert + "(1, '2026-11', 100, 100.5, 1, 10)", table: "activity_target", column: "monthly_premium_fen") { db in
             _ = try Planning.monthTargets(db, months: months, rules: settings.planning)
         }
+        let withDaily = insert.replacingOccurrences(of: "monthly_effective_calls)", with: "monthly_effective_calls, monthly_proposals, daily_effective_calls)")
+        try expectNamed(db, damage: withDaily + "(1, '2026-11', 100, 100, 1, 10, 'many', 1)", table: "activity_target", column: "monthly_proposals", value: "many") { db in
+            _ = try Planning.monthTargets(db, months: months, rules: settings.planning)
+        }
+        try expectNamed(db, damage: withDaily + "(1, '2026-11', 100, 100, 1, 10, 3, -5)", table: "activity_target", column: "daily_effective_calls", value: "-5") { db in
+            _ = try Planning.monthTargets(db, months: months, rules: settings.planning)
+        }
     }
 
     @Test func candidateBadValuesAreNamed() throws {
