@@ -32,6 +32,19 @@ extension BackOfficeSchema {
         StoredValue.badDays(table: "candidate", column: "dropped_on", nullable: true),
         StoredValue.badCases(RecruitStage.self, table: "candidate_stage", column: "stage", key: "candidate_id || ' ' || stage"),
         StoredValue.badDays(table: "candidate_stage", column: "entered_on", key: "candidate_id || ' ' || stage"),
+        // The training gate and regularisation read enrolments back through their records.
+        StoredValue.badCases(CourseKind.self, table: "course", column: "kind"),
+    ] + ["enrollment": "agent_id", "candidate_enrollment": "candidate_id"].sorted { $0.key < $1.key }.flatMap { table, who in
+        let key = "course_id || ' ' || \(who)"
+        return [
+            StoredValue.badIntegers(table: table, column: "course_id", key: key),
+            StoredValue.badIntegers(table: table, column: who, key: key),
+            StoredValue.badCases(EnrollmentStatus.self, table: table, column: "status", key: key),
+            StoredValue.outOfRange(table: table, column: "score", range: 0...100, key: key, nullable: true),
+            StoredValue.badDays(table: table, column: "enrolled_on", key: key),
+            StoredValue.badDays(table: table, column: "completed_on", key: key, nullable: true),
+        ]
+    } + [
         // A pay line or a campaign tier past 100,000,000 yuan (audit 5: a reward of 1e300 made a
         // line of Int64.max fen and every SUM over pay_line overflowed).
         StoredValue.outOfRange(table: "pay_line", column: "amount_fen", range: -StoredValue.maximumFen...StoredValue.maximumFen),

@@ -73,6 +73,41 @@ import Testing
         }
     }
 
+    /// Courses and enrolments, an agent's and a candidate's, written through their records in
+    /// SPEC section 2's columns; a candidate's result is carried to the agent they sign as.
+    @Test func trainingRecordsRoundTrip() throws {
+        let db = try AppDatabase.inMemory(schema: BackOfficeSchema.migrations)
+        try db.transaction { db in
+            try RosterImport.apply(db, roster: RosterFile(rows: [
+                RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: .probation)
+            ], hasSeatColumn: false), file: "test")
+            try Training.addCourse(db, code: "PJ01", name: "岗前培训", kind: .preJob)
+            let course = try #require(try CourseRecord.fetchOne(db))
+            #expect(course.code == "PJ01" && course.kind == .preJob && course.id != nil)
+            #expect(try Training.enroll(db, course: "PJ01", agents: ["A001"], on: "2026-11-20") == 1)
+            #expect(try Training.enroll(db, course: "PJ01", agents: ["A001"], on: "2026-11-21") == 0)
+            try Training.complete(db, course: "PJ01", agent: "A001", passed: true, score: 90, on: "2026-11-24")
+            #expect(try EnrollmentRecord.fetchAll(db) == [EnrollmentRecord(courseID: course.id!, agentID: 1, status: .passed, score: 90,
+                                                                          enrolledOn: CivilDay("2026-11-20")!, completedOn: CivilDay("2026-11-24")!)])
+            let candidate = try Recruiting.add(db, name: "王芳", channel: .campus, phone: nil, on: CivilDay("2026-11-02")!)
+            #expect(try Training.enroll(db, course: "PJ01", candidates: [candidate], on: "2026-11-22") == 1)
+            try Training.complete(db, course: "PJ01", candidate: candidate, passed: false, score: 40, on: "2026-11-25")
+            let enrolled = try #require(try CandidateEnrollmentRecord.fetchOne(db))
+            #expect(enrolled.status == .failed && enrolled.score == 40 && enrolled.completedOn == CivilDay("2026-11-25"))
+            #expect(try Recruiting.candidatePreJobCourse(db, candidate: candidate) == "PJ01")
+            #expect(try Training.passedPreJob(db) == ["A001"])
+            for table in ["enrollment", "candidate_enrollment"] {
+                let stored = try #require(try Row.fetchOne(db, sql: """
+                    SELECT status, typeof(score) AS s, typeof(course_id) AS c, enrolled_on, completed_on FROM \(table)
+                    """))
+                #expect(stored["s"] as String == "integer" && stored["c"] as String == "integer", "\(table)")
+                #expect((stored["enrolled_on"] as String).count == 10 && (stored["completed_on"] as String).count == 10, "\(table)")
+            }
+            #expect(try String.fetchOne(db, sql: "SELECT kind FROM course") == "pre_job")
+            #expect(throws: CallOpsError.self) { try Training.enroll(db, course: "PJ01", agents: ["A001"], on: "20 Nov") }
+        }
+    }
+
     @Test func aCampaignAndACandidateRoundTrip() throws {
         let db = try AppDatabase.inMemory(schema: BackOfficeSchema.migrations)
         try db.transaction { db in

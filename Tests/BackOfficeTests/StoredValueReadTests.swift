@@ -116,6 +116,37 @@ import Testing
         }
     }
 
+    /// The training gate (allocation's pre-job check) and the regularisation list read enrolments
+    /// through their records: text in an integer column was read as agent 0 before.
+    @Test func trainingBadValuesAreNamed() throws {
+        let db = try center()
+        let clock = try Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let course = "INSERT INTO course (id, code, name, kind) VALUES (1, 'PJ01', 'p', 'pre_job');"
+        let enrol = course + "INSERT INTO enrollment (course_id, agent_id, status, score, enrolled_on, completed_on) VALUES (1, "
+        try expectNamed(db, damage: enrol + "'A001', 'passed', 80, '2026-11-01', '2026-11-02')", table: "enrollment", column: "agent_id", value: "A001") { db in
+            _ = try Training.passedPreJob(db)
+        }
+        try expectNamed(db, damage: enrol + "1, 'passed', 80, '2026-11-01', 'today')", table: "enrollment", column: "completed_on", value: "today") { db in
+            _ = try Training.passedPreJob(db)
+        }
+        try expectNamed(db, damage: enrol.replacingOccurrences(of: "'pre_job'", with: "'regularization'") + "1, 'passed', 180, 'Nov 1', NULL)",
+                        table: "enrollment", column: "enrolled_on", value: "Nov 1") { db in
+            _ = try Training.regularizationList(db, clock: clock)
+        }
+        // A course of a kind no callops writes is no course of any kind the gates read: check lists it.
+        try db.transaction(dryRun: true) { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON; " + course.replacingOccurrences(of: "'pre_job'", with: "'onboarding'"))
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+            let listed = try BackOfficeSchema.storedValueChecks.flatMap { try $0.violations(db) }
+            #expect(listed == ["course.kind holds known values: course row 1, column kind: \"onboarding\" is not one of pre_job, bridging, regularization, level"], "\(listed)")
+        }
+        let candidate = "INSERT INTO candidate (id, name, channel, stage, stage_since) VALUES (1, '乙', 'campus', 'pre_job_training', '2026-11-01');"
+        try expectNamed(db, damage: course + candidate + "INSERT INTO candidate_enrollment (course_id, candidate_id, status, enrolled_on) VALUES (1, 1, 'done', '2026-11-01')",
+                        table: "candidate_enrollment", column: "status", value: "done") { db in
+            _ = try Recruiting.candidatePreJobCourse(db, candidate: 1)
+        }
+    }
+
     @Test func candidateBadValuesAreNamed() throws {
         let db = try center()
         let candidate = "INSERT INTO candidate (id, name, channel, stage, stage_since, agent_id) VALUES (1, '乙', 'campus', 'signed', '2026-11-01', "
