@@ -74,6 +74,34 @@ func expectStoredValueError(
         }
     }
 
+    /// Scoring reads every lead it trains on and scores through StoredValue: text in `age` or
+    /// `married` was an age of 0 or an unmarried lead, trained and scored on without a word.
+    @Test func scoringReadsAreNamed() throws {
+        let f = try center()
+        var settings = f.settings
+        settings.leads.scoring.minSales = 1
+        let scoring = LeadScoring(settings: settings, clock: f.clock)
+        let closed = "UPDATE lead SET status = 'won', closed_at = '2026-11-01T10:00:00' WHERE id = 2; UPDATE lead SET status = 'lost', closed_at = '2026-11-01T10:00:00', "
+        for (column, damage, value) in [("age", "age = 'old'", "old"), ("married", "married = 'yes'", "yes"), ("income_fen", "income_fen = 'lots'", "lots"),
+                                        ("grade", "grade = 'Z'", "Z")] {
+            try expectStoredValueError(f.db, damage: "UPDATE lead SET \(damage) WHERE id = 1", table: "lead", column: column, value: value) { db in
+                _ = try LeadScoring.record(db, lead: 1)
+            }
+            // `leads score train` reads the closed leads it fits on.
+            try expectStoredValueError(f.db, damage: closed + "\(damage) WHERE id = 1", table: "lead", column: column, value: value) { db in
+                _ = try scoring.train(db, options: .init())
+            }
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE lead SET status = 'bogus' WHERE id = 1", table: "lead", column: "status", value: "bogus") { db in
+            _ = try LeadScoring.record(db, lead: 1)
+        }
+        // The model's training time is read for `daily`'s warning: one that does not read was no warning at all.
+        try expectStoredValueError(f.db, damage: "INSERT INTO lead_model (trained_at, leads, sales, card, model) VALUES ('last week', 10, 1, '{}', '{}')",
+                                   table: "lead_model", column: "trained_at", value: "last week") { db in
+            _ = try scoring.staleModelWarning(db)
+        }
+    }
+
     @Test func aBatchsLedgersAndGrantsBadValuesAreNamed() throws {
         let f = try center()
         try expectStoredValueError(f.db, damage: "UPDATE lead_batch SET rows = 'many'", table: "lead_batch", column: "rows", value: "many") { db in
