@@ -11,9 +11,9 @@ extension BackOfficeSchema {
         StoredValue.badCases(Tier.self, table: "pay_basis", column: "tier", key: "month || ' ' || agent_id"),
         StoredValue.badCases(PayLineKind.self, table: "pay_line", column: "kind"),
         StoredValue.badIntegers(table: "pay_line", column: "agent_id"),
-        badMonths(table: "pay_line", column: "month"),
-        badMonths(table: "pay_line", column: "for_month", nullable: true),
-        badMonths(table: "pay_basis", column: "month", key: "month || ' ' || agent_id"),
+        StoredValue.badMonths(table: "pay_line", column: "month"),
+        StoredValue.badMonths(table: "pay_line", column: "for_month", nullable: true),
+        StoredValue.badMonths(table: "pay_basis", column: "month", key: "month || ' ' || agent_id"),
         StoredValue.badCases(PayRunStatus.self, table: "pay_run", column: "status", key: "month"),
         StoredValue.badIntegers(table: "pay_run", column: "total_fen", key: "month"),
         StoredValue.badIntegers(table: "pay_basis", column: "agent_id", key: "month || ' ' || agent_id"),
@@ -22,7 +22,7 @@ extension BackOfficeSchema {
         StoredValue.badDays(table: "campaign", column: "from_day"),
         StoredValue.badIntegers(table: "campaign", column: "team_id", nullable: true),
         StoredValue.badIntegers(table: "activity_target", column: "agent_id", key: "agent_id || ' ' || month"),
-        badMonths(table: "activity_target", column: "month", key: "agent_id || ' ' || month"),
+        StoredValue.badMonths(table: "activity_target", column: "month", key: "agent_id || ' ' || month"),
         StoredValue.outOfRange(table: "activity_target", column: "monthly_premium_fen", range: StoredValue.fenRange, key: "agent_id || ' ' || month"),
         StoredValue.outOfRange(table: "activity_target", column: "monthly_sales", range: StoredValue.countRange, key: "agent_id || ' ' || month"),
         StoredValue.outOfRange(table: "activity_target", column: "monthly_effective_calls", range: StoredValue.countRange, key: "agent_id || ' ' || month"),
@@ -56,14 +56,4 @@ extension BackOfficeSchema {
                OR json_extract(json_each.value, '$.reward') NOT BETWEEN 0 AND 100000000
             """),
     ]
-
-    /// `callops check` lines for a text column of months (`YYYY-MM`, month 01 to 12).
-    static func badMonths(table: String, column: String, key: String = "id", nullable: Bool = false) -> Invariant {
-        Invariant("\(table).\(column) holds months", violationsSQL: """
-            SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not a month (YYYY-MM)'
-            FROM \(table)
-            WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR typeof(\(column)) <> 'text' OR length(\(column)) <> 7
-                OR date(\(column) || '-01', '+0 days') IS NOT \(column) || '-01')
-            """)
-    }
 }
