@@ -57,3 +57,8 @@ extension BackOfficeSchema {
             """),
     ]
 }
+
+// The back office's stored statuses read as cases (or the named error) in records and `StoredValue`.
+extension RecruitStage: StoredCase {}
+extension RecruitChannel: StoredCase {}
+extension CampaignMetric: StoredCase {}

@@ -53,3 +53,4 @@ extension DerivableRequest<LeadModelRecord> {
 // The lead's stored statuses and grades read as cases (or the named error).
 extension LeadStatus: StoredCase {}
 extension LeadGrade: StoredCase {}
+extension LeadClass: StoredCase {}
