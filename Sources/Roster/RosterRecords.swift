@@ -176,8 +176,8 @@ public struct SeatRecord: Codable, Equatable, Sendable, StoredRecord, MutablePer
 /// A row of `tier_review`: the rank a pay review set from a month on.
 public struct TierReviewRecord: Codable, Equatable, Sendable, StoredRecord, PersistableRecord {
     public static let databaseTableName = "tier_review"
-    /// The key is (agent_id, month): an error names the agent.
-    public static var storedKey: String { "agent_id" }
+    /// The table's key: an error names the row `agent_id month`, as `callops check` does.
+    public static var storedKeys: [String] { ["agent_id", "month"] }
     public var agentID: Int64
     /// The first month the rank holds.
     public var month: CivilMonth
@@ -201,8 +201,8 @@ public struct TierReviewRecord: Codable, Equatable, Sendable, StoredRecord, Pers
 /// A row of `tier_history`: an agent's tier for a month, where it came from and why.
 public struct TierHistoryRecord: Codable, Equatable, Sendable, StoredRecord, PersistableRecord {
     public static let databaseTableName = "tier_history"
-    /// The key is (agent_id, month): an error names the agent.
-    public static var storedKey: String { "agent_id" }
+    /// The table's key: an error names the row `agent_id month`, as `callops check` does.
+    public static var storedKeys: [String] { ["agent_id", "month"] }
     public var agentID: Int64
     public var month: CivilMonth
     public var tier: Tier

@@ -9,13 +9,21 @@ import Testing
 
 /// The back office's typed records write their tables' columns and read them back.
 @Suite struct BackOfficeRecordTests {
-    /// The pay records write SPEC section 2's columns in their stored SQL types and read them back.
-    @Test func payRecordsRoundTrip() throws {
+    /// A center of one agent, A001 (row 1).
+    func center(status: AgentStatus = .active) throws -> AppDatabase {
         let db = try AppDatabase.inMemory(schema: BackOfficeSchema.migrations)
         try db.transaction { db in
             try RosterImport.apply(db, roster: RosterFile(rows: [
-                RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: .active)
+                RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: status)
             ], hasSeatColumn: false), file: "test")
+        }
+        return db
+    }
+
+    /// The pay records write SPEC section 2's columns in their stored SQL types and read them back.
+    @Test func payRecordsRoundTrip() throws {
+        let db = try center()
+        try db.transaction { db in
             let month = CivilMonth("2026-10")!
             let run = PayRunRecord(month: month, status: .draft, runAt: "2026-11-01T09:00:00", total: Money(fen: -4_500))
             try run.insert(db)
@@ -47,12 +55,9 @@ import Testing
 
     /// A month's targets stored through the record, in SPEC section 2's columns, read back as the seat report reads them.
     @Test func activityTargetsRoundTrip() throws {
-        let db = try AppDatabase.inMemory(schema: BackOfficeSchema.migrations)
+        let db = try center()
         let rules = Settings.defaults.planning
         try db.transaction { db in
-            try RosterImport.apply(db, roster: RosterFile(rows: [
-                RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: .active)
-            ], hasSeatColumn: false), file: "test")
             let targets = ActivityTargets.from(annualIncome: Money(yuan: 120_000), rules: rules)
             try Planning.store(db, agent: "A001", month: "2026-11", targets: targets)
             // Stored again, it replaces the month's row.
@@ -76,11 +81,8 @@ import Testing
     /// Courses and enrolments, an agent's and a candidate's, written through their records in
     /// SPEC section 2's columns; a candidate's result is carried to the agent they sign as.
     @Test func trainingRecordsRoundTrip() throws {
-        let db = try AppDatabase.inMemory(schema: BackOfficeSchema.migrations)
+        let db = try center(status: .probation)
         try db.transaction { db in
-            try RosterImport.apply(db, roster: RosterFile(rows: [
-                RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: .probation)
-            ], hasSeatColumn: false), file: "test")
             try Training.addCourse(db, code: "PJ01", name: "岗前培训", kind: .preJob)
             let course = try #require(try CourseRecord.fetchOne(db))
             #expect(course.code == "PJ01" && course.kind == .preJob && course.id != nil)

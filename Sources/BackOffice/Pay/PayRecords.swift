@@ -95,8 +95,8 @@ public struct PayLineRecord: Codable, Equatable, Sendable, StoredRecord, Mutable
 /// A row of `pay_basis`: the rank and days an agent's month was paid on.
 public struct PayBasisRecord: Codable, Equatable, Sendable, StoredRecord, PersistableRecord {
     public static let databaseTableName = "pay_basis"
-    /// The table's key is (month, agent_id): an error names the agent, and the month is the run's.
-    public static var storedKey: String { "agent_id" }
+    /// The table's key: an error names the row `month agent_id`, as `callops check` does.
+    public static var storedKeys: [String] { ["month", "agent_id"] }
     public var month: CivilMonth
     public var agentID: Int64
     public var tier: Tier

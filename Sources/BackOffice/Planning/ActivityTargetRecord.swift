@@ -6,8 +6,8 @@ import CallOpsStore
 /// daily target (NULL), derived from the planning rules when read.
 public struct ActivityTargetRecord: Codable, Equatable, Sendable, StoredRecord, PersistableRecord {
     public static let databaseTableName = "activity_target"
-    /// The table's key is (agent_id, month): an error names the agent.
-    public static var storedKey: String { "agent_id" }
+    /// The table's key: an error names the row `agent_id month`, as `callops check` does.
+    public static var storedKeys: [String] { ["agent_id", "month"] }
     public var agentID: Int64
     public var month: CivilMonth
     public var annualIncome: Money

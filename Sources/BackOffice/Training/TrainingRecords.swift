@@ -38,8 +38,8 @@ public protocol CourseEnrollment: Codable, StoredRecord, PersistableRecord {
 /// A row of `enrollment`: an agent in a course.
 public struct EnrollmentRecord: Equatable, Sendable, CourseEnrollment {
     public static let databaseTableName = "enrollment"
-    /// The key is (course_id, agent_id): an error names the agent.
-    public static var storedKey: String { "agent_id" }
+    /// The table's key: an error names the row `course_id agent_id`, as `callops check` does.
+    public static var storedKeys: [String] { ["course_id", "agent_id"] }
     /// Enrolling again leaves an existing enrolment as it is.
     public static let persistenceConflictPolicy = PersistenceConflictPolicy(insert: .ignore, update: .abort)
     public var courseID: Int64
@@ -76,8 +76,8 @@ public struct EnrollmentRecord: Equatable, Sendable, CourseEnrollment {
 /// A row of `candidate_enrollment`: a candidate in a pre-job course before signing.
 public struct CandidateEnrollmentRecord: Equatable, Sendable, CourseEnrollment {
     public static let databaseTableName = "candidate_enrollment"
-    /// The key is (course_id, candidate_id): an error names the candidate.
-    public static var storedKey: String { "candidate_id" }
+    /// The table's key: an error names the row `course_id candidate_id`, as `callops check` does.
+    public static var storedKeys: [String] { ["course_id", "candidate_id"] }
     /// Enrolling again leaves an existing enrolment as it is.
     public static let persistenceConflictPolicy = PersistenceConflictPolicy(insert: .ignore, update: .abort)
     public var courseID: Int64
