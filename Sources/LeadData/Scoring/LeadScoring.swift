@@ -176,9 +176,10 @@ public struct LeadScoring {
         while let row = try rows.next() {
             // Every column through StoredValue: GRDB's subscript reads text in an integer column
             // as 0 (an age of 0, an unmarried lead), which would train and score on it unsaid.
-            ids.append(try StoredValue.int64(row, "id", table: "lead"))
-            statuses.append(try StoredValue.value(LeadStatus.self, row, "status", table: "lead"))
-            grades.append(try StoredValue.value(LeadGrade.self, row, "grade", table: "lead"))
+            // By index, not by name: this loop reads every closed lead (200,000 in the benchmark).
+            ids.append(try StoredValue.value(Int64.self, row, at: 0, table: "lead"))
+            statuses.append(try StoredValue.value(LeadStatus.self, row, at: 1, table: "lead"))
+            grades.append(try StoredValue.value(LeadGrade.self, row, at: 2, table: "lead"))
             table.addRow()
             try fill(&table, row: row, extras: &extras)
         }
@@ -192,17 +193,17 @@ public struct LeadScoring {
     }
 
     private static func fill(_ table: inout LeadTable, row: Row, extras: inout [String: [(String, String)]]) throws {
-        func integer(_ column: String) throws -> Int64? { try StoredValue.optional(Int64.self, row, column, table: "lead") }
-        func text(_ column: String, table: String = "lead") throws -> String? { try StoredValue.optional(String.self, row, column, table: table) }
-        table.set(LeadTable.Field.age, try integer("age").map { String($0) })
-        table.set(LeadTable.Field.gender, try text("gender").map { $0 == "M" ? "男" : "女" })
-        table.set(LeadTable.Field.city, try text("city"))
-        table.set(LeadTable.Field.occupation, try text("occupation"))
-        table.set(LeadTable.Field.income, try integer("income_fen").map { String($0 / 100) })
-        table.set(LeadTable.Field.marital, try integer("married").map { $0 != 0 ? "已婚" : "未婚" })
-        table.set(LeadTable.Field.children, try integer("children").map { String($0) })
-        table.set(LeadTable.Field.source, try text("source", table: "lead_batch"))
-        guard let extra = try text("extra") else { return }
+        func integer(_ index: Int) throws -> Int64? { try StoredValue.optional(Int64.self, row, at: index, table: "lead") }
+        func text(_ index: Int, table: String = "lead") throws -> String? { try StoredValue.optional(String.self, row, at: index, table: table) }
+        table.set(LeadTable.Field.age, try integer(3).map { String($0) })
+        table.set(LeadTable.Field.gender, try text(4).map { $0 == "M" ? "男" : "女" })
+        table.set(LeadTable.Field.city, try text(5))
+        table.set(LeadTable.Field.occupation, try text(6))
+        table.set(LeadTable.Field.income, try integer(7).map { String($0 / 100) })
+        table.set(LeadTable.Field.marital, try integer(8).map { $0 != 0 ? "已婚" : "未婚" })
+        table.set(LeadTable.Field.children, try integer(9).map { String($0) })
+        table.set(LeadTable.Field.source, try text(11, table: "lead_batch"))
+        guard let extra = try text(10) else { return }
         // Leads of one file share their columns, and many their values: parse each text once.
         if extras.count > 100_000 { extras.removeAll(keepingCapacity: true) }
         let pairs: [(String, String)]
