@@ -11,14 +11,18 @@ extension BackOfficeSchema {
         StoredValue.badCases(Tier.self, table: "pay_basis", column: "tier", key: "month || ' ' || agent_id"),
         StoredValue.badCases(PayLineKind.self, table: "pay_line", column: "kind"),
         StoredValue.badIntegers(table: "pay_line", column: "agent_id"),
-        badMonths(table: "pay_line", column: "month"),
+        StoredValue.badMonths(table: "pay_line", column: "month"),
+        StoredValue.badMonths(table: "pay_line", column: "for_month", nullable: true),
+        StoredValue.badMonths(table: "pay_basis", column: "month", key: "month || ' ' || agent_id"),
+        StoredValue.badCases(PayRunStatus.self, table: "pay_run", column: "status", key: "month"),
+        StoredValue.badIntegers(table: "pay_run", column: "total_fen", key: "month"),
         StoredValue.badIntegers(table: "pay_basis", column: "agent_id", key: "month || ' ' || agent_id"),
         StoredValue.outOfRange(table: "pay_basis", column: "employed_days", range: 0...31, key: "month || ' ' || agent_id"),
         StoredValue.outOfRange(table: "pay_basis", column: "month_days", range: 28...31, key: "month || ' ' || agent_id"),
         StoredValue.badDays(table: "campaign", column: "from_day"),
         StoredValue.badIntegers(table: "campaign", column: "team_id", nullable: true),
         StoredValue.badIntegers(table: "activity_target", column: "agent_id", key: "agent_id || ' ' || month"),
-        badMonths(table: "activity_target", column: "month", key: "agent_id || ' ' || month"),
+        StoredValue.badMonths(table: "activity_target", column: "month", key: "agent_id || ' ' || month"),
         StoredValue.outOfRange(table: "activity_target", column: "monthly_premium_fen", range: StoredValue.fenRange, key: "agent_id || ' ' || month"),
         StoredValue.outOfRange(table: "activity_target", column: "monthly_sales", range: StoredValue.countRange, key: "agent_id || ' ' || month"),
         StoredValue.outOfRange(table: "activity_target", column: "monthly_effective_calls", range: StoredValue.countRange, key: "agent_id || ' ' || month"),
@@ -28,6 +32,19 @@ extension BackOfficeSchema {
         StoredValue.badDays(table: "candidate", column: "dropped_on", nullable: true),
         StoredValue.badCases(RecruitStage.self, table: "candidate_stage", column: "stage", key: "candidate_id || ' ' || stage"),
         StoredValue.badDays(table: "candidate_stage", column: "entered_on", key: "candidate_id || ' ' || stage"),
+        // The training gate and regularisation read enrolments back through their records.
+        StoredValue.badCases(CourseKind.self, table: "course", column: "kind"),
+    ] + ["enrollment": "agent_id", "candidate_enrollment": "candidate_id"].sorted { $0.key < $1.key }.flatMap { table, who in
+        let key = "course_id || ' ' || \(who)"
+        return [
+            StoredValue.badIntegers(table: table, column: "course_id", key: key),
+            StoredValue.badIntegers(table: table, column: who, key: key),
+            StoredValue.badCases(EnrollmentStatus.self, table: table, column: "status", key: key),
+            StoredValue.outOfRange(table: table, column: "score", range: 0...100, key: key, nullable: true),
+            StoredValue.badDays(table: table, column: "enrolled_on", key: key),
+            StoredValue.badDays(table: table, column: "completed_on", key: key, nullable: true),
+        ]
+    } + [
         // A pay line or a campaign tier past 100,000,000 yuan (audit 5: a reward of 1e300 made a
         // line of Int64.max fen and every SUM over pay_line overflowed).
         StoredValue.outOfRange(table: "pay_line", column: "amount_fen", range: -StoredValue.maximumFen...StoredValue.maximumFen),
@@ -39,14 +56,9 @@ extension BackOfficeSchema {
                OR json_extract(json_each.value, '$.reward') NOT BETWEEN 0 AND 100000000
             """),
     ]
-
-    /// `callops check` lines for a text column of months (`YYYY-MM`, month 01 to 12).
-    static func badMonths(table: String, column: String, key: String = "id") -> Invariant {
-        Invariant("\(table).\(column) holds months", violationsSQL: """
-            SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not a month (YYYY-MM)'
-            FROM \(table)
-            WHERE \(column) IS NULL OR typeof(\(column)) <> 'text' OR length(\(column)) <> 7
-                OR date(\(column) || '-01', '+0 days') IS NOT \(column) || '-01'
-            """)
-    }
 }
+
+// The back office's stored statuses read as cases (or the named error) in records and `StoredValue`.
+extension RecruitStage: StoredCase {}
+extension RecruitChannel: StoredCase {}
+extension CampaignMetric: StoredCase {}

@@ -43,3 +43,18 @@ extension Money: DatabaseValueConvertible, StoredValueDescribed {
 
     public static var storedExpectation: String { "an amount in whole fen (an integer)" }
 }
+
+/// A month is stored as its `YYYY-MM` text (pay runs, targets); anything else is the named error.
+extension CivilMonth: DatabaseValueConvertible, StoredValueDescribed {
+    public var databaseValue: DatabaseValue { description.databaseValue }
+
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CivilMonth? {
+        guard case .string(let text) = dbValue.storage else { return nil }
+        return CivilMonth(text)
+    }
+
+    public static var storedExpectation: String { "a month (YYYY-MM)" }
+}
+
+// The tier is CallOpsCore's (the settings name its thresholds); its column form is here.
+extension Tier: StoredCase {}

@@ -7,13 +7,17 @@ import GRDB
 public protocol StoredRecord: FetchableRecord, TableRecord, Decodable {
     /// The column that names a row in an error, for a table without `id`.
     static var storedKey: String { get }
+    /// The columns that name a row, joined by a space, for a table keyed by several (`month
+    /// agent_id`, as `callops check` names its rows); by default `storedKey` alone.
+    static var storedKeys: [String] { get }
 }
 
 extension StoredRecord {
     public static var storedKey: String { "id" }
+    public static var storedKeys: [String] { [storedKey] }
 
     public init(row: Row) throws {
-        try self.init(from: StoredRowDecoder(row: row, table: Self.databaseTableName, key: Self.storedKey))
+        try self.init(from: StoredRowDecoder(row: row, table: Self.databaseTableName, keys: Self.storedKeys))
     }
 }
 
@@ -21,7 +25,7 @@ extension StoredRecord {
 struct StoredRowDecoder: Decoder {
     let row: Row
     let table: String
-    let key: String
+    let keys: [String]
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -43,7 +47,7 @@ struct StoredRowDecoder: Decoder {
         }
         let stored: DatabaseValue = row.hasColumn(name) ? row[name] : .null
         guard let decoded = convertible.fromDatabaseValue(stored) as? T else {
-            let rowName = row.hasColumn(key) ? StoredValue.text(row, key) : "?"
+            let rowName = keys.map { row.hasColumn($0) ? StoredValue.text(row, $0) : "?" }.joined(separator: " ")
             throw StoredValueError(table: table, row: rowName, column: name, value: stored.isNull ? "NULL" : StoredValue.text(row, name),
                                    expected: StoredValue.expectation(T.self))
         }

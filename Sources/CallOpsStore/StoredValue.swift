@@ -184,6 +184,16 @@ extension StoredValue {
             """)
     }
 
+    /// `callops check` lines for a text column of months (`YYYY-MM`, month 01 to 12).
+    public static func badMonths(table: String, column: String, key: String = "id", nullable: Bool = false) -> Invariant {
+        Invariant("\(table).\(column) holds months", violationsSQL: """
+            SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not a month (YYYY-MM)'
+            FROM \(table)
+            WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR typeof(\(column)) <> 'text' OR length(\(column)) <> 7
+                OR date(\(column) || '-01', '+0 days') IS NOT \(column) || '-01')
+            """)
+    }
+
     /// `callops check` lines for an integer column holding text, a real or (unless `nullable`) NULL.
     public static func badIntegers(table: String, column: String, key: String = "id", nullable: Bool = false) -> Invariant {
         Invariant("\(table).\(column) holds integers", violationsSQL: """

@@ -47,6 +47,9 @@ extension FollowUpSchema {
         StoredValue.badIntegers(table: "customer_touch", column: "lead_id"),
         StoredValue.badCases(TouchKind.self, table: "customer_touch", column: "kind"),
         StoredValue.badDays(table: "customer_touch", column: "on_day"),
+        // `lead` is LeadData's table, but its `stage` is the cadence's (`Stage`), read back by the
+        // call recorder, the bulk import and the next-call queue: its check lives with the enum.
+        StoredValue.badCases(Stage.self, table: "lead", column: "stage"),
     ]
 }
 
@@ -56,3 +59,4 @@ extension PremiumMode: StoredCase {}
 extension Insured: StoredCase {}
 extension Disposition: StoredCase {}
 extension TouchKind: StoredCase {}
+extension Stage: StoredCase {}

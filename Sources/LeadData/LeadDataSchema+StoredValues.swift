@@ -33,6 +33,9 @@ extension LeadDataSchema {
         StoredValue.badIntegers(table: "lead_ledger", column: "agent_id", nullable: true),
         StoredValue.badIntegers(table: "allocation_grant", column: "agent_id"),
         badNumbers(table: "lead_model", column: "auc"),
+        StoredValue.badTimes(table: "lead_model", column: "trained_at"),
+        StoredValue.outOfRange(table: "lead_model", column: "leads", range: StoredValue.countRange),
+        StoredValue.outOfRange(table: "lead_model", column: "sales", range: StoredValue.countRange),
         badNumbers(table: "lead_model", column: "grade_auc"),
     ] + ["rows", "accepted", "missing_phone", "invalid_phone", "duplicate_in_file", "duplicate_existing", "dnc", "out_of_age_range", "malformed_row"].map {
         StoredValue.outOfRange(table: "lead_batch", column: $0, range: StoredValue.countRange)

@@ -8,9 +8,9 @@ extension Roster {
     /// review twice changes nothing the second time.
     @discardableResult
     public static func setReviewRank(_ db: Database, agent: Int64, from month: CivilMonth, tier: Tier, why: String, clock: Clock) throws -> Bool {
-        let key: [String: any DatabaseValueConvertible] = ["agent_id": agent, "month": month.description]
-        if let existing = try TierReviewRecord.fetchOne(db, key: key), existing.tier == tier.rawValue { return false }
-        try TierReviewRecord(agentID: agent, month: month.description, tier: tier.rawValue, why: why, appliedAt: clock.nowTimestamp).save(db)
+        let key: [String: any DatabaseValueConvertible] = ["agent_id": agent, "month": month]
+        if let existing = try TierReviewRecord.fetchOne(db, key: key), existing.tier == tier { return false }
+        try TierReviewRecord(agentID: agent, month: month, tier: tier, why: why, appliedAt: clock.nowTimestamp).save(db)
         return true
     }
 }

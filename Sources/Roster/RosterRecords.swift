@@ -128,7 +128,7 @@ extension DerivableRequest<AgentRecord> {
 }
 
 /// A row of `team`.
-public struct TeamRecord: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
+public struct TeamRecord: Codable, Equatable, Sendable, StoredRecord, MutablePersistableRecord {
     public static let databaseTableName = "team"
     public var id: Int64?
     public var name: String
@@ -147,7 +147,7 @@ public struct TeamRecord: Codable, Equatable, Sendable, FetchableRecord, Mutable
 }
 
 /// A row of `seat` (工位).
-public struct SeatRecord: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
+public struct SeatRecord: Codable, Equatable, Sendable, StoredRecord, MutablePersistableRecord {
     public static let databaseTableName = "seat"
     public var id: Int64?
     public var code: String
@@ -174,12 +174,14 @@ public struct SeatRecord: Codable, Equatable, Sendable, FetchableRecord, Mutable
 }
 
 /// A row of `tier_review`: the rank a pay review set from a month on.
-public struct TierReviewRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+public struct TierReviewRecord: Codable, Equatable, Sendable, StoredRecord, PersistableRecord {
     public static let databaseTableName = "tier_review"
+    /// The table's key: an error names the row `agent_id month`, as `callops check` does.
+    public static var storedKeys: [String] { ["agent_id", "month"] }
     public var agentID: Int64
-    /// `YYYY-MM`.
-    public var month: String
-    public var tier: String
+    /// The first month the rank holds.
+    public var month: CivilMonth
+    public var tier: Tier
     public var why: String
     public var appliedAt: String
 
@@ -197,16 +199,17 @@ public struct TierReviewRecord: Codable, Equatable, Sendable, FetchableRecord, P
 }
 
 /// A row of `tier_history`: an agent's tier for a month, where it came from and why.
-public struct TierHistoryRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+public struct TierHistoryRecord: Codable, Equatable, Sendable, StoredRecord, PersistableRecord {
     public static let databaseTableName = "tier_history"
+    /// The table's key: an error names the row `agent_id month`, as `callops check` does.
+    public static var storedKeys: [String] { ["agent_id", "month"] }
     public var agentID: Int64
-    /// `YYYY-MM`.
-    public var month: String
-    public var tier: String
-    public var source: String
+    public var month: CivilMonth
+    public var tier: Tier
+    public var source: TierSource
     public var why: String
     /// The day the month's tier was last resolved for.
-    public var asOf: String
+    public var asOf: CivilDay
 
     enum CodingKeys: String, CodingKey {
         case month, tier, source, why
@@ -220,16 +223,8 @@ public struct TierHistoryRecord: Codable, Equatable, Sendable, FetchableRecord, 
         public static let asOf = Column(CodingKeys.asOf)
     }
 
-    /// The entry with its stored text decoded, or an error naming the row and column.
-    func entry() throws -> TierHistoryEntry {
-        let key = "\(agentID) \(month)"
-        return TierHistoryEntry(
-            month: try StoredValue.month(month, table: Self.databaseTableName, column: "month", id: key),
-            tier: try StoredValue.enum(Tier.self, tier, table: Self.databaseTableName, column: "tier", id: key),
-            source: try StoredValue.enum(TierSource.self, source, table: Self.databaseTableName, column: "source", id: key),
-            why: why,
-            asOf: try StoredValue.day(asOf, table: Self.databaseTableName, column: "as_of", id: key))
-    }
+    /// The entry (its columns decoded with the record, or the named error).
+    var entry: TierHistoryEntry { TierHistoryEntry(month: month, tier: tier, source: source, why: why, asOf: asOf) }
 }
 
 /// A row of `agent_tenure_event`: a departure or a return (append-only; retention counts from it).
@@ -284,3 +279,8 @@ public struct TenureEventRecord: Codable, Equatable, Sendable, FetchableRecord, 
         TenureEvent(agentID: agentID, kind: kind, day: try StoredValue.day(day, table: Self.databaseTableName, column: "day", id: id ?? 0))
     }
 }
+
+// The roster's stored statuses read as cases (or the named error) in records and `StoredValue`.
+extension AgentStatus: StoredCase {}
+extension AgentRole: StoredCase {}
+extension TierSource: StoredCase {}

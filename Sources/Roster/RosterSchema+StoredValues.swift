@@ -21,5 +21,12 @@ extension RosterSchema {
         StoredValue.badCases(Tier.self, table: "tier_review", column: "tier", key: "agent_id || ' ' || month"),
         StoredValue.badCases(Tier.self, table: "tier_history", column: "tier", key: "agent_id || ' ' || month"),
         StoredValue.badCases(TierSource.self, table: "tier_history", column: "source", key: "agent_id || ' ' || month"),
+        // The tier records decode every column: the months, the day and the agent ids too.
+        StoredValue.badMonths(table: "tier_review", column: "month", key: "agent_id || ' ' || month"),
+        StoredValue.badIntegers(table: "tier_review", column: "agent_id", key: "agent_id || ' ' || month"),
+        StoredValue.badMonths(table: "tier_history", column: "month", key: "agent_id || ' ' || month"),
+        StoredValue.badDays(table: "tier_history", column: "as_of", key: "agent_id || ' ' || month"),
+        StoredValue.badIntegers(table: "tier_history", column: "agent_id", key: "agent_id || ' ' || month"),
+        StoredValue.badIntegers(table: "seat", column: "team_id", nullable: true),
     ]
 }

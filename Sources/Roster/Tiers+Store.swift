@@ -50,13 +50,10 @@ extension Roster {
         let agents = try agents ?? Roster.agents(db)
         var reviews: [Int64: ReviewRank] = [:]
         // The latest review up to the day's month wins: ordered by month, later ones overwrite.
-        let rows = try TierReviewRecord.filter(TierReviewRecord.Columns.month <= day.civilMonth.description)
+        let rows = try TierReviewRecord.filter(TierReviewRecord.Columns.month <= day.civilMonth)
             .order(TierReviewRecord.Columns.agentID, TierReviewRecord.Columns.month).fetchCursor(db)
         while let review = try rows.next() {
-            let key = "\(review.agentID) \(review.month)"
-            reviews[review.agentID] = ReviewRank(
-                month: try StoredValue.month(review.month, table: TierReviewRecord.databaseTableName, column: "month", id: key),
-                tier: try StoredValue.enum(Tier.self, review.tier, table: TierReviewRecord.databaseTableName, column: "tier", id: key))
+            reviews[review.agentID] = ReviewRank(month: review.month, tier: review.tier)
         }
         let sales = try monthSales(db, month: TierRule.assessmentMonth(for: day), asOf: day)
         var result: [Int64: ResolvedTier] = [:]
@@ -104,6 +101,8 @@ extension Roster {
             try agent.status != .left && StoredValue.day(agent.hireDate, table: "agent", column: "hire_date", id: agent.id) <= day
         }
         let tiers = try tiers(db, on: day, rules: rules, agents: agents)
+        // A conditional upsert (a later `as_of` only), which a record's `upsert` cannot say: one
+        // cached statement for every agent of the center.
         let statement = try db.cachedStatement(sql: """
             INSERT INTO tier_history (agent_id, month, tier, source, why, as_of) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (agent_id, month) DO UPDATE SET tier = excluded.tier, source = excluded.source, why = excluded.why, as_of = excluded.as_of
@@ -120,7 +119,7 @@ extension Roster {
     public static func tierHistory(_ db: Database, agent code: String) throws -> [TierHistoryEntry] {
         let agent = try Roster.agent(db, code: code)
         return try TierHistoryRecord.filter(TierHistoryRecord.Columns.agentID == agent.id).order(TierHistoryRecord.Columns.month)
-            .fetchAll(db).map { try $0.entry() }
+            .fetchAll(db).map(\.entry)
     }
 
     /// Sets the rank a pay review gave an agent from `month` on (`pay review --apply`).
@@ -128,6 +127,6 @@ extension Roster {
         _ db: Database, agent code: String, month: CivilMonth, tier: Tier, why: String, at timestamp: String
     ) throws {
         let agent = try Roster.agent(db, code: code)
-        try TierReviewRecord(agentID: agent.id, month: month.description, tier: tier.rawValue, why: why, appliedAt: timestamp).save(db)
+        try TierReviewRecord(agentID: agent.id, month: month, tier: tier, why: why, appliedAt: timestamp).save(db)
     }
 }

@@ -56,6 +56,23 @@ import Testing
         }
     }
 
+    /// Each pay table's column, damaged, is named by the slip `callops pay slip` prints.
+    @Test func payRecordBadValuesAreNamed() throws {
+        let db = try center()
+        let payRun = PayRun(settings: settings, clock: try Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!))
+        func slip(_ db: Database) throws { _ = try payRun.slip(db, agent: "A001", month: CivilDay("2026-10-01")!) }
+        let run = "INSERT INTO pay_run (month, status, run_at, total_fen) VALUES ('2026-10', 'draft', '2026-11-01T00:00:00', 100);"
+        let line = "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail, for_month) VALUES ('2026-10', 1, "
+        try expectNamed(db, damage: run.replacingOccurrences(of: "'draft'", with: "'closed'"), table: "pay_run", column: "status", value: "closed", slip)
+        try expectNamed(db, damage: run + line + "'base', 'abc', 'd', NULL)", table: "pay_line", column: "amount_fen", value: "abc", slip)
+        try expectNamed(db, damage: run + line + "'bonus', 100, 'd', NULL)", table: "pay_line", column: "kind", value: "bonus", slip)
+        try expectNamed(db, damage: run + line + "'adjustment', 100, 'd', 'Oct')", table: "pay_line", column: "for_month", value: "Oct", slip)
+        let basis = "INSERT INTO pay_basis (month, agent_id, tier, employed_days, month_days) VALUES ('2026-10', 1, "
+        try expectNamed(db, damage: run + basis + "'star', 31, 31)", table: "pay_basis", column: "tier", value: "star", slip)
+        try expectNamed(db, damage: run + basis + "'core', 40, 31)", table: "pay_basis", column: "employed_days", value: "40", slip)
+        try expectNamed(db, damage: run + basis + "'core', 'all', 31)", table: "pay_basis", column: "employed_days", value: "all", slip)
+    }
+
     @Test func campaignBadValuesAreNamed() throws {
         let db = try center()
         let insert = "INSERT INTO campaign (code, name, metric, from_day, to_day, team_id, tiers) VALUES ('C1', 'c', 'premium', "
@@ -89,6 +106,44 @@ import Testing
         }
         try expectNamed(db, damage: insert + "(1, '2026-11', 100, 100.5, 1, 10)", table: "activity_target", column: "monthly_premium_fen") { db in
             _ = try Planning.monthTargets(db, months: months, rules: settings.planning)
+        }
+        let withDaily = insert.replacingOccurrences(of: "monthly_effective_calls)", with: "monthly_effective_calls, monthly_proposals, daily_effective_calls)")
+        try expectNamed(db, damage: withDaily + "(1, '2026-11', 100, 100, 1, 10, 'many', 1)", table: "activity_target", column: "monthly_proposals", value: "many") { db in
+            _ = try Planning.monthTargets(db, months: months, rules: settings.planning)
+        }
+        try expectNamed(db, damage: withDaily + "(1, '2026-11', 100, 100, 1, 10, 3, -5)", table: "activity_target", column: "daily_effective_calls", value: "-5") { db in
+            _ = try Planning.monthTargets(db, months: months, rules: settings.planning)
+        }
+    }
+
+    /// The training gate (allocation's pre-job check) and the regularisation list read enrolments
+    /// through their records: text in an integer column was read as agent 0 before.
+    @Test func trainingBadValuesAreNamed() throws {
+        let db = try center()
+        let clock = try Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let course = "INSERT INTO course (id, code, name, kind) VALUES (1, 'PJ01', 'p', 'pre_job');"
+        let enrol = course + "INSERT INTO enrollment (course_id, agent_id, status, score, enrolled_on, completed_on) VALUES (1, "
+        try expectNamed(db, damage: enrol + "'A001', 'passed', 80, '2026-11-01', '2026-11-02')", table: "enrollment", column: "agent_id", value: "A001") { db in
+            _ = try Training.passedPreJob(db)
+        }
+        try expectNamed(db, damage: enrol + "1, 'passed', 80, '2026-11-01', 'today')", table: "enrollment", column: "completed_on", value: "today") { db in
+            _ = try Training.passedPreJob(db)
+        }
+        try expectNamed(db, damage: enrol.replacingOccurrences(of: "'pre_job'", with: "'regularization'") + "1, 'passed', 180, 'Nov 1', NULL)",
+                        table: "enrollment", column: "enrolled_on", value: "Nov 1") { db in
+            _ = try Training.regularizationList(db, clock: clock)
+        }
+        // A course of a kind no callops writes is no course of any kind the gates read: check lists it.
+        try db.transaction(dryRun: true) { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON; " + course.replacingOccurrences(of: "'pre_job'", with: "'onboarding'"))
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+            let listed = try BackOfficeSchema.storedValueChecks.flatMap { try $0.violations(db) }
+            #expect(listed == ["course.kind holds known values: course row 1, column kind: \"onboarding\" is not one of pre_job, bridging, regularization, level"], "\(listed)")
+        }
+        let candidate = "INSERT INTO candidate (id, name, channel, stage, stage_since) VALUES (1, '乙', 'campus', 'pre_job_training', '2026-11-01');"
+        try expectNamed(db, damage: course + candidate + "INSERT INTO candidate_enrollment (course_id, candidate_id, status, enrolled_on) VALUES (1, 1, 'done', '2026-11-01')",
+                        table: "candidate_enrollment", column: "status", value: "done") { db in
+            _ = try Recruiting.candidatePreJobCourse(db, candidate: 1)
         }
     }
 

@@ -152,6 +152,18 @@ import Testing
         }
     }
 
+    /// A lead's cadence stage no callops writes is named by the queue and the call recorder, and by check.
+    @Test func anUnknownLeadStageIsNamed() throws {
+        let day = try center()
+        try damage(day, "UPDATE lead SET stage = 'warm' WHERE id = 2")
+        expectNamed("lead", "stage", "next-call queue") {
+            _ = try day.db.read { db in try NextCallQueue(settings: day.settings, clock: day.clock).entries(db, agent: "A1") }
+        }
+        expectNamed("lead", "stage", "a call recorded") { try day.call(2, .connected, talk: 30, at: "2026-11-20T11:00") }
+        let lines = try checkLines(day)
+        #expect(lines == ["lead.stage holds known values: lead row 2, column stage: \"warm\" is not one of new, connected, interested, proposal"], "\(lines)")
+    }
+
     @Test func checkListsEveryBadFollowUpColumnAndOnlyThose() throws {
         let day = try center()
         #expect(try checkLines(day).isEmpty)

@@ -9,6 +9,29 @@ import Testing
 
 /// The lead data's typed records write the columns SPEC section 2 names and read them back.
 @Suite struct LeadDataRecordTests {
+    /// A trained model's row in SPEC section 2's columns; `newest` decodes its card and weights.
+    @Test func aLeadModelRoundTrips() throws {
+        let db = try AppDatabase.inMemory(schema: LeadDataSchema.migrations)
+        try db.transaction { db in
+            var first = LeadModelRecord(trainedAt: "2026-11-01T09:00:00", since: nil, leads: 10, sales: 1, auc: 0.7, gradeAUC: nil, card: "{}", model: "{}")
+            try first.insert(db)
+            var second = first
+            second.id = nil
+            second.trainedAt = "2026-11-02T09:00:00"
+            second.since = "2026-06-01"
+            try second.insert(db)
+            #expect(first.id == 1 && second.id == 2)
+            #expect(try LeadModelRecord.fetchOne(db, key: 1) == first)
+            #expect(try LeadModelRecord.all().newestFirst().fetchOne(db) == second)
+            let stored = try #require(try Row.fetchOne(db, sql: """
+                SELECT trained_at, since, typeof(leads) AS l, typeof(sales) AS s, typeof(auc) AS a, typeof(grade_auc) AS g FROM lead_model WHERE id = 2
+                """))
+            #expect(stored == ["trained_at": "2026-11-02T09:00:00", "since": "2026-06-01", "l": "integer", "s": "integer", "a": "real", "g": "null"])
+            // A card that does not decode is refused with the row's name (what `newest` did before).
+            #expect(throws: CallOpsError.self) { try LeadScoring.newest(db) }
+        }
+    }
+
     @Test func aBatchALedgerLineAndADNCEntryRoundTrip() throws {
         let db = try AppDatabase.inMemory(schema: LeadDataSchema.migrations)
         try db.transaction { db in

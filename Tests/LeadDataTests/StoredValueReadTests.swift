@@ -74,6 +74,34 @@ func expectStoredValueError(
         }
     }
 
+    /// Scoring reads every lead it trains on and scores through StoredValue: text in `age` or
+    /// `married` was an age of 0 or an unmarried lead, trained and scored on without a word.
+    @Test func scoringReadsAreNamed() throws {
+        let f = try center()
+        var settings = f.settings
+        settings.leads.scoring.minSales = 1
+        let scoring = LeadScoring(settings: settings, clock: f.clock)
+        let closed = "UPDATE lead SET status = 'won', closed_at = '2026-11-01T10:00:00' WHERE id = 2; UPDATE lead SET status = 'lost', closed_at = '2026-11-01T10:00:00', "
+        for (column, damage, value) in [("age", "age = 'old'", "old"), ("married", "married = 'yes'", "yes"), ("income_fen", "income_fen = 'lots'", "lots"),
+                                        ("grade", "grade = 'Z'", "Z")] {
+            try expectStoredValueError(f.db, damage: "UPDATE lead SET \(damage) WHERE id = 1", table: "lead", column: column, value: value) { db in
+                _ = try LeadScoring.record(db, lead: 1)
+            }
+            // `leads score train` reads the closed leads it fits on.
+            try expectStoredValueError(f.db, damage: closed + "\(damage) WHERE id = 1", table: "lead", column: column, value: value) { db in
+                _ = try scoring.train(db, options: .init())
+            }
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE lead SET status = 'bogus' WHERE id = 1", table: "lead", column: "status", value: "bogus") { db in
+            _ = try LeadScoring.record(db, lead: 1)
+        }
+        // The model's training time is read for `daily`'s warning: one that does not read was no warning at all.
+        try expectStoredValueError(f.db, damage: "INSERT INTO lead_model (trained_at, leads, sales, card, model) VALUES ('last week', 10, 1, '{}', '{}')",
+                                   table: "lead_model", column: "trained_at", value: "last week") { db in
+            _ = try scoring.staleModelWarning(db)
+        }
+    }
+
     @Test func aBatchsLedgersAndGrantsBadValuesAreNamed() throws {
         let f = try center()
         try expectStoredValueError(f.db, damage: "UPDATE lead_batch SET rows = 'many'", table: "lead_batch", column: "rows", value: "many") { db in
@@ -133,5 +161,42 @@ func expectStoredValueError(
             _ = try Roster.tenureEvents(db)
         }
         #expect(try f.db.read { db in try Roster.agents(db) }.map(\.code) == ["A001"])
+    }
+
+    /// The tier records decode every column: a review rank or a history row another tool wrote
+    /// is named by the tier every command resolves (`roster list`, pay, allocation).
+    @Test func tierRecordsBadValuesAreNamed() throws {
+        let f = try LeadFixture()
+        try f.roster([RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: .active)])
+        let day = CivilDay("2026-11-23")!, rules = f.settings.roster
+        let review = "INSERT INTO tier_review (agent_id, month, tier, why, applied_at) VALUES "
+        try expectStoredValueError(f.db, damage: review + "(1, '2026-10', 'star', 'w', '2026-10-01T00:00:00')", table: "tier_review", column: "tier", value: "star") { db in
+            _ = try Roster.tiers(db, on: day, rules: rules)
+        }
+        try expectStoredValueError(f.db, damage: review + "('A001', '2026-10', 'core', 'w', '2026-10-01T00:00:00')", table: "tier_review", column: "agent_id", value: "A001") { db in
+            _ = try Roster.tiers(db, on: day, rules: rules)
+        }
+        try expectStoredValueError(f.db, damage: review + "(1, '2026-1', 'core', 'w', '2026-10-01T00:00:00')", table: "tier_review", column: "month", value: "2026-1") { db in
+            _ = try Roster.tiers(db, on: day, rules: rules)
+        }
+        let history = "INSERT INTO tier_history (agent_id, month, tier, source, why, as_of) VALUES "
+        try expectStoredValueError(f.db, damage: history + "(1, '2026-11', 'core', 'guess', 'w', '2026-11-23')", table: "tier_history", column: "source", value: "guess") { db in
+            _ = try Roster.tierHistory(db, agent: "A001")
+        }
+        try expectStoredValueError(f.db, damage: history + "(1, '2026-11', 'core', 'roster', 'w', '2026-11-31')", table: "tier_history", column: "as_of", value: "2026-11-31") { db in
+            _ = try Roster.tierHistory(db, agent: "A001")
+        }
+        // The tier history written and read back through the record, in its columns.
+        try f.db.transaction { db in
+            #expect(try Roster.recordTiers(db, on: day, rules: rules) == 1)
+            let entry = try #require(try Roster.tierHistory(db, agent: "A001").first)
+            #expect(entry.month == CivilMonth("2026-11") && entry.asOf == day && entry.tier == .general)
+            #expect(try Row.fetchOne(db, sql: "SELECT month, tier, as_of FROM tier_history") == ["month": "2026-11", "tier": "general", "as_of": "2026-11-23"])
+            try Roster.setReviewRank(db, agent: "A001", month: CivilMonth("2026-12")!, tier: .core, why: "review", at: "2026-11-23T10:00:00")
+            #expect(try Row.fetchOne(db, sql: "SELECT month, tier FROM tier_review") == ["month": "2026-12", "tier": "core"])
+            // The same rank again is found through the record's typed tier: nothing changes.
+            #expect(try Roster.setReviewRank(db, agent: 1, from: CivilMonth("2026-12")!, tier: .core, why: "again", clock: f.clock) == false)
+            #expect(try Roster.setReviewRank(db, agent: 1, from: CivilMonth("2026-12")!, tier: .top, why: "again", clock: f.clock) == true)
+        }
     }
 }

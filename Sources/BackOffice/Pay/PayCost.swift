@@ -30,19 +30,21 @@ public enum PayCost {
     public static func perAgent(_ db: Database, from first: CivilDay, through last: CivilDay) throws -> [Int64: AgentPayCost] {
         guard first <= last else { return [:] }
         var result: [Int64: AgentPayCost] = [:]
+        // A SUM per agent and month over the lines joined to their run: one grouped statement.
         for row in try Row.fetchAll(db, sql: """
             SELECT pay_line.month, pay_line.agent_id, SUM(pay_line.amount_fen), pay_run.status, MIN(pay_line.id) AS id
             FROM pay_line JOIN pay_run ON pay_run.month = pay_line.month
             WHERE pay_line.month >= ? AND pay_line.month <= ?
             GROUP BY pay_line.month, pay_line.agent_id
             """, arguments: [first.monthText, last.monthText]) {
-            let month = try StoredValue.month(row[0] as String, table: "pay_line", column: "month", id: row["id"] as Int64)
+            let month = try StoredValue.value(CivilMonth.self, row, at: 0, table: "pay_line")
             let agent = try StoredValue.int64(row, "agent_id", table: "pay_line")
             let share = calendarShare(of: month, from: first, through: last)
             let amount: Int64 = row[2]
             var cost = result[agent] ?? AgentPayCost()
             cost.amount += Money(fen: Int64((Double(amount) * share).rounded()))
-            cost.includesDraft = cost.includesDraft || (row[3] as String) == "draft"
+            let status = try StoredValue.value(PayRunStatus.self, row, at: 3, table: "pay_run")
+            cost.includesDraft = cost.includesDraft || status == .draft
             result[agent] = cost
         }
         return result

@@ -26,8 +26,8 @@ extension PayRun {
     public func applyReview(_ db: Database, quarter first: CivilDay) throws -> [AppliedRank] {
         let last = first.adding(months: 2).monthText
         let label = "\(first.monthText.prefix(4))-Q\((first.month + 2) / 3)"
-        let status = try String.fetchOne(db, sql: "SELECT status FROM pay_run WHERE month = ?", arguments: [last])
-        guard status == "final" else {
+        let status = try PayRunRecord.fetchOne(db, key: first.adding(months: 2).civilMonth)?.status
+        guard status == .final else {
             throw CallOpsError.refused("the review of \(label) is applied after its last pay month is finalised; run `callops pay run --month \(last) --finalize` first; nothing was changed")
         }
         let month = first.adding(months: 3).civilMonth

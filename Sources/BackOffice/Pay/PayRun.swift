@@ -162,36 +162,31 @@ public struct PayRun {
         guard first <= today else {
             throw CallOpsError.invalidValue(field: "--month", value: first.monthText, expected: "this month (\(today.monthText)) or an earlier one")
         }
-        if let existing = try Row.fetchOne(db, sql: "SELECT status, finalized_at FROM pay_run WHERE month = ?", arguments: [first.monthText]),
-           (existing["status"] as String) == "final" {
-            throw CallOpsError.refused("\(first.monthText) was finalised on \(existing["finalized_at"] as String) and is locked; later changes are paid as adjustments in the next month's run")
+        let runMonth = first.civilMonth
+        if let existing = try PayRunRecord.fetchOne(db, key: runMonth), existing.status == .final {
+            throw CallOpsError.refused("\(first.monthText) was finalised on \(existing.finalizedAt ?? "?") and is locked; later changes are paid as adjustments in the next month's run")
         }
         if finalize {
             guard last < today else {
                 throw CallOpsError.refused("\(first.monthText) is not over until \(last); run it as a draft until then")
             }
-            if let draft = try String.fetchOne(db, sql: "SELECT month FROM pay_run WHERE month < ? AND status = 'draft' ORDER BY month LIMIT 1",
-                                               arguments: [first.monthText]) {
+            if let draft = try PayRunRecord.filter(PayRunRecord.Columns.month < runMonth && PayRunRecord.Columns.status == PayRunStatus.draft)
+                .order(PayRunRecord.Columns.month).fetchOne(db)?.month {
                 throw CallOpsError.refused("\(draft) is still a draft; finalise the months in order")
             }
         }
         var statements = try compute(db, month: first, basis: nil)
         // Adjustments: each finalised month recomputed now, on the basis it was paid on, against
         // what was paid for it since.
-        let finals = try String.fetchAll(db, sql: "SELECT month FROM pay_run WHERE status = 'final' AND month < ? ORDER BY month", arguments: [first.monthText])
-        for final in finals {
-            let basis = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
-                SELECT month || ' ' || agent_id AS id, agent_id, tier, employed_days, month_days FROM pay_basis WHERE month = ?
-                """, arguments: [final]).map { row in
-                let agent = try StoredValue.int64(row, "agent_id", table: "pay_basis")
-                let key = "\(final) \(agent)"
-                let tier = try StoredValue.enum(Tier.self, row["tier"], table: "pay_basis", column: "tier", id: key)
-                return (agent, Basis(tier: tier,
-                                     employedDays: Int(try StoredValue.integer(row, "employed_days", table: "pay_basis", in: 0...31)),
-                                     monthDays: Int(try StoredValue.integer(row, "month_days", table: "pay_basis", in: 28...31))))
+        let finals = try PayRunRecord.filter(PayRunRecord.Columns.status == PayRunStatus.final && PayRunRecord.Columns.month < runMonth)
+            .order(PayRunRecord.Columns.month).fetchAll(db).map(\.month)
+        for finalMonth in finals {
+            let final = finalMonth.description
+            let basis = try Dictionary(uniqueKeysWithValues: PayBasisRecord.filter(PayBasisRecord.Columns.month == finalMonth).fetchAll(db).map {
+                ($0.agentID, try $0.basis())
             })
-            let finalMonth = try StoredValue.month(final, table: "pay_run", column: "month", id: final)
             let recomputed = try compute(db, month: finalMonth.firstDay, basis: basis)
+            // What was paid for the month: a SUM per agent over its lines and its adjustments, one statement.
             let paid = try Row.fetchAll(db, sql: """
                 SELECT pay_line.agent_id, SUM(pay_line.amount_fen) AS paid, MIN(pay_line.id) AS id FROM pay_line
                 JOIN pay_run ON pay_run.month = pay_line.month AND pay_run.status = 'final'
@@ -200,7 +195,7 @@ public struct PayRun {
                 """, arguments: [final, final])
             let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
             var owed: [String: Int64] = Dictionary(uniqueKeysWithValues: try paid.compactMap { row in
-                codes[try StoredValue.int64(row, "agent_id", table: "pay_line")].map { ($0, -(row["paid"] as Int64)) }
+                try codes[StoredValue.int64(row, "agent_id", table: "pay_line")].map { ($0, -(try StoredValue.value(Int64.self, row, "paid", table: "pay_line"))) }
             })
             for statement in recomputed {
                 owed[statement.agentCode, default: 0] += PayPlan.total(statement.lines.filter { $0.kind != .adjustment }).fen
@@ -218,26 +213,23 @@ public struct PayRun {
         }
         statements.removeAll { $0.lines.isEmpty }
         // Written as a draft, then finalised: the lock triggers refuse any write to a final month.
-        try db.execute(sql: "DELETE FROM pay_line WHERE month = ?", arguments: [first.monthText])
-        try db.execute(sql: "DELETE FROM pay_basis WHERE month = ?", arguments: [first.monthText])
-        try db.execute(sql: """
-            INSERT INTO pay_run (month, status, run_at, total_fen) VALUES (?, 'draft', ?, ?)
-            ON CONFLICT (month) DO UPDATE SET status = 'draft', run_at = excluded.run_at, finalized_at = NULL, total_fen = excluded.total_fen
-            """, arguments: [first.monthText, clock.nowTimestamp, PayPlan.total(statements.flatMap(\.lines)).fen])
+        _ = try PayLineRecord.filter(PayLineRecord.Columns.month == runMonth).deleteAll(db)
+        _ = try PayBasisRecord.filter(PayBasisRecord.Columns.month == runMonth).deleteAll(db)
+        try PayRunRecord(month: runMonth, status: .draft, runAt: clock.nowTimestamp, total: PayPlan.total(statements.flatMap(\.lines))).save(db)
         for statement in statements {
             let agentID = try Roster.agent(db, code: statement.agentCode).id
             for line in statement.lines {
-                try db.execute(sql: "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail, for_month) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [first.monthText, agentID, line.kind.rawValue, line.amount.fen, line.detail, line.forMonth])
+                var record = try PayLineRecord(month: runMonth, agentID: agentID, line: line)
+                try record.insert(db)
             }
             if let basis = statement.basis {
-                try db.execute(sql: "INSERT INTO pay_basis (month, agent_id, tier, employed_days, month_days) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [first.monthText, agentID, basis.tier.rawValue, basis.employedDays, basis.monthDays])
+                try PayBasisRecord(month: runMonth, agentID: agentID, basis: basis).insert(db)
             }
         }
         try Roster.recordTiers(db, on: rankDay(first), rules: settings.roster)
         if finalize {
-            try db.execute(sql: "UPDATE pay_run SET status = 'final', finalized_at = ? WHERE month = ?", arguments: [clock.nowTimestamp, first.monthText])
+            _ = try PayRunRecord.filter(key: runMonth).updateAll(db, PayRunRecord.Columns.status.set(to: PayRunStatus.final),
+                                                              PayRunRecord.Columns.finalizedAt.set(to: clock.nowTimestamp))
         }
         let all = statements.flatMap(\.lines)
         let share = PayPlan.variableShare(all)
@@ -325,23 +317,21 @@ public struct PayRun {
     /// An agent's stored slip for a month.
     public func slip(_ db: Database, agent code: String, month: CivilDay) throws -> PaySlip {
         let first = month.firstOfMonth
-        guard let status = try String.fetchOne(db, sql: "SELECT status FROM pay_run WHERE month = ?", arguments: [first.monthText]) else {
+        guard let status = try PayRunRecord.fetchOne(db, key: first.civilMonth)?.status.rawValue else {
             throw CallOpsError.notFound(kind: "pay run", key: first.monthText, hint: "run it first: `callops pay run --month \(first.monthText)`")
         }
         let agent = try Roster.agent(db, code: code)
-        let lines = try Row.fetchAll(db, sql: "SELECT id, kind, amount_fen, detail, for_month FROM pay_line WHERE month = ? AND agent_id = ? ORDER BY id",
-                                     arguments: [first.monthText, agent.id]).map {
-            PayLine(kind: try StoredValue.enum(PayLineKind.self, $0["kind"], table: "pay_line", column: "kind", id: $0["id"] as Int64),
-                    amount: Money(fen: $0["amount_fen"]), detail: $0["detail"], forMonth: $0["for_month"])
-        }
+        let lines = try PayLineRecord.filter(PayLineRecord.Columns.month == first.civilMonth && PayLineRecord.Columns.agentID == agent.id)
+            .order(PayLineRecord.Columns.id).fetchAll(db).map { try $0.line() }
         // The rank and days the month was paid on; an agent with only adjustments has none stored.
         // A final run keeps the rank it paid; a draft shows the rank the tier rule gives now, the
         // one roster list, the seat report and allocation show (a free-look cancellation after
         // the draft changes it; the draft's stored rank would be stale).
-        let stored = try Row.fetchOne(db, sql: "SELECT tier, employed_days FROM pay_basis WHERE month = ? AND agent_id = ?", arguments: [first.monthText, agent.id])
-        let paid = try stored.map { try StoredValue.enum(Tier.self, $0["tier"], table: "pay_basis", column: "tier", id: "\(first.monthText) \(agent.id)") }
+        let stored = try PayBasisRecord.filter(PayBasisRecord.Columns.month == first.civilMonth && PayBasisRecord.Columns.agentID == agent.id)
+            .fetchOne(db)?.basis()
+        let paid = stored?.tier
         let tier = try (status == "final" ? paid : nil) ?? Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster).tier
-        return PaySlip(status: status, month: first.civilMonth, daysEmployed: stored?["employed_days"] ?? 0,
+        return PaySlip(status: status, month: first.civilMonth, daysEmployed: stored?.employedDays ?? 0,
                        statement: PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, lines: lines, basis: nil))
     }
 

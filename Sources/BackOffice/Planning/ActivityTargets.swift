@@ -117,12 +117,9 @@ public enum Planning {
 
     /// Stores (or replaces) an agent's targets for a month.
     public static func store(_ db: Database, agent code: String, month: String, targets: ActivityTargets) throws {
-        let agent = try Roster.agent(db, code: code)
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO activity_target (agent_id, month, annual_income_fen, monthly_premium_fen, monthly_sales, monthly_effective_calls,
-                                                    monthly_proposals, daily_effective_calls)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [agent.id, month, targets.annualIncome.fen, targets.monthlyPremium.fen, targets.monthlySales, targets.monthlyEffectiveCalls,
-                             targets.monthlyProposals, targets.dailyEffectiveCalls])
+        guard let stored = CivilMonth(month) else {
+            throw CallOpsError.invalidValue(field: "--month", value: month, expected: "a month (YYYY-MM)")
+        }
+        try ActivityTargetRecord(agentID: try Roster.agent(db, code: code).id, month: stored, targets: targets).insert(db)
     }
 }

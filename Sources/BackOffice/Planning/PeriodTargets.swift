@@ -69,24 +69,8 @@ extension Planning {
     public static func monthTargets(_ db: Database, months: [CivilMonth], rules: Settings.PlanningRules) throws -> [Int64: [CivilMonth: MonthTargets]] {
         guard !months.isEmpty else { return [:] }
         var result: [Int64: [CivilMonth: MonthTargets]] = [:]
-        let marks = Array(repeating: "?", count: months.count).joined(separator: ",")
-        for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id || ' ' || month AS id, agent_id, month, monthly_premium_fen, monthly_sales, monthly_effective_calls,
-                   monthly_proposals, daily_effective_calls
-            FROM activity_target WHERE month IN (\(marks))
-            """, arguments: StatementArguments(months.map(\.description))) {
-            let table = "activity_target"
-            let agent = try StoredValue.int64(row, "agent_id", table: table)
-            let month = try StoredValue.month(row["month"], table: table, column: "month", id: row["id"] as String)
-            let sales = try StoredValue.count(row, "monthly_sales", table: table)
-            let effective = try StoredValue.count(row, "monthly_effective_calls", table: table)
-            let weekly = (effective + max(1, rules.weeksPerMonth) - 1) / max(1, rules.weeksPerMonth)
-            let daily = (weekly + max(1, rules.workdaysPerWeek) - 1) / max(1, rules.workdaysPerWeek)
-            let proposals = try StoredValue.value(Int?.self, row, "monthly_proposals", table: table, expected: "an integer or NULL")
-            let dailyTarget = try StoredValue.value(Int?.self, row, "daily_effective_calls", table: table, expected: "an integer or NULL")
-            result[agent, default: [:]][month] = MonthTargets(
-                premium: try StoredValue.money(row, "monthly_premium_fen", table: table), sales: sales,
-                proposals: proposals ?? sales * rules.proposalsPerSale, effectiveCalls: effective, dailyEffectiveCalls: dailyTarget ?? daily)
+        for record in try ActivityTargetRecord.filter(months.contains(ActivityTargetRecord.Columns.month)).fetchAll(db) {
+            result[record.agentID, default: [:]][record.month] = try record.targets(rules: rules)
         }
         return result
     }

@@ -24,7 +24,7 @@ extension Recruiting {
     /// The pre-job course to use: the one chosen, else the only one there is; nil when there is
     /// none (an older set-up: signing then asks for one).
     static func preJobCourse(_ db: Database, chosen: String?, required: Bool) throws -> String? {
-        let courses = try String.fetchAll(db, sql: "SELECT code FROM course WHERE kind = 'pre_job' ORDER BY code")
+        let courses = try CourseRecord.filter(CourseRecord.Columns.kind == CourseKind.preJob).order(CourseRecord.Columns.code).fetchAll(db).map(\.code)
         if let chosen {
             guard courses.contains(chosen) else {
                 throw CallOpsError.notFound(kind: "pre-job course", key: chosen, hint: courses.isEmpty ? "add one with `callops training course add`" : "the pre-job courses are \(courses.joined(separator: ", "))")
@@ -40,33 +40,33 @@ extension Recruiting {
 
     /// The pre-job course a candidate is enrolled in, if any.
     static func candidatePreJobCourse(_ db: Database, candidate: Int64) throws -> String? {
-        try String.fetchOne(db, sql: """
-            SELECT course.code FROM candidate_enrollment JOIN course ON course.id = candidate_enrollment.course_id
-            WHERE candidate_enrollment.candidate_id = ? AND course.kind = 'pre_job' ORDER BY candidate_enrollment.enrolled_on, course.code LIMIT 1
-            """, arguments: [candidate])
+        let courses = Dictionary(uniqueKeysWithValues: try CourseRecord.filter(CourseRecord.Columns.kind == CourseKind.preJob).fetchAll(db)
+            .compactMap { course in course.id.map { ($0, course.code) } })
+        return try CandidateEnrollmentRecord.filter(CandidateEnrollmentRecord.Columns.candidateID == candidate).fetchAll(db)
+            .compactMap { enrollment in courses[enrollment.courseID].map { (enrollment.enrolledOn, $0) } }
+            .min { $0 < $1 }?.1
     }
 
     /// Copies a candidate's course results to the agent they became (an agent's own enrolment in
     /// the same course, if any, is left as it is).
     static func carryOverTraining(_ db: Database, candidate: Int64, agent: Int64) throws {
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO enrollment (course_id, agent_id, status, score, enrolled_on, completed_on)
-            SELECT course_id, ?, status, score, enrolled_on, completed_on FROM candidate_enrollment WHERE candidate_id = ?
-            """, arguments: [agent, candidate])
+        for enrollment in try CandidateEnrollmentRecord.filter(CandidateEnrollmentRecord.Columns.candidateID == candidate).fetchAll(db) {
+            try enrollment.carried(to: agent).insert(db)
+        }
     }
 }
 
 extension Training {
     /// Enrols candidates in a course (already enrolled ones are left as they are); returns how many were new.
     public static func enroll(_ db: Database, course code: String, candidates: [Int64], on day: String) throws -> Int {
-        let course = try courseRowID(db, code: code)
+        let course = try courseID(db, code: code)
+        let enrolledOn = try trainingDay(day)
         var added = 0
         for id in candidates {
             if let agent = try signedAgentCode(db, id) {
                 throw CallOpsError.refused("candidate \(id) has signed as agent \(agent); enrol the agent with `--agent \(agent)`")
             }
-            try db.execute(sql: "INSERT OR IGNORE INTO candidate_enrollment (course_id, candidate_id, enrolled_on) VALUES (?, ?, ?)",
-                           arguments: [course, id, day])
+            try CandidateEnrollmentRecord(courseID: course, candidateID: id, enrolledOn: enrolledOn).insert(db)
             added += db.changesCount
         }
         return added
@@ -74,26 +74,17 @@ extension Training {
 
     /// Records the result of an enrolled candidate.
     public static func complete(_ db: Database, course code: String, candidate id: Int64, passed: Bool, score: Int?, on day: String) throws {
-        let course = try courseRowID(db, code: code)
+        let course = try courseID(db, code: code)
         if let agent = try signedAgentCode(db, id) {
             throw CallOpsError.refused("candidate \(id) has signed as agent \(agent); record the result with `--agent \(agent)`")
         }
-        if let score, !(0...100).contains(score) {
-            throw CallOpsError.invalidValue(field: "--score", value: String(score), expected: "a score from 0 to 100")
-        }
-        try db.execute(sql: """
-            UPDATE candidate_enrollment SET status = ?, score = ?, completed_on = ? WHERE course_id = ? AND candidate_id = ?
-            """, arguments: [passed ? "passed" : "failed", score, day, course, id])
-        if db.changesCount == 0 {
+        try checkScore(score)
+        let columns = CandidateEnrollmentRecord.Columns.self
+        let changed = try CandidateEnrollmentRecord.filter(columns.courseID == course && columns.candidateID == id).updateAll(
+            db, columns.status.set(to: passed ? EnrollmentStatus.passed : .failed), columns.score.set(to: score), columns.completedOn.set(to: try trainingDay(day)))
+        if changed == 0 {
             throw CallOpsError.refused("candidate \(id) is not enrolled in \(code); enrol first with `callops training enroll --course \(code) --candidate \(id)`")
         }
-    }
-
-    private static func courseRowID(_ db: Database, code: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE code = ?", arguments: [code]) else {
-            throw CallOpsError.notFound(kind: "course", key: code, hint: "see `callops training report` for the courses")
-        }
-        return id
     }
 
     /// The agent code a candidate signed as, nil before signing (the agent read through Roster).

@@ -26,10 +26,7 @@ extension Training {
     /// Probation agents past `probation_days` (90) with a regularisation course passed and a sale
     /// in the last `regularization_sales_days` (30) (SPEC section 9).
     public static func regularizationList(_ db: Database, clock: Clock, rules: Settings.RosterRules = .init()) throws -> [RegularizationCandidate] {
-        let passed = Set(try Int64.fetchAll(db, sql: """
-            SELECT enrollment.agent_id FROM enrollment JOIN course ON course.id = enrollment.course_id
-            WHERE course.kind = 'regularization' AND enrollment.status = 'passed'
-            """))
+        let passed = try passedAgents(db, kind: .regularization)
         let sales = try ActivityFigures.salesPerAgent(db, from: clock.timestamp(clock.adding(days: -rules.regularizationSalesDays, to: clock.now)), to: clock.nowTimestamp)
         return try Roster.agents(db).compactMap { agent in
             let days = agent.daysEmployed(clock: clock)

@@ -55,27 +55,21 @@ public enum Training {
 
     /// Adds a course.
     public static func addCourse(_ db: Database, code: String, name: String, kind: CourseKind) throws {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM course WHERE code = ?", arguments: [code]) == true {
+        if try !CourseRecord.filter(CourseRecord.Columns.code == code).isEmpty(db) {
             throw CallOpsError.refused("course \(code) exists already; choose another code")
         }
-        try db.execute(sql: "INSERT INTO course (code, name, kind) VALUES (?, ?, ?)", arguments: [code, name, kind.rawValue])
-    }
-
-    private static func courseID(_ db: Database, code: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE code = ?", arguments: [code]) else {
-            throw CallOpsError.notFound(kind: "course", key: code, hint: "see `callops training report` for the courses")
-        }
-        return id
+        var course = CourseRecord(code: code, name: name, kind: kind)
+        try course.insert(db)
     }
 
     /// Enrols agents in a course (already enrolled ones are left as they are); returns how many were new.
     public static func enroll(_ db: Database, course code: String, agents: [String], on day: String) throws -> Int {
         let course = try courseID(db, code: code)
+        let enrolledOn = try trainingDay(day)
         var added = 0
         for agentCode in agents {
             let agent = try Roster.agent(db, code: agentCode)
-            try db.execute(sql: "INSERT OR IGNORE INTO enrollment (course_id, agent_id, enrolled_on) VALUES (?, ?, ?)",
-                           arguments: [course, agent.id, day])
+            try EnrollmentRecord(courseID: course, agentID: agent.id, enrolledOn: enrolledOn).insert(db)
             added += db.changesCount
         }
         return added
@@ -85,27 +79,23 @@ public enum Training {
     public static func complete(_ db: Database, course code: String, agent agentCode: String, passed: Bool, score: Int?, on day: String) throws {
         let course = try courseID(db, code: code)
         let agent = try Roster.agent(db, code: agentCode)
-        if let score, !(0...100).contains(score) {
-            throw CallOpsError.invalidValue(field: "--score", value: String(score), expected: "a score from 0 to 100")
-        }
-        try db.execute(sql: """
-            UPDATE enrollment SET status = ?, score = ?, completed_on = ? WHERE course_id = ? AND agent_id = ?
-            """, arguments: [passed ? "passed" : "failed", score, day, course, agent.id])
-        if db.changesCount == 0 {
+        try checkScore(score)
+        let columns = EnrollmentRecord.Columns.self
+        let changed = try EnrollmentRecord.filter(columns.courseID == course && columns.agentID == agent.id).updateAll(
+            db, columns.status.set(to: passed ? EnrollmentStatus.passed : .failed), columns.score.set(to: score), columns.completedOn.set(to: try trainingDay(day)))
+        if changed == 0 {
             throw CallOpsError.refused("agent \(agentCode) is not enrolled in \(code); enrol first with `callops training enroll --course \(code) --agent \(agentCode)`")
         }
     }
 
     /// Agents who have passed a pre-job course: the training gate lets them have leads.
     public static func passedPreJob(_ db: Database) throws -> Set<String> {
-        let passed = Set(try Int64.fetchAll(db, sql: """
-            SELECT enrollment.agent_id FROM enrollment JOIN course ON course.id = enrollment.course_id
-            WHERE course.kind = 'pre_job' AND enrollment.status = 'passed'
-            """))
+        let passed = try passedAgents(db, kind: .preJob)
         return Set(try Roster.agents(db).filter { passed.contains($0.id) }.map(\.code))
     }
 
     /// Every course with its enrolments.
+    /// Counts per course: one grouped statement over every enrolment.
     public static func report(_ db: Database) throws -> [CourseStanding] {
         try CourseStanding.fetchAll(db, sql: """
             SELECT course.code AS course, course.name, course.kind,
