@@ -86,7 +86,7 @@ public struct NightlyBatch {
         var files: [(String, String)] = []
         // The files are written to a staging folder and moved into place before the database
         // commits; if either fails, both stay as they were.
-        let staged = try StagedFiles(folder: folder)
+        let staged = try StagedFiles(folder: folder, database: db.path)
         defer {
             if !committed { staged.restore() }
             staged.finish()
