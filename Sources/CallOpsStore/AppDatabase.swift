@@ -74,6 +74,13 @@ public final class AppDatabase: Sendable {
         if access != .readOnly && kind != .missing && !FileManager.default.isWritableFile(atPath: path) {
             throw CallOpsError.refused("\(Quoted.path(path)) is read-only; nothing was changed; commands that only list or report work on it, the others need it writable")
         }
+        // The same for a writable file in a folder this process cannot write: SQLite must create
+        // the -wal and -shm beside the database to write it (or even to read it in WAL mode).
+        if access != .readOnly && kind != .missing && !DatabaseFile.folderIsWritable(path) {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            throw CallOpsError.refused(
+                "\(Quoted.path(path)) is in a read-only folder (\(Quoted.path(folder))), where SQLite cannot create the -wal and -shm files it needs to write; nothing was changed; commands that only list or report work on it, the others need the folder writable")
+        }
         if kind == .missing { try DatabaseFile.createPrivate(path) }
         // An empty file init takes over becomes the database: private like a new one (SPEC 12).
         if kind == .empty && access == .create && chmod(path, 0o600) != 0 {
@@ -93,11 +100,12 @@ public final class AppDatabase: Sendable {
         // built on it. See README "Checking and keeping the database" for what it costs.
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA cell_size_check = ON") }
         if access == .readOnly {
-            // A file this process cannot write is opened read-only. A writable one is opened
+            // A file this process cannot write, or one in a folder it cannot write (where SQLite
+            // cannot make the -wal and -shm), is opened read-only. A writable one is opened
             // with writes forbidden (`query_only`): SQLite refuses any change just the same,
             // and the connection may still remove the -wal and -shm files when it closes,
             // which a read-only connection leaves behind.
-            if FileManager.default.isWritableFile(atPath: path) {
+            if DatabaseFile.isWritableHere(path) {
                 config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
             } else {
                 config.readonly = true
@@ -145,7 +153,7 @@ public final class AppDatabase: Sendable {
             sideFiles.removeUnused()
             throw refusal
         } catch let pending as PendingMigrations {
-            guard FileManager.default.isWritableFile(atPath: path) else {
+            guard DatabaseFile.isWritableHere(path) else {
                 throw CallOpsError.refused(
                     "\(Quoted.path(path)) was made by an older callops and is read-only here; run `callops init` on a writable copy to bring it up to date (steps \(pending.steps.joined(separator: ", ")))")
             }
@@ -156,6 +164,10 @@ public final class AppDatabase: Sendable {
         if access != .readOnly && kind != .callops { try database.stamp() }
         return database
     }
+
+    /// Whether this process can write the database at `path` as SQLite needs: the file, and the
+    /// folder where SQLite makes its -wal and -shm.
+    public static func isWritableHere(_ path: String) -> Bool { DatabaseFile.isWritableHere(path) }
 
     /// How long this run still waits for another: on the clock from the first ask of a wait,
     /// announced once per run after half a second.
@@ -423,9 +435,26 @@ public final class AppDatabase: Sendable {
             problems += fk.prefix(limit).map { "foreign key broken in \(StoredValue.text($0, "table")) row \(StoredValue.text($0, "rowid"))" }
             if fk.count > limit { problems.append("(\(fk.count - limit) more broken foreign keys not shown)") }
         } catch {
+            try rethrowUnlessDamage(error)
             problems.append("foreign_key_check could not finish: \(Self.sqliteMessage(error))")
         }
         return problems
+    }
+
+    /// Throws `error` (in the store's words) when it is not evidence of a damaged file.
+    private func rethrowUnlessDamage(_ error: any Error) throws {
+        guard let database = error as? DatabaseError else { throw error }
+        if !Self.mayBeDamage(database, path: path) { throw Self.explain(database, path: path, busyWait: busyWait) }
+    }
+
+    /// Whether a SQLite failure can come from a damaged file: a corrupt page, or an I/O error
+    /// on a disk that is not full. A full disk, a read-only file or folder and a busy lock cannot.
+    static func mayBeDamage(_ error: DatabaseError, path: String) -> Bool {
+        switch error.resultCode {
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return true
+        case .SQLITE_IOERR: return !OutputFile.diskIsFull(path)
+        default: return false
+        }
     }
 
     /// SQLite's integrity check of a callops file too damaged to open as a database (its schema
@@ -440,14 +469,26 @@ public final class AppDatabase: Sendable {
         head = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
         try? handle.close()
         guard head == Array("SQLite format 3\0".utf8) else { return nil }
+        // A file or folder this process cannot write is read as commands that only read do
+        // (immutable when no run has it open): a query_only open would have to create the -shm
+        // there, and its failure ("attempt to write a readonly database") is no damage.
         var config = Configuration()
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        if DatabaseFile.isWritableHere(path) {
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        } else {
+            config.readonly = true
+        }
+        let sideFiles = DatabaseSideFiles(path)
+        defer { sideFiles.removeUnused() }
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: config.readonly ? DatabaseFile.readOnlyOpenPath(path) : path, configuration: config)
             defer { try? queue.close() }
             let rows = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") }.filter { $0 != "ok" }
             if rows.isEmpty { return nil }
             return Array(rows.prefix(limit)) + (rows.count > limit ? ["(more integrity_check findings not shown)"] : [])
+        } catch let error as DatabaseError where !mayBeDamage(error, path: path) {
+            // Not the file's fault: the open that follows says what is wrong in its own words.
+            return nil
         } catch {
             return ["integrity_check could not finish: \(sqliteMessage(error))"]
         }

@@ -48,4 +48,44 @@ import Testing
         #expect(try names(cli.folder.appendingPathComponent("o4").path) == ["reports"])
     }
 
+    /// Audit item 2: a writable database in a folder this user cannot write is read-only for
+    /// callops: reports and queues work, check finds nothing wrong, init says it exists, and a
+    /// command that writes says why it is refused.
+    @Test(.enabled(if: getuid() == 0, "needs root to run commands as nobody"))
+    func aWritableDatabaseInAReadOnlyFolderIsRead() throws {
+        let cli = try CLI()
+        defer {
+            chmod(cli.folder.appendingPathComponent("rod").path, 0o755)
+            cli.cleanUp()
+        }
+        try cli.oneAgentCenter()
+        let folder = cli.folder.appendingPathComponent("rod").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let database = folder + "/c.sqlite"
+        try FileManager.default.copyItem(atPath: cli.database, toPath: database)
+        #expect(chmod(cli.folder.path, 0o755) == 0 && chmod(database, 0o666) == 0 && chmod(folder, 0o555) == 0)
+        let before = cli.bytes(database)
+        for arguments in [["seats", "report"], ["queue", "next", "--agent", "A001"], ["roster", "list"], ["check"]] {
+            let result = try asNobody(cli, ["--db", database] + arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
+        #expect(try asNobody(cli, ["--db", database, "queue", "next", "--agent", "A001"]).stdout.contains("张三"))
+        let initialised = try asNobody(cli, ["--db", database, "init"])
+        #expect(initialised.status == 0 && initialised.stdout.contains("already exists"), "\(initialised.stdout)\(initialised.stderr)")
+        #expect(!initialised.stderr.contains("damaged"))
+        let write = try asNobody(cli, ["--db", database, "leads", "recycle"])
+        #expect(write.status != 0 && write.stderr.contains("is in a read-only folder"), "\(write.stderr)")
+        #expect(!write.stderr.contains("SQLite:"))
+        #expect(try names(folder) == ["c.sqlite"])
+        #expect(cli.bytes(database) == before)
+
+        // A 0444 file in a writable folder: init says the same, and nothing is left beside it.
+        let readOnly = cli.folder.appendingPathComponent("ro.sqlite").path
+        try FileManager.default.copyItem(atPath: cli.database, toPath: readOnly)
+        #expect(chmod(readOnly, 0o444) == 0 && chmod(cli.folder.path, 0o777) == 0)
+        let again = try asNobody(cli, ["--db", readOnly, "init"])
+        #expect(again.status == 0 && again.stdout.contains("already exists"), "\(again.stdout)\(again.stderr)")
+        for side in ["-wal", "-shm"] { #expect(!FileManager.default.fileExists(atPath: readOnly + side)) }
+    }
+
 }
