@@ -145,7 +145,8 @@ public final class AppDatabase: Sendable {
         let stamp = immutable ? DatabaseFileStamp(path) : nil
         do {
             let queue = try DatabaseQueue(path: openPath, configuration: config)
-            database = try AppDatabase(queue, path: path, schema: schema, migrate: access != .readOnly, busyWait: waitBudget, stamp: stamp)
+            database = try AppDatabase(queue, path: path, schema: schema, migrate: access != .readOnly, busyWait: waitBudget, stamp: stamp,
+                                    found: (sideFiles.hadWAL, sideFiles.hadSHM))
         } catch let error as DatabaseError {
             sideFiles.removeUnused()
             throw Self.explain(error, path: path, busyWait: waitBudget)
@@ -237,13 +238,20 @@ public final class AppDatabase: Sendable {
 
     /// For a connection opened `immutable`: the file as it was then, which every read checks.
     private let openedStamp: DatabaseFileStamp?
+    /// A connection of a command that only reads: it never checkpoints (see `close`).
+    private let readsOnly: Bool
+    /// The -wal and -shm as the run found them, for `close` to remove what it left unused.
+    private var sideFiles: DatabaseSideFiles? { path == ":memory:" ? nil : DatabaseSideFiles(path, found: foundSideFiles) }
+    private let foundSideFiles: (wal: Bool, shm: Bool)
 
     private init(_ writer: any DatabaseWriter, path: String, schema: [Migration], migrate: Bool, busyWait: TimeInterval,
-                 stamp: DatabaseFileStamp? = nil) throws {
+                 stamp: DatabaseFileStamp? = nil, found: (wal: Bool, shm: Bool) = (true, true)) throws {
         self.writer = writer
         self.path = path
         self.busyWait = busyWait
         openedStamp = stamp
+        readsOnly = !migrate
+        foundSideFiles = found
         var migrator = DatabaseMigrator()
         var seen = Set<String>()
         for step in Self.storeSchema + schema where seen.insert(step.name).inserted {
@@ -287,9 +295,14 @@ public final class AppDatabase: Sendable {
     /// the connection closed (SQLite then removes the -wal and -shm files), also after a failure.
     public func close() throws {
         guard path != ":memory:", closed.markClosed() else { return }
-        if !(writer.configuration.readonly) {
+        // Only a command that writes checkpoints: a truncating checkpoint waits for every other
+        // writer (SQLite calls the busy handler), so a report run beside an import waited for
+        // the import to end. A reader that closes last still has the WAL checkpointed and
+        // removed by SQLite itself, which then takes the file without waiting.
+        if !writer.configuration.readonly && !readsOnly {
             _ = try? writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         }
+        defer { sideFiles?.removeUnused() }
         try writer.close()
     }
 

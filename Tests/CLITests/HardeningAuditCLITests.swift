@@ -88,4 +88,32 @@ import Testing
         for side in ["-wal", "-shm"] { #expect(!FileManager.default.fileExists(atPath: readOnly + side)) }
     }
 
+    /// Audit item 3: a command that only reads never waits for a writer (WAL lets it read the
+    /// last commit); it used to wait at its end, in a truncating checkpoint.
+    @Test func aReaderDoesNotWaitForAWriter() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        writer.arguments = [cli.database, "begin immediate; insert into audit_log(at,os_user,command,numbers) values('x','x','x',0);",
+                            ".shell sleep 6", "rollback;"]
+        writer.standardOutput = FileHandle.nullDevice
+        try writer.run()
+        defer { writer.waitUntilExit() }
+        usleep(700_000)
+        // The writer holds the lock: a command that writes waits (and says so).
+        #expect(try cli.run(["calls", "log", "--lead", "1", "--agent", "A001", "--disposition", "no_answer"],
+                            environment: ["CALLOPS_CONFIG": cli.write("busy.toml", "[general]\nbusy_wait_seconds = 1\n")]).status != 0)
+        for arguments in [["seats", "report"], ["roster", "list"], ["queue", "next", "--agent", "A001"], ["leads", "why", "1"], ["check"]] {
+            let started = Date()
+            let result = try cli.run(arguments)
+            let took = Date().timeIntervalSince(started)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("waiting"), "\(arguments): \(result.stderr)")
+            #expect(took < 2.5, "\(arguments) took \(took) s behind a writer")
+        }
+        #expect(writer.isRunning, "the writer ended before the reads: the test proved nothing")
+    }
+
 }
