@@ -433,14 +433,17 @@ public final class AppDatabase: Sendable {
 
     /// SQLite's integrity check: an empty list means the file is sound. On a damaged file each
     /// finding is a line (the first `limit`, then how many more); a check that cannot finish is
-    /// a finding too, never thrown, so `callops check` always shows what it found.
-    public func integrityProblems(limit: Int = 20) -> [String] {
+    /// a finding too, so `callops check` always shows what it found. A failure that says
+    /// nothing about the file (a full disk, a file or folder it cannot write, another run
+    /// holding it) is thrown as the store's sentence for it, never reported as damage.
+    public func integrityProblems(limit: Int = 20) throws -> [String] {
         var problems: [String] = []
         do {
             let rows = try inspect { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") }.filter { $0 != "ok" }
             problems += rows.prefix(limit)
             if rows.count > limit { problems.append("(more integrity_check findings not shown)") }
         } catch {
+            try rethrowUnlessDamage(error)
             problems.append("integrity_check could not finish: \(Self.sqliteMessage(error))")
         }
         do {

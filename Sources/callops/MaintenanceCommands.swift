@@ -63,7 +63,7 @@ struct CheckCommand: ParsableCommand {
         // SQLite's findings first; then each invariant that can run. On a damaged file an
         // invariant that reads a damaged page is reported as one, never thrown, so the
         // integrity check's findings are always shown.
-        var problems = context.db.integrityProblems()
+        var problems = try context.db.integrityProblems()
         for invariant in Invariants.all {
             do {
                 problems += try context.db.inspect { db in try invariant.violations(db) }
