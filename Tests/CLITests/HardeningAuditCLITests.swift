@@ -116,4 +116,34 @@ import Testing
         #expect(writer.isRunning, "the writer ended before the reads: the test proved nothing")
     }
 
+    /// Audit items 6 and 7: `--` after global options given before the command, and the hint
+    /// for a negative value among a command's arguments.
+    @Test func doubleDashWorksWithGlobalOptionsFirst() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        let other = cli.folder.appendingPathComponent("other.sqlite").path
+        try FileManager.default.copyItem(atPath: cli.database, toPath: other)
+        let why = try cli.run(["--db", other, "leads", "why", "--", "1"])
+        #expect(why.status == 0 && why.stdout.contains("lead 1"), "\(why.stderr)")
+        // The number goes to the database --db names, never to $CALLOPS_DB's.
+        let add = try cli.run(["--db", other, "leads", "dnc", "add", "--", "-13800138000"])
+        #expect(add.status == 0, "\(add.stderr)")
+        let count = { (path: String) throws -> String in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            process.arguments = [path, "SELECT count(*) FROM dnc"]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            defer { process.waitUntilExit() }
+            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        #expect(try count(other) == "1\n")
+        #expect(try count(cli.database) == "0\n")
+
+        let negative = try cli.run(["--db", other, "leads", "dnc", "add", "13800138000", "-13800138001"])
+        #expect(negative.status != 0)
+        #expect(negative.stderr.contains("then `--`, then the arguments: -- 13800138000 -13800138001"), "\(negative.stderr)")
+    }
 }
