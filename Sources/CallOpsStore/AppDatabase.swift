@@ -216,6 +216,21 @@ public final class AppDatabase: Sendable {
         return try AppDatabase(DatabaseQueue(configuration: config), path: ":memory:", schema: schema, migrate: true, busyWait: 0)
     }
 
+    /// A private in-memory copy of this database, for a dry run on a file this process cannot
+    /// write: the dry run writes and rolls back in the copy, and the file is only read.
+    public func scratchCopy() throws -> AppDatabase {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        let copy = try DatabaseQueue(configuration: config)
+        do {
+            try writer.backup(to: copy)
+            try checkUnchanged()
+        } catch let error as DatabaseError {
+            throw Self.explain(error, path: path, busyWait: busyWait)
+        }
+        return try AppDatabase(copy, path: ":memory:", schema: schema, migrate: true, busyWait: 0)
+    }
+
     /// How long this connection waits for another run, for messages.
     let busyWait: TimeInterval
     /// Set once `close` has run: closing twice (a command, then the end of the run) is harmless.
@@ -243,6 +258,8 @@ public final class AppDatabase: Sendable {
     /// The -wal and -shm as the run found them, for `close` to remove what it left unused.
     private var sideFiles: DatabaseSideFiles? { path == ":memory:" ? nil : DatabaseSideFiles(path, found: foundSideFiles) }
     private let foundSideFiles: (wal: Bool, shm: Bool)
+    /// The migrations it was opened with, for `scratchCopy`.
+    private let schema: [Migration]
 
     private init(_ writer: any DatabaseWriter, path: String, schema: [Migration], migrate: Bool, busyWait: TimeInterval,
                  stamp: DatabaseFileStamp? = nil, found: (wal: Bool, shm: Bool) = (true, true)) throws {
@@ -252,6 +269,7 @@ public final class AppDatabase: Sendable {
         openedStamp = stamp
         readsOnly = !migrate
         foundSideFiles = found
+        self.schema = schema
         var migrator = DatabaseMigrator()
         var seen = Set<String>()
         for step in Self.storeSchema + schema where seen.insert(step.name).inserted {

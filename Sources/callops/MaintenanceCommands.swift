@@ -14,7 +14,15 @@ struct BackupCommand: ParsableCommand {
     @Argument(help: "The new file to write.") var file: String
 
     func run() throws {
-        // Writes the audit log, so not a read-only command.
+        // Writes the audit log, so not a read-only command: a backup copies every number, and
+        // its audit row cannot be written on a database that is read-only here, so the backup
+        // (all of it the export to audit) is refused with the reason rather than SQLite's.
+        let path = global.databasePath
+        if !path.isEmpty, FileManager.default.fileExists(atPath: path), !AppDatabase.isWritableHere(path) {
+            _ = try global.readingContext()
+            throw CallOpsError.refused(
+                "\(Quoted.path(path)) is read-only here: a backup copies every customer's number, and each such copy is recorded in the database's audit log, which cannot be written; nothing was written; run the backup as a user who can write the database and its folder")
+        }
         let context = try global.context()
         try OutputFile.check(file, option: "backup FILE", database: global.databasePath)
         try context.db.backup(to: file)

@@ -146,4 +146,34 @@ import Testing
         #expect(negative.status != 0)
         #expect(negative.stderr.contains("then `--`, then the arguments: -- 13800138000 -13800138001"), "\(negative.stderr)")
     }
+
+    /// Audit item 5: commands that write nothing work on a read-only database: the dry runs of
+    /// import, allocation and recycling (in a copy in memory). What must be audited and cannot
+    /// be, on a file this user cannot write (a backup, a dry run's rejects), is refused with
+    /// the reason, not SQLite's "read-only".
+    @Test(.enabled(if: getuid() == 0, "needs root to run commands as nobody"))
+    func aReadOnlyDatabaseTakesDryRuns() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        try cli.ok(["leads", "import", cli.write("more.csv", "phone,name,age\n13900000003,王五,35\n"), "--source", "w"])
+        let leads = try cli.write("l5.csv", "phone,name\n13800138000,a\n1380013800,b\n")
+        #expect(chmod(cli.folder.path, 0o777) == 0 && chmod(cli.database, 0o444) == 0)
+        let before = cli.bytes(cli.database)
+        let listing = try names(cli.folder.path)
+        let imported = try asNobody(cli, ["leads", "import", leads, "--source", "x", "--dry-run"])
+        #expect(imported.status == 0 && imported.stdout.contains("dry run"), "\(imported.stdout)\(imported.stderr)")
+        let allocated = try asNobody(cli, ["leads", "allocate", "--dry-run"])
+        #expect(allocated.status == 0 && allocated.stdout.contains("dry run, nothing written: would allocate"), "\(allocated.stdout)\(allocated.stderr)")
+        let recycled = try asNobody(cli, ["leads", "recycle", "--dry-run"])
+        #expect(recycled.status == 0, "\(recycled.stderr)")
+        let rejects = try asNobody(cli, ["leads", "import", leads, "--source", "x", "--dry-run", "--rejects", cli.folder.appendingPathComponent("r.csv").path])
+        #expect(rejects.status != 0 && rejects.stderr.contains("audit log"), "\(rejects.stderr)")
+        let backup = try asNobody(cli, ["backup", cli.folder.appendingPathComponent("b.sqlite").path])
+        #expect(backup.status != 0 && backup.stderr.contains("audit log"), "\(backup.stderr)")
+        #expect(cli.bytes(cli.database) == before)
+        #expect(try names(cli.folder.path) == listing, "files were left behind")
+        // A real run is still refused.
+        #expect(try asNobody(cli, ["leads", "allocate"]).stderr.contains("read-only"))
+    }
 }
