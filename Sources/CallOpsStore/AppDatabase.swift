@@ -74,6 +74,13 @@ public final class AppDatabase: Sendable {
         if access != .readOnly && kind != .missing && !FileManager.default.isWritableFile(atPath: path) {
             throw CallOpsError.refused("\(Quoted.path(path)) is read-only; nothing was changed; commands that only list or report work on it, the others need it writable")
         }
+        // The same for a writable file in a folder this process cannot write: SQLite must create
+        // the -wal and -shm beside the database to write it (or even to read it in WAL mode).
+        if access != .readOnly && kind != .missing && !DatabaseFile.folderIsWritable(path) {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            throw CallOpsError.refused(
+                "\(Quoted.path(path)) is in a read-only folder (\(Quoted.path(folder))), where SQLite cannot create the -wal and -shm files it needs to write; nothing was changed; commands that only list or report work on it, the others need the folder writable")
+        }
         if kind == .missing { try DatabaseFile.createPrivate(path) }
         // An empty file init takes over becomes the database: private like a new one (SPEC 12).
         if kind == .empty && access == .create && chmod(path, 0o600) != 0 {
@@ -93,11 +100,12 @@ public final class AppDatabase: Sendable {
         // built on it. See README "Checking and keeping the database" for what it costs.
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA cell_size_check = ON") }
         if access == .readOnly {
-            // A file this process cannot write is opened read-only. A writable one is opened
+            // A file this process cannot write, or one in a folder it cannot write (where SQLite
+            // cannot make the -wal and -shm), is opened read-only. A writable one is opened
             // with writes forbidden (`query_only`): SQLite refuses any change just the same,
             // and the connection may still remove the -wal and -shm files when it closes,
             // which a read-only connection leaves behind.
-            if FileManager.default.isWritableFile(atPath: path) {
+            if DatabaseFile.isWritableHere(path) {
                 config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
             } else {
                 config.readonly = true
@@ -137,7 +145,8 @@ public final class AppDatabase: Sendable {
         let stamp = immutable ? DatabaseFileStamp(path) : nil
         do {
             let queue = try DatabaseQueue(path: openPath, configuration: config)
-            database = try AppDatabase(queue, path: path, schema: schema, migrate: access != .readOnly, busyWait: waitBudget, stamp: stamp)
+            database = try AppDatabase(queue, path: path, schema: schema, migrate: access != .readOnly, busyWait: waitBudget, stamp: stamp,
+                                    found: (sideFiles.hadWAL, sideFiles.hadSHM))
         } catch let error as DatabaseError {
             sideFiles.removeUnused()
             throw Self.explain(error, path: path, busyWait: waitBudget)
@@ -145,7 +154,7 @@ public final class AppDatabase: Sendable {
             sideFiles.removeUnused()
             throw refusal
         } catch let pending as PendingMigrations {
-            guard FileManager.default.isWritableFile(atPath: path) else {
+            guard DatabaseFile.isWritableHere(path) else {
                 throw CallOpsError.refused(
                     "\(Quoted.path(path)) was made by an older callops and is read-only here; run `callops init` on a writable copy to bring it up to date (steps \(pending.steps.joined(separator: ", ")))")
             }
@@ -156,6 +165,10 @@ public final class AppDatabase: Sendable {
         if access != .readOnly && kind != .callops { try database.stamp() }
         return database
     }
+
+    /// Whether this process can write the database at `path` as SQLite needs: the file, and the
+    /// folder where SQLite makes its -wal and -shm.
+    public static func isWritableHere(_ path: String) -> Bool { DatabaseFile.isWritableHere(path) }
 
     /// How long this run still waits for another: on the clock from the first ask of a wait,
     /// announced once per run after half a second.
@@ -203,6 +216,21 @@ public final class AppDatabase: Sendable {
         return try AppDatabase(DatabaseQueue(configuration: config), path: ":memory:", schema: schema, migrate: true, busyWait: 0)
     }
 
+    /// A private in-memory copy of this database, for a dry run on a file this process cannot
+    /// write: the dry run writes and rolls back in the copy, and the file is only read.
+    public func scratchCopy() throws -> AppDatabase {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        let copy = try DatabaseQueue(configuration: config)
+        do {
+            try writer.backup(to: copy)
+            try checkUnchanged()
+        } catch let error as DatabaseError {
+            throw Self.explain(error, path: path, busyWait: busyWait)
+        }
+        return try AppDatabase(copy, path: ":memory:", schema: schema, migrate: true, busyWait: 0)
+    }
+
     /// How long this connection waits for another run, for messages.
     let busyWait: TimeInterval
     /// Set once `close` has run: closing twice (a command, then the end of the run) is harmless.
@@ -225,13 +253,23 @@ public final class AppDatabase: Sendable {
 
     /// For a connection opened `immutable`: the file as it was then, which every read checks.
     private let openedStamp: DatabaseFileStamp?
+    /// A connection of a command that only reads: it never checkpoints (see `close`).
+    private let readsOnly: Bool
+    /// The -wal and -shm as the run found them, for `close` to remove what it left unused.
+    private var sideFiles: DatabaseSideFiles? { path == ":memory:" ? nil : DatabaseSideFiles(path, found: foundSideFiles) }
+    private let foundSideFiles: (wal: Bool, shm: Bool)
+    /// The migrations it was opened with, for `scratchCopy`.
+    private let schema: [Migration]
 
     private init(_ writer: any DatabaseWriter, path: String, schema: [Migration], migrate: Bool, busyWait: TimeInterval,
-                 stamp: DatabaseFileStamp? = nil) throws {
+                 stamp: DatabaseFileStamp? = nil, found: (wal: Bool, shm: Bool) = (true, true)) throws {
         self.writer = writer
         self.path = path
         self.busyWait = busyWait
         openedStamp = stamp
+        readsOnly = !migrate
+        foundSideFiles = found
+        self.schema = schema
         var migrator = DatabaseMigrator()
         var seen = Set<String>()
         for step in Self.storeSchema + schema where seen.insert(step.name).inserted {
@@ -275,9 +313,14 @@ public final class AppDatabase: Sendable {
     /// the connection closed (SQLite then removes the -wal and -shm files), also after a failure.
     public func close() throws {
         guard path != ":memory:", closed.markClosed() else { return }
-        if !(writer.configuration.readonly) {
+        // Only a command that writes checkpoints: a truncating checkpoint waits for every other
+        // writer (SQLite calls the busy handler), so a report run beside an import waited for
+        // the import to end. A reader that closes last still has the WAL checkpointed and
+        // removed by SQLite itself, which then takes the file without waiting.
+        if !writer.configuration.readonly && !readsOnly {
             _ = try? writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         }
+        defer { sideFiles?.removeUnused() }
         try writer.close()
     }
 
@@ -408,14 +451,17 @@ public final class AppDatabase: Sendable {
 
     /// SQLite's integrity check: an empty list means the file is sound. On a damaged file each
     /// finding is a line (the first `limit`, then how many more); a check that cannot finish is
-    /// a finding too, never thrown, so `callops check` always shows what it found.
-    public func integrityProblems(limit: Int = 20) -> [String] {
+    /// a finding too, so `callops check` always shows what it found. A failure that says
+    /// nothing about the file (a full disk, a file or folder it cannot write, another run
+    /// holding it) is thrown as the store's sentence for it, never reported as damage.
+    public func integrityProblems(limit: Int = 20) throws -> [String] {
         var problems: [String] = []
         do {
             let rows = try inspect { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") }.filter { $0 != "ok" }
             problems += rows.prefix(limit)
             if rows.count > limit { problems.append("(more integrity_check findings not shown)") }
         } catch {
+            try rethrowUnlessDamage(error)
             problems.append("integrity_check could not finish: \(Self.sqliteMessage(error))")
         }
         do {
@@ -423,9 +469,26 @@ public final class AppDatabase: Sendable {
             problems += fk.prefix(limit).map { "foreign key broken in \(StoredValue.text($0, "table")) row \(StoredValue.text($0, "rowid"))" }
             if fk.count > limit { problems.append("(\(fk.count - limit) more broken foreign keys not shown)") }
         } catch {
+            try rethrowUnlessDamage(error)
             problems.append("foreign_key_check could not finish: \(Self.sqliteMessage(error))")
         }
         return problems
+    }
+
+    /// Throws `error` (in the store's words) when it is not evidence of a damaged file.
+    private func rethrowUnlessDamage(_ error: any Error) throws {
+        guard let database = error as? DatabaseError else { throw error }
+        if !Self.mayBeDamage(database, path: path) { throw Self.explain(database, path: path, busyWait: busyWait) }
+    }
+
+    /// Whether a SQLite failure can come from a damaged file: a corrupt page, or an I/O error
+    /// on a disk that is not full. A full disk, a read-only file or folder and a busy lock cannot.
+    static func mayBeDamage(_ error: DatabaseError, path: String) -> Bool {
+        switch error.resultCode {
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return true
+        case .SQLITE_IOERR: return !OutputFile.diskIsFull(path)
+        default: return false
+        }
     }
 
     /// SQLite's integrity check of a callops file too damaged to open as a database (its schema
@@ -440,14 +503,26 @@ public final class AppDatabase: Sendable {
         head = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
         try? handle.close()
         guard head == Array("SQLite format 3\0".utf8) else { return nil }
+        // A file or folder this process cannot write is read as commands that only read do
+        // (immutable when no run has it open): a query_only open would have to create the -shm
+        // there, and its failure ("attempt to write a readonly database") is no damage.
         var config = Configuration()
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        if DatabaseFile.isWritableHere(path) {
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        } else {
+            config.readonly = true
+        }
+        let sideFiles = DatabaseSideFiles(path)
+        defer { sideFiles.removeUnused() }
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: config.readonly ? DatabaseFile.readOnlyOpenPath(path) : path, configuration: config)
             defer { try? queue.close() }
             let rows = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") }.filter { $0 != "ok" }
             if rows.isEmpty { return nil }
             return Array(rows.prefix(limit)) + (rows.count > limit ? ["(more integrity_check findings not shown)"] : [])
+        } catch let error as DatabaseError where !mayBeDamage(error, path: path) {
+            // Not the file's fault: the open that follows says what is wrong in its own words.
+            return nil
         } catch {
             return ["integrity_check could not finish: \(sqliteMessage(error))"]
         }

@@ -106,9 +106,23 @@ enum DatabaseFile: Equatable {
     /// creates no -wal and -shm it could never remove; else the path itself. See
     /// `AppDatabase.open` for why an immutable open is safe only with its reads checked.
     static func readOnlyOpenPath(_ path: String) -> String {
-        guard !FileManager.default.isWritableFile(atPath: path), !FileManager.default.fileExists(atPath: path + "-wal") else { return path }
+        guard !isWritableHere(path), !FileManager.default.fileExists(atPath: path + "-wal") else { return path }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute) + "?immutable=1"
+    }
+
+    /// Whether this process can write the database at `path` the way SQLite needs: the file
+    /// itself, and its folder, where SQLite creates the -wal and -shm files. A writable file in a
+    /// folder this process cannot write is read-only for callops (SQLite could open it, but
+    /// neither read it in WAL mode nor write it).
+    static func isWritableHere(_ path: String) -> Bool {
+        FileManager.default.isWritableFile(atPath: path) && folderIsWritable(path)
+    }
+
+    /// Whether this process can create files in the folder that holds `path`.
+    static func folderIsWritable(_ path: String) -> Bool {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return access(folder, W_OK | X_OK) == 0
     }
 
     private static func foreign(_ shown: String) -> CallOpsError {

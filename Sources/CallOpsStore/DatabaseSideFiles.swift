@@ -14,8 +14,15 @@ struct DatabaseSideFiles {
         hadSHM = FileManager.default.fileExists(atPath: path + "-shm")
     }
 
+    /// The side files as a run found them earlier.
+    init(_ path: String, found: (wal: Bool, shm: Bool)) {
+        self.path = path
+        hadWAL = found.wal
+        hadSHM = found.shm
+    }
+
     /// Removes the side files this run created that SQLite left behind unused, after an open
-    /// that failed (on a full disk SQLite makes an empty -wal and a -shm of a few bytes, then
+    /// that failed or a run that closed after failing to read them (on a full disk SQLite makes an empty -wal and a -shm of a few bytes, then
     /// fails, and a closed connection that never opened cannot remove them). Only files no one
     /// can be using go: an empty -wal, and a -shm smaller than the 32 KB of its first page,
     /// which every connection in WAL mode grows it to before it reads.

@@ -85,7 +85,7 @@ public struct NightlyBatch {
         }
         // The files are written to a staging folder and moved into place before the database
         // commits; if either fails, both stay as they were.
-        let staged = try StagedFiles(folder: folder)
+        let staged = try StagedFiles(folder: folder, database: db.path)
         // The files staged so far, in order. Each is staged as soon as it is made, not held
         // until the end: every agent's queues held at once made the batch's peak grow with the
         // seats (136 MB at 1,000 seats, 398 MB at 5,000, measured 2026-11-29).

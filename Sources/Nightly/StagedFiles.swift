@@ -7,13 +7,16 @@ import Foundation
 final class StagedFiles {
     let folder: URL
     let staging: URL
+    /// The database the run writes, which no file of the batch may land on (SPEC section 12).
+    let database: String?
     private var names: [String] = []
     /// Files moved into place so far, with the earlier file each replaced (kept until `finish`).
     private var moved: [(target: URL, backup: URL?)] = []
 
     /// Makes the staging folder under `folder`.
-    init(folder: URL) throws {
+    init(folder: URL, database: String?) throws {
         self.folder = folder
+        self.database = database
         staging = folder.appendingPathComponent(".daily-staging-\(ProcessInfo.processInfo.processIdentifier)")
         do {
             try? FileManager.default.removeItem(at: staging)
@@ -63,12 +66,17 @@ final class StagedFiles {
     }
 
     /// Checks every destination, then moves the staged files into place; on a failure the files
-    /// already moved are put back and the error names the file.
+    /// already moved are put back and the error names the file. A destination that is the
+    /// database, any SQLite file or its side file, a link or a device is refused as `--out`
+    /// refuses it, before any file moves (and the run's transaction then changes nothing).
     func moveIntoPlace() throws {
         let manager = FileManager.default
         for name in names {
             let target = folder.appendingPathComponent(name)
             var isDirectory: ObjCBool = false
+            if !(manager.fileExists(atPath: target.path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+                try OutputFile.check(target.path, option: "daily's file", database: database)
+            }
             if manager.fileExists(atPath: target.path, isDirectory: &isDirectory), isDirectory.boolValue {
                 throw CallOpsError.badFile(file: target.path, message: "is a folder, where the batch writes a file; move it away and rerun")
             }

@@ -37,6 +37,11 @@ struct CallOps: ParsableCommand {
                 break
             }
         }
+        // After `--` every word is a command's argument: the global options go before it, or
+        // `--db x leads why -- 1` would read them as arguments of `leads why`.
+        if let end = rest.firstIndex(of: "--") {
+            return Array(rest[..<end]) + leading + Array(rest[end...])
+        }
         return Array(rest) + leading
     }
 
@@ -115,7 +120,16 @@ struct CallOps: ParsableCommand {
             // (`--db x leads import -5.csv` is no value of --db).
             guard let i = words.firstIndex(of: value), value.dropFirst().first.map({ $0.isNumber }) == true,
                   let o = words[..<i].lastIndex(where: { $0.hasPrefix("-") }), words[o].hasPrefix("--"), !words[o].contains("="),
-                  words[(o + 1)..<i].allSatisfy({ word in !word.allSatisfy { $0.isLowercase || $0 == "-" } }) else { return nil }
+                  words[(o + 1)..<i].allSatisfy({ word in !word.allSatisfy { $0.isLowercase || $0 == "-" } }) else {
+                // A command's list of arguments (`leads dnc add 1380 -1381`) that holds a negative
+                // value: the arguments go after `--`.
+                guard let i = words.firstIndex(of: value), value.dropFirst().first.map({ $0.isNumber }) == true else { return nil }
+                // The arguments around it: back to the command's last word, on to the next option.
+                let before = words[..<i].reversed().prefix { !$0.hasPrefix("-") && !$0.allSatisfy { $0.isLowercase || $0 == "-" } }
+                let after = words[(i + 1)...].prefix { !$0.hasPrefix("--") }
+                let arguments = (before.reversed() + [value] + after).joined(separator: " ")
+                return "\(Quoted.value(value)) starts with '-', so it was read as an option; write the command's options first, then `--`, then the arguments: -- \(arguments)"
+            }
             return hint(option: words[o], value: value)
         }
         return nil

@@ -75,6 +75,23 @@ struct GlobalOptions: ParsableArguments {
 
     /// Context for a command that only reads: the database opened read-only.
     func readingContext() throws -> Context { try context(access: .readOnly) }
+
+    /// Context for a bulk writer's `--dry-run`, which writes nothing: as `checkedContext` on a
+    /// database this process can write; on one it cannot (the file or its folder), the file
+    /// is read, checked and copied into memory, where the dry run does its work and rolls it
+    /// back. Rejected rows (`rejects`) hold whole numbers, and their export must be audited in
+    /// the database (SPEC section 12): refused there, with what to do.
+    func dryRunContext(rejects: String?) throws -> Context {
+        let path = databasePath
+        guard !path.isEmpty, FileManager.default.fileExists(atPath: path), !AppDatabase.isWritableHere(path) else { return try checkedContext() }
+        let reading = try readingContext()
+        try reading.db.refuseIfDamaged()
+        if let rejects {
+            throw CallOpsError.refused(
+                "--rejects \(Quoted.path(rejects)) would write whole numbers, and each such export is recorded in the audit log, which cannot be written: \(Quoted.path(path)) is read-only here; nothing was written; drop --rejects for the dry run, or run it where the database is writable")
+        }
+        return Context(settings: reading.settings, clock: reading.clock, db: try reading.db.scratchCopy())
+    }
 }
 
 /// The databases this run opened, closed (WAL checkpointed and removed) when the run ends, also

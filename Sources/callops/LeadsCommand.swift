@@ -37,7 +37,7 @@ struct LeadsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let context = try global.checkedContext()
+            let context = dryRun ? try global.dryRunContext(rejects: rejects) : try global.checkedContext()
             var options = ImportOptions(source: source)
             options.costPerLead = Money(yuan: costPerLead)
             options.encoding = encoding
@@ -89,7 +89,7 @@ struct LeadsCommand: ParsableCommand {
         @Flag(name: .customLong("dry-run"), help: "Show the shares; write nothing.") var dryRun = false
 
         func run() throws {
-            let context = try global.checkedContext()
+            let context = dryRun ? try global.dryRunContext(rejects: nil) : try global.checkedContext()
             var options = AllocationOptions()
             options.batch = batch
             options.team = team
@@ -127,7 +127,7 @@ struct LeadsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let context = try global.checkedContext()
+            let context = dryRun ? try global.dryRunContext(rejects: nil) : try global.checkedContext()
             let result = try Recycler(settings: context.settings, clock: context.clock).run(context.db, idleDays: idleDays, dryRun: dryRun)
             let table = Table(
                 [">idle", ">exhausted", ">retired", ">from leavers", ">callbacks moved", ">callbacks stuck"],

@@ -14,7 +14,15 @@ struct BackupCommand: ParsableCommand {
     @Argument(help: "The new file to write.") var file: String
 
     func run() throws {
-        // Writes the audit log, so not a read-only command.
+        // Writes the audit log, so not a read-only command: a backup copies every number, and
+        // its audit row cannot be written on a database that is read-only here, so the backup
+        // (all of it the export to audit) is refused with the reason rather than SQLite's.
+        let path = global.databasePath
+        if !path.isEmpty, FileManager.default.fileExists(atPath: path), !AppDatabase.isWritableHere(path) {
+            _ = try global.readingContext()
+            throw CallOpsError.refused(
+                "\(Quoted.path(path)) is read-only here: a backup copies every customer's number, and each such copy is recorded in the database's audit log, which cannot be written; nothing was written; run the backup as a user who can write the database and its folder")
+        }
         let context = try global.context()
         try OutputFile.check(file, option: "backup FILE", database: global.databasePath)
         try context.db.backup(to: file)
@@ -63,7 +71,7 @@ struct CheckCommand: ParsableCommand {
         // SQLite's findings first; then each invariant that can run. On a damaged file an
         // invariant that reads a damaged page is reported as one, never thrown, so the
         // integrity check's findings are always shown.
-        var problems = context.db.integrityProblems()
+        var problems = try context.db.integrityProblems()
         for invariant in Invariants.all {
             do {
                 problems += try context.db.inspect { db in try invariant.violations(db) }

@@ -120,7 +120,9 @@ import Testing
         while (try? filler.write(contentsOf: Data(count: 1))) != nil {}
         try? filler.close()
         let before = try files(small)
-        for arguments in [["roster", "import", cli.folder.appendingPathComponent("r.csv").path], ["roster", "list"], ["pay", "run", "--month", "2026-10"]] {
+        for arguments in [["roster", "import", cli.folder.appendingPathComponent("r.csv").path], ["roster", "list"], ["pay", "run", "--month", "2026-10"],
+                          // check too: a full disk is no damage of the file (auditor of issue 14, item 4).
+                          ["check"]] {
             let result = try cli.run(arguments + ["--db", database])
             #expect(result.status == 1, "\(arguments)")
             #expect(result.stderr == "Error: \(database): the disk is full; nothing was changed; free some space and run the command again\n", "\(arguments): \(result.stderr)")
