@@ -118,7 +118,9 @@ struct RecruitCommand: ParsableCommand {
                     [f.channel, s.stage, String(s.reached), Render.percent(s.conversion), String(s.now), s.averageDays.map { Render.number($0) } ?? "-"]
                 } + [[f.channel, "dropped", String(f.dropped), "", "", ""]]
             })
-            try output.present(global: global, funnels, text: table.rendered)
+            // CSV is the funnel itself, one row per channel and stage (the channel's dropped count
+            // stays in JSON and the workbook's other sheet).
+            try output.present(global: global, funnels, main: "stages", text: table.rendered)
         }
     }
 }
