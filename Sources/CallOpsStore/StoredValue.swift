@@ -204,6 +204,27 @@ extension StoredValue {
             """)
     }
 
+    /// The first and the last value of a time column, in the order of its index, checked as
+    /// `badTimes` checks every value: a report that reads the column by range (a string
+    /// comparison, which passes over `garbage`) calls this first, so a damaged time sorting
+    /// outside every range is the named error, not a call silently left out. Two index seeks,
+    /// whatever the table's size; a damaged value sorting between two good ones (`2026-11-2x`)
+    /// is left to `callops check`.
+    public static func checkTimeEnds(_ db: Database, table: String, column: String) throws {
+        for order in ["ASC", "DESC"] {
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT id, \(column), typeof(\(column)) <> 'text' OR length(\(column)) NOT IN (16, 19)
+                    OR substr(strftime('%Y-%m-%dT%H:%M:%S', \(column), '+0 days'), 1, length(\(column))) IS NOT \(column) AS bad
+                FROM \(table) ORDER BY \(column) \(order) LIMIT 1
+                """) else { return }
+            let bad: DatabaseValue = row["bad"]
+            if Int64.fromDatabaseValue(bad) != 0 {
+                throw StoredValueError(table: table, row: key(row), column: column, value: Quoted.value(text(row, column)),
+                                       expected: "a local time (YYYY-MM-DDTHH:MM:SS)")
+            }
+        }
+    }
+
     /// `callops check` lines for a text column whose values are outside an enum's cases.
     public static func badCases<E: RawRepresentable & CaseIterable>(
         _ type: E.Type, table: String, column: String, key: String = "id", nullable: Bool = false

@@ -32,4 +32,22 @@ import Testing
         #expect(lines.contains("referral,sourced,2,,1,4"), "\(lines)")
         #expect(lines.contains("referral,contacted,1,0.5,1,"), "\(lines)")
     }
+
+    @Test func aDamagedCallTimeFailsTheReportsThatReadCallsByTime() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        try cli.ok(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "connected", "--talk-seconds", "90"])
+        try cli.ok(["calls", "log", "--agent", "A001", "--lead", "2", "--disposition", "connected", "--talk-seconds", "30"])
+        #expect(try cli.sqlite("UPDATE call SET started_at = 'garbage' WHERE id = (SELECT MAX(id) FROM call)").isEmpty)
+        let named = "call row 2, column started_at: \"garbage\" is not a local time"
+        for arguments in [["seats", "report"], ["seats", "report", "--by", "team"], ["seats", "report", "--by", "day"], ["daily", "--out", "night"]] {
+            let result = try cli.run(arguments)
+            #expect(result.status == 1 && result.stderr.contains(named), "\(arguments): \(result.status) \(result.stderr)")
+        }
+        // A time sorting before every good one (empty) is found as well.
+        #expect(try cli.sqlite("UPDATE call SET started_at = '' WHERE id = 2").isEmpty)
+        let early = try cli.run(["seats", "report"])
+        #expect(early.status == 1 && early.stderr.contains("call row 2, column started_at: \"\" is not a local time"), "\(early.stderr)")
+    }
 }
