@@ -58,8 +58,8 @@ struct LeadsCommand: ParsableCommand {
             let importer = try LeadImporter(settings: context.settings, clock: context.clock)
             let summary = try importer.run(path: file, options: options, db: context.db, progress: ProgressBar("import", total: 100))
             for warning in summary.warnings { note(warning.text(file: summary.fileName)) }
-            if summary.unreadableIncome > summary.warnings.count {
-                note("\(summary.fileName): \(summary.unreadableIncome - summary.warnings.count) more rows kept without an unreadable income (not listed)")
+            if summary.unreadableTotal > summary.warnings.count {
+                note("\(summary.fileName): \(summary.unreadableTotal - summary.warnings.count) more rows kept without an unreadable income, age or number of children (not listed)")
             }
             var table = Table(["outcome", ">rows"])
             table.append(["accepted", String(summary.accepted)])
@@ -71,6 +71,9 @@ struct LeadsCommand: ParsableCommand {
                     + "\(summary.fileName) from \(summary.source) (\(summary.encoding), \(summary.layout)); grades \(grades)"
             ]
             table.footer.append("accepted rows kept without their income (not an amount): \(summary.unreadableIncome)")
+            if summary.unreadableAge + summary.unreadableChildren > 0 {
+                table.footer.append("accepted rows kept without their age: \(summary.unreadableAge), without their number of children: \(summary.unreadableChildren)")
+            }
             if let rejects, summary.rejectedTotal > 0 { table.footer.append("rejected rows written to \(rejects)") }
             try emit(try Render.output(summary, table: table, format: output.format))
         }

@@ -50,4 +50,18 @@ import Testing
         let early = try cli.run(["seats", "report"])
         #expect(early.status == 1 && early.stderr.contains("call row 2, column started_at: \"\" is not a local time"), "\(early.stderr)")
     }
+
+    @Test func unreadableAgesAndChildrenAreWarnedAndCounted() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let file = try cli.write("ag.csv", "phone,name,年龄,children\n13800138112,b,30,-1\n13800138113,c,1e3,2\n")
+        let result = try cli.ok(["leads", "import", file, "--source", "a", "--format", "json"])
+        #expect(result.stderr.contains("ag.csv:2: children \"-1\" is not a number of children"), "\(result.stderr)")
+        #expect(result.stderr.contains("ag.csv:3: 年龄 \"1e3\" is not an age in whole years"), "\(result.stderr)")
+        let summary = try #require(try CLI.json(result) as? [String: Any])
+        #expect(summary["accepted"] as? Int == 2)
+        #expect(summary["unreadable_age"] as? Int == 1 && summary["unreadable_children"] as? Int == 1 && summary["unreadable_income"] as? Int == 0)
+        let stored = try cli.sqlite("SELECT phone, age, children FROM lead ORDER BY phone")
+        #expect(stored.trimmingCharacters(in: .whitespacesAndNewlines) == "13800138112|30|\n13800138113||2", "\(stored)")
+    }
 }
