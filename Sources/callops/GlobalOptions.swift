@@ -128,12 +128,13 @@ struct FormatOption: ParsableArguments {
 
 extension OutputFormat: ExpressibleByArgument {}
 
-/// Writes a command's output to stdout; on a terminal, control characters from data (a lead
-/// named with escape sequences) are shown escaped, never obeyed. A write that fails (a full
-/// disk, a closed pipe) throws, so a command that audits what it showed records it only after
-/// the output was written.
-func emit(_ text: String) throws {
-    let shown = isatty(STDOUT_FILENO) == 1 ? Quoted.escapingControls(text, keepNewlines: true) : text
+/// Writes a command's output to stdout. Control characters from data (a lead named with escape
+/// sequences) are shown escaped, never obeyed: always in text for people, since a pipe into
+/// `less -R` or `cat` reaches a terminal too; in `data` (CSV, JSON, HTML, which keep their own
+/// rules) only when stdout is a terminal. A write that fails (a full disk, a closed pipe)
+/// throws, so a command that audits what it showed records it only after the output was written.
+func emit(_ text: String, data: Bool = false) throws {
+    let shown = !data || isatty(STDOUT_FILENO) == 1 ? Quoted.escapingControls(text, keepNewlines: true) : text
     let bytes = Array(shown.utf8)
     var written = 0
     while written < bytes.count {

@@ -75,7 +75,7 @@ struct LeadsCommand: ParsableCommand {
                 table.footer.append("accepted rows kept without their age: \(summary.unreadableAge), without their number of children: \(summary.unreadableChildren)")
             }
             if let rejects, summary.rejectedTotal > 0 { table.footer.append("rejected rows written to \(rejects)") }
-            try emit(try Render.output(summary, table: table, format: output.format))
+            try emit(try Render.output(summary, table: table, format: output.format), data: output.format != .table)
         }
     }
 
@@ -112,7 +112,7 @@ struct LeadsCommand: ParsableCommand {
                 "\(result.dryRun ? "dry run, nothing written: would allocate" : "allocated") \(result.allocated); left in the pool \(result.unallocated)"
                     + (reasons.isEmpty ? "" : " (\(reasons))") + "; strategy \(result.strategy), seed \(result.seed)"
             ]
-            try emit(try Render.output(result, table: table, format: output.format))
+            try emit(try Render.output(result, table: table, format: output.format), data: output.format != .table)
         }
     }
 
@@ -135,7 +135,7 @@ struct LeadsCommand: ParsableCommand {
             let table = Table(
                 [">idle", ">exhausted", ">retired", ">from leavers", ">callbacks moved", ">callbacks stuck"],
                 rows: [[result.idle, result.exhausted, result.retired, result.fromLeavers, result.callbacksMoved, result.callbacksStuck].map(String.init)])
-            try emit(try Render.output(result, table: table, format: output.format))
+            try emit(try Render.output(result, table: table, format: output.format), data: output.format != .table)
             if dryRun { note("dry run: nothing was written") }
         }
     }
@@ -172,7 +172,7 @@ struct LeadsCommand: ParsableCommand {
                     try DoNotCall.add(db, phones: numbers, source: file.map { ($0 as NSString).lastPathComponent } ?? source, clock: context.clock)
                 }
                 let table = Table([">added", ">already listed", ">leads closed"], rows: [[result.added, result.alreadyListed, result.leadsClosed].map(String.init)])
-                try emit(try Render.output(result, table: table, format: output.format))
+                try emit(try Render.output(result, table: table, format: output.format), data: output.format != .table)
             }
         }
 
@@ -190,7 +190,7 @@ struct LeadsCommand: ParsableCommand {
                     for i in entries.indices { entries[i].phone = PhoneNumber.mask(entries[i].phone) }
                 }
                 let table = Table(["phone", "added", "source"], rows: entries.map { [$0.phone, $0.addedAt, $0.source] })
-                try emit(try Render.output(entries, table: table, format: output.format))
+                try emit(try Render.output(entries, table: table, format: output.format), data: output.format != .table)
                 // Audited once the numbers were written out: a failed write exported nothing.
                 if revealPhones {
                     try context.db.transaction { db in
@@ -268,11 +268,11 @@ struct LeadsCommand: ParsableCommand {
             let story = try context.db.read { db in try LeadStory.tell(db, lead: lead, settings: context.settings, clock: context.clock) }
             let explanation = story.explanation
             if output.format == .json {
-                try emit(try Render.json(story))
+                try emit(try Render.json(story), data: true)
                 return
             }
             if output.format == .csv {
-                try emit(try Render.csv(explanation, main: "history"))
+                try emit(try Render.csv(explanation, main: "history"), data: true)
                 return
             }
             var text = """

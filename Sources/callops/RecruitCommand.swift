@@ -85,7 +85,7 @@ struct RecruitCommand: ParsableCommand {
             let table = CallOpsCore.Table(["id", "name", "channel", "stage", "since", ">days", "dropped", "reason", "agent"], rows: list.map {
                 [String($0.id), $0.name, $0.channel, $0.stage, $0.since, String($0.daysInStage), $0.dropped ?? "", $0.dropReason ?? "", $0.agentCode ?? ""]
             })
-            try emit(try Render.output(list, table: table, format: output.format))
+            try emit(try Render.output(list, table: table, format: output.format), data: output.format != .table)
         }
     }
 

@@ -34,7 +34,7 @@ struct RenewalsCommand: ParsableCommand {
         func run() throws {
             let context = try global.readingContext()
             let late = try context.db.read { db in try Renewals(settings: context.settings, clock: context.clock).lateDeliveries(db) }
-            try emit(try Render.output(late, table: lateTable(late), format: output.format))
+            try emit(try Render.output(late, table: lateTable(late), format: output.format), data: output.format != .table)
         }
     }
 
@@ -61,7 +61,7 @@ struct RenewalsCommand: ParsableCommand {
             if lapsed > 0 && output.format == .table {
                 try emit("\(lapsed) policies lapsed (a premium unpaid past its \(context.settings.renewals.graceDays)-day grace; the nightly run records it)\n")
             }
-            try emit(try Render.output(due, table: dueTable(due), format: output.format))
+            try emit(try Render.output(due, table: dueTable(due), format: output.format), data: output.format != .table)
         }
     }
 

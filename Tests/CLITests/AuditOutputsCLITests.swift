@@ -64,4 +64,23 @@ import Testing
         let stored = try cli.sqlite("SELECT phone, age, children FROM lead ORDER BY phone")
         #expect(stored.trimmingCharacters(in: .whitespacesAndNewlines) == "13800138112|30|\n13800138113||2", "\(stored)")
     }
+
+    @Test func controlCharactersAreEscapedInTextThroughAPipe() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date\nA1,\u{1B}[2J\u{1B}]0;owned\u{07}EVIL,T,2025-01-01\n")])
+        // stdout is a pipe here, as in `roster list | cat`.
+        let table = try cli.ok(["roster", "list"]).stdout
+        #expect(!table.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" }, "\(table)")
+        #expect(table.contains("\\x1B[2J\\x1B]0;owned\\x07EVIL"), "\(table)")
+        // The columns are measured on what is shown: the team lines up under its header.
+        let lines = table.split(separator: "\n").map(String.init)
+        let teamColumn = try #require(lines[0].range(of: "team")).lowerBound.utf16Offset(in: lines[0])
+        #expect(lines[2].dropFirst(teamColumn).hasPrefix("T "), "\(table)")
+        let seats = try cli.ok(["seats", "report"]).stdout
+        #expect(seats.contains("\\x1B[2J") && !seats.unicodeScalars.contains("\u{1B}"), "\(seats)")
+        // Data formats keep their own rules: JSON escapes, CSV keeps the value.
+        #expect(try cli.ok(["roster", "list", "--format", "json"]).stdout.contains("\\u001b[2J"))
+        #expect(try cli.ok(["roster", "list", "--format", "csv"]).stdout.contains("\u{1B}[2J\u{1B}]0;owned\u{07}EVIL"))
+    }
 }
