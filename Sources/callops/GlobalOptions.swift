@@ -43,7 +43,11 @@ struct GlobalOptions: ParsableArguments {
     func clock(_ settings: Settings) throws -> Clock {
         let zone = try Clock.zone(named: settings.general.timezone)
         if let fixed = now ?? ProcessInfo.processInfo.environment["CALLOPS_NOW"] {
-            return try Clock(fixed: fixed, timeZone: zone)
+            let clock = try Clock(fixed: fixed, timeZone: zone)
+            // The clock is a day as any other date option (SPEC section 12): 9999-12-31 opened the
+            // queue in the year 10000.
+            try InputRange.day(clock.civilToday, field: now != nil ? "--now" : "CALLOPS_NOW", written: fixed)
+            return clock
         }
         return Clock(now: Date(), timeZone: zone)
     }

@@ -83,4 +83,18 @@ import Testing
         #expect(try cli.ok(["roster", "list", "--format", "json"]).stdout.contains("\\u001b[2J"))
         #expect(try cli.ok(["roster", "list", "--format", "csv"]).stdout.contains("\u{1B}[2J\u{1B}]0;owned\u{07}EVIL"))
     }
+
+    @Test func nowIsADayOfTheRange() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        let far = try cli.run(["--now", "9999-12-31T23:59", "daily", "--out", "far"])
+        #expect(far.status != 0 && far.stderr.contains("--now: \"9999-12-31T23:59\" is not valid; expected a day from 2000-01-01 to 2099-12-31"), "\(far.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("far").path))
+        let queue = try cli.run(["queue", "next", "--agent", "A001"], now: "9999-12-31T23:59")
+        #expect(queue.status != 0 && queue.stderr.contains("CALLOPS_NOW: \"9999-12-31T23:59\" is not valid; expected a day from 2000-01-01 to 2099-12-31"),
+                "\(queue.stderr)")
+        #expect(try cli.run(["queue", "next", "--agent", "A001"], now: "1999-12-31T10:00").status != 0)
+        try cli.ok(["queue", "next", "--agent", "A001"], now: "2099-12-31T10:00")
+    }
 }
