@@ -13,6 +13,9 @@ import Testing
         // Nobody on the floor and nothing in the pool: the CSV is its header, not an empty line.
         #expect(try cli.ok(["leads", "allocate", "--format", "csv"]).stdout == "agent_code,team,tier,capacity,allocated,grades_A,grades_B,grades_C\n")
         #expect(try cli.ok(["calls", "import", cli.write("h.csv", Self.callHeader), "--format", "csv"]).stdout == "line,field,reason\n")
+        // The sweep of every CSV: a sizing plan with no customer classes.
+        #expect(try cli.ok(["plan", "sizing", "--target-sales", "10", "--contacts-per-agent-year", "1000", "--format", "csv"]).stdout
+                == "name,customers,contacts_per_year,yearly_contacts\n")
         // A call imported, none rejected: still the header of the rejected rows.
         try cli.oneAgentCenter()
         let one = try cli.write("c1.csv", Self.callHeader + "k1,A001,1,2026-11-23T09:00,5,no_answer\n")
