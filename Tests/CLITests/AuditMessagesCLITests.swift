@@ -1,0 +1,18 @@
+import Foundation
+import Testing
+
+/// An outside audit of issue 14's messages (SPEC sections 3 and 12), end to end on the built
+/// binary: each names the line, key, header, table and column at fault, in plain words.
+@Suite(.serialized) struct AuditMessagesCLITests {
+    @Test func configErrorsNameTheLineAndKey() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let nan = try cli.run(["config", "check", "--config", cli.write("cf.toml", "[tiers.weights]\ncore = nan\n")])
+        #expect(nan.status != 0 && nan.stderr.contains("cf.toml:2: `tiers.weights.core`: is not a finite number (nan or inf)"), "\(nan.stderr)")
+        let inArray = try cli.run(["config", "check", "--config", cli.write("ca.toml", "# a comment with nan\n[leads]\nname = \"inf\"\nrecycle_idle_days = [1, -inf]\n")])
+        #expect(inArray.stderr.contains("ca.toml:4: `leads.recycle_idle_days`: is not a finite number"), "\(inArray.stderr)")
+        let big = try cli.run(["config", "check", "--config", cli.write("big.toml", "[leads]\nrecycle_idle_days = " + String(repeating: "9", count: 5_000) + "\n")])
+        #expect(big.status != 0 && big.stderr.contains("big.toml:2: `leads.recycle_idle_days`: is a number too long to read"), "\(big.stderr)")
+        #expect(!big.stderr.contains("Error while parsing"), "\(big.stderr)")
+    }
+}
