@@ -15,4 +15,12 @@ import Testing
         #expect(big.status != 0 && big.stderr.contains("big.toml:2: `leads.recycle_idle_days`: is a number too long to read"), "\(big.stderr)")
         #expect(!big.stderr.contains("Error while parsing"), "\(big.stderr)")
     }
+
+    @Test func aDoNotCallFileNamesTheFieldByItsHeader() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let file = try cli.write("dn.csv", "phone,note\n13900000001," + String(repeating: "x", count: 2_000) + "\n")
+        let result = try cli.run(["leads", "dnc", "add", "--file", file])
+        #expect(result.status == 1 && result.stderr.contains("dn.csv:2: note: has 2000 characters; at most 1000"), "\(result.stderr)")
+    }
 }
