@@ -23,4 +23,18 @@ import Testing
         let result = try cli.run(["leads", "dnc", "add", "--file", file])
         #expect(result.status == 1 && result.stderr.contains("dn.csv:2: note: has 2000 characters; at most 1000"), "\(result.stderr)")
     }
+
+    @Test func aBadStoredPremiumReadThroughASumNamesItsRow() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneCustomer(leads: "13900000001,张三,30\n")
+        #expect(try cli.sqlite("UPDATE policy SET premium_fen = 1e30, sold_at = '2026-11-20T10:00:00' WHERE id = 1").isEmpty)
+        // The last 30 days' premium per agent, a SUM(CASE WHEN sold_at >= ? ... THEN premium_fen ...).
+        let result = try cli.run(["training", "report", "--regularization"])
+        #expect(result.status == 1 && result.stderr.contains("policy row 1, column premium_fen: \"1e+30\" is not an integer"), "\(result.stderr)")
+        #expect(!result.stderr.contains("SUM(") && !result.stderr.contains("row ?"), "\(result.stderr)")
+        // The per-agent-day aggregate the update moved it into: named by its key.
+        let seats = try cli.run(["seats", "report", "--month", "2026-11"])
+        #expect(seats.status == 1 && seats.stderr.contains("activity_day row (day 2026-11-20, agent_id 1), column premium_fen: \"1e+30\""), "\(seats.stderr)")
+    }
 }
