@@ -37,4 +37,16 @@ import Testing
         let seats = try cli.run(["seats", "report", "--month", "2026-11"])
         #expect(seats.status == 1 && seats.stderr.contains("activity_day row (day 2026-11-20, agent_id 1), column premium_fen: \"1e+30\""), "\(seats.stderr)")
     }
+
+    @Test func longFileNamesAreCutInTheMiddleKeepingTheReason() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        for length in [300, 5_000] {
+            let name = String(repeating: "a", count: length) + "-tail.csv"
+            let result = try cli.run(["leads", "import", name, "--source", "s"])
+            let line = result.stderr.trimmingCharacters(in: .newlines)
+            #expect(result.status == 1 && line.hasSuffix("-tail.csv: cannot be read (missing, or no permission); nothing was changed"), "\(line)")
+            #expect(line.count < 200 && line.contains("…"), "\(line.count): \(line)")
+        }
+    }
 }
