@@ -49,4 +49,13 @@ import Testing
             #expect(line.count < 200 && line.contains("…"), "\(line.count): \(line)")
         }
     }
+
+    @Test func anAmountOutOfRangeNamesTheLimitAndTheDecimals() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        for amount in ["200000000", "0.001"] {
+            let result = try cli.run(["renewals", "collect", "--policy", "1", "--amount", amount])
+            #expect(result.status != 0 && result.stderr.contains("up to 100,000,000 with at most 2 decimals"), "\(amount): \(result.stderr)")
+        }
+    }
 }
