@@ -58,4 +58,27 @@ import Testing
             #expect(result.status != 0 && result.stderr.contains("up to 100,000,000 with at most 2 decimals"), "\(amount): \(result.stderr)")
         }
     }
+
+    @Test(.enabled(if: FailureLeavesNothingCLITests.canMount, "needs root to mount a small tmpfs as a full disk"))
+    func dailyOnAFullDiskSaysSoAndNamesTheFilesPlace() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        let small = cli.folder.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
+        #expect(FailureLeavesNothingCLITests.shell("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", small.path]) == 0)
+        defer { FailureLeavesNothingCLITests.shell("/bin/umount", [small.path]) }
+        let filler = FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: small.appendingPathComponent("fill").path, contents: nil)
+            return small.appendingPathComponent("fill").path }())!
+        while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
+        while (try? filler.write(contentsOf: Data(count: 1))) != nil {}
+        try? filler.close()
+        let night = small.appendingPathComponent("night").path
+        let result = try cli.run(["daily", "--out", night])
+        #expect(result.status == 1, "\(result.stderr)")
+        // The place the file was going to (cut in the middle, as every long path), not the staging folder.
+        #expect(result.stderr.contains("/small/night/queues/A001.csv: cannot be written: the disk is full; free some space and run the command again; nothing was changed"),
+                "\(result.stderr)")
+        #expect(!result.stderr.contains(".daily-staging"), "\(result.stderr)")
+    }
 }
