@@ -18,11 +18,11 @@ public enum CallOpsError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .invalidValue(field, value, expected):
             return "\(field): \"\(Quoted.value(value))\" is not valid; expected \(expected)"
         case let .badInput(file, line, field, message):
-            return "\(file):\(line): \(field): \(message); nothing was changed"
+            return "\(Quoted.path(file)):\(line): \(field): \(message); nothing was changed"
         case let .badFile(file, message):
-            return "\(file): \(message); nothing was changed"
+            return "\(Quoted.path(file)): \(message); nothing was changed"
         case let .badConfig(file, line, key, message):
-            let place = line.map { "\(file):\($0)" } ?? file
+            let place = line.map { "\(Quoted.path(file)):\($0)" } ?? Quoted.path(file)
             return "\(place): `\(key)`: \(message)"
         case let .notFound(kind, key, hint):
             return "no \(kind) \"\(Quoted.value(key))\"; \(hint)"

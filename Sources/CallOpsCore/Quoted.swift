@@ -14,8 +14,14 @@ public enum Quoted {
         return String(escaped.prefix(maximumCharacters)) + "… (\(text.utf8.count) bytes)"
     }
 
-    /// A file path for a message: the same rules as a value.
-    public static func path(_ text: String) -> String { value(text) }
+    /// A file path for a message: control characters escaped, and a long one cut in the middle
+    /// to `maximumCharacters`, keeping its end (the file's own name and extension tell most).
+    public static func path(_ text: String) -> String {
+        let escaped = escapingControls(text)
+        guard escaped.count > maximumCharacters else { return escaped }
+        let kept = (maximumCharacters - 1) / 2
+        return String(escaped.prefix(kept)) + "…" + String(escaped.suffix(kept))
+    }
 
     /// `text` with every control character (C0, DEL, C1, bidi overrides and isolates) written as
     /// `\n`, `\t`, `\r`, `\xHH` or `\u{HHHH}`, and the backslash-free rest unchanged; newlines too when `keepNewlines` is false.

@@ -18,16 +18,16 @@ extension Settings {
 
     /// Parses config text; `file` names it in errors.
     public static func parse(toml text: String, file: String) throws -> Settings {
+        let lines = ConfigLines(text: text)
         if let problem = TOMLPrecheck.problem(in: text) {
-            throw CallOpsError.badConfig(file: file, line: problem.line, key: "-", message: problem.message)
+            throw CallOpsError.badConfig(file: file, line: problem.line, key: lines.key(at: problem.line) ?? "-", message: problem.message)
         }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw CallOpsError.badConfig(
-                file: file, line: error.source.begin.line, key: "-",
-                message: "not valid TOML: \(error.description)")
+            let line = error.source.begin.line
+            throw CallOpsError.badConfig(file: file, line: line, key: lines.key(at: line) ?? "-", message: plainWords(error.description))
         }
         // TOML -> JSON lets Foundation's decoder do the typing: it reads a TOML integer into a
         // Double field, which TOMLKit's own decoder refuses.
@@ -36,12 +36,12 @@ extension Settings {
             userJSON = try JSONSerialization.jsonObject(with: Data(table.convert(to: .json).utf8))
         } catch {
             // TOML's nan and inf have no JSON form; no setting takes them.
-            throw CallOpsError.badConfig(file: file, line: nil, key: "-",
-                                         message: "holds a number that is not finite (nan or inf); every number in the config lies between -100,000,000 and 100,000,000")
+            let found = lines.nonFinite()
+            throw CallOpsError.badConfig(file: file, line: found?.line, key: found?.key ?? "-",
+                                         message: "is not a finite number (nan or inf); every number in the config lies between -100,000,000 and 100,000,000")
         }
         let defaultsJSON = try JSONSerialization.jsonObject(
             with: JSONEncoder().encode(Settings.defaults))
-        let lines = ConfigLines(text: text)
         let merged = try merge(userJSON, over: defaultsJSON, path: [], file: file, lines: lines)
         do {
             let data = try JSONSerialization.data(withJSONObject: merged)
@@ -51,6 +51,16 @@ extension Settings {
         } catch let error as DecodingError {
             throw describe(error, file: file, lines: lines)
         }
+    }
+
+    /// The parser's complaint in plain words where it has a plain form (toml++'s "numeric value
+    /// too long to identify type" is a number of 5,000 digits), else as the parser says it.
+    static func plainWords(_ parser: String) -> String {
+        if parser.contains("numeric value too long") {
+            return "is a number too long to read (more than 126 characters); every number in the config lies between -100,000,000 and 100,000,000"
+        }
+        let said = parser.replacingOccurrences(of: "Error while parsing ", with: "")
+        return "is not valid TOML (\(said))"
     }
 
     /// Checks the rules that types alone cannot state.
@@ -204,6 +214,8 @@ extension Settings {
 struct ConfigLines {
     /// (table path + key, 1-based line) for every `key = value` line, in order.
     private var entries: [(path: [String], line: Int)] = []
+    /// The value text of each `key = value` line, by line.
+    private var values: [Int: String] = [:]
 
     init(text: String) {
         var table: [String] = []
@@ -220,8 +232,40 @@ struct ConfigLines {
                 let key = line[..<equals].trimmingCharacters(in: .whitespaces)
                     .split(separator: ".").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
                 entries.append((table + key, index + 1))
+                values[index + 1] = String(line[line.index(after: equals)...])
             }
         }
+    }
+
+    /// The key (dotted, with its table) set on `line`, or the table a header on it opens.
+    func key(at line: Int) -> String? {
+        entries.last(where: { $0.line == line }).map { $0.path.joined(separator: ".") }
+    }
+
+    /// The first key whose value is TOML's nan or inf (`nan`, `+inf`, `-nan`, in an array too),
+    /// outside quoted strings and comments.
+    func nonFinite() -> (key: String, line: Int)? {
+        for entry in entries {
+            guard let value = values[entry.line] else { continue }
+            var bare = ""
+            var quote: Character?
+            for c in value {
+                if let q = quote {
+                    if c == q { quote = nil }
+                    bare.append(" ")
+                } else if c == "\"" || c == "'" {
+                    quote = c
+                    bare.append(" ")
+                } else if c == "#" {
+                    break
+                } else {
+                    bare.append(c)
+                }
+            }
+            let words = bare.split(whereSeparator: { " \t,[]{}=".contains($0) }).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "+-")) }
+            if words.contains("nan") || words.contains("inf") { return (entry.path.joined(separator: "."), entry.line) }
+        }
+        return nil
     }
 
     /// The line that sets `path`, else the line of its table, else nil.

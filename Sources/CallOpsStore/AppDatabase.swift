@@ -343,6 +343,8 @@ public final class AppDatabase: Sendable {
             }
         } catch let error as DatabaseError {
             throw Self.explain(error, path: path, busyWait: busyWait)
+        } catch let error as StoredValueError where error.row == "?" {
+            throw (try? writer.read { error.located(in: $0) }) ?? error
         }
     }
 
@@ -355,6 +357,9 @@ public final class AppDatabase: Sendable {
         } catch let error as DatabaseError {
             try checkUnchanged()
             throw Self.explain(error, path: path, busyWait: busyWait)
+        } catch let error as StoredValueError where error.row == "?" {
+            // A bad value read through a SUM: the row that holds it, found by a follow-up query.
+            throw (try? writer.read { error.located(in: $0) }) ?? error
         }
     }
 

@@ -20,7 +20,33 @@ public struct StoredValueError: Error, Equatable, CustomStringConvertible, Senda
     }
 
     public var description: String {
-        "\(table) row \(row), column \(column): \"\(value)\" is not \(expected); the database was changed outside callops or by a damaged run; run `callops check` to list every such value, then correct it or restore a backup"
+        guard row != "?" else {
+            // A value read through a SUM or another aggregate, whose row `located` could not find.
+            return "\(table).\(column) (in a sum over several rows): \"\(value)\" is not \(expected); the database was changed outside callops or by a damaged run; run `callops check` to list every such value, then correct it or restore a backup"
+        }
+        return "\(table) row \(row), column \(column): \"\(value)\" is not \(expected); the database was changed outside callops or by a damaged run; run `callops check` to list every such value, then correct it or restore a backup"
+    }
+
+    /// For a value read through an aggregate (no row): the first row of `table` whose `column`
+    /// does not hold what is expected, found with a follow-up query, named in the error instead
+    /// of the SQL expression; the error as it was when no such row is found.
+    public func located(in db: Database) -> StoredValueError {
+        guard row == "?", column.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+              table.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return self }
+        let kinds: String
+        switch expected {
+        case "an integer": kinds = "'integer'"
+        case "a number": kinds = "'integer', 'real'"
+        case "text": kinds = "'text'"
+        default: return self
+        }
+        // The row named by its primary key (a table without rowid, as activity_day, by its key columns).
+        let keys = (try? String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", arguments: [table])) ?? []
+        let selected = keys.count > 1 ? keys.joined(separator: ", ") : "rowid AS id"
+        guard let found = try? Row.fetchOne(db, sql: "SELECT \(selected), \(column) FROM \(table) WHERE typeof(\(column)) NOT IN (\(kinds), 'null') LIMIT 1")
+        else { return self }
+        let name = keys.count > 1 ? "(" + keys.map { "\($0) \(StoredValue.text(found, $0))" }.joined(separator: ", ") + ")" : StoredValue.key(found)
+        return StoredValueError(table: table, row: name, column: column, value: StoredValue.text(found, column), expected: expected)
     }
 }
 
@@ -214,6 +240,27 @@ extension StoredValue {
             """)
     }
 
+    /// The first and the last value of a time column, in the order of its index, checked as
+    /// `badTimes` checks every value: a report that reads the column by range (a string
+    /// comparison, which passes over `garbage`) calls this first, so a damaged time sorting
+    /// outside every range is the named error, not a call silently left out. Two index seeks,
+    /// whatever the table's size; a damaged value sorting between two good ones (`2026-11-2x`)
+    /// is left to `callops check`.
+    public static func checkTimeEnds(_ db: Database, table: String, column: String) throws {
+        for order in ["ASC", "DESC"] {
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT id, \(column), typeof(\(column)) <> 'text' OR length(\(column)) NOT IN (16, 19)
+                    OR substr(strftime('%Y-%m-%dT%H:%M:%S', \(column), '+0 days'), 1, length(\(column))) IS NOT \(column) AS bad
+                FROM \(table) ORDER BY \(column) \(order) LIMIT 1
+                """) else { return }
+            let bad: DatabaseValue = row["bad"]
+            if Int64.fromDatabaseValue(bad) != 0 {
+                throw StoredValueError(table: table, row: key(row), column: column, value: Quoted.value(text(row, column)),
+                                       expected: "a local time (YYYY-MM-DDTHH:MM:SS)")
+            }
+        }
+    }
+
     /// `callops check` lines for a text column whose values are outside an enum's cases.
     public static func badCases<E: RawRepresentable & CaseIterable>(
         _ type: E.Type, table: String, column: String, key: String = "id", nullable: Bool = false
@@ -243,11 +290,26 @@ extension StoredValue {
         }
     }
 
+    /// The column a grouped query's result column reads: `premium_fen` of
+    /// `SUM(CASE WHEN sold_at >= ? THEN premium_fen ELSE 0 END)` or of `SUM(premium_fen)` (the
+    /// value summed), else the name as the query wrote it.
+    static func column(_ written: String) -> String {
+        guard written.contains("(") else { return written }
+        let words = written.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
+        if let then = words.firstIndex(where: { $0.uppercased() == "THEN" }), then + 1 < words.count { return words[then + 1] }
+        let functions: Set<String> = ["SUM", "TOTAL", "MAX", "MIN", "AVG", "COALESCE", "IFNULL"]
+        if let call = words.lastIndex(where: { functions.contains($0.uppercased()) }), call + 1 < words.count,
+           !functions.contains(words[call + 1].uppercased()), words[call + 1].first?.isLetter == true {
+            return words[call + 1]
+        }
+        return written
+    }
+
     /// The value at `index` of a grouped query (named by its column as the query wrote it).
     public static func value<T: DatabaseValueConvertible>(_ type: T.Type, _ row: Row, at index: Int, table: String) throws -> T {
         let stored: DatabaseValue = row[index]
         guard let decoded = T.fromDatabaseValue(stored) else {
-            throw StoredValueError(table: table, row: key(row), column: Array(row.columnNames)[index],
+            throw StoredValueError(table: table, row: key(row), column: column(Array(row.columnNames)[index]),
                                    value: stored.isNull ? "NULL" : String.fromDatabaseValue(stored) ?? stored.description, expected: expectation(T.self))
         }
         return decoded

@@ -59,6 +59,7 @@ extension ActivityFigures {
     /// Per agent and day over [from, to): calls and sales, one grouped pass over each table, so
     /// the nightly batch's team pages share one read instead of one per team.
     public static func perAgentDay(_ db: Database, from: String, to: String) throws -> [Int64: [String: DayActivity]] {
+        try StoredValue.checkTimeEnds(db, table: "call", column: "started_at")
         var result: [Int64: [String: DayActivity]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT agent_id, substr(started_at, 1, 10) AS day, COUNT(*), SUM(contact), SUM(effective)

@@ -46,6 +46,8 @@ public enum ActivityFigures {
     /// call and policy tables; leads worked from the aggregate when the period is anchored on a
     /// month's first day, else counted from the calls.
     public static func perAgent(_ db: Database, from: String, to: String) throws -> [Int64: AgentActivity] {
+        // A call whose time is damaged would fall outside every period unseen (SPEC section 12).
+        try StoredValue.checkTimeEnds(db, table: "call", column: "started_at")
         let period = ActivityPeriod(from: from, to: to)
         var result: [Int64: AgentActivity] = [:]
         // Agents with a policy sold before `to` are listed whatever they did in the period (their latest sale).
@@ -166,6 +168,7 @@ public enum ActivityFigures {
     /// Per day over [from, to), for the agents given (all when nil): whole days from
     /// `activity_day`, the parts of a day at the period's ends from the calls and policies.
     public static func perDay(_ db: Database, from: String, to: String, agents: [Int64]?) throws -> [DayActivity] {
+        try StoredValue.checkTimeEnds(db, table: "call", column: "started_at")
         let filter = agents.map { "AND agent_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         let period = ActivityPeriod(from: from, to: to)
         var days: [String: DayActivity] = [:]

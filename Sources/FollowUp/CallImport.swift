@@ -17,7 +17,10 @@ public struct CallImportSummary: Encodable, Equatable, Sendable {
     /// Rows recorded with a caveat (a callback past the agent's cap, kept as a follow-up).
     public var warnings: [Reject] = []
 
-    public struct Reject: Encodable, Equatable, Sendable {
+    public struct Reject: TabularRow, Equatable, Sendable {
+        /// The columns of an import with nothing rejected (its CSV keeps its header).
+        public static var blank: Reject { Reject(line: 0, field: "", reason: "") }
+
         public var line: Int
         public var field: String
         public var reason: String

@@ -22,7 +22,13 @@ public struct AllocationOptions: Sendable {
 
 /// What an allocation did, per agent, and what it left and why.
 public struct AllocationResult: Encodable, Equatable, Sendable {
-    public struct AgentLine: Encodable, Equatable, Sendable {
+    public struct AgentLine: TabularRow, Equatable, Sendable {
+        /// The columns of an allocation with no agents (its CSV keeps its header).
+        public static var blank: AgentLine {
+            AgentLine(agentCode: "", team: "", tier: .new, capacity: 0, allocated: 0,
+                      grades: Dictionary(uniqueKeysWithValues: LeadGrade.allCases.map { ($0.rawValue, 0) }))
+        }
+
         public var agentCode: String
         public var team: String
         public var tier: Tier

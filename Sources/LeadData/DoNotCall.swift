@@ -63,15 +63,19 @@ public enum DoNotCall {
         var numbers: [String] = []
         var column = 0
         var first = true
+        // The header's names, to name a field in a message (`note`, not `field 2`).
+        var header: [String] = []
         while let record = try reader.next() {
             defer { first = false }
             if first, let phone = CSVHeader(record.fields).column(LeadColumns.aliases[0].1) {
                 column = phone
+                header = record.fields
                 continue
             }
             // The same field limit as every other import: a 30 MB phone field took 25 s to normalise.
             if let (index, characters) = record.overlongField() {
-                let name = index == column ? "phone" : "field \(index + 1)"
+                let named = index < header.count ? header[index].trimmingCharacters(in: .whitespaces) : ""
+                let name = index == column ? "phone" : named.isEmpty ? "field \(index + 1)" : Quoted.value(named)
                 throw CallOpsError.badInput(file: file, line: record.line, field: name,
                                             message: "has \(characters) characters; at most \(InputRange.maximumFieldCharacters)")
             }

@@ -28,6 +28,10 @@ public struct ImportSummary: Encodable, Equatable, Sendable {
     public var dryRun = false
     /// Rows kept without their income, which was not an amount (each one warned about).
     public var unreadableIncome = 0
+    /// Rows kept without their age, which was not a whole number of years (`1e3`, `thirty`).
+    public var unreadableAge = 0
+    /// Rows kept without their number of children, which was not a count from 0 to 19 (`-1`).
+    public var unreadableChildren = 0
     /// The first `ImportWarning.kept` warnings, in line order, for stderr.
     public var warnings: [ImportWarning] = []
 
@@ -44,6 +48,8 @@ public struct ImportSummary: Encodable, Equatable, Sendable {
         case fileName = "file_name"
         case dryRun = "dry_run"
         case unreadableIncome = "unreadable_income"
+        case unreadableAge = "unreadable_age"
+        case unreadableChildren = "unreadable_children"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -59,13 +65,24 @@ public struct ImportSummary: Encodable, Equatable, Sendable {
         try container.encode(Dictionary(uniqueKeysWithValues: grades.map { ($0.key.rawValue, $0.value) }), forKey: .grades)
         try container.encode(dryRun, forKey: .dryRun)
         try container.encode(unreadableIncome, forKey: .unreadableIncome)
+        try container.encode(unreadableAge, forKey: .unreadableAge)
+        try container.encode(unreadableChildren, forKey: .unreadableChildren)
     }
 
     /// Counts `found` and keeps the first `ImportWarning.kept` of them.
     mutating func warn(_ found: [ImportWarning]) {
-        unreadableIncome += found.count
+        for warning in found {
+            switch warning.kind {
+            case .income: unreadableIncome += 1
+            case .age: unreadableAge += 1
+            case .children: unreadableChildren += 1
+            }
+        }
         warnings += found.prefix(max(0, ImportWarning.kept - warnings.count))
     }
+
+    /// Rows kept with a value dropped, of every kind.
+    public var unreadableTotal: Int { unreadableIncome + unreadableAge + unreadableChildren }
 
     /// All rejected rows.
     public var rejectedTotal: Int { rejected.values.reduce(0, +) }
@@ -76,10 +93,14 @@ public struct ImportWarning: Equatable, Sendable {
     /// Warnings kept for stderr; the rest are counted (a million bad incomes are not a million lines).
     public static let kept = 1_000
 
+    /// Which profile value was dropped (each kind has its count in the summary).
+    public enum Kind: Sendable { case income, age, children }
+
     public var line: Int
     public var field: String
     public var value: String
     public var problem: String
+    public var kind: Kind = .income
 
     /// The warning as one line: `leads.csv:17: income "abc" is not an amount ...`.
     public func text(file: String) -> String {

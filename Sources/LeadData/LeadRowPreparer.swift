@@ -128,8 +128,21 @@ struct LeadRowPreparer {
             warnings.append(ImportWarning(line: record.line, field: name, value: incomeText,
                                           problem: "is not an amount in yuan from 0 to 100,000,000; the lead is kept without an income"))
         }
+        // An age or a number of children that cannot be read is dropped with a warning naming the
+        // line and field, as an income is: the lead is kept, and the loss is counted and said.
+        if age == nil, let text = field(columns.age), let index = columns.age {
+            let name = index < format.names.count ? format.names[index] : "age"
+            warnings.append(ImportWarning(line: record.line, field: name, value: text,
+                                          problem: "is not an age in whole years; the lead is kept without an age", kind: .age))
+        }
         let married = field(columns.marital).flatMap(LeadProfileParsing.married)
-        let children = field(columns.children).flatMap(LeadProfileParsing.children)
+        let childrenText = field(columns.children)
+        let children = childrenText.flatMap(LeadProfileParsing.children)
+        if let childrenText, children == nil, let index = columns.children {
+            let name = index < format.names.count ? format.names[index] : "children"
+            warnings.append(ImportWarning(line: record.line, field: name, value: childrenText,
+                                          problem: "is not a number of children from 0 to 19; the lead is kept without it", kind: .children))
+        }
         let occupation = field(columns.occupation)
         let scored = grading.grade(LeadProfile(age: age, annualIncome: income, occupation: occupation, married: married, children: children))
         var extra: String?

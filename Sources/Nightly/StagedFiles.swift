@@ -35,11 +35,11 @@ final class StagedFiles {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
-            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(Quoted.describe(error)))")
+            throw failure(name, error)
         }
         let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, isPrivate ? 0o600 : 0o666)
         guard fd >= 0 else {
-            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(String(cString: strerror(errno))))")
+            throw failure(name, NSError(domain: NSPOSIXErrorDomain, code: Int(errno)))
         }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         do {
@@ -47,7 +47,7 @@ final class StagedFiles {
             try handle.synchronize()
             try handle.close()
         } catch {
-            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(Quoted.describe(error)))")
+            throw failure(name, error)
         }
         names.append(name)
     }
@@ -59,10 +59,22 @@ final class StagedFiles {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
-            throw CallOpsError.badFile(file: url.path, message: "cannot be written (\(Quoted.describe(error)))")
+            throw failure(name, error)
         }
         try write(url.path)
         names.append(name)
+    }
+
+    /// A staged file that cannot be written, named by the place it was going to (not the staging
+    /// folder, which is this run's own business); a full disk in the words other outputs use.
+    private func failure(_ name: String, _ error: any Error) -> CallOpsError {
+        let ns = error as NSError
+        let full = ns.code == NSFileWriteOutOfSpaceError
+            || (ns.domain == NSPOSIXErrorDomain && ns.code == Int(ENOSPC))
+            || (ns.userInfo[NSUnderlyingErrorKey] as? NSError).map { $0.domain == NSPOSIXErrorDomain && $0.code == Int(ENOSPC) } == true
+        return .badFile(file: folder.appendingPathComponent(name).path,
+                        message: full ? "cannot be written: the disk is full; free some space and run the command again"
+                                      : "cannot be written (\(Quoted.describe(error)))")
     }
 
     /// Checks every destination, then moves the staged files into place; on a failure the files

@@ -35,7 +35,7 @@ struct CallsCommand: ParsableCommand {
             table.append([summary.rows, summary.imported, summary.alreadyImported, summary.onOthersLeads, summary.sales, summary.rejected.count].map(String.init))
             table.footer = summary.rejected.prefix(20).map { "\((file as NSString).lastPathComponent):\($0.line): \($0.field): \($0.reason)" }
             if summary.rejected.count > 20 { table.footer.append("... and \(summary.rejected.count - 20) more (see --format json)") }
-            try emit(try Render.output(summary, table: table, format: output.format))
+            try emit(try Render.output(summary, table: table, format: output.format), data: output.format != .table)
             for warning in summary.warnings { note("\((file as NSString).lastPathComponent):\(warning.line): \(warning.field): \(warning.reason)") }
         }
     }
@@ -151,7 +151,7 @@ struct QueueCommand: ParsableCommand {
             let table = Table(["lead", "name", "phone", "grade", "why", "due", "purpose"], rows: entries.map {
                 [String($0.leadID), $0.name ?? "-", $0.phone, $0.grade, $0.why, $0.dueAt, $0.purpose]
             })
-            try emit(try Render.output(entries, table: table, format: output.format))
+            try emit(try Render.output(entries, table: table, format: output.format), data: output.format != .table)
             // Audited once the numbers were written out: a failed write exported nothing.
             if revealPhones {
                 try context.db.transaction { db in
@@ -183,7 +183,7 @@ extension QueueCommand {
             let table = Table(["lead", "customer", "rank", "member", ">age", "line", "product", "reason"], rows: entries.map {
                 [String($0.leadID), $0.customer ?? "-", String($0.rank), $0.member, $0.memberAge.map(String.init) ?? "?", $0.line, $0.product, $0.reason]
             })
-            try emit(try Render.output(entries, table: table, format: output.format))
+            try emit(try Render.output(entries, table: table, format: output.format), data: output.format != .table)
         }
     }
 }

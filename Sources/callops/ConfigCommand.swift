@@ -20,7 +20,7 @@ struct ConfigCommand: ParsableCommand {
             let rows = try Settings.flattened(settings)
             var table = Table(["key", "value"], rows: rows.map { [$0.key, $0.value] })
             table.footer = ["source: \(global.config ?? "built-in defaults or Config/callops.toml")"]
-            try emit(try Render.output(settings, table: table, format: output.format))
+            try emit(try Render.output(settings, table: table, format: output.format), data: output.format != .table)
         }
     }
 }

@@ -52,7 +52,7 @@ struct DailyCommand: ParsableCommand {
         table.append(["policies not delivered in time", String(summary.lateDeliveries)])
         table.append(["customers with programme contacts due", String(summary.programmeDue)])
         table.footer = ["\(summary.date): \(summary.files.count) files under \(out)/"]
-        try emit(try Render.output(summary, table: table, format: output.format))
+        try emit(try Render.output(summary, table: table, format: output.format), data: output.format != .table)
         if let stale = try context.db.read({ db in try LeadScoring(settings: context.settings, clock: context.clock).staleModelWarning(db) }) {
             note(stale)
         }

@@ -43,7 +43,11 @@ struct GlobalOptions: ParsableArguments {
     func clock(_ settings: Settings) throws -> Clock {
         let zone = try Clock.zone(named: settings.general.timezone)
         if let fixed = now ?? ProcessInfo.processInfo.environment["CALLOPS_NOW"] {
-            return try Clock(fixed: fixed, timeZone: zone)
+            let clock = try Clock(fixed: fixed, timeZone: zone)
+            // The clock is a day as any other date option (SPEC section 12): 9999-12-31 opened the
+            // queue in the year 10000.
+            try InputRange.day(clock.civilToday, field: now != nil ? "--now" : "CALLOPS_NOW", written: fixed)
+            return clock
         }
         return Clock(now: Date(), timeZone: zone)
     }
@@ -145,12 +149,13 @@ struct FormatOption: ParsableArguments {
 
 extension OutputFormat: ExpressibleByArgument {}
 
-/// Writes a command's output to stdout; on a terminal, control characters from data (a lead
-/// named with escape sequences) are shown escaped, never obeyed. A write that fails (a full
-/// disk, a closed pipe) throws, so a command that audits what it showed records it only after
-/// the output was written.
-func emit(_ text: String) throws {
-    let shown = isatty(STDOUT_FILENO) == 1 ? Quoted.escapingControls(text, keepNewlines: true) : text
+/// Writes a command's output to stdout. Control characters from data (a lead named with escape
+/// sequences) are shown escaped, never obeyed: always in text for people, since a pipe into
+/// `less -R` or `cat` reaches a terminal too; in `data` (CSV, JSON, HTML, which keep their own
+/// rules) only when stdout is a terminal. A write that fails (a full disk, a closed pipe)
+/// throws, so a command that audits what it showed records it only after the output was written.
+func emit(_ text: String, data: Bool = false) throws {
+    let shown = !data || isatty(STDOUT_FILENO) == 1 ? Quoted.escapingControls(text, keepNewlines: true) : text
     let bytes = Array(shown.utf8)
     var written = 0
     while written < bytes.count {

@@ -58,8 +58,8 @@ struct LeadsCommand: ParsableCommand {
             let importer = try LeadImporter(settings: context.settings, clock: context.clock)
             let summary = try importer.run(path: file, options: options, db: context.db, progress: ProgressBar("import", total: 100))
             for warning in summary.warnings { note(warning.text(file: summary.fileName)) }
-            if summary.unreadableIncome > summary.warnings.count {
-                note("\(summary.fileName): \(summary.unreadableIncome - summary.warnings.count) more rows kept without an unreadable income (not listed)")
+            if summary.unreadableTotal > summary.warnings.count {
+                note("\(summary.fileName): \(summary.unreadableTotal - summary.warnings.count) more rows kept without an unreadable income, age or number of children (not listed)")
             }
             var table = Table(["outcome", ">rows"])
             table.append(["accepted", String(summary.accepted)])
@@ -71,8 +71,11 @@ struct LeadsCommand: ParsableCommand {
                     + "\(summary.fileName) from \(summary.source) (\(summary.encoding), \(summary.layout)); grades \(grades)"
             ]
             table.footer.append("accepted rows kept without their income (not an amount): \(summary.unreadableIncome)")
+            if summary.unreadableAge + summary.unreadableChildren > 0 {
+                table.footer.append("accepted rows kept without their age: \(summary.unreadableAge), without their number of children: \(summary.unreadableChildren)")
+            }
             if let rejects, summary.rejectedTotal > 0 { table.footer.append("rejected rows written to \(rejects)") }
-            try emit(try Render.output(summary, table: table, format: output.format))
+            try emit(try Render.output(summary, table: table, format: output.format), data: output.format != .table)
         }
     }
 
@@ -109,7 +112,7 @@ struct LeadsCommand: ParsableCommand {
                 "\(result.dryRun ? "dry run, nothing written: would allocate" : "allocated") \(result.allocated); left in the pool \(result.unallocated)"
                     + (reasons.isEmpty ? "" : " (\(reasons))") + "; strategy \(result.strategy), seed \(result.seed)"
             ]
-            try emit(try Render.output(result, table: table, format: output.format))
+            try emit(try Render.output(result, table: table, format: output.format), data: output.format != .table)
         }
     }
 
@@ -132,7 +135,7 @@ struct LeadsCommand: ParsableCommand {
             let table = Table(
                 [">idle", ">exhausted", ">retired", ">from leavers", ">callbacks moved", ">callbacks stuck"],
                 rows: [[result.idle, result.exhausted, result.retired, result.fromLeavers, result.callbacksMoved, result.callbacksStuck].map(String.init)])
-            try emit(try Render.output(result, table: table, format: output.format))
+            try emit(try Render.output(result, table: table, format: output.format), data: output.format != .table)
             if dryRun { note("dry run: nothing was written") }
         }
     }
@@ -169,7 +172,7 @@ struct LeadsCommand: ParsableCommand {
                     try DoNotCall.add(db, phones: numbers, source: file.map { ($0 as NSString).lastPathComponent } ?? source, clock: context.clock)
                 }
                 let table = Table([">added", ">already listed", ">leads closed"], rows: [[result.added, result.alreadyListed, result.leadsClosed].map(String.init)])
-                try emit(try Render.output(result, table: table, format: output.format))
+                try emit(try Render.output(result, table: table, format: output.format), data: output.format != .table)
             }
         }
 
@@ -187,7 +190,7 @@ struct LeadsCommand: ParsableCommand {
                     for i in entries.indices { entries[i].phone = PhoneNumber.mask(entries[i].phone) }
                 }
                 let table = Table(["phone", "added", "source"], rows: entries.map { [$0.phone, $0.addedAt, $0.source] })
-                try emit(try Render.output(entries, table: table, format: output.format))
+                try emit(try Render.output(entries, table: table, format: output.format), data: output.format != .table)
                 // Audited once the numbers were written out: a failed write exported nothing.
                 if revealPhones {
                     try context.db.transaction { db in
@@ -265,11 +268,11 @@ struct LeadsCommand: ParsableCommand {
             let story = try context.db.read { db in try LeadStory.tell(db, lead: lead, settings: context.settings, clock: context.clock) }
             let explanation = story.explanation
             if output.format == .json {
-                try emit(try Render.json(story))
+                try emit(try Render.json(story), data: true)
                 return
             }
             if output.format == .csv {
-                try emit(try Render.csv(explanation, main: "history"))
+                try emit(try Render.csv(explanation, main: "history"), data: true)
                 return
             }
             var text = """

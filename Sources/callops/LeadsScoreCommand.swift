@@ -32,7 +32,7 @@ extension LeadsCommand {
                 let card = try LeadScoring(settings: context.settings, clock: context.clock)
                     .train(context.db, options: .init(since: since, holdout: holdout, seed: seed))
                 if output.format == .json {
-                    try emit(try Render.json(card))
+                    try emit(try Render.json(card), data: true)
                     return
                 }
                 if output.format == .csv {
@@ -76,7 +76,7 @@ extension LeadsCommand {
                 let table = Table([">model", ">scored", ">mean score"], rows: [[
                     String(result.modelID), String(result.scored), result.meanScore.map { String(format: "%.4f", $0) } ?? "-",
                 ]])
-                try emit(try Render.output(result, table: table, format: output.format))
+                try emit(try Render.output(result, table: table, format: output.format), data: output.format != .table)
             }
         }
     }

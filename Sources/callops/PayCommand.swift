@@ -112,7 +112,7 @@ struct PayCommand: ParsableCommand {
             let table = CallOpsCore.Table(["agent", "name", "team", "rank", ">quarter FYC", ">keep", ">next rank", "verdict"], rows: rows.map {
                 [$0.agentCode, $0.name, $0.team, $0.tier.rawValue, $0.quarterFYC.description, $0.keep.description, $0.next?.description ?? "-", $0.verdict.rawValue]
             })
-            try emit(try Render.output(rows, table: table, format: output.format))
+            try emit(try Render.output(rows, table: table, format: output.format), data: output.format != .table)
         }
     }
 }

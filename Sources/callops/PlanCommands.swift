@@ -126,12 +126,12 @@ extension PlanCommand {
                                    targetSales: targetSales, leadsPerSale: leads!, leadsSource: leadsSource, funnel: rules.leadFunnel)
             }
             switch output.format {
-            case .json: try emit(try Render.json(plan))
+            case .json: try emit(try Render.json(plan), data: true)
             case .csv, .table:
                 let table = CallOpsCore.Table(["class", ">customers", ">contacts a year", ">yearly contacts"], rows: plan.classes.map {
                     [$0.name, String($0.customers), Render.number($0.contactsPerYear), Render.number($0.yearlyContacts, digits: 0)]
                 } + [["all", "", "", Render.number(plan.yearlyContacts, digits: 0)]])
-                if output.format == .csv { try emit(try Render.csv(plan, main: "classes")); return }
+                if output.format == .csv { try emit(try Render.csv(plan, main: "classes"), data: true); return }
                 try emit(table.rendered() + """
 
                     contacts an agent makes a year: \(Render.number(plan.contactsPerAgentYear, digits: 0)) (\(plan.contactsSource))

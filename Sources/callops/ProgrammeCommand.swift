@@ -79,7 +79,7 @@ extension CustomersCommand {
                  step($0.steps.care), step($0.steps.touches), step($0.steps.attempts), String($0.steps.referrals.done) + ($0.steps.referrals.required > 0 ? "/\($0.steps.referrals.required)" : ""),
                  $0.complete ? "yes" : "no", $0.overdue.map(\.rawValue).joined(separator: " ")]
             })
-            try emit(try Render.output(rows, table: table, format: output.format))
+            try emit(try Render.output(rows, table: table, format: output.format), data: output.format != .table)
         }
     }
 }

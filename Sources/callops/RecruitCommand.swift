@@ -85,7 +85,7 @@ struct RecruitCommand: ParsableCommand {
             let table = CallOpsCore.Table(["id", "name", "channel", "stage", "since", ">days", "dropped", "reason", "agent"], rows: list.map {
                 [String($0.id), $0.name, $0.channel, $0.stage, $0.since, String($0.daysInStage), $0.dropped ?? "", $0.dropReason ?? "", $0.agentCode ?? ""]
             })
-            try emit(try Render.output(list, table: table, format: output.format))
+            try emit(try Render.output(list, table: table, format: output.format), data: output.format != .table)
         }
     }
 
@@ -118,7 +118,9 @@ struct RecruitCommand: ParsableCommand {
                     [f.channel, s.stage, String(s.reached), Render.percent(s.conversion), String(s.now), s.averageDays.map { Render.number($0) } ?? "-"]
                 } + [[f.channel, "dropped", String(f.dropped), "", "", ""]]
             })
-            try output.present(global: global, funnels, text: table.rendered)
+            // CSV is the funnel itself, one row per channel and stage (the channel's dropped count
+            // stays in JSON and the workbook's other sheet).
+            try output.present(global: global, funnels, main: "stages", text: table.rendered)
         }
     }
 }

@@ -25,7 +25,7 @@ extension CustomersCommand {
                     try Referrals(settings: context.settings, clock: context.clock).add(db, customer: customer, name: name, phone: phone, note: note)
                 }
                 let table = Table(["lead", "agent", "referred by"], rows: [[String(result.leadID), result.agentCode, String(result.referredBy)]])
-                try emit(try Render.output(result, table: table, format: output.format))
+                try emit(try Render.output(result, table: table, format: output.format), data: output.format != .table)
             }
         }
     }

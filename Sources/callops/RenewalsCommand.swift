@@ -34,7 +34,7 @@ struct RenewalsCommand: ParsableCommand {
         func run() throws {
             let context = try global.readingContext()
             let late = try context.db.read { db in try Renewals(settings: context.settings, clock: context.clock).lateDeliveries(db) }
-            try emit(try Render.output(late, table: lateTable(late), format: output.format))
+            try emit(try Render.output(late, table: lateTable(late), format: output.format), data: output.format != .table)
         }
     }
 
@@ -61,7 +61,7 @@ struct RenewalsCommand: ParsableCommand {
             if lapsed > 0 && output.format == .table {
                 try emit("\(lapsed) policies lapsed (a premium unpaid past its \(context.settings.renewals.graceDays)-day grace; the nightly run records it)\n")
             }
-            try emit(try Render.output(due, table: dueTable(due), format: output.format))
+            try emit(try Render.output(due, table: dueTable(due), format: output.format), data: output.format != .table)
         }
     }
 
@@ -76,7 +76,7 @@ struct RenewalsCommand: ParsableCommand {
         func run() throws {
             let context = try global.context()
             guard let money = Money(parsingYuan: amount), money.fen > 0 else {
-                throw CallOpsError.invalidValue(field: "--amount", value: amount, expected: "an amount in yuan above 0, such as 150 or 150.50")
+                throw CallOpsError.invalidValue(field: "--amount", value: amount, expected: "an amount in yuan above 0 and up to 100,000,000 with at most 2 decimals (fen), such as 150 or 150.50")
             }
             let day = try date.map { try parseDay($0, option: "--date") }
             let done = try context.db.transaction { db in

@@ -53,17 +53,19 @@ struct ReportOutputOption: ParsableArguments {
             let tables = DataTable.tables(of: try EncodedValue.of(value)) + extra
             return Staged(file: try OutputFile.stage(to: out!, option: "--out", database: global.databasePath, inputs: inputs) { path in
                 try ReportWorkbook.write(tables, charts: charts, to: path)
-            }, text: nil)
+            }, text: nil, data: true)
         }
-        guard let out else { return Staged(file: nil, text: output) }
+        guard let out else { return Staged(file: nil, text: output, data: format != .table) }
         return Staged(file: try OutputFile.stage(output, to: out, option: "--out", database: global.databasePath, inputs: inputs, bom: format == .csv),
-                      text: nil)
+                      text: nil, data: true)
     }
 
     /// A report ready to land: a file written beside its place, or text for stdout.
     struct Staged {
         let file: OutputFile?
         let text: String?
+        /// CSV or JSON: control characters stay as they are unless stdout is a terminal (`emit`).
+        let data: Bool
 
         /// Renames the file into place (nothing for stdout), keeping the file it replaces until
         /// `settle` (the transaction committed) or `revert` (it failed).
@@ -77,17 +79,17 @@ struct ReportOutputOption: ParsableArguments {
 
         /// Prints the text, or notes the file written.
         func show() throws {
-            if let file { note("wrote \(file.path)") } else if let text { try emit(text) }
+            if let file { note("wrote \(file.path)") } else if let text { try emit(text, data: data) }
         }
     }
 
     /// Prints `text`, or writes it to `out` (a CSV file for people with a BOM first).
-    static func deliver(_ text: String, to out: String?, csv: Bool, global: GlobalOptions) throws {
+    static func deliver(_ text: String, to out: String?, csv: Bool, data: Bool, global: GlobalOptions) throws {
         if let out {
             try OutputFile.write(text, to: out, option: "--out", database: global.databasePath, inputs: global.configPath.map { [$0] } ?? [], bom: csv)
             note("wrote \(out)")
         } else {
-            try emit(text)
+            try emit(text, data: data)
         }
     }
 

@@ -50,7 +50,7 @@ struct RosterCommand: ParsableCommand {
                 table.footer.append("other agents who left: \(released.fromLeavers) leads back to the pool, \(released.callbacksMoved) callbacks moved to a teammate"
                     + (released.callbacksStuck > 0 ? ", \(released.callbacksStuck) callbacks to the pool (no teammate with room)" : ""))
             }
-            try emit(try Render.output(summary, table: table, format: output.format))
+            try emit(try Render.output(summary, table: table, format: output.format), data: output.format != .table)
         }
     }
 
@@ -126,7 +126,7 @@ struct RosterCommand: ParsableCommand {
             }
             let utilisation = seats.seats == 0 ? "-" : Render.percent(Double(seats.occupied) / Double(seats.seats))
             table.footer = ["\(lines.count) agents; seats \(seats.occupied)/\(seats.seats) occupied (\(utilisation))"]
-            try emit(try Render.output(lines, table: table, format: output.format))
+            try emit(try Render.output(lines, table: table, format: output.format), data: output.format != .table)
         }
     }
 
@@ -156,7 +156,7 @@ struct RosterCommand: ParsableCommand {
             var table = Table(["month", "tier", "source", "why", "as of"])
             for line in lines { table.append([line.month, line.tier, line.source, line.why, line.asOf]) }
             table.footer = ["\(lines.count) months recorded for \(agent)"]
-            try emit(Render.output(lines, table: table, format: output.format))
+            try emit(Render.output(lines, table: table, format: output.format), data: output.format != .table)
         }
     }
 

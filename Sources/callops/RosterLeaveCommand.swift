@@ -37,7 +37,7 @@ extension RosterCommand {
                     + "\(result.callbacksMoved) callbacks moved" + (result.callbacksToPool > 0 ? ", \(result.callbacksToPool) callbacks to the pool" : "")
                     + ", \(result.customersHandedOver.count) customers handed over (seed \(result.seed))"
             ]
-            try emit(try Render.output(result, table: table, format: output.format))
+            try emit(try Render.output(result, table: table, format: output.format), data: output.format != .table)
         }
     }
 }

@@ -54,7 +54,7 @@ struct SeatsCommand: ParsableCommand {
                 try ReportOutputOption.writeWorkbook(report.workbookTables(), charts: report.workbookCharts, to: out!, global: global)
                 return
             }
-            try ReportOutputOption.deliver(text, to: out, csv: format == .csv, global: global)
+            try ReportOutputOption.deliver(text, to: out, csv: format == .csv, data: format != .table, global: global)
         }
     }
 }
@@ -98,7 +98,7 @@ struct PlanCommand: ParsableCommand {
                 ["proposals", String(targets.monthlyProposals), "", ""],
                 ["effective calls", String(targets.monthlyEffectiveCalls), String(targets.weeklyEffectiveCalls), String(targets.dailyEffectiveCalls)],
             ])
-            try emit(try Render.output(targets, table: table, format: output.format))
+            try emit(try Render.output(targets, table: table, format: output.format), data: output.format != .table)
         }
     }
 }

@@ -33,7 +33,10 @@ public struct CustomerClass: Equatable, Sendable {
 /// `callops plan sizing`: seats from the year's contacts (seed 004's five steps), leads to buy
 /// from the sales target (seed 003's funnel).
 public struct SizingPlan: Encodable, Equatable, Sendable {
-    public struct ClassLine: Encodable, Equatable, Sendable {
+    public struct ClassLine: TabularRow, Equatable, Sendable {
+        /// The columns of a plan with no customer classes (its CSV keeps its header).
+        public static var blank: ClassLine { ClassLine(name: "", customers: 0, contactsPerYear: 0, yearlyContacts: 0) }
+
         public var name: String
         public var customers: Int
         public var contactsPerYear: Double

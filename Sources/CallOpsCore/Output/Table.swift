@@ -21,8 +21,12 @@ public struct Table: Sendable, Equatable {
 
     public mutating func append(_ row: [String]) { rows.append(row) }
 
-    /// The table aligned for a terminal, counting CJK characters as two columns.
+    /// The table aligned for a terminal, counting CJK characters as two columns. Control
+    /// characters from data are escaped (`\x1B`) before the columns are measured, so a name
+    /// with an escape sequence neither acts on a terminal nor shifts the columns.
     public func rendered() -> String {
+        let columns = columns.map { Quoted.escapingControls($0) }
+        let rows = rows.map { $0.map { Quoted.escapingControls($0) } }
         var widths = columns.map(Self.displayWidth)
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count {
