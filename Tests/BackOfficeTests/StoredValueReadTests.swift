@@ -56,6 +56,22 @@ import Testing
         }
     }
 
+    /// Audit defect: a text amount on a pay line crashed `pay slip` (GRDB's try!) and read as 0
+    /// in the seat report's pay cost.
+    @Test func textPayAmountIsNamedNotACrash() throws {
+        let db = try center()
+        let damage = "INSERT INTO pay_run (month, status, run_at, total_fen) VALUES ('2026-10', 'draft', '2026-11-01T00:00:00', 100);"
+            + "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail) VALUES ('2026-10', 1, 'base', 100, 'd');"
+            + "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail) VALUES ('2026-10', 1, 'base', 'abc', 'd')"
+        let clock = try Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        try expectNamed(db, damage: damage, table: "pay_line", column: "amount_fen", value: "abc") { db in
+            _ = try PayRun(settings: settings, clock: clock).slip(db, agent: "A001", month: CivilDay("2026-10-01")!)
+        }
+        try expectNamed(db, damage: damage, table: "pay_line", column: "amount_fen", value: "abc") { db in
+            _ = try PayCost.perAgent(db, from: CivilDay("2026-10-01")!, through: CivilDay("2026-10-31")!)
+        }
+    }
+
     @Test func campaignBadValuesAreNamed() throws {
         let db = try center()
         let insert = "INSERT INTO campaign (code, name, metric, from_day, to_day, team_id, tiers) VALUES ('C1', 'c', 'premium', "

@@ -193,14 +193,17 @@ public struct PayRun {
             let finalMonth = try StoredValue.month(final, table: "pay_run", column: "month", id: final)
             let recomputed = try compute(db, month: finalMonth.firstDay, basis: basis)
             let paid = try Row.fetchAll(db, sql: """
-                SELECT pay_line.agent_id, SUM(pay_line.amount_fen) AS paid, MIN(pay_line.id) AS id FROM pay_line
+                SELECT pay_line.agent_id, SUM(pay_line.amount_fen) AS paid, MIN(pay_line.id) AS id,
+                       MIN(CASE WHEN typeof(pay_line.amount_fen) <> 'integer' THEN pay_line.id END) AS bad_id FROM pay_line
                 JOIN pay_run ON pay_run.month = pay_line.month AND pay_run.status = 'final'
                 WHERE (pay_line.month = ? AND pay_line.for_month IS NULL) OR pay_line.for_month = ?
                 GROUP BY pay_line.agent_id
                 """, arguments: [final, final])
             let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
             var owed: [String: Int64] = Dictionary(uniqueKeysWithValues: try paid.compactMap { row in
-                codes[try StoredValue.int64(row, "agent_id", table: "pay_line")].map { ($0, -(row["paid"] as Int64)) }
+                try PayCost.badAmount(db, row)
+                let paid = try StoredValue.int64(row, "paid", table: "pay_line")
+                return codes[try StoredValue.int64(row, "agent_id", table: "pay_line")].map { ($0, -paid) }
             })
             for statement in recomputed {
                 owed[statement.agentCode, default: 0] += PayPlan.total(statement.lines.filter { $0.kind != .adjustment }).fen
@@ -331,8 +334,8 @@ public struct PayRun {
         let agent = try Roster.agent(db, code: code)
         let lines = try Row.fetchAll(db, sql: "SELECT id, kind, amount_fen, detail, for_month FROM pay_line WHERE month = ? AND agent_id = ? ORDER BY id",
                                      arguments: [first.monthText, agent.id]).map {
-            PayLine(kind: try StoredValue.enum(PayLineKind.self, $0["kind"], table: "pay_line", column: "kind", id: $0["id"] as Int64),
-                    amount: Money(fen: $0["amount_fen"]), detail: $0["detail"], forMonth: $0["for_month"])
+            PayLine(kind: try StoredValue.enum(PayLineKind.self, $0["kind"], table: "pay_line", column: "kind", id: try StoredValue.int64($0, "id", table: "pay_line")),
+                    amount: Money(fen: try StoredValue.int64($0, "amount_fen", table: "pay_line")), detail: $0["detail"], forMonth: $0["for_month"])
         }
         // The rank and days the month was paid on; an agent with only adjustments has none stored.
         // A final run keeps the rank it paid; a draft shows the rank the tier rule gives now, the
