@@ -248,13 +248,13 @@ public struct PayRun {
         return PayRunResult(month: first.monthText, status: finalize ? "final" : "draft", statements: statements, variableShare: share, outsideBand: outside)
     }
 
-    /// The day a month's rank is taken on: its last day, whenever the run happens. SPEC section
-    /// 4 derives the tier for a day from the last complete month before it, which for every day
-    /// of the month is the month before, so the last day only decides `new` (the first 30 days)
-    /// and a review's rank "from its month on"; the clock must not (a draft mid-month and the
-    /// final run after it pay the same base).
+    /// The day a month's rank is taken on: its last day once the month is over, else today.
+    /// SPEC section 4: one tier for an agent and a day in every command, so a draft for a month
+    /// still running shows the tier roster list, the seat report and allocation show today (a
+    /// new hire still in the first 30 days is `new`), and records it as of today, never a
+    /// future day; the run after the month ends ranks it on its last day.
     func rankDay(_ first: CivilDay) -> CivilDay {
-        first.adding(months: 1).adding(days: -1)
+        min(first.adding(months: 1).adding(days: -1), clock.civilToday)
     }
 
     /// What an agent's month is judged on besides the sales.
