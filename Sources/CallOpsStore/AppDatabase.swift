@@ -419,9 +419,20 @@ public final class AppDatabase: Sendable {
             problems.append("integrity_check could not finish: \(Self.sqliteMessage(error))")
         }
         do {
-            let fk = try inspect { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
-            problems += fk.prefix(limit).map { "foreign key broken in \(StoredValue.text($0, "table")) row \(StoredValue.text($0, "rowid"))" }
-            if fk.count > limit { problems.append("(\(fk.count - limit) more broken foreign keys not shown)") }
+            // foreign_key_check names the table, the row, the parent and the key's number;
+            // foreign_key_list maps that number to the child's columns, so the line names them.
+            let fk = try inspect { db in
+                try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").prefix(limit + 1).map { row -> String in
+                    let table = StoredValue.text(row, "table"), parent = StoredValue.text(row, "parent")
+                    let fkid = Int64.fromDatabaseValue(row["fkid"] as DatabaseValue)
+                    let columns = try Row.fetchAll(db, sql: "SELECT * FROM pragma_foreign_key_list(?)", arguments: [table])
+                        .filter { Int64.fromDatabaseValue($0["id"] as DatabaseValue) == fkid }.map { StoredValue.text($0, "from") }
+                    let column = columns.isEmpty ? "" : ", column \(columns.joined(separator: ", "))"
+                    return "foreign key broken in \(table) row \(StoredValue.text(row, "rowid"))\(column): no such row in table \(parent)"
+                }
+            }
+            problems += fk.prefix(limit)
+            if fk.count > limit { problems.append("(more broken foreign keys not shown)") }
         } catch {
             problems.append("foreign_key_check could not finish: \(Self.sqliteMessage(error))")
         }
