@@ -23,7 +23,17 @@ extension LeadDataSchema {
         StoredValue.badIntegers(table: "lead", column: "locked_agent_id", nullable: true),
         StoredValue.badIntegers(table: "lead", column: "referred_by", nullable: true),
         StoredValue.badIntegers(table: "lead", column: "propensity_model_id", nullable: true),
-        StoredValue.badIntegers(table: "lead", column: "age", nullable: true),
+        StoredValue.outOfRange(table: "lead", column: "age", range: 0...150, nullable: true),
+        // The queue and `leads why` compare these times as text in SQL: a malformed one
+        // silently moves a lead out of the queue, so check names it.
+        StoredValue.badTimes(table: "lead", column: "next_due_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "callback_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "last_attempt_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "assigned_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "effective_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "interested_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "closed_at", nullable: true),
+        StoredValue.badTimes(table: "dnc", column: "added_at", key: "phone"),
         StoredValue.badIntegers(table: "lead", column: "children", nullable: true),
         StoredValue.badIntegers(table: "lead", column: "married", nullable: true),
         StoredValue.outOfRange(table: "lead", column: "attempts", range: StoredValue.countRange),
