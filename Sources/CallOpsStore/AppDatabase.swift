@@ -60,6 +60,11 @@ public final class AppDatabase: Sendable {
         let kind: DatabaseFile
         do {
             kind = try DatabaseFile.probe(path)
+        } catch let refusal as CallOpsError {
+            // Another application's WAL file: the probe's read-only connection (closed now)
+            // made a -wal and a 32 KB -shm it cannot remove; they are this run's, so they go.
+            sideFiles.removeCreatedAfterRefusal()
+            throw refusal
         } catch {
             sideFiles.removeUnused()
             throw error
@@ -142,7 +147,8 @@ public final class AppDatabase: Sendable {
             sideFiles.removeUnused()
             throw Self.explain(error, path: path, busyWait: waitBudget)
         } catch let refusal as CallOpsError {
-            sideFiles.removeUnused()
+            // The queue is closed by now (it did not outlive the failed open).
+            sideFiles.removeCreatedAfterRefusal()
             throw refusal
         } catch let pending as PendingMigrations {
             guard FileManager.default.isWritableFile(atPath: path) else {

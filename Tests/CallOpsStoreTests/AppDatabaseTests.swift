@@ -134,3 +134,30 @@ func temporaryFolder() throws -> URL {
         #expect(row["v"] as String? == "" && row["n"] as Int? == 7)
     }
 }
+
+/// Audit defect: a SQLite file of another application in WAL mode was refused byte for byte,
+/// but the probe's read-only connection left a -wal and a 32 KB -shm beside it.
+@Suite struct ForeignWALFileTests {
+    @Test func aRefusedForeignWALFileLeavesNoSideFiles() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("w.sqlite").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try queue.writeWithoutTransaction { db in
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "CREATE TABLE t (x)")
+            }
+            try queue.close()
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal") && !FileManager.default.fileExists(atPath: path + "-shm"))
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let schema = [Migration("test.v1") { db in try db.execute(sql: "CREATE TABLE thing (id INTEGER PRIMARY KEY)") }]
+        for access in [AppDatabase.Access.readOnly, .readWrite, .create] {
+            #expect(throws: CallOpsError.self) { _ = try AppDatabase.open(path: path, schema: schema, access: access) }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+            let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+            #expect(left == ["w.sqlite"], "\(access): \(left)")
+        }
+    }
+}
