@@ -81,6 +81,22 @@ import Testing
         #expect(problems.contains { $0.contains("agent row 1, column team_id") && $0.contains("table team") }, "\(problems)")
     }
 
+    /// Audit defect: money stored as text (or a blob, or a fraction) read as 0 through SQL SUM,
+    /// and a malformed sold_at dropped the sale: pay, the seat report and standings showed lower
+    /// figures with rc 0. The guard they call first names the row and column.
+    @Test func theAggregateGuardNamesTextMoneyAndABadSaleDay() throws {
+        let day = try center()
+        try day.db.read { db in try Sales.verifyAggregatedColumns(db) }
+        for (change, column) in [("premium_fen = 'abc'", "premium_fen"), ("premium_fen = x'00ff'", "premium_fen"), ("premium_fen = 400.5", "premium_fen"),
+                                 ("commission_fen = 'abc'", "commission_fen"), ("sold_at = 'yesterday'", "sold_at")] {
+            let original = try day.db.read { db in try Row.fetchOne(db, sql: "SELECT premium_fen, commission_fen, sold_at FROM policy WHERE id = 1")! }
+            try damage(day, "UPDATE policy SET \(change) WHERE id = 1")
+            expectNamed("policy", column, change) { try day.db.read { db in try Sales.verifyAggregatedColumns(db) } }
+            try damage(day, "UPDATE policy SET premium_fen = \(original["premium_fen"] as Int64), commission_fen = \(original["commission_fen"] as Int64), sold_at = '\(original["sold_at"] as String)' WHERE id = 1")
+        }
+        try day.db.read { db in try Sales.verifyAggregatedColumns(db) }
+    }
+
     @Test func textInPolicyAgentIsNamedByEveryReader() throws {
         let day = try center()
         #expect(try checkLines(day).isEmpty)

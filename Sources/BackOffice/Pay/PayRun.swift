@@ -272,6 +272,7 @@ public struct PayRun {
     func compute(_ db: Database, month first: CivilDay, basis: [Int64: Basis]?) throws -> [PayStatement] {
         let next = first.adding(months: 1)
         let last = next.adding(days: -1)
+        try Sales.verifyAggregatedColumns(db)  // SUM reads a text amount as 0: the named error instead
         let sold = try Sales.commissionSold(db, from: first.description, to: next.description)
         let clawed = try Sales.commissionCancelled(db, from: first.description, to: next.description)
         let persistency = try Renewals(settings: settings, clock: clock).persistency(db, month: first)
@@ -352,6 +353,7 @@ public struct PayRun {
     /// free-look cancellations) against each rank's thresholds.
     public func review(_ db: Database, quarter first: CivilDay) throws -> [ReviewRow] {
         let next = first.adding(months: 3)
+        try Sales.verifyAggregatedColumns(db)
         let fyc = try Sales.commissionKept(db, from: first.description, to: next.description)
         let agents = try Roster.agents(db).filter { $0.status != .left }
         // The rank held at the quarter's end (today for a quarter in progress) is what is reviewed.
