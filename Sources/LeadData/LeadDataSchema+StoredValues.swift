@@ -34,6 +34,7 @@ extension LeadDataSchema {
         StoredValue.badTimes(table: "lead", column: "interested_at", nullable: true),
         StoredValue.badTimes(table: "lead", column: "closed_at", nullable: true),
         StoredValue.badTimes(table: "dnc", column: "added_at", key: "phone"),
+        StoredValue.badValues(["warm", "referral", "cold"], table: "lead", column: "class"),
         StoredValue.badIntegers(table: "lead", column: "children", nullable: true),
         StoredValue.badIntegers(table: "lead", column: "married", nullable: true),
         StoredValue.outOfRange(table: "lead", column: "attempts", range: StoredValue.countRange),
@@ -42,10 +43,23 @@ extension LeadDataSchema {
         badNumbers(table: "lead", column: "propensity"),
         StoredValue.badIntegers(table: "lead_ledger", column: "agent_id", nullable: true),
         StoredValue.badIntegers(table: "allocation_grant", column: "agent_id"),
+        badJSON(table: "allocation_grant", column: "lead_ids", expected: "a JSON array of lead ids"),
+        badJSON(table: "lead_model", column: "model", expected: "a scoring model (JSON)"),
+        badJSON(table: "lead_model", column: "card", expected: "a model card (JSON)"),
         badNumbers(table: "lead_model", column: "auc"),
         badNumbers(table: "lead_model", column: "grade_auc"),
     ] + ["rows", "accepted", "missing_phone", "invalid_phone", "duplicate_in_file", "duplicate_existing", "dnc", "out_of_age_range", "malformed_row"].map {
         StoredValue.outOfRange(table: "lead_batch", column: $0, range: StoredValue.countRange)
+    }
+
+    /// `callops check` lines for a text column that must hold valid JSON (json_each and the
+    /// scoring decode it; SQLite's own error would name no row).
+    static func badJSON(table: String, column: String, expected: String) -> Invariant {
+        Invariant("\(table).\(column) holds valid JSON", violationsSQL: """
+            SELECT '\(table) row ' || id || ', column \(column): "' || substr(COALESCE(\(column), 'NULL'), 1, 40) || '" is not \(expected)'
+            FROM \(table)
+            WHERE \(column) IS NULL OR NOT json_valid(\(column))
+            """)
     }
 
     /// `callops check` lines for a nullable REAL column holding text or a blob (a fraction from 0 to 1).
