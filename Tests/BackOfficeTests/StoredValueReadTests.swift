@@ -72,6 +72,26 @@ import Testing
         }
     }
 
+    /// Audit: the tier's FYC is a SUM over policy.commission_fen: text read as 0 (a lower tier),
+    /// a fraction trapped GRDB. Now the named policy error (FollowUp's check lists the column).
+    @Test func aTextCommissionIsNamedByTheTierResolver() throws {
+        let db = try center()
+        try db.transaction(dryRun: true) { db in
+            try db.execute(sql: "PRAGMA defer_foreign_keys = ON; PRAGMA ignore_check_constraints = ON")
+            defer { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") }
+            for commission in ["'abc'", "400.5"] {
+                try db.execute(sql: """
+                    DELETE FROM policy;
+                    INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, commission_fen, mode, insured, status, sold_at, next_due_on, renewals_paid)
+                    VALUES (1, 1, 'ACC01', 'accident', 100000, \(commission), 'annual', 'self', 'active', '2026-11-10', NULL, 0)
+                    """)
+                #expect { try Roster.tiers(db, on: CivilDay("2026-12-05")!, rules: settings.roster) } throws: { error in
+                    (error as? StoredValueError).map { $0.table == "policy" && $0.column == "commission_fen" } ?? false
+                }
+            }
+        }
+    }
+
     @Test func campaignBadValuesAreNamed() throws {
         let db = try center()
         let insert = "INSERT INTO campaign (code, name, metric, from_day, to_day, team_id, tiers) VALUES ('C1', 'c', 'premium', "

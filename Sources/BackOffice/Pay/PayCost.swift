@@ -45,7 +45,7 @@ public enum PayCost {
             let amount = try StoredValue.int64(row, "total", table: "pay_line")
             var cost = result[agent] ?? AgentPayCost()
             cost.amount += Money(fen: Int64((Double(amount) * share).rounded()))
-            cost.includesDraft = cost.includesDraft || (row[3] as String) == "draft"
+            cost.includesDraft = try cost.includesDraft || StoredValue.value(String.self, row, "status", table: "pay_run", expected: "draft or final") == "draft"
             result[agent] = cost
         }
         return result
