@@ -419,7 +419,15 @@ public final class AppDatabase: Sendable {
         var problems: [String] = []
         do {
             let rows = try inspect { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") }.filter { $0 != "ok" }
-            problems += rows.prefix(limit)
+            // "CHECK constraint failed in lead" names no row: each such line is replaced by the
+            // rows and columns that fail the table's CHECKs (the plain line when none is found).
+            problems += try rows.prefix(limit).flatMap { line -> [String] in
+                let prefix = "CHECK constraint failed in "
+                guard line.hasPrefix(prefix) else { return [line] }
+                let table = String(line.dropFirst(prefix.count))
+                let named = (try? inspect { db in try CheckConstraints.failing(db, table: table, limit: limit) }) ?? []
+                return named.isEmpty ? [line] : named
+            }
             if rows.count > limit { problems.append("(more integrity_check findings not shown)") }
         } catch {
             problems.append("integrity_check could not finish: \(Self.sqliteMessage(error))")
