@@ -60,6 +60,11 @@ public final class AppDatabase: Sendable {
         let kind: DatabaseFile
         do {
             kind = try DatabaseFile.probe(path)
+        } catch let refusal as CallOpsError {
+            // Another application's WAL file: the probe's read-only connection (closed now)
+            // made a -wal and a 32 KB -shm it cannot remove; they are this run's, so they go.
+            sideFiles.removeCreatedAfterRefusal()
+            throw refusal
         } catch {
             sideFiles.removeUnused()
             throw error
@@ -151,7 +156,8 @@ public final class AppDatabase: Sendable {
             sideFiles.removeUnused()
             throw Self.explain(error, path: path, busyWait: waitBudget)
         } catch let refusal as CallOpsError {
-            sideFiles.removeUnused()
+            // The queue is closed by now (it did not outlive the failed open).
+            sideFiles.removeCreatedAfterRefusal()
             throw refusal
         } catch let pending as PendingMigrations {
             guard DatabaseFile.isWritableHere(path) else {
@@ -463,16 +469,35 @@ public final class AppDatabase: Sendable {
         var problems: [String] = []
         do {
             let rows = try inspect { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") }.filter { $0 != "ok" }
-            problems += rows.prefix(limit)
+            // "CHECK constraint failed in lead" names no row: each such line is replaced by the
+            // rows and columns that fail the table's CHECKs (the plain line when none is found).
+            problems += try rows.prefix(limit).flatMap { line -> [String] in
+                let prefix = "CHECK constraint failed in "
+                guard line.hasPrefix(prefix) else { return [line] }
+                let table = String(line.dropFirst(prefix.count))
+                let named = (try? inspect { db in try CheckConstraints.failing(db, table: table, limit: limit) }) ?? []
+                return named.isEmpty ? [line] : named
+            }
             if rows.count > limit { problems.append("(more integrity_check findings not shown)") }
         } catch {
             try rethrowUnlessDamage(error)
             problems.append("integrity_check could not finish: \(Self.sqliteMessage(error))")
         }
         do {
-            let fk = try inspect { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
-            problems += fk.prefix(limit).map { "foreign key broken in \(StoredValue.text($0, "table")) row \(StoredValue.text($0, "rowid"))" }
-            if fk.count > limit { problems.append("(\(fk.count - limit) more broken foreign keys not shown)") }
+            // foreign_key_check names the table, the row, the parent and the key's number;
+            // foreign_key_list maps that number to the child's columns, so the line names them.
+            let fk = try inspect { db in
+                try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").prefix(limit + 1).map { row -> String in
+                    let table = StoredValue.text(row, "table"), parent = StoredValue.text(row, "parent")
+                    let fkid = Int64.fromDatabaseValue(row["fkid"] as DatabaseValue)
+                    let columns = try Row.fetchAll(db, sql: "SELECT * FROM pragma_foreign_key_list(?)", arguments: [table])
+                        .filter { Int64.fromDatabaseValue($0["id"] as DatabaseValue) == fkid }.map { StoredValue.text($0, "from") }
+                    let column = columns.isEmpty ? "" : ", column \(columns.joined(separator: ", "))"
+                    return "foreign key broken in \(table) row \(StoredValue.text(row, "rowid"))\(column): no such row in table \(parent)"
+                }
+            }
+            problems += fk.prefix(limit)
+            if fk.count > limit { problems.append("(more broken foreign keys not shown)") }
         } catch {
             try rethrowUnlessDamage(error)
             problems.append("foreign_key_check could not finish: \(Self.sqliteMessage(error))")

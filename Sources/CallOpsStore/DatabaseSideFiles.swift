@@ -33,6 +33,15 @@ struct DatabaseSideFiles {
         unlink(path + "-wal")
     }
 
+    /// Removes the side files this run created after it refused the file (a SQLite file of
+    /// another application, in WAL mode): the connection is closed, the -wal holds nothing, so
+    /// the -shm (32 KB once a WAL connection read) is this run's own index, not in use.
+    func removeCreatedAfterRefusal() {
+        guard !hadWAL, !hadSHM, let wal = size(path + "-wal"), wal == 0 else { return }
+        unlink(path + "-shm")
+        unlink(path + "-wal")
+    }
+
     private func size(_ file: String) -> Int64? {
         var info = stat()
         return stat(file, &info) == 0 ? Int64(info.st_size) : nil

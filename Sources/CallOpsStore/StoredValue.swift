@@ -272,6 +272,17 @@ extension StoredValue {
             WHERE \(nullable ? "\(column) IS NOT NULL AND " : "")(\(column) IS NULL OR \(column) NOT IN (\(list)))
             """)
     }
+
+    /// `callops check` lines for a text column whose values are outside `known` (a column the
+    /// schema's CHECK limits but no enum reads: an outside tool can write past the CHECK).
+    public static func badValues(_ known: [String], table: String, column: String, key: String = "id") -> Invariant {
+        let list = known.map { "'\($0)'" }.joined(separator: ", ")
+        return Invariant("\(table).\(column) holds known values", violationsSQL: """
+            SELECT '\(table) row ' || \(key) || ', column \(column): "' || COALESCE(\(column), 'NULL') || '" is not one of \(known.joined(separator: ", "))'
+            FROM \(table)
+            WHERE \(column) IS NULL OR \(column) NOT IN (\(list))
+            """)
+    }
 }
 
 /// Reads for the columns of grouped queries and for text and optional columns: the same named

@@ -105,6 +105,12 @@ public struct NextCallQueue {
             let stage = try StoredValue.enum(Stage.self, lead.stage, table: "lead", column: "stage", id: lead.id)
             let followUps = try StoredValue.checked(lead.followUps, in: 0...InputRange.maximumCount, table: "lead", column: "follow_ups", id: lead.id)
             let coming: Int? = stage == .new ? nil : followUps + 1
+            // The times below are compared as text: a malformed one (2026-13-45, "yesterday")
+            // would silently drop the lead, so it is the named error instead.
+            for (column, value) in [("callback_at", lead.callbackAt), ("next_due_at", lead.nextDueAt),
+                                    ("last_attempt_at", lead.lastAttemptAt), ("assigned_at", lead.assignedAt)] {
+                if let value { _ = try StoredValue.time(value, clock: clock, table: "lead", column: column, id: lead.id) }
+            }
             let neverCalledSinceAssigned = lead.lastAttemptAt == nil || lead.lastAttemptAt! < (lead.assignedAt ?? "")
             if let callback = lead.callbackAt {
                 guard callback <= now else { continue }

@@ -58,6 +58,13 @@ public enum AllocationGrants {
     /// Distinct leads given to each agent over [from, to).
     static func distinctLeads(_ db: Database, from: String, to: String) throws -> [Int64: Int] {
         var result: [Int64: Int] = [:]
+        // json_each on a malformed list fails with SQLite's "malformed JSON" and the query's
+        // text: the named error instead.
+        if let bad = try Row.fetchOne(db, sql: "SELECT id, lead_ids FROM allocation_grant WHERE at >= ? AND at < ? AND NOT json_valid(lead_ids) LIMIT 1",
+                                      arguments: [from, to]) {
+            throw StoredValueError(table: "allocation_grant", row: StoredValue.text(bad, "id"), column: "lead_ids",
+                                   value: StoredValue.text(bad, "lead_ids"), expected: "a JSON array of lead ids")
+        }
         for row in try Row.fetchAll(db, sql: """
             SELECT g.agent_id, COUNT(DISTINCT j.value), MIN(g.id) AS id FROM allocation_grant AS g, json_each(g.lead_ids) AS j
             WHERE g.at >= ? AND g.at < ? GROUP BY g.agent_id
@@ -107,14 +114,16 @@ public enum AllocationGrants {
     /// `callops check`: every assignment in the ledger is in a grant and every grant's leads in the ledger.
     static let invariant = Invariant("the allocation grants agree with the ledger's assignments", violationsSQL: """
         WITH ledger AS (SELECT at, agent_id, lead_id FROM lead_ledger WHERE event = 'assigned' AND agent_id IS NOT NULL),
-        granted AS (SELECT g.at, g.agent_id, j.value AS lead_id FROM allocation_grant AS g, json_each(g.lead_ids) AS j),
-        missing AS (SELECT * FROM ledger EXCEPT SELECT * FROM granted),
+        granted AS (SELECT g.at, g.agent_id, j.value AS lead_id FROM allocation_grant AS g, json_each(g.lead_ids) AS j WHERE json_valid(g.lead_ids)),
+        missing AS (SELECT * FROM ledger EXCEPT SELECT * FROM granted
+                    -- a grant whose list is malformed is named by check's JSON line, not lead by lead
+                    EXCEPT SELECT l.* FROM ledger AS l JOIN allocation_grant AS g ON g.at = l.at AND g.agent_id = l.agent_id WHERE NOT json_valid(g.lead_ids)),
         extra AS (SELECT * FROM granted EXCEPT SELECT * FROM ledger)
         SELECT 'lead ' || lead_id || ' assigned to agent id ' || agent_id || ' at ' || at || ' is in the ledger but in no grant' FROM missing
         UNION ALL
         SELECT 'lead ' || lead_id || ' granted to agent id ' || agent_id || ' at ' || at || ' is not in the ledger' FROM extra
         UNION ALL
         SELECT 'grant ' || id || ' says ' || leads || ' leads but lists ' || json_array_length(lead_ids) FROM allocation_grant
-        WHERE leads <> json_array_length(lead_ids)
+        WHERE json_valid(lead_ids) AND leads <> json_array_length(lead_ids)
         """)
 }

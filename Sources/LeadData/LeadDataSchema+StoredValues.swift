@@ -23,7 +23,18 @@ extension LeadDataSchema {
         StoredValue.badIntegers(table: "lead", column: "locked_agent_id", nullable: true),
         StoredValue.badIntegers(table: "lead", column: "referred_by", nullable: true),
         StoredValue.badIntegers(table: "lead", column: "propensity_model_id", nullable: true),
-        StoredValue.badIntegers(table: "lead", column: "age", nullable: true),
+        StoredValue.outOfRange(table: "lead", column: "age", range: 0...150, nullable: true),
+        // The queue and `leads why` compare these times as text in SQL: a malformed one
+        // silently moves a lead out of the queue, so check names it.
+        StoredValue.badTimes(table: "lead", column: "next_due_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "callback_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "last_attempt_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "assigned_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "effective_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "interested_at", nullable: true),
+        StoredValue.badTimes(table: "lead", column: "closed_at", nullable: true),
+        StoredValue.badTimes(table: "dnc", column: "added_at", key: "phone"),
+        StoredValue.badValues(["warm", "referral", "cold"], table: "lead", column: "class"),
         StoredValue.badIntegers(table: "lead", column: "children", nullable: true),
         StoredValue.badIntegers(table: "lead", column: "married", nullable: true),
         StoredValue.outOfRange(table: "lead", column: "attempts", range: StoredValue.countRange),
@@ -32,6 +43,9 @@ extension LeadDataSchema {
         badNumbers(table: "lead", column: "propensity"),
         StoredValue.badIntegers(table: "lead_ledger", column: "agent_id", nullable: true),
         StoredValue.badIntegers(table: "allocation_grant", column: "agent_id"),
+        badJSON(table: "allocation_grant", column: "lead_ids", expected: "a JSON array of lead ids"),
+        badJSON(table: "lead_model", column: "model", expected: "a scoring model (JSON)"),
+        badJSON(table: "lead_model", column: "card", expected: "a model card (JSON)"),
         badNumbers(table: "lead_model", column: "auc"),
         StoredValue.badTimes(table: "lead_model", column: "trained_at"),
         StoredValue.outOfRange(table: "lead_model", column: "leads", range: StoredValue.countRange),
@@ -39,6 +53,16 @@ extension LeadDataSchema {
         badNumbers(table: "lead_model", column: "grade_auc"),
     ] + ["rows", "accepted", "missing_phone", "invalid_phone", "duplicate_in_file", "duplicate_existing", "dnc", "out_of_age_range", "malformed_row"].map {
         StoredValue.outOfRange(table: "lead_batch", column: $0, range: StoredValue.countRange)
+    }
+
+    /// `callops check` lines for a text column that must hold valid JSON (json_each and the
+    /// scoring decode it; SQLite's own error would name no row).
+    static func badJSON(table: String, column: String, expected: String) -> Invariant {
+        Invariant("\(table).\(column) holds valid JSON", violationsSQL: """
+            SELECT '\(table) row ' || id || ', column \(column): "' || substr(COALESCE(\(column), 'NULL'), 1, 40) || '" is not \(expected)'
+            FROM \(table)
+            WHERE \(column) IS NULL OR NOT json_valid(\(column))
+            """)
     }
 
     /// `callops check` lines for a nullable REAL column holding text or a blob (a fraction from 0 to 1).

@@ -66,6 +66,10 @@ public struct LeadExplanation: Encodable, Sendable {
         }
         let owner = agentCode ?? "?"
         if ownerLeft { return "not queued: held by agent \(owner), who has left; the next recycle moves it" }
+        // Read as times, not compared as text: a malformed one is the named error, never "not due until 2026-13-45".
+        for column in ["callback_at", "next_due_at", "last_attempt_at", "assigned_at"] where !(row[column] as DatabaseValue).isNull {
+            _ = try StoredValue.time(row, column, clock: clock, table: "lead")
+        }
         let due: String? = row["callback_at"] ?? row["next_due_at"]
         if let due, due > clock.nowTimestamp {
             return "not queued now: held by agent \(owner), not due until \(due)"

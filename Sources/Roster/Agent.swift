@@ -40,7 +40,13 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
         id = try StoredValue.int64(row, "id", table: "agent")
         code = try StoredValue.value(String.self, row, "code", table: "agent", expected: "an agent code")
         name = try StoredValue.value(String.self, row, "name", table: "agent", expected: "a name")
-        team = row["team"]
+        // A LEFT JOIN: an agent whose team row is missing is this error, never silently left out.
+        let teamName: DatabaseValue = row["team"]
+        guard !teamName.isNull else {
+            throw StoredValueError(table: "agent", row: String(id), column: "team_id", value: StoredValue.text(row, "team_id"),
+                                   expected: "the id of a row in table team")
+        }
+        team = try StoredValue.value(String.self, row, "team", table: "team", expected: "a team name")
         hireDate = row["hire_date"]
         let tier: DatabaseValue = row["tier"]
         rosterTier = tier.isNull ? nil : try StoredValue.enum(Tier.self, row, "tier", table: "agent")
@@ -62,10 +68,10 @@ public struct Agent: Codable, Equatable, Sendable, FetchableRecord {
 /// Reads the roster. Other modules reach agents and teams only through these functions.
 public enum Roster {
     static let agentSelect = """
-        SELECT agent.id, agent.code, agent.name, team.name AS team, agent.hire_date, agent.tier,
+        SELECT agent.id, agent.code, agent.name, team.name AS team, agent.team_id, agent.hire_date, agent.tier,
                agent.status, seat.code AS seat, agent.daily_new_leads, agent.max_open_leads,
                COALESCE(agent.dialer_user, agent.code) AS dialer_user
-        FROM agent JOIN team ON team.id = agent.team_id LEFT JOIN seat ON seat.id = agent.seat_id
+        FROM agent LEFT JOIN team ON team.id = agent.team_id LEFT JOIN seat ON seat.id = agent.seat_id
         """
 
     /// Every agent, by team then code; only one team's when `team` is given.

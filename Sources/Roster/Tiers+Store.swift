@@ -83,12 +83,20 @@ extension Roster {
         // cross-module SQL: not a measured path but the dependency direction (FollowUp stands on
         // Roster); one grouped query per resolution, the way every tier in the center is worked out.
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT agent_id, COUNT(*), SUM(commission_fen), MIN(id) AS id FROM policy
+            SELECT agent_id, COUNT(*) AS policies, SUM(commission_fen) AS fyc, MIN(id) AS id,
+                   MIN(CASE WHEN typeof(commission_fen) <> 'integer' THEN id END) AS bad_id,
+                   MIN(CASE WHEN typeof(commission_fen) <> 'integer' THEN CAST(commission_fen AS TEXT) END) AS bad_value FROM policy
             WHERE sold_at >= ? AND sold_at < ? AND NOT (status = 'cancelled' AND COALESCE(cancelled_at, '') < ?)
             GROUP BY agent_id
             """, arguments: [month.firstDay.description, month.adding(months: 1).firstDay.description, asOf.adding(days: 1).description])
         while let row = try rows.next() {
-            sales[try StoredValue.int64(row, "agent_id", table: "policy")] = MonthSales(policies: row[1], fyc: Money(fen: row[2]))
+            // SUM reads a text commission as 0 (a lower tier) and traps GRDB on a fraction: the named error.
+            if let bad = try StoredValue.optionalInt64(row, "bad_id", table: "policy") {
+                throw StoredValueError(table: "policy", row: String(bad), column: "commission_fen", value: StoredValue.text(row, "bad_value"),
+                                       expected: "an amount in fen (a whole number)")
+            }
+            sales[try StoredValue.int64(row, "agent_id", table: "policy")] = MonthSales(
+                policies: Int(try StoredValue.int64(row, "policies", table: "policy")), fyc: Money(fen: try StoredValue.int64(row, "fyc", table: "policy")))
         }
         return sales
     }

@@ -296,6 +296,8 @@ public struct SeatReportBuilder {
     ///   - previous: an earlier period to set beside it (`comparison(...)`).
     public func build(_ db: Database, from: Date, to: Date, team: String?, withDays: Bool = true, previous: (from: Date, to: Date)? = nil) throws -> SeatReport {
         let fromText = clock.timestamp(from), toText = clock.timestamp(to)
+        // The activity aggregate and pay cost SUM policy money: a text amount would read as 0.
+        try Sales.verifyAggregatedColumns(db)
         let agents = try Roster.agents(db, team: team)
         let activity = try ActivityFigures.perAgent(db, from: fromText, to: toText)
         let proposals = try ActivityFigures.proposalsPerAgent(db, from: fromText, to: toText)

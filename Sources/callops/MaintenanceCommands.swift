@@ -50,6 +50,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("repair-aggregates"), help: "Rebuild the per-agent-day activity from the calls and policies first (audited).")
     var repairAggregates = false
 
+    /// "1 problem found", "3 problems found".
+    static func found(_ count: Int) -> String { "\(count) \(count == 1 ? "problem" : "problems") found" }
+
     func run() throws {
         // Only the repair writes; a plain check works on a read-only file.
         let context: Context
@@ -58,7 +61,7 @@ struct CheckCommand: ParsableCommand {
         } catch {
             // Too damaged to open as a database: SQLite's findings still show what is wrong.
             guard !repairAggregates, let problems = AppDatabase.damageFound(path: global.databasePath) else { throw error }
-            throw CallOpsError.refused("\(problems.count) problems found (the invariants cannot run: the database cannot be opened):\n  " + problems.joined(separator: "\n  "))
+            throw CallOpsError.refused("\(Self.found(problems.count)) (the invariants cannot run: the database cannot be opened):\n  " + problems.joined(separator: "\n  "))
         }
         if repairAggregates {
             let wrong = try context.db.transaction { db in
@@ -82,7 +85,7 @@ struct CheckCommand: ParsableCommand {
         if problems.isEmpty {
             try emit("ok: integrity check passed, \(Invariants.names.count) invariants hold (\(Invariants.names.joined(separator: "; ")))\n")
         } else {
-            throw CallOpsError.refused("\(problems.count) problems found:\n  " + problems.joined(separator: "\n  "))
+            throw CallOpsError.refused("\(Self.found(problems.count)):\n  " + problems.joined(separator: "\n  "))
         }
     }
 }

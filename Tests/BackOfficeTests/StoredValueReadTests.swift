@@ -73,6 +73,42 @@ import Testing
         try expectNamed(db, damage: run + basis + "'core', 'all', 31)", table: "pay_basis", column: "employed_days", value: "all", slip)
     }
 
+    /// Audit defect: a text amount on a pay line crashed `pay slip` (GRDB's try!) and read as 0
+    /// in the seat report's pay cost.
+    @Test func textPayAmountIsNamedNotACrash() throws {
+        let db = try center()
+        let damage = "INSERT INTO pay_run (month, status, run_at, total_fen) VALUES ('2026-10', 'draft', '2026-11-01T00:00:00', 100);"
+            + "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail) VALUES ('2026-10', 1, 'base', 100, 'd');"
+            + "INSERT INTO pay_line (month, agent_id, kind, amount_fen, detail) VALUES ('2026-10', 1, 'base', 'abc', 'd')"
+        let clock = try Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        try expectNamed(db, damage: damage, table: "pay_line", column: "amount_fen", value: "abc") { db in
+            _ = try PayRun(settings: settings, clock: clock).slip(db, agent: "A001", month: CivilDay("2026-10-01")!)
+        }
+        try expectNamed(db, damage: damage, table: "pay_line", column: "amount_fen", value: "abc") { db in
+            _ = try PayCost.perAgent(db, from: CivilDay("2026-10-01")!, through: CivilDay("2026-10-31")!)
+        }
+    }
+
+    /// Audit: the tier's FYC is a SUM over policy.commission_fen: text read as 0 (a lower tier),
+    /// a fraction trapped GRDB. Now the named policy error (FollowUp's check lists the column).
+    @Test func aTextCommissionIsNamedByTheTierResolver() throws {
+        let db = try center()
+        try db.transaction(dryRun: true) { db in
+            try db.execute(sql: "PRAGMA defer_foreign_keys = ON; PRAGMA ignore_check_constraints = ON")
+            defer { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") }
+            for commission in ["'abc'", "400.5"] {
+                try db.execute(sql: """
+                    DELETE FROM policy;
+                    INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, commission_fen, mode, insured, status, sold_at, next_due_on, renewals_paid)
+                    VALUES (1, 1, 'ACC01', 'accident', 100000, \(commission), 'annual', 'self', 'active', '2026-11-10', NULL, 0)
+                    """)
+                #expect { try Roster.tiers(db, on: CivilDay("2026-12-05")!, rules: settings.roster) } throws: { error in
+                    (error as? StoredValueError).map { $0.table == "policy" && $0.column == "commission_fen" } ?? false
+                }
+            }
+        }
+    }
+
     @Test func campaignBadValuesAreNamed() throws {
         let db = try center()
         let insert = "INSERT INTO campaign (code, name, metric, from_day, to_day, team_id, tiers) VALUES ('C1', 'c', 'premium', "

@@ -57,19 +57,25 @@ import Testing
         #expect(try cli.sqlite("SELECT COUNT(*) FROM tier_review") == "0\n")
     }
 
-    /// A month's rank, and so its base, is the month's own (taken on its last day), not the
-    /// day the run happens: a draft mid-month and the run after it agree (SPEC sections 4 and 9).
-    @Test func aMonthsRankDoesNotDependOnWhenThePayRunHappens() throws {
+    /// One tier for an agent and a day in every command (SPEC section 4): a draft for a month
+    /// still running ranks it as roster list does that day (audit: a new hire was `new` in
+    /// roster list but `general` in pay run and pay slip, and the draft recorded the month's
+    /// tier as of its last day, a future day); the run after the month ranks it on its last day.
+    @Test func aDraftRanksTheMonthAsRosterListDoesToday() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date\nC001,一,T3,2025-01-01\nC002,二,T3,2026-11-19\n")], now: "2026-10-01T09:00")
         var slips: [String] = []
-        for now in ["2026-12-15T21:00", "2027-01-05T10:00"] {
+        for now in ["2026-12-05T10:00", "2027-01-05T10:00"] {
             try cli.ok(["pay", "run", "--month", "2026-12"], now: now)
             let slip = try #require(try CLI.json(cli.run(["pay", "slip", "--agent", "C002", "--month", "2026-12", "--format", "json"], now: now)) as? [String: Any])
-            let lines = (slip["lines"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "base" }.map { "\($0["amount"] ?? "")" }
-            slips.append("\(slip["rank"] as? String ?? "") \(lines)")
+            let roster = try #require(try CLI.json(cli.run(["roster", "list", "--format", "json"], now: now)) as? [[String: Any]])
+            let listed = roster.first { $0["agent_code"] as? String == "C002" }?["tier"] as? String
+            slips.append("\(slip["rank"] as? String ?? "") \(listed ?? "")")
+            if now.hasPrefix("2026-12-05") {
+                #expect(try cli.sqlite("SELECT as_of FROM tier_history WHERE month = '2026-12' LIMIT 1") == "2026-12-05\n")
+            }
         }
-        #expect(slips[0] == slips[1] && slips[0].hasPrefix("general "), "\(slips)")
+        #expect(slips == ["new new", "general general"], "\(slips)")
     }
 }

@@ -134,3 +134,63 @@ func temporaryFolder() throws -> URL {
         #expect(row["v"] as String? == "" && row["n"] as Int? == 7)
     }
 }
+
+/// Audit defect: a SQLite file of another application in WAL mode was refused byte for byte,
+/// but the probe's read-only connection left a -wal and a 32 KB -shm beside it.
+@Suite struct ForeignWALFileTests {
+    @Test func aRefusedForeignWALFileLeavesNoSideFiles() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("w.sqlite").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try queue.writeWithoutTransaction { db in
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "CREATE TABLE t (x)")
+            }
+            try queue.close()
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal") && !FileManager.default.fileExists(atPath: path + "-shm"))
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let schema = [Migration("test.v1") { db in try db.execute(sql: "CREATE TABLE thing (id INTEGER PRIMARY KEY)") }]
+        for access in [AppDatabase.Access.readOnly, .readWrite, .create] {
+            #expect(throws: CallOpsError.self) { _ = try AppDatabase.open(path: path, schema: schema, access: access) }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+            let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+            #expect(left == ["w.sqlite"], "\(access): \(left)")
+        }
+    }
+}
+
+/// Audit: check printed "CHECK constraint failed in lead", naming no row or column; the line
+/// now names them from the table's CHECKs.
+@Suite struct CheckConstraintLineTests {
+    @Test func aFailedCheckNamesTheRowAndColumn() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let schema = [Migration("test.v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE thing (
+                    id INTEGER PRIMARY KEY,
+                    -- a comment (with parentheses) and the word check
+                    kind TEXT NOT NULL CHECK (kind IN ('a', 'b(c)')),
+                    size INTEGER CHECK (size >= 0),
+                    CHECK (size IS NULL OR size < 100)
+                );
+                ALTER TABLE thing ADD COLUMN class TEXT NOT NULL DEFAULT 'x' CHECK (class IN ('x', 'y'));
+                """)
+        }]
+        let db = try AppDatabase.open(path: folder.appendingPathComponent("c.sqlite").path, schema: schema, access: .create)
+        try db.transaction { db in
+            try db.execute(sql: "INSERT INTO thing (kind, size) VALUES ('a', 1), ('b(c)', 2)")
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: "UPDATE thing SET kind = 'z' WHERE id = 2; UPDATE thing SET class = 'q', size = 500 WHERE id = 1")
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        }
+        let problems = db.integrityProblems()
+        #expect(problems.contains("thing row 2, column kind: fails CHECK (kind IN ('a', 'b(c)'))"), "\(problems)")
+        #expect(problems.contains("thing row 1, column class: fails CHECK (class IN ('x', 'y'))"), "\(problems)")
+        #expect(problems.contains("thing row 1: fails CHECK (size IS NULL OR size < 100)"), "\(problems)")
+        #expect(!problems.contains { $0.hasPrefix("CHECK constraint failed") }, "\(problems)")
+    }
+}

@@ -3,6 +3,7 @@ import CallOpsStore
 import Foundation
 import GRDB
 import LeadData
+import Roster
 import Testing
 
 @testable import FollowUp
@@ -47,6 +48,53 @@ import Testing
     /// The lines `check` gives for the FollowUp columns.
     func checkLines(_ day: AgentDay) throws -> [String] {
         try day.db.read { db in try FollowUpSchema.storedValueChecks.flatMap { try $0.violations(db) } }
+    }
+
+    /// Audit defect: a malformed time on an open lead silently dropped it from the queue (the
+    /// queue compares times as text), `leads why` printed "not due until 2026-13-45", and check
+    /// said ok. Now both readers name lead.<column> and check lists it.
+    @Test func aMalformedLeadTimeIsNamedNotSkipped() throws {
+        let day = try center()
+        let lead = try #require(try day.db.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM lead WHERE status = 'open' AND agent_id = (SELECT id FROM agent WHERE code = 'A1') ORDER BY id DESC") })
+        let windows = try CallingWindows(day.settings.cadence.windows)
+        for (column, value) in [("callback_at", "2026-13-45T10:00:00"), ("next_due_at", "yesterday")] {
+            try damage(day, "UPDATE lead SET \(column) = '\(value)' WHERE id = \(lead)")
+            #expect(try checkLines(day).isEmpty)  // FollowUp's own list; the lead columns are LeadData's
+            let listed = try day.db.read { db in try LeadDataSchema.storedValueChecks.flatMap { try $0.violations(db) } }
+            #expect(listed.contains { $0.contains("lead row \(lead), column \(column):") }, "\(listed)")
+            expectNamed("lead", column, "queue next") { _ = try day.queue() }
+            expectNamed("lead", column, "leads why") {
+                _ = try day.db.read { db in try LeadExplanation.explain(db, lead: lead, clock: day.clock, windows: windows) }
+            }
+            try damage(day, "UPDATE lead SET \(column) = NULL WHERE id = \(lead)")
+        }
+    }
+
+    /// Audit defect: an agent whose team row is missing vanished from every list (an inner
+    /// join on team); now reading the agents is the error naming agent.team_id.
+    @Test func anAgentWithoutItsTeamIsNamedNotDropped() throws {
+        let day = try center()
+        try damage(day, "DELETE FROM team")
+        expectNamed("agent", "team_id", "roster agents") { _ = try day.db.read { db in try Roster.agents(db) } }
+        expectNamed("agent", "team_id", "queue next") { _ = try day.queue() }
+        let problems = day.db.integrityProblems()
+        #expect(problems.contains { $0.contains("agent row 1, column team_id") && $0.contains("table team") }, "\(problems)")
+    }
+
+    /// Audit defect: money stored as text (or a blob, or a fraction) read as 0 through SQL SUM,
+    /// and a malformed sold_at dropped the sale: pay, the seat report and standings showed lower
+    /// figures with rc 0. The guard they call first names the row and column.
+    @Test func theAggregateGuardNamesTextMoneyAndABadSaleDay() throws {
+        let day = try center()
+        try day.db.read { db in try Sales.verifyAggregatedColumns(db) }
+        for (change, column) in [("premium_fen = 'abc'", "premium_fen"), ("premium_fen = x'00ff'", "premium_fen"), ("premium_fen = 400.5", "premium_fen"),
+                                 ("commission_fen = 'abc'", "commission_fen"), ("sold_at = 'yesterday'", "sold_at")] {
+            let original = try day.db.read { db in try Row.fetchOne(db, sql: "SELECT premium_fen, commission_fen, sold_at FROM policy WHERE id = 1")! }
+            try damage(day, "UPDATE policy SET \(change) WHERE id = 1")
+            expectNamed("policy", column, change) { try day.db.read { db in try Sales.verifyAggregatedColumns(db) } }
+            try damage(day, "UPDATE policy SET premium_fen = \(original["premium_fen"] as Int64), commission_fen = \(original["commission_fen"] as Int64), sold_at = '\(original["sold_at"] as String)' WHERE id = 1")
+        }
+        try day.db.read { db in try Sales.verifyAggregatedColumns(db) }
     }
 
     @Test func textInPolicyAgentIsNamedByEveryReader() throws {

@@ -127,6 +127,28 @@ func expectStoredValueError(
         }
         #expect(try f.db.read { db in try LeadStats.batches(db) }.first?.rows == 2)
     }
+
+    /// Audit: malformed JSON in allocation_grant.lead_ids gave SQLite's "malformed JSON" with
+    /// the query's text; now the named error, and check lists it (and a bad lead class, a
+    /// scoring model that is not JSON, a lead age out of range).
+    @Test func malformedGrantJSONAndUnknownLeadValuesAreNamed() throws {
+        let f = try center()
+        let grant = "INSERT INTO allocation_grant (at, agent_id, leads, lead_ids) VALUES ('2026-11-23T09:00:00', 1, 1, '[1')"
+        try expectStoredValueError(f.db, damage: grant, table: "allocation_grant", column: "lead_ids", value: "[1") { db in
+            _ = try AllocationGrants.distinctLeads(db, from: "2026-11-23T00:00:00", to: "2026-11-24T00:00:00")
+        }
+        try f.db.transaction(dryRun: true) { db in
+            try db.execute(sql: "PRAGMA defer_foreign_keys = ON; PRAGMA ignore_check_constraints = ON")
+            defer { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") }
+            try db.execute(sql: grant + "; UPDATE lead SET class = 'hot', age = 400 WHERE id = 1")
+            try db.execute(sql: "INSERT INTO lead_model (trained_at, leads, sales, auc, grade_auc, card, model) VALUES ('2026-11-01T00:00:00', 10, 1, 0.5, 0.5, '{}', 'not json')")
+            let listed = try LeadDataSchema.storedValueChecks.flatMap { try $0.violations(db) }
+            for column in ["class", "age"] { #expect(listed.contains { $0.contains(": lead row 1, column \(column):") }, "\(listed)") }
+            #expect(listed.contains { $0.contains("lead_model row ") && $0.contains("column model:") }, "\(listed)")
+            // The grants invariant skips the malformed list (the line above names it) instead of failing.
+            #expect(try AllocationGrants.invariant.violations(db).isEmpty)
+        }
+    }
 }
 
 /// The roster's tables read back through `StoredValue`.

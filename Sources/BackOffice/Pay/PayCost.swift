@@ -32,7 +32,8 @@ public enum PayCost {
         var result: [Int64: AgentPayCost] = [:]
         // A SUM per agent and month over the lines joined to their run: one grouped statement.
         for row in try Row.fetchAll(db, sql: """
-            SELECT pay_line.month, pay_line.agent_id, SUM(pay_line.amount_fen), pay_run.status, MIN(pay_line.id) AS id
+            SELECT pay_line.month, pay_line.agent_id, SUM(pay_line.amount_fen) AS total, pay_run.status, MIN(pay_line.id) AS id,
+                   MIN(CASE WHEN typeof(pay_line.amount_fen) <> 'integer' THEN pay_line.id END) AS bad_id
             FROM pay_line JOIN pay_run ON pay_run.month = pay_line.month
             WHERE pay_line.month >= ? AND pay_line.month <= ?
             GROUP BY pay_line.month, pay_line.agent_id
@@ -40,7 +41,9 @@ public enum PayCost {
             let month = try StoredValue.value(CivilMonth.self, row, at: 0, table: "pay_line")
             let agent = try StoredValue.int64(row, "agent_id", table: "pay_line")
             let share = calendarShare(of: month, from: first, through: last)
-            let amount: Int64 = row[2]
+            // SUM reads text as 0: a line whose amount is not a whole number is the named error.
+            try badAmount(db, row)
+            let amount = try StoredValue.int64(row, "total", table: "pay_line")
             var cost = result[agent] ?? AgentPayCost()
             cost.amount += Money(fen: Int64((Double(amount) * share).rounded()))
             let status = try StoredValue.value(PayRunStatus.self, row, at: 3, table: "pay_run")
@@ -48,5 +51,14 @@ public enum PayCost {
             result[agent] = cost
         }
         return result
+    }
+
+    /// SQL's SUM reads a text amount as 0: a grouped row that selected
+    /// `MIN(CASE WHEN typeof(pay_line.amount_fen) <> 'integer' THEN pay_line.id END) AS bad_id`
+    /// names the first such line as the stored-value error instead.
+    static func badAmount(_ db: Database, _ row: Row) throws {
+        guard let bad = try StoredValue.optionalInt64(row, "bad_id", table: "pay_line") else { return }
+        let text = try String.fetchOne(db, sql: "SELECT CAST(amount_fen AS TEXT) FROM pay_line WHERE id = ?", arguments: [bad]) ?? "NULL"
+        throw StoredValueError(table: "pay_line", row: String(bad), column: "amount_fen", value: text, expected: "an integer")
     }
 }

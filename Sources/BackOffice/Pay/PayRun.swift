@@ -188,14 +188,17 @@ public struct PayRun {
             let recomputed = try compute(db, month: finalMonth.firstDay, basis: basis)
             // What was paid for the month: a SUM per agent over its lines and its adjustments, one statement.
             let paid = try Row.fetchAll(db, sql: """
-                SELECT pay_line.agent_id, SUM(pay_line.amount_fen) AS paid, MIN(pay_line.id) AS id FROM pay_line
+                SELECT pay_line.agent_id, SUM(pay_line.amount_fen) AS paid, MIN(pay_line.id) AS id,
+                       MIN(CASE WHEN typeof(pay_line.amount_fen) <> 'integer' THEN pay_line.id END) AS bad_id FROM pay_line
                 JOIN pay_run ON pay_run.month = pay_line.month AND pay_run.status = 'final'
                 WHERE (pay_line.month = ? AND pay_line.for_month IS NULL) OR pay_line.for_month = ?
                 GROUP BY pay_line.agent_id
                 """, arguments: [final, final])
             let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
             var owed: [String: Int64] = Dictionary(uniqueKeysWithValues: try paid.compactMap { row in
-                try codes[StoredValue.int64(row, "agent_id", table: "pay_line")].map { ($0, -(try StoredValue.value(Int64.self, row, "paid", table: "pay_line"))) }
+                try PayCost.badAmount(db, row)
+                let paid = try StoredValue.int64(row, "paid", table: "pay_line")
+                return codes[try StoredValue.int64(row, "agent_id", table: "pay_line")].map { ($0, -paid) }
             })
             for statement in recomputed {
                 owed[statement.agentCode, default: 0] += PayPlan.total(statement.lines.filter { $0.kind != .adjustment }).fen
@@ -237,13 +240,13 @@ public struct PayRun {
         return PayRunResult(month: first.monthText, status: finalize ? "final" : "draft", statements: statements, variableShare: share, outsideBand: outside)
     }
 
-    /// The day a month's rank is taken on: its last day, whenever the run happens. SPEC section
-    /// 4 derives the tier for a day from the last complete month before it, which for every day
-    /// of the month is the month before, so the last day only decides `new` (the first 30 days)
-    /// and a review's rank "from its month on"; the clock must not (a draft mid-month and the
-    /// final run after it pay the same base).
+    /// The day a month's rank is taken on: its last day once the month is over, else today.
+    /// SPEC section 4: one tier for an agent and a day in every command, so a draft for a month
+    /// still running shows the tier roster list, the seat report and allocation show today (a
+    /// new hire still in the first 30 days is `new`), and records it as of today, never a
+    /// future day; the run after the month ends ranks it on its last day.
     func rankDay(_ first: CivilDay) -> CivilDay {
-        first.adding(months: 1).adding(days: -1)
+        min(first.adding(months: 1).adding(days: -1), clock.civilToday)
     }
 
     /// What an agent's month is judged on besides the sales.
@@ -261,6 +264,7 @@ public struct PayRun {
     func compute(_ db: Database, month first: CivilDay, basis: [Int64: Basis]?) throws -> [PayStatement] {
         let next = first.adding(months: 1)
         let last = next.adding(days: -1)
+        try Sales.verifyAggregatedColumns(db)  // SUM reads a text amount as 0: the named error instead
         let sold = try Sales.commissionSold(db, from: first.description, to: next.description)
         let clawed = try Sales.commissionCancelled(db, from: first.description, to: next.description)
         let persistency = try Renewals(settings: settings, clock: clock).persistency(db, month: first)
@@ -339,6 +343,7 @@ public struct PayRun {
     /// free-look cancellations) against each rank's thresholds.
     public func review(_ db: Database, quarter first: CivilDay) throws -> [ReviewRow] {
         let next = first.adding(months: 3)
+        try Sales.verifyAggregatedColumns(db)
         let fyc = try Sales.commissionKept(db, from: first.description, to: next.description)
         let agents = try Roster.agents(db).filter { $0.status != .left }
         // The rank held at the quarter's end (today for a quarter in progress) is what is reviewed.

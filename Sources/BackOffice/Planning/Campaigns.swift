@@ -149,6 +149,7 @@ public enum Campaigns {
         guard let record = try CampaignRecord.filter(CampaignRecord.Columns.code == code).fetchOne(db) else {
             throw CallOpsError.notFound(kind: "campaign", key: code, hint: "campaigns are added with `callops plan campaign add`")
         }
+        try Sales.verifyAggregatedColumns(db)  // standings SUM policy money: a text amount would read as 0
         let (metric, firstDay, lastDay, tiers) = try record.decoded()
         let from = firstDay.description
         let until = min(lastDay, today).adding(days: 1).description
