@@ -187,7 +187,7 @@ func temporaryFolder() throws -> URL {
             try db.execute(sql: "UPDATE thing SET kind = 'z' WHERE id = 2; UPDATE thing SET class = 'q', size = 500 WHERE id = 1")
             try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
         }
-        let problems = db.integrityProblems()
+        let problems = try db.integrityProblems()
         #expect(problems.contains("thing row 2, column kind: fails CHECK (kind IN ('a', 'b(c)'))"), "\(problems)")
         #expect(problems.contains("thing row 1, column class: fails CHECK (class IN ('x', 'y'))"), "\(problems)")
         #expect(problems.contains("thing row 1: fails CHECK (size IS NULL OR size < 100)"), "\(problems)")

@@ -77,7 +77,7 @@ import Testing
         try damage(day, "DELETE FROM team")
         expectNamed("agent", "team_id", "roster agents") { _ = try day.db.read { db in try Roster.agents(db) } }
         expectNamed("agent", "team_id", "queue next") { _ = try day.queue() }
-        let problems = day.db.integrityProblems()
+        let problems = try day.db.integrityProblems()
         #expect(problems.contains { $0.contains("agent row 1, column team_id") && $0.contains("table team") }, "\(problems)")
     }
 
