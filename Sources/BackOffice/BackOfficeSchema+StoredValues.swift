@@ -10,8 +10,6 @@ extension BackOfficeSchema {
         StoredValue.badCases(CampaignMetric.self, table: "campaign", column: "metric"),
         StoredValue.badCases(Tier.self, table: "pay_basis", column: "tier", key: "month || ' ' || agent_id"),
         StoredValue.badCases(PayLineKind.self, table: "pay_line", column: "kind"),
-        StoredValue.badValues(["draft", "final"], table: "pay_run", column: "status", key: "month"),
-        StoredValue.badValues(["pre_job", "bridging", "regularization", "level"], table: "course", column: "kind"),
         StoredValue.badIntegers(table: "pay_line", column: "agent_id"),
         StoredValue.badMonths(table: "pay_line", column: "month"),
         StoredValue.badMonths(table: "pay_line", column: "for_month", nullable: true),

@@ -33,7 +33,11 @@ import Testing
         let result = try cli.run(["training", "report", "--regularization"])
         #expect(result.status == 1 && result.stderr.contains("policy row 1, column premium_fen: \"1e+30\" is not an integer"), "\(result.stderr)")
         #expect(!result.stderr.contains("SUM(") && !result.stderr.contains("row ?"), "\(result.stderr)")
-        // The per-agent-day aggregate the update moved it into: named by its key.
+        // The seat report's guard over the policies it sums names the same row first.
+        let guarded = try cli.run(["seats", "report", "--month", "2026-11"])
+        #expect(guarded.status == 1 && guarded.stderr.contains("policy row 1, column premium_fen"), "\(guarded.stderr)")
+        // With the policy whole again, the per-agent-day aggregate damaged on its own is named by its key.
+        #expect(try cli.sqlite("UPDATE policy SET premium_fen = 100 WHERE id = 1; UPDATE activity_day SET premium_fen = 1e30 WHERE day = '2026-11-20' AND agent_id = 1").isEmpty)
         let seats = try cli.run(["seats", "report", "--month", "2026-11"])
         #expect(seats.status == 1 && seats.stderr.contains("activity_day row (day 2026-11-20, agent_id 1), column premium_fen: \"1e+30\""), "\(seats.stderr)")
     }
