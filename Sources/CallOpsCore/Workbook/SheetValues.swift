@@ -3,16 +3,31 @@ import Foundation
 /// A workbook's shared strings, all in one byte buffer, read from the part through a bounded
 /// window: each string keeps at most `FieldSink.fieldByteCap` bytes and counts the Unicode
 /// scalars it left out, so a 300 MB string costs no more memory than a 4 KB one and the cell
-/// that names it is still refused for its length (`CSVRecord.overlongField`).
+/// that names it is still refused for its length (`CSVRecord.overlongField`). The table as a
+/// whole is bounded too (`Limits`): a part of millions of empty strings (`<si/>` deflates a
+/// thousand to one) cost 8 bytes each without end; now 4 each, up to `Limits.count` strings and
+/// `Limits.bytes` of kept text, past which the workbook is refused naming the part.
 struct SharedStrings {
+    /// How much of a shared strings part is read: at most 64 MB of string ends and 256 MB of
+    /// text, far more than a sheet of 1,048,576 rows (Excel's most) of names and addresses needs.
+    struct Limits {
+        var count: Int
+        var bytes: Int
+        static let standard = Limits(count: 16_000_000, bytes: 256 << 20)
+    }
+
     private var bytes: [UInt8] = []
-    private var ends: [Int] = []
+    /// Where each string ends in `bytes` (32 bits: `Limits.bytes` stays under 4 GB).
+    private var ends: [UInt32] = []
     /// The scalars left out of each cut string, by index.
     private var leftOut: [Int: Int] = [:]
 
     init() {}
 
-    init(stream: EntryStream) throws {
+    /// Reads the part named `part` from `stream`.
+    /// - Throws: `ZipArchive.Damage` for a tag over 4 MB, or a part past `limits`.
+    init(stream: EntryStream, part: String, limits: Limits = .standard) throws {
+        let maximumBytes = min(limits.bytes, Int(UInt32.max))
         let window = XMLWindow(stream: stream)
         var sink = FieldSink(FieldBuffer(byteCapacity: 256, endCapacity: 1))
         while try window.nextTag() {
@@ -28,16 +43,22 @@ struct SharedStrings {
             sink.removeAll()
             // A string cut off at the end of the part keeps the text it has.
             if !closes { _ = try window.collectText(until: "</si>", into: &sink) }
+            guard ends.count < limits.count else {
+                throw ZipArchive.Damage(reason: "has too many shared strings to read: its part \(Quoted.path(part)) holds over \(limits.count) strings; save the sheet as CSV")
+            }
+            guard bytes.count + sink.written.count <= maximumBytes else {
+                throw ZipArchive.Damage(reason: "has too much shared text to read: its part \(Quoted.path(part)) holds over \(XLSXReader.megabytes(maximumBytes)) of strings; save the sheet as CSV")
+            }
             bytes.append(contentsOf: sink.written)
             if let cut = sink.cut { leftOut[ends.count] = cut.scalarsLeftOut }
-            ends.append(bytes.count)
+            ends.append(UInt32(bytes.count))
         }
     }
 
     /// String `index`'s kept bytes and the scalars left out of it, or nil past the last.
     subscript(index: Int) -> (text: ArraySlice<UInt8>, scalarsLeftOut: Int)? {
         guard index >= 0 && index < ends.count else { return nil }
-        return (bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]], leftOut.isEmpty ? 0 : leftOut[index] ?? 0)
+        return (bytes[(index == 0 ? 0 : Int(ends[index - 1]))..<Int(ends[index])], leftOut.isEmpty ? 0 : leftOut[index] ?? 0)
     }
 
     var count: Int { ends.count }

@@ -44,8 +44,9 @@ public struct XLSXReader {
         try self.init(path: path, sheet: sheet, maximumRowBytes: Self.maximumRowBytes)
     }
 
-    /// `maximumRowBytes` lets tests refuse a row without writing 16 MB of it.
-    init(path: String, sheet: String? = nil, maximumRowBytes: Int) throws {
+    /// `maximumRowBytes` and `sharedStrings` let tests refuse a row or a shared strings part
+    /// without writing 16 MB or millions of strings.
+    init(path: String, sheet: String? = nil, maximumRowBytes: Int, sharedStrings limits: SharedStrings.Limits = .standard) throws {
         rowLimit = maximumRowBytes
         let file = (path as NSString).lastPathComponent
         do {
@@ -80,7 +81,7 @@ public struct XLSXReader {
             sheetName = chosen.name
             guard let sheetEntry = entry(chosen.path) else { throw ZipArchive.Damage(reason: "is corrupt (sheet \"\(chosen.name)\" is missing)") }
             let sharedPath = targets.values.first { $0.type.hasSuffix("/sharedStrings") }?.target ?? "xl/sharedStrings.xml"
-            strings = try entry(sharedPath).map { try SharedStrings(stream: archive.stream($0)) } ?? SharedStrings()
+            strings = try entry(sharedPath).map { try SharedStrings(stream: archive.stream($0), part: sharedPath, limits: limits) } ?? SharedStrings()
             let stylesPath = targets.values.first { $0.type.hasSuffix("/styles") }?.target ?? "xl/styles.xml"
             dateStyles = try entry(stylesPath).map { Self.dateStyles(xml: try archive.contents(of: $0)) } ?? []
             window = XMLWindow(stream: try archive.stream(sheetEntry))
