@@ -113,13 +113,14 @@ struct RecruitCommand: ParsableCommand {
             let start = try from.map { try parseDay($0, option: "--from") } ?? CivilDay("0001-01-01")!
             let end = try to.map { try parseDay($0, option: "--to") } ?? context.clock.civilToday
             let funnels = try context.db.read { db in try Recruiting.funnels(db, from: start, to: end) }
-            let table = CallOpsCore.Table(["channel", "stage", ">reached", ">conversion", ">now", ">avg days"], rows: funnels.flatMap { f in
+            let table = CallOpsCore.Table(["channel", "stage", ">reached", ">conversion", ">now", ">dropped", ">avg days"], rows: funnels.flatMap { f in
                 f.stages.map { s in
-                    [f.channel, s.stage, String(s.reached), Render.percent(s.conversion), String(s.now), s.averageDays.map { Render.number($0) } ?? "-"]
-                } + [[f.channel, "dropped", String(f.dropped), "", "", ""]]
+                    [f.channel, s.stage, String(s.reached), Render.percent(s.conversion), String(s.now), String(s.dropped),
+                     s.averageDays.map { Render.number($0) } ?? "-"]
+                } + [[f.channel, "all stages", "", "", "", String(f.dropped), ""]]
             })
-            // CSV is the funnel itself, one row per channel and stage (the channel's dropped count
-            // stays in JSON and the workbook's other sheet).
+            // CSV is the funnel itself, one row per channel and stage; `dropped` counts those
+            // dropped at the stage, so a channel's rows sum to its dropped count (JSON's `dropped`).
             try output.present(global: global, funnels, main: "stages", text: table.rendered)
         }
     }

@@ -38,6 +38,8 @@ import Testing
         // Those who stopped short: dropped if even, still waiting in their stage if odd.
         #expect(all.dropped == (0..<39).filter { i in reached.lastIndex { $0 > i }! < 8 && i % 2 == 0 }.count)
         #expect(all.stages.map(\.now).reduce(0, +) + all.dropped == 39)
+        // Each stage's dropped are those who stopped there: together the funnel's dropped.
+        #expect(all.stages.map(\.dropped).reduce(0, +) == all.dropped && all.stages.last?.dropped == 0)
         // The three who signed are agents on probation, hired the day they signed, enrolled in PJ01.
         let signed = try db.read { db in try Roster.agents(db).filter { $0.code.hasPrefix("N") } }
         #expect(signed.map(\.code).sorted() == ["N0", "N1", "N2"] && signed.allSatisfy { $0.status == .probation && $0.hireDate == "2026-09-17" })

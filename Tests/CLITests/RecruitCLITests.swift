@@ -32,4 +32,39 @@ import Testing
         #expect(list.stdout.contains("N001") && list.stdout.contains("另有工作"))
         #expect(try cli.run(["check"]).status == 0)
     }
+
+    /// The CSV funnel carries each channel's dropped candidates (the old CSV's `channel,dropped`):
+    /// per stage, summing to the channel's `dropped` in JSON and shown in the table too.
+    @Test func theFunnelCountsDropsPerStageInEveryFormat() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        for (name, channel) in [("王小明", "referral"), ("李雷", "referral"), ("韩梅梅", "referral"), ("李四", "referral"), ("张三", "campus")] {
+            try cli.ok(["recruit", "add", "--name", name, "--channel", channel, "--date", "2026-11-01"])
+        }
+        try cli.ok(["recruit", "advance", "--candidate", "1", "--date", "2026-11-03"])
+        try cli.ok(["recruit", "advance", "--candidate", "2", "--date", "2026-11-03"])
+        try cli.ok(["recruit", "drop", "--candidate", "2", "--reason", "另有工作", "--date", "2026-11-04"])
+        try cli.ok(["recruit", "drop", "--candidate", "3", "--reason", "联系不上", "--date", "2026-11-04"])
+        let lines = try cli.ok(["recruit", "report", "--format", "csv"]).stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "channel,stage,reached,conversion,now,dropped,average_days")
+        #expect(lines.contains("referral,sourced,4,,1,1,2"), "\(lines)")
+        #expect(lines.contains("referral,contacted,2,0.5,1,1,"), "\(lines)")
+        #expect(lines.contains("campus,sourced,1,,1,0,"), "\(lines)")
+        #expect(lines.contains("all,sourced,5,,2,1,2"), "\(lines)")
+        // Per channel the rows' dropped sum to the channel's dropped in JSON.
+        let report = try #require(try CLI.json(cli.ok(["recruit", "report", "--format", "json"])) as? [[String: Any]])
+        for funnel in report {
+            let channel = try #require(funnel["channel"] as? String)
+            let stages = try #require(funnel["stages"] as? [[String: Any]])
+            let fromCSV = lines.dropFirst().filter { $0.hasPrefix(channel + ",") }.map { Int($0.split(separator: ",", omittingEmptySubsequences: false)[5]) ?? -1 }
+            #expect(fromCSV.reduce(0, +) == funnel["dropped"] as? Int, "\(channel)")
+            #expect(stages.compactMap { $0["dropped"] as? Int } == fromCSV, "\(channel)")
+        }
+        #expect(report.map { $0["dropped"] as? Int } == [2, 0, 2])
+        // The table shows the same column and each channel's total.
+        let table = try cli.ok(["recruit", "report"]).stdout
+        #expect(table.contains("dropped"), "\(table)")
+        let total = table.split(separator: "\n").first { $0.hasPrefix("referral") && $0.contains("all stages") }.map(String.init) ?? ""
+        #expect(total.split(separator: " ").last == "2", "\(table)")
+    }
 }

@@ -65,11 +65,13 @@ public struct FunnelStage: Encodable, Equatable, Sendable {
     public var conversion: Double?
     /// Candidates in this stage now (not dropped).
     public var now: Int
+    /// Candidates dropped while in this stage; a channel's sum to its `RecruitFunnel.dropped`.
+    public var dropped: Int
     /// Average days from entering this stage to entering the next, over those who moved on.
     public var averageDays: Double?
 
     enum CodingKeys: String, CodingKey {
-        case stage, reached, conversion, now
+        case stage, reached, conversion, now, dropped
         case averageDays = "average_days"
     }
 
@@ -79,6 +81,7 @@ public struct FunnelStage: Encodable, Equatable, Sendable {
         try c.encode(reached, forKey: .reached)
         try c.encode(conversion, forKey: .conversion)
         try c.encode(now, forKey: .now)
+        try c.encode(dropped, forKey: .dropped)
         try c.encode(averageDays, forKey: .averageDays)
     }
 }
@@ -266,6 +269,7 @@ public enum Recruiting {
                 let moved = stage.next.map { next in group.compactMap { p in p.entered[stage].flatMap { a in p.entered[next].map { a.days(to: $0) } } } } ?? []
                 return FunnelStage(stage: stage.rawValue, reached: reached[i], conversion: conversions[i],
                                    now: group.filter { $0.current == stage && !$0.dropped }.count,
+                                   dropped: group.filter { $0.current == stage && $0.dropped }.count,
                                    averageDays: moved.isEmpty ? nil : Double(moved.reduce(0, +)) / Double(moved.count))
             }, dropped: group.filter(\.dropped).count)
         }
@@ -297,5 +301,5 @@ extension RecruitFunnel: TabularRow {
 }
 
 extension FunnelStage: TabularRow {
-    public static var blank: FunnelStage { FunnelStage(stage: "", reached: 0, conversion: 0, now: 0, averageDays: 0) }
+    public static var blank: FunnelStage { FunnelStage(stage: "", reached: 0, conversion: 0, now: 0, dropped: 0, averageDays: 0) }
 }
