@@ -79,8 +79,9 @@ let package = Package(
         .testTarget(name: "NightlyTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly"]),
         .testTarget(name: "DemoTests", dependencies: ["CallOpsCore", "CallOpsStore", "Roster", "LeadData", "FollowUp", "BackOffice", "SeatProductivity", "Nightly", "Demo"]),
         // Runs the built `callops` binary on real files.
-        // GRDB only to damage a database file the way an outside tool could.
-        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore", "CallOpsStore", "Spreadsheet", .product(name: "GRDB", package: "GRDB.swift")]),
+        // GRDB only to damage a database file the way an outside tool could; FollowUp only for
+        // its migrations, to make a database as an older callops left it.
+        .testTarget(name: "CLITests", dependencies: ["callops", "CallOpsCore", "CallOpsStore", "FollowUp", "Spreadsheet", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SpreadsheetTests", dependencies: ["CallOpsCore", "Spreadsheet"]),
     ],
     swiftLanguageModes: [.v6]

@@ -68,15 +68,9 @@ import Testing
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.oneAgentCenter()
-        let small = cli.folder.appendingPathComponent("small")
-        try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
-        #expect(FailureLeavesNothingCLITests.shell("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", small.path]) == 0)
+        let small = try FailureLeavesNothingCLITests.mountSmallDisk(under: cli.folder, size: "64k")
         defer { FailureLeavesNothingCLITests.shell("/bin/umount", [small.path]) }
-        let filler = FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: small.appendingPathComponent("fill").path, contents: nil)
-            return small.appendingPathComponent("fill").path }())!
-        while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
-        while (try? filler.write(contentsOf: Data(count: 1))) != nil {}
-        try? filler.close()
+        try FailureLeavesNothingCLITests.fill(small)
         let night = small.appendingPathComponent("night").path
         let result = try cli.run(["daily", "--out", night])
         #expect(result.status == 1, "\(result.stderr)")

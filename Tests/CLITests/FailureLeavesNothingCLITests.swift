@@ -91,6 +91,27 @@ import Testing
         return true
     }()
 
+    /// A tmpfs of `size` mounted at `folder/small` (made here); the caller unmounts it.
+    static func mountSmallDisk(under folder: URL, size: String) throws -> URL {
+        let small = folder.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
+        #expect(shell("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", small.path]) == 0)
+        return small
+    }
+
+    /// Fills the (small, mounted) disk under `folder` to the last byte with a file `fill`; its path.
+    @discardableResult
+    static func fill(_ folder: URL) throws -> String {
+        let path = folder.appendingPathComponent("fill").path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let filler = FileHandle(forWritingAtPath: path) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
+        while (try? filler.write(contentsOf: Data(count: 1))) != nil {}
+        try? filler.close()
+        return path
+    }
+
     @discardableResult
     static func shell(_ tool: String, _ arguments: [String]) -> Int32 {
         let process = Process()
@@ -107,18 +128,11 @@ import Testing
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.ok(["roster", "import", cli.write("r.csv", roster)])
-        let small = cli.folder.appendingPathComponent("small")
-        try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
-        #expect(Self.shell("/bin/mount", ["-t", "tmpfs", "-o", "size=1500k", "tmpfs", small.path]) == 0)
+        let small = try Self.mountSmallDisk(under: cli.folder, size: "1500k")
         defer { Self.shell("/bin/umount", [small.path]) }
         let database = small.appendingPathComponent("center.sqlite").path
         try cli.ok(["init", "--db", database])
-        // Fill the disk to the last byte.
-        let filler = FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: small.appendingPathComponent("fill").path, contents: nil)
-            return small.appendingPathComponent("fill").path }())!
-        while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
-        while (try? filler.write(contentsOf: Data(count: 1))) != nil {}
-        try? filler.close()
+        try Self.fill(small)
         let before = try files(small)
         for arguments in [["roster", "import", cli.folder.appendingPathComponent("r.csv").path], ["roster", "list"], ["pay", "run", "--month", "2026-10"],
                           // check too: a full disk is no damage of the file (auditor of issue 14, item 4).
