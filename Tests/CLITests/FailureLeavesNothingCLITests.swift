@@ -53,6 +53,30 @@ import Testing
         #expect(try cli.sqlite("SELECT numbers FROM audit_log WHERE command LIKE 'leads import --rejects%'") == "1\n")
     }
 
+    /// A run killed between putting its file in place and its commit (README, "Files callops
+    /// writes"): the new file is in place and the database as it was, the earlier file beside it
+    /// under a hidden name; the same command run again puts the two in step.
+    @Test func aKillBetweenPlacingTheFileAndTheCommitIsPutRightByARerun() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["roster", "import", cli.write("r.csv", roster)])
+        let pay = cli.folder.appendingPathComponent("pay.csv").path
+        try cli.write("pay.csv", "last month's\n")
+        let killed = try run(cli, ["pay", "run", "--month", "2026-10", "--format", "csv", "--out", "pay.csv"], fault: "output.placed")
+        #expect(killed.status == SIGKILL, "not killed at the fault point: \(killed.status) \(killed.stderr)")
+        #expect(try String(contentsOfFile: pay, encoding: .utf8).contains("A001"), "the new file is in place")
+        #expect(try cli.sqlite("SELECT count(*) FROM pay_run") == "0\n", "the database rolled back")
+        let listing = try files(cli.folder)
+        let kept = listing.filter { $0.hasPrefix(".pay.csv.callops-") && $0.hasSuffix(".tmp.old") }
+        #expect(kept.count == 1, "\(listing)")
+        if let kept = kept.first {
+            #expect(try String(contentsOf: cli.folder.appendingPathComponent(kept), encoding: .utf8) == "last month's\n")
+        }
+        try cli.ok(["pay", "run", "--month", "2026-10", "--format", "csv", "--out", "pay.csv"])
+        #expect(try cli.sqlite("SELECT count(*) FROM pay_run") == "1\n")
+        #expect(try String(contentsOfFile: pay, encoding: .utf8).contains("A001"))
+    }
+
     @Test func aReadOnlyDatabaseGetsNoFilesBesideIt() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }

@@ -169,6 +169,7 @@ public final class OutputFile {
             throw error
         }
         placed = true
+        FaultPoint.reach("output.placed")
     }
 
     /// Takes back what `place` did: the earlier file returns, or the new one goes.
