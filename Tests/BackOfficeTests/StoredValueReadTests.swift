@@ -1,5 +1,6 @@
 import CallOpsCore
 import CallOpsStore
+import FollowUp
 import Foundation
 import GRDB
 import Roster
@@ -102,7 +103,7 @@ import Testing
                     INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, commission_fen, mode, insured, status, sold_at, next_due_on, renewals_paid)
                     VALUES (1, 1, 'ACC01', 'accident', 100000, \(commission), 'annual', 'self', 'active', '2026-11-10', NULL, 0)
                     """)
-                #expect { try Roster.tiers(db, on: CivilDay("2026-12-05")!, rules: settings.roster) } throws: { error in
+                #expect { try Roster.tiers(db, on: CivilDay("2026-12-05")!, rules: settings.roster, sales: Sales.tierSales) } throws: { error in
                     (error as? StoredValueError).map { $0.table == "policy" && $0.column == "commission_fen" } ?? false
                 }
             }

@@ -35,7 +35,7 @@ final class AgentDay {
         _ = try LeadImporter(settings: settings, clock: clock).run(path: path, options: ImportOptions(source: "t"), db: db)
         var options = AllocationOptions()
         options.seed = 1
-        _ = try Allocator(settings: settings, clock: clock).run(db, options: options)
+        _ = try Allocator(settings: settings, clock: clock, sales: Sales.tierSales).run(db, options: options)
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }

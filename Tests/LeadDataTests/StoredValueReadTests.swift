@@ -59,11 +59,11 @@ func expectStoredValueError(
         }
         // An open lead without an agent (past the CHECK) stops the allocation with its name.
         try expectStoredValueError(f.db, damage: "UPDATE lead SET status = 'open', agent_id = NULL WHERE id = 1", table: "lead", column: "agent_id", value: "NULL") { db in
-            _ = try Allocator(settings: f.settings, clock: f.clock).allocate(db, options: AllocationOptions())
+            _ = try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).allocate(db, options: AllocationOptions())
         }
         try expectStoredValueError(f.db, damage: "UPDATE lead SET status = 'pool', locked_agent_id = 'x', locked_until = '9999-12-31T00:00:00' WHERE id = 1",
                                    table: "lead", column: "locked_agent_id") { db in
-            _ = try Allocator(settings: f.settings, clock: f.clock).allocate(db, options: AllocationOptions())
+            _ = try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).allocate(db, options: AllocationOptions())
         }
         try expectStoredValueError(f.db, damage: "UPDATE lead SET status = 'exhausted', closed_at = '2026-01-01T00:00:00', recycle_count = 'many' WHERE id = 1",
                                    table: "lead", column: "recycle_count") { db in
@@ -193,13 +193,13 @@ func expectStoredValueError(
         let day = CivilDay("2026-11-23")!, rules = f.settings.roster
         let review = "INSERT INTO tier_review (agent_id, month, tier, why, applied_at) VALUES "
         try expectStoredValueError(f.db, damage: review + "(1, '2026-10', 'star', 'w', '2026-10-01T00:00:00')", table: "tier_review", column: "tier", value: "star") { db in
-            _ = try Roster.tiers(db, on: day, rules: rules)
+            _ = try Roster.tiers(db, on: day, rules: rules, sales: Roster.noSales)
         }
         try expectStoredValueError(f.db, damage: review + "('A001', '2026-10', 'core', 'w', '2026-10-01T00:00:00')", table: "tier_review", column: "agent_id", value: "A001") { db in
-            _ = try Roster.tiers(db, on: day, rules: rules)
+            _ = try Roster.tiers(db, on: day, rules: rules, sales: Roster.noSales)
         }
         try expectStoredValueError(f.db, damage: review + "(1, '2026-1', 'core', 'w', '2026-10-01T00:00:00')", table: "tier_review", column: "month", value: "2026-1") { db in
-            _ = try Roster.tiers(db, on: day, rules: rules)
+            _ = try Roster.tiers(db, on: day, rules: rules, sales: Roster.noSales)
         }
         let history = "INSERT INTO tier_history (agent_id, month, tier, source, why, as_of) VALUES "
         try expectStoredValueError(f.db, damage: history + "(1, '2026-11', 'core', 'guess', 'w', '2026-11-23')", table: "tier_history", column: "source", value: "guess") { db in
@@ -210,7 +210,7 @@ func expectStoredValueError(
         }
         // The tier history written and read back through the record, in its columns.
         try f.db.transaction { db in
-            #expect(try Roster.recordTiers(db, on: day, rules: rules) == 1)
+            #expect(try Roster.recordTiers(db, on: day, rules: rules, sales: Roster.noSales) == 1)
             let entry = try #require(try Roster.tierHistory(db, agent: "A001").first)
             #expect(entry.month == CivilMonth("2026-11") && entry.asOf == day && entry.tier == .general)
             #expect(try Row.fetchOne(db, sql: "SELECT month, tier, as_of FROM tier_history") == ["month": "2026-11", "tier": "general", "as_of": "2026-11-23"])
