@@ -123,6 +123,11 @@ import Testing
         try expectNamed(db, damage: insert + "'2026-11-01', '2026-11-30', NULL, 'lots of money')", table: "campaign", column: "tiers") { db in
             _ = try Campaigns.standings(db, code: "C1", today: CivilDay("2026-11-23")!)
         }
+        // The record holds the metric as its case: an unknown one is named when the row is read.
+        try expectNamed(db, damage: insert.replacingOccurrences(of: "'premium', ", with: "'calls', ") + "'2026-11-01', '2026-11-30', NULL, \(tiers))",
+                        table: "campaign", column: "metric", value: "calls") { db in
+            _ = try Campaigns.standings(db, code: "C1", today: CivilDay("2026-11-23")!)
+        }
         // The pay run's campaign lines read the end day (a bad one was skipped without a word).
         try expectNamed(db, damage: insert + "'2026-11-01', '2026-11-3x', NULL, \(tiers))", table: "campaign", column: "to_day") { db in
             _ = try PayRun(settings: settings, clock: Clock(fixed: "2026-11-23T10:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)).campaignLines(db, month: CivilDay("2026-11-01")!, agents: Roster.agents(db))
@@ -198,6 +203,17 @@ import Testing
         try expectNamed(db, damage: candidate + "NULL);" + sourced + "INSERT INTO candidate_stage VALUES (1, 'hired', '2026-11-02')",
                         table: "candidate_stage", column: "stage", value: "hired") { db in
             _ = try Recruiting.funnels(db, from: CivilDay("2026-11-01")!, to: CivilDay("2026-11-30")!)
+        }
+        // The record holds the channel and the stage as cases: an unknown one is named (the
+        // channel was passed on as text to the list before).
+        try expectNamed(db, damage: candidate.replacingOccurrences(of: "'campus'", with: "'radio'") + "NULL)", table: "candidate", column: "channel", value: "radio") { db in
+            _ = try Recruiting.list(db, today: CivilDay("2026-11-23")!, all: true)
+        }
+        try expectNamed(db, damage: candidate.replacingOccurrences(of: "'signed'", with: "'hired'") + "NULL)", table: "candidate", column: "stage", value: "hired") { db in
+            _ = try Recruiting.list(db, today: CivilDay("2026-11-23")!, all: true)
+        }
+        try expectNamed(db, damage: candidate + "NULL);" + sourced.replacingOccurrences(of: "'sourced'", with: "'found'"), table: "candidate_stage", column: "stage", value: "found") { db in
+            _ = try CandidateStageRecord.fetchAll(db)
         }
         try expectNamed(db, damage: candidate + "'x');" + sourced + "INSERT INTO candidate_stage VALUES (1, 'signed', '2026-11-03')",
                         table: "candidate", column: "agent_id") { db in

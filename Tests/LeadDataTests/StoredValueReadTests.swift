@@ -172,6 +172,17 @@ func expectStoredValueError(
         try expectStoredValueError(f.db, damage: "UPDATE agent SET status = 'bogus'", table: "agent", column: "status") { db in
             _ = try Roster.agents(db)
         }
+        // The stored record (`AgentRecord`) holds the cases: an unknown tier, status or role is
+        // the named error when read through it, not a string passed on.
+        try expectStoredValueError(f.db, damage: "UPDATE agent SET status = 'gone'", table: "agent", column: "status", value: "gone") { db in
+            _ = try Roster.standings(db, ids: [1])
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE agent SET role = 'boss'", table: "agent", column: "role", value: "boss") { db in
+            _ = try Roster.tenures(db)
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE agent SET tier = 'star'", table: "agent", column: "tier", value: "star") { db in
+            _ = try Roster.tenures(db)
+        }
         try expectStoredValueError(f.db, damage: """
             INSERT INTO agent_tenure_event (agent_id, kind, day, reason, recorded_at) VALUES (1, 'left', 'soon', NULL, '2026-11-23T10:00:00')
             """, table: "agent_tenure_event", column: "day", value: "soon") { db in
