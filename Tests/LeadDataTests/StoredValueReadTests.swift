@@ -233,3 +233,30 @@ func expectStoredValueError(
         }
     }
 }
+
+/// Grouped reads name the row: a premium summed over a batch's or a class's leads, with text in
+/// one lead (SUM counts text as 0 and gives a real, so the figure was lower without a word),
+/// names that lead by a follow-up query, not "row ?" or the batch's id.
+@Suite struct LeadDataStoredValueGroupedTests {
+    @Test func aSummedPremiumNamesTheLead() throws {
+        let f = try LeadFixture()
+        try f.roster([RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: .active)])
+        _ = try f.importLeads(f.write("leads.csv", "phone,age\n\(LeadFixture.phone(1)),35\n\(LeadFixture.phone(2)),40\n"))
+        let reads: [(Database) throws -> Void] = [{ db in _ = try LeadStats.byClass(db) }, { db in _ = try LeadStats.batches(db) }]
+        for read in reads {
+            try expectStoredValueError(f.db, damage: "UPDATE lead SET premium_fen = CASE id WHEN 2 THEN 'lots' ELSE 100 END",
+                                       table: "lead", column: "premium_fen", value: "lots") { db in
+                do { try read(db) } catch let error as StoredValueError {
+                    #expect(error.row == "2", "\(error)")
+                    throw error
+                }
+            }
+        }
+        // Whole amounts still sum as before.
+        try f.db.transaction(dryRun: true) { db in
+            try db.execute(sql: "UPDATE lead SET premium_fen = 100")
+            #expect(try LeadStats.batches(db).first?.premium == Money(fen: 200))
+            #expect(try LeadStats.byClass(db).map(\.premium).reduce(.zero, +) == Money(fen: 200))
+        }
+    }
+}
