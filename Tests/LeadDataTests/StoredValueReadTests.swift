@@ -259,4 +259,25 @@ func expectStoredValueError(
             #expect(try LeadStats.byClass(db).map(\.premium).reduce(.zero, +) == Money(fen: 200))
         }
     }
+
+    /// The score deciles' premium (a SUM over the leads sold after the model) likewise: it was
+    /// decoded by GRDB, a fraction an error naming no row and text a lower figure.
+    @Test func aDecilesSummedPremiumNamesTheLead() throws {
+        let f = try LeadFixture()
+        _ = try f.importLeads(try f.write("leads.csv", "phone,name\n13900004000,甲\n13900004001,乙\n"))
+        try f.db.transaction(dryRun: true) { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            defer { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") }
+            try db.execute(sql: """
+                INSERT INTO lead_model (id, trained_at, leads, sales, auc, grade_auc, card, model) VALUES (1, '2026-11-20T10:00:00', 300, 210, 0.7, 0.5, '{}', '{}');
+                UPDATE lead SET propensity = 0.5, propensity_model_id = 1, status = 'won', closed_at = '2026-11-22T10:00:00', premium_fen = 300000
+                """)
+            #expect(try LeadScoring.deciles(db, batch: nil).map(\.premium) == [Money(fen: 300000), Money(fen: 300000)])
+            try db.execute(sql: "UPDATE lead SET premium_fen = 'lots' WHERE id = 2")
+            #expect { try LeadScoring.deciles(db, batch: nil) } throws: { error in
+                guard let error = error as? StoredValueError else { return false }
+                return error.table == "lead" && error.row == "2" && error.column == "premium_fen" && error.value == "lots"
+            }
+        }
+    }
 }
