@@ -212,8 +212,12 @@ import Testing
         try expectNamed(db, damage: candidate.replacingOccurrences(of: "'signed'", with: "'hired'") + "NULL)", table: "candidate", column: "stage", value: "hired") { db in
             _ = try Recruiting.list(db, today: CivilDay("2026-11-23")!, all: true)
         }
+        // A table without `id`: the row is named by its key, as `callops check` names it.
         try expectNamed(db, damage: candidate + "NULL);" + sourced.replacingOccurrences(of: "'sourced'", with: "'found'"), table: "candidate_stage", column: "stage", value: "found") { db in
-            _ = try CandidateStageRecord.fetchAll(db)
+            do { _ = try CandidateStageRecord.fetchAll(db) } catch let error as StoredValueError {
+                #expect(error.row == "1 found", "\(error)")
+                throw error
+            }
         }
         try expectNamed(db, damage: candidate + "'x');" + sourced + "INSERT INTO candidate_stage VALUES (1, 'signed', '2026-11-03')",
                         table: "candidate", column: "agent_id") { db in

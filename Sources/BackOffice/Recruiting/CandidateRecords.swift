@@ -67,8 +67,10 @@ public struct CandidateRecord: Codable, Equatable, Sendable, FetchableRecord, Mu
 }
 
 /// A row of `candidate_stage`: a stage a candidate reached and the day.
-public struct CandidateStageRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+public struct CandidateStageRecord: Codable, Equatable, Sendable, StoredRecord, PersistableRecord {
     public static let databaseTableName = "candidate_stage"
+    /// The table has no `id`: an error names the row `candidate_id stage`, as `callops check` does.
+    public static var storedKeys: [String] { ["candidate_id", "stage"] }
     public var candidateID: Int64
     public var stage: RecruitStage
     /// `YYYY-MM-DD`.
@@ -90,13 +92,5 @@ public struct CandidateStageRecord: Codable, Equatable, Sendable, FetchableRecor
         self.candidateID = candidateID
         self.stage = stage
         self.enteredOn = day.description
-    }
-
-    /// Reads the row through `StoredValue`: text in `candidate_id` or an unknown stage is the named error.
-    public init(row: Row) throws {
-        let table = Self.databaseTableName
-        candidateID = try StoredValue.int64(row, "candidate_id", table: table)
-        stage = try StoredValue.value(RecruitStage.self, row, "stage", table: table)
-        enteredOn = try StoredValue.value(String.self, row, "entered_on", table: table, expected: "a day (YYYY-MM-DD)")
     }
 }
