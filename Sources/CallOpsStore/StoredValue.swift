@@ -330,6 +330,14 @@ extension StoredValue {
         }
     }
 
+    /// The guard before an aggregate that cannot name a row and reads text as 0 (AVG, or a SUM
+    /// read into a real): the named error for the first row of `table` whose `column` holds
+    /// neither an integer nor NULL (`located`'s follow-up query), else nothing.
+    public static func verifyIntegers(_ db: Database, table: String, column: String) throws {
+        let found = StoredValueError(table: table, row: "?", column: column, value: "", expected: "an integer").located(in: db)
+        if found.row != "?" { throw found }
+    }
+
     /// The value at `index` of a grouped query (named by its column as the query wrote it).
     public static func value<T: DatabaseValueConvertible>(_ type: T.Type, _ row: Row, at index: Int, table: String) throws -> T {
         let stored: DatabaseValue = row[index]

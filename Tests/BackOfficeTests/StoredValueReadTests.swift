@@ -175,6 +175,10 @@ import Testing
                         table: "enrollment", column: "enrolled_on", value: "Nov 1") { db in
             _ = try Training.regularizationList(db, clock: clock)
         }
+        // The course report's average score: AVG read text as 0, a lower average without a word.
+        try expectNamed(db, damage: enrol + "1, 'passed', 'good', '2026-11-01', '2026-11-02')", table: "enrollment", column: "score", value: "good") { db in
+            _ = try Training.report(db)
+        }
         // A course of a kind no callops writes is no course of any kind the gates read: check lists it.
         try db.transaction(dryRun: true) { db in
             try db.execute(sql: "PRAGMA ignore_check_constraints = ON; " + course.replacingOccurrences(of: "'pre_job'", with: "'onboarding'"))
