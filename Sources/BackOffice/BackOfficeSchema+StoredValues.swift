@@ -6,6 +6,7 @@ extension BackOfficeSchema {
     public static let storedValueChecks: [Invariant] = [
         StoredValue.badDays(table: "candidate", column: "stage_since"),
         StoredValue.badCases(RecruitStage.self, table: "candidate", column: "stage"),
+        StoredValue.badCases(RecruitChannel.self, table: "candidate", column: "channel"),
         StoredValue.badDays(table: "campaign", column: "to_day"),
         StoredValue.badCases(CampaignMetric.self, table: "campaign", column: "metric"),
         StoredValue.badCases(Tier.self, table: "pay_basis", column: "tier", key: "month || ' ' || agent_id"),

@@ -316,6 +316,28 @@ extension StoredValue {
         return written
     }
 
+    /// A SUM of whole numbers read from a grouped query (`SUM(premium_fen) AS premium_fen`; NULL,
+    /// a sum over no row, is 0). SQLite's SUM gives a real when a value summed is text or a
+    /// fraction (text counted as 0, so a whole real would pass unseen): anything but an integer is
+    /// the named error, naming the first such row of `table` by a follow-up query (`located`).
+    public static func sum(_ db: Database, _ row: Row, _ column: String, table: String) throws -> Int64 {
+        let stored: DatabaseValue = row[column]
+        switch stored.storage {
+        case .int64(let sum): return sum
+        case .null: return 0
+        default:
+            throw StoredValueError(table: table, row: "?", column: Self.column(column), value: text(row, column), expected: "an integer").located(in: db)
+        }
+    }
+
+    /// The guard before an aggregate that cannot name a row and reads text as 0 (AVG, or a SUM
+    /// read into a real): the named error for the first row of `table` whose `column` holds
+    /// neither an integer nor NULL (`located`'s follow-up query), else nothing.
+    public static func verifyIntegers(_ db: Database, table: String, column: String) throws {
+        let found = StoredValueError(table: table, row: "?", column: column, value: "", expected: "an integer").located(in: db)
+        if found.row != "?" { throw found }
+    }
+
     /// The value at `index` of a grouped query (named by its column as the query wrote it).
     public static func value<T: DatabaseValueConvertible>(_ type: T.Type, _ row: Row, at index: Int, table: String) throws -> T {
         let stored: DatabaseValue = row[index]

@@ -107,7 +107,7 @@ public enum DemoCenter {
             summary.agents = agents.count
             summary.teams = try Roster.teams(db).count
             summary.seats = try Roster.seatCounts(db).seats
-            let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents)
+            let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents, sales: Sales.tierSales)
             for agent in agents where agent.status != .left {
                 summary.agentsByTier[tiers[agent.id]!.tier, default: 0] += 1
             }
@@ -147,7 +147,7 @@ public enum DemoCenter {
             try Training.complete(db, course: "PJ01", agent: agent.code, passed: true, score: 80, on: clock.day(first))
         }
         // Each agent's income goal for the month, by tier, gives the activity targets (seed 001).
-        let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents)
+        let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents, sales: Sales.tierSales)
         for agent in agents where agent.status != .left {
             let income: Double = switch tiers[agent.id]!.tier {
             case .top: 180_000

@@ -88,10 +88,10 @@ struct FloorSimulation {
         var options = AllocationOptions()
         options.seed = random.next()
         options.trainedProbationers = trained
-        _ = try Allocator(settings: settings, clock: clock(morning)).allocate(db, options: options)
+        _ = try Allocator(settings: settings, clock: clock(morning), sales: Sales.tierSales).allocate(db, options: options)
         let catalog = settings.products
         // The day's tiers, resolved once: a tier is a day's, not a slot's.
-        let tiers = try Roster.tiers(db, on: clock(morning).civilToday, rules: settings.roster, agents: agents)
+        let tiers = try Roster.tiers(db, on: clock(morning).civilToday, rules: settings.roster, agents: agents, sales: Sales.tierSales)
         for slot in Self.slots {
             let parts = slot.split(separator: ":").compactMap { Double($0) }
             let at = day.addingTimeInterval(parts[0] * 3600 + parts[1] * 60)

@@ -50,15 +50,19 @@ extension Sales {
     /// a center's 10,000); `callops-bench report` writes no policies, its figure is unchanged.
     /// Call rows (talk_seconds, contact, read as 0 by SUM) are not scanned here, a scan of the
     /// call table would cost what the activity aggregate saves: `callops check` lists them.
-    public static func verifyAggregatedColumns(_ db: Database) throws {
+    /// - Parameters:
+    ///   - servicingAgent: only the policies this agent serves (the cross-sell queue, one agent at
+    ///     a time: an index range, not a scan per agent).
+    public static func verifyAggregatedColumns(_ db: Database, servicingAgent: Int64? = nil) throws {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT id, typeof(premium_fen) AS p, typeof(commission_fen) AS c,
                    CAST(premium_fen AS TEXT) AS premium_fen, CAST(commission_fen AS TEXT) AS commission_fen, sold_at
             FROM policy
-            WHERE typeof(premium_fen) <> 'integer' OR typeof(commission_fen) <> 'integer'
-               OR typeof(sold_at) <> 'text' OR sold_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*'
+            WHERE \(servicingAgent == nil ? "" : "servicing_agent_id = ? AND ")
+               (typeof(premium_fen) <> 'integer' OR typeof(commission_fen) <> 'integer'
+               OR typeof(sold_at) <> 'text' OR sold_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*')
             LIMIT 1
-            """) else { return }
+            """, arguments: StatementArguments(servicingAgent.map { [$0] } ?? [])) else { return }
         let id = try StoredValue.int64(row, "id", table: "policy")
         let (column, expected) = row["p"] as String != "integer" ? ("premium_fen", "an amount in fen (a whole number)")
             : row["c"] as String != "integer" ? ("commission_fen", "an amount in fen (a whole number)")

@@ -90,6 +90,8 @@ public struct Households {
     /// The customers the agent serves, with policies in force past free-look, each with ranked suggestions.
     public func queue(_ db: Database, agent code: String, limit: Int? = nil) throws -> [CrossSellEntry] {
         let agent = try Roster.agent(db, code: code)
+        // The range on `sold_at` drops a malformed one (and the household's premium sums it): the guard first.
+        try Sales.verifyAggregatedColumns(db, servicingAgent: agent.id)
         let pastFreeLook = clock.timestamp(clock.adding(days: -settings.sales.freeLookDays, to: clock.startOfDay(clock.now)))
         let leads = try Int64.fetchAll(db, sql: """
             SELECT lead_id FROM policy WHERE servicing_agent_id = ? AND status = 'in_force' AND sold_at <= ?

@@ -199,3 +199,25 @@ extension Sales {
         try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT lead_id) FROM policy WHERE status <> 'cancelled'") ?? 0
     }
 }
+
+extension Sales {
+    /// The tier's sales (`TierSales`, which every command passes to `Roster.tiers`): each agent's
+    /// policies issued in `month` and not cancelled in free-look by the end of `asOf`, with their
+    /// first-year commission (stored at sale by the product's rate). One grouped query per
+    /// resolution (an index range on `sold_at`), not one per agent; the policy guard first, since
+    /// SUM reads a text commission as 0 (a lower tier) and the range skips a bad `sold_at`.
+    public static func tierSales(_ db: Database, month: CivilMonth, asOf: CivilDay) throws -> [Int64: MonthSales] {
+        try verifyAggregatedColumns(db)
+        var sales: [Int64: MonthSales] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT agent_id, COUNT(*) AS policies, SUM(commission_fen) AS fyc, MIN(id) AS id FROM policy
+            WHERE sold_at >= ? AND sold_at < ? AND NOT (status = 'cancelled' AND COALESCE(cancelled_at, '') < ?)
+            GROUP BY agent_id
+            """, arguments: [month.firstDay.description, month.adding(months: 1).firstDay.description, asOf.adding(days: 1).description])
+        while let row = try rows.next() {
+            sales[try StoredValue.int64(row, "agent_id", table: "policy")] = MonthSales(
+                policies: Int(try StoredValue.int64(row, "policies", table: "policy")), fyc: Money(fen: try StoredValue.int64(row, "fyc", table: "policy")))
+        }
+        return sales
+    }
+}

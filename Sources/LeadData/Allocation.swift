@@ -75,10 +75,13 @@ struct AllocationSeat {
 public struct Allocator {
     let settings: Settings
     let clock: Clock
+    /// The tier's sales, which LeadData cannot read (FollowUp's `Sales.tierSales`).
+    let sales: TierSales
 
-    public init(settings: Settings, clock: Clock) {
+    public init(settings: Settings, clock: Clock, sales: @escaping TierSales) {
         self.settings = settings
         self.clock = clock
+        self.sales = sales
     }
 
     /// Allocates in one transaction (rolled back for a dry run).
@@ -242,7 +245,7 @@ public struct Allocator {
             teamTotals[agent.team, default: (0, 0)].sales += p.sales
             teamTotals[agent.team, default: (0, 0)].worked += p.worked
         }
-        let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents)
+        let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents, sales: sales)
         return agents.compactMap { agent in
             let tier = tiers[agent.id]!.tier
             let defaults = settings.roster.tiers[tier]

@@ -77,7 +77,7 @@ extension LeadStats {
             let name: String = row["class"]
             rows[name] = ClassStats(leadClass: name, leads: row["leads"], allocated: row["allocated"], dialed: row["dialed"],
                                     contacted: row["contacted"], sold: row["sold"],
-                                    premium: Money(fen: try StoredValue.value(Int64.self, row, "premium_fen", table: "lead", expected: "a sum of whole amounts in fen")))
+                                    premium: Money(fen: try StoredValue.sum(db, row, "premium_fen", table: "lead")))
         }
         return LeadClass.allCases.map { rows[$0.rawValue] ?? ClassStats(leadClass: $0.rawValue, leads: 0, allocated: 0, dialed: 0, contacted: 0, sold: 0, premium: .zero) }
     }

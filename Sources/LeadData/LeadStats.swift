@@ -2,21 +2,12 @@ import CallOpsCore
 import CallOpsStore
 import Foundation
 
-/// How a batch (and so its vendor) performed: from rows bought to premium sold.
-public struct BatchStats: Encodable, Equatable, Sendable, FetchableRecord {
-    public var batchID: Int64
-    public var source: String
-    public var fileName: String
-    public var receivedAt: String
-    public var rows: Int
-    public var accepted: Int
-    public var missingPhone: Int
-    public var invalidPhone: Int
-    public var duplicateInFile: Int
-    public var duplicateExisting: Int
-    public var dnc: Int
-    public var outOfAgeRange: Int
-    public var malformedRow: Int
+/// How a batch (and so its vendor) performed: from rows bought to premium sold. The batch's own
+/// columns are its stored record (`stats.source`, `stats.rows` read through it); the figures
+/// summed over its leads are the query's.
+@dynamicMemberLookup
+public struct BatchStats: Encodable, Equatable, Sendable {
+    public var batch: LeadBatchRecord
     public var allocated: Int
     public var dialed: Int
     public var contacted: Int
@@ -24,41 +15,26 @@ public struct BatchStats: Encodable, Equatable, Sendable, FetchableRecord {
     public var interested: Int
     public var sold: Int
     public var premiumFen: Int64
+
+    public subscript<T>(dynamicMember keyPath: KeyPath<LeadBatchRecord, T>) -> T { batch[keyPath: keyPath] }
+
+    public var batchID: Int64 { batch.id ?? 0 }
     /// What the batch cost: cost per lead × rows delivered (a vendor bills for what it sends).
-    public var costFen: Int64
-
-    enum CodingKeys: String, CodingKey {
-        case batchID = "batch_id"
-        case source
-        case fileName = "file_name"
-        case receivedAt = "received_at"
-        case rows, accepted
-        case missingPhone = "missing_phone"
-        case invalidPhone = "invalid_phone"
-        case duplicateInFile = "duplicate_in_file"
-        case duplicateExisting = "duplicate_existing"
-        case dnc
-        case outOfAgeRange = "out_of_age_range"
-        case malformedRow = "malformed_row"
-        case allocated, dialed, contacted, effective, interested, sold
-        case premiumFen = "premium_fen"
-        case costFen = "cost_fen"
-    }
-
+    public var costFen: Int64 { batch.costPerLeadFen * Int64(batch.rows) }
     public var premium: Money { Money(fen: premiumFen) }
     public var cost: Money { Money(fen: costFen) }
     /// Cost per sale; nil when nothing sold.
     public var costPerSale: Money? { sold > 0 ? Money(fen: costFen / Int64(sold)) : nil }
     /// Premium per accepted lead; nil when none accepted.
-    public var premiumPerLead: Money? { accepted > 0 ? Money(fen: premiumFen / Int64(accepted)) : nil }
+    public var premiumPerLead: Money? { batch.accepted > 0 ? Money(fen: premiumFen / Int64(batch.accepted)) : nil }
     /// Data usage rate: leads dialed / leads allocated.
     public var dataUsageRate: Double? { allocated > 0 ? Double(dialed) / Double(allocated) : nil }
-    public var rejected: Int { rows - accepted }
+    public var rejected: Int { batch.rows - batch.accepted }
     /// The rejects by reason in SPEC section 5's order, those that occurred: `invalid_phone 2, dnc 1`, or `-`.
     public var rejectsByReason: String {
-        let counts = [("malformed_row", malformedRow), ("missing_phone", missingPhone), ("invalid_phone", invalidPhone),
-                      ("duplicate_in_file", duplicateInFile), ("duplicate_existing", duplicateExisting), ("dnc", dnc),
-                      ("out_of_age_range", outOfAgeRange)].filter { $0.1 > 0 }
+        let counts = [("malformed_row", batch.malformedRow), ("missing_phone", batch.missingPhone), ("invalid_phone", batch.invalidPhone),
+                      ("duplicate_in_file", batch.duplicateInFile), ("duplicate_existing", batch.duplicateExisting), ("dnc", batch.dnc),
+                      ("out_of_age_range", batch.outOfAgeRange)].filter { $0.1 > 0 }
         return counts.isEmpty ? "-" : counts.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
     }
 
@@ -71,14 +47,14 @@ public struct BatchStats: Encodable, Equatable, Sendable, FetchableRecord {
         }
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(batchID, forKey: .batchID)
-        try c.encode(source, forKey: .source)
-        try c.encode(fileName, forKey: .fileName)
-        try c.encode(receivedAt, forKey: .receivedAt)
-        try c.encode(rows, forKey: .rows)
-        try c.encode(accepted, forKey: .accepted)
+        try c.encode(batch.source, forKey: .source)
+        try c.encode(batch.fileName, forKey: .fileName)
+        try c.encode(batch.receivedAt, forKey: .receivedAt)
+        try c.encode(batch.rows, forKey: .rows)
+        try c.encode(batch.accepted, forKey: .accepted)
         try c.encode([
-            "missing_phone": missingPhone, "invalid_phone": invalidPhone, "duplicate_in_file": duplicateInFile,
-            "duplicate_existing": duplicateExisting, "dnc": dnc, "out_of_age_range": outOfAgeRange, "malformed_row": malformedRow,
+            "missing_phone": batch.missingPhone, "invalid_phone": batch.invalidPhone, "duplicate_in_file": batch.duplicateInFile,
+            "duplicate_existing": batch.duplicateExisting, "dnc": batch.dnc, "out_of_age_range": batch.outOfAgeRange, "malformed_row": batch.malformedRow,
         ], forKey: .rejected)
         try c.encode(allocated, forKey: .allocated)
         try c.encode(dialed, forKey: .dialed)
@@ -99,7 +75,7 @@ public enum LeadStats {
     /// One row per batch, newest first; only one batch or one source when given.
     public static func batches(_ db: Database, batch: Int64? = nil, source: String? = nil) throws -> [BatchStats] {
         try LeadCost.validateCosts(db)
-        return try BatchStats.fetchAll(db, sql: """
+        return try Row.fetchAll(db, sql: """
             SELECT b.*,
                 (SELECT COUNT(DISTINCT g.lead_id) FROM lead_ledger g JOIN lead x ON x.id = g.lead_id
                     WHERE x.batch_id = b.id AND g.event = 'assigned') AS allocated,
@@ -112,7 +88,7 @@ public enum LeadStats {
             FROM lead_batch b LEFT JOIN lead l ON l.batch_id = b.id
             WHERE (?1 IS NULL OR b.id = ?1) AND (?2 IS NULL OR b.source = ?2)
             GROUP BY b.id ORDER BY b.id DESC
-            """, arguments: [batch, source])
+            """, arguments: [batch, source]).map { try BatchStats(row: $0, db) }
     }
 }
 
@@ -150,24 +126,19 @@ extension LeadStats {
 
 extension BatchStats {
     /// Reads the batch's stored columns through `LeadBatchRecord` (text in a count of
-    /// `lead_batch` read as 0 through `Decodable`); the figures summed by the query are SQL's own.
-    public init(row: Row) throws {
-        let batch = try LeadBatchRecord(row: row)
-        batchID = batch.id ?? 0
-        (source, fileName, receivedAt) = (batch.source, batch.fileName, batch.receivedAt)
-        (rows, accepted, missingPhone, invalidPhone, duplicateInFile) = (batch.rows, batch.accepted, batch.missingPhone, batch.invalidPhone, batch.duplicateInFile)
-        (duplicateExisting, dnc, outOfAgeRange, malformedRow) = (batch.duplicateExisting, batch.dnc, batch.outOfAgeRange, batch.malformedRow)
+    /// `lead_batch` read as 0 through `Decodable`); the premium summed over its leads names the
+    /// first lead whose premium is not whole fen (SUM reads text as 0).
+    init(row: Row, _ db: Database) throws {
+        batch = try LeadBatchRecord(row: row)
         (allocated, dialed, contacted) = (row["allocated"], row["dialed"], row["contacted"])
         (effective, interested, sold) = (row["effective"], row["interested"], row["sold"])
-        premiumFen = try StoredValue.int64(row, "premium_fen", table: "lead")
-        costFen = batch.costPerLeadFen * Int64(batch.rows)
+        premiumFen = try StoredValue.sum(db, row, "premium_fen", table: "lead")
     }
 }
 
 extension BatchStats: TabularRow {
     public static var blank: BatchStats {
-        BatchStats(batchID: 0, source: "", fileName: "", receivedAt: "", rows: 0, accepted: 0, missingPhone: 0, invalidPhone: 0, duplicateInFile: 0,
-                   duplicateExisting: 0, dnc: 0, outOfAgeRange: 0, malformedRow: 0, allocated: 0, dialed: 0, contacted: 0, effective: 0,
-                   interested: 0, sold: 0, premiumFen: 0, costFen: 0)
+        BatchStats(batch: LeadBatchRecord(source: "", fileName: "", receivedAt: ""), allocated: 0, dialed: 0, contacted: 0, effective: 0,
+                   interested: 0, sold: 0, premiumFen: 0)
     }
 }

@@ -107,12 +107,12 @@ public struct NightlyBatch {
             let lapsed = try renewals.applyLapses(db)
             let recycled = try Recycler(settings: settings, clock: early).recycle(db)
             // D's tiers, kept in the tier history: the ones allocation and the reports use today.
-            try Roster.recordTiers(db, on: early.civilToday, rules: settings.roster)
+            try Roster.recordTiers(db, on: early.civilToday, rules: settings.roster, sales: Sales.tierSales)
             var options = AllocationOptions()
             // The same date gives the same seed, so a rerun decides the same way.
-            options.seed = Allocator(settings: settings, clock: early).seed(AllocationOptions())
+            options.seed = Allocator(settings: settings, clock: early, sales: Sales.tierSales).seed(AllocationOptions())
             options.trainedProbationers = try Training.passedPreJob(db)
-            let allocation = try Allocator(settings: settings, clock: early).allocate(db, options: options)
+            let allocation = try Allocator(settings: settings, clock: early, sales: Sales.tierSales).allocate(db, options: options)
             progress?.update(30)
             let agents = try Roster.agents(db).filter { $0.status != .left }
             var queueRows = 0, crossRows = 0

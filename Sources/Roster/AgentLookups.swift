@@ -45,8 +45,7 @@ extension Roster {
         guard !ids.isEmpty else { return [:] }
         var standings: [Int64: AgentStanding] = [:]
         for agent in try records(db, ids: ids) {
-            let status = try StoredValue.enum(AgentStatus.self, agent.status, table: "agent", column: "status", id: String(agent.id!))
-            standings[agent.id!] = AgentStanding(teamID: agent.teamID, status: status)
+            standings[agent.id!] = AgentStanding(teamID: agent.teamID, status: agent.status)
         }
         return standings
     }

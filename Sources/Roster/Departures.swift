@@ -55,7 +55,7 @@ extension Roster {
         for agent in try AgentRecord.fetchAll(db) {
             let id = agent.id ?? 0
             result[id] = AgentTenure(
-                agentID: id, role: try StoredValue.enum(AgentRole.self, agent.role, table: "agent", column: "role", id: id),
+                agentID: id, role: agent.role,
                 leftOn: try agent.leftOn.map { try StoredValue.day($0, table: "agent", column: "left_on", id: id) })
         }
         return result
@@ -87,11 +87,11 @@ extension Roster {
         guard var stored = try AgentRecord.fetchOne(db, key: agent.id) else {
             throw CallOpsError.notFound(kind: "agent", key: agent.code, hint: "see `callops roster list` for agent codes")
         }
-        if stored.status == AgentStatus.left.rawValue, let earlier = stored.leftOn {
+        if stored.status == .left, let earlier = stored.leftOn {
             throw CallOpsError.refused("agent \(agent.code) already left on \(earlier)")
         }
         try stored.updateChanges(db) {
-            $0.status = AgentStatus.left.rawValue
+            $0.status = .left
             $0.leftOn = leftOn.description
             $0.seatID = nil
         }

@@ -30,10 +30,9 @@ public struct AgentRecord: Codable, Equatable, Sendable, FetchableRecord, Mutabl
     public var teamID: Int64
     /// `YYYY-MM-DD`.
     public var hireDate: String
-    /// The tier the roster gives (`new`, `general`, `core`, `top`), nil when not given.
-    public var tier: String?
-    /// `active`, `probation` or `left`.
-    public var status: String
+    /// The tier the roster gives, nil when not given.
+    public var tier: Tier?
+    public var status: AgentStatus
     public var seatID: Int64?
     public var dailyNewLeads: Int?
     public var maxOpenLeads: Int?
@@ -41,8 +40,8 @@ public struct AgentRecord: Codable, Equatable, Sendable, FetchableRecord, Mutabl
     public var dialerUser: String?
     /// The first day away, for an agent who has left.
     public var leftOn: String?
-    /// `agent` or `lead` (a team lead).
-    public var role: String
+    /// An agent or a team lead.
+    public var role: AgentRole
 
     enum CodingKeys: String, CodingKey {
         case id, code, name, tier, status, role
@@ -71,9 +70,9 @@ public struct AgentRecord: Codable, Equatable, Sendable, FetchableRecord, Mutabl
         public static let role = Column(CodingKeys.role)
     }
 
-    public init(id: Int64? = nil, code: String, name: String, teamID: Int64, hireDate: String, tier: String? = nil, status: String,
+    public init(id: Int64? = nil, code: String, name: String, teamID: Int64, hireDate: String, tier: Tier? = nil, status: AgentStatus,
                 seatID: Int64? = nil, dailyNewLeads: Int? = nil, maxOpenLeads: Int? = nil, dialerUser: String? = nil,
-                leftOn: String? = nil, role: String = AgentRole.agent.rawValue) {
+                leftOn: String? = nil, role: AgentRole = .agent) {
         self.id = id
         self.code = code
         self.name = name
@@ -90,7 +89,8 @@ public struct AgentRecord: Codable, Equatable, Sendable, FetchableRecord, Mutabl
     }
 
     /// Reads the integer columns through `StoredValue`: through `Decodable` text in `team_id` or
-    /// a quota read as 0 (and NULL as a decoding error naming no row); now the named error.
+    /// a quota read as 0 (and NULL as a decoding error naming no row); now the named error. The
+    /// tier, status and role are their cases: an unknown one is the named error too.
     public init(row: Row) throws {
         let table = Self.databaseTableName
         id = try StoredValue.int64(row, "id", table: table)
@@ -98,14 +98,14 @@ public struct AgentRecord: Codable, Equatable, Sendable, FetchableRecord, Mutabl
         name = try StoredValue.value(String.self, row, "name", table: table, expected: "a name")
         teamID = try StoredValue.int64(row, "team_id", table: table)
         hireDate = try StoredValue.value(String.self, row, "hire_date", table: table, expected: "a day (YYYY-MM-DD)")
-        tier = try StoredValue.value(String?.self, row, "tier", table: table, expected: "a tier or NULL")
-        status = try StoredValue.value(String.self, row, "status", table: table, expected: "a status")
+        tier = try StoredValue.optional(Tier.self, row, "tier", table: table)
+        status = try StoredValue.value(AgentStatus.self, row, "status", table: table)
         seatID = try StoredValue.optionalInt64(row, "seat_id", table: table)
         dailyNewLeads = try Self.optionalCount(row, "daily_new_leads")
         maxOpenLeads = try Self.optionalCount(row, "max_open_leads")
         dialerUser = try StoredValue.value(String?.self, row, "dialer_user", table: table, expected: "a dialer login or NULL")
         leftOn = try StoredValue.value(String?.self, row, "left_on", table: table, expected: "a day (YYYY-MM-DD) or NULL")
-        role = try StoredValue.value(String.self, row, "role", table: table, expected: "a role")
+        role = try StoredValue.value(AgentRole.self, row, "role", table: table)
     }
 
     /// NULL, or a count within `StoredValue.countRange`.

@@ -39,13 +39,20 @@ public struct TierHistoryEntry: Equatable, Sendable {
     public var asOf: CivilDay
 }
 
+/// Each agent's sales in a tier's assessment month (policies issued in `month` and not cancelled
+/// in free-look by the end of `asOf`, with their first-year commission), by agent id. The sales
+/// module (FollowUp) stands on Roster, so Roster cannot read them: the caller passes FollowUp's
+/// `Sales.tierSales` (or `Roster.noSales` where the sales module is absent).
+public typealias TierSales = (_ db: Database, _ month: CivilMonth, _ asOf: CivilDay) throws -> [Int64: MonthSales]
+
 extension Roster {
     /// Every agent's tier for `day`, by agent id: the one tier rule (`TierRule.resolve`) over the
     /// roster, the review ranks and the assessment month's sales.
     /// - Parameters:
     ///   - agents: the agents to resolve (default: the whole roster).
+    ///   - sales: the assessment month's sales (FollowUp's `Sales.tierSales`).
     public static func tiers(
-        _ db: Database, on day: CivilDay, rules: Settings.RosterRules, agents: [Agent]? = nil
+        _ db: Database, on day: CivilDay, rules: Settings.RosterRules, agents: [Agent]? = nil, sales: TierSales
     ) throws -> [Int64: ResolvedTier] {
         let agents = try agents ?? Roster.agents(db)
         var reviews: [Int64: ReviewRank] = [:]
@@ -55,7 +62,7 @@ extension Roster {
         while let review = try rows.next() {
             reviews[review.agentID] = ReviewRank(month: review.month, tier: review.tier)
         }
-        let sales = try monthSales(db, month: TierRule.assessmentMonth(for: day), asOf: day)
+        let sales = try sales(db, TierRule.assessmentMonth(for: day), day)
         var result: [Int64: ResolvedTier] = [:]
         for agent in agents {
             let hired = try StoredValue.day(agent.hireDate, table: "agent", column: "hire_date", id: agent.id)
@@ -67,48 +74,22 @@ extension Roster {
     }
 
     /// One agent's tier for `day`.
-    public static func tier(_ db: Database, agent: Agent, on day: CivilDay, rules: Settings.RosterRules) throws -> ResolvedTier {
-        try tiers(db, on: day, rules: rules, agents: [agent])[agent.id]!
+    public static func tier(_ db: Database, agent: Agent, on day: CivilDay, rules: Settings.RosterRules, sales: TierSales) throws -> ResolvedTier {
+        try tiers(db, on: day, rules: rules, agents: [agent], sales: sales)[agent.id]!
     }
 
-    /// Each agent's policies issued in `month` and not cancelled in free-look by the end of
-    /// `asOf`, with their first-year commission (stored at sale by the product's rate).
-    ///
-    /// Crosses a module: `policy` belongs to FollowUp, which stands on Roster, so Roster cannot
-    /// call it. One grouped query per resolution (an index range on `sold_at`), not one per agent.
-    /// A database without the sales module's tables has no sales.
-    static func monthSales(_ db: Database, month: CivilMonth, asOf: CivilDay) throws -> [Int64: MonthSales] {
-        guard try db.tableExists("policy") else { return [:] }
-        var sales: [Int64: MonthSales] = [:]
-        // cross-module SQL: not a measured path but the dependency direction (FollowUp stands on
-        // Roster); one grouped query per resolution, the way every tier in the center is worked out.
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT agent_id, COUNT(*) AS policies, SUM(commission_fen) AS fyc, MIN(id) AS id,
-                   MIN(CASE WHEN typeof(commission_fen) <> 'integer' THEN id END) AS bad_id,
-                   MIN(CASE WHEN typeof(commission_fen) <> 'integer' THEN CAST(commission_fen AS TEXT) END) AS bad_value FROM policy
-            WHERE sold_at >= ? AND sold_at < ? AND NOT (status = 'cancelled' AND COALESCE(cancelled_at, '') < ?)
-            GROUP BY agent_id
-            """, arguments: [month.firstDay.description, month.adding(months: 1).firstDay.description, asOf.adding(days: 1).description])
-        while let row = try rows.next() {
-            // SUM reads a text commission as 0 (a lower tier) and traps GRDB on a fraction: the named error.
-            if let bad = try StoredValue.optionalInt64(row, "bad_id", table: "policy") {
-                throw StoredValueError(table: "policy", row: String(bad), column: "commission_fen", value: StoredValue.text(row, "bad_value"),
-                                       expected: "an amount in fen (a whole number)")
-            }
-            sales[try StoredValue.int64(row, "agent_id", table: "policy")] = MonthSales(
-                policies: Int(try StoredValue.int64(row, "policies", table: "policy")), fyc: Money(fen: try StoredValue.int64(row, "fyc", table: "policy")))
-        }
-        return sales
-    }
+    /// No sales: the tiers of a database without the sales module (the roster's and the lead
+    /// data's own tests); every command passes FollowUp's `Sales.tierSales`.
+    public static func noSales(_ db: Database, month: CivilMonth, asOf: CivilDay) -> [Int64: MonthSales] { [:] }
 
     /// Records every agent's tier for `day` in the tier history (the month's row, as of `day`);
     /// agents who have left, or are not hired yet, are not recorded. Returns how many rows were written.
     @discardableResult
-    public static func recordTiers(_ db: Database, on day: CivilDay, rules: Settings.RosterRules) throws -> Int {
+    public static func recordTiers(_ db: Database, on day: CivilDay, rules: Settings.RosterRules, sales: TierSales) throws -> Int {
         let agents = try Roster.agents(db).filter { agent in
             try agent.status != .left && StoredValue.day(agent.hireDate, table: "agent", column: "hire_date", id: agent.id) <= day
         }
-        let tiers = try tiers(db, on: day, rules: rules, agents: agents)
+        let tiers = try tiers(db, on: day, rules: rules, agents: agents, sales: sales)
         // A conditional upsert (a later `as_of` only), which a record's `upsert` cannot say: one
         // cached statement for every agent of the center.
         let statement = try db.cachedStatement(sql: """

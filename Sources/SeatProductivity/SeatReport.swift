@@ -325,7 +325,7 @@ public struct SeatReportBuilder {
             return leftOn > firstDay
         }
         // Each agent's tier on the period's last day (today for a period still running).
-        let tiers = try Roster.tiers(db, on: clock.civilDay(min(clock.now, to.addingTimeInterval(-1))), rules: settings.roster, agents: present)
+        let tiers = try Roster.tiers(db, on: clock.civilDay(min(clock.now, to.addingTimeInterval(-1))), rules: settings.roster, agents: present, sales: Sales.tierSales)
         var figures: [AgentFigures] = present.map { agent in
             let a = activity[agent.id] ?? AgentActivity(agentID: agent.id)
             var f = AgentFigures(agentCode: agent.code, name: agent.name, team: agent.team, tier: tiers[agent.id]!.tier)

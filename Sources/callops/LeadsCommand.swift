@@ -100,7 +100,7 @@ struct LeadsCommand: ParsableCommand {
             options.seed = seed
             options.dryRun = dryRun
             options.trainedProbationers = try context.db.read(Training.passedPreJob)
-            let result = try Allocator(settings: context.settings, clock: context.clock).run(context.db, options: options,
+            let result = try Allocator(settings: context.settings, clock: context.clock, sales: Sales.tierSales).run(context.db, options: options,
                                                                                               progress: ProgressBar("allocate", total: 100))
             var table = Table(["agent", "team", "tier", ">room", ">allocated", ">A", ">B", ">C"])
             for line in result.agents {

@@ -107,7 +107,7 @@ struct RosterCommand: ParsableCommand {
             let (agents, seats, tiers, tenures) = try context.db.read { db in
                 let agents = try Roster.agents(db, team: team)
                 return (agents, try Roster.seatCounts(db, team: team),
-                        try Roster.tiers(db, on: context.clock.civilToday, rules: context.settings.roster, agents: agents), try Roster.tenures(db))
+                        try Roster.tiers(db, on: context.clock.civilToday, rules: context.settings.roster, agents: agents, sales: Sales.tierSales), try Roster.tenures(db))
             }
             let lines = agents.map { agent in
                 let tier = tiers[agent.id]!

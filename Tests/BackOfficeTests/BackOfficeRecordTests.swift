@@ -124,10 +124,10 @@ import Testing
 
             let id = try Recruiting.add(db, name: "王芳", channel: .campus, phone: nil, on: CivilDay("2026-11-02")!)
             let candidate = try #require(try CandidateRecord.fetchOne(db, key: id))
-            #expect(candidate.name == "王芳" && candidate.channel == "campus" && candidate.stage == "sourced" && candidate.stageSince == "2026-11-02")
+            #expect(candidate.name == "王芳" && candidate.channel == .campus && candidate.stage == .sourced && candidate.stageSince == "2026-11-02")
             #expect(try CandidateStageRecord.fetchAll(db) == [CandidateStageRecord(candidateID: id, stage: .sourced, on: CivilDay("2026-11-02")!)])
             #expect(try Recruiting.advance(db, candidate: id, on: CivilDay("2026-11-05")!) == .contacted)
-            #expect(try CandidateRecord.fetchOne(db, key: id)?.stage == "contacted")
+            #expect(try CandidateRecord.fetchOne(db, key: id)?.stage == .contacted)
             try Recruiting.drop(db, candidate: id, reason: "took another offer", on: CivilDay("2026-11-06")!)
             let dropped = try #require(try CandidateRecord.fetchOne(db, key: id))
             #expect(dropped.droppedOn == "2026-11-06" && dropped.dropReason == "took another offer")

@@ -1,5 +1,6 @@
 import CallOpsCore
 import CallOpsStore
+import FollowUp
 import Foundation
 import GRDB
 import Roster
@@ -102,7 +103,7 @@ import Testing
                     INSERT INTO policy (lead_id, agent_id, product, line, premium_fen, commission_fen, mode, insured, status, sold_at, next_due_on, renewals_paid)
                     VALUES (1, 1, 'ACC01', 'accident', 100000, \(commission), 'annual', 'self', 'active', '2026-11-10', NULL, 0)
                     """)
-                #expect { try Roster.tiers(db, on: CivilDay("2026-12-05")!, rules: settings.roster) } throws: { error in
+                #expect { try Roster.tiers(db, on: CivilDay("2026-12-05")!, rules: settings.roster, sales: Sales.tierSales) } throws: { error in
                     (error as? StoredValueError).map { $0.table == "policy" && $0.column == "commission_fen" } ?? false
                 }
             }
@@ -120,6 +121,11 @@ import Testing
             _ = try Campaigns.standings(db, code: "C1", today: CivilDay("2026-11-23")!)
         }
         try expectNamed(db, damage: insert + "'2026-11-01', '2026-11-30', NULL, 'lots of money')", table: "campaign", column: "tiers") { db in
+            _ = try Campaigns.standings(db, code: "C1", today: CivilDay("2026-11-23")!)
+        }
+        // The record holds the metric as its case: an unknown one is named when the row is read.
+        try expectNamed(db, damage: insert.replacingOccurrences(of: "'premium', ", with: "'calls', ") + "'2026-11-01', '2026-11-30', NULL, \(tiers))",
+                        table: "campaign", column: "metric", value: "calls") { db in
             _ = try Campaigns.standings(db, code: "C1", today: CivilDay("2026-11-23")!)
         }
         // The pay run's campaign lines read the end day (a bad one was skipped without a word).
@@ -169,6 +175,10 @@ import Testing
                         table: "enrollment", column: "enrolled_on", value: "Nov 1") { db in
             _ = try Training.regularizationList(db, clock: clock)
         }
+        // The course report's average score: AVG read text as 0, a lower average without a word.
+        try expectNamed(db, damage: enrol + "1, 'passed', 'good', '2026-11-01', '2026-11-02')", table: "enrollment", column: "score", value: "good") { db in
+            _ = try Training.report(db)
+        }
         // A course of a kind no callops writes is no course of any kind the gates read: check lists it.
         try db.transaction(dryRun: true) { db in
             try db.execute(sql: "PRAGMA ignore_check_constraints = ON; " + course.replacingOccurrences(of: "'pre_job'", with: "'onboarding'"))
@@ -197,6 +207,21 @@ import Testing
         try expectNamed(db, damage: candidate + "NULL);" + sourced + "INSERT INTO candidate_stage VALUES (1, 'hired', '2026-11-02')",
                         table: "candidate_stage", column: "stage", value: "hired") { db in
             _ = try Recruiting.funnels(db, from: CivilDay("2026-11-01")!, to: CivilDay("2026-11-30")!)
+        }
+        // The record holds the channel and the stage as cases: an unknown one is named (the
+        // channel was passed on as text to the list before).
+        try expectNamed(db, damage: candidate.replacingOccurrences(of: "'campus'", with: "'radio'") + "NULL)", table: "candidate", column: "channel", value: "radio") { db in
+            _ = try Recruiting.list(db, today: CivilDay("2026-11-23")!, all: true)
+        }
+        try expectNamed(db, damage: candidate.replacingOccurrences(of: "'signed'", with: "'hired'") + "NULL)", table: "candidate", column: "stage", value: "hired") { db in
+            _ = try Recruiting.list(db, today: CivilDay("2026-11-23")!, all: true)
+        }
+        // A table without `id`: the row is named by its key, as `callops check` names it.
+        try expectNamed(db, damage: candidate + "NULL);" + sourced.replacingOccurrences(of: "'sourced'", with: "'found'"), table: "candidate_stage", column: "stage", value: "found") { db in
+            do { _ = try CandidateStageRecord.fetchAll(db) } catch let error as StoredValueError {
+                #expect(error.row == "1 found", "\(error)")
+                throw error
+            }
         }
         try expectNamed(db, damage: candidate + "'x');" + sourced + "INSERT INTO candidate_stage VALUES (1, 'signed', '2026-11-03')",
                         table: "candidate", column: "agent_id") { db in

@@ -36,7 +36,7 @@ import Testing
             }
         }
         func tier(_ day: String) throws -> ResolvedTier {
-            try db.read { db in try Roster.tier(db, agent: Roster.agent(db, code: "S1"), on: CivilDay(day)!, rules: settings.roster) }
+            try db.read { db in try Roster.tier(db, agent: Roster.agent(db, code: "S1"), on: CivilDay(day)!, rules: settings.roster, sales: Sales.tierSales) }
         }
         // October: one policy of exactly 3,000 FYC (10,000 premium) on the 10th; one of 7,000 on
         // the last minute of the 31st. A sale on November 1st at midnight is November's.
@@ -84,7 +84,7 @@ extension TierResolutionTests {
         }
         #expect(try old.read { db in try db.tableExists("tier_history") } == false)
         let db = try AppDatabase.open(path: path, schema: BackOfficeSchema.migrations)
-        try db.transaction { db in try Roster.recordTiers(db, on: CivilDay("2026-11-20")!, rules: Settings.defaults.roster) }
+        try db.transaction { db in try Roster.recordTiers(db, on: CivilDay("2026-11-20")!, rules: Settings.defaults.roster, sales: Sales.tierSales) }
         #expect(try db.read { db in try Roster.tierHistory(db, agent: "S1").map(\.tier) } == [.general])
     }
 }

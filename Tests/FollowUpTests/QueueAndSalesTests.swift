@@ -35,7 +35,7 @@ final class AgentDay {
         _ = try LeadImporter(settings: settings, clock: clock).run(path: path, options: ImportOptions(source: "t"), db: db)
         var options = AllocationOptions()
         options.seed = 1
-        _ = try Allocator(settings: settings, clock: clock).run(db, options: options)
+        _ = try Allocator(settings: settings, clock: clock, sales: Sales.tierSales).run(db, options: options)
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -148,5 +148,32 @@ final class AgentDay {
         #expect(offers.map { "\($0.member) \($0.line)" } == [
             "spouse accident", "self critical_illness", "self pension", "child accident",
         ])
+    }
+
+    /// A malformed `sold_at` (written by another tool) fell out of the cross-sell queue's range
+    /// and the tier's month without a word; now both name the policy row and column.
+    @Test func aBadSoldAtIsNamedByCrossSellAndTheTier() throws {
+        let day = try AgentDay(leads: 1)
+        try day.call(1, .sale, talk: 600, at: "2026-11-20T10:05", sale: SaleInput(product: "ACC01", premium: Money(yuan: 300)))
+        try day.at("2026-12-06T10:00")
+        let households = Households(settings: day.settings, clock: day.clock), rules = day.settings.roster
+        #expect(try day.db.read { db in try households.queue(db, agent: "A1") }.isEmpty == false)
+        #expect(try day.db.read { db in try Sales.tierSales(db, month: CivilMonth("2026-11")!, asOf: CivilDay("2026-12-06")!) }
+                == [1: MonthSales(policies: 1, fyc: try day.db.read { db in try Money(fen: Int64.fetchOne(db, sql: "SELECT commission_fen FROM policy")!) })])
+        try day.db.transaction(dryRun: true) { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            defer { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") }
+            try db.execute(sql: "UPDATE policy SET sold_at = 'last week'")
+            let reads: [(Database) throws -> Void] = [
+                { db in _ = try households.queue(db, agent: "A1") },
+                { db in _ = try Roster.tiers(db, on: CivilDay("2026-12-06")!, rules: rules, sales: Sales.tierSales) },
+            ]
+            for read in reads {
+                #expect { try read(db) } throws: { error in
+                    guard let error = error as? StoredValueError else { return false }
+                    return error.table == "policy" && error.column == "sold_at" && error.value == "last week" && error.row == "1"
+                }
+            }
+        }
     }
 }

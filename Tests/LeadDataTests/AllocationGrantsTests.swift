@@ -44,15 +44,15 @@ import Testing
     @Test func grantsFollowTheLedgerAndAnswerPerAgentCounts() throws {
         let f = try center(agents: 7, daily: 30, leads: 400)
         let options = seeded(3)
-        let first = try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
+        let first = try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).run(f.db, options: options)
         try f.at("2026-11-23T14:00")
-        let second = try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
+        let second = try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).run(f.db, options: options)
         #expect(first.allocated == 210 && second.allocated == 0)
         // One row per run and agent, not per lead.
         #expect(try f.count("SELECT COUNT(*) FROM allocation_grant") == 7)
         #expect(try f.count("SELECT COUNT(*) FROM lead_ledger WHERE event = 'assigned'") == 210)
         try f.at("2026-11-24T08:00")
-        _ = try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
+        _ = try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).run(f.db, options: options)
         #expect(try f.count("SELECT COUNT(*) FROM allocation_grant") == 14)
         // A callback moved to a teammate is a grant of one lead.
         let lead = try f.count("SELECT MIN(id) FROM lead WHERE agent_id = 1")
@@ -81,9 +81,9 @@ import Testing
     @Test func distinctLeadsPerGroupAgreeWithTheLedger() throws {
         let f = try center(agents: 5, daily: 20, leads: 300)
         let options = seeded(5)
-        _ = try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
+        _ = try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).run(f.db, options: options)
         try f.at("2026-11-24T08:00")
-        _ = try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
+        _ = try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).run(f.db, options: options)
         let lead = Int64(try f.count("SELECT MIN(id) FROM lead WHERE agent_id = 1"))
         try f.db.transaction { db in
             try LeadLedger.record(db, lead: lead, event: "released", agent: 1, reason: "test", clock: f.clock)

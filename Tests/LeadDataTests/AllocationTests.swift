@@ -33,7 +33,7 @@ import Testing
         var options = AllocationOptions()
         options.seed = 42
         configure(&options)
-        return try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
+        return try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).run(f.db, options: options)
     }
 
     @Test func equalAgentsGetEqualSharesWithinOne() throws {

@@ -17,7 +17,7 @@ import Testing
     func allocate(_ f: LeadFixture, seed: UInt64 = 42) throws -> AllocationResult {
         var options = AllocationOptions()
         options.seed = seed
-        return try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
+        return try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).run(f.db, options: options)
     }
 
     /// `count` grade-A leads (target age, income, teacher, married).

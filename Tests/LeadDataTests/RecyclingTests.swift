@@ -19,7 +19,7 @@ import Testing
             try db.execute(sql: "UPDATE agent SET status = 'probation' WHERE code = 'A2'")
             var options = AllocationOptions()
             options.seed = 1
-            _ = try Allocator(settings: f.settings, clock: f.clock).allocate(db, options: options)
+            _ = try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).allocate(db, options: options)
             try db.execute(sql: "UPDATE agent SET status = 'active' WHERE code = 'A2'")
         }
         return f
@@ -60,7 +60,7 @@ import Testing
         // The previous holder does not get them back for 7 days; a teammate does.
         var options = AllocationOptions()
         options.seed = 3
-        let again = try Allocator(settings: f.settings, clock: f.clock).run(f.db, options: options)
+        let again = try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).run(f.db, options: options)
         #expect(again.agents.first { $0.agentCode == "A1" }?.allocated ?? 0 == 0)
         #expect(again.agents.first { $0.agentCode == "A2" }!.allocated == 5)
         let history = try f.db.read { db in try LeadLedger.history(db, lead: 4) }

@@ -59,11 +59,11 @@ func expectStoredValueError(
         }
         // An open lead without an agent (past the CHECK) stops the allocation with its name.
         try expectStoredValueError(f.db, damage: "UPDATE lead SET status = 'open', agent_id = NULL WHERE id = 1", table: "lead", column: "agent_id", value: "NULL") { db in
-            _ = try Allocator(settings: f.settings, clock: f.clock).allocate(db, options: AllocationOptions())
+            _ = try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).allocate(db, options: AllocationOptions())
         }
         try expectStoredValueError(f.db, damage: "UPDATE lead SET status = 'pool', locked_agent_id = 'x', locked_until = '9999-12-31T00:00:00' WHERE id = 1",
                                    table: "lead", column: "locked_agent_id") { db in
-            _ = try Allocator(settings: f.settings, clock: f.clock).allocate(db, options: AllocationOptions())
+            _ = try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).allocate(db, options: AllocationOptions())
         }
         try expectStoredValueError(f.db, damage: "UPDATE lead SET status = 'exhausted', closed_at = '2026-01-01T00:00:00', recycle_count = 'many' WHERE id = 1",
                                    table: "lead", column: "recycle_count") { db in
@@ -172,6 +172,17 @@ func expectStoredValueError(
         try expectStoredValueError(f.db, damage: "UPDATE agent SET status = 'bogus'", table: "agent", column: "status") { db in
             _ = try Roster.agents(db)
         }
+        // The stored record (`AgentRecord`) holds the cases: an unknown tier, status or role is
+        // the named error when read through it, not a string passed on.
+        try expectStoredValueError(f.db, damage: "UPDATE agent SET status = 'gone'", table: "agent", column: "status", value: "gone") { db in
+            _ = try Roster.standings(db, ids: [1])
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE agent SET role = 'boss'", table: "agent", column: "role", value: "boss") { db in
+            _ = try Roster.tenures(db)
+        }
+        try expectStoredValueError(f.db, damage: "UPDATE agent SET tier = 'star'", table: "agent", column: "tier", value: "star") { db in
+            _ = try Roster.tenures(db)
+        }
         try expectStoredValueError(f.db, damage: """
             INSERT INTO agent_tenure_event (agent_id, kind, day, reason, recorded_at) VALUES (1, 'left', 'soon', NULL, '2026-11-23T10:00:00')
             """, table: "agent_tenure_event", column: "day", value: "soon") { db in
@@ -193,13 +204,13 @@ func expectStoredValueError(
         let day = CivilDay("2026-11-23")!, rules = f.settings.roster
         let review = "INSERT INTO tier_review (agent_id, month, tier, why, applied_at) VALUES "
         try expectStoredValueError(f.db, damage: review + "(1, '2026-10', 'star', 'w', '2026-10-01T00:00:00')", table: "tier_review", column: "tier", value: "star") { db in
-            _ = try Roster.tiers(db, on: day, rules: rules)
+            _ = try Roster.tiers(db, on: day, rules: rules, sales: Roster.noSales)
         }
         try expectStoredValueError(f.db, damage: review + "('A001', '2026-10', 'core', 'w', '2026-10-01T00:00:00')", table: "tier_review", column: "agent_id", value: "A001") { db in
-            _ = try Roster.tiers(db, on: day, rules: rules)
+            _ = try Roster.tiers(db, on: day, rules: rules, sales: Roster.noSales)
         }
         try expectStoredValueError(f.db, damage: review + "(1, '2026-1', 'core', 'w', '2026-10-01T00:00:00')", table: "tier_review", column: "month", value: "2026-1") { db in
-            _ = try Roster.tiers(db, on: day, rules: rules)
+            _ = try Roster.tiers(db, on: day, rules: rules, sales: Roster.noSales)
         }
         let history = "INSERT INTO tier_history (agent_id, month, tier, source, why, as_of) VALUES "
         try expectStoredValueError(f.db, damage: history + "(1, '2026-11', 'core', 'guess', 'w', '2026-11-23')", table: "tier_history", column: "source", value: "guess") { db in
@@ -210,7 +221,7 @@ func expectStoredValueError(
         }
         // The tier history written and read back through the record, in its columns.
         try f.db.transaction { db in
-            #expect(try Roster.recordTiers(db, on: day, rules: rules) == 1)
+            #expect(try Roster.recordTiers(db, on: day, rules: rules, sales: Roster.noSales) == 1)
             let entry = try #require(try Roster.tierHistory(db, agent: "A001").first)
             #expect(entry.month == CivilMonth("2026-11") && entry.asOf == day && entry.tier == .general)
             #expect(try Row.fetchOne(db, sql: "SELECT month, tier, as_of FROM tier_history") == ["month": "2026-11", "tier": "general", "as_of": "2026-11-23"])
@@ -219,6 +230,54 @@ func expectStoredValueError(
             // The same rank again is found through the record's typed tier: nothing changes.
             #expect(try Roster.setReviewRank(db, agent: 1, from: CivilMonth("2026-12")!, tier: .core, why: "again", clock: f.clock) == false)
             #expect(try Roster.setReviewRank(db, agent: 1, from: CivilMonth("2026-12")!, tier: .top, why: "again", clock: f.clock) == true)
+        }
+    }
+}
+
+/// Grouped reads name the row: a premium summed over a batch's or a class's leads, with text in
+/// one lead (SUM counts text as 0 and gives a real, so the figure was lower without a word),
+/// names that lead by a follow-up query, not "row ?" or the batch's id.
+@Suite struct LeadDataStoredValueGroupedTests {
+    @Test func aSummedPremiumNamesTheLead() throws {
+        let f = try LeadFixture()
+        try f.roster([RosterRow(line: 0, code: "A001", name: "甲", team: "一组", hireDate: "2025-01-01", tier: .general, status: .active)])
+        _ = try f.importLeads(f.write("leads.csv", "phone,age\n\(LeadFixture.phone(1)),35\n\(LeadFixture.phone(2)),40\n"))
+        let reads: [(Database) throws -> Void] = [{ db in _ = try LeadStats.byClass(db) }, { db in _ = try LeadStats.batches(db) }]
+        for read in reads {
+            try expectStoredValueError(f.db, damage: "UPDATE lead SET premium_fen = CASE id WHEN 2 THEN 'lots' ELSE 100 END",
+                                       table: "lead", column: "premium_fen", value: "lots") { db in
+                do { try read(db) } catch let error as StoredValueError {
+                    #expect(error.row == "2", "\(error)")
+                    throw error
+                }
+            }
+        }
+        // Whole amounts still sum as before.
+        try f.db.transaction(dryRun: true) { db in
+            try db.execute(sql: "UPDATE lead SET premium_fen = 100")
+            #expect(try LeadStats.batches(db).first?.premium == Money(fen: 200))
+            #expect(try LeadStats.byClass(db).map(\.premium).reduce(.zero, +) == Money(fen: 200))
+        }
+    }
+
+    /// The score deciles' premium (a SUM over the leads sold after the model) likewise: it was
+    /// decoded by GRDB, a fraction an error naming no row and text a lower figure.
+    @Test func aDecilesSummedPremiumNamesTheLead() throws {
+        let f = try LeadFixture()
+        _ = try f.importLeads(try f.write("leads.csv", "phone,name\n13900004000,甲\n13900004001,乙\n"))
+        try f.db.transaction(dryRun: true) { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            defer { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") }
+            try db.execute(sql: """
+                INSERT INTO lead_model (id, trained_at, leads, sales, auc, grade_auc, card, model) VALUES (1, '2026-11-20T10:00:00', 300, 210, 0.7, 0.5, '{}', '{}');
+                UPDATE lead SET propensity = 0.5, propensity_model_id = 1, status = 'won', closed_at = '2026-11-22T10:00:00', premium_fen = 300000
+                """)
+            #expect(try LeadScoring.deciles(db, batch: nil).map(\.premium) == [Money(fen: 300000), Money(fen: 300000)])
+            try db.execute(sql: "UPDATE lead SET premium_fen = 'lots' WHERE id = 2")
+            #expect { try LeadScoring.deciles(db, batch: nil) } throws: { error in
+                guard let error = error as? StoredValueError else { return false }
+                return error.table == "lead" && error.row == "2" && error.column == "premium_fen" && error.value == "lots"
+            }
         }
     }
 }

@@ -38,7 +38,7 @@ func writeFile(_ name: String, _ text: String) throws -> String {
         let agents = try db.read { db in try Roster.agents(db) }
         #expect(agents.map(\.code) == ["A001", "A002", "A003"])
         #expect(agents[2].name == "Wang, Fang" && agents[2].dailyNewLeads == 20 && agents[2].maxOpenLeads == nil)
-        let tiers = try db.read { db in try Roster.tiers(db, on: clock.civilToday, rules: Settings.defaults.roster) }
+        let tiers = try db.read { db in try Roster.tiers(db, on: clock.civilToday, rules: Settings.defaults.roster, sales: Roster.noSales) }
         #expect(tiers[agents[0].id] == ResolvedTier(tier: .top, source: .roster, why: "set in the roster"))
         // Hired 13 days ago: new, whatever the roster leaves empty.
         #expect(tiers[agents[1].id]?.tier == .new && tiers[agents[1].id]?.source == .derived)

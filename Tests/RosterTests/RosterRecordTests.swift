@@ -12,14 +12,14 @@ import Testing
         let db = try AppDatabase.inMemory(schema: RosterSchema.migrations)
         try db.transaction { db in
             let team = try TeamRecord(name: "一组").inserted(db)
-            var agent = AgentRecord(code: "A001", name: "张伟", teamID: team.id!, hireDate: "2024-03-01", tier: "core", status: "active",
-                                    dailyNewLeads: 20, leftOn: nil, role: "lead")
+            var agent = AgentRecord(code: "A001", name: "张伟", teamID: team.id!, hireDate: "2024-03-01", tier: .core, status: .active,
+                                    dailyNewLeads: 20, leftOn: nil, role: .lead)
             try agent.insert(db)
             // The trigger gives the dialer login the agent code.
             agent.dialerUser = "A001"
             #expect(try AgentRecord.fetchOne(db, key: agent.id!) == agent)
-            let stored = try Row.fetchOne(db, sql: "SELECT id, code, name, team_id FROM agent")!
-            #expect(stored == ["id": agent.id!, "code": "A001", "name": "张伟", "team_id": team.id!])
+            let stored = try Row.fetchOne(db, sql: "SELECT id, code, name, team_id, tier, status, role FROM agent")!
+            #expect(stored == ["id": agent.id!, "code": "A001", "name": "张伟", "team_id": team.id!, "tier": "core", "status": "active", "role": "lead"])
 
             var event = TenureEventRecord(agentID: agent.id!, kind: "left", day: "2026-11-20", reason: "moved", recordedAt: "2026-11-23T10:00:00")
             try event.insert(db)

@@ -92,10 +92,10 @@ import Testing
             // Set twice for one month: the second replaces the first.
             try Roster.setReviewRank(db, agent: "A1", month: CivilMonth("2026-12")!, tier: .top, why: "2026-Q4 review", at: "2026-12-01T09:00:00")
             try Roster.setReviewRank(db, agent: "A1", month: CivilMonth("2026-12")!, tier: .core, why: "2026-Q4 review, corrected", at: "2026-12-01T10:00:00")
-            #expect(try Roster.recordTiers(db, on: CivilDay("2026-11-20")!, rules: rules) == 2)
-            try Roster.recordTiers(db, on: CivilDay("2026-12-02")!, rules: rules)
+            #expect(try Roster.recordTiers(db, on: CivilDay("2026-11-20")!, rules: rules, sales: Roster.noSales) == 2)
+            try Roster.recordTiers(db, on: CivilDay("2026-12-02")!, rules: rules, sales: Roster.noSales)
             // An older day does not overwrite a later one in the same month.
-            try Roster.recordTiers(db, on: CivilDay("2026-12-01")!, rules: rules)
+            try Roster.recordTiers(db, on: CivilDay("2026-12-01")!, rules: rules, sales: Roster.noSales)
         }
         let history = try db.read { db in try Roster.tierHistory(db, agent: "A1") }
         #expect(history.map(\.month.description) == ["2026-11", "2026-12"])

@@ -1,6 +1,7 @@
 import BackOffice
 import CallOpsCore
 import CallOpsStore
+import FollowUp
 import Foundation
 import LeadData
 import Roster
@@ -41,7 +42,7 @@ import Testing
             var options = AllocationOptions()
             options.seed = 1
             options.strategy = .even
-            _ = try Allocator(settings: settings, clock: november).run(db, options: options)
+            _ = try Allocator(settings: settings, clock: november, sales: Sales.tierSales).run(db, options: options)
             // Team 0's first lead taken over by a teammate: two grants of one lead in the team.
             let later = try Clock(fixed: "2026-11-03T08:00", timeZone: clock.timeZone)
             try db.transaction { db in

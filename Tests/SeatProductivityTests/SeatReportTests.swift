@@ -39,7 +39,7 @@ final class SmallCenter {
         var options = AllocationOptions()
         options.seed = 1
         options.strategy = .even
-        _ = try Allocator(settings: settings, clock: november).run(db, options: options)
+        _ = try Allocator(settings: settings, clock: november, sales: Sales.tierSales).run(db, options: options)
         let calls = folder.appendingPathComponent("calls.csv").path
         try """
             call_id,agent_code,phone,started_at,talk_seconds,disposition,callback_at,product,premium,insured,note

@@ -209,7 +209,7 @@ public struct PayRun {
                     statements[i].lines.append(line)
                 } else {
                     let agent = try Roster.agent(db, code: code)
-                    let tier = try Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster).tier
+                    let tier = try Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster, sales: Sales.tierSales).tier
                     statements.append(PayStatement(agentCode: code, name: agent.name, team: agent.team, tier: tier, lines: [line], basis: nil))
                 }
             }
@@ -229,7 +229,7 @@ public struct PayRun {
                 try PayBasisRecord(month: runMonth, agentID: agentID, basis: basis).insert(db)
             }
         }
-        try Roster.recordTiers(db, on: rankDay(first), rules: settings.roster)
+        try Roster.recordTiers(db, on: rankDay(first), rules: settings.roster, sales: Sales.tierSales)
         if finalize {
             _ = try PayRunRecord.filter(key: runMonth).updateAll(db, PayRunRecord.Columns.status.set(to: PayRunStatus.final),
                                                               PayRunRecord.Columns.finalizedAt.set(to: clock.nowTimestamp))
@@ -272,7 +272,7 @@ public struct PayRun {
         let agents = try Roster.agents(db)
         // The rank for the month (SPEC section 4): the one tier rule, on the month's last day
         // (the assessment month before it), never the month's own sales.
-        let tiers = try Roster.tiers(db, on: rankDay(first), rules: settings.roster, agents: agents)
+        let tiers = try Roster.tiers(db, on: rankDay(first), rules: settings.roster, agents: agents, sales: Sales.tierSales)
         func rank(_ agent: Agent) -> Tier { tiers[agent.id]?.tier ?? .general }
         let teamFYC = Self.teamFYC(agents.map { ($0.id, $0.team) }, sold: sold.mapValues(\.fyc), clawed: clawed)
         let campaigns = try campaignLines(db, month: first, agents: agents)
@@ -334,7 +334,7 @@ public struct PayRun {
         let stored = try PayBasisRecord.filter(PayBasisRecord.Columns.month == first.civilMonth && PayBasisRecord.Columns.agentID == agent.id)
             .fetchOne(db)?.basis()
         let paid = stored?.tier
-        let tier = try (status == "final" ? paid : nil) ?? Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster).tier
+        let tier = try (status == "final" ? paid : nil) ?? Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster, sales: Sales.tierSales).tier
         return PaySlip(status: status, month: first.civilMonth, daysEmployed: stored?.employedDays ?? 0,
                        statement: PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, lines: lines, basis: nil))
     }
@@ -347,7 +347,7 @@ public struct PayRun {
         let fyc = try Sales.commissionKept(db, from: first.description, to: next.description)
         let agents = try Roster.agents(db).filter { $0.status != .left }
         // The rank held at the quarter's end (today for a quarter in progress) is what is reviewed.
-        let tiers = try Roster.tiers(db, on: min(next.adding(days: -1), today), rules: settings.roster, agents: agents)
+        let tiers = try Roster.tiers(db, on: min(next.adding(days: -1), today), rules: settings.roster, agents: agents, sales: Sales.tierSales)
         return agents.map { agent in
             let (amount, _) = fyc[agent.id] ?? (0, 0)
             let tier = tiers[agent.id]!.tier

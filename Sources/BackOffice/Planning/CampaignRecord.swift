@@ -9,8 +9,7 @@ public struct CampaignRecord: Codable, Equatable, Sendable, FetchableRecord, Mut
     public var id: Int64?
     public var code: String
     public var name: String
-    /// A `CampaignMetric`'s raw value.
-    public var metric: String
+    public var metric: CampaignMetric
     /// `YYYY-MM-DD`, the first day and the last.
     public var fromDay: String
     public var toDay: String
@@ -36,20 +35,21 @@ public struct CampaignRecord: Codable, Equatable, Sendable, FetchableRecord, Mut
         self.id = id
         self.code = code
         self.name = name
-        self.metric = metric.rawValue
+        self.metric = metric
         self.fromDay = from.description
         self.toDay = to.description
         self.teamID = teamID
         self.tiers = String(decoding: try JSONEncoder().encode(tiers), as: UTF8.self)
     }
 
-    /// Reads the row through `StoredValue`: text in `team_id` is the error naming the campaign.
+    /// Reads the row through `StoredValue`: text in `team_id` or an unknown metric is the error
+    /// naming the campaign.
     public init(row: Row) throws {
         let table = Self.databaseTableName
         id = try StoredValue.int64(row, "id", table: table)
         code = try StoredValue.value(String.self, row, "code", table: table, expected: "a campaign code")
         name = try StoredValue.value(String.self, row, "name", table: table, expected: "a name")
-        metric = try StoredValue.value(String.self, row, "metric", table: table, expected: "a metric")
+        metric = try StoredValue.value(CampaignMetric.self, row, "metric", table: table)
         fromDay = try StoredValue.value(String.self, row, "from_day", table: table, expected: "a day (YYYY-MM-DD)")
         toDay = try StoredValue.value(String.self, row, "to_day", table: table, expected: "a day (YYYY-MM-DD)")
         teamID = try StoredValue.optionalInt64(row, "team_id", table: table)
@@ -65,7 +65,7 @@ public struct CampaignRecord: Codable, Equatable, Sendable, FetchableRecord, Mut
             throw StoredValueError(table: table, row: String(key), column: "tiers", value: String(tiers.prefix(80)),
                                    expected: "a JSON list of reward tiers ({\"threshold\", \"reward\"})")
         }
-        return (try StoredValue.enum(CampaignMetric.self, metric, table: table, column: "metric", id: key),
+        return (metric,
                 try StoredValue.day(fromDay, table: table, column: "from_day", id: key),
                 try StoredValue.day(toDay, table: table, column: "to_day", id: key), rewardTiers)
     }

@@ -9,10 +9,8 @@ public struct CandidateRecord: Codable, Equatable, Sendable, FetchableRecord, Mu
     public var id: Int64?
     public var name: String
     public var phone: String?
-    /// A `RecruitChannel`'s raw value.
-    public var channel: String
-    /// A `RecruitStage`'s raw value.
-    public var stage: String
+    public var channel: RecruitChannel
+    public var stage: RecruitStage
     /// `YYYY-MM-DD`: the day the stage began.
     public var stageSince: String
     public var droppedOn: String?
@@ -40,19 +38,20 @@ public struct CandidateRecord: Codable, Equatable, Sendable, FetchableRecord, Mu
     public init(name: String, phone: String?, channel: RecruitChannel, on day: CivilDay) {
         self.name = name
         self.phone = phone
-        self.channel = channel.rawValue
-        self.stage = RecruitStage.sourced.rawValue
+        self.channel = channel
+        self.stage = .sourced
         self.stageSince = day.description
     }
 
-    /// Reads the row through `StoredValue`: text in `agent_id` is the error naming the candidate.
+    /// Reads the row through `StoredValue`: text in `agent_id`, an unknown channel or stage is the
+    /// error naming the candidate.
     public init(row: Row) throws {
         let table = Self.databaseTableName
         id = try StoredValue.int64(row, "id", table: table)
         name = try StoredValue.value(String.self, row, "name", table: table, expected: "a name")
         phone = try StoredValue.value(String?.self, row, "phone", table: table, expected: "a phone number or NULL")
-        channel = try StoredValue.value(String.self, row, "channel", table: table, expected: "a channel")
-        stage = try StoredValue.value(String.self, row, "stage", table: table, expected: "a stage")
+        channel = try StoredValue.value(RecruitChannel.self, row, "channel", table: table)
+        stage = try StoredValue.value(RecruitStage.self, row, "stage", table: table)
         stageSince = try StoredValue.value(String.self, row, "stage_since", table: table, expected: "a day (YYYY-MM-DD)")
         droppedOn = try StoredValue.value(String?.self, row, "dropped_on", table: table, expected: "a day (YYYY-MM-DD) or NULL")
         dropReason = try StoredValue.value(String?.self, row, "drop_reason", table: table, expected: "a reason or NULL")
@@ -61,11 +60,6 @@ public struct CandidateRecord: Codable, Equatable, Sendable, FetchableRecord, Mu
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    /// The stage decoded, or the error naming the candidate and the column.
-    func currentStage() throws -> RecruitStage {
-        try StoredValue.enum(RecruitStage.self, stage, table: Self.databaseTableName, column: "stage", id: id ?? 0)
-    }
-
     /// The day the stage began, or the error naming the candidate and the column.
     func since() throws -> CivilDay {
         try StoredValue.day(stageSince, table: Self.databaseTableName, column: "stage_since", id: id ?? 0)
@@ -73,11 +67,12 @@ public struct CandidateRecord: Codable, Equatable, Sendable, FetchableRecord, Mu
 }
 
 /// A row of `candidate_stage`: a stage a candidate reached and the day.
-public struct CandidateStageRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+public struct CandidateStageRecord: Codable, Equatable, Sendable, StoredRecord, PersistableRecord {
     public static let databaseTableName = "candidate_stage"
+    /// The table has no `id`: an error names the row `candidate_id stage`, as `callops check` does.
+    public static var storedKeys: [String] { ["candidate_id", "stage"] }
     public var candidateID: Int64
-    /// A `RecruitStage`'s raw value.
-    public var stage: String
+    public var stage: RecruitStage
     /// `YYYY-MM-DD`.
     public var enteredOn: String
 
@@ -95,15 +90,7 @@ public struct CandidateStageRecord: Codable, Equatable, Sendable, FetchableRecor
 
     public init(candidateID: Int64, stage: RecruitStage, on day: CivilDay) {
         self.candidateID = candidateID
-        self.stage = stage.rawValue
+        self.stage = stage
         self.enteredOn = day.description
-    }
-
-    /// Reads the row through `StoredValue`: text in `candidate_id` is the named error.
-    public init(row: Row) throws {
-        let table = Self.databaseTableName
-        candidateID = try StoredValue.int64(row, "candidate_id", table: table)
-        stage = try StoredValue.value(String.self, row, "stage", table: table, expected: "a stage")
-        enteredOn = try StoredValue.value(String.self, row, "entered_on", table: table, expected: "a day (YYYY-MM-DD)")
     }
 }

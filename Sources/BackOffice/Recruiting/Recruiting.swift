@@ -165,7 +165,7 @@ public enum Recruiting {
         if let dropped = candidate.droppedOn {
             throw CallOpsError.refused("candidate \(id) was dropped on \(dropped) (\(candidate.dropReason ?? "")); nothing was changed")
         }
-        let stage = try candidate.currentStage()
+        let stage = candidate.stage
         guard let next = stage.next else {
             throw CallOpsError.refused("candidate \(id) has signed already; nothing was changed")
         }
@@ -211,7 +211,7 @@ public enum Recruiting {
         if let dropped = candidate.droppedOn {
             throw CallOpsError.refused("candidate \(id) was dropped on \(dropped) already; nothing was changed")
         }
-        guard candidate.stage != RecruitStage.signed.rawValue else {
+        guard candidate.stage != .signed else {
             throw CallOpsError.refused("candidate \(id) has signed; a leaver is marked `left` in the roster instead")
         }
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -219,7 +219,7 @@ public enum Recruiting {
         }
         let since = try candidate.since()
         guard day >= since else {
-            throw CallOpsError.invalidValue(field: "--date", value: day.description, expected: "a day on or after \(since), when \(candidate.stage) began")
+            throw CallOpsError.invalidValue(field: "--date", value: day.description, expected: "a day on or after \(since), when \(candidate.stage.rawValue) began")
         }
         try CandidateRecord.filter(key: id).updateAll(db, CandidateRecord.Columns.droppedOn.set(to: day.description),
                                                       CandidateRecord.Columns.dropReason.set(to: reason))
@@ -230,12 +230,12 @@ public enum Recruiting {
         let candidates = try CandidateRecord.order(CandidateRecord.Columns.id).fetchAll(db)
         let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
         return try candidates.compactMap { candidate -> (RecruitStage, Candidate)? in
-            let stage = try candidate.currentStage()
+            let stage = candidate.stage
             if !all && (candidate.droppedOn != nil || stage == .signed) { return nil }
             let since = try candidate.since()
             let id = candidate.id ?? 0
             let droppedOn = try candidate.droppedOn.map { try StoredValue.day($0, table: "candidate", column: "dropped_on", id: id) }
-            return (stage, Candidate(id: id, name: candidate.name, channel: candidate.channel, stage: stage.rawValue, since: since.description,
+            return (stage, Candidate(id: id, name: candidate.name, channel: candidate.channel.rawValue, stage: stage.rawValue, since: since.description,
                                      daysInStage: since.days(to: droppedOn ?? today), dropped: candidate.droppedOn,
                                      dropReason: candidate.dropReason, agentCode: candidate.agentID.flatMap { codes[$0] }))
         }

@@ -97,7 +97,9 @@ public enum Training {
     /// Every course with its enrolments.
     /// Counts per course: one grouped statement over every enrolment.
     public static func report(_ db: Database) throws -> [CourseStanding] {
-        try CourseStanding.fetchAll(db, sql: """
+        // AVG reads a text score as 0 (a lower average, no word): the first such enrolment is the named error.
+        try StoredValue.verifyIntegers(db, table: "enrollment", column: "score")
+        return try CourseStanding.fetchAll(db, sql: """
             SELECT course.code AS course, course.name, course.kind,
                    COUNT(enrollment.agent_id) AS enrolled, COALESCE(SUM(enrollment.status = 'passed'), 0) AS passed,
                    COALESCE(SUM(enrollment.status = 'failed'), 0) AS failed, AVG(enrollment.score) AS average_score

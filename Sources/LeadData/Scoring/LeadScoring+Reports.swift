@@ -4,7 +4,7 @@ import Foundation
 
 /// One score decile after the fact (`leads stats --by score-decile`): how the leads the model
 /// ranked there went since.
-public struct ScoreDecileStats: Encodable, Equatable, Sendable, FetchableRecord, Decodable {
+public struct ScoreDecileStats: Encodable, Equatable, Sendable {
     public var decile: Int
     public var leads: Int
     /// The mean learned score of the decile.
@@ -12,11 +12,6 @@ public struct ScoreDecileStats: Encodable, Equatable, Sendable, FetchableRecord,
     public var contacted: Int
     public var sold: Int
     public var premiumFen: Int64
-
-    enum CodingKeys: String, CodingKey {
-        case decile, leads, predicted, contacted, sold
-        case premiumFen = "premium_fen"
-    }
 
     public var premium: Money { Money(fen: premiumFen) }
     public var saleRate: Double { leads > 0 ? Double(sold) / Double(leads) : 0 }
@@ -66,7 +61,7 @@ extension LeadScoring {
         if let batch, try !LeadBatchRecord.exists(db, key: batch) {
             throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
         }
-        return try ScoreDecileStats.fetchAll(db, sql: """
+        return try Row.fetchAll(db, sql: """
             SELECT decile, COUNT(*) AS leads, AVG(propensity) AS predicted, SUM(contacted_after) AS contacted,
                    SUM(sold_after) AS sold, COALESCE(SUM(CASE WHEN sold_after THEN premium_fen END), 0) AS premium_fen
             FROM (SELECT lead.propensity, lead.premium_fen,
@@ -76,7 +71,7 @@ extension LeadScoring {
                   FROM lead JOIN lead_model ON lead_model.id = lead.propensity_model_id
                   WHERE lead.propensity IS NOT NULL AND (?1 IS NULL OR lead.batch_id = ?1))
             GROUP BY decile ORDER BY decile
-            """, arguments: [batch])
+            """, arguments: [batch]).map { try ScoreDecileStats(row: $0, db) }
     }
 
     /// The lead's score and its three strongest reasons, from the model that scored it (else
@@ -91,6 +86,20 @@ extension LeadScoring {
         let score = modelID == model.id ? storedScore ?? model.model.probability(record) : model.model.probability(record)
         return LeadScoreExplanation(score: score, modelID: model.id, trainedAt: model.card.trainedAt, stored: modelID == model.id && storedScore != nil,
                                     reasons: model.model.reasons(record, count: 3))
+    }
+}
+
+extension ScoreDecileStats {
+    /// One decile's grouped row: its premium summed over the leads (SQL's SUM reads text as 0,
+    /// so a lead's premium that is not whole fen is the error naming that lead, not a lower
+    /// figure or GRDB's decoding error naming no row).
+    init(row: Row, _ db: Database) throws {
+        decile = try StoredValue.value(Int.self, row, "decile", table: "lead")
+        leads = try StoredValue.value(Int.self, row, "leads", table: "lead")
+        predicted = try StoredValue.value(Double.self, row, "predicted", table: "lead", expected: "a mean of scores from 0 to 1")
+        contacted = try StoredValue.value(Int.self, row, "contacted", table: "lead")
+        sold = try StoredValue.value(Int.self, row, "sold", table: "lead")
+        premiumFen = try StoredValue.sum(db, row, "premium_fen", table: "lead")
     }
 }
 
