@@ -294,6 +294,11 @@ extension SeatReport: Encodable {
             actual.workingDays = t.workingDays
             actual.targets = t.targets
             attainment = actual.attainmentBy
+            // Per day: each agent's calls a targeted working day (their months with a target may
+            // differ), summed, against their daily targets summed.
+            let daily = targeted.filter { $0.targetedWorkingDays > 0 }
+            attainment?.dailyEffectiveCalls = daily.isEmpty ? nil : Attainment.of(daily.compactMap(\.effectiveCallsPerTargetedDay).reduce(0, +),
+                                                                                     daily.compactMap { $0.targets?.dailyEffectiveCalls }.reduce(0, +))
             t.attainment = attainment?.premium
         }
         return (t, attainment)
