@@ -86,3 +86,18 @@ extension LeadStats {
 extension ClassStats: TabularRow {
     public static var blank: ClassStats { ClassStats(leadClass: "", leads: 0, allocated: 0, dialed: 0, contacted: 0, sold: 0, premium: .zero) }
 }
+
+extension LeadStats {
+    /// The class of each of these leads (the seat report's `--by class`), the ids passed as one
+    /// JSON array through `json_each`: ids cross the module boundary, never SQL naming `lead`.
+    public static func classes(_ db: Database, leads: [Int64]) throws -> [Int64: LeadClass] {
+        guard !leads.isEmpty else { return [:] }
+        var result: [Int64: LeadClass] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, class FROM lead WHERE id IN (SELECT value FROM json_each(?))",
+                                    arguments: ["[" + leads.map(String.init).joined(separator: ",") + "]"]) {
+            let id = try StoredValue.int64(row, "id", table: "lead")
+            result[id] = try StoredValue.enum(LeadClass.self, row, "class", table: "lead")
+        }
+        return result
+    }
+}

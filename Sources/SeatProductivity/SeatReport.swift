@@ -232,6 +232,8 @@ public struct SeatReport: Sendable {
     /// The days were counted (`withDays`): `days` is then in the JSON, `[]` for a period
     /// without a working day or a call.
     public var daysCounted = false
+    /// Each lead class's figures (`--by class`, the page, the workbook); nil when not counted.
+    public var classes: [ClassFigures]? = nil
 }
 
 /// What the report is compared with (`--compare`).
@@ -303,7 +305,9 @@ public struct SeatReportBuilder {
     /// - Parameters:
     ///   - withDays: also count per day (a second pass over the calls; the day view, HTML and daily need it).
     ///   - previous: an earlier period to set beside it (`comparison(...)`).
-    public func build(_ db: Database, from: Date, to: Date, team: String?, withDays: Bool = true, previous: (from: Date, to: Date)? = nil) throws -> SeatReport {
+    ///   - withClasses: also count per lead class (a pass over the period's calls per lead; `--by class`, the page and the workbook).
+    public func build(_ db: Database, from: Date, to: Date, team: String?, withDays: Bool = true, previous: (from: Date, to: Date)? = nil,
+                      withClasses: Bool = false) throws -> SeatReport {
         let fromText = clock.timestamp(from), toText = clock.timestamp(to)
         // The activity aggregate and pay cost SUM policy money: a text amount would read as 0.
         try Sales.verifyAggregatedColumns(db)
@@ -408,7 +412,8 @@ public struct SeatReportBuilder {
         }
         var center = TeamFigures.total(of: sortedTeams, name: "center")
         center.leadsAllocated = allocatedLeads.last ?? 0
+        let classes = withClasses ? try self.classes(db, from: fromText, to: toText, agents: team == nil ? nil : present.map(\.id)) : nil
         return SeatReport(from: fromText, to: toText, agents: figures, teams: sortedTeams, days: days,
-                          center: center, tiers: TierFigures.of(figures), previous: earlier, daysCounted: withDays)
+                          center: center, tiers: TierFigures.of(figures), previous: earlier, daysCounted: withDays, classes: classes)
     }
 }
