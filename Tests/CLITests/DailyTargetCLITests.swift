@@ -45,10 +45,11 @@ import Testing
     @Test func theCallsOfAMonthWithoutATargetAreNotCompared() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try center(cli, calls: ["2026-10-28", "2026-11-04"], months: ["2026-11"])
+        try center(cli, calls: ["2026-10-27", "2026-10-28", "2026-11-04"], months: ["2026-11"])
         let row = try agent(cli)
-        #expect(row["effective_calls"] as? Int == 2, "\(row)")
-        // October's call is outside the targeted days: November's one call over its 5 days.
+        #expect(row["effective_calls"] as? Int == 3, "\(row)")
+        // October's calls are outside the targeted days: November's one call over its 5 days
+        // (not 3 calls over 10 days, 0.0375).
         #expect(abs((daily(row).attainment ?? 0) - 0.025) < 1e-9, "\(row)")
     }
 

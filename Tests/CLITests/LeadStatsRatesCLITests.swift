@@ -43,9 +43,11 @@ import Testing
     @Test func byAttemptASaleCallWithNoTalkIsAContact() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try soldWithoutACall(cli)
-        // A sale logged as a call with no talk time (a dialer that drops the duration).
-        try cli.ok(["calls", "log", "--agent", "K1", "--lead", "2", "--disposition", "sale", "--talk-seconds", "0",
+        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date\nK1,甲,K组,2026-01-05\n")])
+        try cli.ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,张三,30\n"), "--source", "v"])
+        try cli.ok(["leads", "allocate", "--seed", "1"])
+        // The lead's first call is a sale logged with no talk time (a dialer that drops the duration).
+        try cli.ok(["calls", "log", "--agent", "K1", "--lead", "1", "--disposition", "sale", "--talk-seconds", "0",
                     "--product", "ACC01", "--premium", "300"])
         let rows = try #require(try CLI.json(cli.ok(["leads", "stats", "--by", "attempt", "--format", "json"])) as? [[String: Any]])
         #expect(!rows.isEmpty)
