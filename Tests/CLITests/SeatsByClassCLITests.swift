@@ -1,3 +1,4 @@
+@testable import CallOpsCore
 import Foundation
 import Testing
 
@@ -62,6 +63,21 @@ import Testing
         let agents = try #require(try CLI.json(cli.ok(["seats", "report", "--from", "2026-11-02", "--to", "2026-11-06", "--compare", "none",
                                                        "--format", "json"], now: now)) as? [String: Any])
         #expect(agents["classes"] == nil)
+    }
+
+    @Test func theWorkbookHasTheClassesSheetWithItsTotal() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try floor(cli)
+        try cli.ok(["seats", "report", "--from", "2026-11-02", "--to", "2026-11-06", "--compare", "none", "--format", "xlsx", "--out", "report.xlsx"],
+                   now: "2026-11-06T18:00")
+        var reader = try XLSXReader(path: cli.folder.appendingPathComponent("report.xlsx").path, sheet: "classes")
+        let header = try #require(try reader.next()).fields
+        #expect(Array(header.prefix(3)) == ["class", "leads_worked", "dials"], "\(header)")
+        var rows: [[String]] = []
+        while let record = try reader.next() { rows.append(record.fields) }
+        #expect(rows.map { $0.first ?? "" } == ["warm", "referral", "cold", "center"], "\(rows)")
+        #expect(rows.last?.dropFirst().first == "3", "\(rows)")
     }
 
     @Test func oneTeamsClassesAreItsAgentsWork() throws {
