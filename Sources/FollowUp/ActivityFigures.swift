@@ -222,12 +222,13 @@ public enum ActivityFigures {
     }
 
     /// Rates by attempt number over every call, or over the calls of `leads` (ids from
-    /// `LeadStats.leadIDs`), passed as one JSON array through `json_each`.
+    /// `LeadStats.leadIDs`), passed as one JSON array through `json_each`. A `sale` call is a
+    /// contact even with no talk time logged, so an attempt's sales never outnumber its contacts.
     public static func byAttempt(_ db: Database, leads: [Int64]? = nil) throws -> [AttemptRate] {
         let filter = leads == nil ? "" : "WHERE lead_id IN (SELECT value FROM json_each(?))"
         let arguments: StatementArguments = leads.map { ["[" + $0.map(String.init).joined(separator: ",") + "]"] } ?? []
         return try Row.fetchAll(db, sql: """
-            SELECT attempt, COUNT(*) AS calls, SUM(contact) AS contacts, SUM(disposition = 'sale') AS sales
+            SELECT attempt, COUNT(*) AS calls, SUM(contact OR disposition = 'sale') AS contacts, SUM(disposition = 'sale') AS sales
             FROM (SELECT ROW_NUMBER() OVER (PARTITION BY lead_id ORDER BY started_at, id) AS attempt, contact, disposition
                   FROM call \(filter))
             GROUP BY attempt ORDER BY attempt

@@ -106,7 +106,7 @@ public struct LeadStory: Encodable, Sendable {
                      note: try StoredValue.optional(String.self, row, "note", table: "call"))
         }
         let policyRows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, agent_id, product, premium_fen, mode, insured, sold_at, status FROM policy WHERE lead_id = ? ORDER BY id
+            SELECT id, agent_id, servicing_agent_id, product, premium_fen, mode, insured, sold_at, status FROM policy WHERE lead_id = ? ORDER BY id
             """), arguments: [id])
         // Agent and premium through StoredValue: text in these integer columns is a named error, not a trap.
         let policies = try policyRows.map { row in
@@ -116,9 +116,12 @@ public struct LeadStory: Encodable, Sendable {
                        mode: try StoredValue.string(row, "mode", table: "policy"), insured: try StoredValue.string(row, "insured", table: "policy"),
                        soldAt: try StoredValue.string(row, "sold_at", table: "policy"), status: try StoredValue.string(row, "status", table: "policy"))
         }
-        // Every agent who may hold work for this lead: its owner, and the agents of its policies.
+        // Every agent who may hold work for this lead: its owner, the agents serving its policies
+        // (service work follows the servicing agent after a hand-over, SPEC section 7) and their sellers.
         var agents: [(id: Int64, code: String)] = []
-        for agentID in [try LeadProgress.lead(db, id: id)?.agentID] + (try policyRows.map({ try StoredValue.optionalInt64($0, "agent_id", table: "policy") })) {
+        let servicing = try policyRows.map { try StoredValue.optionalInt64($0, "servicing_agent_id", table: "policy") }
+        let sellers = try policyRows.map { try StoredValue.optionalInt64($0, "agent_id", table: "policy") }
+        for agentID in [try LeadProgress.lead(db, id: id)?.agentID] + servicing + sellers {
             if let agentID, let code = codes[agentID], !agents.contains(where: { $0.id == agentID }) { agents.append((agentID, code)) }
         }
         var queues: [String] = []

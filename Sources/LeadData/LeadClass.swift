@@ -36,7 +36,7 @@ public struct ClassStats: Encodable, Equatable, Sendable {
     public var contacted: Int
     public var sold: Int
     public var premium: Money
-    /// Sold over dialed (leads worked); nil when none was dialed.
+    /// Sold over dialed (leads worked, a sale included); nil when none was dialed.
     public var conversionRate: Double? { dialed > 0 ? Double(sold) / Double(dialed) : nil }
 
     enum CodingKeys: String, CodingKey {
@@ -66,8 +66,8 @@ extension LeadStats {
             SELECT l.class, COUNT(*) AS leads,
                 (SELECT COUNT(DISTINCT g.lead_id) FROM lead_ledger g JOIN lead x ON x.id = g.lead_id JOIN lead_batch y ON y.id = x.batch_id
                     WHERE x.class = l.class AND g.event = 'assigned' AND (?1 IS NULL OR x.batch_id = ?1) AND (?2 IS NULL OR y.source = ?2)) AS allocated,
-                COALESCE(SUM(l.attempts > 0), 0) AS dialed,
-                COALESCE(SUM(l.last_contact_at IS NOT NULL), 0) AS contacted,
+                COALESCE(SUM(\(LeadStats.dialedSQL)), 0) AS dialed,
+                COALESCE(SUM(\(LeadStats.contactedSQL)), 0) AS contacted,
                 COALESCE(SUM(l.status = 'won'), 0) AS sold,
                 COALESCE(SUM(l.premium_fen), 0) AS premium_fen
             FROM lead l JOIN lead_batch b ON b.id = l.batch_id
@@ -85,4 +85,19 @@ extension LeadStats {
 
 extension ClassStats: TabularRow {
     public static var blank: ClassStats { ClassStats(leadClass: "", leads: 0, allocated: 0, dialed: 0, contacted: 0, sold: 0, premium: .zero) }
+}
+
+extension LeadStats {
+    /// The class of each of these leads (the seat report's `--by class`), the ids passed as one
+    /// JSON array through `json_each`: ids cross the module boundary, never SQL naming `lead`.
+    public static func classes(_ db: Database, leads: [Int64]) throws -> [Int64: LeadClass] {
+        guard !leads.isEmpty else { return [:] }
+        var result: [Int64: LeadClass] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, class FROM lead WHERE id IN (SELECT value FROM json_each(?))",
+                                    arguments: ["[" + leads.map(String.init).joined(separator: ",") + "]"]) {
+            let id = try StoredValue.int64(row, "id", table: "lead")
+            result[id] = try StoredValue.enum(LeadClass.self, row, "class", table: "lead")
+        }
+        return result
+    }
 }

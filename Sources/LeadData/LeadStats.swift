@@ -72,6 +72,14 @@ public struct BatchStats: Encodable, Equatable, Sendable {
 
 /// `callops leads stats`.
 public enum LeadStats {
+    /// A lead worked, as SQL on `lead AS l`: dialed, or sold. A sale recorded with `sales record`
+    /// logs no call, yet nobody sells without reaching the customer (the seat report counts the
+    /// same sale as a lead worked), so every grouping's funnel keeps sold ≤ contacted ≤ dialed and
+    /// no rate over them exceeds 1.
+    static let dialedSQL = "l.attempts > 0 OR l.status = 'won'"
+    /// A lead contacted, as SQL on `lead AS l`: a contact logged, or a sale (see `dialedSQL`).
+    static let contactedSQL = "l.last_contact_at IS NOT NULL OR l.status = 'won'"
+
     /// One row per batch, newest first; only one batch or one source when given.
     public static func batches(_ db: Database, batch: Int64? = nil, source: String? = nil) throws -> [BatchStats] {
         try LeadCost.validateCosts(db)
@@ -79,8 +87,8 @@ public enum LeadStats {
             SELECT b.*,
                 (SELECT COUNT(DISTINCT g.lead_id) FROM lead_ledger g JOIN lead x ON x.id = g.lead_id
                     WHERE x.batch_id = b.id AND g.event = 'assigned') AS allocated,
-                COALESCE(SUM(l.attempts > 0), 0) AS dialed,
-                COALESCE(SUM(l.last_contact_at IS NOT NULL), 0) AS contacted,
+                COALESCE(SUM(\(LeadStats.dialedSQL)), 0) AS dialed,
+                COALESCE(SUM(\(LeadStats.contactedSQL)), 0) AS contacted,
                 COALESCE(SUM(l.effective_at IS NOT NULL), 0) AS effective,
                 COALESCE(SUM(l.interested_at IS NOT NULL), 0) AS interested,
                 COALESCE(SUM(l.status = 'won'), 0) AS sold,

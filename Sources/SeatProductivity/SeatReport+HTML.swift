@@ -46,6 +46,7 @@ extension SeatReport {
         page += inputOutputTable(money: money)
         if !days.isEmpty { page += "<section><h2>Daily trend 每日趋势</h2>\n" + trendCharts() + "</section>\n" }
         page += tierTable(money: money)
+        page += classSection(money: money)
         page += "<section><h2>Premium per agent 保费</h2>\n" + barChart() + "</section>\n"
         page += "<section><h2>Call funnel 漏斗</h2>\n" + funnel() + "</section>\n"
         page += agentTable(money: money)

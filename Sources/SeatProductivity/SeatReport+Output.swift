@@ -4,7 +4,7 @@ import FollowUp
 import Foundation
 
 extension SeatReport: Encodable {
-    enum Keys: String, CodingKey { case from, to, agents, teams, center, tiers, days, previous }
+    enum Keys: String, CodingKey { case from, to, agents, teams, center, tiers, days, previous, classes, classTotal = "class_total" }
 
     /// SPEC section 13's contract: money in yuan, rates as fractions, null where undefined.
     public func encode(to encoder: any Encoder) throws {
@@ -17,6 +17,10 @@ extension SeatReport: Encodable {
         try c.encode(tiers.map(TierJSON.init), forKey: .tiers)
         if daysCounted || !days.isEmpty { try c.encode(days.map(DayJSON.init), forKey: .days) }
         if let previous { try c.encode(PreviousJSON(p: previous, now: center), forKey: .previous) }
+        if let classes, let classTotal {
+            try c.encode(classes.map(ClassJSON.init), forKey: .classes)
+            try c.encode(ClassJSON(c: classTotal), forKey: .classTotal)
+        }
     }
 
     /// The days a period covers, as people read them: `[from, to)` from 2 November 00:00 to 9
@@ -208,15 +212,21 @@ extension SeatReport: Encodable {
     /// columns with no row at all (an empty center, a weekend's days: each row kind names its
     /// columns, `TabularRow`).
     public func csv(by grouping: Grouping) throws -> String {
-        let name = grouping.rawValue + "s"
+        let name = grouping.key
         let table = DataTable.main(of: try EncodedValue.of(self), preferred: name)
         if table.name == name { return table.csv() }
         // The one table the JSON may leave out: the days of a report not counted by day.
         return DataTable.tables(of: .noRows(shape: try EncodedValue.of(DayJSON.blank)))[0].csv()
     }
 
-    /// How the table groups: per agent, per team, per day or per tier.
-    public enum Grouping: String, CaseIterable, Sendable { case agent, team, day, tier }
+    /// How the table groups: per agent, per team, per day, per tier or per lead class.
+    public enum Grouping: String, CaseIterable, Sendable {
+        case agent, team, day, tier
+        case leadClass = "class"
+
+        /// The JSON's key for the grouping's rows.
+        public var key: String { self == .leadClass ? "classes" : rawValue + "s" }
+    }
 
     /// A change as a signed percentage (`+12.5%`), `-` from zero.
     static func changeText(_ change: Double?) -> String {
@@ -294,6 +304,11 @@ extension SeatReport: Encodable {
             actual.workingDays = t.workingDays
             actual.targets = t.targets
             attainment = actual.attainmentBy
+            // Per day: each agent's calls a targeted working day (their months with a target may
+            // differ), summed, against their daily targets summed.
+            let daily = targeted.filter { $0.targetedWorkingDays > 0 }
+            attainment?.dailyEffectiveCalls = daily.isEmpty ? nil : Attainment.of(daily.compactMap(\.effectiveCallsPerTargetedDay).reduce(0, +),
+                                                                                     daily.compactMap { $0.targets?.dailyEffectiveCalls }.reduce(0, +))
             t.attainment = attainment?.premium
         }
         return (t, attainment)
@@ -382,6 +397,8 @@ extension SeatReport: Encodable {
             }
             table.footer = footer
             return table
+        case .leadClass:
+            return classTable(footer: footer)
         }
     }
 }

@@ -40,6 +40,12 @@ extension SeatReport {
             case "to": kept.append(bounds[1])
             case "center":
                 if let row = named(value, totalLabel) { kept.append(("center", .array([row]))) }
+            case "class_total":
+                // The classes' total under them, named as the agents' total is.
+                guard let at = kept.firstIndex(where: { $0.0 == "classes" }), case let .array(list) = kept[at].1,
+                      case var .object(fields) = value, let i = fields.firstIndex(where: { $0.0 == "class" }) else { continue }
+                fields[i].1 = .string(totalLabel)
+                kept[at].1 = .array(list + [.object(fields)])
             case "previous":
                 // One row per team and the center, each with the earlier period's bounds.
                 guard case let .array(list) = rows(value["teams"], center: value["center"]) else { continue }

@@ -36,6 +36,10 @@ public struct AgentFigures: Equatable, Sendable {
     public var payCostIncludesDraft = false
     /// The period's working days (config `planning.working_days`).
     public var workingDays = 0
+    /// The calls-per-day attainment's basis: the period's working days in months that carry a
+    /// target of the agent's, and the effective calls made in those months (`dailyBasis`).
+    public var targetedWorkingDays = 0
+    public var targetedEffectiveCalls = 0
     /// The 3:3:1 targets prorated to the period; nil when none is stored for its months.
     public var targets: PeriodTargets?
     /// Referral leads received in the period, against `programmes.monthly_referrals_target` (seed 003: 4 a month).
@@ -59,8 +63,13 @@ public struct AgentFigures: Equatable, Sendable {
         targets.map { t in
             Attainment(effectiveCalls: Attainment.of(Double(effectiveCalls), t.effectiveCalls), proposals: Attainment.of(Double(proposals), t.proposals),
                        sales: Attainment.of(Double(sales), t.sales), premium: Attainment.of(Double(premium.fen), Double(t.premium.fen)),
-                       dailyEffectiveCalls: workingDays > 0 ? Attainment.of(Double(effectiveCalls) / Double(workingDays), Double(t.dailyEffectiveCalls)) : nil)
+                       dailyEffectiveCalls: effectiveCallsPerTargetedDay.flatMap { Attainment.of($0, Double(t.dailyEffectiveCalls)) })
         }
+    }
+
+    /// Effective calls per working day of the months that carry a target; nil without one.
+    public var effectiveCallsPerTargetedDay: Double? {
+        targetedWorkingDays > 0 ? Double(targetedEffectiveCalls) / Double(targetedWorkingDays) : nil
     }
 }
 
@@ -223,6 +232,8 @@ public struct SeatReport: Sendable {
     /// The days were counted (`withDays`): `days` is then in the JSON, `[]` for a period
     /// without a working day or a call.
     public var daysCounted = false
+    /// Each lead class's figures (`--by class`, the page, the workbook); nil when not counted.
+    public var classes: [ClassFigures]? = nil
 }
 
 /// What the report is compared with (`--compare`).
@@ -294,7 +305,9 @@ public struct SeatReportBuilder {
     /// - Parameters:
     ///   - withDays: also count per day (a second pass over the calls; the day view, HTML and daily need it).
     ///   - previous: an earlier period to set beside it (`comparison(...)`).
-    public func build(_ db: Database, from: Date, to: Date, team: String?, withDays: Bool = true, previous: (from: Date, to: Date)? = nil) throws -> SeatReport {
+    ///   - withClasses: also count per lead class (a pass over the period's calls per lead; `--by class`, the page and the workbook).
+    public func build(_ db: Database, from: Date, to: Date, team: String?, withDays: Bool = true, previous: (from: Date, to: Date)? = nil,
+                      withClasses: Bool = false) throws -> SeatReport {
         let fromText = clock.timestamp(from), toText = clock.timestamp(to)
         // The activity aggregate and pay cost SUM policy money: a text amount would read as 0.
         try Sales.verifyAggregatedColumns(db)
@@ -324,6 +337,7 @@ public struct SeatReportBuilder {
             guard let leftOn = tenures[agent.id]?.leftOn else { return agent.status != .left }
             return leftOn > firstDay
         }
+        let daily = try dailyBasis(db, targets: targets, shares: shares, from: from, to: to, activity: activity)
         // Each agent's tier on the period's last day (today for a period still running).
         let tiers = try Roster.tiers(db, on: clock.civilDay(min(clock.now, to.addingTimeInterval(-1))), rules: settings.roster, agents: present, sales: Sales.tierSales)
         var figures: [AgentFigures] = present.map { agent in
@@ -343,6 +357,7 @@ public struct SeatReportBuilder {
             f.payCost = payCost[agent.id]?.amount ?? .zero
             f.payCostIncludesDraft = payCost[agent.id]?.includesDraft ?? false
             f.workingDays = workingDays
+            (f.targetedEffectiveCalls, f.targetedWorkingDays) = daily[agent.id] ?? (0, 0)
             f.targets = targets[agent.id].flatMap { PeriodTargets.prorate($0, shares: shares) }
             f.attainment = f.attainmentBy?.premium
             f.referrals = programmes[agent.id]?.referrals ?? 0
@@ -397,7 +412,8 @@ public struct SeatReportBuilder {
         }
         var center = TeamFigures.total(of: sortedTeams, name: "center")
         center.leadsAllocated = allocatedLeads.last ?? 0
+        let classes = withClasses ? try self.classes(db, from: fromText, to: toText, agents: team == nil ? nil : present.map(\.id)) : nil
         return SeatReport(from: fromText, to: toText, agents: figures, teams: sortedTeams, days: days,
-                          center: center, tiers: TierFigures.of(figures), previous: earlier, daysCounted: withDays)
+                          center: center, tiers: TierFigures.of(figures), previous: earlier, daysCounted: withDays, classes: classes)
     }
 }

@@ -22,7 +22,7 @@ struct SeatsCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "First day (with --to).") var from: String?
         @Option(parsing: .unconditional, help: "Last day, inclusive (with --from).") var to: String?
         @Option(parsing: .unconditional, help: "A whole month, YYYY-MM. Default: this month up to now.") var month: String?
-        @Option(help: "agent, team, day or tier.") var by: SeatReport.Grouping = .agent
+        @Option(help: "agent, team, day, tier or class (warm, referral, cold).") var by: SeatReport.Grouping = .agent
         @Option(help: "previous (the month before a --month, the same number of days before --from/--to, the same span of last month for this month so far), last-year or none.") var compare: SeatCompare = .previous
         @Option(help: "table, json, csv, html or xlsx (xlsx with --out).") var format: ReportFormat = .table
         @Option(help: "Write to this file instead of stdout (a CSV file starts with a UTF-8 BOM for Excel).") var out: String?
@@ -40,9 +40,11 @@ struct SeatsCommand: ParsableCommand {
             let period = try builder.period(month: month, from: from, to: to)
             // Per-day figures cost a second pass over the calls: only the day view and the page show them.
             let withDays = by == .day || format == .html || format == .xlsx
+            // Per-class figures cost a pass over the period's calls per lead: the class view and the page.
+            let withClasses = by == .leadClass || format == .html || format == .xlsx
             let previous = builder.comparison(compare, month: month, from: from, to: to, period: period)
             let report = try context.db.read { db in
-                try builder.build(db, from: period.from, to: period.to, team: team, withDays: withDays, previous: previous)
+                try builder.build(db, from: period.from, to: period.to, team: team, withDays: withDays, previous: previous, withClasses: withClasses)
             }
             let text: String
             switch format {

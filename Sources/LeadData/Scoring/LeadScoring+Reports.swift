@@ -65,7 +65,9 @@ extension LeadScoring {
             SELECT decile, COUNT(*) AS leads, AVG(propensity) AS predicted, SUM(contacted_after) AS contacted,
                    SUM(sold_after) AS sold, COALESCE(SUM(CASE WHEN sold_after THEN premium_fen END), 0) AS premium_fen
             FROM (SELECT lead.propensity, lead.premium_fen,
-                         COALESCE(lead.last_contact_at >= lead_model.trained_at, 0) AS contacted_after,
+                         -- a sale after training is a contact after it (LeadStats.contactedSQL)
+                         COALESCE(lead.last_contact_at >= lead_model.trained_at, 0)
+                             OR COALESCE(lead.status = 'won' AND lead.closed_at >= lead_model.trained_at, 0) AS contacted_after,
                          COALESCE(lead.status = 'won' AND lead.closed_at >= lead_model.trained_at, 0) AS sold_after,
                          NTILE(10) OVER (ORDER BY lead.propensity DESC, lead.id) AS decile
                   FROM lead JOIN lead_model ON lead_model.id = lead.propensity_model_id
