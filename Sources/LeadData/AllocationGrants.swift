@@ -37,15 +37,6 @@ public enum AllocationGrants {
                        arguments: [at, agent, leads.count, "[" + leads.map(String.init).joined(separator: ",") + "]"])
     }
 
-    /// Records an allocation run's decisions (the temporary table `allocation_decision`): a row per agent.
-    static func recordRun(_ db: Database, at: String) throws {
-        try db.execute(sql: """
-            INSERT INTO allocation_grant (at, agent_id, leads, lead_ids)
-            SELECT ?, agent_id, COUNT(*), json_group_array(lead_id)
-            FROM (SELECT agent_id, lead_id FROM allocation_decision ORDER BY agent_id, lead_id) GROUP BY agent_id
-            """, arguments: [at])
-    }
-
     /// Leads given to each agent since `from` (each grant's count: a lead given twice counts twice).
     static func givenSince(_ db: Database, from: String) throws -> [Int64: Int] {
         var result: [Int64: Int] = [:]

@@ -109,7 +109,19 @@ public enum LeadDataSchema {
             try db.execute(sql: "CREATE INDEX lead_open_callback ON lead(agent_id, callback_at) WHERE status = 'open' AND callback_at IS NOT NULL")
         },
         classMigration,
-    ] + scoringMigrations + [AllocationGrants.migration]
+    ] + scoringMigrations + [AllocationGrants.migration, poolOrderMigration]
+
+    /// The pool index in allocation's reading order (grade, newest batch first, then id: the
+    /// rowid every index ends with), so allocation walks it instead of sorting the pool
+    /// (measured at 1,000,000 pool leads in the sqlite3 shell, 2026-11-29, load 11: the read
+    /// 1.2 s of CPU with the sort, 0.7-0.9 s without). Partial on the pool as before, so the
+    /// import writes one entry a lead as before.
+    static let poolOrderMigration = Migration("leads.pool-order") { db in
+        try db.execute(sql: """
+            DROP INDEX lead_pool;
+            CREATE INDEX lead_pool ON lead(grade, batch_id DESC) WHERE status = 'pool';
+            """)
+    }
 }
 
 extension LeadDataSchema {

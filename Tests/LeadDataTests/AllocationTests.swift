@@ -36,6 +36,23 @@ import Testing
         return try Allocator(settings: f.settings, clock: f.clock, sales: Roster.noSales).run(f.db, options: options)
     }
 
+    /// The pool by grade is read in `lead_pool`'s own order: no sort of the pool (a million
+    /// leads in the benchmark), with or without a batch; and in that order.
+    @Test func thePoolIsReadInItsIndexOrder() throws {
+        let f = try center(leads: 30, agents: [agent("A1", daily: 10, open: 10)])
+        _ = try f.importLeads(f.write("more.csv", "phone,age\n\(LeadFixture.phone(100)),35\n\(LeadFixture.phone(101)),60\n"))
+        let (plan, ids, sorted) = try f.db.read { db in
+            let order = try LeadRanking.poolOrder(db, settings: f.settings)
+            let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Allocator.poolSQL(order: order), arguments: ["2026-11-23T08:00:00", nil])
+                .map { $0["detail"] as String }
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM (\(Allocator.poolSQL(order: order)))", arguments: ["2026-11-23T08:00:00", nil])
+            let sorted = try Int64.fetchAll(db, sql: "SELECT id FROM lead WHERE status = 'pool' ORDER BY grade, batch_id DESC, id")
+            return (plan, ids, sorted)
+        }
+        #expect(plan.contains { $0.contains("lead_pool") } && !plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+        #expect(ids == sorted && ids.count == 32)
+    }
+
     @Test func equalAgentsGetEqualSharesWithinOne() throws {
         let f = try center(leads: 100, agents: (1...3).map { agent("A\($0)", daily: 50, open: 100) })
         let result = try allocate(f) { $0.strategy = .even }
