@@ -378,16 +378,19 @@ struct BulkCallImport {
         // instead of a trigger per call; then the effects that make rows of their own.
         progress?.update(70)
         try ActivityAggregate.insertingCalls(db) {
-            // Recorded calls only (the replay records a call only once its agent is known).
-            let recorded = order.map(Int.init).filter { calls[$0].recorded }
             var statements: [Int: BulkStatement] = [:]
-            var start = 0
-            while start < recorded.count {
-                progress?.update(70 + 30 * start / recorded.count)
-                let batch = recorded[start..<min(start + Self.insertRows, recorded.count)]
+            // The next statement's calls, at most `insertRows` (a list of all recorded calls
+            // would add 8 MB per million to the peak).
+            var batch: [Int] = []
+            batch.reserveCapacity(Self.insertRows)
+            for (n, i) in order.enumerated() {
+                if calls[Int(i)].recorded { batch.append(Int(i)) }
+                guard batch.count == Self.insertRows || (n + 1 == order.count && !batch.isEmpty) else { continue }
+                progress?.update(70 + 30 * n / order.count)
                 if statements[batch.count] == nil { statements[batch.count] = try BulkStatement(db, sql: Self.insertSQL(rows: batch.count)) }
                 let insert = statements[batch.count]!
                 for (row, i) in batch.enumerated() {
+                    // Recorded calls only: the replay records a call only once its agent is known.
                     let call = calls[i]
                     let agent = try agents[Int(call.agent)].get()
                     let p = Int32(row * 12)
@@ -405,7 +408,7 @@ struct BulkCallImport {
                     insert.bind(p + 12, Int64(call.othersLead ? 1 : 0))
                 }
                 try insert.step()
-                start += batch.count
+                batch.removeAll(keepingCapacity: true)
             }
             FaultPoint.reach("calls.import.after-inserts")
             return deltas
