@@ -333,9 +333,16 @@ public final class AppDatabase: Sendable {
     /// Runs `body` in one immediate transaction: all of it is written, or none of it.
     /// - Parameters:
     ///   - dryRun: do all the work, then roll it back (`--dry-run`): the result says what would be done.
-    public func transaction<T>(dryRun: Bool = false, _ body: (Database) throws -> T) throws -> T {
+    ///   - checkingForeignKeys: false for a bulk writer that resolves every reference it writes
+    ///     inside the transaction itself (the calls import): SQLite then skips the parent lookup
+    ///     per row. `PRAGMA foreign_keys` cannot change inside a transaction, so it is turned off
+    ///     on the connection before BEGIN and back on after, whether `body` commits, rolls back
+    ///     or throws. No table declares ON DELETE or ON UPDATE actions, so nothing else changes.
+    public func transaction<T>(dryRun: Bool = false, checkingForeignKeys: Bool = true, _ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.writeWithoutTransaction { db in
+                if !checkingForeignKeys { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
+                defer { if !checkingForeignKeys { try? db.execute(sql: "PRAGMA foreign_keys = ON") } }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)

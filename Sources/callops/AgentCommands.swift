@@ -26,10 +26,8 @@ struct CallsCommand: ParsableCommand {
         func run() throws {
             let context = try global.checkedContext()
             let progress = ProgressBar("calls import", total: 100)
-            let summary = try context.db.transaction { db in
-                try CallImport(settings: context.settings, clock: context.clock).run(db, path: file, layout: layout, sheet: sheet, progress: progress,
-                                                                                 committed: context.db)
-            }
+            let summary = try CallImport(settings: context.settings, clock: context.clock).run(in: context.db, path: file, layout: layout,
+                                                                                                sheet: sheet, progress: progress)
             progress.finish()
             var table = Table([">rows", ">imported", ">already imported", ">on others' leads", ">sales", ">rejected"])
             table.append([summary.rows, summary.imported, summary.alreadyImported, summary.onOthersLeads, summary.sales, summary.rejected.count].map(String.init))

@@ -40,6 +40,32 @@ func temporaryFolder() throws -> URL {
         }
     }
 
+    /// A transaction without foreign key checks (the calls import's) has them off inside and
+    /// back on after, whether it commits, rolls back or throws; the next transaction checks again.
+    @Test func foreignKeysComeBackOnAfterATransactionWithoutThem() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let schema = first + [Migration("test.v2") { db in
+            try db.execute(sql: "CREATE TABLE part (id INTEGER PRIMARY KEY, thing_id INTEGER NOT NULL REFERENCES thing(id))")
+        }]
+        let db = try AppDatabase.open(path: folder.appendingPathComponent("c.sqlite").path, schema: schema)
+        let inside = try db.transaction(checkingForeignKeys: false) { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
+        #expect(inside == 0)
+        #expect(try db.transaction { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") } == 1)
+        for dryRun in [false, true] {
+            _ = try db.transaction(dryRun: dryRun, checkingForeignKeys: false) { db in try db.execute(sql: "SELECT 1") }
+            #expect(try db.transaction { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") } == 1)
+        }
+        #expect(throws: CallOpsError.self) {
+            try db.transaction(checkingForeignKeys: false) { _ in throw CallOpsError.refused("stop") }
+        }
+        // Checked again: a part of no thing is refused.
+        #expect(throws: (any Error).self) {
+            try db.transaction { db in try db.execute(sql: "INSERT INTO part (thing_id) VALUES (42)") }
+        }
+        #expect(try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM part") } == 0)
+    }
+
     /// An immutable reader checks the file's stamp after each read (see `AppDatabase.open`): a
     /// read leaves it as it was; another run's commit, once checkpointed into the file, changes it.
     @Test func theFileStampSeesAnotherRunsWriteButNotAReader() throws {
