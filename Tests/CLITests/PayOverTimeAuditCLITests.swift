@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// The outside audit of pay over time (issue 12), through the built binary: a campaign paid by
+/// its standings on its last day, a draft ranked as the final run will be, and tables whose
+/// columns show every line kind and the roster's role and leaving day.
+@Suite(.serialized) struct PayOverTimeAuditCLITests {
+    /// A1 and A2 of 一组 (and N9, hired after October); A1 sells 6,000 of premium on 6 October,
+    /// when the OCT campaign's top tier pays 800.
+    private func octoberCampaign(_ cli: CLI) throws {
+        try cli.ok(["roster", "import", cli.write("r1.csv", "agent_code,name,team,hire_date\nA1,张伟,一组,2026-01-05\n")], now: "2026-10-01T09:00")
+        try cli.ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,张三,30\n"), "--source", "v"], now: "2026-10-01T09:00")
+        try cli.ok(["leads", "allocate", "--seed", "1"], now: "2026-10-01T09:00")
+        try cli.ok(["roster", "import", cli.write("r2.csv", "agent_code,name,team,hire_date\nA2,李娜,一组,2026-01-05\nN9,王强,一组,2026-11-10\n")],
+                   now: "2026-10-01T09:30")
+        try cli.ok(["plan", "campaign", "add", "OCT", "--name", "十月", "--metric", "premium", "--from", "2026-10-01", "--to", "2026-10-31",
+                    "--tier", "500:100", "5000:800"], now: "2026-10-01T10:00")
+        try cli.ok(["sales", "record", "--lead", "1", "--agent", "A1", "--product", "ACC01", "--premium", "6000"], now: "2026-10-06T10:00")
+    }
+
+    private func lines(_ run: CLI.Result, _ code: String) throws -> [[String: Any]] {
+        let json = try #require(try CLI.json(run) as? [String: Any])
+        let statement = (json["statements"] as? [[String: Any]] ?? []).first { $0["agent_code"] as? String == code }
+        return statement?["lines"] as? [[String: Any]] ?? []
+    }
+
+    /// Audit defect 1: A1 won OCT employed on its last day; leaving on 20 November took the 800
+    /// back as a -800 adjustment (October final) or dropped it (October a draft), and the
+    /// standings lost A1 and gained N9, hired after October.
+    @Test func aCampaignRewardStaysWithTheWinnerWhoLeavesLater() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try octoberCampaign(cli)
+        let october = try cli.ok(["pay", "run", "--month", "2026-10", "--finalize", "--format", "json"], now: "2026-11-02T10:00")
+        #expect(try lines(october, "A1").filter { $0["kind"] as? String == "campaign" }.map { $0["amount"] as? Double } == [800])
+        try cli.ok(["roster", "leave", "--agent", "A1", "--date", "2026-11-20"], now: "2026-11-20T10:00")
+        let november = try cli.ok(["pay", "run", "--month", "2026-11", "--format", "json"], now: "2026-11-25T10:00")
+        let adjustments = try lines(november, "A1").filter { $0["kind"] as? String == "adjustment" }
+        #expect(adjustments.isEmpty, "\(adjustments)")
+        let standings = try #require(try CLI.json(cli.ok(["plan", "campaign", "standings", "OCT", "--format", "json"], now: "2026-11-25T10:00")) as? [String: Any])
+        let rows = (standings["standings"] as? [[String: Any]] ?? []).map { "\($0["rank"] as? Int ?? 0) \($0["agent_code"] as? String ?? "") \($0["reward"] as? Double ?? -1)" }
+        #expect(rows == ["1 A1 800.0", "2 A2 0.0"], "\(rows)")
+    }
+
+    /// The same departure with October still a draft: running October again keeps the 800.
+    @Test func aDraftMonthRunAgainAfterTheWinnerLeftStillPaysTheReward() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try octoberCampaign(cli)
+        try cli.ok(["pay", "run", "--month", "2026-10"], now: "2026-11-02T10:00")
+        try cli.ok(["roster", "leave", "--agent", "A1", "--date", "2026-11-20"], now: "2026-11-20T10:00")
+        let again = try cli.ok(["pay", "run", "--month", "2026-10", "--format", "json"], now: "2026-11-21T10:00")
+        #expect(try lines(again, "A1").filter { $0["kind"] as? String == "campaign" }.map { $0["amount"] as? Double } == [800])
+    }
+}
