@@ -79,7 +79,8 @@ struct PayCommand: ParsableCommand {
             let table = CallOpsCore.Table(["line", ">yuan", "detail"], rows: slip.lines.map { [$0.kind.rawValue, $0.amount.description, $0.detail] }
                 + [["total", slip.total.description, ""]])
             try output.present(global: global, paySlip) {
-                "\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(paySlip.status)), rank \(slip.tier.rawValue)\n\n" + table.rendered()
+                "\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(paySlip.status)), rank \(slip.tier.rawValue) as of \(PayRun.rankDay(day))\n\n"
+                    + table.rendered()
             }
         }
     }

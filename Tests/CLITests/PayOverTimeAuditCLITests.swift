@@ -52,4 +52,32 @@ import Testing
         let again = try cli.ok(["pay", "run", "--month", "2026-10", "--format", "json"], now: "2026-11-21T10:00")
         #expect(try lines(again, "A1").filter { $0["kind"] as? String == "campaign" }.map { $0["amount"] as? Double } == [800])
     }
+
+    /// Audit defect 3: N1, hired 10 November, is `new` on 5 December and `general` from the
+    /// 10th; on 31 December, the day the month is ranked on, general. A draft on the 5th paid
+    /// the new hire's 3,000; now every run of December pays 3,500, and the tier history holds
+    /// December's tier only as of a day that has come.
+    @Test func aDraftEarlyInTheMonthPaysTheBaseTheFinalRunWill() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date\nN1,新人,Y组,2026-11-10\n")], now: "2026-11-01T09:00")
+        var paid: [String] = []
+        for now in ["2026-12-05T10:00", "2026-12-15T10:00", "2027-01-05T10:00"] {
+            let run = try cli.ok(["pay", "run", "--month", "2026-12", "--format", "json"], now: now)
+            let json = try #require(try CLI.json(run) as? [String: Any])
+            let statement = (json["statements"] as? [[String: Any]] ?? []).first { $0["agent_code"] as? String == "N1" }
+            let base = try lines(run, "N1").filter { $0["kind"] as? String == "base" }.compactMap { $0["amount"] as? Double }
+            let slip = try cli.ok(["pay", "slip", "--agent", "N1", "--month", "2026-12"], now: now)
+            #expect(slip.stdout.contains("rank general as of 2026-12-31"), "\(slip.stdout)")
+            paid.append("\(statement?["tier"] as? String ?? "-") \(base)")
+            if now.hasPrefix("2026-12-05") {
+                #expect(try cli.sqlite("SELECT as_of FROM tier_history WHERE month = '2026-12'") == "2026-12-05\n")
+                // roster list shows today's tier: still in the first 30 days.
+                let roster = try #require(try CLI.json(cli.run(["roster", "list", "--format", "json"], now: now)) as? [[String: Any]])
+                #expect(roster.first?["tier"] as? String == "new")
+            }
+        }
+        #expect(paid == ["general [3500.0]", "general [3500.0]", "general [3500.0]"], "\(paid)")
+        #expect(try cli.sqlite("SELECT MAX(as_of) FROM tier_history") == "2026-12-31\n")
+    }
 }

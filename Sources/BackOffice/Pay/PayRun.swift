@@ -209,7 +209,7 @@ public struct PayRun {
                     statements[i].lines.append(line)
                 } else {
                     let agent = try Roster.agent(db, code: code)
-                    let tier = try Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster).tier
+                    let tier = try Roster.tier(db, agent: agent, on: Self.rankDay(first), rules: settings.roster).tier
                     statements.append(PayStatement(agentCode: code, name: agent.name, team: agent.team, tier: tier, lines: [line], basis: nil))
                 }
             }
@@ -229,7 +229,9 @@ public struct PayRun {
                 try PayBasisRecord(month: runMonth, agentID: agentID, basis: basis).insert(db)
             }
         }
-        try Roster.recordTiers(db, on: rankDay(first), rules: settings.roster)
+        // The history holds a month's tier as of a day that has come: today while the month runs
+        // (a draft ranks on the last day, which the history gets once that day has passed).
+        try Roster.recordTiers(db, on: min(last, today), rules: settings.roster)
         if finalize {
             _ = try PayRunRecord.filter(key: runMonth).updateAll(db, PayRunRecord.Columns.status.set(to: PayRunStatus.final),
                                                               PayRunRecord.Columns.finalizedAt.set(to: clock.nowTimestamp))
@@ -240,13 +242,12 @@ public struct PayRun {
         return PayRunResult(month: first.monthText, status: finalize ? "final" : "draft", statements: statements, variableShare: share, outsideBand: outside)
     }
 
-    /// The day a month's rank is taken on: its last day once the month is over, else today.
-    /// SPEC section 4: one tier for an agent and a day in every command, so a draft for a month
-    /// still running shows the tier roster list, the seat report and allocation show today (a
-    /// new hire still in the first 30 days is `new`), and records it as of today, never a
-    /// future day; the run after the month ends ranks it on its last day.
-    func rankDay(_ first: CivilDay) -> CivilDay {
-        min(first.adding(months: 1).adding(days: -1), clock.civilToday)
+    /// The day a month's rank is taken on: its last day, whenever the run happens (README: a
+    /// draft mid-month pays the base the final run will). The one tier rule gives that day's
+    /// tier in advance (the assessment month before it, the 30 `new` days from the hire date, the
+    /// roster's and the reviews' ranks); roster list shows today's, which may differ mid-month.
+    public static func rankDay(_ first: CivilDay) -> CivilDay {
+        first.firstOfMonth.adding(months: 1).adding(days: -1)
     }
 
     /// What an agent's month is judged on besides the sales.
@@ -272,7 +273,7 @@ public struct PayRun {
         let agents = try Roster.agents(db)
         // The rank for the month (SPEC section 4): the one tier rule, on the month's last day
         // (the assessment month before it), never the month's own sales.
-        let tiers = try Roster.tiers(db, on: rankDay(first), rules: settings.roster, agents: agents)
+        let tiers = try Roster.tiers(db, on: Self.rankDay(first), rules: settings.roster, agents: agents)
         func rank(_ agent: Agent) -> Tier { tiers[agent.id]?.tier ?? .general }
         let teamFYC = Self.teamFYC(agents.map { ($0.id, $0.team) }, sold: sold.mapValues(\.fyc), clawed: clawed)
         let campaigns = try campaignLines(db, month: first, agents: agents)
@@ -328,13 +329,13 @@ public struct PayRun {
         let lines = try PayLineRecord.filter(PayLineRecord.Columns.month == first.civilMonth && PayLineRecord.Columns.agentID == agent.id)
             .order(PayLineRecord.Columns.id).fetchAll(db).map { try $0.line() }
         // The rank and days the month was paid on; an agent with only adjustments has none stored.
-        // A final run keeps the rank it paid; a draft shows the rank the tier rule gives now, the
-        // one roster list, the seat report and allocation show (a free-look cancellation after
-        // the draft changes it; the draft's stored rank would be stale).
+        // A final run keeps the rank it paid; a draft shows the rank the tier rule gives now for
+        // the month's last day (a free-look cancellation after the draft changes it; the draft's
+        // stored rank would be stale).
         let stored = try PayBasisRecord.filter(PayBasisRecord.Columns.month == first.civilMonth && PayBasisRecord.Columns.agentID == agent.id)
             .fetchOne(db)?.basis()
         let paid = stored?.tier
-        let tier = try (status == "final" ? paid : nil) ?? Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster).tier
+        let tier = try (status == "final" ? paid : nil) ?? Roster.tier(db, agent: agent, on: Self.rankDay(first), rules: settings.roster).tier
         return PaySlip(status: status, month: first.civilMonth, daysEmployed: stored?.employedDays ?? 0,
                        statement: PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, lines: lines, basis: nil))
     }
