@@ -80,4 +80,37 @@ import Testing
         #expect(paid == ["general [3500.0]", "general [3500.0]", "general [3500.0]"], "\(paid)")
         #expect(try cli.sqlite("SELECT MAX(as_of) FROM tier_history") == "2026-12-31\n")
     }
+
+    /// Audit defect 8: the table had no `campaign` or `override` column, so a lead's row and a
+    /// campaign winner's did not add up to their totals.
+    @Test func thePayRunTableAddsUpToItsTotals() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,role\nA2,李娜,一组,2025-01-05,\n")], now: "2026-11-01T09:00")
+        try cli.ok(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,张三,30\n"), "--source", "v"], now: "2026-11-01T09:00")
+        try cli.ok(["leads", "allocate", "--seed", "1"], now: "2026-11-01T09:00")
+        try cli.ok(["roster", "import", cli.write("r2.csv", "agent_code,name,team,hire_date,role\nL1,陈静,一组,2025-01-05,lead\n")], now: "2026-11-01T09:30")
+        try cli.ok(["plan", "campaign", "add", "NOV", "--name", "十一月", "--metric", "premium", "--from", "2026-11-01", "--to", "2026-11-30",
+                    "--tier", "1000:50"], now: "2026-11-01T10:00")
+        try cli.ok(["sales", "record", "--lead", "1", "--agent", "A2", "--product", "ACC01", "--premium", "2000"], now: "2026-11-03T10:00")
+        let table = try cli.ok(["pay", "run", "--month", "2026-11"], now: "2026-12-02T10:00").stdout
+        let header = table.split(separator: "\n").first { $0.hasPrefix("agent") }.map { $0.split(separator: " ", omittingEmptySubsequences: true) } ?? []
+        #expect(header.contains("campaign") && header.contains("override"), "\(table)")
+        func money(_ text: Substring) -> Double { Double(text.replacingOccurrences(of: ",", with: "")) ?? .nan }
+        var checked: [String: (override: Double, campaign: Double)] = [:]
+        for row in table.split(separator: "\n") where row.hasPrefix("A2 ") || row.hasPrefix("L1 ") {
+            // agent name team rank, then base … adjust, total, variable.
+            let cells = row.split(separator: " ", omittingEmptySubsequences: true)
+            let amounts = cells.dropFirst(4).dropLast(2).map(money)
+            #expect(amounts.count == 8 && abs(amounts.reduce(0, +) - money(cells[cells.count - 2])) < 0.001, "\(row)")
+            checked[String(cells[0])] = (amounts[6], amounts[5])
+        }
+        #expect(checked["L1"]?.override == 35 && checked["A2"]?.campaign == 50, "\(table)")
+        // The CSV and the JSON carry the same sums, keyed by the line kinds of SPEC section 13.
+        let csv = try cli.ok(["pay", "run", "--month", "2026-11", "--format", "csv"], now: "2026-12-02T10:00").stdout
+        #expect(csv.contains("\nL1,陈静,一组,general,3500.00,0.00,0.00,0.00,0.00,0.00,35.00,0.00,3535.00,"), "\(csv)")
+        let json = try #require(try CLI.json(cli.ok(["pay", "run", "--month", "2026-11", "--format", "json"], now: "2026-12-02T10:00")) as? [String: Any])
+        let a2 = (json["statements"] as? [[String: Any]] ?? []).first { $0["agent_code"] as? String == "A2" }
+        #expect(a2?["campaign"] as? Double == 50 && a2?["override"] as? Double == 0 && a2?["total"] as? Double == 4_550, "\(a2 ?? [:])")
+    }
 }

@@ -23,6 +23,18 @@ public struct PayStatement: Encodable, Equatable, Sendable {
         case variableShare = "variable_share"
     }
 
+    /// The line kinds in the order of the run's columns: what is earned, then what corrects it.
+    public static let kindColumns: [PayLineKind] = [.base, .commission, .tierBonus, .sellingBonus, .clawback, .campaign, .override, .adjustment]
+
+    /// Each line kind's sum, keyed by the kind (SPEC section 13's names): the table's and the
+    /// CSV's columns, which add up to `total`.
+    struct KindKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(agentCode, forKey: .agentCode)
@@ -30,6 +42,10 @@ public struct PayStatement: Encodable, Equatable, Sendable {
         try c.encode(team, forKey: .team)
         try c.encode(tier, forKey: .tier)
         try c.encode(lines, forKey: .lines)
+        var kinds = encoder.container(keyedBy: KindKey.self)
+        for kind in Self.kindColumns {
+            try kinds.encode(sum(kind).yuan, forKey: KindKey(stringValue: kind.rawValue))
+        }
         try c.encode(total.yuan, forKey: .total)
         try c.encode(variableShare, forKey: .variableShare)
     }
