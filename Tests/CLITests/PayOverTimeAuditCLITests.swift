@@ -113,4 +113,23 @@ import Testing
         let a2 = (json["statements"] as? [[String: Any]] ?? []).first { $0["agent_code"] as? String == "A2" }
         #expect(a2?["campaign"] as? Double == 50 && a2?["override"] as? Double == 0 && a2?["total"] as? Double == 4_550, "\(a2 ?? [:])")
     }
+
+    /// Audit defect 9: `roster list` showed neither `role` nor `left_on` in its table.
+    @Test func theRosterTableShowsRoleAndLeavingDay() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date,role\nL1,陈静,一组,2025-01-05,lead\nA2,李娜,一组,2025-01-05,\n")],
+                   now: "2026-11-01T09:00")
+        try cli.ok(["roster", "leave", "--agent", "A2", "--date", "2026-11-18"], now: "2026-11-20T10:00")
+        let table = try cli.ok(["roster", "list"], now: "2026-11-20T10:00").stdout
+        let rows = table.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        let header = try #require(rows.first { $0.first == "agent" })
+        let role = try #require(header.firstIndex(of: "role")), left = try #require(header.firstIndex(of: "left"))
+        #expect(header[left + 1] == "on")
+        let l1 = try #require(rows.first { $0.first == "L1" }), a2 = try #require(rows.first { $0.first == "A2" })
+        #expect(l1[role] == "lead" && a2[role] == "agent", "\(table)")
+        #expect(a2[left] == "2026-11-18" && l1[left] == "-", "\(table)")
+        let csv = try cli.ok(["roster", "list", "--format", "csv"], now: "2026-11-20T10:00").stdout
+        #expect(csv.hasPrefix("agent_code,name,team,role,") && csv.contains(",2026-11-18,"), "\(csv)")
+    }
 }
