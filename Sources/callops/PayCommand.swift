@@ -42,7 +42,7 @@ struct PayCommand: ParsableCommand {
                     let staged = try output.stage(global: global, result) {
                         let rules = context.settings.pay
                         let total = result.statements.reduce(Money.zero) { $0 + $1.total }
-                        var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan, ranks as of \(PayRun.rankDay(day)); "
+                        var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan, ranks as of \(PayRun.rankDay(month: day)); "
                             + "variable share \(Render.percent(result.variableShare))"
                         if result.outsideBand {
                             text += String(format: " — outside the %.0f%%–%.0f%% that works best (seed 004)", rules.variableShareMin * 100, rules.variableShareMax * 100)
@@ -80,7 +80,7 @@ struct PayCommand: ParsableCommand {
             let table = CallOpsCore.Table(["line", ">yuan", "detail"], rows: slip.lines.map { [$0.kind.rawValue, $0.amount.description, $0.detail] }
                 + [["total", slip.total.description, ""]])
             try output.present(global: global, paySlip) {
-                "\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(paySlip.status)), rank \(slip.tier.rawValue) as of \(PayRun.rankDay(day))\n\n"
+                "\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(paySlip.status)), rank \(slip.tier.rawValue) as of \(PayRun.rankDay(month: day))\n\n"
                     + table.rendered()
             }
         }

@@ -225,7 +225,7 @@ public struct PayRun {
                     statements[i].lines.append(line)
                 } else {
                     let agent = try Roster.agent(db, code: code)
-                    let tier = try Roster.tier(db, agent: agent, on: Self.rankDay(first), rules: settings.roster).tier
+                    let tier = try Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster).tier
                     statements.append(PayStatement(agentCode: code, name: agent.name, team: agent.team, tier: tier, lines: [line], basis: nil))
                 }
             }
@@ -262,9 +262,11 @@ public struct PayRun {
     /// draft mid-month pays the base the final run will). The one tier rule gives that day's
     /// tier in advance (the assessment month before it, the 30 `new` days from the hire date, the
     /// roster's and the reviews' ranks); roster list shows today's, which may differ mid-month.
-    public static func rankDay(_ first: CivilDay) -> CivilDay {
+    public static func rankDay(month first: CivilDay) -> CivilDay {
         first.firstOfMonth.adding(months: 1).adding(days: -1)
     }
+
+    func rankDay(_ first: CivilDay) -> CivilDay { Self.rankDay(month: first) }
 
     /// What an agent's month is judged on besides the sales.
     struct Basis: Equatable, Sendable {
@@ -289,7 +291,7 @@ public struct PayRun {
         let agents = try Roster.agents(db)
         // The rank for the month (SPEC section 4): the one tier rule, on the month's last day
         // (the assessment month before it), never the month's own sales.
-        let tiers = try Roster.tiers(db, on: Self.rankDay(first), rules: settings.roster, agents: agents)
+        let tiers = try Roster.tiers(db, on: rankDay(first), rules: settings.roster, agents: agents)
         func rank(_ agent: Agent) -> Tier { tiers[agent.id]?.tier ?? .general }
         let teamFYC = Self.teamFYC(agents.map { ($0.id, $0.team) }, sold: sold.mapValues(\.fyc), clawed: clawed)
         let campaigns = try campaignLines(db, month: first, agents: agents)
@@ -351,7 +353,7 @@ public struct PayRun {
         let stored = try PayBasisRecord.filter(PayBasisRecord.Columns.month == first.civilMonth && PayBasisRecord.Columns.agentID == agent.id)
             .fetchOne(db)?.basis()
         let paid = stored?.tier
-        let tier = try (status == "final" ? paid : nil) ?? Roster.tier(db, agent: agent, on: Self.rankDay(first), rules: settings.roster).tier
+        let tier = try (status == "final" ? paid : nil) ?? Roster.tier(db, agent: agent, on: rankDay(first), rules: settings.roster).tier
         return PaySlip(status: status, month: first.civilMonth, daysEmployed: stored?.employedDays ?? 0,
                        statement: PayStatement(agentCode: agent.code, name: agent.name, team: agent.team, tier: tier, lines: lines, basis: nil))
     }
