@@ -58,6 +58,10 @@ public enum DemoCenter {
         public var campaign = ""
         public var campaignLines = 0
         public var campaignPaid = Money.zero
+        /// The team leads, and their override lines (管理津贴) in those pay runs.
+        public var teamLeads = 0
+        public var overrideLines = 0
+        public var overridePaid = Money.zero
     }
 
     /// The team names of the floor.
@@ -98,13 +102,19 @@ public enum DemoCenter {
             }
             let draft = try pay.run(db, month: thisMonth, finalize: false)
             summary.payRuns.append("\(draft.month) draft")
-            for line in (runs + [draft]).flatMap({ $0.statements.flatMap(\.lines) }) where line.kind == .campaign {
-                summary.campaignLines += 1
-                summary.campaignPaid += line.amount
+            for line in (runs + [draft]).flatMap({ $0.statements.flatMap(\.lines) }) {
+                if line.kind == .campaign {
+                    summary.campaignLines += 1
+                    summary.campaignPaid += line.amount
+                } else if line.kind == .override {
+                    summary.overrideLines += 1
+                    summary.overridePaid += line.amount
+                }
             }
             summary.customersIn121 = try Programmes(settings: settings, clock: clock).rows(db).filter { $0.programme == .newCustomer }.count
             let agents = try Roster.agents(db)
             summary.agents = agents.count
+            summary.teamLeads = try Roster.tenures(db).values.filter { $0.role == .lead }.count
             summary.teams = try Roster.teams(db).count
             summary.seats = try Roster.seatCounts(db).seats
             let tiers = try Roster.tiers(db, on: clock.civilToday, rules: settings.roster, agents: agents, sales: Sales.tierSales)
@@ -199,12 +209,21 @@ public enum DemoCenter {
         try summary.scoring.measure(db)
     }
 
-    /// A premium campaign over the simulated days of the month the pay desk closes (last month
-    /// when the days reach into it, else this month to date), so its rewards are a line of a pay run.
-    static func addCampaign(_ db: Database, first: CivilDay, today: CivilDay, summary: inout Summary) throws {
+    /// A premium campaign over the simulated days of the month the pay desk pays that holds more
+    /// of them (last month's, finalised, or this month's to date, the draft), so its rewards are
+    /// lines of a pay run whatever the clock: a simulation starting on last month's last day
+    /// once gave a campaign of that one day, before any work.
+    static func campaignSpan(first: CivilDay, today: CivilDay) -> (from: CivilDay, to: CivilDay) {
         let thisMonth = today.firstOfMonth
-        let from = max(first, first < thisMonth ? thisMonth.adding(months: -1) : thisMonth)
-        let to = first < thisMonth ? thisMonth.adding(days: -1) : today
+        let lastMonth = (from: max(first, thisMonth.adding(months: -1)), to: thisMonth.adding(days: -1))
+        guard first < thisMonth, lastMonth.from.days(to: thisMonth) > thisMonth.days(to: today.adding(days: 1)) else {
+            return (max(first, thisMonth), today)
+        }
+        return lastMonth
+    }
+
+    static func addCampaign(_ db: Database, first: CivilDay, today: CivilDay, summary: inout Summary) throws {
+        let (from, to) = campaignSpan(first: first, today: today)
         try Campaigns.add(db, code: "SPRINT", name: "冲刺月", metric: .premium, from: from, to: to, team: nil, tiers: [
             RewardTier(threshold: 3_000, reward: 100), RewardTier(threshold: 10_000, reward: 300), RewardTier(threshold: 20_000, reward: 800),
         ])
@@ -215,7 +234,9 @@ public enum DemoCenter {
     /// customers go one by one to the teammate with the fewest (`Departure.leave`, as `roster leave`).
     static func depart(_ db: Database, settings: Settings, clock: Clock, seed: UInt64, summary: inout Summary) throws {
         let agents = try Roster.agents(db)
-        let active = agents.filter { $0.status == .active }
+        // A team lead stays: the override line needs one on each team.
+        let leads = Set(try Roster.tenures(db).filter { $0.value.role == .lead }.keys)
+        let active = agents.filter { $0.status == .active && !leads.contains($0.id) }
         let counts = try CustomerServicing.customerCounts(db, agents: active.map(\.id))
         let leaver = active.filter { agent in active.contains { $0.team == agent.team && $0.id != agent.id } }
             .max { (counts[$0.id] ?? 0, $1.code) < (counts[$1.id] ?? 0, $0.code) }
@@ -306,6 +327,8 @@ public enum DemoCenter {
                 name: ChineseNames.random(using: &random), team: team, hireDate: clock.day(hired))
             row.tier = tier
             row.status = status
+            // The first agent of each team (a top seller) leads it: pay gives them the override (管理津贴).
+            if i < teamCount && status != .left { row.role = .lead }
             if status != .left {
                 let n = seatsUsed[team, default: 0] + 1
                 seatsUsed[team] = n

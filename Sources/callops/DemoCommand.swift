@@ -62,7 +62,8 @@ struct DemoCommand: ParsableCommand {
               \(summary.batches) lead batches from 3 vendors, \(summary.leads) leads accepted
               \(summary.calls) calls, \(summary.sales) sales, \(summary.cancellations) free-look cancellations, \(summary.crossSales) cross-sales
               \(summary.candidates) candidates sourced, \(summary.signed) signed (on probation, in pre-job training)
-              pay runs: \(summary.payRuns.joined(separator: ", ")); campaign \(summary.campaign): \(summary.campaignLines) campaign lines, \(summary.campaignPaid) yuan paid
+              pay runs: \(summary.payRuns.joined(separator: ", ")); campaign \(summary.campaign): \(summary.campaignLines) campaign lines, \(summary.campaignPaid) yuan paid;
+                \(summary.teamLeads) team leads: \(summary.overrideLines) override lines, \(summary.overridePaid) yuan paid
               customers: \(summary.departure.map { "\($0), \(summary.customersHandedOver) customers handed over; " } ?? "")\(summary.referrals) referrals, \(summary.touches) programme touches, \(summary.customersIn121) customers in their 121 window
               \(scoringLine(summary.scoring))
 

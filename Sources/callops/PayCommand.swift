@@ -33,16 +33,17 @@ struct PayCommand: ParsableCommand {
                 (result, staged) = try context.db.transaction { db in
                     let result = try PayRun(settings: context.settings, clock: context.clock).run(db, month: day, finalize: finalize)
                     let table = CallOpsCore.Table(
-                        ["agent", "name", "team", "rank", ">base", ">commission", ">tier bonus", ">selling", ">clawback", ">adjust", ">total", ">variable"],
+                        ["agent", "name", "team", "rank", ">base", ">commission", ">tier bonus", ">selling", ">clawback", ">campaign", ">override",
+                         ">adjust", ">total", ">variable"],
                         rows: result.statements.map { s in
-                            [s.agentCode, s.name, s.team, s.tier.rawValue, s.sum(.base).description, s.sum(.commission).description, s.sum(.tierBonus).description,
-                             s.sum(.sellingBonus).description, s.sum(.clawback).description, s.sum(.adjustment).description, s.total.description,
-                             Render.percent(s.variableShare)]
+                            [s.agentCode, s.name, s.team, s.tier.rawValue] + PayStatement.kindColumns.map { s.sum($0).description }
+                                + [s.total.description, Render.percent(s.variableShare)]
                         })
                     let staged = try output.stage(global: global, result) {
                         let rules = context.settings.pay
                         let total = result.statements.reduce(Money.zero) { $0 + $1.total }
-                        var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan; variable share \(Render.percent(result.variableShare))"
+                        var text = "pay \(result.month) (\(result.status)): \(result.statements.count) agents, \(total) yuan, ranks as of \(PayRun.rankDay(month: day)); "
+                            + "variable share \(Render.percent(result.variableShare))"
                         if result.outsideBand {
                             text += String(format: " — outside the %.0f%%–%.0f%% that works best (seed 004)", rules.variableShareMin * 100, rules.variableShareMax * 100)
                         }
@@ -79,7 +80,8 @@ struct PayCommand: ParsableCommand {
             let table = CallOpsCore.Table(["line", ">yuan", "detail"], rows: slip.lines.map { [$0.kind.rawValue, $0.amount.description, $0.detail] }
                 + [["total", slip.total.description, ""]])
             try output.present(global: global, paySlip) {
-                "\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(paySlip.status)), rank \(slip.tier.rawValue)\n\n" + table.rendered()
+                "\(slip.agentCode) \(slip.name), \(slip.team): pay for \(month) (\(paySlip.status)), rank \(slip.tier.rawValue) as of \(PayRun.rankDay(month: day))\n\n"
+                    + table.rendered()
             }
         }
     }

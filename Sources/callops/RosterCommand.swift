@@ -119,9 +119,9 @@ struct RosterCommand: ParsableCommand {
                     maxOpenLeads: agent.maxOpenLeads ?? defaults.maxOpenLeads, dialerUser: agent.dialerUser,
                     role: (tenures[agent.id]?.role ?? .agent).rawValue, leftOn: tenures[agent.id]?.leftOn?.description)
             }
-            var table = Table(["agent", "name", "team", "hired", "tier", "status", "seat", ">new/day", ">max open", "dialer user"])
+            var table = Table(["agent", "name", "team", "role", "hired", "tier", "status", "left on", "seat", ">new/day", ">max open", "dialer user"])
             for line in lines {
-                table.append([line.agentCode, line.name, line.team, line.hireDate, line.tier, line.status,
+                table.append([line.agentCode, line.name, line.team, line.role, line.hireDate, line.tier, line.status, line.leftOn ?? "-",
                               line.seat ?? "-", String(line.dailyNewLeads), String(line.maxOpenLeads), line.dialerUser])
             }
             let utilisation = seats.seats == 0 ? "-" : Render.percent(Double(seats.occupied) / Double(seats.seats))

@@ -60,7 +60,7 @@ import Testing
         let s1 = try #require(run.statements.first { $0.agentCode == "S1" })
         #expect(s1.tier == .core && s1.sum(.base) == Money(yuan: settings.pay.base[.core]))
         let history = try db.read { db in try Roster.tierHistory(db, agent: "S1") }
-        // A draft for a month still running ranks it today, and records it as of today, never a future day.
+        // A draft for a month still running ranks it on its last day, and records it as of today, never a future day.
         #expect(history.map(\.month.description) == ["2026-11"] && history[0].tier == .core && history[0].asOf == CivilDay("2026-11-20"))
         let slip = try db.read { db in try PayRun(settings: settings, clock: try clock("2026-11-20T10:00")).slip(db, agent: "S1", month: CivilDay("2026-11-01")!) }
         #expect(slip.statement.tier == .core && slip.daysEmployed == 30 && slip.month == CivilMonth("2026-11"))

@@ -21,7 +21,7 @@ import Testing
         (["training", "report", "--regularization"], "name,team,agent_code,hire_date,days_employed,sales_last_30_days"),
         (["recruit", "list"], "id,name,channel,stage,since,days_in_stage,dropped,drop_reason,agent_code"),
         (["recruit", "report", "--retention"], "channel,month,signed,retained_3m,retained_6m,retained_12m"),
-        (["pay", "run", "--month", "2026-10"], "agent_code,name,team,tier,total,variable_share"),
+        (["pay", "run", "--month", "2026-10"], "agent_code,name,team,tier,base,commission,tier_bonus,selling_bonus,clawback,campaign,override,adjustment,total,variable_share"),
         (["pay", "review", "--quarter", "2026-Q3"], "agent_code,name,team,tier,quarter_fyc,keep,next,verdict"),
         (["renewals", "undelivered"], "product,customer,policy_id,agent_code,sold_on,days_since_sale"),
         (["renewals", "due"], "policy_id,lead_id,agent_code,team,customer,product,mode,installment,amount,due_on,grace_until,days_overdue"),

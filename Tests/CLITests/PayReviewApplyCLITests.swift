@@ -57,11 +57,11 @@ import Testing
         #expect(try cli.sqlite("SELECT COUNT(*) FROM tier_review") == "0\n")
     }
 
-    /// One tier for an agent and a day in every command (SPEC section 4): a draft for a month
-    /// still running ranks it as roster list does that day (audit: a new hire was `new` in
-    /// roster list but `general` in pay run and pay slip, and the draft recorded the month's
-    /// tier as of its last day, a future day); the run after the month ranks it on its last day.
-    @Test func aDraftRanksTheMonthAsRosterListDoesToday() throws {
+    /// A draft pays the rank the final run will (README pay: the tier on the month's last day,
+    /// whenever the run happens). C002, hired 19 November, is `new` in roster list on 5
+    /// December but general on the 31st: the draft of the 5th and the run after the month both
+    /// pay December as general, and the draft records the tier history only as of its own day.
+    @Test func aDraftRanksTheMonthAsTheFinalRunWill() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.ok(["roster", "import", cli.write("r.csv", "agent_code,name,team,hire_date\nC001,一,T3,2025-01-01\nC002,二,T3,2026-11-19\n")], now: "2026-10-01T09:00")
@@ -76,6 +76,6 @@ import Testing
                 #expect(try cli.sqlite("SELECT as_of FROM tier_history WHERE month = '2026-12' LIMIT 1") == "2026-12-05\n")
             }
         }
-        #expect(slips == ["new new", "general general"], "\(slips)")
+        #expect(slips == ["general new", "general general"], "\(slips)")
     }
 }

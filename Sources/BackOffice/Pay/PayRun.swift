@@ -23,6 +23,18 @@ public struct PayStatement: Encodable, Equatable, Sendable {
         case variableShare = "variable_share"
     }
 
+    /// The line kinds in the order of the run's columns: what is earned, then what corrects it.
+    public static let kindColumns: [PayLineKind] = [.base, .commission, .tierBonus, .sellingBonus, .clawback, .campaign, .override, .adjustment]
+
+    /// Each line kind's sum, keyed by the kind (SPEC section 13's names): the table's and the
+    /// CSV's columns, which add up to `total`.
+    struct KindKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(agentCode, forKey: .agentCode)
@@ -30,6 +42,10 @@ public struct PayStatement: Encodable, Equatable, Sendable {
         try c.encode(team, forKey: .team)
         try c.encode(tier, forKey: .tier)
         try c.encode(lines, forKey: .lines)
+        var kinds = encoder.container(keyedBy: KindKey.self)
+        for kind in Self.kindColumns {
+            try kinds.encode(sum(kind).yuan, forKey: KindKey(stringValue: kind.rawValue))
+        }
         try c.encode(total.yuan, forKey: .total)
         try c.encode(variableShare, forKey: .variableShare)
     }
@@ -229,7 +245,9 @@ public struct PayRun {
                 try PayBasisRecord(month: runMonth, agentID: agentID, basis: basis).insert(db)
             }
         }
-        try Roster.recordTiers(db, on: rankDay(first), rules: settings.roster, sales: Sales.tierSales)
+        // The history holds a month's tier as of a day that has come: today while the month runs
+        // (a draft ranks on the last day, which the history gets once that day has passed).
+        try Roster.recordTiers(db, on: min(last, today), rules: settings.roster, sales: Sales.tierSales)
         if finalize {
             _ = try PayRunRecord.filter(key: runMonth).updateAll(db, PayRunRecord.Columns.status.set(to: PayRunStatus.final),
                                                               PayRunRecord.Columns.finalizedAt.set(to: clock.nowTimestamp))
@@ -240,14 +258,15 @@ public struct PayRun {
         return PayRunResult(month: first.monthText, status: finalize ? "final" : "draft", statements: statements, variableShare: share, outsideBand: outside)
     }
 
-    /// The day a month's rank is taken on: its last day once the month is over, else today.
-    /// SPEC section 4: one tier for an agent and a day in every command, so a draft for a month
-    /// still running shows the tier roster list, the seat report and allocation show today (a
-    /// new hire still in the first 30 days is `new`), and records it as of today, never a
-    /// future day; the run after the month ends ranks it on its last day.
-    func rankDay(_ first: CivilDay) -> CivilDay {
-        min(first.adding(months: 1).adding(days: -1), clock.civilToday)
+    /// The day a month's rank is taken on: its last day, whenever the run happens (README: a
+    /// draft mid-month pays the base the final run will). The one tier rule gives that day's
+    /// tier in advance (the assessment month before it, the 30 `new` days from the hire date, the
+    /// roster's and the reviews' ranks); roster list shows today's, which may differ mid-month.
+    public static func rankDay(month first: CivilDay) -> CivilDay {
+        first.firstOfMonth.adding(months: 1).adding(days: -1)
     }
+
+    func rankDay(_ first: CivilDay) -> CivilDay { Self.rankDay(month: first) }
 
     /// What an agent's month is judged on besides the sales.
     struct Basis: Equatable, Sendable {
@@ -328,9 +347,9 @@ public struct PayRun {
         let lines = try PayLineRecord.filter(PayLineRecord.Columns.month == first.civilMonth && PayLineRecord.Columns.agentID == agent.id)
             .order(PayLineRecord.Columns.id).fetchAll(db).map { try $0.line() }
         // The rank and days the month was paid on; an agent with only adjustments has none stored.
-        // A final run keeps the rank it paid; a draft shows the rank the tier rule gives now, the
-        // one roster list, the seat report and allocation show (a free-look cancellation after
-        // the draft changes it; the draft's stored rank would be stale).
+        // A final run keeps the rank it paid; a draft shows the rank the tier rule gives now for
+        // the month's last day (a free-look cancellation after the draft changes it; the draft's
+        // stored rank would be stale).
         let stored = try PayBasisRecord.filter(PayBasisRecord.Columns.month == first.civilMonth && PayBasisRecord.Columns.agentID == agent.id)
             .fetchOne(db)?.basis()
         let paid = stored?.tier

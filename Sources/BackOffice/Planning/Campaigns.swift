@@ -143,8 +143,9 @@ public enum Campaigns {
         try record.insert(db)
     }
 
-    /// The standings now: every agent in scope who has not left, by the metric over the campaign's
-    /// days up to today.
+    /// The standings now: every agent in scope on the roster on the campaign's last day (hired by
+    /// it, not yet away: a departure after the campaign, or a hire, changes nothing), by the metric
+    /// over the campaign's days up to today. Pay rewards a campaign by these standings on its last day.
     public static func standings(_ db: Database, code: String, today: CivilDay) throws -> CampaignStandings {
         guard let record = try CampaignRecord.filter(CampaignRecord.Columns.code == code).fetchOne(db) else {
             throw CallOpsError.notFound(kind: "campaign", key: code, hint: "campaigns are added with `callops plan campaign add`")
@@ -154,7 +155,7 @@ public enum Campaigns {
         let from = firstDay.description
         let until = min(lastDay, today).adding(days: 1).description
         let team = try record.teamID.map { try Roster.teamName(db, id: $0) }
-        let agents = try Roster.agents(db, team: team).filter { $0.status != .left }
+        let agents = try Roster.agents(db, team: team, employedOn: lastDay)
         var values: [Int64: Double] = [:]
         switch metric {
         case .premium, .policies:

@@ -16,7 +16,10 @@ public enum ColumnKind: Sendable, Equatable {
         // income) printed as 9.00 yuan.
         let countWords: Set<String> = ["unreadable", "count", "rows", "missing", "rejected"]
         if words.contains(where: countWords.contains) { return .number }
-        let moneyWords: Set<String> = ["premium", "amount", "total", "cost", "fyc", "income", "issued", "force", "pay", "salary", "bonus", "commission", "reward", "rewards"]
+        // The pay line kinds (`base`, `clawback`, `campaign`, `override`, `adjustment`) are each a
+        // sum in yuan in the pay run's rows.
+        let moneyWords: Set<String> = ["premium", "amount", "total", "cost", "fyc", "income", "issued", "force", "pay", "salary", "bonus", "commission", "reward", "rewards",
+                                       "base", "clawback", "campaign", "override", "adjustment"]
         return words.contains(where: moneyWords.contains) ? .money : .number
     }
 }

@@ -1,0 +1,24 @@
+import CallOpsCore
+import CallOpsStore
+import GRDB
+
+extension Roster {
+    /// Whether an agent was on the roster on `day`: hired on or before it and not yet away
+    /// (`left_on` after it, or none). An agent marked `left` without a leaving day (an older
+    /// roster) is taken as away on every day, since the day it left is not known: pure.
+    public static func isEmployed(hired: CivilDay, status: AgentStatus, leftOn: CivilDay?, on day: CivilDay) -> Bool {
+        guard hired <= day else { return false }
+        if let leftOn { return leftOn > day }
+        return status != .left
+    }
+
+    /// The agents (of `team`) on the roster on `day`, whatever their status today: who a campaign
+    /// ending that day ranks, so a departure or a hire after it never changes its standings.
+    public static func agents(_ db: Database, team: String? = nil, employedOn day: CivilDay) throws -> [Agent] {
+        let tenures = try tenures(db)
+        return try agents(db, team: team).filter { agent in
+            let hired = try StoredValue.day(agent.hireDate, table: "agent", column: "hire_date", id: agent.id)
+            return isEmployed(hired: hired, status: agent.status, leftOn: tenures[agent.id]?.leftOn, on: day)
+        }
+    }
+}
