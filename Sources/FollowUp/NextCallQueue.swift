@@ -170,8 +170,8 @@ public struct NextCallQueue {
             let callsToday: Int = row?[0] ?? 0
             switch entry.reason {
             case .stabilize, .renewal, .programme:
-                let lastAttempt = (row?[1] as String?).flatMap(clock.parse)
-                let lastContact = entry.reason == .renewal ? (row?[2] as String?).flatMap(clock.parse) : nil
+                let lastAttempt = try row.flatMap { try StoredValue.optional(String.self, $0, at: 1, table: "call") }.flatMap(clock.parse)
+                let lastContact = entry.reason == .renewal ? try row.flatMap { try StoredValue.optional(String.self, $0, at: 2, table: "call") }.flatMap(clock.parse) : nil
                 guard let due = pacing.serviceDue(from: clock.now, callsToday: callsToday, lastAttemptToday: lastAttempt,
                                                   lastReminderContact: lastContact, clock: clock), due <= clock.now else { continue }
             default:

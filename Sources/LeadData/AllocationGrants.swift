@@ -92,7 +92,7 @@ public enum AllocationGrants {
             WHERE g.at >= ? AND g.at < ? ORDER BY lead
             """, arguments: [from, to])
         while let row = try rows.next() {
-            guard let agent = row[1] as Int64?, let indexes = groupsOf[agent] else { continue }
+            guard let agent = try StoredValue.optional(Int64.self, row, at: 1, table: "allocation_grant"), let indexes = groupsOf[agent] else { continue }
             let lead: DatabaseValue = row[0]
             for index in indexes where counted[index] != lead {
                 counted[index] = lead

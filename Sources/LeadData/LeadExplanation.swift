@@ -40,7 +40,7 @@ public struct LeadExplanation: Encodable, Sendable {
         let agentCode = owner?.code
         var explanation = LeadExplanation(
             leadID: id, name: row["name"],
-            batch: "batch \(try StoredValue.int64(row, "batch_id", table: "lead")) from \(row["source"] as String) (\(row["file_name"] as String), received \(row["received_at"] as String))",
+            batch: "batch \(try StoredValue.int64(row, "batch_id", table: "lead")) from \(StoredValue.text(row, "source")) (\(StoredValue.text(row, "file_name")), received \(StoredValue.text(row, "received_at")))",
             grade: row["grade"], score: Int(try StoredValue.int64(row, "score", table: "lead")), status: status.rawValue, owner: agentCode,
             history: try LeadLedger.history(db, lead: id), queueNow: "")
         explanation.queueNow = try queueReason(row: row, status: status, agentCode: agentCode, ownerLeft: owner?.status == .left, clock: clock, windows: windows)
@@ -77,8 +77,8 @@ public struct LeadExplanation: Encodable, Sendable {
         if !windows.contains(clock.now, clock: clock) {
             return "not queued now: outside the calling window; it is due again at \(clock.timestamp(windows.nextOpen(atOrAfter: clock.now, clock: clock))) in agent \(owner)'s queue"
         }
-        if try StoredValue.count(row, "attempts", table: "lead") == 0 || (row["last_attempt_at"] as String?).map({ $0 < (row["assigned_at"] as String? ?? "") }) == true {
-            return "in agent \(owner)'s queue now: a fresh lead, grade \(row["grade"] as String)"
+        if try StoredValue.count(row, "attempts", table: "lead") == 0 || (try StoredValue.optional(String.self, row, "last_attempt_at", table: "lead")).map({ $0 < (try StoredValue.optional(String.self, row, "assigned_at", table: "lead") ?? "") }) == true {
+            return "in agent \(owner)'s queue now: a fresh lead, grade \(StoredValue.text(row, "grade"))"
         }
         return "in agent \(owner)'s queue now: due since \(due ?? "its assignment")"
     }

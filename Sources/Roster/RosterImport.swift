@@ -1,4 +1,5 @@
 import CallOpsCore
+import CallOpsStore
 import Foundation
 import GRDB
 
@@ -280,8 +281,11 @@ public enum RosterImport {
     /// A departure or a return the row brings (SPEC section 4).
     private static func recordTenure(_ db: Database, row: RosterRow, before: Row?, file: String, clock: Clock,
                                      into summary: inout RosterImportSummary) throws {
-        let wasLeft = (before?["status"] as String?) == AgentStatus.left.rawValue
-        let hadLeftOn = (before?["left_on"] as String?) != nil
+        // Read as text, never trapping: the import is how a damaged agent row is put right, so an
+        // unreadable status counts as not left and an unreadable left_on as none.
+        let wasLeft = before.map { StoredValue.text($0, "status") } == AgentStatus.left.rawValue
+        let leftOn = before.flatMap { CivilDay(StoredValue.text($0, "left_on")) }
+        let hadLeftOn = leftOn != nil
         if row.status == .left {
             // Newly left: on the file's day, else today. Left before without a day: only a given day.
             guard !wasLeft || (!hadLeftOn && row.leftOn != nil) else { return }
@@ -292,9 +296,8 @@ public enum RosterImport {
         } else if wasLeft, let status = row.status {
             // Back on the roster: from the new hire date when the file gives a later one, else today.
             let agentID: Int64 = before!["id"]
-            let left = (before?["left_on"] as String?).flatMap { CivilDay($0) }
             let hired = CivilDay(row.hireDate)!
-            let day = left.map { hired >= $0 } == true ? hired : clock.civilToday
+            let day = leftOn.map { hired >= $0 } == true ? hired : clock.civilToday
             try Roster.recordReturn(db, agentID: agentID, day: day, reason: "roster import \(file) line \(row.line): \(status.rawValue)", clock: clock)
         }
     }

@@ -254,10 +254,10 @@ public enum Recruiting {
         for row in rows {
             let id: Int64 = row["id"]
             if people[id] == nil {
-                people[id] = Person(channel: row["channel"], current: try StoredValue.enum(RecruitStage.self, row["current"], table: "candidate", column: "stage", id: id),
-                                    dropped: row["dropped_on"] as String? != nil)
+                people[id] = Person(channel: try StoredValue.string(row, "channel", table: "candidate"), current: try StoredValue.enum(RecruitStage.self, row["current"], table: "candidate", column: "stage", id: id),
+                                    dropped: try StoredValue.optional(String.self, row, "dropped_on", table: "candidate") != nil)
             }
-            let key = "\(id) \(row["stage"] as String)"
+            let key = "\(id) \(StoredValue.text(row, "stage"))"
             let stage = try StoredValue.enum(RecruitStage.self, row["stage"], table: "candidate_stage", column: "stage", id: key)
             people[id]!.entered[stage] = try StoredValue.day(row["entered_on"], table: "candidate_stage", column: "entered_on", id: key)
         }

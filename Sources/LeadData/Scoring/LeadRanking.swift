@@ -28,11 +28,11 @@ public enum LeadRanking {
             let row = try Row.fetchOne(db, sql: """
                 SELECT id, auc, grade_auc, json_extract(card, '$.class_premiums') FROM lead_model WHERE id = (SELECT MAX(id) FROM lead_model)
                 """),
-            let id = row[0] as Int64?,
+            let id = try StoredValue.optional(Int64.self, row, at: 0, table: "lead_model"),
             let auc = try StoredValue.value(Double?.self, row, "auc", table: "lead_model", expected: "a number from 0 to 1 or NULL"),
             auc > (try StoredValue.value(Double?.self, row, "grade_auc", table: "lead_model", expected: "a number from 0 to 1 or NULL") ?? 0.5)
         else { return nil }
-        let stored = ((row[3] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Double]) ?? [:]
+        let stored = ((try StoredValue.optional(String.self, row, at: 3, table: "lead_model")).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Double]) ?? [:]
         let all = stored["*"] ?? settings.planning.averagePremium
         func literal(_ value: Double) -> String { String(format: "%.2f", value.isFinite ? value : 0) }
         let cases = LeadClass.allCases.map { "WHEN '\($0.rawValue)' THEN \(literal(stored[$0.rawValue] ?? all))" }.joined(separator: " ")
