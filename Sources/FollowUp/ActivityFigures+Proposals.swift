@@ -10,6 +10,12 @@ public struct AgentProposals: Equatable, Sendable {
     /// First-year commission of the period's sales (not cancelled): each policy's commission as
     /// the sale stored it from its product's rate, the figure pay sums.
     public var fyc = Money.zero
+    /// Distinct leads sold (not cancelled) by the agent in the period: a customer who bought
+    /// twice (cross-sell) is one lead sold.
+    public var leadsSold = 0
+    /// Of those, the leads the agent did not call in the period (called in an earlier one, or
+    /// sold with no call): a sale is contact with the customer, so they are leads worked too.
+    public var leadsSoldWithoutCall = 0
 
     public init() {}
 }
@@ -23,7 +29,8 @@ extension ActivityFigures {
         try db.execute(sql: "CREATE INDEX call_proposal ON call(started_at, agent_id, lead_id, disposition) WHERE disposition = 'proposal'")
     }
 
-    /// Per agent over [from, to): proposals (distinct leads proposed to or sold) and FYC.
+    /// Per agent over [from, to): proposals (distinct leads proposed to or sold), FYC, and the
+    /// leads sold (with those sold without a call of the agent's in the period).
     public static func proposalsPerAgent(_ db: Database, from: String, to: String) throws -> [Int64: AgentProposals] {
         var result: [Int64: AgentProposals] = [:]
         for row in try Row.fetchAll(db, sql: """
@@ -36,12 +43,18 @@ extension ActivityFigures {
             result[try StoredValue.value(Int64.self, row, at: 0, table: "call and policy"), default: AgentProposals()].proposals =
                 try StoredValue.value(Int.self, row, at: 1, table: "call and policy")
         }
+        // One pass over the period's policies; the call check is one probe of `call_lead_time` per policy.
         for row in try Row.fetchAll(db, sql: """
-            SELECT agent_id, SUM(commission_fen) FROM policy
-            WHERE sold_at >= ? AND sold_at < ? AND status <> 'cancelled' GROUP BY agent_id
+            SELECT agent_id, SUM(commission_fen), COUNT(DISTINCT lead_id),
+                   COUNT(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM call AS c WHERE c.lead_id = p.lead_id AND c.started_at >= ?1
+                                                        AND c.started_at < ?2 AND c.agent_id = p.agent_id) THEN lead_id END)
+            FROM policy AS p
+            WHERE sold_at >= ?1 AND sold_at < ?2 AND status <> 'cancelled' GROUP BY agent_id
             """, arguments: [from, to]) {
-            result[try StoredValue.value(Int64.self, row, at: 0, table: "policy"), default: AgentProposals()].fyc =
-                Money(fen: try StoredValue.value(Int64.self, row, at: 1, table: "policy"))
+            let id = try StoredValue.value(Int64.self, row, at: 0, table: "policy")
+            result[id, default: AgentProposals()].fyc = Money(fen: try StoredValue.value(Int64.self, row, at: 1, table: "policy"))
+            result[id]!.leadsSold = try StoredValue.value(Int.self, row, at: 2, table: "policy")
+            result[id]!.leadsSoldWithoutCall = try StoredValue.value(Int.self, row, at: 3, table: "policy")
         }
         return result
     }

@@ -223,15 +223,23 @@ extension SeatReport {
         return svg + "</svg>\n"
     }
 
+    /// Dials, contacts and effective calls as shares of the dials; then the leads sold, as a
+    /// share of the leads worked (the conversion): policies over dials mixed units and went past
+    /// 100% for a household that bought twice after one call.
     private func funnel() -> String {
         let dials = agents.reduce(0) { $0 + $1.dials }
-        let steps = [("dials 拨打", dials), ("contacts 接通", agents.reduce(0) { $0 + $1.contacts }),
-                     ("effective 有效通话", agents.reduce(0) { $0 + $1.effectiveCalls }), ("sales 成交", agents.reduce(0) { $0 + $1.sales })]
+        let total = agentTotal.figures
+        let steps: [(String, Int, Double?)] = [
+            ("dials 拨打", dials, dials > 0 ? 1 : nil),
+            ("contacts 接通", total.contacts, dials > 0 ? Double(total.contacts) / Double(dials) : nil),
+            ("effective 有效通话", total.effectiveCalls, dials > 0 ? Double(total.effectiveCalls) / Double(dials) : nil),
+            ("leads sold 成交", total.leadsSold, total.conversionRate),
+        ]
         var svg = "<svg width=\"700\" height=\"\(steps.count * 34 + 10)\" role=\"img\" aria-label=\"call funnel\">\n"
         for (i, step) in steps.enumerated() {
-            let width = dials > 0 ? max(2, Int(560.0 * Double(step.1) / Double(dials))) : 2
+            let width = min(560, step.2.map { max(2, Int(560.0 * $0)) } ?? 2)
             let x = 130 + (560 - width) / 2
-            let share = dials > 0 ? " (" + Render.percent(Double(step.1) / Double(dials)) + ")" : ""
+            let share = step.2.map { " (" + Render.percent($0) + (i == steps.count - 1 ? " of leads worked" : "") + ")" } ?? ""
             svg += "<text x=\"0\" y=\"\(i * 34 + 22)\">\(step.0)</text><rect x=\"\(x)\" y=\"\(i * 34 + 6)\" width=\"\(width)\" height=\"26\" fill=\"#5a9e6f\"/>"
             svg += "<text x=\"\(130 + 280)\" y=\"\(i * 34 + 24)\" text-anchor=\"middle\" fill=\"#102a43\">\(step.1)\(share)</text>\n"
         }

@@ -274,6 +274,7 @@ extension SeatReport: Encodable {
             t.talkSeconds += f.talkSeconds
             t.leadsAllocated += f.leadsAllocated
             t.leadsWorked += f.leadsWorked
+            t.leadsSold += f.leadsSold
             t.sales += f.sales
             t.premium += f.premium
             t.proposals += f.proposals

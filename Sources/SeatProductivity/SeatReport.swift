@@ -17,7 +17,10 @@ public struct AgentFigures: Equatable, Sendable {
     public var effectiveCalls = 0
     public var talkSeconds = 0
     public var leadsAllocated = 0
+    /// Leads called or sold by the agent in the period (a sale is contact with the customer).
     public var leadsWorked = 0
+    /// Distinct leads sold in the period: a customer who bought twice is one (`sales` counts policies).
+    public var leadsSold = 0
     public var sales = 0
     public var premium = Money.zero
     /// Premium against the period's premium target (prorated by working days); nil without a target.
@@ -54,8 +57,9 @@ public struct AgentFigures: Equatable, Sendable {
     public var dataUsageRate: Double? { leadsAllocated > 0 ? min(1, Double(leadsWorked) / Double(leadsAllocated)) : nil }
     /// 件均保费: premium per policy.
     public var averagePremium: Money? { premium.divided(by: sales) }
-    /// Sales / leads worked.
-    public var conversionRate: Double? { leadsWorked > 0 ? Double(sales) / Double(leadsWorked) : nil }
+    /// Leads sold / leads worked, the class view's definition: a sold lead is a worked lead, so
+    /// it is a fraction; nil when none was worked.
+    public var conversionRate: Double? { leadsWorked > 0 ? Double(leadsSold) / Double(leadsWorked) : nil }
     public var premiumPerLead: Money? { premium.divided(by: leadsAllocated) }
 
     /// Each figure against its prorated target; nil without targets.
@@ -347,7 +351,9 @@ public struct SeatReportBuilder {
             f.contacts = a.contacts
             f.effectiveCalls = a.effectiveCalls
             f.talkSeconds = a.talkSeconds
-            f.leadsWorked = a.leadsWorked
+            // Leads called, and those sold without a call of the agent's in the period.
+            f.leadsWorked = a.leadsWorked + (proposals[agent.id]?.leadsSoldWithoutCall ?? 0)
+            f.leadsSold = proposals[agent.id]?.leadsSold ?? 0
             f.sales = a.sales
             f.premium = a.premium
             f.leadsAllocated = allocated[agent.id] ?? 0
