@@ -30,6 +30,12 @@ extension BackOfficeSchema {
         StoredValue.outOfRange(table: "activity_target", column: "monthly_proposals", range: StoredValue.countRange, key: "agent_id || ' ' || month", nullable: true),
         StoredValue.outOfRange(table: "activity_target", column: "daily_effective_calls", range: StoredValue.countRange, key: "agent_id || ' ' || month", nullable: true),
         StoredValue.badIntegers(table: "candidate", column: "agent_id", nullable: true),
+        // Retention reads the agent of each signed candidate: one without it was left out unseen.
+        Invariant("a signed candidate has an agent", violationsSQL: """
+            SELECT 'candidate row ' || id || ', column agent_id: "NULL" is not the signed candidate''s agent id'
+            FROM candidate WHERE agent_id IS NULL
+              AND (stage = 'signed' OR id IN (SELECT candidate_id FROM candidate_stage WHERE stage = 'signed'))
+            """),
         StoredValue.badDays(table: "candidate", column: "dropped_on", nullable: true),
         StoredValue.badCases(RecruitStage.self, table: "candidate_stage", column: "stage", key: "candidate_id || ' ' || stage"),
         StoredValue.badDays(table: "candidate_stage", column: "entered_on", key: "candidate_id || ' ' || stage"),

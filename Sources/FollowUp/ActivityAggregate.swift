@@ -86,7 +86,16 @@ public enum ActivityAggregate {
         differing AS (
             SELECT day, agent_id FROM (SELECT * FROM fresh EXCEPT SELECT * FROM stored)
             UNION SELECT day, agent_id FROM (SELECT * FROM stored EXCEPT SELECT * FROM fresh))
-        SELECT 'agent id ' || d.agent_id || ' on ' || d.day || ': stored ' ||
+        SELECT 'activity_day row (day ' || d.day || ', agent_id ' || d.agent_id || '): ' ||
+               CASE WHEN s.day IS NOT NULL AND f.day IS NOT NULL AND s.dials IS NOT f.dials THEN 'column dials stored "' || COALESCE(s.dials, 0) || '", the calls and policies give "' || COALESCE(f.dials, 0) || '"; ' ELSE '' END ||
+               CASE WHEN s.day IS NOT NULL AND f.day IS NOT NULL AND s.contacts IS NOT f.contacts THEN 'column contacts stored "' || COALESCE(s.contacts, 0) || '", the calls and policies give "' || COALESCE(f.contacts, 0) || '"; ' ELSE '' END ||
+               CASE WHEN s.day IS NOT NULL AND f.day IS NOT NULL AND s.effective_calls IS NOT f.effective_calls THEN 'column effective_calls stored "' || COALESCE(s.effective_calls, 0) || '", the calls and policies give "' || COALESCE(f.effective_calls, 0) || '"; ' ELSE '' END ||
+               CASE WHEN s.day IS NOT NULL AND f.day IS NOT NULL AND s.talk_seconds IS NOT f.talk_seconds THEN 'column talk_seconds stored "' || COALESCE(s.talk_seconds, 0) || '", the calls and policies give "' || COALESCE(f.talk_seconds, 0) || '"; ' ELSE '' END ||
+               CASE WHEN s.day IS NOT NULL AND f.day IS NOT NULL AND s.leads_worked IS NOT f.leads_worked THEN 'column leads_worked stored "' || COALESCE(s.leads_worked, 0) || '", the calls and policies give "' || COALESCE(f.leads_worked, 0) || '"; ' ELSE '' END ||
+               CASE WHEN s.day IS NOT NULL AND f.day IS NOT NULL AND s.proposals IS NOT f.proposals THEN 'column proposals stored "' || COALESCE(s.proposals, 0) || '", the calls and policies give "' || COALESCE(f.proposals, 0) || '"; ' ELSE '' END ||
+               CASE WHEN s.day IS NOT NULL AND f.day IS NOT NULL AND s.sales IS NOT f.sales THEN 'column sales stored "' || COALESCE(s.sales, 0) || '", the calls and policies give "' || COALESCE(f.sales, 0) || '"; ' ELSE '' END ||
+               CASE WHEN s.day IS NOT NULL AND f.day IS NOT NULL AND s.premium_fen IS NOT f.premium_fen THEN 'column premium_fen stored "' || COALESCE(s.premium_fen, 0) || '", the calls and policies give "' || COALESCE(f.premium_fen, 0) || '"; ' ELSE '' END ||
+               'agent id ' || d.agent_id || ' on ' || d.day || ': stored ' ||
                CASE WHEN s.day IS NULL THEN 'nothing' ELSE
                    s.dials || ' dials, ' || s.contacts || ' contacts, ' || s.effective_calls || ' effective, ' || s.talk_seconds || ' s, '
                    || s.leads_worked || ' leads, ' || s.proposals || ' proposals, ' || s.sales || ' sales, ' || s.premium_fen || ' fen' END
@@ -100,6 +109,41 @@ public enum ActivityAggregate {
         LEFT JOIN fresh AS f ON f.day = d.day AND f.agent_id = d.agent_id
         ORDER BY d.day, d.agent_id
         """
+
+    /// The guard before a report sums `activity_day` over the days [from, to): SUM reads text as
+    /// 0 and adds a fraction or a negative, so the first of the period's rows (an index range on
+    /// the primary key, the rows the report reads anyway) whose count or amount is not a whole
+    /// number in its range is the named `StoredValueError`, column by column; talk seconds past
+    /// 86,400 a dial (a call's talk_seconds written past its range, summed here by the trigger)
+    /// name talk_seconds, or dials when the row has talk but no dial.
+    public static func verifyPeriod(_ db: Database, from: String, to: String) throws {
+        let counts = ["dials", "contacts", "effective_calls", "talk_seconds", "leads_worked", "proposals", "sales"]
+        let ranged = counts.map { ($0, StoredValue.countRange.upperBound) } + [("premium_fen", StoredValue.maximumFen)]
+        let cases = ranged.map { column, upper in
+            "WHEN typeof(\(column)) <> 'integer' OR \(column) NOT BETWEEN 0 AND \(upper) THEN '\(column)'"
+        }.joined(separator: "\n")
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT * FROM (
+                SELECT day, agent_id, dials, contacts, effective_calls, talk_seconds, leads_worked, proposals, sales, premium_fen,
+                       CASE \(cases)
+                            WHEN talk_seconds > \(InputRange.maximumTalkSeconds) * dials THEN (CASE WHEN dials = 0 THEN 'dials' ELSE 'talk_seconds' END)
+                       END AS bad
+                FROM activity_day WHERE day >= ? AND day < ?)
+            WHERE bad IS NOT NULL LIMIT 1
+            """, arguments: [from, to]) else { return }
+        let column = StoredValue.text(row, "bad")
+        let talkSeconds = StoredValue.text(row, "talk_seconds")
+        let inRange = StoredValue.text(row, column).allSatisfy(\.isNumber)
+        let expected = switch column {
+        case "premium_fen": "an amount in fen from 0 to \(StoredValue.maximumFen)"
+        case "dials" where inRange: "at least 1 dial for its \(talkSeconds) talk seconds"
+        case "talk_seconds" where inRange: "at most 86,400 seconds a call (a call's talk_seconds is out of range)"
+        default: "a whole number from 0 to \(StoredValue.countRange.upperBound)"
+        }
+        throw StoredValueError(table: "activity_day",
+                               row: "(day \(StoredValue.text(row, "day")), agent_id \(StoredValue.text(row, "agent_id")))",
+                               column: column, value: StoredValue.text(row, column), expected: expected)
+    }
 
     /// `callops check`: the table agrees with the calls and policies, agent by day.
     public static let invariant = Invariant("the per-agent-day activity agrees with the calls and policies", violationsSQL: differencesSQL)

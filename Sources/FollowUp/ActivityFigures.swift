@@ -73,17 +73,7 @@ public enum ActivityFigures {
             result[id] = a
         }
         if let days = period.days {
-            // A call's talk seconds written past their range by another tool (the triggers sum
-            // them into activity_day as a real beyond 64 bits): an error naming the day and agent
-            // and pointing at `callops check`, which names the call, rather than a trap or a
-            // silently wrong total.
-            if let bad = try Row.fetchOne(db, sql: """
-                SELECT day || ' agent ' || agent_id AS id, talk_seconds FROM activity_day
-                WHERE day >= ? AND day < ? AND (typeof(talk_seconds) <> 'integer' OR talk_seconds NOT BETWEEN 0 AND ? * dials) LIMIT 1
-                """, arguments: [days.first, days.end, InputRange.maximumTalkSeconds]) {
-                throw StoredValueError(table: "activity_day", row: StoredValue.text(bad, "id"), column: "talk_seconds", value: StoredValue.text(bad, "talk_seconds"),
-                                       expected: "at most 86,400 seconds a call (a call's talk_seconds is out of range)")
-            }
+            try ActivityAggregate.verifyPeriod(db, from: days.first, to: days.end)
             for row in try Row.fetchAll(db, sql: """
                 SELECT agent_id, SUM(dials), SUM(contacts), SUM(effective_calls), SUM(talk_seconds), SUM(sales), SUM(premium_fen),
                        SUM(leads_worked)
@@ -184,6 +174,7 @@ public enum ActivityFigures {
             days[day] = d
         }
         if let whole = period.days {
+            try ActivityAggregate.verifyPeriod(db, from: whole.first, to: whole.end)
             for row in try Row.fetchAll(db, sql: """
                 SELECT day, SUM(dials), SUM(contacts), SUM(effective_calls), SUM(sales), SUM(premium_fen)
                 FROM activity_day WHERE day >= ? AND day < ? \(filter) GROUP BY day HAVING SUM(dials) > 0 OR SUM(sales) > 0

@@ -54,18 +54,32 @@ extension Sales {
     ///   - servicingAgent: only the policies this agent serves (the cross-sell queue, one agent at
     ///     a time: an index range, not a scan per agent).
     public static func verifyAggregatedColumns(_ db: Database, servicingAgent: Int64? = nil) throws {
+        // The same one scan also reads status and mode as their enums would: an unknown status
+        // counted as a kept sale for the tier and left the policy out of renewals and the
+        // cross-sell queue (each reads `status = 'in_force'`), and an in-force policy without a
+        // next premium day left renewals due without a word.
+        let statuses = PolicyStatus.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let modes = PremiumMode.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         guard let row = try Row.fetchOne(db, sql: """
             SELECT id, typeof(premium_fen) AS p, typeof(commission_fen) AS c,
-                   CAST(premium_fen AS TEXT) AS premium_fen, CAST(commission_fen AS TEXT) AS commission_fen, sold_at
+                   CAST(premium_fen AS TEXT) AS premium_fen, CAST(commission_fen AS TEXT) AS commission_fen, sold_at,
+                   status, mode, next_due_on,
+                   status IS NULL OR status NOT IN (\(statuses)) AS bad_status, mode IS NULL OR mode NOT IN (\(modes)) AS bad_mode
             FROM policy
             WHERE \(servicingAgent == nil ? "" : "servicing_agent_id = ? AND ")
                (typeof(premium_fen) <> 'integer' OR typeof(commission_fen) <> 'integer'
-               OR typeof(sold_at) <> 'text' OR sold_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*')
+               OR typeof(sold_at) <> 'text' OR sold_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*'
+               OR status IS NULL OR status NOT IN (\(statuses)) OR mode IS NULL OR mode NOT IN (\(modes))
+               OR (status = 'in_force' AND next_due_on IS NULL))
             LIMIT 1
             """, arguments: StatementArguments(servicingAgent.map { [$0] } ?? [])) else { return }
         let id = try StoredValue.int64(row, "id", table: "policy")
         let (column, expected) = row["p"] as String != "integer" ? ("premium_fen", "an amount in fen (a whole number)")
             : row["c"] as String != "integer" ? ("commission_fen", "an amount in fen (a whole number)")
+            : row["bad_status"] as Int64? == 1 ? ("status", "one of " + PolicyStatus.allCases.map(\.rawValue).joined(separator: ", "))
+            : row["bad_mode"] as Int64? == 1 ? ("mode", "one of " + PremiumMode.allCases.map(\.rawValue).joined(separator: ", "))
+            : (StoredValue.text(row, "status") == PolicyStatus.inForce.rawValue && StoredValue.text(row, "next_due_on") == "NULL")
+                ? ("next_due_on", "a day (YYYY-MM-DD): a policy in force has its next premium due")
             : ("sold_at", "a day (YYYY-MM-DD)")
         throw StoredValueError(table: "policy", row: String(id), column: column, value: StoredValue.text(row, column), expected: expected)
     }

@@ -7,6 +7,11 @@ extension FollowUpSchema {
         StoredValue.badTimes(table: "call", column: "started_at"),
         StoredValue.badDays(table: "policy", column: "next_due_on", nullable: true),
         StoredValue.badCases(PremiumMode.self, table: "policy", column: "mode"),
+        // Renewals due reads `next_due_on` of policies in force: one without it was left out unseen.
+        Invariant("a policy in force has its next premium day", violationsSQL: """
+            SELECT 'policy row ' || id || ', column next_due_on: "NULL" is not a day (YYYY-MM-DD): a policy in force has its next premium due'
+            FROM policy WHERE status = 'in_force' AND next_due_on IS NULL
+            """),
         // Numbers every entry point range-checks (SPEC section 12); one written past them by an
         // outside tool would make a report's sums overflow, so check names it.
         Invariant("a call's talk seconds are within 0 to 86400", violationsSQL: """

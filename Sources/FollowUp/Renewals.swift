@@ -153,6 +153,8 @@ public struct Renewals {
     /// everyone's, each under its servicing agent. A premium past its grace is left out even
     /// before the nightly run marks its policy lapsed.
     public func due(_ db: Database, within days: Int, agent: Int64? = nil) throws -> [DuePremium] {
+        // An unknown status or a missing next premium day would leave a policy out unseen: the guard first.
+        try Sales.verifyAggregatedColumns(db, servicingAgent: agent)
         let until = today.adding(days: days).description
         let graceFrom = today.adding(days: -rules.graceDays).description
         var sql = """

@@ -61,6 +61,7 @@ extension LeadStats {
     /// One row per class (warm, referral, cold), every class present; only one batch's or one
     /// source's leads when given.
     public static func byClass(_ db: Database, batch: Int64? = nil, source: String? = nil) throws -> [ClassStats] {
+        try LeadStats.verifyReportedColumns(db, batch: batch, source: source)
         var rows: [String: ClassStats] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT l.class, COUNT(*) AS leads,

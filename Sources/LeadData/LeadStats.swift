@@ -83,6 +83,7 @@ public enum LeadStats {
     /// One row per batch, newest first; only one batch or one source when given.
     public static func batches(_ db: Database, batch: Int64? = nil, source: String? = nil) throws -> [BatchStats] {
         try LeadCost.validateCosts(db)
+        try verifyReportedColumns(db, batch: batch, source: source)
         return try Row.fetchAll(db, sql: """
             SELECT b.*,
                 (SELECT COUNT(DISTINCT g.lead_id) FROM lead_ledger g JOIN lead x ON x.id = g.lead_id
@@ -148,5 +149,35 @@ extension BatchStats: TabularRow {
     public static var blank: BatchStats {
         BatchStats(batch: LeadBatchRecord(source: "", fileName: "", receivedAt: ""), allocated: 0, dialed: 0, contacted: 0, effective: 0,
                    interested: 0, sold: 0, premiumFen: 0)
+    }
+}
+
+extension LeadStats {
+    /// The guard before the lead reports (`leads stats`, by batch, class or score decile): the
+    /// reports count by `status = 'won'` and group by class, so a status or class no callops
+    /// writes (an outside tool's, past the CHECK) dropped a sale or a lead without a word; and
+    /// the deciles order by propensity, where text or a number outside 0 to 1 moved a lead
+    /// between deciles. The first such lead of the report's leads (one batch, one source, or
+    /// every lead: the rows the report reads anyway) is the named `StoredValueError`.
+    public static func verifyReportedColumns(_ db: Database, batch: Int64?, source: String?, propensity: Bool = false) throws {
+        let statuses = LeadStatus.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let classes = LeadClass.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let badStatus = "(status IS NULL OR status NOT IN (\(statuses)))"
+        let badClass = "(class IS NULL OR class NOT IN (\(classes)))"
+        let badPropensity = propensity
+            ? "(propensity IS NOT NULL AND (typeof(propensity) NOT IN ('real', 'integer') OR propensity < 0 OR propensity > 1))" : "0"
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT id, status, class, propensity, \(badStatus) AS bad_status, \(badClass) AS bad_class
+            FROM lead
+            WHERE (?1 IS NULL OR batch_id = ?1) AND (?2 IS NULL OR batch_id IN (SELECT id FROM lead_batch WHERE source = ?2))
+              AND (\(badStatus) OR \(badClass) OR \(badPropensity))
+            LIMIT 1
+            """, arguments: [batch, source]) else { return }
+        let (column, expected) = row["bad_status"] as Int64? == 1
+            ? ("status", "one of " + LeadStatus.allCases.map(\.rawValue).joined(separator: ", "))
+            : row["bad_class"] as Int64? == 1 ? ("class", "one of " + LeadClass.allCases.map(\.rawValue).joined(separator: ", "))
+            : ("propensity", "a number from 0 to 1 or NULL")
+        throw StoredValueError(table: "lead", row: StoredValue.text(row, "id"), column: column,
+                               value: StoredValue.text(row, column), expected: expected)
     }
 }

@@ -254,7 +254,8 @@ public enum Recruiting {
         for row in rows {
             let id: Int64 = row["id"]
             if people[id] == nil {
-                people[id] = Person(channel: try StoredValue.string(row, "channel", table: "candidate"), current: try StoredValue.enum(RecruitStage.self, row["current"], table: "candidate", column: "stage", id: id),
+                // An unknown channel was grouped under no channel, the candidate left out unseen: the named error.
+                people[id] = Person(channel: try StoredValue.enum(RecruitChannel.self, row, "channel", table: "candidate").rawValue, current: try StoredValue.enum(RecruitStage.self, row["current"], table: "candidate", column: "stage", id: id),
                                     dropped: try StoredValue.optional(String.self, row, "dropped_on", table: "candidate") != nil)
             }
             let key = "\(id) \(StoredValue.text(row, "stage"))"

@@ -93,15 +93,21 @@ extension Recruiting {
         let rows = try Row.fetchAll(db, sql: """
             SELECT candidate.id, candidate.channel, candidate.agent_id, s.entered_on FROM candidate
             JOIN candidate_stage AS s ON s.candidate_id = candidate.id AND s.stage = 'signed'
-            WHERE candidate.agent_id IS NOT NULL ORDER BY candidate.id
+            ORDER BY candidate.id
             """)
         let status = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.status) })
         return try rows.map { row in
+            // Signing sets the agent: a signed candidate without one (an outside tool's NULL) was left
+            // out of retention unseen, now the named error.
+            guard try StoredValue.optionalInt64(row, "agent_id", table: "candidate") != nil else {
+                throw StoredValueError(table: "candidate", row: StoredValue.text(row, "id"), column: "agent_id", value: "NULL",
+                                       expected: "the signed candidate's agent id")
+            }
             let agent = try StoredValue.int64(row, "agent_id", table: "candidate")
             let signed = try StoredValue.day(row["entered_on"], table: "candidate_stage", column: "entered_on", id: "\(row["id"] as Int64) signed")
             let moves = (events[agent] ?? []).map { (kind: $0.kind, day: $0.day) }
             let leftWithoutDay = status[agent] == .left && tenures[agent]?.leftOn == nil && !moves.contains { $0.kind == "left" }
-            return Hire(channel: row["channel"], signedOn: signed, events: moves, leftWithoutDay: leftWithoutDay)
+            return Hire(channel: try StoredValue.enum(RecruitChannel.self, row, "channel", table: "candidate").rawValue, signedOn: signed, events: moves, leftWithoutDay: leftWithoutDay)
         }
     }
 }

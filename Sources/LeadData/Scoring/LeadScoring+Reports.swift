@@ -61,6 +61,7 @@ extension LeadScoring {
         if let batch, try !LeadBatchRecord.exists(db, key: batch) {
             throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
         }
+        try LeadStats.verifyReportedColumns(db, batch: batch, source: nil, propensity: true)
         return try Row.fetchAll(db, sql: """
             SELECT decile, COUNT(*) AS leads, AVG(propensity) AS predicted, SUM(contacted_after) AS contacted,
                    SUM(sold_after) AS sold, COALESCE(SUM(CASE WHEN sold_after THEN premium_fen END), 0) AS premium_fen
