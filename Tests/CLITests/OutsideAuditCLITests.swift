@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// The outside audit of the release binary: outputs named as a database's side files, leads
+/// stats of a missing batch, check's quoting, roster tier ranges, amounts with too many decimals.
+@Suite(.serialized) struct OutsideAuditCLITests {
+
+    /// Runs the sqlite3 shell on `file` in the test folder.
+    private func shell(_ cli: CLI, _ file: String, _ sql: String) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [cli.folder.appendingPathComponent(file).path, sql]
+        process.currentDirectoryURL = cli.folder
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            + String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    @Test func dailyOutNamedAsADatabasesSideFileIsRefused() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        _ = try shell(cli, "other.sqlite", "create table t(x); insert into t values(1);")
+        for out in ["test.sqlite-journal", "test.sqlite-wal", "test.sqlite-journal/sub", "other.sqlite-wal", "other.sqlite-journal/"] {
+            let result = try cli.run(["daily", "--out", out])
+            #expect(result.status != 0, "daily --out \(out) was not refused")
+            #expect(result.stderr.contains("file of"), "\(out): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(out): \(result.stderr)")
+            let folder = out.split(separator: "/").first.map(String.init) ?? out
+            #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent(folder).path), "\(out) was made")
+        }
+        try cli.ok(["roster", "list"])
+        #expect(try shell(cli, "other.sqlite", "select x from t;").1 == "1\n")
+    }
+
+    @Test func outputsNamedAsAnotherDatabasesAbsentSideFileAreRefused() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        _ = try shell(cli, "o2.sqlite", "pragma journal_mode=wal; create table t(x); insert into t values(1);")
+        _ = try shell(cli, "o3.sqlite", "create table t(x); insert into t values(1);")
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("o2.sqlite-wal").path))
+        let leads = try cli.write("l2.csv", "phone,name\n13800138001,a\nbad,b\n")
+        let commands: [[String]] = [
+            ["backup", "o2.sqlite-wal"], ["backup", "o3.sqlite-journal"], ["backup", "o2.sqlite-shm"],
+            ["seats", "report", "--format", "html", "--out", "o2.sqlite-wal"],
+            ["seats", "report", "--format", "html", "--out", "o2.sqlite-shm"],
+            ["leads", "stats", "--format", "csv", "--out", "o3.sqlite-journal"],
+            ["leads", "import", leads, "--source", "t", "--rejects", "o3.sqlite-journal"],
+        ]
+        for command in commands {
+            let result = try cli.run(command)
+            #expect(result.status != 0, "\(command) was not refused")
+            #expect(result.stderr.contains("file of the SQLite database"), "\(command): \(result.stderr)")
+            for side in ["o2.sqlite-shm", "o3.sqlite-journal"] {
+                #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent(side).path), "\(command) wrote \(side)")
+            }
+        }
+        // A name that only looks like one (no database beside it) is written.
+        try cli.ok(["backup", "nothing.sqlite-wal"])
+    }
+}
