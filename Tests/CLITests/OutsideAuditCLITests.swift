@@ -64,4 +64,16 @@ import Testing
         // A name that only looks like one (no database beside it) is written.
         try cli.ok(["backup", "nothing.sqlite-wal"])
     }
+
+    @Test func leadsStatsOfAMissingBatchSaysSo() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        for by in ["batch", "attempt", "class"] {
+            let result = try cli.run(["leads", "stats", "--batch", "999", "--by", by])
+            #expect(result.status != 0, "--by \(by): \(result.stdout)")
+            #expect(result.stderr.contains("no batch \"999\""), "--by \(by): \(result.stderr)")
+        }
+        try cli.ok(["leads", "stats"])
+    }
 }
