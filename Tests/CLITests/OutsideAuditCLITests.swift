@@ -76,4 +76,17 @@ import Testing
         }
         try cli.ok(["leads", "stats"])
     }
+
+    @Test func checkCutsALongStatusOfAWonLead() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneCustomer(leads: "13800138001,a,30\n")
+        _ = try shell(cli, "test.sqlite", "PRAGMA ignore_check_constraints=1; UPDATE lead SET status = printf('%.*c', 100000, 'x') WHERE id = 1;")
+        let result = try cli.run(["check"])
+        let text = result.stdout + result.stderr
+        #expect(text.contains("belongs to lead 1, which is xxxx"), "\(text.prefix(2000))")
+        for line in text.split(separator: "\n") {
+            #expect(line.count <= 300, "\(line.count) characters: \(line.prefix(200))")
+        }
+    }
 }
