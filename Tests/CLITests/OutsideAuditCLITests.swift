@@ -89,4 +89,21 @@ import Testing
             #expect(line.count <= 300, "\(line.count) characters: \(line.prefix(200))")
         }
     }
+
+    @Test func rosterTierNumbersHaveARange() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let refused: [(String, String)] = [
+            ("new_hire_days", "-1"), ("new_hire_days", "99999999"), ("top_min_policies", "-3"), ("top_min_policies", "0"),
+            ("top_min_fyc", "-5.0"), ("core_min_fyc", "-5"), ("core_min_policies", "0"), ("probation_days", "-1"),
+            ("regularization_sales_days", "0"),
+        ]
+        for (key, value) in refused {
+            let result = try cli.run(["config", "check", "--config", cli.write("t.toml", "# tiers\n[roster]\n\(key) = \(value)\n")])
+            #expect(result.status != 0, "\(key) = \(value) passed")
+            #expect(result.stderr.contains("t.toml:3: `roster.\(key)`: \(value.hasSuffix(".0") ? String(value.dropLast(2)) : value) is out of range"), "\(key): \(result.stderr)")
+        }
+        try cli.ok(["config", "check", "--config", cli.write("ok.toml", "[roster]\nnew_hire_days = 0\ntop_min_policies = 3\ncore_min_fyc = 0\n")])
+        try cli.ok(["config", "check"])
+    }
 }
