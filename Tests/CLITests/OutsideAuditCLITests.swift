@@ -106,4 +106,24 @@ import Testing
         try cli.ok(["config", "check", "--config", cli.write("ok.toml", "[roster]\nnew_hire_days = 0\ntop_min_policies = 3\ncore_min_fyc = 0\n")])
         try cli.ok(["config", "check"])
     }
+
+    @Test func amountsWithMoreThanTwoDecimalsAreRefusedAsTyped() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneCustomer(leads: "13800138001,a,30\n13800138002,b,40\n")
+        let sold = try cli.sqlite("SELECT count(*) FROM policy")
+        let sale = try cli.run(["sales", "record", "--lead", "2", "--agent", "A001", "--product", "ACC01", "--premium", "300.123456789"])
+        #expect(sale.status != 0 && sale.stderr.contains("300.123456789"), "\(sale.stderr)")
+        #expect(try cli.sqlite("SELECT count(*) FROM policy") == sold)
+        for amount in ["20.8300000001", "120.009"] {
+            let result = try cli.run(["renewals", "collect", "--policy", "1", "--amount", amount])
+            #expect(result.status != 0 && result.stderr.contains("\"\(amount)\""), "\(amount): \(result.stderr)")
+        }
+        let campaign = ["plan", "campaign", "add", "C1", "--name", "冲刺", "--metric", "premium", "--from", "2026-11-01", "--to", "2026-11-30", "--tier"]
+        let tier = try cli.run(campaign + ["100:5.123456"])
+        #expect(tier.status != 0 && tier.stderr.contains("100:5.123456"), "\(tier.stderr)")
+        #expect(try cli.sqlite("SELECT count(*) FROM campaign") == "0\n")
+        try cli.ok(campaign + ["100:5.12"])
+        try cli.ok(["sales", "record", "--lead", "2", "--agent", "A001", "--product", "ACC01", "--premium", "300.12"])
+    }
 }
