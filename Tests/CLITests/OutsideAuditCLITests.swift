@@ -126,4 +126,15 @@ import Testing
         try cli.ok(campaign + ["100:5.12"])
         try cli.ok(["sales", "record", "--lead", "2", "--agent", "A001", "--product", "ACC01", "--premium", "300.12"])
     }
+
+    @Test func aWriterNamesTheRowAndColumnBehindACheckFailure() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.oneAgentCenter()
+        _ = try shell(cli, "test.sqlite", "PRAGMA ignore_check_constraints=1; UPDATE agent SET status = 'retired' WHERE id = 1;")
+        let result = try cli.run(["pay", "run", "--month", "2026-11"])
+        #expect(result.status != 0, "\(result.stdout)")
+        #expect(result.stderr.contains("is damaged (agent row 1, column status"), "\(result.stderr)")
+        #expect(try cli.sqlite("SELECT count(*) FROM pay_run") == "0\n")
+    }
 }
