@@ -355,6 +355,13 @@ public final class AppDatabase: Sendable {
                 return result!
             }
         } catch let error as DatabaseError {
+            // A row written outside callops with a value its CHECK refuses fails the statement
+            // that touches it, in words that name no row: the first such row and column, as
+            // `callops check` names them (nothing found: a value of this run's, said as SQLite said it).
+            if error.extendedResultCode == .SQLITE_CONSTRAINT_CHECK,
+               let named = try? writer.read({ db in try CheckConstraints.firstFailing(db) }) {
+                throw CallOpsError.refused("\(Quoted.path(path)): \(Quoted.value(named)): a stored value fails its CHECK (the database was changed outside callops or by a damaged run); nothing was changed; run `callops check` to list every such value, then correct it or restore a backup")
+            }
             throw Self.explain(error, path: path, busyWait: busyWait)
         } catch let error as StoredValueError where error.row == "?" {
             throw (try? writer.read { error.located(in: $0) }) ?? error
