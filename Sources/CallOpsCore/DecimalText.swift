@@ -6,6 +6,14 @@
 /// where negatives are allowed, surrounding spaces. Nothing else: no exponent, no hex, no `_`,
 /// no `+`, no space inside.
 public enum DecimalText {
+    /// How many digits `text` writes after its dot (0 without one): an amount in yuan has at
+    /// most 2 (fen, SPEC section 3), and one with more is refused as typed, never rounded.
+    public static func fractionDigits(_ text: String) -> Int {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let dot = trimmed.firstIndex(of: ".") else { return 0 }
+        return trimmed[trimmed.index(after: dot)...].count
+    }
+
     /// The number `text` writes, nil when it is not a plain decimal.
     public static func parse(_ text: String, allowNegative: Bool = false) -> Double? {
         var characters = Substring(text.trimmingCharacters(in: .whitespaces))

@@ -84,6 +84,15 @@ extension Settings {
             ("planning.weeks_per_month", Double(planning.weeksPerMonth), 1...5, "a whole number from 1 to 5"),
             ("planning.workdays_per_week", Double(planning.workdaysPerWeek), 1...7, "a whole number from 1 to 7"),
             ("planning.observe_days", Double(planning.observeDays), 1...3_660, "a whole number of days from 1 to 3,660"),
+            // The tiers: a negative bar makes everyone top, a bar of 0 policies counts an agent
+            // who sold nothing, and a new hire stays new for at most a year.
+            ("roster.new_hire_days", Double(roster.newHireDays), 0...366, "a whole number of days from 0 to 366"),
+            ("roster.top_min_policies", Double(roster.topMinPolicies), 1...10_000, "a whole number from 1 to 10,000"),
+            ("roster.top_min_fyc", roster.topMinFYC, 0...Money.maximumYuan, "yuan from 0 to 100,000,000"),
+            ("roster.core_min_policies", Double(roster.coreMinPolicies), 1...10_000, "a whole number from 1 to 10,000"),
+            ("roster.core_min_fyc", roster.coreMinFYC, 0...Money.maximumYuan, "yuan from 0 to 100,000,000"),
+            ("roster.probation_days", Double(roster.probationDays), 0...3_660, "a whole number of days from 0 to 3,660"),
+            ("roster.regularization_sales_days", Double(roster.regularizationSalesDays), 1...3_660, "a whole number of days from 1 to 3,660"),
         ]
         for (key, value, range, expected) in planningRanges where !range.contains(value) {
             let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)

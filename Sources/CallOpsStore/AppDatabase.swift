@@ -355,6 +355,13 @@ public final class AppDatabase: Sendable {
                 return result!
             }
         } catch let error as DatabaseError {
+            // A row written outside callops with a value its CHECK refuses fails the statement
+            // that touches it, in words that name no row: the first such row and column, as
+            // `callops check` names them (nothing found: a value of this run's, said as SQLite said it).
+            if error.extendedResultCode == .SQLITE_CONSTRAINT_CHECK,
+               let named = try? writer.read({ db in try CheckConstraints.firstFailing(db) }) {
+                throw CallOpsError.refused("\(Quoted.path(path)): \(Quoted.value(named)): a stored value fails its CHECK (the database was changed outside callops or by a damaged run); nothing was changed; run `callops check` to list every such value, then correct it or restore a backup")
+            }
             throw Self.explain(error, path: path, busyWait: busyWait)
         } catch let error as StoredValueError where error.row == "?" {
             throw (try? writer.read { error.located(in: $0) }) ?? error
@@ -460,10 +467,24 @@ public final class AppDatabase: Sendable {
     /// much of the database anyway run it; every other command relies on SQLite's checks of the
     /// pages it reads (`cell_size_check` on).
     public func refuseIfDamaged() throws {
-        let problems = try quickCheck()
+        // "CHECK constraint failed in agent" names no row: the rows and columns behind it, as `check` names them.
+        let problems = namingCheckRows(try quickCheck(), limit: 3)
         guard problems.isEmpty else {
             throw CallOpsError.refused(
                 "\(Quoted.path(path)) is damaged (\(Quoted.value(problems.prefix(3).joined(separator: "; ")))); nothing was changed; run `callops check --db \(Quoted.path(path))` to see the damage, and restore the database from a backup (callops backup)")
+        }
+    }
+
+    /// `lines` from integrity_check or quick_check with each "CHECK constraint failed in TABLE"
+    /// replaced by the rows and columns that fail the table's CHECKs (at most `limit` per
+    /// table; the plain line when none is found).
+    private func namingCheckRows(_ lines: [String], limit: Int) -> [String] {
+        lines.flatMap { line -> [String] in
+            let prefix = "CHECK constraint failed in "
+            guard line.hasPrefix(prefix) else { return [line] }
+            let table = String(line.dropFirst(prefix.count))
+            let named = (try? inspect { db in try CheckConstraints.failing(db, table: table, limit: limit) }) ?? []
+            return named.isEmpty ? [line] : named
         }
     }
 
@@ -478,13 +499,7 @@ public final class AppDatabase: Sendable {
             let rows = try inspect { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") }.filter { $0 != "ok" }
             // "CHECK constraint failed in lead" names no row: each such line is replaced by the
             // rows and columns that fail the table's CHECKs (the plain line when none is found).
-            problems += try rows.prefix(limit).flatMap { line -> [String] in
-                let prefix = "CHECK constraint failed in "
-                guard line.hasPrefix(prefix) else { return [line] }
-                let table = String(line.dropFirst(prefix.count))
-                let named = (try? inspect { db in try CheckConstraints.failing(db, table: table, limit: limit) }) ?? []
-                return named.isEmpty ? [line] : named
-            }
+            problems += namingCheckRows(Array(rows.prefix(limit)), limit: limit)
             if rows.count > limit { problems.append("(more integrity_check findings not shown)") }
         } catch {
             try rethrowUnlessDamage(error)

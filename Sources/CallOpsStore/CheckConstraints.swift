@@ -18,6 +18,16 @@ enum CheckConstraints {
         return Array(lines.prefix(limit))
     }
 
+    /// The first row of any table that fails one of its CHECKs ("TABLE row N, column C: fails
+    /// CHECK (expr)"), nil when every row passes.
+    static func firstFailing(_ db: Database) throws -> String? {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql LIKE '%CHECK%' ORDER BY name")
+        for table in tables {
+            if let line = try failing(db, table: table, limit: 1).first { return line }
+        }
+        return nil
+    }
+
     /// Each CHECK's expression in a CREATE TABLE statement, with its column for a column
     /// constraint (nil for a table constraint). Comments and string literals are skipped.
     static func checks(in sql: String) -> [(column: String?, expression: String)] {

@@ -121,7 +121,7 @@ public enum FollowUpSchema {
             let statuses = try Leads.statuses(db, ids: leads.compactMap { $0 })
             return zip(policies, leads).compactMap { row, lead in
                 guard let lead, let status = statuses[lead], status != LeadStatus.won.rawValue else { return nil }
-                return "policy \(StoredValue.text(row, "id")) belongs to lead \(lead), which is \(status)"
+                return "policy \(StoredValue.text(row, "id")) belongs to lead \(lead), which is \(Quoted.value(status))"
             }
         },
         Invariant("no call on a DNC number after it was listed") { db in

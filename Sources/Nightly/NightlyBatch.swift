@@ -68,6 +68,8 @@ public struct NightlyBatch {
         }
         let early = Clock(now: day.addingTimeInterval(Double(batchMinutes) * 60), timeZone: zone)
         let opening = Clock(now: windows.firstOpen(onDayOf: day, clock: dayClock), timeZone: zone)
+        // A folder named as a database's -journal or -wal file makes that database unopenable.
+        try OutputFile.checkSideName(folder.path, option: "--out", database: db.path)
         let queues = folder.appendingPathComponent("queues")
         let reports = folder.appendingPathComponent("reports")
         let folders = [queues, reports] + (dialer == nil ? [] : [folder.appendingPathComponent("dialer")])

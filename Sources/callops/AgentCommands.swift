@@ -50,7 +50,7 @@ struct CallsCommand: ParsableCommand {
         @Option(help: "A note.") var note: String?
         @Option(help: "nurture: a nurturing touch of the customer's programme (counts when it reaches the customer).") var purpose: CallPurpose?
         @Option(help: "With --disposition sale: the policy's product code.") var product: String?
-        @Option(parsing: .unconditional, help: "With --disposition sale: the annual premium, yuan.", transform: decimalOption) var premium: Double?
+        @Option(parsing: .unconditional, help: "With --disposition sale: the annual premium, yuan.", transform: moneyOption) var premium: Double?
         @Option(help: "With --disposition sale: self, spouse, child or parent.") var insured: Insured = .self
         @Option(name: .customLong("insured-age"), parsing: .unconditional, help: "With --disposition sale: the insured's age.") var insuredAge: Int?
         @Option(help: "With --disposition sale: annual or monthly.") var mode: String = "annual"
@@ -234,7 +234,7 @@ struct SalesCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "The lead id.") var lead: Int64
         @Option(help: "The selling agent's code.") var agent: String
         @Option(help: "A product code of the catalog (ACC01, CI01, MED01, LIFE01, PEN01, EDU01).") var product: String
-        @Option(parsing: .unconditional, help: "The annual premium, yuan.", transform: decimalOption) var premium: Double
+        @Option(parsing: .unconditional, help: "The annual premium, yuan.", transform: moneyOption) var premium: Double
         @Option(help: "self, spouse, child or parent.") var insured: Insured = .self
         @Option(name: .customLong("insured-age"), parsing: .unconditional, help: "The insured's age (default: the lead's for self).") var insuredAge: Int?
         @Option(help: "annual or monthly.") var mode: String = "annual"

@@ -21,7 +21,7 @@ struct LeadsCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
         @Argument(help: "The lead file.") var file: String
         @Option(help: "Where the leads came from (vendor, partner, referral).") var source: String
-        @Option(name: .customLong("cost-per-lead"), parsing: .unconditional, help: "What one lead cost, in yuan.", transform: decimalOption) var costPerLead: Double = 0
+        @Option(name: .customLong("cost-per-lead"), parsing: .unconditional, help: "What one lead cost, in yuan.", transform: moneyOption) var costPerLead: Double = 0
         @Option(help: "auto (UTF-8, else GB18030), utf8 or gb18030.") var encoding: ImportOptions.Encoding = .auto
         @Option(help: "auto (a header row) or vicidial (VICIdial's 25 fields, no header).") var layout: ImportOptions.Layout = .auto
         @Option(help: "Write rejected rows here (CSV: line, reason, detail, row).") var rejects: String?
@@ -219,6 +219,10 @@ struct LeadsCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.readingContext()
+            // A batch that is not there is named, as `leads allocate --batch` names it.
+            if let batch, try context.db.read({ db in try !LeadBatchRecord.exists(db, key: batch) }) {
+                throw CallOpsError.notFound(kind: "batch", key: String(batch), hint: "see `callops leads stats` for batch ids")
+            }
             if by == "score-decile" {
                 try scoreDeciles(context)
                 return

@@ -20,6 +20,16 @@ func decimalOption(_ text: String) throws -> Double {
     return value
 }
 
+/// An amount in yuan from an option: a plain decimal (`decimalOption`) with at most 2 decimals
+/// (fen, SPEC section 3); `300.123456789` is refused as typed, never rounded to 300.12.
+func moneyOption(_ text: String) throws -> Double {
+    let value = try decimalOption(text)
+    guard DecimalText.fractionDigits(text) <= 2 else {
+        throw ValidationError("\"\(text)\" has more than 2 decimals: give yuan with at most 2 decimals (fen), such as 150 or 150.50")
+    }
+    return value
+}
+
 /// A `--seed` option: a whole number from 0 to 2^64 - 1, or a message saying so (`-1` was
 /// "Missing value", then ArgumentParser's bare "is invalid").
 func seedOption(_ text: String) throws -> UInt64 {

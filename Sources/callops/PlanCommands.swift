@@ -26,7 +26,7 @@ extension PlanCommand {
                 let context = try global.context()
                 let tiers = try tier.map { text in
                     guard let parsed = RewardTier(parsing: text) else {
-                        throw CallOpsError.invalidValue(field: "--tier", value: text, expected: "THRESHOLD:REWARD in plain decimals, such as 50000:800, a threshold above 0 and a reward from 0, each up to 100,000,000")
+                        throw CallOpsError.invalidValue(field: "--tier", value: text, expected: "THRESHOLD:REWARD in plain decimals, such as 50000:800, a threshold above 0 and a reward from 0 with at most 2 decimals (fen), each up to 100,000,000")
                     }
                     return parsed
                 }

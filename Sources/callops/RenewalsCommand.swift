@@ -75,7 +75,7 @@ struct RenewalsCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            guard let money = Money(parsingYuan: amount), money.fen > 0 else {
+            guard DecimalText.fractionDigits(amount) <= 2, let money = Money(parsingYuan: amount), money.fen > 0 else {
                 throw CallOpsError.invalidValue(field: "--amount", value: amount, expected: "an amount in yuan above 0 and up to 100,000,000 with at most 2 decimals (fen), such as 150 or 150.50")
             }
             let day = try date.map { try parseDay($0, option: "--date") }

@@ -76,7 +76,7 @@ struct PlanCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
-        @Option(name: .customLong("annual-income"), parsing: .unconditional, help: "The annual income goal, yuan.", transform: decimalOption) var annualIncome: Double
+        @Option(name: .customLong("annual-income"), parsing: .unconditional, help: "The annual income goal, yuan.", transform: moneyOption) var annualIncome: Double
         @Option(help: "Store the targets for this agent...") var agent: String?
         @Option(parsing: .unconditional, help: "...and this month, YYYY-MM (default: this month).") var month: String?
 

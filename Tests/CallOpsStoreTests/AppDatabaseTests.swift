@@ -219,4 +219,38 @@ func temporaryFolder() throws -> URL {
         #expect(problems.contains("thing row 1: fails CHECK (size IS NULL OR size < 100)"), "\(problems)")
         #expect(!problems.contains { $0.hasPrefix("CHECK constraint failed") }, "\(problems)")
     }
+
+    /// A writer whose statement touches a row written outside callops that fails a table CHECK
+    /// refuses is told that row and column, as `callops check` names them, not SQLite's bare
+    /// "CHECK constraint failed"; a bad value of the run's own is said as SQLite said it.
+    @Test func aWriterHittingAStoredCheckFailureNamesTheRow() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("c.sqlite").path
+        let schema = [Migration("test.v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE thing (id INTEGER PRIMARY KEY, status TEXT NOT NULL CHECK (status IN ('a', 'left')), seat INTEGER,
+                                    CHECK (status <> 'left' OR seat IS NULL))
+                """)
+        }]
+        let db = try AppDatabase.open(path: path, schema: schema)
+        try db.transaction { db in
+            try db.execute(sql: "INSERT INTO thing (status, seat) VALUES ('a', 1), ('left', NULL)")
+            try db.execute(sql: "PRAGMA ignore_check_constraints = 1")
+            try db.execute(sql: "UPDATE thing SET seat = 2 WHERE id = 2")
+            try db.execute(sql: "PRAGMA ignore_check_constraints = 0")
+        }
+        #expect {
+            try db.transaction { db in try db.execute(sql: "UPDATE thing SET seat = seat + 10") }
+        } throws: { error in
+            "\(error)".contains("thing row 2: fails CHECK (status <> 'left' OR seat IS NULL)") && "\(error)".contains("nothing was changed")
+        }
+        #expect(try db.read { db in try String.fetchAll(db, sql: "SELECT seat FROM thing ORDER BY id") } == ["1", "2"])
+        try db.transaction { db in try db.execute(sql: "UPDATE thing SET seat = NULL WHERE id = 2") }
+        #expect {
+            try db.transaction { db in try db.execute(sql: "UPDATE thing SET status = 'c' WHERE id = 1") }
+        } throws: { error in
+            !"\(error)".contains("row") && "\(error)".contains("CHECK constraint failed")
+        }
+    }
 }

@@ -23,11 +23,12 @@ public struct RewardTier: Codable, Equatable, Sendable {
 
     /// `THRESHOLD:REWARD`, such as `50000:800`: plain decimals (`DecimalText`), a threshold above 0
     /// and a reward from 0, both up to 100,000,000 (yuan for money, a count otherwise); a count
-    /// metric's threshold is whole (`Campaigns.add` checks that, knowing the metric).
+    /// metric's threshold is whole (`Campaigns.add` checks that, knowing the metric); the reward
+    /// is yuan with at most 2 decimals (fen), never rounded.
     public init?(parsing text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let threshold = DecimalText.parse(String(parts[0])), let reward = DecimalText.parse(String(parts[1])),
-              threshold > 0, threshold <= Money.maximumYuan, reward <= Money.maximumYuan else { return nil }
+              DecimalText.fractionDigits(String(parts[1])) <= 2, threshold > 0, threshold <= Money.maximumYuan, reward <= Money.maximumYuan else { return nil }
         self.init(threshold: threshold, reward: reward)
     }
 }

@@ -58,6 +58,7 @@ public final class OutputFile {
         for input in inputs where target.same(as: FileIdentity(input)) {
             throw CallOpsError.refused("\(option) \(shown) is an input of this command (\(Quoted.path(input))); nothing was written; choose another file")
         }
+        try checkSideName(path, option: option, database: database)
         if target.isSQLite {
             throw CallOpsError.refused("\(option) \(shown) is a SQLite database; callops never writes over one; nothing was written; choose another file")
         }
@@ -71,6 +72,30 @@ public final class OutputFile {
             if FileManager.default.fileExists(atPath: main) {
                 throw CallOpsError.refused("\(option) \(shown) is the \(side) file of \(Quoted.path(main)); callops never writes over a database's files; nothing was written; choose another file")
             }
+        }
+    }
+
+    /// Refuses `path` (a file or a folder, there or not) when it, or a folder on the way to it,
+    /// is named as the -wal, -shm or -journal file of a SQLite database beside it (a file that
+    /// starts "SQLite format 3\0", or the database `database`): SQLite deletes such a file on the
+    /// database's next open (a backup vanishes), or cannot open the database past a folder there.
+    public static func checkSideName(_ path: String, option: String, database: String?) throws {
+        // The path and each folder on the way to it (daily makes the folders it needs).
+        var current = URL(fileURLWithPath: path).standardizedFileURL.path
+        var first = true
+        while current.count > 1 {
+            for side in ["-wal", "-shm", "-journal"] where current.hasSuffix(side) && !current.hasSuffix("/" + side) {
+                let main = String(current.dropLast(side.count))
+                let identity = FileIdentity(main)
+                let isDatabase = database.map { $0 != ":memory:" && identity.same(as: FileIdentity($0)) } ?? false
+                if identity.isSQLite || isDatabase {
+                    let what = isDatabase ? "this database" : "the SQLite database"
+                    let within = first ? "" : " (in \(Quoted.path(current)))"
+                    throw CallOpsError.refused("\(option) \(Quoted.path(path))\(within) is named as the \(side) file of \(what) \(Quoted.path(main)); SQLite would delete it, or fail to open the database; nothing was written; choose another name")
+                }
+            }
+            first = false
+            current = (current as NSString).deletingLastPathComponent
         }
     }
 
