@@ -84,9 +84,17 @@ public struct Allocator {
         self.sales = sales
     }
 
-    /// Allocates in one transaction (rolled back for a dry run).
+    /// Allocates in one transaction (rolled back for a dry run), without foreign key checks:
+    /// every lead it writes (the lead's row, its ledger line) is a pool lead and every agent (the
+    /// lead's holder, its ledger line and grant) a roster agent it read in this same
+    /// transaction, which holds the write lock from its start, so none can be deleted meanwhile;
+    /// allocation deletes nothing. The check re-proved that per lead, twice (the lead's
+    /// `agent_id`, the ledger line's `lead_id` and `agent_id`). `allocate` alone (the nightly
+    /// batch, the demo) runs in its caller's transaction, with the checks.
     public func run(_ db: AppDatabase, options: AllocationOptions, progress: ProgressBar? = nil) throws -> AllocationResult {
-        let result = try db.transaction(dryRun: options.dryRun) { db in try allocate(db, options: options, progress: progress) }
+        let result = try db.transaction(dryRun: options.dryRun, checkingForeignKeys: false) { db in
+            try allocate(db, options: options, progress: progress)
+        }
         progress?.finish()
         return result
     }

@@ -129,6 +129,31 @@ import Testing
         #expect(try run() == run())
     }
 
+    /// `leads allocate` runs without foreign key checks (`Allocator.run`): after a run that
+    /// commits, a dry run and a run that fails, the next transaction checks them again; and the
+    /// leads, ledger lines and grants a run wrote (a second run, a reclaimed lead locked from its
+    /// holder among them) leave the integrity check nothing to find.
+    @Test func foreignKeysAreBackOnAfterARunAndNoRowIsOrphaned() throws {
+        let f = try center(leads: 60, agents: (1...3).map { agent("A\($0)", daily: 15, open: 40) })
+        func foreignKeys() throws -> Int? { try f.db.transaction { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") } }
+        #expect(try allocate(f) { $0.dryRun = true }.allocated == 45)
+        #expect(try foreignKeys() == 1)
+        #expect(try allocate(f).allocated == 45)
+        #expect(try foreignKeys() == 1)
+        #expect(throws: CallOpsError.self) { try allocate(f) { $0.batch = 999 } }
+        #expect(try foreignKeys() == 1)
+        try f.db.transaction { db in
+            try db.execute(sql: """
+                UPDATE lead SET status = 'pool', agent_id = NULL, locked_agent_id = agent_id, locked_until = '2026-11-30T00:00:00'
+                WHERE id = (SELECT MIN(id) FROM lead WHERE agent_id = 1)
+                """)
+        }
+        try f.at("2026-11-24T10:00")
+        #expect(try allocate(f).allocated == 16)
+        #expect(try f.db.integrityProblems().isEmpty)
+        #expect(try f.count("SELECT COUNT(*) FROM lead_ledger WHERE event = 'assigned'") == 61)
+    }
+
     /// Invariants over generated centers: no lead held twice, nobody over capacity, DNC never allocated.
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
     func invariantsOverGeneratedData(seed: UInt64) throws {
