@@ -334,7 +334,7 @@ public final class AppDatabase: Sendable {
     /// - Parameters:
     ///   - dryRun: do all the work, then roll it back (`--dry-run`): the result says what would be done.
     ///   - checkingForeignKeys: false for a bulk writer that resolves every reference it writes
-    ///     inside the transaction itself (the calls import): SQLite then skips the parent lookup
+    ///     inside the transaction itself (the calls import, `leads allocate`): SQLite then skips the parent lookup
     ///     per row. `PRAGMA foreign_keys` cannot change inside a transaction, so it is turned off
     ///     on the connection before BEGIN and back on after, whether `body` commits, rolls back
     ///     or throws. No table declares ON DELETE or ON UPDATE actions, so nothing else changes.
