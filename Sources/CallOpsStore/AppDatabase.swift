@@ -498,7 +498,7 @@ public final class AppDatabase: Sendable {
     }
 
     /// Starts `refuseIfDamaged`'s check beside a bulk writer's work instead of before it: on a
-    /// thread and a read-only connection of its own, reading the committed file while this
+    /// thread and a connection of its own that only reads (`query_only`), the committed file while this
     /// connection writes. Its outcome is the gate `passDamageCheck`, which `transaction` passes
     /// before COMMIT; outputs pass it before they are placed (the command registers it with
     /// `OutputFile.setPlacingGate`). An in-memory database is checked at once, as before.
