@@ -266,6 +266,8 @@ public final class AppDatabase: Sendable {
     private let foundSideFiles: (wal: Bool, shm: Bool)
     /// The migrations it was opened with, for `scratchCopy`.
     private let schema: [Migration]
+    /// The quick check a bulk writer runs beside its work (`startDamageCheck`), if started.
+    private let damageCheck = DamageCheck()
 
     private init(_ writer: any DatabaseWriter, path: String, schema: [Migration], migrate: Bool, busyWait: TimeInterval,
                  stamp: DatabaseFileStamp? = nil, found: (wal: Bool, shm: Bool) = (true, true)) throws {
@@ -319,6 +321,8 @@ public final class AppDatabase: Sendable {
     /// the connection closed (SQLite then removes the -wal and -shm files), also after a failure.
     public func close() throws {
         guard path != ":memory:", closed.markClosed() else { return }
+        // The check's connection goes first: nothing reads the file while it is checkpointed.
+        damageCheck.cancel()
         // Only a command that writes checkpoints: a truncating checkpoint waits for every other
         // writer (SQLite calls the busy handler), so a report run beside an import waited for
         // the import to end. A reader that closes last still has the WAL checkpointed and
@@ -338,7 +342,20 @@ public final class AppDatabase: Sendable {
     ///     per row. `PRAGMA foreign_keys` cannot change inside a transaction, so it is turned off
     ///     on the connection before BEGIN and back on after, whether `body` commits, rolls back
     ///     or throws. No table declares ON DELETE or ON UPDATE actions, so nothing else changes.
+    ///
+    /// After a `startDamageCheck`, the check's outcome is awaited before COMMIT (and before a
+    /// dry run's result): a damaged file rolls the work back with the check's refusal, also when
+    /// the work itself failed (on a damaged page) while the check ran.
     public func transaction<T>(dryRun: Bool = false, checkingForeignKeys: Bool = true, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try transactionSaying(dryRun: dryRun, checkingForeignKeys: checkingForeignKeys, body)
+        } catch {
+            throw refusalIfCheckFoundDamage() ?? error
+        }
+    }
+
+    /// `transaction` with its failures in the store's words.
+    private func transactionSaying<T>(dryRun: Bool, checkingForeignKeys: Bool, _ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.writeWithoutTransaction { db in
                 if !checkingForeignKeys { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
@@ -346,6 +363,7 @@ public final class AppDatabase: Sendable {
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
+                    try passDamageCheck()
                     if !dryRun, let kind = FaultPoint.failure(at: "transaction.commit") {
                         // A commit that fails as SQLite's would on a full disk or a failing one.
                         throw DatabaseError(resultCode: kind == "full" ? .SQLITE_FULL : .SQLITE_IOERR, message: "\(kind) (injected)")
@@ -464,26 +482,66 @@ public final class AppDatabase: Sendable {
     /// Refuses a damaged file before a bulk write: SQLite's quick check over every page, with
     /// the first problems and `callops check` in the message. It reads the whole file (about
     /// 3.2 s of CPU on a 1,000,000-lead center, 193 MB), so only the commands that read or write
-    /// much of the database anyway run it; every other command relies on SQLite's checks of the
-    /// pages it reads (`cell_size_check` on).
+    /// much of the database anyway run it, and on a file they write beside their work
+    /// (`startDamageCheck`); every other command relies on SQLite's checks of the pages it reads
+    /// (`cell_size_check` on).
     public func refuseIfDamaged() throws {
         // "CHECK constraint failed in agent" names no row: the rows and columns behind it, as `check` names them.
         let problems = namingCheckRows(try quickCheck(), limit: 3)
-        guard problems.isEmpty else {
-            throw CallOpsError.refused(
-                "\(Quoted.path(path)) is damaged (\(Quoted.value(problems.prefix(3).joined(separator: "; ")))); nothing was changed; run `callops check --db \(Quoted.path(path))` to see the damage, and restore the database from a backup (callops backup)")
+        guard problems.isEmpty else { throw Self.damageRefusal(path: path, problems: problems) }
+    }
+
+    /// The refusal of a bulk writer on a file whose quick check found `problems`.
+    static func damageRefusal(path: String, problems: [String]) -> CallOpsError {
+        .refused(
+            "\(Quoted.path(path)) is damaged (\(Quoted.value(problems.prefix(3).joined(separator: "; ")))); nothing was changed; run `callops check --db \(Quoted.path(path))` to see the damage, and restore the database from a backup (callops backup)")
+    }
+
+    /// Starts `refuseIfDamaged`'s check beside a bulk writer's work instead of before it: on a
+    /// thread and a connection of its own that only reads (`query_only`), the committed file while this
+    /// connection writes. Its outcome is the gate `passDamageCheck`, which `transaction` passes
+    /// before COMMIT; outputs pass it before they are placed (the command registers it with
+    /// `OutputFile.setPlacingGate`). An in-memory database is checked at once, as before.
+    public func startDamageCheck() throws {
+        guard path != ":memory:" else { return try refuseIfDamaged() }
+        let path = path, busyWait = busyWait
+        damageCheck.start(
+            path: path, refusal: { Self.damageRefusal(path: path, problems: $0) },
+            explain: { (Self.mayBeDamage($0, path: path), Self.explain($0, path: path, busyWait: busyWait)) })
+    }
+
+    /// The gate of a bulk writer: waits for the check `startDamageCheck` started (nothing when
+    /// none was) and throws its refusal when the file is damaged or could not be checked.
+    public func passDamageCheck() throws {
+        switch damageCheck.wait() {
+        case nil, .sound?: return
+        case let .damaged(refusal)?, let .failed(refusal)?: throw refusal
         }
+    }
+
+    /// The refusal of a damaged file when the check `startDamageCheck` started finds damage
+    /// (waiting for it); nil otherwise. A command that failed while the check ran throws this
+    /// instead of its own failure (a damaged page met): it says what it said when the check
+    /// ran before it.
+    public func refusalIfCheckFoundDamage() -> CallOpsError? {
+        guard damageCheck.isStarted, case let .damaged(refusal)? = damageCheck.wait() else { return nil }
+        return refusal
     }
 
     /// `lines` from integrity_check or quick_check with each "CHECK constraint failed in TABLE"
     /// replaced by the rows and columns that fail the table's CHECKs (at most `limit` per
     /// table; the plain line when none is found).
     private func namingCheckRows(_ lines: [String], limit: Int) -> [String] {
+        (try? inspect { db in Self.namingCheckRows(lines, in: db, limit: limit) }) ?? lines
+    }
+
+    /// `namingCheckRows` read on `db` (the check's own connection, beside a writer).
+    static func namingCheckRows(_ lines: [String], in db: Database, limit: Int) -> [String] {
         lines.flatMap { line -> [String] in
             let prefix = "CHECK constraint failed in "
             guard line.hasPrefix(prefix) else { return [line] }
             let table = String(line.dropFirst(prefix.count))
-            let named = (try? inspect { db in try CheckConstraints.failing(db, table: table, limit: limit) }) ?? []
+            let named = (try? CheckConstraints.failing(db, table: table, limit: limit)) ?? []
             return named.isEmpty ? [line] : named
         }
     }

@@ -82,6 +82,7 @@ final class StagedFiles {
     /// database, any SQLite file or its side file, a link or a device is refused as `--out`
     /// refuses it, before any file moves (and the run's transaction then changes nothing).
     func moveIntoPlace() throws {
+        try OutputFile.passPlacingGate()
         let manager = FileManager.default
         for name in names {
             let target = folder.appendingPathComponent(name)

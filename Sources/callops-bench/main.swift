@@ -37,12 +37,30 @@ struct Bench: ParsableCommand {
         let ratio: Double
         let peakRSSMB: Double
         let note: String
+        /// CPU (user + system) of ours and of the reference, and their ratio: steadier than the
+        /// wall ratio on a machine other work shares (0 where a figure runs no child).
+        var oursCPUSeconds = 0.0
+        var referenceCPUSeconds = 0.0
+        var cpuRatio = 0.0
 
         enum CodingKeys: String, CodingKey {
             case name, ratio, note
             case oursSeconds = "ours_seconds"
             case referenceSeconds = "reference_seconds"
             case peakRSSMB = "peak_rss_mb"
+            case oursCPUSeconds = "ours_cpu_seconds"
+            case referenceCPUSeconds = "reference_cpu_seconds"
+            case cpuRatio = "cpu_ratio"
+        }
+
+        /// The figure with the CPU of ours and of the reference (and their ratio, when it is
+        /// not the one of these two: the median of alternating runs').
+        func cpu(_ ours: Double, _ reference: Double, ratio: Double? = nil) -> Figure {
+            var figure = self
+            figure.oursCPUSeconds = ours
+            figure.referenceCPUSeconds = reference
+            figure.cpuRatio = ratio ?? (reference > 0 ? ours / reference : 0)
+            return figure
         }
     }
 
@@ -75,7 +93,7 @@ struct Bench: ParsableCommand {
                 // No reference: each step's seconds and peak memory (ratio 0).
                 for step in try measureNight(in: folder) {
                     results.append(Figure(name: "night: \(step.step)", oursSeconds: step.seconds, referenceSeconds: 0, ratio: 0,
-                                          peakRSSMB: step.peakRSSMB, note: "a \(nightAgents)-seat center's night, no reference"))
+                                          peakRSSMB: step.peakRSSMB, note: "a \(nightAgents)-seat center's night, no reference").cpu(step.cpuSeconds, 0))
                 }
             case "xlsx": results += try measureWorkbookImport(in: folder)
             case "score": results.append(try measureScore(in: folder))
@@ -85,10 +103,12 @@ struct Bench: ParsableCommand {
         if format == "json" {
             print(try Render.json(results), terminator: "")
         } else {
-            var table = Table(["figure", ">ours s", ">reference s", ">ratio", ">peak MB", "reference"])
+            var table = Table(["figure", ">ours s", ">reference s", ">ratio", ">ours CPU s", ">reference CPU s", ">CPU ratio", ">peak MB", "reference"])
             for r in results {
                 table.append([r.name, Render.number(r.oursSeconds, digits: 4), Render.number(r.referenceSeconds, digits: 4),
-                              Render.number(r.ratio, digits: 2), Render.number(r.peakRSSMB, digits: 0), r.note])
+                              Render.number(r.ratio, digits: 2), Render.number(r.oursCPUSeconds, digits: 2),
+                              Render.number(r.referenceCPUSeconds, digits: 2), Render.number(r.cpuRatio, digits: 2),
+                              Render.number(r.peakRSSMB, digits: 0), r.note])
             }
             print(table.rendered(), terminator: "")
         }
@@ -121,7 +141,7 @@ struct Bench: ParsableCommand {
         try FileManager.default.copyItem(atPath: base, toPath: ours)
         try FileManager.default.copyItem(atPath: base, toPath: reference)
 
-        let (oursSeconds, peak) = try timed(callops, ["leads", "import", file, "--source", "bench", "--db", ours, "--now", "2026-11-23T10:00"])
+        let (oursSeconds, peak, oursCPU) = try timed(callops, ["leads", "import", file, "--source", "bench", "--db", ours, "--now", "2026-11-23T10:00"])
         // The reference: the shell's own loader into the same table and unique index, through a
         // staging table because the file's columns are not the table's.
         let script = folder.appendingPathComponent("reference.sql").path
@@ -138,11 +158,11 @@ struct Bench: ParsableCommand {
                 SELECT 2, phone, name, age, city, occupation, income * 100, marital = '已婚', children, 'B', 30 FROM staging;
             COMMIT;
             """.write(toFile: script, atomically: true, encoding: .utf8)
-        let (referenceSeconds, _) = try timed("/usr/bin/env", ["sqlite3", reference, ".read \(script)"])
+        let (referenceSeconds, _, referenceCPU) = try timed("/usr/bin/env", ["sqlite3", reference, ".read \(script)"])
         return Figure(
             name: "import \(rows) leads", oursSeconds: oursSeconds, referenceSeconds: referenceSeconds,
             ratio: oursSeconds / referenceSeconds, peakRSSMB: peak,
-            note: "sqlite3 .import + INSERT into the same table (no validation, grading or DNC)")
+            note: "sqlite3 .import + INSERT into the same table (no validation, grading or DNC)").cpu(oursCPU, referenceCPU)
     }
 
     /// Allocation of `rows` pool leads to 1,000 agents with room for all of them, beside one bare
@@ -165,14 +185,14 @@ struct Bench: ParsableCommand {
         let reference = folder.appendingPathComponent("allocate-reference.sqlite").path
         try FileManager.default.copyItem(atPath: base, toPath: ours)
         try FileManager.default.copyItem(atPath: base, toPath: reference)
-        let (oursSeconds, peak) = try timed(callops, ["leads", "allocate", "--db", ours, "--seed", "1", "--now", "2026-11-23T08:00"])
-        let (referenceSeconds, _) = try timed("/usr/bin/env", ["sqlite3", reference, """
+        let (oursSeconds, peak, oursCPU) = try timed(callops, ["leads", "allocate", "--db", ours, "--seed", "1", "--now", "2026-11-23T08:00"])
+        let (referenceSeconds, _, referenceCPU) = try timed("/usr/bin/env", ["sqlite3", reference, """
             PRAGMA journal_mode = WAL;
             UPDATE lead SET agent_id = 1 + id % 1000, status = 'open', assigned_at = '2026-11-23T08:00:00' WHERE status = 'pool';
             """])
         return Figure(name: "allocate \(rows) leads to 1000 agents", oursSeconds: oursSeconds, referenceSeconds: referenceSeconds,
                       ratio: oursSeconds / referenceSeconds, peakRSSMB: peak,
-                      note: "sqlite3: one bare UPDATE writing an agent id into the same rows (no ledger, no capacity, no fairness)")
+                      note: "sqlite3: one bare UPDATE writing an agent id into the same rows (no ledger, no capacity, no fairness)").cpu(oursCPU, referenceCPU)
     }
 
     /// The next-call queue of one agent in a database of `queueLeads[0]` and of `queueLeads[1]`
@@ -237,14 +257,14 @@ struct Bench: ParsableCommand {
                    (i % 7) * 60, CASE WHEN i % 7 = 0 THEN 'no_answer' ELSE 'connected' END, i % 7 > 0, i % 7 > 1 FROM n;
             PRAGMA wal_checkpoint(TRUNCATE);
             """)
-        let (ours, peak) = try timed(callops, ["seats", "report", "--db", path, "--month", "2026-11", "--format", "json", "--now", "2026-12-01T10:00"])
-        let (reference, _) = try timed("/usr/bin/env", ["sqlite3", path, """
+        let (ours, peak, oursCPU) = try timed(callops, ["seats", "report", "--db", path, "--month", "2026-11", "--format", "json", "--now", "2026-12-01T10:00"])
+        let (reference, _, referenceCPU) = try timed("/usr/bin/env", ["sqlite3", path, """
             SELECT agent_id, COUNT(*), SUM(contact), SUM(effective), SUM(talk_seconds), COUNT(DISTINCT lead_id)
             FROM call WHERE started_at >= '2026-11-01T00:00:00' AND started_at < '2026-12-01T00:00:00' GROUP BY agent_id;
             """])
         return Figure(name: "seat report, 1000 agents, \(reportCalls) calls", oursSeconds: ours, referenceSeconds: reference,
                       ratio: ours / reference, peakRSSMB: peak,
-                      note: "sqlite3 shell: the per-agent GROUP BY over the month's calls; ours reads the per-agent-day aggregate")
+                      note: "sqlite3 shell: the per-agent GROUP BY over the month's calls; ours reads the per-agent-day aggregate").cpu(oursCPU, referenceCPU)
     }
 
     /// Leads in the shape vendors send: Chinese names, ages, income, occupation, marital status.
@@ -306,7 +326,7 @@ struct Bench: ParsableCommand {
         try generateLeadWorkbook(path: file, rows: rows)
         let db = folder.appendingPathComponent("xlsx.sqlite").path
         try run(callops, ["init", "--db", db])
-        let (ours, peak) = try timed(callops, ["leads", "import", file, "--source", "bench", "--db", db, "--now", "2026-11-23T10:00"])
+        let (ours, peak, oursCPU) = try timed(callops, ["leads", "import", file, "--source", "bench", "--db", db, "--now", "2026-11-23T10:00"])
         let readers = [
             ("python-calamine", "python_calamine", "from python_calamine import CalamineWorkbook\nrows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()"),
             ("openpyxl read-only", "openpyxl", "import openpyxl\nrows = sum(1 for _ in openpyxl.load_workbook(sys.argv[1], read_only=True).worksheets[0].iter_rows(values_only=True))"),
@@ -314,11 +334,11 @@ struct Bench: ParsableCommand {
         return try readers.map { name, module, code in
             guard (try? spawn("/usr/bin/env", ["python3", "-c", "import \(module)"]).0) == 0 else {
                 return Figure(name: "xlsx import \(rows) leads vs \(name)", oursSeconds: ours, referenceSeconds: 0, ratio: 0, peakRSSMB: peak,
-                              note: "\(name) is not installed here (pip install python-calamine openpyxl): no reference measured")
+                              note: "\(name) is not installed here (pip install python-calamine openpyxl): no reference measured").cpu(oursCPU, 0)
             }
-            let (reference, _) = try timed("/usr/bin/env", ["python3", "-c", "import sys\n" + code, file])
+            let (reference, _, referenceCPU) = try timed("/usr/bin/env", ["python3", "-c", "import sys\n" + code, file])
             return Figure(name: "xlsx import \(rows) leads vs \(name)", oursSeconds: ours, referenceSeconds: reference, ratio: ours / reference,
-                          peakRSSMB: peak, note: "\(name) reading the same workbook into rows, nothing else")
+                          peakRSSMB: peak, note: "\(name) reading the same workbook into rows, nothing else").cpu(oursCPU, referenceCPU)
         }
     }
 
@@ -333,20 +353,21 @@ struct Bench: ParsableCommand {
         return status
     }
 
-    /// Wall time and peak resident memory (MB) of a child process.
-    func timed(_ executable: String, _ arguments: [String]) throws -> (Double, Double) {
+    /// Wall time, peak resident memory (MB) and CPU seconds (user + system) of a child process.
+    func timed(_ executable: String, _ arguments: [String]) throws -> (Double, Double, Double) {
         // Both sides start with the files just written on disk, not being written back meanwhile.
         sync()
         let start = Date()
-        let (status, _, peakKB) = try spawn(executable, arguments)
+        let (status, cpu, peakKB) = try spawn(executable, arguments)
         let seconds = Date().timeIntervalSince(start)
         guard status == 0 else { throw ValidationError("\(executable) \(arguments.prefix(3).joined(separator: " ")) failed (\(status))") }
-        return (seconds, Double(peakKB) / 1024)
+        return (seconds, Double(peakKB) / 1024, cpu)
     }
 
     /// Runs a child with posix_spawn and reaps it with wait4, which reports the child's own
-    /// peak memory (Foundation's Process reaps children itself and loses it).
-    func spawn(_ executable: String, _ arguments: [String]) throws -> (Int32, String, Int) {
+    /// peak memory and CPU seconds, user + system (Foundation's Process reaps children itself
+    /// and loses them).
+    func spawn(_ executable: String, _ arguments: [String]) throws -> (Int32, Double, Int) {
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -359,7 +380,8 @@ struct Bench: ParsableCommand {
         var status: Int32 = 0
         var usage = rusage()
         _ = wait4(pid, &status, 0, &usage)
-        return ((status >> 8) & 0xFF, "", usage.ru_maxrss)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
+        return ((status >> 8) & 0xFF, cpu, usage.ru_maxrss)
     }
 }
 
@@ -389,13 +411,13 @@ extension Bench {
             FROM f;
             PRAGMA wal_checkpoint(TRUNCATE);
             """)
-        let (ours, peak) = try timed(callops, ["leads", "score", "train", "--db", path, "--seed", "1", "--now", "2026-11-23T08:00"])
-        let (reference, _) = try timed("/usr/bin/env", ["sqlite3", path, """
+        let (ours, peak, oursCPU) = try timed(callops, ["leads", "score", "train", "--db", path, "--seed", "1", "--now", "2026-11-23T08:00"])
+        let (reference, _, referenceCPU) = try timed("/usr/bin/env", ["sqlite3", path, """
             SELECT age, income_fen, occupation, married, children, city, extra, status = 'won', COUNT(*)
             FROM lead WHERE status IN ('won', 'lost', 'exhausted') GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
             """])
         return Figure(name: "score: train on \(rows) closed leads", oursSeconds: ours, referenceSeconds: reference, ratio: ours / reference,
-                      peakRSSMB: peak, note: "sqlite3: reading the same columns grouped by the same fields (features, 5-fold CV, fit, card)")
+                      peakRSSMB: peak, note: "sqlite3: reading the same columns grouped by the same fields (features, 5-fold CV, fit, card)").cpu(oursCPU, referenceCPU)
     }
 }
 
@@ -482,20 +504,25 @@ extension Bench {
                 ORDER BY staging.started_at;
             COMMIT;
             """.write(toFile: script, atomically: true, encoding: .utf8)
-        var ours: [Double] = [], reference: [Double] = [], peaks: [Double] = []
+        var ours: [Double] = [], reference: [Double] = [], peaks: [Double] = [], oursCPU: [Double] = [], referenceCPU: [Double] = []
         for round in 0..<repeats {
             let copy = folder.appendingPathComponent("calls-\(round).sqlite").path
             try FileManager.default.copyItem(atPath: base, toPath: copy)
-            let (seconds, peak) = try timed(callops, ["calls", "import", file, "--db", copy, "--now", "2026-11-30T21:00"])
+            let (seconds, peak, cpu) = try timed(callops, ["calls", "import", file, "--db", copy, "--now", "2026-11-30T21:00"])
             ours.append(seconds)
+            oursCPU.append(cpu)
             peaks.append(peak)
             try FileManager.default.removeItem(atPath: copy)
             try FileManager.default.copyItem(atPath: base, toPath: copy)
-            reference.append(try timed("/usr/bin/env", ["sqlite3", copy, ".read \(script)"]).0)
+            let (referenceSeconds, _, cpu2) = try timed("/usr/bin/env", ["sqlite3", copy, ".read \(script)"])
+            reference.append(referenceSeconds)
+            referenceCPU.append(cpu2)
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
         }
         return Figure(name: "calls import \(rows) records", ours: ours, reference: reference, peakRSSMB: peaks.max() ?? 0,
                       note: "sqlite3 .import into a staging table + one sorted INSERT (leads and agents joined) into the call table")
+            .cpu(oursCPU.sorted()[oursCPU.count / 2], referenceCPU.sorted()[referenceCPU.count / 2],
+                 ratio: zip(oursCPU, referenceCPU).map { $0 / $1 }.sorted()[oursCPU.count / 2])
     }
 }
 
@@ -519,10 +546,12 @@ extension Bench {
         let step: String
         let seconds: Double
         let peakRSSMB: Double
+        let cpuSeconds: Double
 
         enum CodingKeys: String, CodingKey {
             case step, seconds
             case peakRSSMB = "peak_rss_mb"
+            case cpuSeconds = "cpu_seconds"
         }
     }
 
@@ -542,8 +571,8 @@ extension Bench {
             ("daily over \(nightLeads) leads, \(nightAgents) agents", ["daily", "--db", path, "--date", "2026-11-28", "--out", out, "--now", "2026-11-27T22:00"]),
             ("seats report --month 2026-11", ["seats", "report", "--db", path, "--month", "2026-11", "--format", "json", "--now", "2026-11-28T08:00"]),
         ] {
-            let (seconds, peak) = try timed(callops, arguments)
-            steps.append(NightStep(step: name, seconds: seconds, peakRSSMB: peak))
+            let (seconds, peak, cpu) = try timed(callops, arguments)
+            steps.append(NightStep(step: name, seconds: seconds, peakRSSMB: peak, cpuSeconds: cpu))
         }
         return steps
     }

@@ -50,8 +50,13 @@ struct CallOps: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+            // A bulk writer that finished before its database's check waits for it.
+            try OpenDatabases.shared.passDamageChecks()
             OpenDatabases.shared.closeAll()
         } catch {
+            // A bulk writer that failed while its database's check ran (on a damaged page, say)
+            // says what the check found, as when the check ran first.
+            let error = OpenDatabases.shared.damageRefusal(replacing: error)
             OpenDatabases.shared.closeAll()
             fail(error)
         }

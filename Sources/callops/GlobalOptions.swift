@@ -70,10 +70,15 @@ struct GlobalOptions: ParsableArguments {
 
     /// Context for a bulk writer (imports, allocation, recycling, scoring, pay run, the nightly
     /// batch): the database opened for writing and refused, unchanged, when SQLite's quick check
-    /// finds it damaged (README, "Checking and keeping the database", has the cost).
+    /// finds it damaged. The check runs beside the command (README, "Checking and keeping the
+    /// database", has the cost): its transaction passes it before COMMIT, its outputs before
+    /// they are placed and its stdout before it is written; a run that fails meanwhile says
+    /// what the check found (`CallOps.main`).
     func checkedContext() throws -> Context {
         let context = try context()
-        try context.db.refuseIfDamaged()
+        try context.db.startDamageCheck()
+        let db = context.db
+        OutputFile.setPlacingGate { try db.passDamageCheck() }
         return context
     }
 
@@ -120,6 +125,22 @@ final class OpenDatabases: @unchecked Sendable {
         return lastPath
     }
 
+    /// Waits for the damage check of each database that runs one, and throws its refusal.
+    func passDamageChecks() throws {
+        for db in all() { try db.passDamageCheck() }
+    }
+
+    /// `error`, or the refusal of a database whose check (run beside the failed command) found it damaged.
+    func damageRefusal(replacing error: any Error) -> any Error {
+        all().lazy.compactMap { $0.refusalIfCheckFoundDamage() }.first ?? error
+    }
+
+    private func all() -> [AppDatabase] {
+        lock.lock()
+        defer { lock.unlock() }
+        return open
+    }
+
     func closeAll() {
         lock.lock()
         let all = open
@@ -155,6 +176,8 @@ extension OutputFormat: ExpressibleByArgument {}
 /// rules) only when stdout is a terminal. A write that fails (a full disk, a closed pipe)
 /// throws, so a command that audits what it showed records it only after the output was written.
 func emit(_ text: String, data: Bool = false) throws {
+    // A bulk writer's output waits for its database's check, as its files do.
+    try OutputFile.passPlacingGate()
     let shown = !data || isatty(STDOUT_FILENO) == 1 ? Quoted.escapingControls(text, keepNewlines: true) : text
     let bytes = Array(shown.utf8)
     var written = 0

@@ -136,4 +136,102 @@ import Testing
         let check = try cli.run(["check"])
         #expect(check.status == 1 && check.stderr.contains("problem"), "\(check.stdout)\(check.stderr)")
     }
+
+    /// Fills the audit log with `rows` entries by SQL, so that it spans many pages.
+    func fillAuditLog(_ cli: CLI, rows: Int = 3_000) throws {
+        try DatabaseQueue(path: cli.database).write { db in
+            for i in 0..<rows {
+                try db.execute(sql: "INSERT INTO audit_log (at, os_user, command, numbers) VALUES ('2026-11-01T00:00:00', 'clerk', ?, 0)",
+                               arguments: ["leads import file-\(i).csv --source a-source-named-at-some-length"])
+            }
+        }
+    }
+
+    /// Damages a leaf in the middle of the audit log: a page no import, allocation or nightly
+    /// run reads (an audit line is appended on the rightmost leaf).
+    func damageAnUnreadPage(_ cli: CLI) throws {
+        let (page, pageSize) = try DatabaseQueue(path: cli.database).read { db in
+            let leaves = try Int.fetchOne(db, sql: "SELECT count(*) FROM dbstat WHERE name = 'audit_log' AND pagetype = 'leaf'") ?? 0
+            return (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'audit_log' AND pagetype = 'leaf' ORDER BY path LIMIT 1 OFFSET ?",
+                                     arguments: [leaves / 2]) ?? 0,
+                    try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
+        }
+        #expect(page > 1)
+        try damage(cli.database, at: (page - 1) * pageSize, count: pageSize, seed: 15)
+    }
+
+    /// The regular files under `folder`.
+    func files(under folder: URL) -> [String] {
+        ((try? FileManager.default.subpathsOfDirectory(atPath: folder.path)) ?? []).filter { name in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder) && !isFolder.boolValue
+        }
+    }
+
+    /// The quick check runs beside a bulk writer, not before it: damage on a page the writer
+    /// never reads (it would commit without the check) is still refused before COMMIT, the file
+    /// byte for byte as it was and no output placed; on the sound file the same runs write.
+    @Test func damageOnPagesTheWriterDoesNotReadIsRefusedBeforeCommitAndOutputs() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try largerCenter(cli)
+        try fillAuditLog(cli)
+        let sound = try #require(cli.bytes(cli.database))
+        try damageAnUnreadPage(cli)
+        let rejects = cli.folder.appendingPathComponent("rejects.csv").path
+        let night = cli.folder.appendingPathComponent("night")
+        let leads = try cli.write("more.csv", "phone,name\n13600000001,新客\n12345,坏号\n")
+        let calls = try cli.write("calls.csv", "call_id,agent_code,lead_id,started_at,talk_seconds,disposition\nc1,A001,1,2026-11-23T09:30,60,connected\n")
+        let commands = [
+            ["leads", "import", leads, "--source", "n", "--rejects", rejects],
+            ["calls", "import", calls],
+            ["leads", "allocate", "--seed", "1"],
+            ["daily", "--out", night.path],
+        ]
+        try expectRefusedUntouched(cli, commands + [["leads", "import", leads, "--source", "n", "--rejects", rejects, "--dry-run"]])
+        #expect(!FileManager.default.fileExists(atPath: rejects), "a rejects file was placed on a damaged database")
+        #expect(files(under: night).isEmpty, "daily placed \(files(under: night)) on a damaged database")
+        // The same file, sound: the same runs write as before.
+        try sound.write(to: URL(fileURLWithPath: cli.database))
+        for command in commands {
+            let result = try cli.run(command)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
+        #expect(FileManager.default.fileExists(atPath: rejects))
+        #expect(!files(under: night).isEmpty)
+        let (imported, called) = try DatabaseQueue(path: cli.database).read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM lead WHERE phone = '13600000001'") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM call WHERE call_id = 'c1'") ?? 0)
+        }
+        #expect(imported == 1 && called == 1)
+        #expect(try cli.run(["check"]).status == 0)
+    }
+
+    /// A value written outside callops that fails its CHECK is damage the quick check finds
+    /// (on a connection that may write: a read-only one skips the CHECKs). A writer that meets
+    /// it itself (allocation reading a pool lead's grade) fails while the check beside it runs:
+    /// it says what the check found, as when the check ran first; one that never reads it (a
+    /// lead's class) is refused before COMMIT. The file stays byte for byte as it was.
+    @Test func aStoredValueFailingItsCheckIsRefusedWithTheChecksWords() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try largerCenter(cli)
+        let sound = try #require(cli.bytes(cli.database))
+        for (column, value) in [("grade", "Z"), ("class", "hot")] {
+            try sound.write(to: URL(fileURLWithPath: cli.database))
+            try DatabaseQueue(path: cli.database).write { db in
+                try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+                try db.execute(sql: "UPDATE lead SET \(column) = ? WHERE id = 10", arguments: [value])
+            }
+            let before = cli.bytes(cli.database)
+            for command in [["leads", "allocate", "--seed", "1"], ["leads", "allocate", "--seed", "1", "--dry-run"]] {
+                let result = try cli.run(command)
+                #expect(result.status == 1, "\(column): \(command): \(result.stdout) \(result.stderr)")
+                #expect(result.stderr.contains("is damaged (lead row 10, column \(column): fails CHECK"), "\(column): \(command): \(result.stderr)")
+                #expect(result.stderr.contains("nothing was changed; run `callops check"), "\(column): \(command): \(result.stderr)")
+                #expect(result.stdout.isEmpty, "\(column): \(command): \(result.stdout)")
+                #expect(cli.bytes(cli.database) == before, "\(column): \(command) changed the file")
+            }
+        }
+    }
 }

@@ -254,3 +254,102 @@ func temporaryFolder() throws -> URL {
         }
     }
 }
+
+/// The quick check of a bulk writer runs beside its work (`startDamageCheck`) on a connection of
+/// its own, and is a gate its transaction passes before COMMIT.
+@Suite struct DamageCheckBesideTests {
+    let schema = [Migration("test.v1") { db in
+        try db.execute(sql: "CREATE TABLE thing (id INTEGER PRIMARY KEY, size INTEGER NOT NULL CHECK (size >= 0), note TEXT)")
+    }]
+
+    /// A database of `rows` things; the thing with id 7 stored with a size its CHECK refuses
+    /// when `damaged` (a value written outside callops, which the quick check finds).
+    func database(_ folder: URL, rows: Int = 20_000, damaged: Bool) throws -> AppDatabase {
+        let db = try AppDatabase.open(path: folder.appendingPathComponent("c.sqlite").path, schema: schema)
+        try db.transaction { db in
+            try db.execute(sql: """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows))
+                INSERT INTO thing (id, size, note) SELECT i, i, printf('thing number %d with a note', i) FROM n
+                """)
+            if damaged {
+                try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+                try db.execute(sql: "UPDATE thing SET size = -1 WHERE id = 7")
+                try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+            }
+        }
+        return db
+    }
+
+    func sideFiles(_ folder: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix("-wal") || $0.hasSuffix("-shm") }
+    }
+
+    @Test func aDamagedFileRollsBackTheWriteWithTheChecksRefusal() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try database(folder, damaged: true)
+        try db.startDamageCheck()
+        // The write itself succeeds: the gate before COMMIT refuses it.
+        #expect {
+            try db.transaction { db in try db.execute(sql: "INSERT INTO thing (size) VALUES (1)") }
+        } throws: { error in
+            "\(error)".contains("is damaged (thing row 7, column size: fails CHECK (size >= 0))") && "\(error)".contains("nothing was changed")
+        }
+        // A dry run is refused too.
+        #expect(throws: CallOpsError.self) { try db.transaction(dryRun: true) { db in try db.execute(sql: "DELETE FROM thing") } }
+        // A write that fails on its own (a damaged page met) says what the check found.
+        #expect {
+            try db.transaction { _ in throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "database disk image is malformed") }
+        } throws: { error in
+            "\(error)".contains("is damaged (thing row 7") && !"\(error)".contains("not a readable")
+        }
+        #expect(throws: CallOpsError.self) { try db.passDamageCheck() }
+        #expect(try db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM thing") } == 20_000)
+        try db.close()
+        #expect(sideFiles(folder).isEmpty)
+    }
+
+    @Test func aSoundFileCommitsAsBefore() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try database(folder, damaged: false)
+        try db.startDamageCheck()
+        try db.transaction { db in try db.execute(sql: "INSERT INTO thing (size) VALUES (1)") }
+        try db.passDamageCheck()
+        #expect(db.refusalIfCheckFoundDamage() == nil)
+        // A failure of the write itself stays its own.
+        #expect {
+            try db.transaction { _ in throw CallOpsError.refused("the run's own refusal") }
+        } throws: { error in "\(error)" == "the run's own refusal" }
+        #expect(try db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM thing") } == 20_001)
+        try db.close()
+        #expect(sideFiles(folder).isEmpty)
+    }
+
+    /// A run that ends while the check still reads (a command refused early) closes the check's
+    /// connection before its own checkpoint: the -wal and -shm go, as after any run.
+    @Test func closingWhileTheCheckRunsLeavesNoConnectionBehind() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try database(folder, rows: 400_000, damaged: false)
+        try db.startDamageCheck()
+        try db.close()
+        #expect(sideFiles(folder).isEmpty, "\(sideFiles(folder))")
+        // Nothing of the check holds the file: another run takes the write lock at once.
+        let again = try AppDatabase.open(path: folder.appendingPathComponent("c.sqlite").path, schema: schema, access: .readWrite, busyWait: 0)
+        try again.transaction { db in try db.execute(sql: "INSERT INTO thing (size) VALUES (1)") }
+        try again.close()
+    }
+
+    /// An in-memory database is checked at once, as before the check ran beside the writer.
+    @Test func anInMemoryDatabaseIsCheckedAtOnce() throws {
+        let db = try AppDatabase.inMemory(schema: schema)
+        try db.startDamageCheck()
+        try db.transaction { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: "INSERT INTO thing (size) VALUES (-1)")
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        }
+        #expect { try db.startDamageCheck() } throws: { error in "\(error)".contains("is damaged (thing row 1, column size") }
+    }
+}

@@ -155,6 +155,7 @@ public final class OutputFile {
     /// Flushes the file to disk, gives it its mode and renames it into place.
     public func commit() throws {
         guard !finished else { return }
+        try passGate()
         do {
             try handle.synchronize()
             try handle.close()
@@ -176,6 +177,7 @@ public final class OutputFile {
     /// Call `settle` once the transaction has committed.
     public func place() throws {
         guard !finished else { return }
+        try passGate()
         var info = stat()
         if lstat(path, &info) == 0 {
             let kept = temporary + ".old"
@@ -216,6 +218,16 @@ public final class OutputFile {
         replaced = nil
     }
 
+    /// The placing gate (`setPlacingGate`); one that refuses drops the temporary file.
+    private func passGate() throws {
+        do {
+            try Self.passPlacingGate()
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
     /// Drops the temporary file; the file at `path` stays as it was.
     public func discard() {
         guard !finished else { return }
@@ -231,6 +243,34 @@ public final class OutputFile {
             || (ns.domain == NSPOSIXErrorDomain && ns.code == Int(ENOSPC))
         return .badFile(file: Quoted.path(path), message: full ? "cannot be written: the disk is full; free some space and run the command again"
                                                            : "cannot be written (\(Quoted.describe(error)))")
+    }
+
+    /// What must hold before any output of this run is put in place (`commit`, `place`, the
+    /// nightly batch's files): a bulk writer's check of its database, which runs beside its
+    /// work (`AppDatabase.startDamageCheck`), registered by the command; nil for none.
+    public static func setPlacingGate(_ gate: (@Sendable () throws -> Void)?) { placingGate.set(gate) }
+
+    /// Passes the placing gate (waiting for it), or throws its refusal; nothing without one.
+    public static func passPlacingGate() throws { try placingGate.get()?() }
+
+    private static let placingGate = PlacingGate()
+
+    /// The gate, under a lock (set on the command's thread, passed on any).
+    private final class PlacingGate: @unchecked Sendable {
+        private let lock = NSLock()
+        private var gate: (@Sendable () throws -> Void)?
+
+        func set(_ gate: (@Sendable () throws -> Void)?) {
+            lock.lock()
+            defer { lock.unlock() }
+            self.gate = gate
+        }
+
+        func get() -> (@Sendable () throws -> Void)? {
+            lock.lock()
+            defer { lock.unlock() }
+            return gate
+        }
     }
 
     /// Whether the filesystem that holds `path` is full, asked after a write failed: less than
