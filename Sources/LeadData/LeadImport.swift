@@ -154,7 +154,8 @@ public struct LeadImporter {
         }
     }
 
-    /// Imports `path` inside the caller's transaction (the demo builds a whole center in one).
+    /// Imports `path` inside the caller's transaction (the demo builds a whole center in one);
+    /// after an error some of its rows may be written: the caller rolls back.
     public func importFile(_ db: Database, path: String, options: ImportOptions) throws -> ImportSummary {
         let fileName = try checkReadable(path)
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
