@@ -117,6 +117,24 @@ import Testing
         #expect(again.accepted == 0 && again.rejected[.duplicateExisting] == 1)
     }
 
+    /// The import's transaction runs without SQLite's foreign key checks (every reference it
+    /// writes is to its own batch): its leads still all reference their batch, and the checks
+    /// are on again for the next writer after a dry run, an import and a refused one.
+    @Test func foreignKeysAreOnAgainAfterEveryImport() throws {
+        let f = try LeadFixture()
+        func checking() throws -> Int? { try f.db.transaction { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") } }
+        let path = try f.write("a.csv", "phone\n13900000001\n13900000002\n")
+        #expect(try f.importLeads(path) { $0.dryRun = true }.accepted == 2)
+        #expect(try checking() == 1)
+        #expect(try f.importLeads(path).accepted == 2)
+        #expect(try checking() == 1)
+        // The same file again is refused inside the import's transaction.
+        #expect(throws: CallOpsError.self) { _ = try f.importLeads(path) }
+        #expect(try checking() == 1)
+        #expect(try f.db.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }.isEmpty)
+        #expect(try f.count("SELECT COUNT(*) FROM lead JOIN lead_batch ON lead_batch.id = lead.batch_id") == 2)
+    }
+
     @Test func aDryRunWritesNothing() throws {
         let f = try LeadFixture()
         let path = try f.write("a.csv", "phone\n13900000001\n13900000002\nbad\n")
