@@ -414,8 +414,9 @@ struct BulkCallImport {
             return deltas
         }
         effects.sort { $0.rank < $1.rank }
+        let closings = try LeadLedger.ClosingLines(db)
         for effect in effects {
-            try apply(db, effect, call: calls[Int(effect.call)], extras: extras, agents: agents)
+            try apply(db, effect, call: calls[Int(effect.call)], extras: extras, agents: agents, closings: closings)
         }
     }
 
@@ -579,10 +580,13 @@ struct BulkCallImport {
     }
 
     /// Runs one call's own effects, in the order `CallRecorder.record` runs them.
-    private func apply(_ db: Database, _ effect: Effect, call: Pending, extras: [Extra], agents: [Result<Agent, CallOpsError>]) throws {
+    private func apply(_ db: Database, _ effect: Effect, call: Pending, extras: [Extra], agents: [Result<Agent, CallOpsError>],
+                       closings: LeadLedger.ClosingLines) throws {
         let callClock = clock.moved(to: call.at)
         if let ended = effect.ended {
-            try LeadLedger.close(db, lead: effect.lead, agent: effect.leadAgent, status: ended.status, reason: ended.reason, clock: callClock)
+            // The lead itself was closed by its one write (`ProgressWriter`).
+            try closings.write(lead: effect.lead, agent: effect.leadAgent, status: ended.status, reason: ended.reason,
+                               at: callClock.nowTimestamp)
         }
         if effect.stabilizes {
             try db.cachedStatement(sql: "UPDATE policy SET stabilized_at = ? WHERE lead_id = ? AND status = 'in_force' AND stabilized_at IS NULL AND sold_at <= ?")
