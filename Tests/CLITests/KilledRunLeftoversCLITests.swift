@@ -35,6 +35,18 @@ import Testing
         #expect(try String(contentsOf: cli.folder.appendingPathComponent("rej.csv"), encoding: .utf8).contains("12345"))
     }
 
+    /// A backup killed outright left its unfinished copy (every number) and its journal.
+    @Test func aDeadBackupsUnfinishedCopyGoesWithTheNextBackupOfThatName() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["roster", "import", cli.write("r.csv", roster)])
+        let dead = try deadPID()
+        for side in ["", "-journal"] { _ = try cli.write(".copy.sqlite.callops-\(dead).tmp\(side)", "13900000001\n") }
+        try cli.ok(["backup", "copy.sqlite"])
+        #expect(try hidden(cli.folder).isEmpty)
+        #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("copy.sqlite").path))
+    }
+
     /// A kept earlier file (`.old`) of a dead run: put back where nothing stands in its place,
     /// removed where a file does.
     @Test func aDeadRunsKeptEarlierFileReturnsOnlyWhereItsPlaceIsEmpty() throws {

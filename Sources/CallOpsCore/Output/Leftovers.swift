@@ -2,7 +2,8 @@ import Foundation
 
 /// What an earlier run killed outright (`kill -9`, a power cut) left beside an output: its
 /// temporary files (`.NAME.callops-PID-N.tmp`), the earlier file it kept aside while placing
-/// (`.NAME.callops-PID-N.tmp.old`), or `daily`'s staging folder (`.daily-staging-PID`). Such a
+/// (`.NAME.callops-PID-N.tmp.old`), a backup's unfinished copy (`.NAME.callops-PID.tmp` and its
+/// -journal, -wal, -shm), or `daily`'s staging folder (`.daily-staging-PID`). Such a
 /// run cannot clean up after itself, so the next run that writes the same name (or into the same
 /// folder) does, before it writes (SPEC section 12: a failed run leaves no file behind but the
 /// database; the temporary files may hold whole phone numbers).
@@ -20,16 +21,23 @@ public enum Leftovers {
         let prefix = "." + url.lastPathComponent + ".callops-"
         for entry in entries(of: folder) where entry.hasPrefix(prefix) {
             let rest = entry.dropFirst(prefix.count)
-            let isKept = rest.hasSuffix(".tmp.old")
-            guard isKept || rest.hasSuffix(".tmp") else { continue }
-            let parts = rest.dropLast(isKept ? 8 : 4).split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count == 2, parts.allSatisfy(isNumber), let pid = pid_t(parts[0]), isDead(pid) else { continue }
+            // `PID-N` for an output file and its kept file, `PID` alone for a backup's copy and
+            // its side files (`AppDatabase.backup`).
+            guard let (suffix, numbers) = patterns.first(where: { rest.hasSuffix($0.suffix) }) else { continue }
+            let isKept = suffix == ".tmp.old"
+            let parts = rest.dropLast(suffix.count).split(separator: "-", omittingEmptySubsequences: false)
+            guard numbers.contains(parts.count), parts.allSatisfy(isNumber), let pid = pid_t(parts[0]), isDead(pid) else { continue }
             let leftover = folder + "/" + entry
             guard isOwnRegularFile(leftover) else { continue }
             if isKept { putBack(leftover, at: path) }
             unlink(leftover)
         }
     }
+
+    /// The endings of the temporary names, longest first, with how many numbers come before.
+    private static let patterns: [(suffix: String, numbers: ClosedRange<Int>)] = [
+        (".tmp.old", 2...2), (".tmp-journal", 1...1), (".tmp-wal", 1...1), (".tmp-shm", 1...1), (".tmp", 1...2),
+    ]
 
     /// Sweeps the staging folders of dead `daily` runs in `folder`: an earlier file a killed run
     /// had moved aside (`old/`) returns where nothing stands in its place; the rest goes.
