@@ -35,6 +35,25 @@ import Testing
         #expect(try String(contentsOf: cli.folder.appendingPathComponent("rej.csv"), encoding: .utf8).contains("12345"))
     }
 
+    /// A run killed under a parent that has yet to reap it is a zombie: dead for the sweep.
+    @Test func aZombieRunsTemporaryFileGoesToo() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        var zombie: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { argv.forEach { free($0) } }
+        #expect(posix_spawn(&zombie, "/bin/true", nil, nil, argv, nil) == 0)
+        defer { var status: Int32 = 0; waitpid(zombie, &status, 0) }
+        // Ended, not yet reaped.
+        var info = siginfo_t()
+        #expect(waitid(P_PID, id_t(zombie), &info, WEXITED | WNOWAIT) == 0)
+        let leftover = ".rej.csv.callops-\(zombie)-1.tmp"
+        _ = try cli.write(leftover, "13900000001,张三\n")
+        let leads = try cli.write("l.csv", "phone,name,age\n12345,李四,40\n")
+        try cli.ok(["leads", "import", leads, "--source", "v", "--rejects", "rej.csv"])
+        #expect(try hidden(cli.folder).isEmpty)
+    }
+
     /// A backup killed outright left its unfinished copy (every number) and its journal.
     @Test func aDeadBackupsUnfinishedCopyGoesWithTheNextBackupOfThatName() throws {
         let cli = try CLI()

@@ -64,9 +64,15 @@ public enum Leftovers {
         !text.isEmpty && text.count <= 10 && text.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    /// Whether no process has this PID (EPERM: one of another user's, alive).
+    /// Whether no process has this PID (EPERM: one of another user's, alive), or only a zombie
+    /// does: a run killed under a parent that has yet to reap it (a `( ... & )` in a script).
     private static func isDead(_ pid: pid_t) -> Bool {
-        pid > 0 && pid != getpid() && kill(pid, 0) == -1 && errno == ESRCH
+        guard pid > 0, pid != getpid() else { return false }
+        if kill(pid, 0) == -1 { return errno == ESRCH }
+        // Linux's /proc/PID/stat: "PID (COMMAND) STATE ...", the command may hold ") ".
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first == "Z"
     }
 
     private static func isOwnRegularFile(_ path: String) -> Bool {
