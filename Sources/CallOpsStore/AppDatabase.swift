@@ -439,6 +439,8 @@ public final class AppDatabase: Sendable {
         if FileManager.default.fileExists(atPath: destination) {
             throw CallOpsError.refused("\(Quoted.path(destination)) already exists; choose a new file name")
         }
+        // The unfinished copy of a backup killed outright holds every number (`Leftovers`).
+        Leftovers.sweep(besides: destination)
         let url = URL(fileURLWithPath: destination)
         let temporary = url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".callops-\(getpid()).tmp"
         func removeTemporary() {

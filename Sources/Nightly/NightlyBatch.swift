@@ -78,11 +78,15 @@ public struct NightlyBatch {
         let made = ([folder] + folders).filter { !FileManager.default.fileExists(atPath: $0.path) }
         var committed = false
         defer { if !committed { for dir in made.reversed() { rmdir(dir.path) } } }
-        for dir in folders {
-            do {
-                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            } catch {
-                throw CallOpsError.badFile(file: dir.path, message: "cannot be created (\(Quoted.describe(error)))")
+        // The final folders are made only when the files are placed: a run killed before then
+        // (no defer runs) leaves at most its staging folder, which the next run sweeps.
+        func makeFolders() throws {
+            for dir in folders {
+                do {
+                    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                } catch {
+                    throw CallOpsError.badFile(file: dir.path, message: "cannot be created (\(Quoted.describe(error)))")
+                }
             }
         }
         // The files are written to a staging folder and moved into place before the database
@@ -196,6 +200,8 @@ public struct NightlyBatch {
                 // Created "on" D: the same data gives the same bytes on a rerun.
                 try staged.stage(name) { path in try ReportWorkbook.write(own.workbookTables(), charts: own.workbookCharts, to: path, created: day) }
             }
+            FaultPoint.reach("daily.staged")
+            try makeFolders()
             try staged.moveIntoPlace()
             return NightlySummary(date: stamp, recycled: recycled, allocated: allocation.allocated, unallocated: allocation.unallocated,
                                   agents: agents.count, queueRows: queueRows, crossSellRows: crossRows, lapsed: lapsed, renewalsDue: due.count,

@@ -18,6 +18,8 @@ final class StagedFiles {
         self.folder = folder
         self.database = database
         staging = folder.appendingPathComponent(".daily-staging-\(ProcessInfo.processInfo.processIdentifier)")
+        // The staging folders of runs killed before they could remove their own (`Leftovers`).
+        Leftovers.sweepStaging(in: folder.path)
         do {
             try? FileManager.default.removeItem(at: staging)
             try FileManager.default.createDirectory(at: staging.appendingPathComponent("new"), withIntermediateDirectories: true)

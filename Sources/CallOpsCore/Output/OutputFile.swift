@@ -113,6 +113,8 @@ public final class OutputFile {
             umask(mask)
             mode = 0o666 & ~mask
         }
+        // What a run killed while writing this name left beside it (`Leftovers`).
+        Leftovers.sweep(besides: path)
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         temporary = folder + "/." + url.lastPathComponent + ".callops-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
