@@ -34,7 +34,9 @@ import Testing
         for command in commands {
             let result = try cli.run(command)
             #expect(result.status == 1, "\(command): status \(result.status): \(result.stderr)")
-            #expect(result.stderr.contains("damaged") && result.stderr.contains("callops check"), "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("damaged") && result.stderr.contains("callops check --db "), "\(command): \(result.stderr)")
+            // Each of SQLite's findings on its own, never its lines run together (the outside audit's D5).
+            #expect(!result.stderr.contains("\\n") && !result.stderr.contains("*** in database"), "\(command): \(result.stderr)")
             #expect(!result.stderr.contains("SQLite error"), "\(command): a raw GRDB error: \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
             #expect(cli.bytes(cli.database) == before, "\(command) changed the damaged file")
@@ -135,6 +137,34 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("copy.sqlite").path))
         let check = try cli.run(["check"])
         #expect(check.status == 1 && check.stderr.contains("problem"), "\(check.stdout)\(check.stderr)")
+    }
+
+    /// A leaf of the lead table whose header points its cell content at byte 1: SQLite's finding
+    /// for it is a row of two lines ("*** in database main ***", then "Page N: free space
+    /// corruption"); `check`, `backup` and a bulk writer show
+    /// the page's line alone, and `backup` names `callops check --db` as the other refusals do
+    /// (the outside audit's D5).
+    @Test func aFindingOfSeveralLinesIsShownLineByLine() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try largerCenter(cli)
+        let (page, pageSize) = try DatabaseQueue(path: cli.database).read { db in
+            (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1 OFFSET 5") ?? 0,
+             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
+        }
+        let handle = try #require(FileHandle(forUpdatingAtPath: cli.database))
+        try handle.seek(toOffset: UInt64((page - 1) * pageSize + 5))
+        try handle.write(contentsOf: Data([0x00, 0x01]))
+        try handle.close()
+        let raw = try DatabaseQueue(path: cli.database).read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        #expect(raw.contains { $0.contains("\n") }, "SQLite's rows: \(raw)")
+        let backup = try cli.run(["backup", "copy.sqlite"])
+        #expect(backup.status == 1 && backup.stderr.contains("no backup was written") && backup.stderr.contains("callops check --db "), "\(backup.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("copy.sqlite").path))
+        try expectRefusedUntouched(cli, [["backup", "copy.sqlite"], ["leads", "allocate", "--seed", "1"]])
+        let check = try cli.run(["check"])
+        #expect(check.status == 1 && check.stderr.contains("Page \(page)"), "\(check.stderr)")
+        #expect(!check.stderr.contains("\\n") && !check.stderr.contains("*** in database"), "\(check.stderr)")
     }
 
     /// Fills the audit log with `rows` entries by SQL, so that it spans many pages.
