@@ -106,6 +106,9 @@ import Testing
             ["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "1200"],
             ["leads", "dnc", "add", "13900000001"],
             ["leads", "import", try cli.write("one.csv", "phone,name\n13600000001,新客\n"), "--source", "n"],
+            // Commands that only read meet the page too: the same sentence, naming `callops check --db`.
+            ["leads", "why", "1"],
+            ["leads", "stats"],
         ])
         #expect(try cli.run(["check"]).status == 1)
     }
