@@ -19,6 +19,17 @@ import Testing
         try handle.close()
     }
 
+    /// The page number of the lead table's leaf `offset(leaves)` (in tree order, of `leaves`
+    /// leaves) and the page size.
+    func leadLeaf(_ cli: CLI, _ offset: (Int) -> Int) throws -> (page: Int, pageSize: Int) {
+        try DatabaseQueue(path: cli.database).read { db in
+            let leaves = try Int.fetchOne(db, sql: "SELECT count(*) FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf'") ?? 0
+            return (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1 OFFSET ?",
+                                     arguments: [offset(leaves)]) ?? 0,
+                    try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
+        }
+    }
+
     /// A center of 6,002 leads, so that the database spans many pages.
     func largerCenter(_ cli: CLI) throws {
         try cli.oneAgentCenter()
@@ -70,10 +81,7 @@ import Testing
         defer { cli.cleanUp() }
         try largerCenter(cli)
         let pristine = try #require(cli.bytes(cli.database))
-        let (page, pageSize) = try DatabaseQueue(path: cli.database).read { db in
-            (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1 OFFSET 3") ?? 0,
-             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
-        }
+        let (page, pageSize) = try leadLeaf(cli) { _ in 3 }
         for (offset, count) in [(pristine.count / 2, 65_536), (pristine.count / 8, 65_536), ((page - 1) * pageSize, pageSize)] {
             try pristine.write(to: URL(fileURLWithPath: cli.database))
             try damage(cli.database, at: offset, count: count, seed: UInt64(offset))
@@ -95,10 +103,7 @@ import Testing
         defer { cli.cleanUp() }
         try largerCenter(cli)
         // The page that holds lead 1: the lead table's leftmost leaf.
-        let (page, pageSize) = try DatabaseQueue(path: cli.database).read { db in
-            (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1") ?? 0,
-             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
-        }
+        let (page, pageSize) = try leadLeaf(cli) { _ in 0 }
         #expect(page > 1)
         try damage(cli.database, at: (page - 1) * pageSize, count: pageSize, seed: 7)
         try expectRefusedUntouched(cli, [
@@ -122,12 +127,7 @@ import Testing
         defer { cli.cleanUp() }
         try largerCenter(cli)
         // A leaf of the lead table in its middle: no lead of agent A001 (leads 1 and 2) is on it.
-        let (page, pageSize) = try DatabaseQueue(path: cli.database).read { db in
-            let leaves = try Int.fetchOne(db, sql: "SELECT count(*) FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf'") ?? 0
-            return (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1 OFFSET ?",
-                                     arguments: [leaves / 2]) ?? 0,
-                    try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
-        }
+        let (page, pageSize) = try leadLeaf(cli) { $0 / 2 }
         #expect(page > 1)
         try damage(cli.database, at: (page - 1) * pageSize, count: pageSize, seed: 5)
         let logged = try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "connected", "--talk-seconds", "60"])
@@ -151,10 +151,7 @@ import Testing
         let cli = try CLI()
         defer { cli.cleanUp() }
         try largerCenter(cli)
-        let (page, pageSize) = try DatabaseQueue(path: cli.database).read { db in
-            (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1 OFFSET 5") ?? 0,
-             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
-        }
+        let (page, pageSize) = try leadLeaf(cli) { _ in 5 }
         let handle = try #require(FileHandle(forUpdatingAtPath: cli.database))
         try handle.seek(toOffset: UInt64((page - 1) * pageSize + 5))
         try handle.write(contentsOf: Data([0x00, 0x01]))
