@@ -452,10 +452,10 @@ public final class AppDatabase: Sendable {
             let target = try DatabaseQueue(path: temporary)
             do {
                 try writer.backup(to: target)
-                let problems = try target.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }.filter { $0 != "ok" }
+                let problems = Self.checkFindings(try target.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") })
                 if !problems.isEmpty {
                     throw CallOpsError.refused(
-                        "\(Quoted.path(path)) is damaged, so its copy fails SQLite's check (\(Quoted.value(problems.prefix(3).joined(separator: "; ")))); no backup was written; restore the database from an earlier backup")
+                        "\(Quoted.path(path)) is damaged (its copy fails SQLite's check: \(Self.quotedFindings(problems))); no backup was written; run `callops check --db \(Quoted.path(path))` to see the damage, and restore the database from an earlier backup")
                 }
                 try target.close()
             } catch {
@@ -478,7 +478,22 @@ public final class AppDatabase: Sendable {
     /// SQLite's quick check (the pages and records, not the indexes' contents): an empty list
     /// means the file is sound enough to write to.
     public func quickCheck() throws -> [String] {
-        try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check").filter { $0 != "ok" } }
+        try read { db in Self.checkFindings(try String.fetchAll(db, sql: "PRAGMA quick_check")) }
+    }
+
+    /// The findings in the rows of quick_check or integrity_check, one a line: a row that holds
+    /// several lines ("*** in database main ***\nPage 64: ...") is split, and the header line,
+    /// which only names the schema, and "ok" are dropped.
+    public static func checkFindings(_ rows: [String]) -> [String] {
+        rows.flatMap { $0.split(whereSeparator: \.isNewline) }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && $0 != "ok" && !($0.hasPrefix("*** in database ") && $0.hasSuffix(" ***")) }
+    }
+
+    /// The first three of `findings` for a refusal, each quoted on its own (at most 80
+    /// characters of each, SPEC section 12), joined with "; ".
+    public static func quotedFindings(_ findings: [String]) -> String {
+        findings.prefix(3).map { Quoted.value($0) }.joined(separator: "; ")
     }
 
     /// Refuses a damaged file before a bulk write: SQLite's quick check over every page, with
@@ -493,10 +508,10 @@ public final class AppDatabase: Sendable {
         guard problems.isEmpty else { throw Self.damageRefusal(path: path, problems: problems) }
     }
 
-    /// The refusal of a bulk writer on a file whose quick check found `problems`.
-    static func damageRefusal(path: String, problems: [String]) -> CallOpsError {
+    /// The refusal of a bulk writer (or `init`) on a file whose check found `problems`.
+    public static func damageRefusal(path: String, problems: [String]) -> CallOpsError {
         .refused(
-            "\(Quoted.path(path)) is damaged (\(Quoted.value(problems.prefix(3).joined(separator: "; ")))); nothing was changed; run `callops check --db \(Quoted.path(path))` to see the damage, and restore the database from a backup (callops backup)")
+            "\(Quoted.path(path)) is damaged (\(quotedFindings(problems))); nothing was changed; run `callops check --db \(Quoted.path(path))` to see the damage, and restore the database from a backup (callops backup)")
     }
 
     /// Starts a check of the file's pages and records (SQLite's quick check without the values'
@@ -558,7 +573,7 @@ public final class AppDatabase: Sendable {
     public func integrityProblems(limit: Int = 20) throws -> [String] {
         var problems: [String] = []
         do {
-            let rows = try inspect { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") }.filter { $0 != "ok" }
+            let rows = Self.checkFindings(try inspect { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") })
             // "CHECK constraint failed in lead" names no row: each such line is replaced by the
             // rows and columns that fail the table's CHECKs (the plain line when none is found).
             problems += namingCheckRows(Array(rows.prefix(limit)), limit: limit)
@@ -631,7 +646,7 @@ public final class AppDatabase: Sendable {
         do {
             let queue = try DatabaseQueue(path: config.readonly ? DatabaseFile.readOnlyOpenPath(path) : path, configuration: config)
             defer { try? queue.close() }
-            let rows = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") }.filter { $0 != "ok" }
+            let rows = checkFindings(try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") })
             if rows.isEmpty { return nil }
             return Array(rows.prefix(limit)) + (rows.count > limit ? ["(more integrity_check findings not shown)"] : [])
         } catch let error as DatabaseError where !mayBeDamage(error, path: path) {

@@ -78,7 +78,7 @@ final class DamageCheck: @unchecked Sendable {
             }
             if stop { return .sound }
             let problems = try queue.read { db in
-                AppDatabase.namingCheckRows(try String.fetchAll(db, sql: "PRAGMA quick_check").filter { $0 != "ok" }, in: db, limit: 3)
+                AppDatabase.namingCheckRows(AppDatabase.checkFindings(try String.fetchAll(db, sql: "PRAGMA quick_check")), in: db, limit: 3)
             }
             return problems.isEmpty ? .sound : .damaged(refusal(problems))
         } catch let error as DatabaseError {

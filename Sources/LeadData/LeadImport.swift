@@ -115,6 +115,7 @@ public struct LeadImporter {
                     let (hash, whole) = try fingerprint.value()
                     // A workbook's XML is UTF-8 inside its zip, whatever the zip's bytes look like.
                     if options.encoding == .auto && !format.workbook && whole != encoding { throw EncodingMismatch(encoding: whole) }
+                    try refuseIfNotUTF8(path: path, fileName: fileName, declared: options.encoding, found: whole, format: format)
                     return hash
                 }
                 try rejects?.finish()
@@ -148,6 +149,18 @@ public struct LeadImporter {
         return (path as NSString).lastPathComponent
     }
 
+    /// Refuses a file given as `--encoding utf8` that is not UTF-8 (`found`, from the read that
+    /// hashes it), naming the line and field where it stops being so: its bytes would otherwise
+    /// be stored as U+FFFD. The file is read again to find the place only when it is refused.
+    private func refuseIfNotUTF8(path: String, fileName: String, declared: ImportOptions.Encoding, found: TextEncoding, format: LeadFileFormat) throws {
+        guard declared == .utf8, found != .utf8, !format.workbook else { return }
+        let place = try CSVReader.firstNonUTF8Field(path: path, delimiter: format.delimiter)
+        let field = place.map { "field \($0.name.map { "\"\(Quoted.value($0))\"" } ?? "\($0.field + 1)") is" } ?? "it is"
+        throw CallOpsError.badFile(
+            file: fileName + (place.map { ":\($0.line)" } ?? ""),
+            message: "\(field) not UTF-8, as --encoding utf8 says; save the file as UTF-8, or import it with --encoding gb18030 (or auto, which reads a file that is not UTF-8 as GB18030)")
+    }
+
     private func refuseIfImported(_ db: Database, fileName: String, hash: String) throws {
         if let earlier = try LeadBatchRecord.filter(LeadBatchRecord.Columns.fileHash == hash).order(LeadBatchRecord.Columns.id).fetchOne(db) {
             throw CallOpsError.refused("\(fileName) was already imported as batch \(earlier.id ?? 0) on \(earlier.receivedAt) (same SHA-256); nothing was changed; use --force to import it again")
@@ -162,6 +175,7 @@ public struct LeadImporter {
         let (hash, detected) = try TextEncoding.fingerprint(path: path)
         let encoding = options.encoding.fixed ?? detected
         let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName, sheet: options.sheet)
+        try refuseIfNotUTF8(path: path, fileName: fileName, declared: options.encoding, found: detected, format: format)
         if !options.force { try refuseIfImported(db, fileName: fileName, hash: hash) }
         var rejects: RejectsWriter?
         let summary = ImportSummary(source: options.source, fileName: fileName, encoding: format.workbook ? "xlsx" : encoding.rawValue, layout: format.layoutName)

@@ -14,8 +14,7 @@ struct InitCommand: ParsableCommand {
         // An existing database that SQLite finds damaged is refused before anything is written
         // to it: bringing it "up to date" would call it ready.
         if let problems = AppDatabase.damageFound(path: global.databasePath, limit: 3) {
-            throw CallOpsError.refused(
-                "\(Quoted.path(global.databasePath)) is damaged (\(Quoted.value(problems.joined(separator: "; ")))); nothing was changed; run `callops check --db \(Quoted.path(global.databasePath))` to see the damage, and restore the database from a backup (callops backup)")
+            throw AppDatabase.damageRefusal(path: global.databasePath, problems: problems)
         }
         var info = stat()
         let existed = stat(global.databasePath, &info) == 0 && info.st_size > 0

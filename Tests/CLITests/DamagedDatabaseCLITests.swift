@@ -19,6 +19,17 @@ import Testing
         try handle.close()
     }
 
+    /// The page number of the lead table's leaf `offset(leaves)` (in tree order, of `leaves`
+    /// leaves) and the page size.
+    func leadLeaf(_ cli: CLI, _ offset: (Int) -> Int) throws -> (page: Int, pageSize: Int) {
+        try DatabaseQueue(path: cli.database).read { db in
+            let leaves = try Int.fetchOne(db, sql: "SELECT count(*) FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf'") ?? 0
+            return (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1 OFFSET ?",
+                                     arguments: [offset(leaves)]) ?? 0,
+                    try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
+        }
+    }
+
     /// A center of 6,002 leads, so that the database spans many pages.
     func largerCenter(_ cli: CLI) throws {
         try cli.oneAgentCenter()
@@ -34,7 +45,9 @@ import Testing
         for command in commands {
             let result = try cli.run(command)
             #expect(result.status == 1, "\(command): status \(result.status): \(result.stderr)")
-            #expect(result.stderr.contains("damaged") && result.stderr.contains("callops check"), "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("damaged") && result.stderr.contains("callops check --db "), "\(command): \(result.stderr)")
+            // Each of SQLite's findings on its own, never its lines run together (the outside audit's D5).
+            #expect(!result.stderr.contains("\\n") && !result.stderr.contains("*** in database"), "\(command): \(result.stderr)")
             #expect(!result.stderr.contains("SQLite error"), "\(command): a raw GRDB error: \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
             #expect(cli.bytes(cli.database) == before, "\(command) changed the damaged file")
@@ -68,10 +81,7 @@ import Testing
         defer { cli.cleanUp() }
         try largerCenter(cli)
         let pristine = try #require(cli.bytes(cli.database))
-        let (page, pageSize) = try DatabaseQueue(path: cli.database).read { db in
-            (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1 OFFSET 3") ?? 0,
-             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
-        }
+        let (page, pageSize) = try leadLeaf(cli) { _ in 3 }
         for (offset, count) in [(pristine.count / 2, 65_536), (pristine.count / 8, 65_536), ((page - 1) * pageSize, pageSize)] {
             try pristine.write(to: URL(fileURLWithPath: cli.database))
             try damage(cli.database, at: offset, count: count, seed: UInt64(offset))
@@ -93,10 +103,7 @@ import Testing
         defer { cli.cleanUp() }
         try largerCenter(cli)
         // The page that holds lead 1: the lead table's leftmost leaf.
-        let (page, pageSize) = try DatabaseQueue(path: cli.database).read { db in
-            (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1") ?? 0,
-             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
-        }
+        let (page, pageSize) = try leadLeaf(cli) { _ in 0 }
         #expect(page > 1)
         try damage(cli.database, at: (page - 1) * pageSize, count: pageSize, seed: 7)
         try expectRefusedUntouched(cli, [
@@ -104,6 +111,9 @@ import Testing
             ["sales", "record", "--lead", "1", "--agent", "A001", "--product", "ACC01", "--premium", "1200"],
             ["leads", "dnc", "add", "13900000001"],
             ["leads", "import", try cli.write("one.csv", "phone,name\n13600000001,新客\n"), "--source", "n"],
+            // Commands that only read meet the page too: the same sentence, naming `callops check --db`.
+            ["leads", "why", "1"],
+            ["leads", "stats"],
         ])
         #expect(try cli.run(["check"]).status == 1)
     }
@@ -117,12 +127,7 @@ import Testing
         defer { cli.cleanUp() }
         try largerCenter(cli)
         // A leaf of the lead table in its middle: no lead of agent A001 (leads 1 and 2) is on it.
-        let (page, pageSize) = try DatabaseQueue(path: cli.database).read { db in
-            let leaves = try Int.fetchOne(db, sql: "SELECT count(*) FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf'") ?? 0
-            return (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY path LIMIT 1 OFFSET ?",
-                                     arguments: [leaves / 2]) ?? 0,
-                    try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
-        }
+        let (page, pageSize) = try leadLeaf(cli) { $0 / 2 }
         #expect(page > 1)
         try damage(cli.database, at: (page - 1) * pageSize, count: pageSize, seed: 5)
         let logged = try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "connected", "--talk-seconds", "60"])
@@ -135,6 +140,31 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("copy.sqlite").path))
         let check = try cli.run(["check"])
         #expect(check.status == 1 && check.stderr.contains("problem"), "\(check.stdout)\(check.stderr)")
+    }
+
+    /// A leaf of the lead table whose header points its cell content at byte 1: SQLite's finding
+    /// for it is a row of two lines ("*** in database main ***", then "Page N: free space
+    /// corruption"); `check`, `backup` and a bulk writer show
+    /// the page's line alone, and `backup` names `callops check --db` as the other refusals do
+    /// (the outside audit's D5).
+    @Test func aFindingOfSeveralLinesIsShownLineByLine() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try largerCenter(cli)
+        let (page, pageSize) = try leadLeaf(cli) { _ in 5 }
+        let handle = try #require(FileHandle(forUpdatingAtPath: cli.database))
+        try handle.seek(toOffset: UInt64((page - 1) * pageSize + 5))
+        try handle.write(contentsOf: Data([0x00, 0x01]))
+        try handle.close()
+        let raw = try DatabaseQueue(path: cli.database).read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        #expect(raw.contains { $0.contains("\n") }, "SQLite's rows: \(raw)")
+        let backup = try cli.run(["backup", "copy.sqlite"])
+        #expect(backup.status == 1 && backup.stderr.contains("no backup was written") && backup.stderr.contains("callops check --db "), "\(backup.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("copy.sqlite").path))
+        try expectRefusedUntouched(cli, [["backup", "copy.sqlite"], ["leads", "allocate", "--seed", "1"]])
+        let check = try cli.run(["check"])
+        #expect(check.status == 1 && check.stderr.contains("Page \(page)"), "\(check.stderr)")
+        #expect(!check.stderr.contains("\\n") && !check.stderr.contains("*** in database"), "\(check.stderr)")
     }
 
     /// Fills the audit log with `rows` entries by SQL, so that it spans many pages.

@@ -42,6 +42,20 @@ func temporaryFolder() throws -> URL {
 
     /// A transaction without foreign key checks (the calls import's) has them off inside and
     /// back on after, whether it commits, rolls back or throws; the next transaction checks again.
+    /// A quick_check or integrity_check row of several lines is several findings, without the
+    /// header that only names the schema; a refusal quotes each on its own, cut to 80 characters
+    /// (the outside audit's D5).
+    @Test func checkRowsOfSeveralLinesAreSplitIntoFindings() {
+        let rows = ["*** in database main ***\nPage 64: btreeInitPage() returns error code 11\nPage 65: never used", "ok",
+                    "row 3 missing from index lead_phone"]
+        #expect(AppDatabase.checkFindings(rows) == ["Page 64: btreeInitPage() returns error code 11", "Page 65: never used", "row 3 missing from index lead_phone"])
+        #expect(AppDatabase.checkFindings(["ok"]).isEmpty)
+        let long = String(repeating: "x", count: 200)
+        let refusal = "\(AppDatabase.damageRefusal(path: "c.sqlite", problems: AppDatabase.checkFindings([long + "\nPage 9: bad"])))"
+        #expect(refusal.contains("(\(String(repeating: "x", count: 80))… (200 bytes); Page 9: bad)"), "\(refusal)")
+        #expect(!refusal.contains("\\n") && refusal.contains("run `callops check --db c.sqlite`"), "\(refusal)")
+    }
+
     @Test func foreignKeysComeBackOnAfterATransactionWithoutThem() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

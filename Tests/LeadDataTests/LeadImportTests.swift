@@ -190,6 +190,35 @@ import Testing
         #expect(try String(contentsOfFile: rejects, encoding: .utf8) == "line,reason,detail,row\n")
     }
 
+    /// `--encoding utf8` on a file that is not UTF-8 is refused, naming the line and the field,
+    /// never stored as U+FFFD (the outside audit's D6): in the head and past it, in the file the
+    /// demo imports inside its own transaction too. Auto-detection still reads it as GB18030.
+    @Test func bytesThatAreNotUTF8UnderEncodingUTF8AreRefusedWithTheirLineAndField() throws {
+        let f = try LeadFixture()
+        let short = Array("phone,name,age\n13900000001,张三,30\n13900000002,".utf8) + [0xFF, 0xFE, 0xFA] + Array(",31\n".utf8)
+        var long = Array("phone,name\n".utf8)
+        for i in 0..<3_000 { long += Array("\(LeadFixture.phone(i)),Client \(i)\n".utf8) }
+        long += Array("13999999999,".utf8) + [0xFF, 0xFE, 0xFA, 0x0A]
+        let rejects = f.folder.appendingPathComponent("rejects.csv").path
+        for (name, bytes, line) in [("short.csv", short, 3), ("long.csv", long, 3_002)] {
+            let path = try f.write(name, bytes: bytes)
+            let error = #expect(throws: CallOpsError.self) { try f.importLeads(path) { $0.encoding = .utf8; $0.rejectsPath = rejects } }
+            #expect("\(error.map { "\($0)" } ?? "")".hasPrefix("\(name):\(line): field \"name\" is not UTF-8, as --encoding utf8 says"), "\(String(describing: error))")
+            let inside = #expect(throws: CallOpsError.self) {
+                try f.db.transaction { db in try LeadImporter(settings: f.settings, clock: f.clock).importFile(db, path: path, options: {
+                    var options = ImportOptions(source: "demo")
+                    options.encoding = .utf8
+                    return options
+                }()) }
+            }
+            #expect("\(inside.map { "\($0)" } ?? "")".contains("\(name):\(line): field \"name\" is not UTF-8"))
+        }
+        #expect(try f.count("SELECT COUNT(*) FROM lead") == 0 && f.count("SELECT COUNT(*) FROM lead_batch") == 0)
+        #expect(!FileManager.default.fileExists(atPath: rejects))
+        let auto = try f.importLeads(f.write("auto.csv", bytes: short))
+        #expect(auto.encoding == "gb18030" && auto.rows == 2)
+    }
+
     /// A file is refused as seen before when a batch has its size and hash, also a batch from
     /// before sizes were kept.
     @Test func aFileSeenBeforeIsRefusedWhateverTheBatchKnowsOfItsSize() throws {

@@ -345,3 +345,23 @@ final class GB18030Converter {
         return (input.count - inLeft, output.count - outLeft)
     }
 }
+
+extension CSVReader {
+    /// Where the file at `path` first stops being UTF-8: the line of the record, the field's
+    /// index and the header's name for it (nil when the header itself is the place). It reads the
+    /// file again, so only an import already refused for its encoding calls it; nil when every
+    /// field is UTF-8.
+    public static func firstNonUTF8Field(path: String, delimiter: UInt8) throws -> (line: Int, field: Int, name: String?)? {
+        var reader = try CSVReader(path: path, delimiter: delimiter, encoding: .utf8)
+        var header: CSVRecord?
+        while let record = try reader.next() {
+            for index in 0..<record.count {
+                var validator = UTF8Validator()
+                guard !record.withBytes(index, { validator.feed($0) && validator.finish() }) else { continue }
+                return (record.line, index, header.flatMap { $0.field(index) })
+            }
+            if header == nil { header = record }
+        }
+        return nil
+    }
+}
