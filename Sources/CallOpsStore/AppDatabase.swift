@@ -514,9 +514,7 @@ public final class AppDatabase: Sendable {
             "\(Quoted.path(path)) is damaged (\(quotedFindings(problems))); nothing was changed; run `callops check --db \(Quoted.path(path))` to see the damage, and restore the database from a backup (callops backup)")
     }
 
-    /// Starts a check of the file's pages and records (SQLite's quick check without the values'
-    /// CHECK constraints, which whatever reads a value enforces: `DamageCheck`) beside a bulk
-    /// writer's work instead of before it: on a
+    /// Starts `refuseIfDamaged`'s check beside a bulk writer's work instead of before it: on a
     /// thread and a connection of its own that only reads (`query_only`), the committed file while this
     /// connection writes. Its outcome is the gate `passDamageCheck`, which `transaction` passes
     /// before COMMIT; outputs pass it before they are placed (the command registers it with

@@ -50,18 +50,13 @@ final class DamageCheck: @unchecked Sendable {
         var config = Configuration()
         // A WAL reader waits only for another connection's recovery of the WAL, a moment.
         config.busyMode = .timeout(30)
-        // Writes forbidden by `query_only`; `cell_size_check` as on the writer's connection, so
-        // the check finds and words damage as it did there. The check is of the file's pages
-        // and records, not of the values' CHECK constraints (`ignore_check_constraints`):
-        // evaluating every CHECK of every row was 2.3 s of the quick check's 2.8 s on 1,000,000
-        // leads (the sqlite3 shell, 2026-11-30), the most of a bulk writer's extra CPU. A value
-        // written outside callops that fails its CHECK is refused, naming its row and column, by
-        // whatever reads it (`StoredValue`), and listed by `callops check`; a writer that never
-        // reads it neither spreads nor needs it.
+        // Writes forbidden by `query_only`, not a read-only open: on a read-only connection
+        // SQLite's quick check skips the CHECK constraints (a stored value written outside
+        // callops went unseen, and the writer committed beside it). `cell_size_check` as on
+        // the writer's connection, so the check finds and words damage as it did there.
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA query_only = 1")
             try db.execute(sql: "PRAGMA cell_size_check = ON")
-            try db.execute(sql: "PRAGMA ignore_check_constraints = 1")
         }
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)

@@ -134,7 +134,7 @@ import Testing
         _ = try shell(cli, "test.sqlite", "PRAGMA ignore_check_constraints=1; UPDATE agent SET status = 'retired' WHERE id = 1;")
         let result = try cli.run(["pay", "run", "--month", "2026-11"])
         #expect(result.status != 0, "\(result.stdout)")
-        #expect(result.stderr.contains("agent row 1, column status"), "\(result.stderr)")
+        #expect(result.stderr.contains("is damaged (agent row 1, column status"), "\(result.stderr)")
         #expect(try cli.sqlite("SELECT count(*) FROM pay_run") == "0\n")
     }
 }

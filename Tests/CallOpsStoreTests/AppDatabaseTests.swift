@@ -276,34 +276,22 @@ func temporaryFolder() throws -> URL {
         try db.execute(sql: "CREATE TABLE thing (id INTEGER PRIMARY KEY, size INTEGER NOT NULL CHECK (size >= 0), note TEXT)")
     }]
 
-    /// A database of `rows` things; when `damaged`, a page of a second table that a write of
-    /// things never reads is overwritten with garbage (which the quick check finds).
+    /// A database of `rows` things; the thing with id 7 stored with a size its CHECK refuses
+    /// when `damaged` (a value written outside callops, which the quick check finds).
     func database(_ folder: URL, rows: Int = 20_000, damaged: Bool) throws -> AppDatabase {
-        let path = folder.appendingPathComponent("c.sqlite").path
-        let db = try AppDatabase.open(path: path, schema: schema)
+        let db = try AppDatabase.open(path: folder.appendingPathComponent("c.sqlite").path, schema: schema)
         try db.transaction { db in
             try db.execute(sql: """
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows))
                 INSERT INTO thing (id, size, note) SELECT i, i, printf('thing number %d with a note', i) FROM n
                 """)
-            guard damaged else { return }
-            try db.execute(sql: "CREATE TABLE other (id INTEGER PRIMARY KEY, note TEXT)")
-            try db.execute(sql: """
-                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
-                INSERT INTO other (id, note) SELECT i, printf('another row, number %d, with its note', i) FROM n
-                """)
+            if damaged {
+                try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+                try db.execute(sql: "UPDATE thing SET size = -1 WHERE id = 7")
+                try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+            }
         }
-        guard damaged else { return db }
-        try db.close()
-        let (page, pageSize) = try DatabaseQueue(path: path).read { db in
-            (try Int.fetchOne(db, sql: "SELECT pageno FROM dbstat WHERE name = 'other' AND pagetype = 'leaf' ORDER BY path LIMIT 1 OFFSET 10") ?? 0,
-             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
-        }
-        let handle = try #require(FileHandle(forUpdatingAtPath: path))
-        try handle.seek(toOffset: UInt64((page - 1) * pageSize))
-        try handle.write(contentsOf: Data((0..<pageSize).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 13) }))
-        try handle.close()
-        return try AppDatabase.open(path: path, schema: schema)
+        return db
     }
 
     func sideFiles(_ folder: URL) -> [String] {
@@ -319,15 +307,15 @@ func temporaryFolder() throws -> URL {
         #expect {
             try db.transaction { db in try db.execute(sql: "INSERT INTO thing (size) VALUES (1)") }
         } throws: { error in
-            "\(error)".contains("is damaged (") && "\(error)".contains("nothing was changed")
+            "\(error)".contains("is damaged (thing row 7, column size: fails CHECK (size >= 0))") && "\(error)".contains("nothing was changed")
         }
         // A dry run is refused too.
         #expect(throws: CallOpsError.self) { try db.transaction(dryRun: true) { db in try db.execute(sql: "DELETE FROM thing") } }
-        // A write that fails on its own (on a damaged page, say) says what the check found.
+        // A write that fails on its own (a damaged page met) says what the check found.
         #expect {
-            try db.transaction { _ in throw CallOpsError.refused("the run's own failure") }
+            try db.transaction { _ in throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "database disk image is malformed") }
         } throws: { error in
-            "\(error)".contains("is damaged (") && !"\(error)".contains("the run's own failure")
+            "\(error)".contains("is damaged (thing row 7") && !"\(error)".contains("not a readable")
         }
         #expect(throws: CallOpsError.self) { try db.passDamageCheck() }
         #expect(try db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM thing") } == 20_000)
