@@ -570,14 +570,34 @@ public final class AppDatabase: Sendable {
     /// holding it) is thrown as the store's sentence for it, never reported as damage.
     public func integrityProblems(limit: Int = 20) throws -> [String] {
         var problems: [String] = []
+        // The rows are read one by one, so those SQLite returned before it stopped (a damaged
+        // page it could not read past) are kept and shown above "could not finish".
+        var read: [String] = []
         do {
-            let rows = Self.checkFindings(try inspect { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(\(limit + 1))") })
+            try inspect { db in
+                let cursor = try String.fetchCursor(db, sql: "PRAGMA integrity_check(\(limit + 1))")
+                while let row = try cursor.next() { read.append(row) }
+            }
+            let rows = Self.checkFindings(read)
             // "CHECK constraint failed in lead" names no row: each such line is replaced by the
             // rows and columns that fail the table's CHECKs (the plain line when none is found).
             problems += namingCheckRows(Array(rows.prefix(limit)), limit: limit)
             if rows.count > limit { problems.append("(more integrity_check findings not shown)") }
         } catch {
             try rethrowUnlessDamage(error)
+            var found = Self.checkFindings(read)
+            if found.isEmpty {
+                // integrity_check gave nothing before it stopped: quick_check (which skips the
+                // index cross-checks) often reads further and names the damaged pages.
+                var quick: [String] = []
+                _ = try? inspect { db in
+                    let cursor = try String.fetchCursor(db, sql: "PRAGMA quick_check(\(limit + 1))")
+                    while let row = try cursor.next() { quick.append(row) }
+                }
+                found = Self.checkFindings(quick)
+            }
+            problems += found.prefix(limit)
+            if found.count > limit { problems.append("(more integrity_check findings not shown)") }
             problems.append("integrity_check could not finish: \(Self.sqliteMessage(error))")
         }
         do {

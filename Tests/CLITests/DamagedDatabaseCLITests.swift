@@ -264,4 +264,31 @@ import Testing
             }
         }
     }
+
+    /// 200 random bytes inside leaves of the lead table: where SQLite's integrity check
+    /// stops partway ("could not finish"), `callops check` still shows the findings it gave
+    /// before it stopped, or quick_check's (the audit: only "could not finish" was shown).
+    @Test func checkKeepsTheFindingsOfAnIntegrityCheckThatStops() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try largerCenter(cli)
+        let pristine = try #require(cli.bytes(cli.database))
+        let (pages, pageSize) = try DatabaseQueue(path: cli.database).read { db in
+            (try Int.fetchAll(db, sql: "SELECT pageno FROM dbstat WHERE name = 'lead' AND pagetype = 'leaf' ORDER BY pageno LIMIT 12"),
+             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096)
+        }
+        var stopped = 0
+        for page in pages {
+            for seed in UInt64(1)...4 {
+                try pristine.write(to: URL(fileURLWithPath: cli.database))
+                try damage(cli.database, at: (page - 1) * pageSize + 1_500, count: 200, seed: seed &* 1_000 &+ UInt64(page))
+                let result = try cli.run(["check"])
+                guard result.stderr.contains("integrity_check could not finish") else { continue }
+                stopped += 1
+                let findings = result.stderr.split(separator: "\n").filter { $0.contains("page") || $0.contains("Page") }
+                #expect(!findings.isEmpty, "page \(page) seed \(seed): \(result.stderr)")
+            }
+        }
+        #expect(stopped > 0, "no damage stopped the integrity check; pages \(pages)")
+    }
 }
