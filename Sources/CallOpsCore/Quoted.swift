@@ -14,6 +14,42 @@ public enum Quoted {
         return String(escaped.prefix(maximumCharacters)) + "… (\(text.utf8.count) bytes)"
     }
 
+    /// A line built around double-quoted values from data (a `callops check` line made by
+    /// SQL): every control character escaped, newlines too (a newline in a value never breaks
+    /// the line), and each quoted value longer than `maximumCharacters` cut to it, with how
+    /// long it was.
+    public static func line(_ text: String) -> String {
+        let escaped = escapingControls(text)
+        guard escaped.count > maximumCharacters else { return escaped }
+        var result = ""
+        var inside = false
+        var quoted = ""
+        var length = ""  // how long a cut value was, said after its closing quote
+        func flush() {
+            if quoted.count > maximumCharacters {
+                result += String(quoted.prefix(maximumCharacters - 1)) + "…"
+                length = " (\(quoted.count) characters)"
+            } else {
+                result += quoted
+            }
+            quoted = ""
+        }
+        for character in escaped {
+            if character == "\"" {
+                if inside { flush() }
+                result.append(character)
+                if inside { result += length; length = "" }
+                inside.toggle()
+            } else if inside {
+                quoted.append(character)
+            } else {
+                result.append(character)
+            }
+        }
+        if inside { flush() }
+        return result
+    }
+
     /// A file path for a message: control characters escaped, and a long one cut in the middle
     /// to `maximumCharacters`, keeping its end (the file's own name and extension tell most).
     public static func path(_ text: String) -> String {

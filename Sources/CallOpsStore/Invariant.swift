@@ -1,3 +1,4 @@
+import CallOpsCore
 import GRDB
 
 /// A rule of the domain that must hold in every database (`callops check`): a query that
@@ -28,7 +29,9 @@ public struct Invariant: Sendable {
     /// reported as a violation, so that `check` goes on to the range invariants that name the value.
     public func violations(_ db: Database) throws -> [String] {
         do {
-            return try check(db).map { "\(name): \($0)" }
+            // A line quotes a stored value as it is (the SQL concatenates it): each quoted value
+            // is cut to 80 characters and its control characters escaped, newlines included (SPEC 12).
+            return try check(db).map { "\(name): \(Quoted.line($0))" }
         } catch let error as DatabaseError where error.message == "integer overflow" {
             return ["\(name): could not be checked: a sum over stored values overflowed; a stored number is out of its range (see the range lines)"]
         }

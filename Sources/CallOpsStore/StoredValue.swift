@@ -19,7 +19,10 @@ public struct StoredValueError: Error, Equatable, CustomStringConvertible, Senda
         self.expected = expected
     }
 
+    /// The value as a message quotes it: at most 80 characters, control characters (newlines
+    /// too) escaped (SPEC section 12), whichever reader built this error.
     public var description: String {
+        let value = Quoted.value(self.value)
         guard row != "?" else {
             // A value read through a SUM or another aggregate, whose row `located` could not find.
             return "\(table).\(column) (in a sum over several rows): \"\(value)\" is not \(expected); the database was changed outside callops or by a damaged run; run `callops check` to list every such value, then correct it or restore a backup"
@@ -255,7 +258,7 @@ extension StoredValue {
                 """) else { return }
             let bad: DatabaseValue = row["bad"]
             if Int64.fromDatabaseValue(bad) != 0 {
-                throw StoredValueError(table: table, row: key(row), column: column, value: Quoted.value(text(row, column)),
+                throw StoredValueError(table: table, row: key(row), column: column, value: text(row, column),
                                        expected: "a local time (YYYY-MM-DDTHH:MM:SS)")
             }
         }

@@ -265,6 +265,29 @@ import Testing
         }
     }
 
+    /// A stored value holding an escape and a newline, 600 characters long, written past the
+    /// CHECK: `callops check` quotes at most 80 characters of it, escaped, on one line (SPEC 12).
+    @Test func checkQuotesABadValueCutAndEscaped() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try largerCenter(cli)
+        try DatabaseQueue(path: cli.database).write { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: "UPDATE lead SET grade = char(27) || '[31m' || char(10) || 'BAD' || hex(randomblob(300)) WHERE id = 10")
+        }
+        let result = try cli.run(["check"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(!result.stderr.contains("\u{1B}"), "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix("BAD") }, "\(result.stderr)")
+        let quoting = lines.filter { $0.contains("column grade: \"") }
+        #expect(!quoting.isEmpty, "\(result.stderr)")
+        for line in quoting {
+            #expect(line.contains("\"\\x1B[31m\\nBAD") && line.contains("characters)"), "\(line)")
+            #expect(line.count < 200, "\(line.count) characters: \(line)")
+        }
+    }
+
     /// 200 random bytes inside leaves of the lead table: where SQLite's integrity check
     /// stops partway ("could not finish"), `callops check` still shows the findings it gave
     /// before it stopped, or quick_check's (the audit: only "could not finish" was shown).

@@ -58,5 +58,20 @@ import Testing
         #expect(Quoted.escapingControls("\u{1B}[2J\u{1B}]0;owned\u{07}EVIL") == "\\x1B[2J\\x1B]0;owned\\x07EVIL")
         #expect(Quoted.message("a\nb \"\(String(repeating: "y", count: 500))\"").count < 200)
         #expect(Quoted.escapingControls("张三 ok") == "张三 ok")
+        // A newline or carriage return inside a value is escaped, never a line break (the audit of SPEC 12).
+        #expect(Quoted.value("\u{1B}[31m\nBAD\r") == "\\x1B[31m\\nBAD\\r")
+        #expect(!Quoted.value("a\n" + String(repeating: "z", count: 500)).contains("\n"))
+    }
+
+    /// A `callops check` line made by SQL: each quoted value cut to 80 characters and escaped,
+    /// newlines included, the words around it kept.
+    @Test func aCheckLineCutsAndEscapesItsQuotedValues() {
+        let value = "\u{1B}[31m\nBAD" + String(repeating: "F", count: 600)
+        let line = Quoted.line("lead row 7, column grade: \"\(value)\" is not one of A, B, C")
+        #expect(!line.contains("\n") && !line.contains("\u{1B}"), "\(line)")
+        #expect(line.hasPrefix("lead row 7, column grade: \"\\x1B[31m\\nBAD"), "\(line)")
+        #expect(line.hasSuffix("…\" (613 characters) is not one of A, B, C"), "\(line)")
+        #expect(line.count < 160, "\(line.count): \(line)")
+        #expect(Quoted.line("row 1: \"short\" is not \"x\"") == "row 1: \"short\" is not \"x\"")
     }
 }

@@ -367,3 +367,16 @@ func temporaryFolder() throws -> URL {
         #expect { try db.startDamageCheck() } throws: { error in "\(error)".contains("is damaged (thing row 1, column size") }
     }
 }
+
+@Suite struct StoredValueErrorQuotingTests {
+    /// Whichever reader built it, the error quotes at most 80 characters of the value, its
+    /// control characters escaped, a newline never a line break (SPEC section 12).
+    @Test func theValueIsCutAndEscaped() {
+        let value = "\u{1B}[31m\nBAD" + String(repeating: "F", count: 600)
+        for row in ["7", "?"] {
+            let text = StoredValueError(table: "lead", row: row, column: "grade", value: value, expected: "one of A, B, C").description
+            #expect(!text.contains("\n") && !text.contains("\u{1B}"), "\(text)")
+            #expect(text.contains("\"\\x1B[31m\\nBAD") && !text.contains(String(repeating: "F", count: 100)), "\(text)")
+        }
+    }
+}
