@@ -3,7 +3,7 @@ import GRDB
 
 /// The rows behind SQLite's "CHECK constraint failed in TABLE" (integrity_check names no row):
 /// the table's CHECK expressions, read from its schema, each run as a query.
-enum CheckConstraints {
+public enum CheckConstraints {
     /// Lines "TABLE row N, column C: fails CHECK (expr)" (no column for a table-level CHECK), at
     /// most `limit`; empty when the schema cannot be read this way (a WITHOUT ROWID table).
     static func failing(_ db: Database, table: String, limit: Int) throws -> [String] {
@@ -13,7 +13,7 @@ enum CheckConstraints {
         for (column, expression) in checks(in: sql) where lines.count < limit {
             let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             let ids = try Int64.fetchAll(db, sql: "SELECT rowid FROM \(quoted) WHERE NOT (\(expression)) ORDER BY rowid LIMIT \(limit)")
-            lines += ids.map { "\(table) row \($0)\(column.map { ", column \($0)" } ?? ""): fails CHECK (\(expression))" }
+            lines += ids.map { "\(table) row \($0)\(column.map { ", column \($0)" } ?? ""): fails CHECK (\(showingInLists(expression)))" }
         }
         return Array(lines.prefix(limit))
     }

@@ -111,6 +111,11 @@ public enum FollowUpSchema {
         ActivityFigures.proposalsMigration,
         ActivityAggregate.migration,
         Programmes.migration,
+        // The CHECKs' IN lists as equalities, which SQLite tests in place (measured in
+        // `CheckConstraints.writeEqualities`).
+        Migration("followup.check-equalities") { db in
+            try CheckConstraints.writeEqualities(db, tables: ["call", "policy", "family_member", "customer_touch"])
+        },
     ]
 
     public static let invariants: [Invariant] = LeadDataSchema.invariants + [

@@ -109,7 +109,14 @@ public enum LeadDataSchema {
             try db.execute(sql: "CREATE INDEX lead_open_callback ON lead(agent_id, callback_at) WHERE status = 'open' AND callback_at IS NOT NULL")
         },
         classMigration,
-    ] + scoringMigrations + [AllocationGrants.migration, poolOrderMigration]
+    ] + scoringMigrations + [AllocationGrants.migration, poolOrderMigration, checkEqualitiesMigration]
+
+    /// The CHECKs' IN lists as equalities, which SQLite tests in place: a lead or ledger row
+    /// inserted on a prepared statement no longer builds a temporary index of each list
+    /// (measured in `CheckConstraints.writeEqualities`).
+    static let checkEqualitiesMigration = Migration("leads.check-equalities") { db in
+        try CheckConstraints.writeEqualities(db, tables: ["lead", "lead_ledger"])
+    }
 
     /// The pool index in allocation's reading order (grade, newest batch first, then id: the
     /// rowid every index ends with), so allocation walks it instead of sorting the pool

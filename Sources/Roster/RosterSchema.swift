@@ -49,6 +49,11 @@ public enum RosterSchema {
         },
         tiersMigration,
         departuresMigration,
+        // The CHECKs' IN lists as equalities, which SQLite tests in place (measured in
+        // `CheckConstraints.writeEqualities`).
+        Migration("roster.check-equalities") { db in
+            try CheckConstraints.writeEqualities(db, tables: ["agent", "tier_review", "tier_history", "agent_tenure_event"])
+        },
     ]
 }
 

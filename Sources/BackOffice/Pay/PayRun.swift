@@ -148,6 +148,11 @@ public struct PayRun {
             }
         },
         lineKindsMigration,
+        // The CHECKs' IN lists as equalities, which SQLite tests in place (measured in
+        // `CheckConstraints.writeEqualities`).
+        Migration("pay.check-equalities") { db in
+            try CheckConstraints.writeEqualities(db, tables: ["pay_run", "pay_line", "pay_basis"])
+        },
     ]
 
     /// What must always hold of pay (SPEC section 12).

@@ -95,7 +95,12 @@ public enum Campaigns {
                     tiers TEXT NOT NULL
                 );
                 """)
-        }
+        },
+        // The CHECKs' IN lists as equalities, which SQLite tests in place (measured in
+        // `CheckConstraints.writeEqualities`).
+        Migration("campaigns.check-equalities") { db in
+            try CheckConstraints.writeEqualities(db, tables: ["campaign"])
+        },
     ]
 
     /// Ranks with ties sharing a rank and the next rank skipped (1, 2, 2, 4): pure.

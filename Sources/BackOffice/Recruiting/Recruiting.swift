@@ -128,6 +128,11 @@ public enum Recruiting {
                 """)
         },
         preJobMigration,
+        // The CHECKs' IN lists as equalities, which SQLite tests in place (measured in
+        // `CheckConstraints.writeEqualities`).
+        Migration("recruiting.check-equalities") { db in
+            try CheckConstraints.writeEqualities(db, tables: ["candidate", "candidate_enrollment"])
+        },
     ]
 
     /// Adds a candidate at `sourced`; returns the id.

@@ -50,7 +50,12 @@ public enum Training {
                     PRIMARY KEY (course_id, agent_id)
                 ) WITHOUT ROWID;
                 """)
-        }
+        },
+        // The CHECKs' IN lists as equalities, which SQLite tests in place (measured in
+        // `CheckConstraints.writeEqualities`).
+        Migration("training.check-equalities") { db in
+            try CheckConstraints.writeEqualities(db, tables: ["course", "enrollment"])
+        },
     ]
 
     /// Adds a course.
