@@ -293,7 +293,7 @@ public final class AppDatabase: Sendable {
                 }
             }
             if migrate {
-                try migrator.migrate(writer)
+                try Self.migrate(migrator, writer)
             } else {
                 let pending = try writer.read { db in try migrator.appliedIdentifiers(db) }
                 let missing = seen.subtracting(pending)
@@ -301,6 +301,29 @@ public final class AppDatabase: Sendable {
             }
         } catch let error as DatabaseError {
             throw Self.explain(error, path: path, busyWait: busyWait)
+        }
+    }
+
+    /// Applies `migrator`'s steps missing from the file, each in a transaction of its own, also
+    /// when another run applies them at the same moment. GRDB reads which steps are applied
+    /// once, before the first; two runs that start together on an older file both set out to
+    /// apply the same steps, and the second to take the write lock for a step the first has
+    /// applied fails it (an outside audit saw "UNIQUE constraint failed:
+    /// grdb_migrations.identifier" in 13 of 13 tries). That step's transaction is rolled back
+    /// whole; when the file's applied steps moved meanwhile, the run starts again from them.
+    /// An error with no other run behind it is thrown as it is.
+    static func migrate(_ migrator: DatabaseMigrator, _ writer: any DatabaseWriter) throws {
+        var attempts = 0
+        while true {
+            let before = try writer.read { db in try migrator.appliedIdentifiers(db) }
+            do {
+                try migrator.migrate(writer)
+                return
+            } catch {
+                attempts += 1
+                let after = (try? writer.read { db in try migrator.appliedIdentifiers(db) }) ?? before
+                guard after != before, attempts < 100 else { throw error }
+            }
         }
     }
 

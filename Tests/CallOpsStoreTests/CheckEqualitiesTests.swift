@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import Testing
 
@@ -97,5 +98,45 @@ import Testing
         #expect(problems.contains("thing row 2, column kind: fails CHECK (kind IN ('a', 'b''c', 'd(e)', 'f'))"), "\(problems)")
         // Opened again, nothing is rewritten twice.
         _ = try AppDatabase.open(path: path, schema: rewrite, access: .create)
+    }
+}
+
+/// Two runs that open a file of an older schema at the same moment: both end with the file
+/// migrated once, neither fails (before, the second to reach a step the first had applied
+/// stopped on "UNIQUE constraint failed: grdb_migrations.identifier").
+@Suite struct ConcurrentMigrationTests {
+    @Test func twoRunsMigratingTheSameFileAtOnceBothSucceed() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("c.sqlite").path
+        let first = [Migration("test.v1") { db in try db.execute(sql: "CREATE TABLE thing (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a', 'b', 'c')))") }]
+        _ = try AppDatabase.open(path: path, schema: first, access: .create)
+        // Each later step holds the write lock a while, so the two runs meet on it.
+        let later = first + (2...4).map { step in
+            Migration("test.v\(step)") { db in
+                Thread.sleep(forTimeInterval: 0.15)
+                try db.execute(sql: "CREATE TABLE step\(step) (id INTEGER PRIMARY KEY)")
+            }
+        } + [Migration("test.equalities") { db in try CheckConstraints.writeEqualities(db, tables: ["thing"]) }]
+        for _ in 0..<3 {
+            try? FileManager.default.removeItem(atPath: path + ".copy")
+            try FileManager.default.copyItem(atPath: path, toPath: path + ".copy")
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in
+                do {
+                    _ = try AppDatabase.open(path: path + ".copy", schema: later, access: .create)
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+            let db = try AppDatabase.open(path: path + ".copy", schema: later)
+            let (steps, tables) = try db.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations WHERE identifier LIKE 'test.%'"),
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name LIKE 'step%'"))
+            }
+            #expect(steps == 5 && tables == 3)
+            #expect(try db.integrityProblems().isEmpty)
+        }
     }
 }
