@@ -87,7 +87,13 @@ struct CallsCommand: ParsableCommand {
                                                                 monthly: mode == "monthly") },
                                   note: note)
             var notes: [String] = []
-            let outcome = try context.db.transaction { db -> (CallOutcome, LeadProgress.Snapshot?) in
+            let outcome = try context.db.transaction { db -> (CallOutcome, LeadProgress.Snapshot?, holder: String?) in
+                // Who held the lead when the call was made, for the words on a call on a lead not the agent's.
+                let before = try LeadProgress.lead(db, id: lead)
+                let holder = try before.map { before -> String in
+                    guard let id = before.agentID else { return before.status == "pool" ? "a lead in the pool" : "a \(before.status) lead, held by no agent" }
+                    return "a lead held by \(try Roster.codes(db, ids: [id])[id] ?? String(id))"
+                }
                 if purpose == .nurture, try CustomerServicing.servingAgent(db, customer: lead) == nil {
                     throw CallOpsError.invalidValue(field: "--purpose", value: "nurture", expected: "a call to a customer (lead \(lead) has no policy in force)")
                 }
@@ -96,7 +102,7 @@ struct CallsCommand: ParsableCommand {
                    !(try Programmes(settings: context.settings, clock: context.clock).recordNurtureCall(db, callID: id)) {
                     notes.append("lead \(lead): the call did not reach the customer, so it is no nurturing touch")
                 }
-                return (outcome, try LeadProgress.lead(db, id: lead))
+                return (outcome, try LeadProgress.lead(db, id: lead), holder)
             }
             for text in notes { callops.note(text) }
             switch outcome.0 {
@@ -104,7 +110,7 @@ struct CallsCommand: ParsableCommand {
                 throw CallOpsError.refused("a call by \(agent) on lead \(lead) at \(context.clock.nowTimestamp) is already recorded")
             case let .recorded(othersLead, status):
                 var text = "recorded \(disposition.rawValue) on lead \(lead)"
-                if othersLead { text += " (held by another agent)" }
+                if othersLead { text += " (\(outcome.holder ?? "not \(agent)'s lead"))" }
                 if purpose == .nurture && notes.isEmpty { text += ", a nurturing touch" }
                 if status == "open", let next = outcome.1?.callbackAt ?? outcome.1?.nextDueAt { text += "; next call due \(next)" }
                 if status != "open" { text += "; the lead is \(status)" }

@@ -3,6 +3,21 @@ import Testing
 
 /// The agent's day end to end: queue, calls, sale, stabilisation, cross-sell, audit of reveals.
 @Suite(.serialized) struct AgentCLITests {
+    /// A call on a lead that is not the agent's says whose it is: another agent's, or the pool's.
+    @Test func aCallOnALeadNotTheAgentsSaysWhoseItIs() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        _ = try cli.run(["roster", "import", cli.write("roster.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\nA002,李娜,二组,2024-03-01,core\n")])
+        _ = try cli.run(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,张三,30\n"), "--source", "v"])
+        let pool = try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "no_answer"])
+        #expect(pool.status == 0 && pool.stdout.contains("recorded no_answer on lead 1 (a lead in the pool)"), "\(pool.stdout)\(pool.stderr)")
+        #expect(try cli.run(["leads", "allocate", "--seed", "1", "--team", "二组"]).status == 0)
+        let held = try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "busy"], now: "2026-11-23T11:00")
+        #expect(held.status == 0 && held.stdout.contains("recorded busy on lead 1 (a lead held by A002)"), "\(held.stdout)\(held.stderr)")
+        let own = try cli.run(["calls", "log", "--agent", "A002", "--lead", "1", "--disposition", "busy"], now: "2026-11-23T12:00")
+        #expect(own.status == 0 && !own.stdout.contains("(a lead"), "\(own.stdout)\(own.stderr)")
+    }
+
     @Test func anAgentsDay() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
