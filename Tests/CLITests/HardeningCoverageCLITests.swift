@@ -12,9 +12,9 @@ import Testing
     /// table, renewals, departures or servicing agents, and none of the back office's).
     static let first: Set<String> = ["roster.v1", "leads.v1", "followup.v1"]
 
-    @Test func aDatabaseFromAnOlderCallopsIsMigratedByTheCommandsThatUseIt() throws {
-        let cli = try CLI(database: false)
-        defer { cli.cleanUp() }
+    /// A database as an older callops left it (the first schema steps only, no application id
+    /// in the header): one agent, two leads, a sale.
+    static func makeOlderDatabase(_ cli: CLI) throws {
         do {
             let old = try AppDatabase.open(path: cli.database, schema: FollowUpSchema.migrations.filter { Self.first.contains($0.name) })
             try old.transaction { db in
@@ -35,11 +35,16 @@ import Testing
             }
             try old.writer.close()
         }
-        // As an older callops left it: no application id in the header either.
         let handle = try #require(FileHandle(forUpdatingAtPath: cli.database))
         try handle.seek(toOffset: 68)
         try handle.write(contentsOf: Data([0, 0, 0, 0]))
         try handle.close()
+    }
+
+    @Test func aDatabaseFromAnOlderCallopsIsMigratedByTheCommandsThatUseIt() throws {
+        let cli = try CLI(database: false)
+        defer { cli.cleanUp() }
+        try Self.makeOlderDatabase(cli)
         let fresh = try CLI()
         defer { fresh.cleanUp() }
         let latest = try fresh.sqlite("SELECT count(*) FROM grdb_migrations")
@@ -58,6 +63,46 @@ import Testing
         try cli.ok(["check"])
         try cli.ok(["calls", "log", "--agent", "A001", "--lead", "2", "--disposition", "connected", "--talk-seconds", "60"])
         try cli.ok(["check"])
+    }
+
+    /// Three runs started at once on an older database (a report, a call and a check): each
+    /// succeeds, the call is recorded once and the file ends migrated once and sound. Before,
+    /// the second to reach a schema step the first had applied failed on grdb_migrations' UNIQUE.
+    @Test func threeRunsStartedAtOnceOnAnOlderDatabaseAllSucceed() throws {
+        let cli = try CLI(database: false)
+        defer { cli.cleanUp() }
+        try Self.makeOlderDatabase(cli)
+        let older = try Data(contentsOf: URL(fileURLWithPath: cli.database))
+        let fresh = try CLI()
+        defer { fresh.cleanUp() }
+        let latest = try fresh.sqlite("SELECT count(*) FROM grdb_migrations")
+        for round in 0..<4 {
+            try older.write(to: URL(fileURLWithPath: cli.database))
+            let runs = [["seats", "report", "--month", "2026-11"], ["calls", "log", "--agent", "A001", "--lead", "2", "--disposition", "busy"], ["check"]]
+            let processes = try runs.map { arguments -> (Process, Pipe) in
+                let process = Process()
+                process.executableURL = CLI.binary
+                process.arguments = arguments
+                var environment = ProcessInfo.processInfo.environment
+                environment["CALLOPS_DB"] = cli.database
+                environment["CALLOPS_NOW"] = "2026-11-23T10:00"
+                environment.removeValue(forKey: "CALLOPS_CONFIG")
+                process.environment = environment
+                let errors = Pipe()
+                process.standardError = errors
+                process.standardOutput = FileHandle.nullDevice
+                return (process, errors)
+            }
+            for (process, _) in processes { try process.run() }
+            for (n, (process, errors)) in processes.enumerated() {
+                let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0, "round \(round), \(runs[n]): \(said)")
+            }
+            #expect(try cli.sqlite("SELECT count(*) FROM grdb_migrations") == latest)
+            #expect(try cli.sqlite("SELECT count(*) FROM call WHERE lead_id = 2") == "1\n")
+            try cli.ok(["check"])
+        }
     }
 
     /// Issue 14, reproduction 9: on a full disk `--rejects` reported success with a 0-byte file
