@@ -7,9 +7,16 @@ import GRDB
 public struct Migration: Sendable {
     public let name: String
     public let migrate: @Sendable (Database) throws -> Void
+    /// Whether the step changes rows. One that does runs with foreign keys off and checks
+    /// every foreign key of the file before it commits (GRDB's deferred checks, which a
+    /// table's rebuild needs); one that does not (a schema text rewritten in place) leaves
+    /// them on and checks nothing more, so a row broken outside callops does not stop it, and
+    /// the file reaches `callops check`, which names that row.
+    public let changesRows: Bool
 
-    public init(_ name: String, _ migrate: @escaping @Sendable (Database) throws -> Void) {
+    public init(_ name: String, changesRows: Bool = true, _ migrate: @escaping @Sendable (Database) throws -> Void) {
         self.name = name
+        self.changesRows = changesRows
         self.migrate = migrate
     }
 }
@@ -281,11 +288,13 @@ public final class AppDatabase: Sendable {
         var migrator = DatabaseMigrator()
         var seen = Set<String>()
         for step in Self.storeSchema + schema where seen.insert(step.name).inserted {
-            migrator.registerMigration(step.name, migrate: step.migrate)
+            migrator.registerMigration(step.name, foreignKeyChecks: step.changesRows ? .deferred : .immediate, migrate: step.migrate)
         }
+        var appliedBefore = Set<String>()
         do {
             try writer.read { db in
                 let applied = try migrator.appliedIdentifiers(db)
+                appliedBefore = applied
                 let unknown = applied.subtracting(seen)
                 if !unknown.isEmpty {
                     throw CallOpsError.refused(
@@ -300,7 +309,15 @@ public final class AppDatabase: Sendable {
                 if !missing.isEmpty { throw PendingMigrations(steps: missing.sorted()) }
             }
         } catch let error as DatabaseError {
-            throw Self.explain(error, path: path, busyWait: busyWait)
+            let explained = Self.explain(error, path: path, busyWait: busyWait)
+            // Steps committed before the one that failed are kept (each is a transaction of its
+            // own, and the file is sound with them): the message says so instead of "nothing
+            // was changed", and a later run applies the rest.
+            let applied = (try? writer.read { db in try migrator.appliedIdentifiers(db) }) ?? appliedBefore
+            guard migrate, applied.count > appliedBefore.count, case let .refused(text) = explained else { throw explained }
+            throw CallOpsError.refused(text.replacingOccurrences(
+                of: "nothing was changed",
+                with: "the data was not changed, but \(applied.count - appliedBefore.count) of the schema steps this callops adds were applied before it stopped (the file is sound with them; the next run applies the rest)"))
         }
     }
 

@@ -30,7 +30,10 @@ extension CheckConstraints {
                 continue
             }
             let equalities = expandingInLists(sql)
-            if equalities != sql { rewritten.append((table, equalities)) }
+            // A table changed outside callops could hold a form the rewrite does not foresee:
+            // the new text must make a table on its own, or the table keeps its CHECKs as
+            // they are (SQLite would otherwise find the schema malformed).
+            if equalities != sql, parses(equalities) { rewritten.append((table, equalities)) }
         }
         guard !rewritten.isEmpty else { return }
         let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
@@ -51,11 +54,20 @@ extension CheckConstraints {
     /// A parenthesised chain `(column = 'a' OR column = 'b' ...)`, as `expandingInLists` writes it.
     nonisolated(unsafe) private static let equalityChain = #/\((?<column>[A-Za-z_][A-Za-z0-9_]*) = '(?:[^']|'')*'(?: OR [A-Za-z_][A-Za-z0-9_]* = '(?:[^']|'')*')+\)/#
 
-    /// `sql` with each `column IN ('a', ...)` written `(column = 'a' OR ...)`; `NOT IN` is left.
+    /// Whether `sql` (a CREATE TABLE statement) makes a table in an empty database.
+    static func parses(_ sql: String) -> Bool {
+        (try? DatabaseQueue().inDatabase { db in try db.execute(sql: sql) }) != nil
+    }
+
+    /// `sql` with each `column IN ('a', ...)` written `(column = 'a' OR ...)`. Left as they are:
+    /// `NOT IN`, and a word before IN that is not a bare column (`x COLLATE NOCASE IN`,
+    /// `t.x IN`).
     static func expandingInLists(_ sql: String) -> String {
         sql.replacing(inList) { match in
             let column = String(match.output.column)
-            guard column.uppercased() != "NOT" else { return String(match.output.0) }
+            let before = sql[..<match.range.lowerBound]
+            let previousWord = before.split(whereSeparator: { $0.isWhitespace }).last?.uppercased()
+            guard column.uppercased() != "NOT", before.last != ".", previousWord != "COLLATE" else { return String(match.output.0) }
             let equalities = literals(in: match.output.list).map { "\(column) = \($0)" }
             return "(" + equalities.joined(separator: " OR ") + ")"
         }

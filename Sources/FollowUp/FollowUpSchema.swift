@@ -113,7 +113,7 @@ public enum FollowUpSchema {
         Programmes.migration,
         // The CHECKs' IN lists as equalities, which SQLite tests in place (measured in
         // `CheckConstraints.writeEqualities`).
-        Migration("followup.check-equalities") { db in
+        Migration("followup.check-equalities", changesRows: false) { db in
             try CheckConstraints.writeEqualities(db, tables: ["call", "policy", "family_member", "customer_touch"])
         },
     ]

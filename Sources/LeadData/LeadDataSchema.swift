@@ -114,7 +114,7 @@ public enum LeadDataSchema {
     /// The CHECKs' IN lists as equalities, which SQLite tests in place: a lead or ledger row
     /// inserted on a prepared statement no longer builds a temporary index of each list
     /// (measured in `CheckConstraints.writeEqualities`).
-    static let checkEqualitiesMigration = Migration("leads.check-equalities") { db in
+    static let checkEqualitiesMigration = Migration("leads.check-equalities", changesRows: false) { db in
         try CheckConstraints.writeEqualities(db, tables: ["lead", "lead_ledger"])
     }
 

@@ -51,7 +51,7 @@ public enum RosterSchema {
         departuresMigration,
         // The CHECKs' IN lists as equalities, which SQLite tests in place (measured in
         // `CheckConstraints.writeEqualities`).
-        Migration("roster.check-equalities") { db in
+        Migration("roster.check-equalities", changesRows: false) { db in
             try CheckConstraints.writeEqualities(db, tables: ["agent", "tier_review", "tier_history", "agent_tenure_event"])
         },
     ]

@@ -89,11 +89,7 @@ struct CallsCommand: ParsableCommand {
             var notes: [String] = []
             let outcome = try context.db.transaction { db -> (CallOutcome, LeadProgress.Snapshot?, holder: String?) in
                 // Who held the lead when the call was made, for the words on a call on a lead not the agent's.
-                let before = try LeadProgress.lead(db, id: lead)
-                let holder = try before.map { before -> String in
-                    guard let id = before.agentID else { return before.status == "pool" ? "a lead in the pool" : "a \(before.status) lead, held by no agent" }
-                    return "a lead held by \(try Roster.codes(db, ids: [id])[id] ?? String(id))"
-                }
+                let holder = try Self.whose(db, lead: lead)
                 if purpose == .nurture, try CustomerServicing.servingAgent(db, customer: lead) == nil {
                     throw CallOpsError.invalidValue(field: "--purpose", value: "nurture", expected: "a call to a customer (lead \(lead) has no policy in force)")
                 }
@@ -115,6 +111,22 @@ struct CallsCommand: ParsableCommand {
                 if status == "open", let next = outcome.1?.callbackAt ?? outcome.1?.nextDueAt { text += "; next call due \(next)" }
                 if status != "open" { text += "; the lead is \(status)" }
                 try emit(text + "\n")
+            }
+        }
+
+        /// Whose the lead is before the call, in words for a call on a lead not the agent's:
+        /// "a lead held by A002" (open), "a lead in the pool", "a customer of A001" (a policy in
+        /// force, its servicing agent), "an exhausted lead, last held by A010" (closed).
+        static func whose(_ db: Database, lead: Int64) throws -> String? {
+            guard let before = try LeadProgress.lead(db, id: lead) else { return nil }
+            let holder = try before.agentID.flatMap { id in try Roster.codes(db, ids: [id])[id] ?? String(id) }
+            switch before.status {
+            case "open": return holder.map { "a lead held by \($0)" } ?? "an open lead held by no agent"
+            case "pool": return "a lead in the pool"
+            default:
+                if let serving = try CustomerServicing.servingAgent(db, customer: lead) { return "a customer of \(serving)" }
+                let article = "aeiou".contains(before.status.first ?? "x") ? "an" : "a"
+                return "\(article) \(before.status) lead, " + (holder.map { "last held by \($0)" } ?? "held by no agent")
             }
         }
     }

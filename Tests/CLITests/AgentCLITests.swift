@@ -16,6 +16,16 @@ import Testing
         #expect(held.status == 0 && held.stdout.contains("recorded busy on lead 1 (a lead held by A002)"), "\(held.stdout)\(held.stderr)")
         let own = try cli.run(["calls", "log", "--agent", "A002", "--lead", "1", "--disposition", "busy"], now: "2026-11-23T12:00")
         #expect(own.status == 0 && !own.stdout.contains("(a lead"), "\(own.stdout)\(own.stderr)")
+        // A customer: whose customer, not "held by no agent"; a closed lead: last held by.
+        #expect(try cli.run(["calls", "log", "--agent", "A002", "--lead", "1", "--disposition", "sale", "--product", "ACC01", "--premium", "300",
+                             "--talk-seconds", "300"], now: "2026-11-23T13:00").status == 0)
+        let customer = try cli.run(["calls", "log", "--agent", "A001", "--lead", "1", "--disposition", "connected", "--talk-seconds", "30"], now: "2026-11-23T14:00")
+        #expect(customer.status == 0 && customer.stdout.contains("(a customer of A002)"), "\(customer.stdout)\(customer.stderr)")
+        _ = try cli.run(["leads", "import", cli.write("m.csv", "phone,name,age\n13900000002,李四,40\n"), "--source", "v"])
+        #expect(try cli.run(["leads", "allocate", "--seed", "1", "--team", "二组"]).status == 0)
+        #expect(try cli.run(["calls", "log", "--agent", "A002", "--lead", "2", "--disposition", "refused", "--talk-seconds", "30"], now: "2026-11-23T15:00").status == 0)
+        let closed = try cli.run(["calls", "log", "--agent", "A001", "--lead", "2", "--disposition", "busy"], now: "2026-11-23T16:00")
+        #expect(closed.status == 0 && closed.stdout.contains("(a lost lead, last held by A002)"), "\(closed.stdout)\(closed.stderr)")
     }
 
     @Test func anAgentsDay() throws {

@@ -28,6 +28,9 @@ import Testing
         #expect(rewritten.contains("CHECK ((gender = 'M' OR gender = 'F'))"), "\(rewritten)")
         #expect(rewritten.contains("OR (kind = 'f' OR kind = 'd(e)'))"), "\(rewritten)")
         #expect(rewritten.contains("-- kind: a, b'c (quoted), d(e) or f"))
+        // A collation or a table's name before IN is no column: left as it is.
+        let collated = "CREATE TABLE t (zz TEXT CHECK (zz COLLATE NOCASE IN ('q', 'r')), yy TEXT CHECK (t.yy IN ('a', 'b')))"
+        #expect(CheckConstraints.expandingInLists(collated) == collated)
         // Written twice, it is the same.
         #expect(CheckConstraints.expandingInLists(rewritten) == rewritten)
     }
@@ -96,8 +99,64 @@ import Testing
         }
         let problems = try db.integrityProblems()
         #expect(problems.contains("thing row 2, column kind: fails CHECK (kind IN ('a', 'b''c', 'd(e)', 'f'))"), "\(problems)")
+        // A table whose rewrite would not parse keeps its CHECKs.
+        #expect(!CheckConstraints.parses("CREATE TABLE x (a TEXT CHECK (a COLLATE (NOCASE = 'q')))"))
+        #expect(CheckConstraints.parses("CREATE TABLE x (a TEXT CHECK ((a = 'q' OR a = 'r')))"))
         // Opened again, nothing is rewritten twice.
         _ = try AppDatabase.open(path: path, schema: rewrite, access: .create)
+    }
+}
+
+extension CheckEqualitiesTests {
+    /// A row whose foreign key was broken outside callops does not stop a step that changes no
+    /// rows (the rewrite), so the file still reaches `callops check`; a step that changes rows
+    /// checks every foreign key before it commits, as GRDB does.
+    @Test func aBrokenForeignKeyDoesNotStopTheRewrite() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("c.sqlite").path
+        let first = [Migration("test.v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE parent (id INTEGER PRIMARY KEY);
+                CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id), kind TEXT CHECK (kind IN ('a', 'b', 'c')));
+                """)
+        }]
+        do {
+            let db = try AppDatabase.open(path: path, schema: first, access: .create)
+            try db.writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF; INSERT INTO child (parent_id, kind) VALUES (7, 'a'); PRAGMA foreign_keys = ON")
+            }
+        }
+        try FileManager.default.copyItem(atPath: path, toPath: path + ".rows")
+        let rewrite = first + [Migration("test.equalities", changesRows: false) { db in try CheckConstraints.writeEqualities(db, tables: ["child"]) }]
+        let db = try AppDatabase.open(path: path, schema: rewrite)
+        let sql = try db.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'child'") } ?? ""
+        #expect(sql.contains("(kind = 'a' OR kind = 'b' OR kind = 'c')"), "\(sql)")
+        let rows = first + [Migration("test.rows") { db in try db.execute(sql: "UPDATE child SET kind = 'b'") }]
+        #expect(throws: (any Error).self) { _ = try AppDatabase.open(path: path + ".rows", schema: rows) }
+    }
+}
+
+extension CheckEqualitiesTests {
+    /// A migration that fails after some of its steps committed (a full disk here) keeps them
+    /// and says so, instead of "nothing was changed"; the next run applies the rest.
+    @Test func aMigrationStoppedPartwaySaysWhichStepsItKept() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("c.sqlite").path
+        let first = [Migration("test.v1") { db in try db.execute(sql: "CREATE TABLE thing (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a', 'b', 'c')))") }]
+        _ = try AppDatabase.open(path: path, schema: first, access: .create)
+        let rewrite = Migration("test.equalities", changesRows: false) { db in try CheckConstraints.writeEqualities(db, tables: ["thing"]) }
+        let failing = first + [rewrite, Migration("test.v2") { _ in throw DatabaseError(resultCode: .SQLITE_FULL, message: "full (injected)") }]
+        do {
+            _ = try AppDatabase.open(path: path, schema: failing)
+            Issue.record("the failing step did not fail")
+        } catch {
+            #expect("\(error)".contains("the disk is full; the data was not changed, but 1 of the schema steps this callops adds were applied before it stopped"), "\(error)")
+        }
+        let db = try AppDatabase.open(path: path, schema: first + [rewrite, Migration("test.v2") { db in try db.execute(sql: "CREATE TABLE later (id INTEGER PRIMARY KEY)") }])
+        #expect(try db.read { db in try db.tableExists("later") })
+        #expect(try db.integrityProblems().isEmpty)
     }
 }
 

@@ -130,7 +130,7 @@ public enum Recruiting {
         preJobMigration,
         // The CHECKs' IN lists as equalities, which SQLite tests in place (measured in
         // `CheckConstraints.writeEqualities`).
-        Migration("recruiting.check-equalities") { db in
+        Migration("recruiting.check-equalities", changesRows: false) { db in
             try CheckConstraints.writeEqualities(db, tables: ["candidate", "candidate_enrollment"])
         },
     ]
