@@ -28,6 +28,29 @@ import Testing
         #expect(closed.status == 0 && closed.stdout.contains("(a lost lead, last held by A002)"), "\(closed.stdout)\(closed.stderr)")
     }
 
+    /// A file with many callbacks past the agent's cap: the first 20 caveats by line, then how
+    /// many more, instead of a line each on the terminal; all of them in the JSON.
+    @Test func manyCaveatsOfACallsImportAreSummed() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        _ = try cli.run(["roster", "import", cli.write("roster.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
+        var leads = "phone,name,age\n"
+        for n in 1...30 { leads += "139000000\(String(format: "%02d", n)),客户\(n),30\n" }
+        _ = try cli.run(["leads", "import", cli.write("l.csv", leads), "--source", "v"])
+        #expect(try cli.run(["leads", "allocate", "--seed", "1"]).status == 0)
+        let config = try cli.write("cap.toml", "[leads.recycling]\nmax_open_callbacks = 2\n")
+        var calls = "call_id,agent_code,lead_id,started_at,talk_seconds,disposition,callback_at\n"
+        // In reverse time order, so the caveats come out of the replay in an order the lines are not.
+        for n in (1...27).reversed() { calls += "k\(n),A001,\(n),2026-11-23T\(String(format: "%02d", 9 + n / 6)):\(String(format: "%02d", n % 6 * 10)):00,60,callback,2026-11-25T15:00\n" }
+        let file = try cli.write("calls.csv", calls)
+        let table = try cli.run(["calls", "import", file, "--config", config])
+        #expect(table.status == 0, "\(table.stderr)")
+        let caveats = table.stderr.split(separator: "\n").filter { $0.contains("open callbacks (the cap is 2)") }
+        #expect(caveats.count == 20, "\(table.stderr)")
+        #expect(caveats.first?.hasPrefix("calls.csv:2: ") == true && caveats.last?.hasPrefix("calls.csv:21: ") == true, "\(caveats)")
+        #expect(table.stderr.contains("calls.csv: ... and 5 more rows recorded with a caveat (all 25 in --format json)"), "\(table.stderr)")
+    }
+
     @Test func anAgentsDay() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
