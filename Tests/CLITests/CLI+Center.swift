@@ -16,3 +16,25 @@ extension CLI {
         #expect(try run(["leads", "allocate", "--seed", "1"]).status == 0)
     }
 }
+
+extension CLI {
+    /// Starts the built binary on this folder's database without waiting for it: stdout
+    /// dropped, stderr to `errors` when given (read it before `waitUntilExit`).
+    func start(_ arguments: [String], environment extra: [String: String] = [:], errors: Pipe? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["CALLOPS_DB"] = folder.appendingPathComponent("test.sqlite").path
+        environment["CALLOPS_NOW"] = "2026-11-23T10:00"
+        environment.removeValue(forKey: "CALLOPS_FAULT")
+        environment.removeValue(forKey: "CALLOPS_CONFIG")
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors ?? FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}

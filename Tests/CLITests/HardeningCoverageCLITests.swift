@@ -80,20 +80,9 @@ import Testing
             try older.write(to: URL(fileURLWithPath: cli.database))
             let runs = [["seats", "report", "--month", "2026-11"], ["calls", "log", "--agent", "A001", "--lead", "2", "--disposition", "busy"], ["check"]]
             let processes = try runs.map { arguments -> (Process, Pipe) in
-                let process = Process()
-                process.executableURL = CLI.binary
-                process.arguments = arguments
-                var environment = ProcessInfo.processInfo.environment
-                environment["CALLOPS_DB"] = cli.database
-                environment["CALLOPS_NOW"] = "2026-11-23T10:00"
-                environment.removeValue(forKey: "CALLOPS_CONFIG")
-                process.environment = environment
                 let errors = Pipe()
-                process.standardError = errors
-                process.standardOutput = FileHandle.nullDevice
-                return (process, errors)
+                return (try cli.start(arguments, errors: errors), errors)
             }
-            for (process, _) in processes { try process.run() }
             for (n, (process, errors)) in processes.enumerated() {
                 let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 process.waitUntilExit()

@@ -12,29 +12,13 @@ import Testing
         return try cli.write(name, text)
     }
 
-    func start(_ cli: CLI, _ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = cli.folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["CALLOPS_DB"] = cli.folder.appendingPathComponent("test.sqlite").path
-        environment["CALLOPS_NOW"] = "2026-11-23T10:00"
-        environment.removeValue(forKey: "CALLOPS_FAULT")
-        for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
 
     /// SPEC section 12: `callops backup` copies the database safely while it is in use.
     @Test func aBackupDuringAnImportIsWholeAndSound() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         let file = try leads(cli, "big.csv", rows: 60_000, base: 0)
-        let importing = try start(cli, ["leads", "import", file, "--source", "big"])
+        let importing = try cli.start(["leads", "import", file, "--source", "big"])
         usleep(300_000)
         let backup = try cli.run(["backup", "copy.sqlite"])
         importing.waitUntilExit()
@@ -73,8 +57,8 @@ import Testing
         defer { cli.cleanUp() }
         _ = try cli.run(["init"])
         let a = try leads(cli, "a.csv", rows: 40_000, base: 0), b = try leads(cli, "b.csv", rows: 40_000, base: 50_000)
-        let first = try start(cli, ["leads", "import", a, "--source", "a"])
-        let second = try start(cli, ["leads", "import", b, "--source", "b"])
+        let first = try cli.start(["leads", "import", a, "--source", "a"])
+        let second = try cli.start(["leads", "import", b, "--source", "b"])
         first.waitUntilExit()
         second.waitUntilExit()
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
@@ -99,7 +83,7 @@ import Testing
         var text = "call_id,agent_code,phone,started_at,talk_seconds,disposition\n"
         for n in 0..<200 { text += "K\(n),A001,1390000000\(1 + n % 2),2026-11-\(String(format: "%02d", 2 + n % 20))T10:\(String(format: "%02d", n % 60)):00,\(n % 3 == 0 ? 0 : 80),\(n % 3 == 0 ? "no_answer" : "connected")\n" }
         let file = try cli.write("calls.csv", text)
-        let run = try start(cli, ["calls", "import", file], environment: ["CALLOPS_FAULT": "calls.import.after-inserts"])
+        let run = try cli.start(["calls", "import", file], environment: ["CALLOPS_FAULT": "calls.import.after-inserts"])
         run.waitUntilExit()
         #expect(run.terminationReason == .uncaughtSignal && run.terminationStatus == SIGKILL, "the import was not killed at the fault point")
         #expect(try triggers() == before)
@@ -122,7 +106,7 @@ import Testing
         // Two chunks of 65,536: the process kills itself once the first is written, inside the
         // import's transaction (CALLOPS_FAULT names the point; see FaultPoint).
         let big = try leads(cli, "big.csv", rows: 100_000, base: 0)
-        let run = try start(cli, ["leads", "import", big, "--source", "big"], environment: ["CALLOPS_FAULT": "leads.import.after-chunk"])
+        let run = try cli.start(["leads", "import", big, "--source", "big"], environment: ["CALLOPS_FAULT": "leads.import.after-chunk"])
         run.waitUntilExit()
         #expect(run.terminationReason == .uncaughtSignal && run.terminationStatus == SIGKILL, "the import was not killed at the fault point")
         // Nothing half written: no batch, no lead, and the database is sound.
