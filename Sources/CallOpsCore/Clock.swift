@@ -9,6 +9,8 @@ public struct Clock: Sendable {
     public let now: Date
     public let timeZone: TimeZone
     public let calendar: Calendar
+    /// The years around `now` in which the zone keeps one offset, when it does (`offset(at:)`).
+    let steady: SteadyOffset?
 
     public init(now: Date, timeZone: TimeZone) {
         self.now = now
@@ -16,6 +18,7 @@ public struct Clock: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         self.calendar = calendar
+        steady = SteadyOffset(timeZone, around: now)
     }
 
     /// A clock fixed at a local time such as `2026-11-23T10:00`.
@@ -79,7 +82,7 @@ public struct Clock: Sendable {
         let local = civilDay.ordinal * 86_400 + hour * 3_600 + minute * 60 + second
         if Self.civilRange.contains(local) {
             let guess = Date(timeIntervalSince1970: TimeInterval(local))
-            let date = Date(timeIntervalSince1970: TimeInterval(local - timeZone.secondsFromGMT(for: guess)))
+            let date = Date(timeIntervalSince1970: TimeInterval(local - offset(at: guess)))
             if steadyOffset(around: guess) && localSeconds(date) == local { return date }
         }
         let components = DateComponents(
@@ -123,7 +126,7 @@ public struct Clock: Sendable {
     public func startOfDay(_ date: Date) -> Date {
         let local = localSeconds(date)
         if Self.civilRange.contains(local) && steadyOffset(around: date) {
-            return Date(timeIntervalSince1970: TimeInterval(localDay(date) * 86_400 - timeZone.secondsFromGMT(for: date)))
+            return Date(timeIntervalSince1970: TimeInterval(localDay(date) * 86_400 - offset(at: date)))
         }
         return calendar.startOfDay(for: date)
     }
@@ -134,7 +137,7 @@ public struct Clock: Sendable {
         // same at both ends and steady around the end (no DST change to step over or into).
         let moved = date.addingTimeInterval(TimeInterval(days * 86_400))
         if Self.civilRange.contains(localSeconds(date)) && Self.civilRange.contains(localSeconds(moved))
-            && timeZone.secondsFromGMT(for: date) == timeZone.secondsFromGMT(for: moved) && steadyOffset(around: moved) {
+            && offset(at: date) == offset(at: moved) && steadyOffset(around: moved) {
             return moved
         }
         return calendar.date(byAdding: .day, value: days, to: date)!

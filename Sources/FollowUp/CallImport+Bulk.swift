@@ -32,7 +32,7 @@ struct BulkCallImport {
 
     /// Calls parsed on the reading thread and handed over together.
     static let chunkRows = 4_096
-    /// SQLite's page cache during the import, in KiB.
+    /// SQLite's page cache while the calls are inserted, in KiB.
     static let cacheKiB = 32_768
     /// Calls per `INSERT`: SQLite opens the call table's and its three indexes' cursors once per
     /// statement instead of once per call (closing them and ending the statement were about 14%
@@ -132,7 +132,7 @@ struct BulkCallImport {
     }
 
     /// One lead's cadence while its calls are replayed, and what is written for it after.
-    private struct LeadReplay {
+    struct LeadReplay {
         var state: CadenceState
         var status: String
         var agent: Int64?
@@ -147,9 +147,14 @@ struct BulkCallImport {
         /// Agents who sold the lead a policy in this import: each serves the customer from then on.
         var sellers: [Int64] = []
         var lastOpen: LeadProgress.Update?
-        var effectiveAt: String?
-        var interestedAt: String?
+        /// The cadence after that call, and its time.
+        var lastOpenAfter = CadenceState()
+        var lastOpenDate: Date?
+        var effectiveAt: Date?
+        var interestedAt: Date?
+        /// The latest of the calls' times as stored text, and the time it was made of.
         var lastAttemptAt = ""
+        var lastAttemptDate: Date?
         var attempts = 0
         /// The agent among whose open callbacks the lead counts (an open lead holding a
         /// callback), or nil.
@@ -162,6 +167,26 @@ struct BulkCallImport {
         var proposed: [AgentMonth: String] = [:]
         /// Whether the lead's policies are in `proposed` yet (read at its first proposal call).
         var policiesRead = false
+
+        /// The lead as its row and its calls in the table from the month of `firstDay` on
+        /// (`existing`) have it before the import's first call on it.
+        init(state: CadenceState, status: String, agent: Int64?, holdsCallback: Bool, existing: some Sequence<ExistingCall>,
+             firstDay: String) {
+            self.state = state
+            self.status = status
+            self.agent = agent
+            holds = holdsCallback ? agent : nil
+            // The one-by-one import counts the day's calls in the table, whatever their time; from
+            // the month's first day, the first calls and proposals of each agent that month.
+            var onDay: [String: Int] = [:]
+            for call in existing {
+                if call.day >= firstDay { onDay[call.day, default: 0] += 1 }
+                let key = AgentMonth(agent: call.agent, month: call.day.prefix(7))
+                worked[key] = min(worked[key] ?? call.day, call.day)
+                if call.proposal { proposed[key] = min(proposed[key] ?? call.day, call.day) }
+            }
+            existingOnDay = onDay.isEmpty ? nil : onDay
+        }
     }
 
     struct AgentMonth: Hashable {
@@ -197,9 +222,10 @@ struct BulkCallImport {
         var hashesRepeated = Set<Int>()
         var fileRejects: [CallImportSummary.Reject] = []
         let settings = self.settings, clock = self.clock
-        // The probes and the inserts spill pages to the WAL and read them back with the default
-        // 2 MB page cache; as the lead import, a larger one while this transaction runs.
-        try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
+        // The inserts spill pages to the WAL and read them back with the default 2 MB page cache;
+        // as the lead import, a larger one for them (set before them: the leads are read and
+        // written in id order, which a larger cache does not speed, and the compact leads and the
+        // cache together would pass the 200 MB the import is held to).
         defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
 
         try Pipeline.run(capacity: 2, produce: { send in
@@ -324,7 +350,7 @@ struct BulkCallImport {
                 return x != y ? x < y : calls[Int(a)].line < calls[Int(b)].line
             }
         }
-        var recordedRanks: [(lead: Int64, rank: Int32)] = []
+        var recordedRanks: [Int32] = []
         recordedRanks.reserveCapacity(calls.count)
         var recordedRepeats = Set<String>()
         for (rank, i) in order.enumerated() {
@@ -338,41 +364,64 @@ struct BulkCallImport {
                 continue
             }
             if repeated.contains(call.callID) { recordedRepeats.insert(call.callID) }
-            recordedRanks.append((call.lead, Int32(rank)))
+            recordedRanks.append(Int32(rank))
         }
         summary.rejected.sort { $0.line < $1.line }
 
-        // 3. The recorded calls in time order through their leads' cadences; each lead written once.
+        // 3. The recorded calls' leads read in id order (`ReplayLeads`); the calls replayed in
+        // time order through their cadences; the leads written in id order.
         progress?.update(30)
-        // Which recorded call is its lead's last (then the lead is written and let go).
-        var last = [Bool](repeating: false, count: order.count)
+        var replayLeads = ReplayLeads(leads: recordedRanks.map { calls[Int(order[Int($0)])].lead })
+        // Each recorded call's lead, and whether it is the lead's last call.
+        var slots = recordedRanks.map { Int32(replayLeads.slot(calls[Int(order[Int($0)])].lead)) }
+        var last = [Bool](repeating: false, count: recordedRanks.count)
         do {
-            var byLead = recordedRanks
-            byLead.sort { $0.lead != $1.lead ? $0.lead < $1.lead : $0.rank < $1.rank }
-            for (n, entry) in byLead.enumerated() where n + 1 == byLead.count || byLead[n + 1].lead != entry.lead {
-                last[Int(entry.rank)] = true
+            var seen = [Bool](repeating: false, count: replayLeads.ids.count)
+            for n in recordedRanks.indices.reversed() where !seen[Int(slots[n])] {
+                seen[Int(slots[n])] = true
+                last[n] = true
+            }
+            for n in recordedRanks.indices {
+                let slot = Int(slots[n])
+                if case .readAtFirstCall = replayLeads.slots[slot] { replayLeads.slots[slot] = .firstCall(order[Int(recordedRanks[n])]) }
             }
         }
+        let existingCalls = try BulkStatement(db, sql: "SELECT started_at, agent_id, disposition FROM call WHERE lead_id = ? AND started_at >= ?")
+        try readLeads(&replayLeads, calls: calls, reader: leads, existingCalls: existingCalls)
         var replays: [Int64: LeadReplay] = [:]
         // Taken before anything is written: the counts then move only with the replayed calls.
         var openCallbacks = try LeadProgress.openCallbacksByAgent(db)
         var effects: [Effect] = []
-        let existingCalls = try BulkStatement(db, sql: "SELECT started_at, agent_id, disposition FROM call WHERE lead_id = ? AND started_at >= ?")
         let existingPolicies = try BulkStatement(db, sql: "SELECT sold_at, agent_id FROM policy WHERE lead_id = ? AND status <> 'cancelled' AND sold_at >= ?")
         var deltas = ActivityAggregate.CallDeltas()
         let writer = try LeadProgress.ProgressWriter(db)
-        for (n, (lead, rank)) in recordedRanks.enumerated() {
-            if n % 4_096 == 0 { progress?.update(30 + 40 * n / recordedRanks.count) }
-            try replay(db, lead: lead, rank: rank, order: order, calls: &calls, extras: extras, agents: agents, reader: leads,
-                       existing: (existingCalls, existingPolicies), replays: &replays, openCallbacks: &openCallbacks, effects: &effects,
-                       deltas: &deltas, summary: &summary)
-            if last[Int(rank)], let replay = replays.removeValue(forKey: lead) {
-                try writer.write(LeadProgress.Progress(lead: lead, attempts: replay.attempts, lastAttemptAt: replay.lastAttemptAt,
-                                                       cadence: replay.lastOpen, effectiveAt: replay.effectiveAt, interestedAt: replay.interestedAt))
+        for (n, rank) in recordedRanks.enumerated() {
+            if n % 4_096 == 0 { progress?.update(30 + 35 * n / recordedRanks.count) }
+            let slot = Int(slots[n]), lead = replayLeads.ids[slot]
+            let replayed = try replay(db, lead: lead, slot: slot, rank: rank, last: last[n], order: order, calls: &calls, extras: extras, agents: agents, reader: leads,
+                       existing: (existingCalls, existingPolicies), leads: &replayLeads, replays: &replays, openCallbacks: &openCallbacks,
+                       effects: &effects, deltas: &deltas, summary: &summary)
+            if let replay = replayed {
+                // Held to be written in lead order; a lead the compact form does not hold is
+                // written now.
+                if let end = LeadEnd(replay, reasons: &replayLeads.reasons) {
+                    replayLeads.slots[slot] = .ended(end)
+                } else {
+                    try writer.write(leadProgress(of: replay, lead: lead))
+                    replayLeads.slots[slot] = .written
+                }
             }
         }
         recordedRanks = []
+        slots = []
         last = []
+        for (slot, lead) in replayLeads.ids.enumerated() {
+            if slot % 4_096 == 0 { progress?.update(65 + 5 * slot / replayLeads.ids.count) }
+            guard case let .ended(end) = replayLeads.slots[slot] else { continue }
+            try writer.write(end.progress(lead: lead, clock: clock, recorder: recorder, reasons: replayLeads.reasons))
+        }
+        replayLeads = ReplayLeads(leads: [])
+        try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
 
         // 4. The calls in time order, `activity_day` moved by the deltas summed in the replay
         // instead of a trigger per call; then the effects that make rows of their own.
@@ -420,8 +469,9 @@ struct BulkCallImport {
         }
     }
 
+
     /// The lead's cadence as the table holds it, with the calls already recorded on it from
-    /// `firstAt`'s day on; nil when the lead is not found.
+    /// `firstAt`'s month on; nil when the lead is not found.
     private func load(lead id: Int64, firstAt: Date, reader: LeadProgress.CadenceReader, existingCalls: BulkStatement) throws -> LeadReplay? {
         guard let row = try reader.lead(id: id) else { return nil }
         var state = CadenceState()
@@ -434,42 +484,72 @@ struct BulkCallImport {
         state.lastContactAt = row.lastContactAt.flatMap(clock.parse)
         state.nextDueAt = row.nextDueAt.flatMap(clock.parse)
         state.callbackAt = row.callbackAt.flatMap(clock.parse)
-        var replay = LeadReplay(state: state, status: row.status, agent: row.agentID)
-        replay.holds = row.status == "open" && row.callbackAt != nil ? row.agentID : nil
-        // The one-by-one import counts the day's calls in the table, whatever their time; read
-        // from the month's first day, for the first calls and proposals of each agent that month.
-        let firstDay = clock.day(firstAt)
-        existingCalls.bind(1, id)
-        existingCalls.bind(2, String(firstDay.prefix(7)))
-        var existing: [String: Int] = [:]
-        while try existingCalls.nextRow() {
-            guard let at = existingCalls.text(0), let agent = existingCalls.int64(1) else { continue }
-            let day = String(at.prefix(10))
-            if day >= firstDay { existing[day, default: 0] += 1 }
-            let key = AgentMonth(agent: agent, month: day.prefix(7))
-            replay.worked[key] = min(replay.worked[key] ?? day, day)
-            if existingCalls.text(2) == Disposition.proposal.rawValue { replay.proposed[key] = min(replay.proposed[key] ?? day, day) }
+        var existing: [ExistingCall] = []
+        try readExistingCalls(lead: id, firstAt: firstAt, statement: existingCalls, into: &existing)
+        return LeadReplay(state: state, status: row.status, agent: row.agentID, holdsCallback: row.status == "open" && row.callbackAt != nil,
+                          existing: existing, firstDay: clock.day(firstAt))
+    }
+
+    /// Appends the lead's calls in the table from `firstAt`'s month on.
+    private func readExistingCalls(lead id: Int64, firstAt: Date, statement: BulkStatement, into existing: inout [ExistingCall]) throws {
+        statement.bind(1, id)
+        statement.bind(2, String(clock.day(firstAt).prefix(7)))
+        while try statement.nextRow() {
+            guard let at = statement.text(0), let agent = statement.int64(1) else { continue }
+            existing.append(ExistingCall(day: String(at.prefix(10)), agent: agent, proposal: statement.text(2) == Disposition.proposal.rawValue))
         }
-        replay.existingOnDay = existing.isEmpty ? nil : existing
-        return replay
+    }
+
+    /// Reads the leads of `replay` in id order, each with its calls in the table, into their
+    /// compact form (`LeadStart`), the first time any is needed.
+    private func readLeads(_ leads: inout ReplayLeads, calls: [Pending], reader: LeadProgress.CadenceReader, existingCalls: BulkStatement) throws {
+        for (slot, id) in leads.ids.enumerated() {
+            guard case let .firstCall(first) = leads.slots[slot], let row = try reader.lead(id: id),
+                  var start = LeadStart(row, clock: clock, existingFrom: leads.existing.count)
+            else {
+                leads.slots[slot] = .readAtFirstCall
+                continue
+            }
+            try readExistingCalls(lead: id, firstAt: calls[Int(first)].at, statement: existingCalls, into: &leads.existing)
+            guard let count = Int32(exactly: leads.existing.count - Int(start.existingFrom)) else {
+                leads.existing.removeLast(leads.existing.count - Int(start.existingFrom))
+                leads.slots[slot] = .readAtFirstCall
+                continue
+            }
+            start.existingCount = count
+            leads.slots[slot] = .read(start)
+        }
+    }
+
+    /// What is written for the lead after its last call.
+    private func leadProgress(of replay: LeadReplay, lead: Int64) -> LeadProgress.Progress {
+        LeadProgress.Progress(lead: lead, attempts: replay.attempts, lastAttemptAt: replay.lastAttemptAt, cadence: replay.lastOpen,
+                              effectiveAt: replay.effectiveAt.map(clock.timestamp), interestedAt: replay.interestedAt.map(clock.timestamp))
     }
 
     /// Replays one recorded call (`rank` in time order) through its lead's cadence, held in
     /// `replays` from the lead's first call on, and keeps what the call does beyond that for later.
+    /// Returns the lead after its `last` call (then let go of `replays`).
     private func replay(
-        _ db: Database, lead id: Int64, rank: Int32, order: [Int32], calls: inout [Pending], extras: [Extra],
+        _ db: Database, lead id: Int64, slot: Int, rank: Int32, last: Bool, order: [Int32], calls: inout [Pending], extras: [Extra],
         agents: [Result<Agent, CallOpsError>], reader: LeadProgress.CadenceReader, existing: (calls: BulkStatement, policies: BulkStatement),
-        replays: inout [Int64: LeadReplay], openCallbacks: inout [Int64: Int], effects: inout [Effect],
+        leads: inout ReplayLeads, replays: inout [Int64: LeadReplay], openCallbacks: inout [Int64: Int], effects: inout [Effect],
         deltas: inout ActivityAggregate.CallDeltas, summary: inout CallImportSummary
-    ) throws {
+    ) throws -> LeadReplay? {
         let i = Int(order[Int(rank)])
         var call = calls[i]
-        guard case let .success(agent) = agents[Int(call.agent)] else { return }
+        guard case let .success(agent) = agents[Int(call.agent)] else { return nil }
         var lead: LeadReplay
-        if let known = replays[id] {
+        if let known = replays.removeValue(forKey: id) {
             lead = known
+        } else if case let .read(start) = leads.slots[slot] {
+            let from = Int(start.existingFrom)
+            lead = LeadReplay(state: start.cadence, status: start.status.rawValue, agent: start.agent == .min ? nil : start.agent,
+                              holdsCallback: start.holdsCallback, existing: leads.existing[from..<from + Int(start.existingCount)],
+                              firstDay: clock.day(call.at))
+            leads.slots[slot] = .replaying
         } else {
-            guard let loaded = try load(lead: id, firstAt: call.at, reader: reader, existingCalls: existing.calls) else { return }
+            guard let loaded = try load(lead: id, firstAt: call.at, reader: reader, existingCalls: existing.calls) else { return nil }
             lead = loaded
         }
         // An agent's open callbacks: the table's count before the import, then as the calls change it.
@@ -499,7 +579,10 @@ struct BulkCallImport {
         lead.callsOnDay += 1
         lead.attempts += 1
         let at = clock.timestamp(call.at)
-        lead.lastAttemptAt = max(lead.lastAttemptAt, at)
+        if at > lead.lastAttemptAt {
+            lead.lastAttemptAt = at
+            lead.lastAttemptDate = call.at
+        }
         call.contact = step.contact
         call.effective = step.effective
         call.followUp = step.followUp.map(Int8.init) ?? -1
@@ -538,8 +621,10 @@ struct BulkCallImport {
         if before.outcome == .open {
             let update = recorder.progressUpdate(step, at: at)
             lead.lastOpen = update
-            if update.effective && lead.effectiveAt == nil { lead.effectiveAt = at }
-            if update.interested && lead.interestedAt == nil { lead.interestedAt = at }
+            lead.lastOpenAfter = step.after
+            lead.lastOpenDate = call.at
+            if update.effective && lead.effectiveAt == nil { lead.effectiveAt = call.at }
+            if update.interested && lead.interestedAt == nil { lead.interestedAt = call.at }
             lead.state = step.after
             if let ended = update.ended {
                 effect.ended = ended
@@ -575,8 +660,12 @@ struct BulkCallImport {
             if let new = holds { openCallbacks[new] = openCount(new) + 1 }
             lead.holds = holds
         }
-        replays[id] = lead
         if effect.ended != nil || effect.stabilizes || effect.doNotCall || effect.sale { effects.append(effect) }
+        guard last else {
+            replays[id] = lead
+            return nil
+        }
+        return lead
     }
 
     /// Runs one call's own effects, in the order `CallRecorder.record` runs them.

@@ -194,10 +194,18 @@ public struct CallRecorder {
 
     /// The lead's new cadence columns after a call on an open lead, at `at` (stored text).
     func progressUpdate(_ step: CallStep, at: String) -> LeadProgress.Update {
-        let after = step.after
+        var update = cadenceColumns(step.after, at: at)
+        update.contact = step.contact
+        update.effective = step.effective
+        return update
+    }
+
+    /// The lead's cadence columns in the state `after` a call made `at` (the call's own
+    /// `contact` and `effective` left false: `progressUpdate` sets them).
+    func cadenceColumns(_ after: CadenceState, at: String) -> LeadProgress.Update {
         let ended: (LeadStatus, String)? = after.outcome == .open ? nil : (LeadStatus(rawValue: after.outcome.rawValue)!, after.endReason ?? "")
         return LeadProgress.Update(
-            at: at, contact: step.contact, effective: step.effective,
+            at: at, contact: false, effective: false,
             interested: after.stage >= .interested, stage: after.stage.rawValue, followUps: after.followUps,
             unanswered: after.unanswered, lastContactAt: after.lastContactAt.map(clock.timestamp),
             nextDueAt: after.nextDueAt.map(clock.timestamp), callbackAt: after.callbackAt.map(clock.timestamp),

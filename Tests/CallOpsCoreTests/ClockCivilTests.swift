@@ -8,6 +8,28 @@ import Testing
 @Suite struct ClockCivilTests {
     static let zones = ["Asia/Shanghai", "America/New_York", "Europe/London", "Australia/Lord_Howe"]
 
+    /// The offset a clock holds for the years around its `now` (`SteadyOffset`) is the zone's at
+    /// every instant of them, and is held only by zones that keep one offset through them: Moscow's
+    /// change of standard time in October 2014 and Pyongyang's of August 2015 are seen.
+    @Test func theSteadyOffsetIsTheZonesOwn() throws {
+        let shanghai = Clock(now: try #require(ISO8601DateFormatter().date(from: "2026-11-30T12:00:00Z")), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let steady = try #require(shanghai.steady)
+        #expect(steady.seconds == 8 * 3_600 && steady.from < shanghai.now.timeIntervalSince1970 && steady.until > shanghai.now.timeIntervalSince1970)
+        var random = SeededRandom(seed: 9)
+        for _ in 0..<5_000 {
+            let date = Date(timeIntervalSince1970: steady.from - 86_400 + Double(random.next() % UInt64(steady.until - steady.from + 2 * 86_400)))
+            #expect(shanghai.offset(at: date) == shanghai.timeZone.secondsFromGMT(for: date))
+        }
+        for (zone, now) in [("America/New_York", "2026-11-30T12:00:00Z"), ("Europe/Moscow", "2013-06-01T00:00:00Z"),
+                            ("Asia/Pyongyang", "2016-06-01T00:00:00Z"), ("Asia/Shanghai", "1988-06-01T00:00:00Z")] {
+            let clock = Clock(now: try #require(ISO8601DateFormatter().date(from: now)), timeZone: TimeZone(identifier: zone)!)
+            #expect(clock.steady == nil, "\(zone) changes its offset within three years of \(now)")
+        }
+        #expect(Clock(now: try #require(ISO8601DateFormatter().date(from: "2020-06-01T00:00:00Z")), timeZone: TimeZone(identifier: "Europe/Moscow")!).steady?.seconds == 3 * 3_600)
+        // A moved clock keeps its zone's span.
+        #expect(shanghai.moved(to: shanghai.now.addingTimeInterval(86_400 * 400)).steady == steady)
+    }
+
     @Test(arguments: zones) func arithmeticAgreesWithCalendar(zone: String) throws {
         let clock = Clock(now: Date(), timeZone: TimeZone(identifier: zone)!)
         let calendar = clock.calendar
