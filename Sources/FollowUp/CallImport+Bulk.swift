@@ -69,13 +69,17 @@ struct BulkCallImport {
         var extra: Int32
         var disposition: Disposition
         var inDatabase: Bool
-        /// After the replay: which follow-up the call was, or -1.
+        /// After the replay: which follow-up the call was, or -1; `Pending.wide` for one past 127
+        /// (a lead whose count was written past the cadence's five by another tool), held in
+        /// `wideFollowUps` by the call's index.
         var followUp: Int8 = -1
         var contact = false
         var effective = false
         var othersLead = false
         var recorded = false
     }
+
+    private static let wide = Int8.min
 
     private struct Extra {
         var sale: SaleInput?
@@ -392,6 +396,7 @@ struct BulkCallImport {
         // Taken before anything is written: the counts then move only with the replayed calls.
         var openCallbacks = try LeadProgress.openCallbacksByAgent(db)
         var effects: [Effect] = []
+        var wideFollowUps: [Int32: Int] = [:]
         let existingPolicies = try BulkStatement(db, sql: "SELECT sold_at, agent_id FROM policy WHERE lead_id = ? AND status <> 'cancelled' AND sold_at >= ?")
         var deltas = ActivityAggregate.CallDeltas()
         let writer = try LeadProgress.ProgressWriter(db)
@@ -400,7 +405,7 @@ struct BulkCallImport {
             let slot = Int(slots[n]), lead = replayLeads.ids[slot]
             let replayed = try replay(db, lead: lead, slot: slot, rank: rank, last: last[n], order: order, calls: &calls, extras: extras, agents: agents, reader: leads,
                        existing: (existingCalls, existingPolicies), leads: &replayLeads, replays: &replays, openCallbacks: &openCallbacks,
-                       effects: &effects, deltas: &deltas, summary: &summary)
+                       effects: &effects, wideFollowUps: &wideFollowUps, deltas: &deltas, summary: &summary)
             if let replay = replayed {
                 // Held to be written in lead order; a lead the compact form does not hold is
                 // written now.
@@ -451,7 +456,7 @@ struct BulkCallImport {
                     insert.bind(p + 6, call.disposition.rawValue)
                     insert.bind(p + 7, Int64(call.contact ? 1 : 0))
                     insert.bind(p + 8, Int64(call.effective ? 1 : 0))
-                    insert.bind(p + 9, call.followUp < 0 ? nil : Int64(call.followUp))
+                    insert.bind(p + 9, call.followUp == Self.wide ? Int64(wideFollowUps[Int32(i)]!) : call.followUp < 0 ? nil : Int64(call.followUp))
                     insert.bind(p + 10, call.callbackAt.isNaN ? nil : clock.timestamp(Date(timeIntervalSinceReferenceDate: call.callbackAt)))
                     insert.bind(p + 11, call.extra < 0 ? nil : extras[Int(call.extra)].note)
                     insert.bind(p + 12, Int64(call.othersLead ? 1 : 0))
@@ -534,6 +539,7 @@ struct BulkCallImport {
         _ db: Database, lead id: Int64, slot: Int, rank: Int32, last: Bool, order: [Int32], calls: inout [Pending], extras: [Extra],
         agents: [Result<Agent, CallOpsError>], reader: LeadProgress.CadenceReader, existing: (calls: BulkStatement, policies: BulkStatement),
         leads: inout ReplayLeads, replays: inout [Int64: LeadReplay], openCallbacks: inout [Int64: Int], effects: inout [Effect],
+        wideFollowUps: inout [Int32: Int],
         deltas: inout ActivityAggregate.CallDeltas, summary: inout CallImportSummary
     ) throws -> LeadReplay? {
         let i = Int(order[Int(rank)])
@@ -585,7 +591,12 @@ struct BulkCallImport {
         }
         call.contact = step.contact
         call.effective = step.effective
-        call.followUp = step.followUp.map(Int8.init) ?? -1
+        if let followUp = step.followUp {
+            call.followUp = Int8(exactly: followUp) ?? Self.wide
+            if call.followUp == Self.wide { wideFollowUps[Int32(i)] = followUp }
+        } else {
+            call.followUp = -1
+        }
         call.callbackAt = step.callbackAt?.timeIntervalSinceReferenceDate ?? .nan
         // A customer's servicing agent calls their own customer, whoever sold the policy (as in
         // `CallRecorder.record`; a hand-over is always older than the file's calls).

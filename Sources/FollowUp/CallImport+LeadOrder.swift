@@ -29,6 +29,19 @@ extension BulkCallImport {
         static func date(_ seconds: Int32) -> Date? {
             seconds == none ? nil : Date(timeIntervalSinceReferenceDate: TimeInterval(seconds))
         }
+
+        /// An open cadence from the columns `LeadStart` and `LeadEnd` hold.
+        static func cadence(stage: Stage, followUps: Int32, unanswered: Int32, lastContactAt: Int32, nextDueAt: Int32,
+                            callbackAt: Int32) -> CadenceState {
+            var state = CadenceState()
+            state.stage = stage
+            state.followUps = Int(followUps)
+            state.unanswered = Int(unanswered)
+            state.lastContactAt = date(lastContactAt)
+            state.nextDueAt = date(nextDueAt)
+            state.callbackAt = date(callbackAt)
+            return state
+        }
     }
 
     /// A call already in the table on a lead, from the month of the lead's first call in the file on.
@@ -81,14 +94,9 @@ extension BulkCallImport {
 
         /// The cadence `load` makes of the same row.
         var cadence: CadenceState {
-            var state = CadenceState()
+            var state = CompactTime.cadence(stage: stage, followUps: followUps, unanswered: unanswered, lastContactAt: lastContactAt,
+                                            nextDueAt: nextDueAt, callbackAt: callbackAt)
             state.outcome = status == .open ? .open : CadenceOutcome(rawValue: status.rawValue) ?? .exhausted
-            state.stage = stage
-            state.followUps = Int(followUps)
-            state.unanswered = Int(unanswered)
-            state.lastContactAt = CompactTime.date(lastContactAt)
-            state.nextDueAt = CompactTime.date(nextDueAt)
-            state.callbackAt = CompactTime.date(callbackAt)
             return state
         }
     }
@@ -144,13 +152,8 @@ extension BulkCallImport {
             func text(_ seconds: Int32) -> String? { CompactTime.date(seconds).map(clock.timestamp) }
             var cadence: LeadProgress.Update?
             if open {
-                var after = CadenceState()
-                after.stage = stage
-                after.followUps = Int(followUps)
-                after.unanswered = Int(unanswered)
-                after.lastContactAt = CompactTime.date(lastContactAt)
-                after.nextDueAt = CompactTime.date(nextDueAt)
-                after.callbackAt = CompactTime.date(callbackAt)
+                let after = CompactTime.cadence(stage: stage, followUps: followUps, unanswered: unanswered, lastContactAt: lastContactAt,
+                                                nextDueAt: nextDueAt, callbackAt: callbackAt)
                 cadence = recorder.cadenceColumns(after, at: text(openAt) ?? "")
                 cadence?.ended = ended.map { ($0, reasons.texts[Int(reason)]) }
             }

@@ -40,6 +40,9 @@ import Testing
                 -- Rows the bulk import's compact forms do not hold (a time past 2069): read at their
                 -- first call and written after their last, as before.
                 UPDATE lead SET next_due_at = '2080-01-01T09:00:00' WHERE id % 211 = 0 AND status = 'open';
+                -- Follow-ups counted past the cadence's five by another tool: a contact is follow-up
+                -- 201, past what the bulk import holds a call's in (the import trapped on it).
+                UPDATE lead SET follow_ups = 200, stage = 'connected' WHERE id % 227 = 0 AND status = 'open';
                 """)
         }
         return db
