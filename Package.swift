@@ -25,11 +25,13 @@ let package = Package(
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // Reports as Excel workbooks: typed cells, frozen headers, native charts (SPEC section 3).
         .target(name: "Spreadsheet", dependencies: ["CallOpsCore", "CXLSXWriter"]),
+        // SQLite's process-wide settings, made before its first use (`sqlite3_config` is variadic C).
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The SQLite store: connection, migrator, the audit log.
         .target(
             name: "CallOpsStore",
             dependencies: [
-                "CallOpsCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "CallOpsCore", "CSQLiteSetup", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
