@@ -55,12 +55,10 @@ struct BulkCallImport {
         self.sales = Sales(settings: settings, clock: clock)
     }
 
-    /// A call of the file in 64 bytes: a million calls fit in 64 MB.
+    /// A call of the file in 56 bytes: a million calls fit in 56 MB.
     private struct Pending {
         var callID: String
         var at: Date
-        /// The customer's chosen time as read, then as moved into a window; NaN for none.
-        var callbackAt: Double
         var lead: Int64
         var line: Int32
         var agent: Int32
@@ -71,7 +69,7 @@ struct BulkCallImport {
         var inDatabase: Bool
         /// After the replay: which follow-up the call was, or -1; `Pending.wide` for one past 127
         /// (a lead whose count was written past the cadence's five by another tool), held in
-        /// `wideFollowUps` by the call's index.
+        /// `Sparse.followUps`.
         var followUp: Int8 = -1
         var contact = false
         var effective = false
@@ -80,6 +78,15 @@ struct BulkCallImport {
     }
 
     private static let wide = Int8.min
+
+    /// What few calls have, held beside the compact calls by their index instead of in each.
+    private struct Sparse {
+        /// The customer's chosen time as read, then as moved into a calling window (a callback
+        /// is a few calls in a hundred; 8 bytes in each call would be 8 MB a million).
+        var callbacks: [Int32: Date] = [:]
+        /// Which follow-up a call was, when past 127.
+        var followUps: [Int32: Int] = [:]
+    }
 
     private struct Extra {
         var sale: SaleInput?
@@ -225,6 +232,7 @@ struct BulkCallImport {
         var hashes = Set<Int>()
         var hashesRepeated = Set<Int>()
         var fileRejects: [CallImportSummary.Reject] = []
+        var sparse = Sparse()
         let settings = self.settings, clock = self.clock
         // The inserts spill pages to the WAL and read them back with the default 2 MB page cache;
         // as the lead import, a larger one for them (set before them: the leads are read and
@@ -326,13 +334,14 @@ struct BulkCallImport {
                         refusals[index] = error.description
                     }
                 }
+                if let callbackAt = input.callbackAt { sparse.callbacks[index] = callbackAt }
                 var extra: Int32 = -1
                 if input.sale != nil || input.note != nil {
                     extra = Int32(extras.count)
                     extras.append(Extra(sale: input.sale, note: input.note))
                 }
                 calls.append(Pending(
-                    callID: input.callID, at: input.startedAt, callbackAt: input.callbackAt?.timeIntervalSinceReferenceDate ?? .nan,
+                    callID: input.callID, at: input.startedAt,
                     lead: lead, line: Int32(row.line), agent: agent, talk: Int32(input.talkSeconds), extra: extra,
                     disposition: input.disposition, inDatabase: inDatabase))
             }
@@ -396,7 +405,6 @@ struct BulkCallImport {
         // Taken before anything is written: the counts then move only with the replayed calls.
         var openCallbacks = try LeadProgress.openCallbacksByAgent(db)
         var effects: [Effect] = []
-        var wideFollowUps: [Int32: Int] = [:]
         let existingPolicies = try BulkStatement(db, sql: "SELECT sold_at, agent_id FROM policy WHERE lead_id = ? AND status <> 'cancelled' AND sold_at >= ?")
         var deltas = ActivityAggregate.CallDeltas()
         let writer = try LeadProgress.ProgressWriter(db)
@@ -405,7 +413,7 @@ struct BulkCallImport {
             let slot = Int(slots[n]), lead = replayLeads.ids[slot]
             let replayed = try replay(db, lead: lead, slot: slot, rank: rank, last: last[n], order: order, calls: &calls, extras: extras, agents: agents, reader: leads,
                        existing: (existingCalls, existingPolicies), leads: &replayLeads, replays: &replays, openCallbacks: &openCallbacks,
-                       effects: &effects, wideFollowUps: &wideFollowUps, deltas: &deltas, summary: &summary)
+                       effects: &effects, sparse: &sparse, deltas: &deltas, summary: &summary)
             if let replay = replayed {
                 // Held to be written in lead order; a lead the compact form does not hold is
                 // written now.
@@ -456,8 +464,8 @@ struct BulkCallImport {
                     insert.bind(p + 6, call.disposition.rawValue)
                     insert.bind(p + 7, Int64(call.contact ? 1 : 0))
                     insert.bind(p + 8, Int64(call.effective ? 1 : 0))
-                    insert.bind(p + 9, call.followUp == Self.wide ? Int64(wideFollowUps[Int32(i)]!) : call.followUp < 0 ? nil : Int64(call.followUp))
-                    insert.bind(p + 10, call.callbackAt.isNaN ? nil : clock.timestamp(Date(timeIntervalSinceReferenceDate: call.callbackAt)))
+                    insert.bind(p + 9, call.followUp == Self.wide ? sparse.followUps[Int32(i)].map(Int64.init) : call.followUp < 0 ? nil : Int64(call.followUp))
+                    insert.bind(p + 10, sparse.callbacks[Int32(i)].map(clock.timestamp))
                     insert.bind(p + 11, call.extra < 0 ? nil : extras[Int(call.extra)].note)
                     insert.bind(p + 12, Int64(call.othersLead ? 1 : 0))
                 }
@@ -539,7 +547,7 @@ struct BulkCallImport {
         _ db: Database, lead id: Int64, slot: Int, rank: Int32, last: Bool, order: [Int32], calls: inout [Pending], extras: [Extra],
         agents: [Result<Agent, CallOpsError>], reader: LeadProgress.CadenceReader, existing: (calls: BulkStatement, policies: BulkStatement),
         leads: inout ReplayLeads, replays: inout [Int64: LeadReplay], openCallbacks: inout [Int64: Int], effects: inout [Effect],
-        wideFollowUps: inout [Int32: Int],
+        sparse: inout Sparse,
         deltas: inout ActivityAggregate.CallDeltas, summary: inout CallImportSummary
     ) throws -> LeadReplay? {
         let i = Int(order[Int(rank)])
@@ -563,7 +571,7 @@ struct BulkCallImport {
         let extra = call.extra < 0 ? nil : extras[Int(call.extra)]
         let input = CallInput(
             callID: call.callID, agentCode: agent.code, leadID: id, startedAt: call.at, talkSeconds: Int(call.talk),
-            disposition: call.disposition, callbackAt: call.callbackAt.isNaN ? nil : Date(timeIntervalSinceReferenceDate: call.callbackAt),
+            disposition: call.disposition, callbackAt: sparse.callbacks[Int32(i)],
             sale: extra?.sale)
         let day = clock.day(call.at)
         if day != lead.day {
@@ -593,11 +601,11 @@ struct BulkCallImport {
         call.effective = step.effective
         if let followUp = step.followUp {
             call.followUp = Int8(exactly: followUp) ?? Self.wide
-            if call.followUp == Self.wide { wideFollowUps[Int32(i)] = followUp }
+            if call.followUp == Self.wide { sparse.followUps[Int32(i)] = followUp }
         } else {
             call.followUp = -1
         }
-        call.callbackAt = step.callbackAt?.timeIntervalSinceReferenceDate ?? .nan
+        if input.callbackAt != nil || step.callbackAt != nil { sparse.callbacks[Int32(i)] = step.callbackAt }
         // A customer's servicing agent calls their own customer, whoever sold the policy (as in
         // `CallRecorder.record`; a hand-over is always older than the file's calls).
         let servesCustomer = try lead.status == "won" && lead.agent != agent.id
