@@ -154,6 +154,41 @@ import Testing
         #expect(try f.count("SELECT COUNT(*) FROM lead_ledger WHERE event = 'assigned'") == 61)
     }
 
+    /// A move of a third of the leads or more builds the pool's and agents' indexes again after
+    /// it; fewer, or fewer than 10,000, change them lead by lead.
+    @Test func theIndexesAreBuiltAgainOnlyForALargeMove() {
+        #expect(Allocator.rebuildsIndexes(moving: 1_000_000, leads: 1_000_000))
+        #expect(Allocator.rebuildsIndexes(moving: 40_000, leads: 120_000))
+        #expect(!Allocator.rebuildsIndexes(moving: 39_999, leads: 120_000))
+        #expect(!Allocator.rebuildsIndexes(moving: 100_000, leads: 10_000_000))
+        #expect(!Allocator.rebuildsIndexes(moving: 9_999, leads: 9_999))
+    }
+
+    /// Built again or changed lead by lead, the indexes end the same: the same rows, the same
+    /// schema, and SQLite's integrity check (which compares every index with its table) passes; a
+    /// dry run leaves them as they were.
+    @Test func aMoveWithTheIndexesBuiltAgainEndsAsOneLeadByLead() throws {
+        func run(rebuilding: Bool) throws -> [String] {
+            let f = try center(leads: 240, agents: (1...4).map { agent("A\($0)", tier: $0 % 2 == 0 ? .core : .general, daily: 50, open: 80) })
+            let schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+            let before = try f.db.read { db in try Row.fetchAll(db, sql: schema).map(\.description) }
+            #expect(try allocate(f) { $0.rebuildingIndexes = rebuilding; $0.dryRun = true }.allocated == 200)
+            #expect(try f.db.read { db in try Row.fetchAll(db, sql: schema).map(\.description) } == before)
+            #expect(try allocate(f) { $0.rebuildingIndexes = rebuilding }.allocated == 200)
+            #expect(try f.db.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") } == ["ok"])
+            return try f.db.read { db in
+                try Row.fetchAll(db, sql: schema).map(\.description)
+                    + Row.fetchAll(db, sql: "SELECT * FROM lead ORDER BY id").map(\.description)
+                    + Row.fetchAll(db, sql: "SELECT * FROM lead_ledger ORDER BY id").map(\.description)
+                    // Through each index: the pool by grade, an agent's leads.
+                    + Row.fetchAll(db, sql: "SELECT id FROM lead INDEXED BY lead_pool WHERE status = 'pool' ORDER BY grade, batch_id DESC").map(\.description)
+                    + Row.fetchAll(db, sql: "SELECT id FROM lead INDEXED BY lead_agent WHERE agent_id = 2 AND status = 'open'").map(\.description)
+            }
+        }
+        let (rebuilt, changed) = (try run(rebuilding: true), try run(rebuilding: false))
+        #expect(rebuilt == changed)
+    }
+
     /// Invariants over generated centers: no lead held twice, nobody over capacity, DNC never allocated.
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
     func invariantsOverGeneratedData(seed: UInt64) throws {
