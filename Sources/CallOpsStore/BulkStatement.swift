@@ -91,6 +91,12 @@ public final class BulkStatement {
         sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, index)
     }
 
+    /// Whether column `index` (0-based) of the current row holds an integer (not NULL, text, a
+    /// real or a blob).
+    public func isInteger(_ index: Int32) -> Bool {
+        sqlite3_column_type(handle, index) == SQLITE_INTEGER
+    }
+
     /// Column `index` (0-based) of the current row as text; nil when NULL.
     public func text(_ index: Int32) -> String? {
         guard sqlite3_column_type(handle, index) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, index) else { return nil }
