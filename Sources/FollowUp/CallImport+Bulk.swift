@@ -489,7 +489,11 @@ struct BulkCallImport {
         guard let row = try reader.lead(id: id) else { return nil }
         var state = CadenceState()
         state.outcome = try CallRecorder.outcome(status: row.status, lead: id)
-        state.stage = try StoredValue.enum(Stage.self, row.stage, table: "lead", column: "stage", id: id)
+        // NULL, which callops never writes, is the named error, as `calls log` and `check` have it.
+        guard let stage = row.stage else {
+            throw StoredValueError(table: "lead", row: String(id), column: "stage", value: "NULL", expected: "a cadence stage")
+        }
+        state.stage = try StoredValue.enum(Stage.self, stage, table: "lead", column: "stage", id: id)
         // Clamped: a count written past its range by another tool (`callops check` lists it)
         // must not trap the cadence's increment.
         state.followUps = min(max(row.followUps, 0), InputRange.maximumCount)

@@ -71,7 +71,7 @@ extension BulkCallImport {
 
         /// The row's compact form; nil when the row does not fit it (then `load` reads it).
         init?(_ row: LeadProgress.CadenceRow, clock: Clock, existingFrom: Int) {
-            guard let status = LeadStatus(rawValue: row.status), let stage = Stage(rawValue: row.stage), row.agentID != .min,
+            guard let status = LeadStatus(rawValue: row.status), let stage = row.stage.flatMap(Stage.init(rawValue:)), row.agentID != .min,
                   let followUps = Int32(exactly: min(max(row.followUps, 0), InputRange.maximumCount)),
                   let unanswered = Int32(exactly: row.unanswered),
                   let lastContactAt = CompactTime.of(row.lastContactAt.flatMap(clock.parse)),

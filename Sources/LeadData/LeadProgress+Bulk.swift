@@ -11,7 +11,8 @@ extension LeadProgress {
         public var id: Int64
         public var agentID: Int64?
         public var status: String
-        public var stage: String
+        /// nil for NULL, which no callops writes (the import names it as a bad stored value).
+        public var stage: String?
         public var followUps: Int
         public var unanswered: Int
         public var lastContactAt: String?
@@ -47,7 +48,7 @@ extension LeadProgress {
             guard try statement.nextRow() else { return nil }
             defer { statement.reset() }
             return CadenceRow(
-                id: statement.int64(0)!, agentID: statement.int64(1), status: statement.text(2) ?? "", stage: statement.text(3) ?? "new",
+                id: statement.int64(0)!, agentID: statement.int64(1), status: statement.text(2) ?? "", stage: statement.text(3),
                 followUps: Int(statement.int64(4) ?? 0), unanswered: Int(statement.int64(5) ?? 0), lastContactAt: statement.text(6),
                 nextDueAt: statement.text(7), callbackAt: statement.text(8), age: statement.int64(9).map(Int.init))
         }

@@ -110,6 +110,43 @@ import Testing
         }
     }
 
+    /// A lead whose stage another tool set to NULL is the error naming its row and column, as
+    /// `calls log` and `check` name it (the import once read it as `new` and went on), and nothing
+    /// of the file is written.
+    @Test func aNullStageIsNamedNotReadAsNew() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-bulk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clock = try Clock(fixed: "2026-11-23T21:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let db = try Self.center(at: folder.appendingPathComponent("c.sqlite").path, settings: .defaults, clock: clock)
+        // The column made nullable, as an outside audit made it (callops's own says NOT NULL), by
+        // another connection: the schema's version moved so that the center's sees it.
+        let path = folder.appendingPathComponent("c.sqlite").path
+        try DatabaseQueue(path: path).writeWithoutTransaction { db in
+            let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+            try db.execute(sql: """
+                PRAGMA writable_schema = ON;
+                UPDATE sqlite_master SET sql = replace(sql, 'stage TEXT NOT NULL DEFAULT', 'stage TEXT DEFAULT') WHERE name = 'lead';
+                PRAGMA schema_version = \(version + 1);
+                PRAGMA writable_schema = RESET;
+                UPDATE lead SET stage = NULL WHERE id = 7;
+                """)
+        }
+        let file = folder.appendingPathComponent("calls.csv").path
+        try """
+            call_id,agent_code,lead_id,started_at,talk_seconds,disposition
+            X1,A8,7,2026-11-23T10:00:00,120,connected
+            X2,A9,8,2026-11-23T10:05:00,0,no_answer
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let importer = CallImport(settings: .defaults, clock: clock)
+        #expect {
+            try db.transaction { db in try importer.run(db, path: file) }
+        } throws: { error in
+            "\(error)".contains("lead row 7, column stage: \"NULL\" is not a cadence stage")
+        }
+        #expect(try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call") } == 0)
+    }
+
     @Test func bulkImportEqualsOneCallAtATime() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callops-bulk-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

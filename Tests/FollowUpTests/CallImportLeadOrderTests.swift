@@ -12,7 +12,7 @@ import Testing
 @Suite struct CallImportLeadOrderTests {
     let clock = try! Clock(fixed: "2026-11-23T21:00", timeZone: TimeZone(identifier: "Asia/Shanghai")!)
 
-    func row(status: String = "open", stage: String = "connected", followUps: Int = 2, unanswered: Int = 1,
+    func row(status: String = "open", stage: String? = "connected", followUps: Int = 2, unanswered: Int = 1,
              nextDueAt: String? = "2026-11-25T10:00:00", callbackAt: String? = nil) -> LeadProgress.CadenceRow {
         LeadProgress.CadenceRow(id: 7, agentID: 3, status: status, stage: stage, followUps: followUps, unanswered: unanswered,
                                 lastContactAt: "2026-11-20T09:30:00", nextDueAt: nextDueAt, callbackAt: callbackAt, age: 40)
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func aRowTheCompactFormCannotHoldIsLeftToLoad() {
-        for odd in [row(status: "closed"), row(stage: "qualified"), row(unanswered: 3_000_000_000),
+        for odd in [row(status: "closed"), row(stage: "qualified"), row(stage: nil), row(unanswered: 3_000_000_000),
                     row(nextDueAt: "2080-01-01T09:00:00")] {
             #expect(BulkCallImport.LeadStart(odd, clock: clock, existingFrom: 0) == nil)
         }
