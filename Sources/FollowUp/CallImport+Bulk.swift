@@ -14,12 +14,14 @@ import Roster
 /// 2. Which calls are recorded, duplicates or refused is decided in time order, as the
 ///    one-call-at-a-time import decides it (a refusal depends only on the row, its agent and
 ///    its lead, so it is known before anything is written).
-/// 3. The recorded calls are replayed in time order, each lead's cadence read once when its
-///    first call comes and kept in memory until its last, through the same pure rules
-///    (`CallRecorder.step`, `Cadence.apply`); the agents' counts of open callbacks (read in one
-///    query first) are kept as the calls change them, so the cap on them
-///    (`max_open_callbacks`) decides each callback as `record` decides it. Each lead is written
-///    once, after its last call (`LeadProgress.ProgressWriter`).
+/// 3. The recorded calls' leads are read once each in lead id order, with their calls already in
+///    the table, and held compactly (`CallImport+LeadOrder.swift`); the calls are replayed in
+///    time order through the same pure rules (`CallRecorder.step`, `Cadence.apply`), each lead
+///    in memory from its first call to its last; the agents' counts of open callbacks (read in
+///    one query first) are kept as the calls change them, so the cap on them
+///    (`max_open_callbacks`) decides each callback as `record` decides it. What each lead ends
+///    with is held compactly and written once, in lead id order, after the replay
+///    (`LeadProgress.ProgressWriter`).
 /// 4. The calls are inserted in time order (so their row ids are those of the one-by-one
 ///    import), then the rare effects that make rows of their own (a cadence ended in the
 ///    lead ledger, a stabilisation call, a do-not-call request, a sale's policy) run in time
