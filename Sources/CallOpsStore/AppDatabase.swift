@@ -43,17 +43,17 @@ public final class AppDatabase: Sendable {
         case readOnly
     }
 
-    /// Opens and migrates the database file at `path`, creating it when needed (the path of
-    /// `init`, `demo` and tests; commands use `open(path:schema:access:)` with `.readWrite` or
-    /// `.readOnly`, which never create one).
-    /// - Parameters:
-    ///   - schema: the migrations of every module, in dependency order (duplicates are ignored).
     /// SQLite's memory statistics off, once, before the process's first connection: each
     /// allocation and free of SQLite's took a global mutex for them (4% of the calls import's CPU
     /// in perf, 1,000,000 calls, 2026-11-30), and callops never reads them. A process that used
     /// SQLite before (a test run) keeps them, SQLite refusing the change.
     private static let sqliteSetUp: Void = { _ = callops_sqlite_memory_statistics_off() }()
 
+    /// Opens and migrates the database file at `path`, creating it when needed (the path of
+    /// `init`, `demo` and tests; commands use `open(path:schema:access:)` with `.readWrite` or
+    /// `.readOnly`, which never create one).
+    /// - Parameters:
+    ///   - schema: the migrations of every module, in dependency order (duplicates are ignored).
     public static func open(path: String, schema: [Migration]) throws -> AppDatabase {
         try open(path: path, schema: schema, access: .create)
     }
