@@ -98,7 +98,7 @@ extension BulkCallImport {
         var cadence: CadenceState {
             var state = CompactTime.cadence(stage: stage, followUps: followUps, unanswered: unanswered, lastContactAt: lastContactAt,
                                             nextDueAt: nextDueAt, callbackAt: callbackAt)
-            state.outcome = status == .open ? .open : CadenceOutcome(rawValue: status.rawValue) ?? .exhausted
+            state.outcome = CallRecorder.outcome(status)
             return state
         }
     }

@@ -149,8 +149,12 @@ public struct CallRecorder {
     /// A known status that ends no cadence (`pool`, `retired`) reads as exhausted, as before; a
     /// status no callops writes is the error naming the lead's row (it read as exhausted silently).
     static func outcome(status: String, lead id: Int64) throws -> CadenceOutcome {
-        let known = try StoredValue.enum(LeadStatus.self, status, table: "lead", column: "status", id: id)
-        return known == .open ? .open : CadenceOutcome(rawValue: known.rawValue) ?? .exhausted
+        outcome(try StoredValue.enum(LeadStatus.self, status, table: "lead", column: "status", id: id))
+    }
+
+    /// `outcome(status:lead:)` of a status already decoded.
+    static func outcome(_ status: LeadStatus) -> CadenceOutcome {
+        status == .open ? .open : CadenceOutcome(rawValue: status.rawValue) ?? .exhausted
     }
 
     /// The error of a call whose lead is not found.
