@@ -17,8 +17,10 @@ let package = Package(
         // Shared model: typed identifiers, money, the clock, the random source, settings, CSV.
         .target(
             name: "CallOpsCore",
-            dependencies: [.product(name: "TOMLKit", package: "TOMLKit"), "CZlib"]
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit"), "CZlib", "CSHA256"]
         ),
+        // SHA-256's compression on the processor's SHA instructions, where it has them.
+        .target(name: "CSHA256"),
         // zlib's inflate, for reading xlsx workbooks a chunk at a time.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libxlsxwriter (Debian's libxlsxwriter-dev), for writing reports as workbooks.
