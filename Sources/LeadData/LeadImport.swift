@@ -227,7 +227,7 @@ public struct LeadImporter {
         summary: inout ImportSummary, rejects: inout RejectsWriter?, progress: ProgressBar?, committed: AppDatabase?
     ) throws {
         // Every DNC number, as an integer: a million fit in a few megabytes.
-        var dnc = Set<UInt64>()
+        var dnc = PhoneSet()
         let dncPhones = try String.fetchCursor(db, sql: "SELECT phone FROM dnc")
         while let phone = try dncPhones.next() {
             if let value = UInt64(phone) { dnc.insert(value) }

@@ -53,9 +53,16 @@ struct PackedRows: Sendable {
         }
         bytes.append(Tag.text.rawValue)
         value.withUTF8 { text in
-            withUnsafeBytes(of: UInt32(text.count).littleEndian) { bytes.append(contentsOf: $0) }
+            appendRaw(UInt32(text.count).littleEndian)
             bytes.append(contentsOf: text)
         }
+    }
+
+    /// A value's bytes as they are in memory, copied as a typed buffer (one copy; the raw
+    /// buffer's `append(contentsOf:)` went byte by byte).
+    @inline(__always)
+    private mutating func appendRaw<T>(_ value: T) {
+        withUnsafeBytes(of: value) { bytes.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
     }
 
     mutating func append(_ value: Int64?) {
@@ -64,7 +71,7 @@ struct PackedRows: Sendable {
             return
         }
         bytes.append(Tag.int.rawValue)
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        appendRaw(value.littleEndian)
     }
 
     /// Row `i`'s phone number as text.

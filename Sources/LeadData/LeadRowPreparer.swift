@@ -44,18 +44,18 @@ struct LeadRowPreparer {
     let validator: MobileValidator
     let clock: Clock
     let format: LeadFileFormat
-    let dnc: Set<UInt64>
+    let dnc: PhoneSet
     /// Keep each row's fields for the rejects file (a duplicate of an existing lead is only
     /// known at insert time).
     let keepFields: Bool
     /// Records per chunk.
     var chunkRecords = PreparedChunk.defaultRecords
-    private var seen = Set<UInt64>()
+    private var seen = PhoneSet()
     /// The number of the record prepared last.
     private var seenLast: UInt64?
     private var grading: LeadGrading.Cached
 
-    init(rules: Settings.LeadRules, validator: MobileValidator, clock: Clock, format: LeadFileFormat, dnc: Set<UInt64>, keepFields: Bool) {
+    init(rules: Settings.LeadRules, validator: MobileValidator, clock: Clock, format: LeadFileFormat, dnc: PhoneSet, keepFields: Bool) {
         self.rules = rules
         self.validator = validator
         self.clock = clock
@@ -93,7 +93,7 @@ struct LeadRowPreparer {
         }
         let key = UInt64(phone)!
         seenLast = key
-        if !seen.insert(key).inserted {
+        if !seen.insert(key) {
             return (.duplicateInFile, "\(PhoneNumber.mask(phone)) appears earlier in the file")
         }
         // SPEC section 5's order is the precedence: an existing lead is `duplicate_existing`

@@ -60,7 +60,11 @@ public enum LeadProfileParsing {
 
     /// 已婚/married → true; 未婚/single/离异/divorced/丧偶/widowed → false.
     public static func married(_ text: String) -> Bool? {
-        switch trimmed(text).lowercased() {
+        // The usual values, compared as bytes: lowercasing and Unicode comparison of every row's
+        // value were 1.6% of a 1,000,000-row import's CPU.
+        if text.utf8.elementsEqual("已婚".utf8) { return true }
+        if text.utf8.elementsEqual("未婚".utf8) { return false }
+        return switch trimmed(text).lowercased() {
         case "已婚", "married", "是", "yes", "y": true
         case "未婚", "single", "离异", "divorced", "丧偶", "widowed", "否", "no", "n": false
         default: nil
@@ -84,10 +88,25 @@ public enum LeadProfileParsing {
 
     /// `35` or `35岁`.
     public static func age(_ text: String) -> Int? {
+        if let number = smallNumber(text) { return number <= 130 ? number : nil }
         var cleaned = trimmed(text)
         if cleaned.hasSuffix("岁") { cleaned.removeLast() }
         guard let age = Int(cleaned), (0...130).contains(age) else { return nil }
         return age
+    }
+
+    /// One to three ASCII digits, read without building a new string (ages and children, a
+    /// million rows of each in a large file); nil for anything else, which the caller reads the
+    /// long way.
+    static func smallNumber(_ text: String) -> Int? {
+        let utf8 = text.utf8
+        guard (1...3).contains(utf8.count) else { return nil }
+        var number = 0
+        for byte in utf8 {
+            guard byte >= 48 && byte <= 57 else { return nil }
+            number = number * 10 + Int(byte - 48)
+        }
+        return number
     }
 
     /// `-1`, `200`, `99999999999999999999`, `30岁`: a whole number, whatever its size.
@@ -116,6 +135,7 @@ public enum LeadProfileParsing {
 
     /// `2`, `0`, `无`/`none` → 0.
     public static func children(_ text: String) -> Int? {
+        if let number = smallNumber(text) { return number < 20 ? number : nil }
         let cleaned = trimmed(text).lowercased()
         if ["无", "none", "no"].contains(cleaned) { return 0 }
         guard let n = Int(cleaned), n >= 0, n < 20 else { return nil }
