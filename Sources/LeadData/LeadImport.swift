@@ -105,7 +105,7 @@ public struct LeadImporter {
             // batch_id is the batch row inserted first; agent ids are NULL; lead_batch and the
             // audit log reference nothing), so SQLite's foreign key checks are off for it, as they
             // are in the shell's loader it is measured against: a seek into lead_batch per lead,
-            // about 0.5 s of CPU in a million (README, "Lead import, where the time goes").
+            // about 0.5 s of CPU in a million (README, "Lead import, where the time went").
             summary = try db.transaction(dryRun: options.dryRun, checkingForeignKeys: false) { db in
                 let sameSize = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM lead_batch WHERE file_bytes = ? OR file_bytes IS NULL)",
                                                  arguments: [fileBytes]) ?? true

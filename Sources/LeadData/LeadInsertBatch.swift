@@ -133,7 +133,7 @@ struct PackedRows: Sendable {
 /// is rolled back whole (inside a caller's transaction, as the demo's, the caller must roll back
 /// too). So SQLite keeps no statement journal of the pages each 64-row statement changes, as the
 /// default `OR ABORT` must: it spilled to a temporary file, 965 MB written in 470,000 calls for
-/// a 1,000,000-row file (README, "Lead import, where the time goes").
+/// a 1,000,000-row file (README, "Lead import, where the time went").
 struct LeadInsertBatch {
     static let size = 64
     static let columns = "batch_id, phone, name, gender, age, city, occupation, income_fen, married, children, external_id, extra, grade, score, class"
