@@ -12,4 +12,7 @@ int callops_sha256_hardware(void);
 /// words H0..H7 in order). Only when `callops_sha256_hardware()` said yes.
 void callops_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks);
 
+/// The same compression in portable C, on any processor.
+void callops_sha256_blocks_portable(uint32_t state[8], const uint8_t *data, size_t blocks);
+
 #endif
