@@ -62,8 +62,7 @@ public struct LeadImporter {
     /// the file's size (or was imported before sizes were kept) can it be the same file: then
     /// the import waits for the hash and refuses a file seen before, before writing anything.
     public func run(path: String, options: ImportOptions, db: AppDatabase, progress: ProgressBar? = nil) throws -> ImportSummary {
-        let fileName = try checkReadable(path)
-        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let (fileName, fileBytes) = try checkReadable(path)
         let fingerprint = BackgroundWork { try TextEncoding.fingerprint(path: path) }
         defer { _ = try? fingerprint.value() }
         var encoding = try options.encoding.fixed ?? TextEncoding.detect(head: path)
@@ -142,11 +141,22 @@ public struct LeadImporter {
         return summary
     }
 
-    private func checkReadable(_ path: String) throws -> String {
+    /// The file's name and size, once it is known to be a file callops can read twice: a lead
+    /// file is read once for its fingerprint and once for its rows, so a pipe or a device
+    /// (`/dev/stdin`, `<(...)`) would give its rows to the fingerprint and none to the import.
+    /// The size is the file's, through any symbolic link (the link's own size let a file
+    /// imported through a link be taken for a new one).
+    private func checkReadable(_ path: String) throws -> (name: String, bytes: Int) {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw CallOpsError.badFile(file: path, message: "cannot be read (missing, or no permission)")
         }
-        return (path as NSString).lastPathComponent
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw CallOpsError.badFile(
+                file: path,
+                message: "is not a regular file (a pipe, a device or a folder); a lead file is read twice, for its fingerprint and for its rows: save it to a file and import that")
+        }
+        return ((path as NSString).lastPathComponent, Int(info.st_size))
     }
 
     /// Refuses a file given as `--encoding utf8` that is not UTF-8 (`found`, from the read that
@@ -170,8 +180,7 @@ public struct LeadImporter {
     /// Imports `path` inside the caller's transaction (the demo builds a whole center in one);
     /// after an error some of its rows may be written: the caller rolls back.
     public func importFile(_ db: Database, path: String, options: ImportOptions) throws -> ImportSummary {
-        let fileName = try checkReadable(path)
-        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let (fileName, fileBytes) = try checkReadable(path)
         let (hash, detected) = try TextEncoding.fingerprint(path: path)
         let encoding = options.encoding.fixed ?? detected
         let format = try LeadFileFormat.sniff(path: path, encoding: encoding, layout: options.layout, fileName: fileName, sheet: options.sheet)

@@ -54,6 +54,25 @@ import Testing
         }
     }
 
+    /// A file imported through a symbolic link is the same file when imported by its own path
+    /// (the link's own size was stored, and the import went ahead as a new batch); a pipe is
+    /// refused by name (its rows went to the fingerprint, and the import said "no phone column").
+    @Test func aLinkIsItsFileAndAPipeIsRefused() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let file = try cli.write("leads.csv", "phone,name,age\n13900000001,张三,30\n13900000002,李四,41\n")
+        let link = cli.folder.appendingPathComponent("link.csv").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
+        #expect(try cli.run(["leads", "import", link, "--source", "s"]).status == 0)
+        #expect(try cli.sqlite("SELECT file_bytes FROM lead_batch") == "59\n")
+        let again = try cli.run(["leads", "import", file, "--source", "s"])
+        #expect(again.status != 0 && again.stderr.contains("was already imported as batch 1"), "\(again.stderr)")
+        let piped = try cli.run(["-c", "cat \(file) | \(CLI.binary.path) leads import /dev/stdin --source s"], executable: URL(fileURLWithPath: "/bin/sh"))
+        #expect(piped.status == 1 && piped.stderr.contains("/dev/stdin: is not a regular file (a pipe, a device or a folder)"), "\(piped.stderr)")
+        #expect(piped.stderr.contains("nothing was changed"), "\(piped.stderr)")
+        #expect(try cli.sqlite("SELECT COUNT(*) FROM lead_batch") == "1\n")
+    }
+
     @Test func anAmountOutOfRangeNamesTheLimitAndTheDecimals() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
