@@ -1,7 +1,8 @@
 // SHA-256's compression, portable and with the processor's SHA extensions (Intel SHA-NI, also
-// on AMD since Zen): the lead import hashes every file it reads (the same file is imported once), and the
-// portable Swift compression took about 0.45 s of CPU for a 57 MB, 1,000,000-row file on a
-// machine with two cores that the import keeps busy. The structure follows Intel's published
+// on AMD since Zen): the lead import hashes every file it reads (the same file is imported
+// once), and the portable compression, then in Swift, took about 0.45 s of CPU for a 57 MB,
+// 1,000,000-row file on a machine with two cores that the import keeps busy; with the
+// instructions, 0.12 s with the UTF-8 check beside it. The structure follows Intel's published
 // description of the instructions ("Intel SHA Extensions", 2013): four message words a group,
 // two rounds an `sha256rnds2`, the schedule's next group from `sha256msg1`/`sha256msg2`.
 #include "CSHA256.h"
@@ -59,7 +60,6 @@ int callops_sha256_hardware(void) {
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) sha = (b >> 29) & 1;
     return ssse3 && sse41 && sha;
 }
-
 
 __attribute__((target("sha,sse4.1,ssse3")))
 void callops_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks) {
