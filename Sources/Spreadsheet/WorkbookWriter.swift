@@ -107,11 +107,21 @@ public final class WorkbookWriter {
         }
     }
 
+    /// Held while stderr is sent to /dev/null (`quietly`).
+    private static let quiet = NSLock()
+
     /// Runs `body` with stderr sent to /dev/null: libxlsxwriter prints its own `[ERROR] ...`
     /// lines there (two on a full disk), while its return code already says what failed, which
     /// `close` puts in one message (SPEC section 3: one line on stderr). The batch CLI writes a
     /// workbook on its main thread with nothing else printing meanwhile.
+    ///
+    /// One caller at a time (`quiet`): stderr is the process's, and two workbooks closed at once
+    /// (tests run side by side) each saved what the other had just set, so the second to finish
+    /// left stderr on /dev/null for good; a test run lost its own report from there on, its
+    /// failures' words included, and still exited as it should.
     static func quietly<T>(_ body: () -> T) -> T {
+        quiet.lock()
+        defer { quiet.unlock() }
         fflush(nil)
         let saved = dup(STDERR_FILENO)
         let null = open("/dev/null", O_WRONLY)
