@@ -245,6 +245,18 @@ public struct LeadImporter {
         // spill half-done pages to the WAL again and again. Measured on a million rows (three
         // runs each, alternating): 32 MB 5.26 s at 130 MB peak, 64 MB 4.95 s at 168 MB peak.
         try db.execute(sql: "PRAGMA cache_size = -65536")
+        // The leads go in without the lead table's CHECKs compiled into the insert, as they go in
+        // without foreign key checks: every value it writes that a CHECK constrains is spelt by
+        // its type (grade, class and gender are enums; status and the cadence's columns take the
+        // table's defaults), and `LeadImportChecksTests` holds the table's CHECKs to that list.
+        // The stored rows are still checked, by the next bulk writer's quick check and by
+        // `callops check`. Measured on the bench's 1,000,000 rows (2026-11-30, four alternating
+        // pairs): 0.14-0.27 s less, about 0.3 s less CPU, of about 3.2 s. SQLite reads the flag
+        // when it compiles a statement, so it is on before the insert's statements are compiled
+        // and until the last chunk is in; nothing but leads is written meanwhile.
+        try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+        var ignoringChecks = true
+        defer { if ignoringChecks { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") } }
         let batch = try LeadInsertBatch(db, batchID: batchID)
         var preparer = LeadRowPreparer(rules: settings.leads, validator: validator, clock: clock, format: format, dnc: dnc, keepFields: rejects != nil)
         preparer.chunkRecords = chunkRecords
@@ -298,5 +310,7 @@ public struct LeadImporter {
             // A test's kill point: a chunk's rows written, the transaction still open.
             FaultPoint.reach("leads.import.after-chunk")
         })
+        try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        ignoringChecks = false
     }
 }

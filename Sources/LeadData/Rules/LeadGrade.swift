@@ -43,7 +43,7 @@ public enum LeadGrading {
 }
 
 /// A customer's gender as lead files write it.
-public enum Gender: String, Codable, Sendable {
+public enum Gender: String, Codable, CaseIterable, Sendable {
     case male = "M", female = "F"
 }
 
