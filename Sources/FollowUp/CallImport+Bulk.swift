@@ -157,8 +157,13 @@ struct BulkCallImport {
         var day = ""
         var callsOnDay = 0
         var listed: Bool?
-        /// Agents who sold the lead a policy in this import: each serves the customer from then on.
+        /// Agents who sold the lead a policy in this import and serve the customer from then on:
+        /// a seller serves only a customer no one on the roster served before the sale (the policy
+        /// table's trigger), and one who has left serves until the import's end (`Departure.handOverLeaversSales`).
         var sellers: [Int64] = []
+        /// Whether an agent on the roster (not left) serves the customer: read at the lead's first
+        /// sale here, then kept as its sales go in.
+        var servedOnRoster: Bool?
         var lastOpen: LeadProgress.Update?
         /// The cadence after that call, and its time.
         var lastOpenAfter = CadenceState()
@@ -297,6 +302,11 @@ struct BulkCallImport {
                     continue
                 }
                 let input = row.call
+                // Refused before anything else, as the one-by-one import refuses it.
+                if let refusal = CallRecorder.futureRefusal(input, clock: clock) {
+                    fileRejects.append(.init(line: row.line, field: "row", reason: refusal.description))
+                    continue
+                }
                 // Refused before anything else, as `record` refuses it (the readers check it).
                 guard (0...InputRange.maximumTalkSeconds).contains(input.talkSeconds) else {
                     fileRejects.append(.init(line: row.line, field: "row", reason: CallOpsError.invalidValue(
@@ -327,6 +337,9 @@ struct BulkCallImport {
                     refusals[index] = CallOpsError.invalidValue(field: "product", value: "", expected: "a sale that names its product and premium (a policy)").description
                 } else if case let .failure(error) = agents[Int(agent)] {
                     refusals[index] = error.description
+                } else if case let .success(known) = agents[Int(agent)],
+                          let away = try Roster.absence(db, agent: known, on: clock.civilDay(input.startedAt)) {
+                    refusals[index] = CallRecorder.awayRefusal(away, agent: known.code, day: clock.civilDay(input.startedAt)).description
                 } else if lead == 0 {
                     refusals[index] = CallRecorder.leadNotFound(input).description
                 } else if input.disposition == .sale, let sale = input.sale {
@@ -675,7 +688,11 @@ struct BulkCallImport {
             effect.sale = true
             summary.sales += 1
             lead.status = LeadStatus.won.rawValue
-            lead.sellers.append(agent.id)
+            if lead.servedOnRoster == nil { lead.servedOnRoster = try CustomerServicing.servedOnRoster(db, customer: id) }
+            if lead.servedOnRoster == false {
+                lead.sellers.append(agent.id)
+                lead.servedOnRoster = agent.status != .left
+            }
         }
         lead.state.outcome = try CallRecorder.outcome(status: lead.status, lead: id)
         // The lead counts among its agent's open callbacks while open with a callback held.

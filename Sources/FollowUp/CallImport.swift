@@ -55,6 +55,7 @@ public struct CallImport {
     public func run(_ db: Database, path: String, layout: CallFileLayout = .plain, sheet: String? = nil, progress: ProgressBar? = nil,
                     committed: AppDatabase? = nil) throws -> CallImportSummary {
         var summary = CallImportSummary()
+        let policiesBefore = try Sales.lastPolicyID(db)
         let bulk = try BulkCallImport(settings: settings, clock: clock)
         if layout == .vicidial {
             let export = try VicidialCallExport(settings: settings, clock: clock).read(db, path: path)
@@ -65,6 +66,7 @@ public struct CallImport {
         } else {
             try bulk.run(db, source: .file(path: path, sheet: sheet), committed: committed, progress: progress, summary: &summary)
         }
+        try Departure(settings: settings, clock: clock).handOverLeaversSales(db, after: policiesBefore)
         return summary
     }
 
@@ -105,10 +107,17 @@ public struct CallImport {
     /// Records validated calls in time order, each in a savepoint: a refused one leaves no trace.
     func record(_ db: Database, _ calls: [(line: Int, call: CallInput)], summary: CallImportSummary, progress: ProgressBar? = nil) throws -> CallImportSummary {
         var calls = calls, summary = summary
+        let policiesBefore = try Sales.lastPolicyID(db)
         calls.sort { ($0.call.startedAt, $0.line) < ($1.call.startedAt, $1.line) }
         let recorder = try CallRecorder(settings: settings, clock: clock)
         for (n, (line, call)) in calls.enumerated() {
             if n % 256 == 0 { progress?.update(30 + 70 * n / calls.count) }
+            // A dialer's file holds calls already made (`calls log` records at now; the recorder
+            // itself takes any time, as the demo's floor and the tests give it).
+            if let refusal = CallRecorder.futureRefusal(call, clock: clock) {
+                summary.rejected.append(.init(line: line, field: "row", reason: refusal.description))
+                continue
+            }
             do {
                 // Each call in a savepoint: a refused row (unknown agent or lead) leaves no trace.
                 var notes: [String] = []
@@ -128,6 +137,7 @@ public struct CallImport {
             }
         }
         summary.rejected.sort { $0.line < $1.line }
+        try Departure(settings: settings, clock: clock).handOverLeaversSales(db, after: policiesBefore)
         return summary
     }
 }

@@ -72,6 +72,9 @@ public struct CallRecorder {
             throw CallOpsError.invalidValue(field: "product", value: "", expected: "a sale that names its product and premium (a policy)")
         }
         let agent = try Roster.agent(db, code: input.agentCode)
+        if let away = try Roster.absence(db, agent: agent, on: clock.civilDay(input.startedAt)) {
+            throw Self.awayRefusal(away, agent: agent.code, day: clock.civilDay(input.startedAt))
+        }
         let found: LeadProgress.Snapshot?
         if let id = input.leadID {
             found = try LeadProgress.lead(db, id: id)
@@ -158,6 +161,30 @@ public struct CallRecorder {
     }
 
     /// The error of a call whose lead is not found.
+    /// How far a dialer's clock may run ahead of this machine's: a call dated later than now by
+    /// more is refused.
+    static let clockAhead: TimeInterval = 10 * 60
+
+    /// A call dated after now (and `clockAhead`): a dialer records calls already made, so the date
+    /// or the dialer's clock is wrong, and recording it would put the lead's next call and the
+    /// day's figures in the future.
+    static func futureRefusal(_ input: CallInput, clock: Clock) -> CallOpsError? {
+        guard input.startedAt > clock.now.addingTimeInterval(clockAhead) else { return nil }
+        return .invalidValue(field: "started_at", value: clock.timestamp(input.startedAt),
+                             expected: "a call already made: no later than now (\(clock.nowTimestamp)), with 10 minutes for a dialer's clock running ahead")
+    }
+
+    /// A call by an agent dated on or after the day they left: not theirs (a dialer login
+    /// reused, or a wrong date).
+    static func awayRefusal(_ away: Roster.Absence, agent: String, day: CivilDay) -> CallOpsError {
+        switch away {
+        case let .since(leftOn):
+            .refused("agent \(agent) left on \(leftOn) (the first day away); a call or sale on \(day) cannot be theirs")
+        case .undated:
+            .refused("agent \(agent) has left and the roster gives no leaving day, so no call or sale of theirs is recorded; give the first day away in the roster's left_on column")
+        }
+    }
+
     static func leadNotFound(_ input: CallInput) -> CallOpsError {
         .notFound(kind: "lead", key: input.leadID.map(String.init) ?? input.phone.map(PhoneNumber.mask) ?? "-",
                   hint: "a call must name a lead id or the phone number of a lead")

@@ -118,6 +118,26 @@ public enum CustomerServicing {
         }
     }
 
+    /// Whether an agent on the roster (one who has not left) serves the customer: then a new
+    /// policy is served by them, not by its seller (the policy table's trigger).
+    public static func servedOnRoster(_ db: Database, customer: Int64) throws -> Bool {
+        let servers = try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT servicing_agent_id FROM policy WHERE lead_id = ? AND status = 'in_force' AND servicing_agent_id IS NOT NULL
+            """), arguments: [customer])
+        guard !servers.isEmpty else { return false }
+        return try Roster.standings(db, ids: servers).values.contains { $0.status != .left }
+    }
+
+    /// The agent on the roster who serves the customer now (their latest policy in force served
+    /// by one who has not left), nil when none does.
+    public static func servingAgentOnRoster(_ db: Database, customer: Int64) throws -> Int64? {
+        let servers = try Int64.fetchAll(db, sql: """
+            SELECT servicing_agent_id FROM policy WHERE lead_id = ? AND status = 'in_force' AND servicing_agent_id IS NOT NULL ORDER BY id DESC
+            """, arguments: [customer])
+        let standings = try Roster.standings(db, ids: servers)
+        return servers.first { standings[$0].map { $0.status != .left } ?? false }
+    }
+
     /// Whether the agent serves this customer (a policy of theirs in force).
     public static func serves(_ db: Database, agent: Int64, customer: Int64) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: """

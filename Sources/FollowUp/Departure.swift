@@ -104,6 +104,43 @@ public struct Departure {
         return result
     }
 
+    /// The customers of the policies after `policy` sold by agents who have left since (their
+    /// last days' calls imported after the departure), in policy order: each handed to the
+    /// active teammate with the fewest customers, as the departure handed the seller's other
+    /// customers. What a calls import does once all its calls are in (until then the seller
+    /// serves the customer, as `CallRecorder.record` and the bulk import both take it). A
+    /// customer already served by someone on the roster stays with them; with no active
+    /// teammate the customer stays where `callops check` names them.
+    public func handOverLeaversSales(_ db: Database, after policy: Int64) throws {
+        let sold = try Row.fetchAll(db, sql: "SELECT lead_id, agent_id FROM policy WHERE id > ? ORDER BY id", arguments: [policy])
+            .map { (customer: try StoredValue.int64($0, "lead_id", table: "policy"), seller: try StoredValue.int64($0, "agent_id", table: "policy")) }
+        guard !sold.isEmpty else { return }
+        let standings = try Roster.standings(db, ids: Set(sold.map(\.seller)))
+        for (customer, seller) in sold where standings[seller]?.status == .left {
+            try handOverSale(db, customer: customer, seller: try Roster.agent(db, id: seller))
+        }
+    }
+
+    private func handOverSale(_ db: Database, customer: Int64, seller: Agent) throws {
+        guard try CustomerServicing.serves(db, agent: seller.id, customer: customer) else { return }
+        // Someone on the roster serving the customer already (a policy sold before, or after,
+        // by another agent) keeps them, as the policy table's trigger gives a new policy to them.
+        if let server = try CustomerServicing.servingAgentOnRoster(db, customer: customer) {
+            try CustomerServicing.handOver(db, customer: LeadID(customer), from: AgentID(seller.id), to: AgentID(server),
+                                           reason: "sold by agent \(seller.code), who has left, to the agent who serves the customer already", clock: clock)
+            return
+        }
+        let teammates = try Roster.agents(db, team: seller.team).filter { $0.status == .active && $0.id != seller.id }
+        guard !teammates.isEmpty else { return }
+        let counts = try CustomerServicing.customerCounts(db, agents: teammates.map(\.id))
+        var random = SeededRandom(seed: seed(nil, agent: seller.code))
+        let pick = Self.pick(teammates.map { (code: $0.code, customers: counts[$0.id] ?? 0) }, random: &random)
+        let chosen = teammates.first { $0.code == pick }!
+        try CustomerServicing.handOver(db, customer: LeadID(customer), from: AgentID(seller.id), to: AgentID(chosen.id),
+                                       reason: "sold by agent \(seller.code), who has left, to the teammate with the fewest customers (\(counts[chosen.id] ?? 0))",
+                                       clock: clock)
+    }
+
     /// The teammate with the fewest customers; a tie is broken by the seeded draw.
     /// - Parameter teammates: codes with their customer counts, in roster order.
     /// - Returns: the chosen code.

@@ -88,6 +88,11 @@ public struct Sales {
         self.clock = clock
     }
 
+    /// The highest policy id, 0 when there is none: what a calls import's sales come after.
+    public static func lastPolicyID(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM policy") ?? 0
+    }
+
     /// The catalog's product with this code, or an error listing the codes.
     public func product(_ code: String) throws -> Product {
         guard let product = settings.products.first(where: { $0.code == code.uppercased() }) else {
@@ -99,6 +104,11 @@ public struct Sales {
     /// Creates a policy on `lead` sold by `agent`; the lead is won. Returns the policy id.
     @discardableResult
     public func create(_ db: Database, lead: LeadProgress.Snapshot, agent: Agent, sale: SaleInput, at: Date) throws -> Int64 {
+        // A sale dated on or after the day its agent left is not theirs (`sales record` by an
+        // agent who has left; the calls import refuses such a call before it comes here).
+        if let away = try Roster.absence(db, agent: agent, on: clock.civilDay(at)) {
+            throw CallRecorder.awayRefusal(away, agent: agent.code, day: clock.civilDay(at))
+        }
         let (product, age) = try check(sale, leadAge: lead.age)
         let commission = Money(fenClamping: Double(sale.premium.fen) * product.commissionRate)
         let mode: PremiumMode = sale.monthly ? .monthly : .annual

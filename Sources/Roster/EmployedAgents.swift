@@ -22,3 +22,24 @@ extension Roster {
         }
     }
 }
+
+extension Roster {
+    /// Why an agent who has left cannot have worked on a day.
+    public enum Absence: Equatable, Sendable {
+        /// Away from this day on (`left_on`, the first day away).
+        case since(CivilDay)
+        /// Marked `left` without a leaving day (an older roster): away on every day, as
+        /// `isEmployed` takes it.
+        case undated
+    }
+
+    /// Whether `agent` was already away on `day`, and since when; nil while still employed then.
+    /// An agent who has not left costs no query.
+    public static func absence(_ db: Database, agent: Agent, on day: CivilDay) throws -> Absence? {
+        guard agent.status == .left else { return nil }
+        let text = try String.fetchOne(db.cachedStatement(sql: "SELECT left_on FROM agent WHERE id = ?"), arguments: [agent.id])
+        guard let text else { return .undated }
+        let leftOn = try StoredValue.day(text, table: "agent", column: "left_on", id: agent.id)
+        return day >= leftOn ? .since(leftOn) : nil
+    }
+}

@@ -43,7 +43,7 @@ import Testing
         // In reverse time order, so the caveats come out of the replay in an order the lines are not.
         for n in (1...27).reversed() { calls += "k\(n),A001,\(n),2026-11-23T\(String(format: "%02d", 9 + n / 6)):\(String(format: "%02d", n % 6 * 10)):00,60,callback,2026-11-25T15:00\n" }
         let file = try cli.write("calls.csv", calls)
-        let table = try cli.run(["calls", "import", file, "--config", config])
+        let table = try cli.run(["calls", "import", file, "--config", config], now: "2026-11-23T21:00")
         #expect(table.status == 0, "\(table.stderr)")
         let caveats = table.stderr.split(separator: "\n").filter { $0.contains("open callbacks (the cap is 2)") }
         #expect(caveats.count == 20, "\(table.stderr)")
@@ -83,7 +83,7 @@ import Testing
         let late = try cli.run(["sales", "cancel", "--policy", "1", "--reason", "x"], now: "2026-12-10T10:00")
         #expect(late.status != 0 && late.stderr.contains("free-look ended"))
         let calls = try cli.write("calls.csv", "call_id,agent_code,lead_id,started_at,talk_seconds,disposition\nd1,A001,2,2026-11-24T11:00:00,0,no_answer\nd1,A001,2,2026-11-24T11:00:00,0,no_answer\n")
-        let imported = try CLI.json(cli.run(["calls", "import", calls, "--format", "json"])) as? [String: Any]
+        let imported = try CLI.json(cli.run(["calls", "import", calls, "--format", "json"], now: "2026-11-24T21:00")) as? [String: Any]
         #expect(imported?["imported"] as? Int == 1 && imported?["already_imported"] as? Int == 1)
         #expect(try cli.run(["check"]).status == 0)
     }

@@ -141,4 +141,45 @@ import Testing
         let after = try #require(try CLI.json(cli.run(["roster", "list", "--format", "json"], now: now)) as? [[String: Any]])
         #expect(after.first { $0["agent_code"] as? String == "A002" }?["left_on"] as? String == "2026-12-01")
     }
+
+    /// The dialer's file of A001's last day comes in after the departure: the sale of that day
+    /// stands and its customer goes to the teammate with the fewest customers, so `check` stays
+    /// clean; a call by A001 on their first day away, and one dated after now, are refused by
+    /// line; a sale recorded for A001 after the departure is refused.
+    @Test func aLeaversLastDayImportedAfterTheDepartureHandsItsCustomerOver() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try floor(cli)
+        let now = "2026-12-01T21:00"
+        let left = try cli.run(["roster", "leave", "--agent", "A001", "--date", "2026-12-01", "--seed", "7"], now: "2026-12-01T10:30")
+        #expect(left.status == 0, "\(left.stderr)")
+        let calls = try cli.write("calls.csv", """
+            call_id,agent_code,phone,lead_id,started_at,talk_seconds,disposition,callback_at,product,premium,insured,note
+            D1,A001,,3,2026-11-30T15:00:00,300,sale,,ACC01,300,self,
+            D2,A001,,5,2026-12-01T09:00:00,60,connected,,,,,
+            D3,A002,,6,2026-12-02T09:00:00,60,connected,,,,,
+            D4,A002,,6,2026-12-01T21:05:00,60,connected,,,,,
+
+            """)
+        let imported = try cli.run(["calls", "import", calls, "--format", "json"], now: now)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let summary = try #require(try CLI.json(imported) as? [String: Any])
+        #expect(summary["imported"] as? Int == 2 && summary["sales"] as? Int == 1, "\(summary)")
+        let rejected = try #require(summary["rejected"] as? [[String: Any]])
+        #expect(rejected.map { $0["line"] as? Int } == [3, 4], "\(rejected)")
+        #expect((rejected.first?["reason"] as? String)?.contains("agent A001 left on 2026-12-01 (the first day away); a call or sale on 2026-12-01 cannot be theirs") == true)
+        #expect((rejected.last?["reason"] as? String)?.contains("a call already made: no later than now (2026-12-01T21:00:00)") == true)
+        // Customer 3 is A001's sale, served by the teammate with the fewest customers: the
+        // departure gave customer 1 to A003 and customer 2 to A002 or A003 by the seed; A002
+        // serves customer 6 already, L001 two.
+        var draw = SeededRandom(seed: 7)
+        let taker = ["A002", "A003"][Int(draw.next() % 2)] == "A002" ? "A003" : "A002"
+        let why = try cli.run(["leads", "why", "3"], now: now)
+        #expect(why.stdout.contains("customer handed over from A001 to \(taker): sold by agent A001, who has left, to the teammate with the fewest customers (1)"),
+                "\(why.stdout)")
+        let check = try cli.run(["check"], now: now)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let sale = try cli.run(["sales", "record", "--lead", "5", "--agent", "A001", "--product", "ACC01", "--premium", "300"], now: now)
+        #expect(sale.status != 0 && sale.stderr.contains("agent A001 left on 2026-12-01"), "\(sale.stderr)")
+    }
 }
