@@ -99,9 +99,7 @@ struct FloorSimulation {
             guard at.addingTimeInterval(3600) < now else { break }
             let slotClock = clock(at)
             let queue = NextCallQueue(settings: settings, clock: slotClock)
-            // The slot's calls are recorded at its end, as a dialer's export would be: a call is
-            // recorded once made (a call dated after the recorder's now is refused).
-            let recorder = try CallRecorder(settings: settings, clock: clock(at.addingTimeInterval(3600)))
+            let recorder = try CallRecorder(settings: settings, clock: slotClock)
             for agent in agents where agent.status != .left {
                 // An agent gets through six to eight calls a slot.
                 let entries = try queue.entries(db, agent: agent.code, limit: 6 + Int(random.next() % 3))
