@@ -47,7 +47,7 @@ public enum DoNotCall {
     /// The digits of a number as the list keeps it (`+86 138-0013-8000` → `13800138000`), or
     /// nil with what is wrong.
     public static func normalize(_ raw: String) -> Result<String, CallOpsError> {
-        var digits = raw.filter { !" -.()\t".contains($0) }
+        var digits = LeadProfileParsing.halfWidth(raw).filter { !" -.()\t".contains($0) }
         if digits.hasPrefix("+86") { digits.removeFirst(3) } else if digits.hasPrefix("0086") { digits.removeFirst(4) }
         else if digits.hasPrefix("86") && digits.count == 13 { digits.removeFirst(2) }
         guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), (5...15).contains(digits.count) else {

@@ -9,14 +9,14 @@ import Testing
 @Suite struct LeadImportFastPathTests {
     /// `Int(text)` and the range, as the long way reads ages and children.
     func longAge(_ text: String) -> Int? {
-        var cleaned = LeadProfileParsing.trimmed(text)
+        var cleaned = LeadProfileParsing.trimmed(LeadProfileParsing.halfWidth(text))
         if cleaned.hasSuffix("岁") { cleaned.removeLast() }
         guard let age = Int(cleaned), (0...130).contains(age) else { return nil }
         return age
     }
 
     func longChildren(_ text: String) -> Int? {
-        let cleaned = LeadProfileParsing.trimmed(text).lowercased()
+        let cleaned = LeadProfileParsing.trimmed(LeadProfileParsing.halfWidth(text)).lowercased()
         if ["无", "none", "no"].contains(cleaned) { return 0 }
         guard let n = Int(cleaned), n >= 0, n < 20 else { return nil }
         return n
@@ -31,6 +31,24 @@ import Testing
         }
         #expect(LeadProfileParsing.smallNumber("130") == 130 && LeadProfileParsing.smallNumber("1000") == nil && LeadProfileParsing.smallNumber("") == nil)
         #expect(LeadProfileParsing.age("131") == nil && LeadProfileParsing.age("130") == 130 && LeadProfileParsing.children("19") == 19 && LeadProfileParsing.children("20") == nil)
+    }
+
+    /// Digits typed full-width by a Chinese input method are read as digits (an outside audit
+    /// found `１` children dropped with a warning, and a number typed so was an invalid phone).
+    @Test func fullWidthDigitsAreReadAsDigits() throws {
+        #expect(LeadProfileParsing.halfWidth("１２３ＡＢｃ＋－．（）\u{3000}客户") == "123ABc+-.() 客户")
+        #expect(LeadProfileParsing.halfWidth("plain 35") == "plain 35")
+        #expect(LeadProfileParsing.age("３５") == 35 && LeadProfileParsing.age("３５岁") == 35 && LeadProfileParsing.age("\u{3000}３５") == 35)
+        #expect(LeadProfileParsing.age("１３１") == nil && LeadProfileParsing.isWholeNumber("－１") && LeadProfileParsing.isWholeNumber("２００"))
+        #expect(LeadProfileParsing.children("１") == 1 && LeadProfileParsing.children("０") == 0 && LeadProfileParsing.children("２０") == nil)
+        #expect(LeadProfileParsing.income("１２万") == 120_000 && LeadProfileParsing.income("２７００００") == 270_000 && LeadProfileParsing.income("１２．５万") == 125_000)
+        let validator = try MobileValidator(pattern: Settings.defaults.leads.mobilePattern)
+        for raw in ["１３９０００００００１", "＋８６ １３９－００００－０００１", "（１３９）００００\u{3000}０００１", "13900000001"] {
+            #expect(PhoneNumber.normalize(raw, validator: validator) == .valid("13900000001"), "\(raw)")
+            #expect(PhoneNumber.normalizeFast(raw, validator: validator) == .valid("13900000001"), "\(raw)")
+        }
+        #expect(PhoneNumber.normalize("１３９０００００００", validator: validator) != .valid("1390000000"))
+        #expect(try DoNotCall.normalize("１３９－００００－０００９").get() == "13900000009")
     }
 
     @Test func maritalStatusReadAsBytesAsTheLongWay() {

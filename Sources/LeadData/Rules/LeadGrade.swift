@@ -50,6 +50,24 @@ public enum Gender: String, Codable, CaseIterable, Sendable {
 /// Tolerant readers for the raw text of a lead file's profile fields, Chinese or English.
 /// Each returns nil for what it cannot read: unknown is not an error.
 public enum LeadProfileParsing {
+    /// The text with full-width forms (U+FF01 to U+FF5E: `３５`, `１２万`, `＋８６`, `－`, `．`)
+    /// as their ASCII characters and the ideographic space as a space, as a Chinese input method
+    /// types them in a spreadsheet; libphonenumber reads such digits as digits too. Only the
+    /// readers' long ways call it: the usual ASCII value never gets here.
+    public static func halfWidth(_ text: String) -> String {
+        // Every full-width form starts with the byte 0xEF in UTF-8, the ideographic space with 0xE3.
+        guard text.utf8.contains(where: { $0 == 0xEF || $0 == 0xE3 }) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0xFF01...0xFF5E: result.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
+            case 0x3000: result.append(" ")
+            default: result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
     public static func gender(_ text: String) -> Gender? {
         switch trimmed(text).lowercased() {
         case "男", "m", "male", "先生": .male
@@ -75,7 +93,7 @@ public enum LeadProfileParsing {
     public static func income(_ text: String) -> Double? {
         // The usual case, plain digits, without building a new string.
         if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return Double(text).flatMap { $0 <= Money.maximumYuan ? $0 : nil } }
-        var cleaned = trimmed(text)
+        var cleaned = trimmed(halfWidth(text))
         if cleaned.hasSuffix("元") { cleaned.removeLast() }
         var factor = 1.0
         if cleaned.hasSuffix("万") {
@@ -89,7 +107,7 @@ public enum LeadProfileParsing {
     /// `35` or `35岁`.
     public static func age(_ text: String) -> Int? {
         if let number = smallNumber(text) { return number <= 130 ? number : nil }
-        var cleaned = trimmed(text)
+        var cleaned = trimmed(halfWidth(text))
         if cleaned.hasSuffix("岁") { cleaned.removeLast() }
         guard let age = Int(cleaned), (0...130).contains(age) else { return nil }
         return age
@@ -111,7 +129,7 @@ public enum LeadProfileParsing {
 
     /// `-1`, `200`, `99999999999999999999`, `30岁`: a whole number, whatever its size.
     public static func isWholeNumber(_ text: String) -> Bool {
-        var cleaned = trimmed(text)
+        var cleaned = trimmed(halfWidth(text))
         if cleaned.hasSuffix("岁") { cleaned.removeLast() }
         if cleaned.hasPrefix("-") || cleaned.hasPrefix("+") { cleaned.removeFirst() }
         return !cleaned.isEmpty && cleaned.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
@@ -119,7 +137,7 @@ public enum LeadProfileParsing {
 
     /// Age on `date` of someone born on `1990-05-01`, `1990/5/1` or `19900501`.
     public static func age(birthDate text: String, on date: Date, calendar: Calendar) -> Int? {
-        let trimmed = trimmed(text)
+        let trimmed = trimmed(halfWidth(text))
         var parts = trimmed.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
         if parts.count == 1, trimmed.count == 8 {
             parts = [String(trimmed.prefix(4)), String(trimmed.dropFirst(4).prefix(2)), String(trimmed.suffix(2))]
@@ -136,7 +154,7 @@ public enum LeadProfileParsing {
     /// `2`, `0`, `无`/`none` → 0.
     public static func children(_ text: String) -> Int? {
         if let number = smallNumber(text) { return number < 20 ? number : nil }
-        let cleaned = trimmed(text).lowercased()
+        let cleaned = trimmed(halfWidth(text)).lowercased()
         if ["无", "none", "no"].contains(cleaned) { return 0 }
         guard let n = Int(cleaned), n >= 0, n < 20 else { return nil }
         return n

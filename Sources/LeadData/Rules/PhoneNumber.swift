@@ -65,7 +65,8 @@ public enum PhoneNumber {
     public static func normalize(_ raw: String, validator: MobileValidator) -> Verdict {
         var digits = ""
         digits.reserveCapacity(raw.utf8.count)
-        for scalar in raw.unicodeScalars where !(scalar == " " || scalar == "-" || scalar == "." || scalar == "(" || scalar == ")" || scalar == "\t" || scalar == "\u{3000}") {
+        // Full-width digits and signs (`１３９－００００－０００１`) read as their ASCII ones.
+        for scalar in LeadProfileParsing.halfWidth(raw).unicodeScalars where !(scalar == " " || scalar == "-" || scalar == "." || scalar == "(" || scalar == ")" || scalar == "\t") {
             digits.unicodeScalars.append(scalar)
         }
         if digits.isEmpty { return .missing }
