@@ -34,9 +34,11 @@ extension Roster {
     }
 
     /// Whether `agent` was already away on `day`, and since when; nil while still employed then.
-    /// An agent who has not left costs no query.
-    public static func absence(_ db: Database, agent: Agent, on day: CivilDay) throws -> Absence? {
+    /// An agent who has not left costs nothing: the day is not even made (a calls import asks for
+    /// every call).
+    public static func absence(_ db: Database, agent: Agent, on day: @autoclosure () -> CivilDay) throws -> Absence? {
         guard agent.status == .left else { return nil }
+        let day = day()
         let text = try String.fetchOne(db.cachedStatement(sql: "SELECT left_on FROM agent WHERE id = ?"), arguments: [agent.id])
         guard let text else { return .undated }
         let leftOn = try StoredValue.day(text, table: "agent", column: "left_on", id: agent.id)
