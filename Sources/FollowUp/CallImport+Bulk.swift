@@ -225,7 +225,8 @@ struct BulkCallImport {
     /// runs on), the reading thread also probes the indexes, on a read-only connection of its
     /// own: nothing is written before the whole file is read, and the transaction holds the write
     /// lock, so what is committed is what the transaction sees.
-    func run(_ db: Database, source: Source, committed: AppDatabase?, progress: ProgressBar? = nil,
+    /// - Parameter timeField: the column of a call's time, as a rejected row names it.
+    func run(_ db: Database, source: Source, committed: AppDatabase?, progress: ProgressBar? = nil, timeField: String = "started_at",
              summary: inout CallImportSummary) throws {
         var calls: [Pending] = []
         var extras: [Extra] = []
@@ -304,7 +305,7 @@ struct BulkCallImport {
                 let input = row.call
                 // Refused before anything else, as the one-by-one import refuses it.
                 if let refusal = CallRecorder.futureRefusal(input, clock: clock) {
-                    fileRejects.append(.init(line: row.line, field: "row", reason: refusal.description))
+                    fileRejects.append(.init(line: row.line, field: timeField, reason: refusal))
                     continue
                 }
                 // Refused before anything else, as `record` refuses it (the readers check it).

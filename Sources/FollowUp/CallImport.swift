@@ -16,6 +16,10 @@ public struct CallImportSummary: Encodable, Equatable, Sendable {
     public var rejected: [Reject] = []
     /// Rows recorded with a caveat (a callback past the agent's cap, kept as a follow-up).
     public var warnings: [Reject] = []
+    /// Customers of sales by agents who have left since, handed over once the calls were in.
+    public var customersHandedOver: [CustomerHandover] = []
+    /// Customers of such sales no one could take, each with the command that hands them over.
+    public var customersUnserved: [String] = []
 
     public struct Reject: TabularRow, Equatable, Sendable {
         /// The columns of an import with nothing rejected (its CSV keeps its header).
@@ -30,6 +34,15 @@ public struct CallImportSummary: Encodable, Equatable, Sendable {
         case rows, imported, sales, rejected, warnings
         case alreadyImported = "already_imported"
         case onOthersLeads = "on_others_leads"
+        case customersHandedOver = "customers_handed_over"
+        case customersUnserved = "customers_unserved"
+    }
+}
+
+extension CallImportSummary {
+    mutating func note(_ leavers: Departure.LeaversSales) {
+        customersHandedOver = leavers.handedOver
+        customersUnserved = leavers.unserved
     }
 }
 
@@ -61,12 +74,12 @@ public struct CallImport {
             let export = try VicidialCallExport(settings: settings, clock: clock).read(db, path: path)
             summary = export.summary
             try bulk.run(db, source: .rows(export.calls.map { CallRow(line: $0.line, call: $0.call) }), committed: committed,
-                         progress: progress, summary: &summary)
+                         progress: progress, timeField: VicidialCallExport.timeField, summary: &summary)
             summary.rows = export.summary.rows  // counted by the export's reader, rejects included
         } else {
             try bulk.run(db, source: .file(path: path, sheet: sheet), committed: committed, progress: progress, summary: &summary)
         }
-        try Departure(settings: settings, clock: clock).handOverLeaversSales(db, after: policiesBefore)
+        summary.note(try Departure(settings: settings, clock: clock).handOverLeaversSales(db, after: policiesBefore))
         return summary
     }
 
@@ -89,7 +102,7 @@ public struct CallImport {
     func runOneByOne(_ db: Database, path: String, layout: CallFileLayout = .plain, sheet: String? = nil) throws -> CallImportSummary {
         if layout == .vicidial {
             let export = try VicidialCallExport(settings: settings, clock: clock).read(db, path: path)
-            return try record(db, export.calls, summary: export.summary)
+            return try record(db, export.calls, summary: export.summary, timeField: VicidialCallExport.timeField)
         }
         var summary = CallImportSummary()
         var calls: [(line: Int, call: CallInput)] = []
@@ -105,7 +118,9 @@ public struct CallImport {
     }
 
     /// Records validated calls in time order, each in a savepoint: a refused one leaves no trace.
-    func record(_ db: Database, _ calls: [(line: Int, call: CallInput)], summary: CallImportSummary, progress: ProgressBar? = nil) throws -> CallImportSummary {
+    /// - Parameter timeField: the column of a call's time, as a rejected row names it.
+    func record(_ db: Database, _ calls: [(line: Int, call: CallInput)], summary: CallImportSummary, progress: ProgressBar? = nil,
+                timeField: String = "started_at") throws -> CallImportSummary {
         var calls = calls, summary = summary
         let policiesBefore = try Sales.lastPolicyID(db)
         calls.sort { ($0.call.startedAt, $0.line) < ($1.call.startedAt, $1.line) }
@@ -115,7 +130,7 @@ public struct CallImport {
             // A dialer's file holds calls already made (`calls log` records at now; the recorder
             // itself takes any time, as the demo's floor and the tests give it).
             if let refusal = CallRecorder.futureRefusal(call, clock: clock) {
-                summary.rejected.append(.init(line: line, field: "row", reason: refusal.description))
+                summary.rejected.append(.init(line: line, field: timeField, reason: refusal))
                 continue
             }
             do {
@@ -137,7 +152,7 @@ public struct CallImport {
             }
         }
         summary.rejected.sort { $0.line < $1.line }
-        try Departure(settings: settings, clock: clock).handOverLeaversSales(db, after: policiesBefore)
+        summary.note(try Departure(settings: settings, clock: clock).handOverLeaversSales(db, after: policiesBefore))
         return summary
     }
 }

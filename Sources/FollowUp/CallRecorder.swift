@@ -168,10 +168,9 @@ public struct CallRecorder {
     /// A call dated after now (and `clockAhead`): a dialer records calls already made, so the date
     /// or the dialer's clock is wrong, and recording it would put the lead's next call and the
     /// day's figures in the future.
-    static func futureRefusal(_ input: CallInput, clock: Clock) -> CallOpsError? {
+    static func futureRefusal(_ input: CallInput, clock: Clock) -> String? {
         guard input.startedAt > clock.now.addingTimeInterval(clockAhead) else { return nil }
-        return .invalidValue(field: "started_at", value: clock.timestamp(input.startedAt),
-                             expected: "a call already made: no later than now (\(clock.nowTimestamp)), with 10 minutes for a dialer's clock running ahead")
+        return "\(clock.timestamp(input.startedAt)) is after now (\(clock.nowTimestamp)) by more than the 10 minutes allowed for a dialer's clock running ahead; a dialer records calls already made"
     }
 
     /// A call by an agent dated on or after the day they left: not theirs (a dialer login

@@ -61,6 +61,7 @@ public enum CustomerServicing {
             """)
         let standings = try Roster.standings(db, ids: rows.compactMap { try StoredValue.optionalInt64($0, "servicing_agent_id", table: "policy") })
         let codes = try Roster.codes(db, ids: standings.filter { $0.value.status == .left }.keys)
+        let tenures = codes.isEmpty ? [:] : try Roster.tenures(db)
         var seen = Set<Int64>()
         var lines: [String] = []
         for row in rows {
@@ -69,7 +70,10 @@ public enum CustomerServicing {
             let standing = agent.flatMap { standings[$0] }
             guard standing == nil || standing?.status == .left, seen.insert(customer).inserted else { continue }
             if let agent, let code = codes[agent] {
-                lines.append("customer (lead \(customer)) is served by agent \(code), who has left; hand the customer over with `callops roster leave`")
+                // The departure's own day hands over what is left (`Departure.leave`); an agent
+                // marked left without one is given it by the same command.
+                let day = tenures[agent]?.leftOn.map { $0.description } ?? "FIRST_DAY_AWAY"
+                lines.append("customer (lead \(customer)) is served by agent \(code), who has left; hand the customer over with `callops roster leave --agent \(code) --date \(day) [--to AGENT]`")
             } else {
                 lines.append("customer (lead \(customer)) has no servicing agent recorded")
             }

@@ -50,6 +50,13 @@ public struct Departure {
     public func leave(_ db: Database, agent code: String, leftOn: CivilDay, to successor: String?, reason: String?, seed: UInt64?) throws -> DepartureResult {
         let agent = try Roster.agent(db, code: code)
         let taker = try successor.map { try self.successor(db, code: $0, leaver: agent) }
+        // The same departure again while the agent still serves customers (of a sale of their
+        // last days, imported after the departure, whom no teammate could take): they are handed
+        // over. With nothing left, leaving twice is refused.
+        if agent.status == .left, let recorded = try Roster.leftOn(db, agent: agent), recorded == leftOn,
+           try !CustomerServicing.customers(db, servedBy: agent.id).isEmpty {
+            return try handOver(db, agent: agent, leftOn: leftOn, to: taker, reason: reason, seed: self.seed(seed, agent: code))
+        }
         try Roster.recordDeparture(db, agent: agent, leftOn: leftOn, reason: reason, clock: clock)
         return try handOver(db, agent: agent, leftOn: leftOn, to: taker, reason: reason, seed: self.seed(seed, agent: code))
     }
@@ -111,27 +118,44 @@ public struct Departure {
     /// serves the customer, as `CallRecorder.record` and the bulk import both take it). A
     /// customer already served by someone on the roster stays with them; with no active
     /// teammate the customer stays where `callops check` names them.
-    public func handOverLeaversSales(_ db: Database, after policy: Int64) throws {
+    @discardableResult
+    public func handOverLeaversSales(_ db: Database, after policy: Int64) throws -> LeaversSales {
+        var result = LeaversSales()
         let sold = try Row.fetchAll(db, sql: "SELECT lead_id, agent_id FROM policy WHERE id > ? ORDER BY id", arguments: [policy])
             .map { (customer: try StoredValue.int64($0, "lead_id", table: "policy"), seller: try StoredValue.int64($0, "agent_id", table: "policy")) }
-        guard !sold.isEmpty else { return }
+        guard !sold.isEmpty else { return result }
         let standings = try Roster.standings(db, ids: Set(sold.map(\.seller)))
         for (customer, seller) in sold where standings[seller]?.status == .left {
-            try handOverSale(db, customer: customer, seller: try Roster.agent(db, id: seller))
+            try handOverSale(db, customer: customer, seller: try Roster.agent(db, id: seller), result: &result)
         }
+        return result
     }
 
-    private func handOverSale(_ db: Database, customer: Int64, seller: Agent) throws {
+    /// What `handOverLeaversSales` did.
+    public struct LeaversSales: Encodable, Equatable, Sendable {
+        public var handedOver: [CustomerHandover] = []
+        /// Customers no one could take (the seller's team has no active agent), each with the
+        /// command that hands them over.
+        public var unserved: [String] = []
+    }
+
+    private func handOverSale(_ db: Database, customer: Int64, seller: Agent, result: inout LeaversSales) throws {
         guard try CustomerServicing.serves(db, agent: seller.id, customer: customer) else { return }
         // Someone on the roster serving the customer already (a policy sold before, or after,
         // by another agent) keeps them, as the policy table's trigger gives a new policy to them.
         if let server = try CustomerServicing.servingAgentOnRoster(db, customer: customer) {
             try CustomerServicing.handOver(db, customer: LeadID(customer), from: AgentID(seller.id), to: AgentID(server),
                                            reason: "sold by agent \(seller.code), who has left, to the agent who serves the customer already", clock: clock)
+            result.handedOver.append(CustomerHandover(customer: customer, to: try Roster.codes(db, ids: [server])[server] ?? "?"))
             return
         }
         let teammates = try Roster.agents(db, team: seller.team).filter { $0.status == .active && $0.id != seller.id }
-        guard !teammates.isEmpty else { return }
+        guard !teammates.isEmpty else {
+            let leftOn = try Roster.leftOn(db, agent: seller).map { $0.description } ?? "DAY"
+            result.unserved.append(
+                "customer (lead \(customer)) sold by agent \(seller.code), who has left, is still theirs: team \(seller.team) has no active agent to take them; hand them over with `callops roster leave --agent \(seller.code) --date \(leftOn) --to AGENT`")
+            return
+        }
         let counts = try CustomerServicing.customerCounts(db, agents: teammates.map(\.id))
         var random = SeededRandom(seed: seed(nil, agent: seller.code))
         let pick = Self.pick(teammates.map { (code: $0.code, customers: counts[$0.id] ?? 0) }, random: &random)
@@ -139,6 +163,7 @@ public struct Departure {
         try CustomerServicing.handOver(db, customer: LeadID(customer), from: AgentID(seller.id), to: AgentID(chosen.id),
                                        reason: "sold by agent \(seller.code), who has left, to the teammate with the fewest customers (\(counts[chosen.id] ?? 0))",
                                        clock: clock)
+        result.handedOver.append(CustomerHandover(customer: customer, to: chosen.code))
     }
 
     /// The teammate with the fewest customers; a tie is broken by the seeded draw.

@@ -17,6 +17,9 @@ public enum CallFileLayout: String, CaseIterable, Sendable {
 /// campaign_id, vendor_lead_code, source_id, list_id, ..., phone_number, ..., length_in_sec,
 /// user_group, alt_dial, rank, owner, lead_id, ...`, EXTENDED adding `uniqueid` among others.
 public struct VicidialCallExport {
+    /// The column of a call's time in the export, as a rejected row names it.
+    static let timeField = "call_date"
+
     let rules: Settings.VicidialRules
     let clock: Clock
     let validator: MobileValidator

@@ -39,9 +39,13 @@ extension Roster {
     public static func absence(_ db: Database, agent: Agent, on day: @autoclosure () -> CivilDay) throws -> Absence? {
         guard agent.status == .left else { return nil }
         let day = day()
-        let text = try String.fetchOne(db.cachedStatement(sql: "SELECT left_on FROM agent WHERE id = ?"), arguments: [agent.id])
-        guard let text else { return .undated }
-        let leftOn = try StoredValue.day(text, table: "agent", column: "left_on", id: agent.id)
+        guard let leftOn = try leftOn(db, agent: agent) else { return .undated }
         return day >= leftOn ? .since(leftOn) : nil
+    }
+
+    /// An agent's first day away (`left_on`), nil when none is recorded.
+    public static func leftOn(_ db: Database, agent: Agent) throws -> CivilDay? {
+        let text = try String.fetchOne(db.cachedStatement(sql: "SELECT left_on FROM agent WHERE id = ?"), arguments: [agent.id])
+        return try text.map { try StoredValue.day($0, table: "agent", column: "left_on", id: agent.id) }
     }
 }

@@ -42,6 +42,14 @@ struct CallsCommand: ParsableCommand {
             if warnings.count > 20 {
                 note("\((file as NSString).lastPathComponent): ... and \(warnings.count - 20) more rows recorded with a caveat (all \(warnings.count) in --format json)")
             }
+            Self.noteLeaversCustomers(handed: summary.customersHandedOver, unserved: summary.customersUnserved)
+        }
+
+        /// The customers of sales by agents who have left since, handed over (or not) after the
+        /// calls: said on stderr, as `roster leave` says its hand-overs.
+        static func noteLeaversCustomers(handed: [CustomerHandover], unserved: [String]) {
+            for handover in handed { note("customer (lead \(handover.customer)) of an agent who has left handed over to \(handover.to)") }
+            for line in unserved { note(line) }
         }
     }
 
@@ -100,11 +108,16 @@ struct CallsCommand: ParsableCommand {
                 if purpose == .nurture, try CustomerServicing.servingAgent(db, customer: lead) == nil {
                     throw CallOpsError.invalidValue(field: "--purpose", value: "nurture", expected: "a call to a customer (lead \(lead) has no policy in force)")
                 }
+                let policiesBefore = try Sales.lastPolicyID(db)
                 let outcome = try CallRecorder(settings: context.settings, clock: context.clock).record(db, input, notes: &notes)
                 if purpose == .nurture, case .recorded = outcome,
                    !(try Programmes(settings: context.settings, clock: context.clock).recordNurtureCall(db, callID: id)) {
                     notes.append("lead \(lead): the call did not reach the customer, so it is no nurturing touch")
                 }
+                // A sale logged for a day before the agent left (`--now` earlier): its customer is
+                // handed over, as the calls import hands it.
+                let leavers = try Departure(settings: context.settings, clock: context.clock).handOverLeaversSales(db, after: policiesBefore)
+                notes += leavers.handedOver.map { "customer (lead \($0.customer)) of an agent who has left handed over to \($0.to)" } + leavers.unserved
                 return (outcome, try LeadProgress.lead(db, id: lead), holder)
             }
             for text in notes { callops.note(text) }
@@ -272,16 +285,21 @@ struct SalesCommand: ParsableCommand {
 
         func run() throws {
             let context = try global.context()
-            let id = try context.db.transaction { db -> Int64 in
+            let (id, leavers) = try context.db.transaction { db -> (Int64, Departure.LeaversSales) in
                 guard let snapshot = try LeadProgress.lead(db, id: lead) else {
                     throw CallOpsError.notFound(kind: "lead", key: String(lead), hint: "see `callops queue next --agent \(agent)`")
                 }
                 let seller = try Roster.agent(db, code: agent)
-                return try Sales(settings: context.settings, clock: context.clock).create(
+                let policiesBefore = try Sales.lastPolicyID(db)
+                let id = try Sales(settings: context.settings, clock: context.clock).create(
                     db, lead: snapshot, agent: seller,
                     sale: SaleInput(product: product, premium: Money(yuan: premium), insured: insured, insuredAge: insuredAge, monthly: mode == "monthly"),
                     at: context.clock.now)
+                // A sale recorded for a day before the agent left (`--now` earlier): its customer
+                // is handed over, as the calls import hands it.
+                return (id, try Departure(settings: context.settings, clock: context.clock).handOverLeaversSales(db, after: policiesBefore))
             }
+            CallsCommand.Import.noteLeaversCustomers(handed: leavers.handedOver, unserved: leavers.unserved)
             let due = context.clock.day(context.clock.adding(days: context.settings.sales.stabilizationDays, to: context.clock.now))
             try emit("policy \(id) recorded; stabilisation call due \(due), inside the \(context.settings.sales.freeLookDays)-day free-look\n")
         }

@@ -168,7 +168,10 @@ import Testing
         let rejected = try #require(summary["rejected"] as? [[String: Any]])
         #expect(rejected.map { $0["line"] as? Int } == [3, 4], "\(rejected)")
         #expect((rejected.first?["reason"] as? String)?.contains("agent A001 left on 2026-12-01 (the first day away); a call or sale on 2026-12-01 cannot be theirs") == true)
-        #expect((rejected.last?["reason"] as? String)?.contains("a call already made: no later than now (2026-12-01T21:00:00)") == true)
+        #expect(rejected.last?["field"] as? String == "started_at"
+                && (rejected.last?["reason"] as? String)?.contains("2026-12-02T09:00:00 is after now (2026-12-01T21:00:00)") == true)
+        let handed = try #require(summary["customers_handed_over"] as? [[String: Any]])
+        #expect(handed.map { $0["customer"] as? Int } == [3] && (summary["customers_unserved"] as? [Any])?.isEmpty == true, "\(summary)")
         // Customer 3 is A001's sale, served by the teammate with the fewest customers: the
         // departure gave customer 1 to A003 and customer 2 to A002 or A003 by the seed; A002
         // serves customer 6 already, L001 two.
@@ -181,5 +184,47 @@ import Testing
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         let sale = try cli.run(["sales", "record", "--lead", "5", "--agent", "A001", "--product", "ACC01", "--premium", "300"], now: now)
         #expect(sale.status != 0 && sale.stderr.contains("agent A001 left on 2026-12-01"), "\(sale.stderr)")
+    }
+
+    /// A leaver's sale in a team with no one else active: the import says the customer is still
+    /// the leaver's and how to hand them over; the same departure with `--to` does it and
+    /// `check` is clean. A sale recorded with `--now` before the departure day is handed over
+    /// as the import hands it.
+    @Test func aLeaversCustomerNoTeammateCanTakeIsSaidAndHandedOverByTheSameDeparture() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try floor(cli)
+        #expect(try cli.run(["roster", "leave", "--agent", "B001", "--date", "2026-11-25"], now: "2026-11-25T09:00").status == 0)
+        let calls = try cli.write("calls.csv", """
+            call_id,agent_code,phone,lead_id,started_at,talk_seconds,disposition,callback_at,product,premium,insured,note
+            E1,B001,,3,2026-11-24T15:00:00,300,sale,,ACC01,300,self,
+
+            """)
+        let imported = try cli.run(["calls", "import", calls, "--format", "json"], now: "2026-11-30T21:00")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let summary = try #require(try CLI.json(imported) as? [String: Any])
+        let unserved = try #require(summary["customers_unserved"] as? [String])
+        let advice = "customer (lead 3) sold by agent B001, who has left, is still theirs: team 二组 has no active agent to take them; hand them over with `callops roster leave --agent B001 --date 2026-11-25 --to AGENT`"
+        #expect(unserved == [advice], "\(summary)")
+        let table = try cli.run(["calls", "import", calls], now: "2026-11-30T21:00")
+        #expect(table.status == 0)
+        #expect(try cli.run(["check"], now: "2026-11-30T21:00").status != 0)
+        // Another day than the departure's is refused as before; the same day hands over.
+        let wrongDay = try cli.run(["roster", "leave", "--agent", "B001", "--date", "2026-11-26", "--to", "A002"], now: "2026-11-30T21:10")
+        #expect(wrongDay.status != 0 && wrongDay.stderr.contains("already left on 2026-11-25"), "\(wrongDay.stderr)")
+        let again = try cli.run(["roster", "leave", "--agent", "B001", "--date", "2026-11-25", "--to", "A002", "--format", "json"], now: "2026-11-30T21:10")
+        #expect(again.status == 0, "\(again.stderr)")
+        let result = try #require(try CLI.json(again) as? [String: Any])
+        #expect((result["customers_handed_over"] as? [[String: Any]])?.map { $0["to"] as? String } == ["A002"], "\(result)")
+        let check = try cli.run(["check"], now: "2026-11-30T21:10")
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+
+        // A001 leaves on 12-01; a sale to a new customer recorded for 11-30 (the day before) hands
+        // the customer over.
+        #expect(try cli.run(["leads", "import", cli.write("l7.csv", "phone,name,age\n13900000007,客户7,37\n"), "--source", "v"], now: "2026-11-30T09:00").status == 0)
+        #expect(try cli.run(["roster", "leave", "--agent", "A001", "--date", "2026-12-01", "--seed", "7"], now: "2026-12-01T10:30").status == 0)
+        let sale = try cli.run(["sales", "record", "--lead", "7", "--agent", "A001", "--product", "ACC01", "--premium", "300"], now: "2026-11-30T16:00")
+        #expect(sale.status == 0 && sale.stderr.contains("customer (lead 7) of an agent who has left handed over to"), "\(sale.stdout)\(sale.stderr)")
+        #expect(try cli.run(["check"], now: "2026-12-01T11:00").status == 0)
     }
 }

@@ -184,6 +184,8 @@ import Testing
             let counts: [Int] = [got.rows, got.imported, got.alreadyImported, got.onOthersLeads, got.sales]
             let expectedCounts: [Int] = [expected.rows, expected.imported, expected.alreadyImported, expected.onOthersLeads, expected.sales]
             #expect(counts == expectedCounts)
+            #expect(got.customersHandedOver == expected.customersHandedOver && got.customersUnserved == expected.customersUnserved)
+            if file == first { #expect(!expected.customersHandedOver.isEmpty) }
             for (name, x, y) in [("rejected", got.rejected, expected.rejected), ("warnings", got.warnings, expected.warnings)] {
                 #expect(x.count == y.count, "\(name): \(x.count) in bulk, \(y.count) one by one")
                 if let i = (0..<min(x.count, y.count)).first(where: { x[$0] != y[$0] }) {
@@ -196,7 +198,7 @@ import Testing
             #expect(expected.warnings.count > 20 && expected.warnings.allSatisfy { $0.field == "callback_at" })
             let reasons = expected.rejected.map(\.reason)
             for said in ["agent A39 left on 2026-11-21 (the first day away); a call or sale on 2026-11-2", "agent A40 has left and the roster gives no leaving day",
-                         "is not valid; expected a call already made: no later than now (2026-11-23T21:00:00)"] {
+                         "is after now (2026-11-23T21:00:00) by more than the 10 minutes allowed"] {
                 let found = reasons.contains { $0.contains(said) }
                 #expect(found, "no rejection says \(said)")
             }
