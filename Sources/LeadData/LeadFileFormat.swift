@@ -23,16 +23,16 @@ struct LeadColumns: Sendable {
 
     /// Header names, English or Chinese, case-insensitive (SPEC section 5).
     nonisolated(unsafe) static let aliases: [(WritableKeyPath<LeadColumns, Int?>, [String])] = [
-        (\.phone, ["phone", "mobile", "手机", "手机号", "电话", "联系电话"]),
+        (\.phone, ["phone", "mobile", "手机", "手机号", "手机号码", "电话", "电话号码", "联系电话", "移动电话"]),
         (\.name, ["name", "姓名", "客户姓名"]),
         (\.gender, ["gender", "sex", "性别"]),
         (\.age, ["age", "年龄"]),
         (\.birthDate, ["birth_date", "出生日期"]),
         (\.city, ["city", "城市"]),
         (\.occupation, ["occupation", "job", "职业"]),
-        (\.income, ["income", "annual_income", "年收入"]),
-        (\.marital, ["marital", "婚姻状况"]),
-        (\.children, ["children", "子女数"]),
+        (\.income, ["income", "annual_income", "年收入", "年薪"]),
+        (\.marital, ["marital", "婚姻状况", "婚姻", "婚否", "婚姻情况"]),
+        (\.children, ["children", "子女数", "子女", "子女数量", "子女人数", "孩子数"]),
         (\.externalID, ["external_id", "vendor_lead_code"]),
         (\.leadClass, ["class", "客户类别", "类别"]),
     ]

@@ -1,5 +1,6 @@
 import CallOpsCore
 import Foundation
+import GRDB
 import Testing
 
 @testable import LeadData
@@ -49,6 +50,16 @@ import Testing
         }
         #expect(PhoneNumber.normalize("１３９０００００００", validator: validator) != .valid("1390000000"))
         #expect(try DoNotCall.normalize("１３９－００００－０００９").get() == "13900000009")
+    }
+
+    /// The headers a Chinese vendor's file also uses (an outside audit found 婚姻 and 子女 kept
+    /// as extras, so the lead was graded without them).
+    @Test func moreChineseHeadersAreRead() throws {
+        let f = try LeadFixture()
+        let path = try f.write("v.csv", "手机号码,姓名,年龄,年薪,职业,婚姻,子女\n13900000001,张三,35,120000,教师,已婚,1\n")
+        #expect(try f.importLeads(path).accepted == 1)
+        let row = try f.db.read { db in try Row.fetchOne(db, sql: "SELECT income_fen, married, children, extra FROM lead") }!
+        #expect(row["income_fen"] as Int64 == 12_000_000 && row["married"] as Int64 == 1 && row["children"] as Int64 == 1 && row["extra"] as String? == nil)
     }
 
     @Test func maritalStatusReadAsBytesAsTheLongWay() {
