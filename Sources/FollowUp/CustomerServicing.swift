@@ -71,9 +71,10 @@ public enum CustomerServicing {
             guard standing == nil || standing?.status == .left, seen.insert(customer).inserted else { continue }
             if let agent, let code = codes[agent] {
                 // The departure's own day hands over what is left (`Departure.leave`); an agent
-                // marked left without one is given it by the same command.
+                // marked left without one is given it by the same command. A named successor
+                // always works (a team with no active agent has no one else to give it to).
                 let day = tenures[agent]?.leftOn.map { $0.description } ?? "FIRST_DAY_AWAY"
-                lines.append("customer (lead \(customer)) is served by agent \(code), who has left; hand the customer over with `callops roster leave --agent \(code) --date \(day) [--to AGENT]`")
+                lines.append("customer (lead \(customer)) is served by agent \(code), who has left; hand the customer over with `callops roster leave --agent \(code) --date \(day) --to AGENT`")
             } else {
                 lines.append("customer (lead \(customer)) has no servicing agent recorded")
             }

@@ -88,12 +88,12 @@ public struct LeadStory: Encodable, Sendable {
     public static func tell(_ db: Database, lead id: Int64, settings: Settings, clock: Clock) throws -> LeadStory {
         let windows = try CallingWindows(settings.cadence.windows)
         var explanation = try LeadExplanation.explain(db, lead: id, clock: clock, windows: windows)
-        // The customer's hand-overs (SPEC section 7) sit in the story by time.
+        // The customer's hand-overs (SPEC section 7) sit in the story by time, and so does a line
+        // written after later ones (a sale of a leaver's last day imported after the departure):
+        // the story is told in time order, lines of one time in the order they were written.
         let handovers = try CustomerServicing.history(db, customer: id)
-        if !handovers.isEmpty {
-            explanation.history = (explanation.history + handovers).enumerated()
-                .sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
-        }
+        explanation.history = (explanation.history + handovers).enumerated()
+            .sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
         let codes = Dictionary(uniqueKeysWithValues: try Roster.agents(db).map { ($0.id, $0.code) })
         let calls = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, started_at, agent_id, disposition, talk_seconds, follow_up, callback_at, note FROM call WHERE lead_id = ? ORDER BY started_at, id

@@ -182,6 +182,11 @@ import Testing
                 "\(why.stdout)")
         let check = try cli.run(["check"], now: now)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        // The story is told in time order: the sale of the 30th before the departure's lines of
+        // the 1st, though written after them.
+        let story = try #require(try CLI.json(cli.run(["leads", "why", "3", "--format", "json"], now: now)) as? [String: Any])
+        let times = try #require(story["history"] as? [[String: Any]]).compactMap { $0["at"] as? String }
+        #expect(times.count >= 4 && times == times.sorted(), "\(times)")
         let sale = try cli.run(["sales", "record", "--lead", "5", "--agent", "A001", "--product", "ACC01", "--premium", "300"], now: now)
         #expect(sale.status != 0 && sale.stderr.contains("agent A001 left on 2026-12-01"), "\(sale.stderr)")
     }
@@ -194,21 +199,31 @@ import Testing
         let cli = try CLI()
         defer { cli.cleanUp() }
         try floor(cli)
+        // B001 holds lead 7, which the departure releases; the sale of the day before comes after.
+        #expect(try cli.run(["leads", "import", cli.write("l7.csv", "phone,name,age\n13900000007,客户7,37\n"), "--source", "v"]).status == 0)
+        #expect(try cli.run(["leads", "allocate", "--seed", "1", "--team", "二组"]).status == 0)
         #expect(try cli.run(["roster", "leave", "--agent", "B001", "--date", "2026-11-25"], now: "2026-11-25T09:00").status == 0)
         let calls = try cli.write("calls.csv", """
             call_id,agent_code,phone,lead_id,started_at,talk_seconds,disposition,callback_at,product,premium,insured,note
-            E1,B001,,3,2026-11-24T15:00:00,300,sale,,ACC01,300,self,
+            E1,B001,,7,2026-11-24T15:00:00,300,sale,,ACC01,300,self,
 
             """)
         let imported = try cli.run(["calls", "import", calls, "--format", "json"], now: "2026-11-30T21:00")
         #expect(imported.status == 0, "\(imported.stderr)")
         let summary = try #require(try CLI.json(imported) as? [String: Any])
         let unserved = try #require(summary["customers_unserved"] as? [String])
-        let advice = "customer (lead 3) sold by agent B001, who has left, is still theirs: team 二组 has no active agent to take them; hand them over with `callops roster leave --agent B001 --date 2026-11-25 --to AGENT`"
+        let advice = "customer (lead 7) sold by agent B001, who has left, is still theirs: team 二组 has no active agent to take them; hand them over with `callops roster leave --agent B001 --date 2026-11-25 --to AGENT`"
         #expect(unserved == [advice], "\(summary)")
+        // The story is told in time order: the sale of the 24th before the release of the 25th,
+        // though written after it.
+        let story = try #require(try CLI.json(cli.run(["leads", "why", "7", "--format", "json"], now: "2026-11-30T21:00")) as? [String: Any])
+        let times = try #require(story["history"] as? [[String: Any]]).compactMap { $0["at"] as? String }
+        #expect(times.count >= 3 && times == times.sorted(), "\(times)")
         let table = try cli.run(["calls", "import", calls], now: "2026-11-30T21:00")
         #expect(table.status == 0)
-        #expect(try cli.run(["check"], now: "2026-11-30T21:00").status != 0)
+        let orphaned = try cli.run(["check"], now: "2026-11-30T21:00")
+        #expect(orphaned.status != 0 && (orphaned.stdout + orphaned.stderr).contains("`callops roster leave --agent B001 --date 2026-11-25 --to AGENT`"),
+                "\(orphaned.stdout)\(orphaned.stderr)")
         // Another day than the departure's is refused as before; the same day hands over.
         let wrongDay = try cli.run(["roster", "leave", "--agent", "B001", "--date", "2026-11-26", "--to", "A002"], now: "2026-11-30T21:10")
         #expect(wrongDay.status != 0 && wrongDay.stderr.contains("already left on 2026-11-25"), "\(wrongDay.stderr)")
@@ -221,10 +236,10 @@ import Testing
 
         // A001 leaves on 12-01; a sale to a new customer recorded for 11-30 (the day before) hands
         // the customer over.
-        #expect(try cli.run(["leads", "import", cli.write("l7.csv", "phone,name,age\n13900000007,客户7,37\n"), "--source", "v"], now: "2026-11-30T09:00").status == 0)
+        #expect(try cli.run(["leads", "import", cli.write("l8.csv", "phone,name,age\n13900000008,客户8,38\n"), "--source", "v"], now: "2026-11-30T09:00").status == 0)
         #expect(try cli.run(["roster", "leave", "--agent", "A001", "--date", "2026-12-01", "--seed", "7"], now: "2026-12-01T10:30").status == 0)
-        let sale = try cli.run(["sales", "record", "--lead", "7", "--agent", "A001", "--product", "ACC01", "--premium", "300"], now: "2026-11-30T16:00")
-        #expect(sale.status == 0 && sale.stderr.contains("customer (lead 7) of an agent who has left handed over to"), "\(sale.stdout)\(sale.stderr)")
+        let sale = try cli.run(["sales", "record", "--lead", "8", "--agent", "A001", "--product", "ACC01", "--premium", "300"], now: "2026-11-30T16:00")
+        #expect(sale.status == 0 && sale.stderr.contains("customer (lead 8) of an agent who has left handed over to"), "\(sale.stdout)\(sale.stderr)")
         #expect(try cli.run(["check"], now: "2026-12-01T11:00").status == 0)
     }
 }

@@ -30,7 +30,7 @@ import Testing
         // An agent marked left outside `roster leave` (an older roster) leaves the customer orphaned.
         try day.db.transaction { db in try db.execute(sql: "UPDATE agent SET status = 'left', seat_id = NULL WHERE code = 'A1'") }
         let orphaned = try violations()
-        #expect(orphaned.contains("every customer has a servicing agent: customer (lead 1) is served by agent A1, who has left; hand the customer over with `callops roster leave --agent A1 --date FIRST_DAY_AWAY [--to AGENT]`"), "\(orphaned)")
+        #expect(orphaned.contains("every customer has a servicing agent: customer (lead 1) is served by agent A1, who has left; hand the customer over with `callops roster leave --agent A1 --date FIRST_DAY_AWAY --to AGENT`"), "\(orphaned)")
         // A1 has no leaving day yet, so the departure may still be recorded; A2 is on probation, so
         // the team has no active agent to take the customer unless one is named.
         try day.at("2026-11-25T10:00")
