@@ -382,6 +382,9 @@ struct BulkCallImport {
         var recordedRanks: [Int32] = []
         recordedRanks.reserveCapacity(calls.count)
         var recordedRepeats = Set<String>()
+        // When each lead's number went on the do-not-call list: before the import, then by the
+        // import's own `dnc` calls, in time order. A later call is refused as `record` refuses it.
+        var listedAt = try Leads.onDoNotCallList(db).reduce(into: [Int64: String]()) { $0[$1.lead] = min($0[$1.lead] ?? $1.listedAt, $1.listedAt) }
         for (rank, i) in order.enumerated() {
             let call = calls[Int(i)]
             if call.inDatabase || (repeated.contains(call.callID) && recordedRepeats.contains(call.callID)) {
@@ -391,6 +394,15 @@ struct BulkCallImport {
             if let reason = refusals[i] {
                 summary.rejected.append(.init(line: Int(call.line), field: "row", reason: reason))
                 continue
+            }
+            if let listed = listedAt[call.lead] {
+                let phone = { try LeadProgress.lead(db, id: call.lead)?.phone ?? "" }
+                if let refusal = try CallRecorder.listedRefusal(disposition: call.disposition, at: call.at, listedAt: listed, phone: phone, clock: clock) {
+                    summary.rejected.append(.init(line: Int(call.line), field: "row", reason: refusal.description))
+                    continue
+                }
+            } else if call.disposition == .dnc {
+                listedAt[call.lead] = clock.timestamp(call.at)
             }
             if repeated.contains(call.callID) { recordedRepeats.insert(call.callID) }
             recordedRanks.append(Int32(rank))

@@ -84,6 +84,13 @@ public struct CallRecorder {
             found = nil
         }
         guard let lead = found else { throw Self.leadNotFound(input) }
+        // A sale's own refusal (its product, premium, the insured's age) before the number's, in
+        // the order the bulk import checks them; `Sales.create` checks it again.
+        if input.disposition == .sale, let sale = input.sale { _ = try Sales(settings: settings, clock: clock).check(sale, leadAge: lead.age) }
+        if let listed = try DoNotCall.listedAt(db, phone: lead.phone),
+           let refusal = try Self.listedRefusal(disposition: input.disposition, at: input.startedAt, listedAt: listed, phone: { lead.phone }, clock: clock) {
+            throw refusal
+        }
         let at = clock.timestamp(input.startedAt)
         let day = clock.day(input.startedAt)
         let attemptsToday = try Int.fetchOne(
@@ -182,6 +189,14 @@ public struct CallRecorder {
         case .undated:
             .refused("agent \(agent) has left and the roster gives no leaving day, so no call or sale of theirs is recorded; give the first day away in the roster's left_on column")
         }
+    }
+
+    /// A call made after its number went on the do-not-call list, not itself a do-not-call
+    /// request: the dialer still has the number (`check` holds no such call). The phone is
+    /// asked for only when the call is refused.
+    static func listedRefusal(disposition: Disposition, at: Date, listedAt: String, phone: () throws -> String, clock: Clock) throws -> CallOpsError? {
+        guard disposition != .dnc, clock.timestamp(at) > listedAt else { return nil }
+        return .refused("\(PhoneNumber.mask(try phone())) has been on the do-not-call list since \(listedAt); a call after that is refused: take the number off the dialer's lists")
     }
 
     static func leadNotFound(_ input: CallInput) -> CallOpsError {

@@ -116,6 +116,11 @@ public enum DoNotCall {
         try Entry.order(Entry.Columns.addedAt.desc, Entry.Columns.phone).fetchAll(db)
     }
 
+    /// When a number went on the list, nil when it is not on it.
+    public static func listedAt(_ db: Database, phone: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT added_at FROM dnc WHERE phone = ?"), arguments: [phone])
+    }
+
     /// Whether a number is on the list.
     public static func contains(_ db: Database, phone: String) throws -> Bool {
         // A statement prepared once per connection: the calls import asks for every do-not-call

@@ -87,4 +87,37 @@ import Testing
         #expect(imported?["imported"] as? Int == 1 && imported?["already_imported"] as? Int == 1)
         #expect(try cli.run(["check"]).status == 0)
     }
+
+    /// A dialer that still dials a number on the do-not-call list: its calls after the listing
+    /// are refused by line (an outside audit found them recorded, and `check` then failing), the
+    /// listing call itself and calls before it stand, and `check` stays clean.
+    @Test func aCallAfterItsNumberWentOnTheDoNotCallListIsRefused() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        _ = try cli.run(["roster", "import", cli.write("roster.csv", "agent_code,name,team,hire_date,tier\nA001,张伟,一组,2024-03-01,core\n")])
+        _ = try cli.run(["leads", "import", cli.write("l.csv", "phone,name,age\n13900000001,客户1,30\n13900000002,客户2,31\n"), "--source", "v"])
+        #expect(try cli.run(["leads", "allocate", "--seed", "1"]).status == 0)
+        #expect(try cli.run(["leads", "dnc", "add", "13900000002"], now: "2026-11-23T11:00").status == 0)
+        let calls = try cli.write("calls.csv", """
+            call_id,agent_code,lead_id,started_at,talk_seconds,disposition
+            c1,A001,1,2026-11-23T10:00:00,30,connected
+            c2,A001,1,2026-11-23T10:01:00,20,dnc
+            c3,A001,1,2026-11-23T12:00:00,0,no_answer
+            c4,A001,2,2026-11-23T10:30:00,0,no_answer
+            c5,A001,2,2026-11-23T11:30:00,0,no_answer
+
+            """)
+        let imported = try cli.run(["calls", "import", calls, "--format", "json"], now: "2026-11-23T21:00")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let summary = try #require(try CLI.json(imported) as? [String: Any])
+        #expect(summary["imported"] as? Int == 3, "\(summary)")
+        let rejected = try #require(summary["rejected"] as? [[String: Any]])
+        #expect(rejected.map { $0["line"] as? Int } == [4, 6], "\(rejected)")
+        #expect((rejected.first?["reason"] as? String)?.contains("139****0001 has been on the do-not-call list since 2026-11-23T10:01:00") == true, "\(rejected)")
+        #expect((rejected.last?["reason"] as? String)?.contains("139****0002 has been on the do-not-call list since 2026-11-23T11:00:00") == true, "\(rejected)")
+        let check = try cli.run(["check"], now: "2026-11-23T21:00")
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let logged = try cli.run(["calls", "log", "--agent", "A001", "--lead", "2", "--disposition", "busy"], now: "2026-11-23T21:05")
+        #expect(logged.status != 0 && logged.stderr.contains("has been on the do-not-call list since"), "\(logged.stderr)")
+    }
 }

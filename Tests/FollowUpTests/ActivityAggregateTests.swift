@@ -108,7 +108,10 @@ import Testing
             let recorder = try CallRecorder(settings: settings, clock: clock)
             let sales = Sales(settings: settings, clock: clock)
             var random = SeededRandom(seed: 5)
-            let open = try db.read { db in try Row.fetchAll(db, sql: "SELECT id, agent_id FROM lead WHERE status = 'open' ORDER BY id LIMIT 300") }
+            // Not a number the fixture listed as do-not-call without closing its lead: a call on it is refused.
+            let open = try db.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, agent_id FROM lead WHERE status = 'open' AND phone NOT IN (SELECT phone FROM dnc) ORDER BY id LIMIT 300")
+            }
             var sold: [Int64] = []
             for (n, row) in open.enumerated() {
                 let lead: Int64 = row[0]

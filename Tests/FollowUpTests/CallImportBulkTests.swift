@@ -198,7 +198,9 @@ import Testing
             #expect(expected.warnings.count > 20 && expected.warnings.allSatisfy { $0.field == "callback_at" })
             let reasons = expected.rejected.map(\.reason)
             for said in ["agent A39 left on 2026-11-21 (the first day away); a call or sale on 2026-11-2", "agent A40 has left and the roster gives no leaving day",
-                         "is after now (2026-11-23T21:00:00) by more than the 10 minutes allowed"] {
+                         "is after now (2026-11-23T21:00:00) by more than the 10 minutes allowed",
+                         "has been on the do-not-call list since 2026-11-01T00:00:00; a call after that is refused",
+                         "has been on the do-not-call list since 2026-11-2"] {
                 let found = reasons.contains { $0.contains(said) }
                 #expect(found, "no rejection says \(said)")
             }
