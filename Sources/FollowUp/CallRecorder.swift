@@ -167,7 +167,6 @@ public struct CallRecorder {
         status == .open ? .open : CadenceOutcome(rawValue: status.rawValue) ?? .exhausted
     }
 
-    /// The error of a call whose lead is not found.
     /// How far a dialer's clock may run ahead of this machine's: a call dated later than now by
     /// more is refused.
     static let clockAhead: TimeInterval = 10 * 60
@@ -199,6 +198,7 @@ public struct CallRecorder {
         return .refused("\(PhoneNumber.mask(try phone())) has been on the do-not-call list since \(listedAt); a call after that is refused: take the number off the dialer's lists")
     }
 
+    /// The error of a call whose lead is not found.
     static func leadNotFound(_ input: CallInput) -> CallOpsError {
         .notFound(kind: "lead", key: input.leadID.map(String.init) ?? input.phone.map(PhoneNumber.mask) ?? "-",
                   hint: "a call must name a lead id or the phone number of a lead")

@@ -48,8 +48,11 @@ struct CallsCommand: ParsableCommand {
         /// The customers of sales by agents who have left since, handed over (or not) after the
         /// calls: said on stderr, as `roster leave` says its hand-overs.
         static func noteLeaversCustomers(handed: [CustomerHandover], unserved: [String]) {
-            for handover in handed { note("customer (lead \(handover.customer)) of an agent who has left handed over to \(handover.to)") }
-            for line in unserved { note(line) }
+            for line in leaversLines(handed: handed, unserved: unserved) { note(line) }
+        }
+
+        static func leaversLines(handed: [CustomerHandover], unserved: [String]) -> [String] {
+            handed.map { "customer (lead \($0.customer)) of an agent who has left handed over to \($0.to)" } + unserved
         }
     }
 
@@ -117,7 +120,7 @@ struct CallsCommand: ParsableCommand {
                 // A sale logged for a day before the agent left (`--now` earlier): its customer is
                 // handed over, as the calls import hands it.
                 let leavers = try Departure(settings: context.settings, clock: context.clock).handOverLeaversSales(db, after: policiesBefore)
-                notes += leavers.handedOver.map { "customer (lead \($0.customer)) of an agent who has left handed over to \($0.to)" } + leavers.unserved
+                notes += Import.leaversLines(handed: leavers.handedOver, unserved: leavers.unserved)
                 return (outcome, try LeadProgress.lead(db, id: lead), holder)
             }
             for text in notes { callops.note(text) }
