@@ -701,7 +701,7 @@ struct BulkCallImport {
             effect.sale = true
             summary.sales += 1
             lead.status = LeadStatus.won.rawValue
-            if lead.servedOnRoster == nil { lead.servedOnRoster = try CustomerServicing.servedOnRoster(db, customer: id) }
+            if lead.servedOnRoster == nil { lead.servedOnRoster = try CustomerServicing.servingAgentOnRoster(db, customer: id) != nil }
             if lead.servedOnRoster == false {
                 lead.sellers.append(agent.id)
                 lead.servedOnRoster = agent.status != .left

@@ -123,22 +123,14 @@ public enum CustomerServicing {
         }
     }
 
-    /// Whether an agent on the roster (one who has not left) serves the customer: then a new
-    /// policy is served by them, not by its seller (the policy table's trigger).
-    public static func servedOnRoster(_ db: Database, customer: Int64) throws -> Bool {
-        let servers = try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT servicing_agent_id FROM policy WHERE lead_id = ? AND status = 'in_force' AND servicing_agent_id IS NOT NULL
-            """), arguments: [customer])
-        guard !servers.isEmpty else { return false }
-        return try Roster.standings(db, ids: servers).values.contains { $0.status != .left }
-    }
-
     /// The agent on the roster who serves the customer now (their latest policy in force served
-    /// by one who has not left), nil when none does.
+    /// by one who has not left), nil when none does: then a new policy is served by its seller,
+    /// else by this agent (the policy table's trigger).
     public static func servingAgentOnRoster(_ db: Database, customer: Int64) throws -> Int64? {
-        let servers = try Int64.fetchAll(db, sql: """
+        let servers = try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT servicing_agent_id FROM policy WHERE lead_id = ? AND status = 'in_force' AND servicing_agent_id IS NOT NULL ORDER BY id DESC
-            """, arguments: [customer])
+            """), arguments: [customer])
+        guard !servers.isEmpty else { return nil }
         let standings = try Roster.standings(db, ids: servers)
         return servers.first { standings[$0].map { $0.status != .left } ?? false }
     }
